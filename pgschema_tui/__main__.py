@@ -1,0 +1,3 @@
+from pgschema_tui.cli import main
+
+raise SystemExit(main())

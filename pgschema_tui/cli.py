@@ -1,0 +1,127 @@
+"""Command-line entry point: argument parsing and error reporting, nothing heavy at import.
+
+Each subcommand lives in `pgschema_tui.commands.<name>` and is imported only when run, so
+`--help` never pays for psycopg, pglast or Textual.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+
+from pgschema_tui import __version__
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+def _connection_flags(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("connection (falls back to PG* variables and .env)")
+    g.add_argument("--host", help="server host or socket directory (PGHOST)")
+    g.add_argument("--port", help="server port (PGPORT)")
+    g.add_argument("--db", help="database name (PGDATABASE)")
+    g.add_argument("--user", help="user name (PGUSER)")
+    g.add_argument("--password", help="password (PGPASSWORD); prefer the variable")
+    g.add_argument("--sslmode", help="libpq sslmode (PGSSLMODE)")
+    g.add_argument("--schema", default="public", help="schema to manage (default: public)")
+    g.add_argument("--application-name", default="pgschema-tui", help="application_name on the server")
+
+
+def _common_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--no-color", action="store_true", help="plain output without colours")
+    p.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+
+
+def _plan_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--plan-db", metavar="embedded|CONNINFO",
+                   help="load the desired state by applying it in a temporary schema of this server "
+                        "('embedded' starts a throwaway one) instead of parsing it")
+    p.add_argument("--no-online", action="store_true",
+                   help="plain DDL: no CONCURRENTLY index builds, no NOT VALID + VALIDATE")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pgschema-tui",
+        description="Declarative, state-based schema migration for PostgreSQL, with a terminal reviewer.",
+    )
+    parser.add_argument("--version", action="version", version=f"pgschema-tui {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    dump = sub.add_parser("dump", help="write the live schema as SQL",
+                          description="Write the live schema as schema-agnostic SQL.")
+    _connection_flags(dump)
+    _common_flags(dump)
+    dump.add_argument("--file", help="output file (default: stdout); with --multi-file, the main.sql path")
+    dump.add_argument("--multi-file", action="store_true", help="one file per object, included from main.sql")
+
+    plan = sub.add_parser("plan", help="show the migration from the live schema to the desired files",
+                          description="Compare desired-state SQL with the live database and print the migration.")
+    _connection_flags(plan)
+    _common_flags(plan)
+    plan.add_argument("--file", required=True, help="desired-state SQL file (may \\i other files)")
+    plan.add_argument("--output-human", metavar="stdout|PATH", help="human plan (default: stdout)")
+    plan.add_argument("--output-json", metavar="stdout|PATH", help="JSON plan")
+    plan.add_argument("--output-sql", metavar="stdout|PATH", help="SQL statements")
+    plan.add_argument("--detailed-exitcode", action="store_true",
+                      help="exit 0 when there is nothing to do, 2 when there are changes")
+    _plan_flags(plan)
+
+    apply = sub.add_parser("apply", help="apply a saved plan or a desired-state file",
+                           description="Apply a JSON plan (or plan a file and apply it), safely.")
+    _connection_flags(apply)
+    _common_flags(apply)
+    src = apply.add_mutually_exclusive_group(required=True)
+    src.add_argument("--plan", help="JSON plan written by `plan --output-json`")
+    src.add_argument("--file", help="desired-state SQL file: plan it, then apply")
+    apply.add_argument("--auto-approve", action="store_true", help="do not ask for confirmation")
+    apply.add_argument("--lock-timeout", default="5s", help="lock_timeout for every statement (default 5s)")
+    apply.add_argument("--lock-retries", type=int, default=3, help="retries after a lock timeout (default 3)")
+    apply.add_argument("--allow-hazards", default="", metavar="KINDS",
+                       help="comma-separated hazard kinds to accept (e.g. data_loss)")
+    apply.add_argument("--log-json", metavar="PATH", help="write apply events as JSON lines")
+    _plan_flags(apply)
+
+    review = sub.add_parser("review", help="open the terminal reviewer",
+                            description="Explore drift, step through a plan, write it and watch apply live.")
+    _connection_flags(review)
+    _common_flags(review)
+    rsrc = review.add_mutually_exclusive_group(required=True)
+    rsrc.add_argument("--file", help="desired-state SQL file to plan against the database")
+    rsrc.add_argument("--plan", help="saved JSON plan to review")
+    rsrc.add_argument("--demo", action="store_true", help="throwaway server with a sample schema and change")
+    _plan_flags(review)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return EXIT_USAGE
+    if getattr(args, "no_color", False):
+        os.environ["NO_COLOR"] = "1"
+    from pgschema_tui.errors import UserError
+
+    try:
+        command = importlib.import_module(f"pgschema_tui.commands.{args.command}")
+        return int(command.run(args) or 0)
+    except UserError as exc:
+        if args.debug:
+            raise
+        print(f"Error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("Interrupted.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # anything else: one line, traceback only with --debug
+        if args.debug:
+            raise
+        msg = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        print(f"Error: {type(exc).__name__}: {msg}", file=sys.stderr)
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

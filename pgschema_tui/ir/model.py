@@ -1,0 +1,525 @@
+"""The normalised model (IR) of one schema's objects.
+
+Both loaders produce it: catalog inspection (`pgschema_tui.inspect`) and the desired-state
+parser (`pgschema_tui.parse`). Equality of two IR objects means "no migration needed", so
+every field is in the spelling PostgreSQL itself uses (`format_type` type names,
+`pg_get_*def` expressions through `Expr`), and fields that only help ordering
+(`depends_on`) are excluded from comparison.
+
+Names are stored unquoted and unqualified when they live in the target schema; names in
+other schemas are stored qualified (`other.thing`), already quoted where needed. Rendering
+quotes identifiers (`pgschema_tui.ddl.quote`).
+
+Dependency references (`depends_on`) are strings `"<namespace>:<name>"` with namespace one of
+`relation` (tables, views, materialized views, sequences, indexes), `type` (enum, composite,
+range types and domains) and `function` (functions, procedures, aggregates; by name, any
+overload). A name outside the target schema keeps its schema prefix; the graph ignores refs
+it cannot resolve.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from pgschema_tui.ir.expr import Expr
+
+NO_DEPS: frozenset[str] = frozenset()
+
+
+def _deps() -> frozenset[str]:
+    return field(default=NO_DEPS, compare=False, repr=False)
+
+
+# ----------------------------------------------------------------- tables ---
+
+
+@dataclass(frozen=True)
+class SequenceOptions:
+    """Options shared by sequences and identity columns; None means the PostgreSQL default."""
+
+    data_type: str | None = None  # "bigint" etc.; sequences only
+    start: int | None = None
+    increment: int | None = None
+    min_value: int | None = None
+    max_value: int | None = None
+    cache: int | None = None
+    cycle: bool = False
+
+
+@dataclass(frozen=True)
+class Identity:
+    """GENERATED {ALWAYS | BY DEFAULT} AS IDENTITY with its sequence options."""
+
+    always: bool
+    options: SequenceOptions = SequenceOptions()
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str  # format_type spelling: "character varying(20)", "integer[]", "other.mytype"
+    not_null: bool = False
+    default: Expr | None = None
+    identity: Identity | None = None
+    generated: Expr | None = None  # GENERATED ALWAYS AS (expr)
+    generated_stored: bool = True  # False for PostgreSQL 18 VIRTUAL generated columns
+    collation: str | None = None  # only when it differs from the type's default
+    comment: str | None = None
+    depends_on: frozenset[str] = _deps()
+
+
+@dataclass(frozen=True)
+class Table:
+    kind: ClassVar[str] = "table"
+    name: str
+    columns: tuple[Column, ...] = ()
+    partition_by: str | None = None  # pg_get_partkeydef: "RANGE (created_at)"
+    partition_of: str | None = None  # parent table name
+    partition_bound: str | None = None  # "FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')", "DEFAULT"
+    inherits: tuple[str, ...] = ()
+    unlogged: bool = False
+    options: tuple[str, ...] = ()  # reloptions: ("fillfactor=70",)
+    rls_enabled: bool = False
+    rls_forced: bool = False
+    comment: str | None = None
+    depends_on: frozenset[str] = _deps()
+
+    @property
+    def key(self) -> str:
+        return self.name
+
+    def column(self, name: str) -> Column | None:
+        return next((c for c in self.columns if c.name == name), None)
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """A table constraint. `type` is PRIMARY KEY, UNIQUE, FOREIGN KEY, CHECK or EXCLUDE."""
+
+    kind: ClassVar[str] = "constraint"
+    table: str
+    name: str
+    type: str
+    columns: tuple[str, ...] = ()  # key columns (PK, UNIQUE, FK referencing side)
+    include: tuple[str, ...] = ()  # INCLUDE columns of PK/UNIQUE
+    nulls_not_distinct: bool = False
+    check: Expr | None = None  # CHECK expression, without the CHECK keyword and outer parens
+    no_inherit: bool = False
+    exclude: Expr | None = None  # whole "EXCLUDE USING gist (...)" clause
+    ref_table: str | None = None  # FK target ("other.t" when in another schema)
+    ref_columns: tuple[str, ...] = ()
+    on_update: str = "NO ACTION"  # NO ACTION | RESTRICT | CASCADE | SET NULL | SET DEFAULT
+    on_delete: str = "NO ACTION"
+    match_full: bool = False
+    deferrable: bool = False
+    initially_deferred: bool = False
+    not_valid: bool = False
+    index_options: tuple[str, ...] = ()  # WITH (...) of the PK/UNIQUE index
+    comment: str | None = None
+    depends_on: frozenset[str] = _deps()
+
+    @property
+    def key(self) -> str:
+        return f"{self.table}.{self.name}"
+
+
+@dataclass(frozen=True)
+class IndexElement:
+    """One index key: a column name or an expression, with ordering and opclass."""
+
+    expression: Expr  # kind "index_elem": the column or expression as pg_get_indexdef prints it
+    opclass: str | None = None
+    collation: str | None = None
+    descending: bool = False
+    nulls_first: bool | None = None  # None: the default for the direction
+
+
+@dataclass(frozen=True)
+class Index:
+    kind: ClassVar[str] = "index"
+    table: str  # table or materialized view
+    name: str
+    elements: tuple[IndexElement, ...] = ()
+    unique: bool = False
+    method: str = "btree"
+    include: tuple[str, ...] = ()
+    where: Expr | None = None
+    options: tuple[str, ...] = ()  # WITH (fillfactor=70)
+    nulls_not_distinct: bool = False
+    valid: bool = field(default=True, compare=False)  # INVALID after a failed CONCURRENTLY build
+    comment: str | None = None
+    depends_on: frozenset[str] = _deps()
+
+    @property
+    def key(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
+class Trigger:
+    kind: ClassVar[str] = "trigger"
+    table: str
+    name: str
+    timing: str  # BEFORE | AFTER | INSTEAD OF
+    events: tuple[str, ...]  # INSERT, UPDATE, DELETE, TRUNCATE in that order
+    function: str  # name, qualified when in another schema; no parentheses
+    arguments: tuple[str, ...] = ()  # literal arguments, as plain strings
+    for_each_row: bool = True
+    update_columns: tuple[str, ...] = ()  # UPDATE OF a, b
+    when: Expr | None = None
+    constraint: bool = False
+    deferrable: bool = False
+    initially_deferred: bool = False
+    old_table: str | None = None  # REFERENCING OLD TABLE AS
+    new_table: str | None = None
+    enabled: str = "O"  # pg_trigger.tgenabled: O origin, D disabled, R replica, A always
+    comment: str | None = None
+    depends_on: frozenset[str] = _deps()
+
+    @property
+    def key(self) -> str:
+        return f"{self.table}.{self.name}"
+
+
+@dataclass(frozen=True)
+class Policy:
+    kind: ClassVar[str] = "policy"
+    table: str
+    name: str
+    command: str = "ALL"  # ALL | SELECT | INSERT | UPDATE | DELETE
+    permissive: bool = True
+    roles: tuple[str, ...] = ("PUBLIC",)  # sorted
+    using: Expr | None = None
+    with_check: Expr | None = None
+    comment: str | None = None
+    depends_on: frozenset[str] = _deps()
+
+    @property
+    def key(self) -> str:
+        return f"{self.table}.{self.name}"
+
+
+# ------------------------------------------------------ views and friends ---
+
+
+@dataclass(frozen=True)
+class View:
+    kind: ClassVar[str] = "view"
+    name: str
+    query: Expr  # kind "query": the SELECT, as pg_get_viewdef prints it
+    options: tuple[str, ...] = ()  # ("security_invoker=true",)
+    check_option: str | None = None  # LOCAL | CASCADED
+    columns: tuple[str, ...] = field(default=(), compare=False)  # output column names, in order
+    comment: str | None = None
+    column_comments: tuple[tuple[str, str], ...] = ()  # (column, comment), sorted
+    depends_on: frozenset[str] = _deps()
+
+    @property
+    def key(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
+class MaterializedView:
+    kind: ClassVar[str] = "materialized_view"
+    name: str
+    query: Expr
+    options: tuple[str, ...] = ()
+    with_data: bool = True
+    columns: tuple[str, ...] = field(default=(), compare=False)
+    comment: str | None = None
+    column_comments: tuple[tuple[str, str], ...] = ()
+    depends_on: frozenset[str] = _deps()
+
+    @property
+    def key(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
+class Sequence:
+    kind: ClassVar[str] = "sequence"
+    name: str
+    options: SequenceOptions = SequenceOptions()
+    owned_by: str | None = None  # "table.column"
+    comment: str | None = None
+    depends_on: frozenset[str] = _deps()
+
+    @property
+    def key(self) -> str:
+        return self.name
+
+
+# -------------------------------------------------------------- routines ---
+
+
+@dataclass(frozen=True)
+class Argument:
+    name: str | None
+    type: str  # format_type spelling
+    mode: str = "IN"  # IN | OUT | INOUT | VARIADIC | TABLE
+    default: Expr | None = None
+
+
+@dataclass(frozen=True)
+class Function:
+    """A function or (with `is_procedure`) a procedure."""
+
+    name: str
+    arguments: tuple[Argument, ...] = ()
+    returns: str | None = None  # pg_get_function_result: "integer", "SETOF users", "TABLE(a integer)"
+    language: str = "sql"
+    body: str = ""  # prosrc, or the SQL-standard body (BEGIN ATOMIC ... END / RETURN ...)
+    sql_body: bool = False  # body is SQL-standard, rendered without quotes
+    is_procedure: bool = False
+    volatility: str = "VOLATILE"  # IMMUTABLE | STABLE | VOLATILE
+    strict: bool = False
+    security_definer: bool = False
+    leakproof: bool = False
+    parallel: str = "UNSAFE"  # SAFE | RESTRICTED | UNSAFE
+    cost: float | None = None  # None: the language default
+    rows: float | None = None
+    config: tuple[str, ...] = ()  # ("search_path=public, pg_temp",)
+    is_window: bool = False
+    comment: str | None = None
+    depends_on: frozenset[str] = _deps()
+
+    @property
+    def kind(self) -> str:  # type: ignore[override]
+        return "procedure" if self.is_procedure else "function"
+
+    @property
+    def identity_arguments(self) -> str:
+        """Input argument types, as in pg_get_function_identity_arguments without names."""
+        return ", ".join(a.type for a in self.arguments if a.mode in ("IN", "INOUT", "VARIADIC"))
+
+    @property
+    def key(self) -> str:
+        return f"{self.name}({self.identity_arguments})"
+
+
+@dataclass(frozen=True)
+class Aggregate:
+    kind: ClassVar[str] = "aggregate"
+    name: str
+    arguments: tuple[str, ...]  # input types; ("*",) for count(*)-style
+    sfunc: str
+    stype: str
+    sspace: int | None = None
+    finalfunc: str | None = None
+    finalfunc_extra: bool = False
+    finalfunc_modify: str | None = None
+    combinefunc: str | None = None
+    serialfunc: str | None = None
+    deserialfunc: str | None = None
+    initcond: str | None = None
+    msfunc: str | None = None
+    minvfunc: str | None = None
+    mstype: str | None = None
+    mfinalfunc: str | None = None
+    minitcond: str | None = None
+    sortop: str | None = None
+    parallel: str = "UNSAFE"
+    order_by_arguments: tuple[str, ...] = ()  # ordered-set aggregates: WITHIN GROUP types
+    hypothetical: bool = False
+    comment: str | None = None
+    depends_on: frozenset[str] = _deps()
+
+    @property
+    def key(self) -> str:
+        return f"{self.name}({', '.join(self.arguments)})"
+
+
+# ----------------------------------------------------------------- types ---
+
+
+@dataclass(frozen=True)
+class EnumType:
+    kind: ClassVar[str] = "type"
+    name: str
+    labels: tuple[str, ...] = ()
+    comment: str | None = None
+    depends_on: frozenset[str] = _deps()
+
+    @property
+    def key(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
+class CompositeAttribute:
+    name: str
+    type: str
+    collation: str | None = None
+
+
+@dataclass(frozen=True)
+class CompositeType:
+    kind: ClassVar[str] = "type"
+    name: str
+    attributes: tuple[CompositeAttribute, ...] = ()
+    comment: str | None = None
+    depends_on: frozenset[str] = _deps()
+
+    @property
+    def key(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
+class RangeType:
+    kind: ClassVar[str] = "type"
+    name: str
+    subtype: str
+    subtype_opclass: str | None = None
+    collation: str | None = None
+    canonical: str | None = None
+    subtype_diff: str | None = None
+    multirange_name: str | None = None
+    comment: str | None = None
+    depends_on: frozenset[str] = _deps()
+
+    @property
+    def key(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
+class DomainConstraint:
+    name: str
+    check: Expr | None  # None for a NOT NULL constraint that PostgreSQL 17+ names
+    not_valid: bool = False
+
+
+@dataclass(frozen=True)
+class Domain:
+    kind: ClassVar[str] = "domain"
+    name: str
+    base_type: str
+    not_null: bool = False
+    default: Expr | None = None
+    collation: str | None = None
+    constraints: tuple[DomainConstraint, ...] = ()  # sorted by name
+    comment: str | None = None
+    depends_on: frozenset[str] = _deps()
+
+    @property
+    def key(self) -> str:
+        return self.name
+
+
+# ------------------------------------------------------------ privileges ---
+
+
+@dataclass(frozen=True)
+class Grant:
+    """Privileges held by one grantee on one object (or on some of a table's columns).
+
+    The owner's implicit privileges are not recorded, only what GRANT/REVOKE changed.
+    A revoked PUBLIC default (EXECUTE on functions, USAGE on types) is recorded as a
+    `Grant` with `revoked_default=True` and empty privileges.
+    """
+
+    kind: ClassVar[str] = "privilege"
+    object_type: str  # TABLE | SEQUENCE | FUNCTION | PROCEDURE | TYPE | DOMAIN | SCHEMA
+    object_name: str  # the object's key ("users", "f(integer)"); "" for the schema itself
+    grantee: str  # role name or PUBLIC
+    privileges: tuple[str, ...] = ()  # sorted: ("INSERT", "SELECT")
+    columns: tuple[str, ...] = ()  # column grant when non-empty
+    grantable: bool = False
+    revoked_default: bool = False
+
+    @property
+    def key(self) -> str:
+        cols = f"({','.join(self.columns)})" if self.columns else ""
+        opt = "+grant" if self.grantable else ""
+        return f"{self.object_type}:{self.object_name}{cols}:{self.grantee}{opt}"
+
+
+@dataclass(frozen=True)
+class DefaultPrivilege:
+    """ALTER DEFAULT PRIVILEGES [FOR ROLE r] IN SCHEMA s GRANT ... ON <object_type> TO grantee."""
+
+    kind: ClassVar[str] = "default_privilege"
+    for_role: str | None  # None: the role running the migration
+    object_type: str  # TABLES | SEQUENCES | FUNCTIONS | TYPES
+    grantee: str
+    privileges: tuple[str, ...] = ()
+    grantable: bool = False
+
+    @property
+    def key(self) -> str:
+        opt = "+grant" if self.grantable else ""
+        return f"{self.for_role or ''}:{self.object_type}:{self.grantee}{opt}"
+
+
+# ---------------------------------------------------------------- schema ---
+
+
+@dataclass
+class Schema:
+    """Everything the tool manages in one schema, keyed by each object's `key`."""
+
+    name: str = "public"
+    tables: dict[str, Table] = field(default_factory=dict)
+    constraints: dict[str, Constraint] = field(default_factory=dict)
+    indexes: dict[str, Index] = field(default_factory=dict)
+    triggers: dict[str, Trigger] = field(default_factory=dict)
+    policies: dict[str, Policy] = field(default_factory=dict)
+    views: dict[str, View] = field(default_factory=dict)
+    materialized_views: dict[str, MaterializedView] = field(default_factory=dict)
+    sequences: dict[str, Sequence] = field(default_factory=dict)
+    functions: dict[str, Function] = field(default_factory=dict)  # functions and procedures
+    aggregates: dict[str, Aggregate] = field(default_factory=dict)
+    types: dict[str, EnumType | CompositeType | RangeType] = field(default_factory=dict)
+    domains: dict[str, Domain] = field(default_factory=dict)
+    grants: dict[str, Grant] = field(default_factory=dict)
+    default_privileges: dict[str, DefaultPrivilege] = field(default_factory=dict)
+    comment: str | None = None  # COMMENT ON SCHEMA
+
+    # The collections in a stable order, for code that walks every object.
+    COLLECTIONS: ClassVar[tuple[str, ...]] = (
+        "types", "domains", "sequences", "functions", "aggregates", "tables", "constraints",
+        "indexes", "views", "materialized_views", "triggers", "policies", "grants",
+        "default_privileges",
+    )
+
+    def objects(self):
+        """Every object, collection by collection, each sorted by key."""
+        for coll in self.COLLECTIONS:
+            items = getattr(self, coll)
+            for k in sorted(items):
+                yield items[k]
+
+    def add(self, obj) -> None:
+        """File `obj` under its collection by its key (replacing an equal key)."""
+        getattr(self, collection_of(obj))[obj.key] = obj
+
+    def path(self, obj) -> str:
+        """Stable dotted path: public.users, public.users.idx_users_email, public.f(integer)."""
+        return f"{self.name}.{obj.key}"
+
+
+_COLLECTION_BY_CLASS = {
+    Table: "tables", Constraint: "constraints", Index: "indexes", Trigger: "triggers",
+    Policy: "policies", View: "views", MaterializedView: "materialized_views",
+    Sequence: "sequences", Function: "functions", Aggregate: "aggregates",
+    EnumType: "types", CompositeType: "types", RangeType: "types", Domain: "domains",
+    Grant: "grants", DefaultPrivilege: "default_privileges",
+}
+
+
+def collection_of(obj) -> str:
+    """Name of the `Schema` collection that holds objects like `obj`."""
+    return _COLLECTION_BY_CLASS[type(obj)]
+
+
+def ref_of(obj) -> str | None:
+    """The dependency reference other objects use for `obj` ("relation:users"), if any."""
+    if isinstance(obj, (Table, View, MaterializedView, Sequence, Index)):
+        return f"relation:{obj.name}"
+    if isinstance(obj, (EnumType, CompositeType, RangeType, Domain)):
+        return f"type:{obj.name}"
+    if isinstance(obj, (Function, Aggregate)):
+        return f"function:{obj.name}"
+    return None

@@ -1,0 +1,90 @@
+"""A real PostgreSQL for every test: one embedded server per session, a fresh database per test.
+
+Set PGSCHEMA_TEST_DSN (a libpq conninfo for an admin role) to use another server instead.
+"""
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from pgschema_tui.connection import ConnectionSettings
+
+ROOT = Path(__file__).resolve().parent.parent
+TESTDATA = ROOT / "testdata"
+
+
+class TestServer:
+    """Admin access to the server the suite runs against."""
+
+    def __init__(self, settings: ConnectionSettings, bindir: Path | None):
+        self.admin = settings
+        self.bindir = bindir
+
+    def create_database(self, name: str | None = None) -> ConnectionSettings:
+        name = name or f"t_{uuid.uuid4().hex[:12]}"
+        with self.admin.connect() as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        return self.admin.with_db(name)
+
+    def drop_database(self, name: str) -> None:
+        with self.admin.connect() as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def tool(self, name: str) -> str:
+        import shutil
+
+        if self.bindir and (self.bindir / name).exists():
+            return str(self.bindir / name)
+        return shutil.which(name) or name
+
+
+def _settings_from_dsn(dsn: str) -> ConnectionSettings:
+    info = psycopg.conninfo.conninfo_to_dict(dsn)
+    return ConnectionSettings(host=info.get("host"), port=str(info["port"]) if info.get("port") else None,
+                              db=info.get("dbname") or "postgres", user=info.get("user"),
+                              password=info.get("password"), sslmode=info.get("sslmode"))
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    dsn = os.environ.get("PGSCHEMA_TEST_DSN")
+    if dsn:
+        yield TestServer(_settings_from_dsn(dsn), None)
+        return
+    from pgschema_tui.embedded import EmbeddedServer
+
+    server = EmbeddedServer()
+    with server.settings().connect() as conn:
+        conn.execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'testuser') "
+                     "THEN CREATE ROLE testuser; END IF; END $$")
+    try:
+        yield TestServer(server.settings(), server.bindir)
+    finally:
+        server.close()
+
+
+@pytest.fixture
+def db(pg_server):
+    """ConnectionSettings of a fresh, empty database, dropped after the test."""
+    settings = pg_server.create_database()
+    try:
+        yield settings
+    finally:
+        pg_server.drop_database(settings.db)
+
+
+@pytest.fixture
+def conn(db):
+    """An autocommit psycopg connection to the fresh database."""
+    with db.connect() as c:
+        yield c
+
+
+def run_sql(settings: ConnectionSettings, sql: str) -> None:
+    """Execute a script (several statements) on the database."""
+    with settings.connect() as c:
+        c.execute(sql)
