@@ -1,0 +1,106 @@
+"""Plain events the executor yields while applying a plan.
+
+The CLI prints them, the terminal reviewer turns them into messages, `--log-json` writes
+them as JSON lines. No UI code here: every event is a frozen dataclass with a `type`.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+def _now() -> float:
+    return time.time()
+
+
+@dataclass(frozen=True)
+class Event:
+    at: float = field(default_factory=_now, kw_only=True)
+
+    @property
+    def type(self) -> str:
+        name = type(self).__name__
+        return "".join("_" + c.lower() if c.isupper() else c for c in name).lstrip("_")
+
+    def to_json(self) -> dict[str, Any]:
+        return {"type": self.type, **asdict(self)}
+
+
+@dataclass(frozen=True)
+class PlanStarted(Event):
+    total_steps: int
+    total_groups: int
+    fingerprint: str = ""
+
+
+@dataclass(frozen=True)
+class GroupStarted(Event):
+    group: int  # 0-based index
+    transactional: bool
+
+
+@dataclass(frozen=True)
+class GroupCommitted(Event):
+    group: int
+
+
+@dataclass(frozen=True)
+class StepStarted(Event):
+    index: int  # 0-based position in the flat step list
+    group: int
+    path: str
+    operation: str
+    sql: str
+
+
+@dataclass(frozen=True)
+class Progress(Event):
+    """Progress of a long step (e.g. CREATE INDEX CONCURRENTLY) from pg_stat_progress_*."""
+
+    index: int
+    phase: str
+    percent: float | None  # 0..100, None when unknown
+    blocks_done: int | None = None
+    blocks_total: int | None = None
+    tuples_done: int | None = None
+    tuples_total: int | None = None
+    lockers_done: int | None = None
+    lockers_total: int | None = None
+
+
+@dataclass(frozen=True)
+class LockWait(Event):
+    """The step is waiting for (or timed out on) a lock held by `blocker_pid`."""
+
+    index: int
+    blocker_pid: int | None
+    blocker_query: str | None = None
+    blocker_state: str | None = None
+    blocker_age_seconds: float | None = None
+    lock_mode: str | None = None
+    relation: str | None = None
+    attempt: int = 0
+    retry_in_seconds: float | None = None
+
+
+@dataclass(frozen=True)
+class StepFinished(Event):
+    index: int
+    duration_seconds: float
+
+
+@dataclass(frozen=True)
+class StepFailed(Event):
+    index: int
+    error: str
+    sql: str
+    sqlstate: str | None = None
+
+
+@dataclass(frozen=True)
+class PlanFinished(Event):
+    success: bool
+    applied_groups: tuple[int, ...] = ()  # groups committed, 0-based
+    duration_seconds: float = 0.0
+    message: str = ""
