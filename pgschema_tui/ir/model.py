@@ -6,9 +6,18 @@ every field is in the spelling PostgreSQL itself uses (`format_type` type names,
 `pg_get_*def` expressions through `Expr`), and fields that only help ordering
 (`depends_on`) are excluded from comparison.
 
-Names are stored unquoted and unqualified when they live in the target schema; names in
-other schemas are stored qualified (`other.thing`), already quoted where needed. Rendering
-quotes identifiers (`pgschema_tui.ddl.quote`).
+Naming conventions (both loaders must follow them exactly):
+- An object's own name fields (`Table.name`, `Index.name`, `Constraint.name`, `Column.name`,
+  column lists such as `Constraint.columns`, `Index.include`, `Sequence.owned_by` "table.column",
+  `Table.partition_of`, `Trigger.table`...) are raw identifiers: unquoted, unqualified, exactly
+  as stored in the catalog (`Users` stays `Users`). Renderers quote them (`ddl.quote.ident`).
+- Fields that *refer* to something that may live in another schema are SQL text, quoted where
+  needed and qualified only when outside the target schema: every type (`Column.type`,
+  `Argument.type`, `Domain.base_type`, `Function.returns`...) exactly as `format_type` prints it
+  with `search_path` set to the target schema (`character varying(20)`, `"MyEnum"`,
+  `other.mytype[]`), and `Constraint.ref_table`, `Trigger.function`, aggregate support functions.
+- Expressions are `Expr` objects holding the text one loader saw; they compare by canonical form.
+- Role names (`Policy.roles`, `Grant.grantee`) are raw; `PUBLIC` is the literal string "PUBLIC".
 
 Dependency references (`depends_on`) are strings `"<namespace>:<name>"` with namespace one of
 `relation` (tables, views, materialized views, sequences, indexes), `type` (enum, composite,
