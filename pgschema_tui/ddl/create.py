@@ -1,0 +1,535 @@
+"""CREATE statements for every IR object: one renderer per IR class, one statement per string.
+
+`render_create(obj, schema)` returns the statements that bring `obj` into existence in an
+empty schema, without its comments (`ddl.comment`) and, for sequences, without OWNED BY
+(`render_owned_by`, which must wait for the owning table). Same-schema names are
+unqualified, so the text is valid in whichever schema `search_path` points at.
+
+Constraints are always separate `ALTER TABLE ... ADD CONSTRAINT` statements, never inline in
+CREATE TABLE: the diff engine needs exactly that form to add a constraint to an existing
+table, so one renderer serves both, and foreign keys never make table creation order cyclic.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from pgschema_tui.ddl.names import (
+    column_list, key_signature, maybe_quoted, role, routine_signature, sql_ref,
+)
+from pgschema_tui.ddl.quote import dollar_quote, ident, literal
+from pgschema_tui.ir.model import (
+    Aggregate, Column, CompositeType, Constraint, DefaultPrivilege, Domain, EnumType, Function,
+    Grant, Identity, Index, IndexElement, MaterializedView, Policy, RangeType, Schema, Sequence,
+    SequenceOptions, Table, Trigger, View,
+)
+
+Renderer = Callable[[object, "Schema | None"], list[str]]
+_RENDERERS: dict[type, Renderer] = {}
+
+
+def renders(cls: type):
+    """Register the decorated function as the CREATE renderer of IR class `cls`."""
+    def register(fn: Renderer) -> Renderer:
+        _RENDERERS[cls] = fn
+        return fn
+    return register
+
+
+def render_create(obj, schema: Schema | None = None) -> list[str]:
+    """Statements (each ending in ';') that create `obj`; `schema` gives the schema's name."""
+    return _RENDERERS[type(obj)](obj, schema)
+
+
+def _schema_name(schema: Schema | None) -> str:
+    return schema.name if schema is not None else "public"
+
+
+def _paren(text: str) -> str:
+    """`(text)` unless text is already one parenthesised group."""
+    text = text.strip()
+    if text.startswith("(") and text.endswith(")"):
+        depth = 0
+        for i, ch in enumerate(text):
+            depth += ch == "("
+            depth -= ch == ")"
+            if depth == 0 and i < len(text) - 1:
+                break
+        else:
+            return text
+    return f"({text})"
+
+
+def _with_options(options) -> str:
+    return f" WITH ({', '.join(options)})" if options else ""
+
+
+def _strip_semicolon(text: str) -> str:
+    return text.strip().rstrip(";").rstrip()
+
+
+# ------------------------------------------------------------- sequences ---
+
+
+def sequence_options(opts: SequenceOptions, with_type: bool = True) -> list[str]:
+    """The option clauses of CREATE SEQUENCE / identity columns that differ from the default."""
+    parts = []
+    if with_type and opts.data_type:
+        parts.append(f"AS {opts.data_type}")
+    if opts.start is not None:
+        parts.append(f"START WITH {opts.start}")
+    if opts.increment is not None:
+        parts.append(f"INCREMENT BY {opts.increment}")
+    if opts.min_value is not None:
+        parts.append(f"MINVALUE {opts.min_value}")
+    if opts.max_value is not None:
+        parts.append(f"MAXVALUE {opts.max_value}")
+    if opts.cache is not None:
+        parts.append(f"CACHE {opts.cache}")
+    if opts.cycle:
+        parts.append("CYCLE")
+    return parts
+
+
+@renders(Sequence)
+def _sequence(seq: Sequence, schema) -> list[str]:
+    opts = sequence_options(seq.options)
+    body = "".join(f"\n    {o}" for o in opts)
+    return [f"CREATE SEQUENCE {ident(seq.name)}{body};"]
+
+
+def render_owned_by(seq: Sequence) -> str | None:
+    """`ALTER SEQUENCE s OWNED BY t.c;`, run once the owning table exists; None when unowned."""
+    if not seq.owned_by:
+        return None
+    table, _, column = seq.owned_by.rpartition(".")
+    return f"ALTER SEQUENCE {ident(seq.name)} OWNED BY {ident(table)}.{ident(column)};"
+
+
+# ----------------------------------------------------------------- tables ---
+
+
+def _identity(identity: Identity) -> str:
+    when = "ALWAYS" if identity.always else "BY DEFAULT"
+    opts = sequence_options(identity.options, with_type=False)
+    return f"GENERATED {when} AS IDENTITY" + (f" ({' '.join(opts)})" if opts else "")
+
+
+def render_column(col: Column) -> str:
+    """One column definition as in CREATE TABLE / ALTER TABLE ADD COLUMN."""
+    parts = [ident(col.name), sql_ref(col.type)]
+    if col.collation:
+        parts.append(f"COLLATE {maybe_quoted(col.collation)}")
+    if col.generated is not None:
+        kind = "STORED" if col.generated_stored else "VIRTUAL"
+        parts.append(f"GENERATED ALWAYS AS {_paren(col.generated.text)} {kind}")
+    elif col.identity is not None:
+        parts.append(_identity(col.identity))
+    if col.default is not None and col.generated is None:
+        parts.append(f"DEFAULT {col.default.text}")
+    if col.not_null:
+        parts.append("NOT NULL")
+    return " ".join(parts)
+
+
+@renders(Table)
+def _table(table: Table, schema) -> list[str]:
+    head = "CREATE UNLOGGED TABLE" if table.unlogged else "CREATE TABLE"
+    if table.partition_of:
+        text = f"{head} {ident(table.name)} PARTITION OF {ident(table.partition_of)}"
+        text += f" {table.partition_bound or 'DEFAULT'}"
+    else:
+        cols = ",\n".join(f"    {render_column(c)}" for c in table.columns)
+        text = f"{head} {ident(table.name)} (\n{cols}\n)" if cols else f"{head} {ident(table.name)} ()"
+        if table.inherits:
+            text += f"\nINHERITS ({', '.join(ident(p) for p in table.inherits)})"
+    if table.partition_by:
+        text += f"\nPARTITION BY {table.partition_by}"
+    text += _with_options(table.options)
+    statements = [text + ";"]
+    statements.extend(render_rls(table))
+    return statements
+
+
+def render_rls(table: Table) -> list[str]:
+    """ENABLE/FORCE ROW LEVEL SECURITY statements for the table's flags."""
+    out = []
+    if table.rls_enabled:
+        out.append(f"ALTER TABLE {ident(table.name)} ENABLE ROW LEVEL SECURITY;")
+    if table.rls_forced:
+        out.append(f"ALTER TABLE {ident(table.name)} FORCE ROW LEVEL SECURITY;")
+    return out
+
+
+def _deferral(deferrable: bool, initially_deferred: bool) -> str:
+    if not deferrable:
+        return ""
+    return " DEFERRABLE INITIALLY DEFERRED" if initially_deferred else " DEFERRABLE"
+
+
+def constraint_definition(con: Constraint) -> str:
+    """The constraint clause after `ADD CONSTRAINT name` (also usable inline)."""
+    if con.type == "CHECK":
+        text = f"CHECK {_paren(con.check.text if con.check else 'true')}"
+        if con.no_inherit:
+            text += " NO INHERIT"
+    elif con.type in ("PRIMARY KEY", "UNIQUE"):
+        text = con.type
+        if con.nulls_not_distinct:
+            text += " NULLS NOT DISTINCT"
+        text += f" {column_list(con.columns)}"
+        if con.include:
+            text += f" INCLUDE {column_list(con.include)}"
+        text += _with_options(con.index_options)
+        text += _deferral(con.deferrable, con.initially_deferred)
+    elif con.type == "FOREIGN KEY":
+        text = f"FOREIGN KEY {column_list(con.columns)} REFERENCES {sql_ref(con.ref_table or '')}"
+        if con.ref_columns:
+            text += column_list(con.ref_columns)
+        if con.match_full:
+            text += " MATCH FULL"
+        if con.on_update != "NO ACTION":
+            text += f" ON UPDATE {con.on_update}"
+        if con.on_delete != "NO ACTION":
+            text += f" ON DELETE {con.on_delete}"
+        text += _deferral(con.deferrable, con.initially_deferred)
+    elif con.type == "EXCLUDE":
+        text = con.exclude.text if con.exclude else ""
+        text += _deferral(con.deferrable, con.initially_deferred)
+    else:
+        raise ValueError(f"unknown constraint type {con.type!r} on {con.key}")
+    if con.not_valid:
+        text += " NOT VALID"
+    return text
+
+
+@renders(Constraint)
+def _constraint(con: Constraint, schema) -> list[str]:
+    return [f"ALTER TABLE {ident(con.table)} ADD CONSTRAINT {ident(con.name)} {constraint_definition(con)};"]
+
+
+# ---------------------------------------------------------------- indexes ---
+
+
+def _index_element(elem: IndexElement) -> str:
+    text = elem.expression.text.strip()
+    if elem.collation:
+        text += f" COLLATE {maybe_quoted(elem.collation)}"
+    if elem.opclass:
+        text += f" {elem.opclass}"
+    if elem.descending:
+        text += " DESC"
+    if elem.nulls_first is not None and elem.nulls_first != elem.descending:
+        text += " NULLS FIRST" if elem.nulls_first else " NULLS LAST"
+    return text
+
+
+def index_definition(index: Index, concurrently: bool = False, if_not_exists: bool = False,
+                     name: str | None = None) -> str:
+    """CREATE INDEX text; the planner's online rewrites pass `concurrently`/`if_not_exists`."""
+    head = "CREATE UNIQUE INDEX" if index.unique else "CREATE INDEX"
+    if concurrently:
+        head += " CONCURRENTLY"
+    if if_not_exists:
+        head += " IF NOT EXISTS"
+    elems = ", ".join(_index_element(e) for e in index.elements)
+    text = f"{head} {ident(name or index.name)} ON {ident(index.table)} USING {index.method} ({elems})"
+    if index.include:
+        text += f" INCLUDE {column_list(index.include)}"
+    if index.nulls_not_distinct:
+        text += " NULLS NOT DISTINCT"
+    text += _with_options(index.options)
+    if index.where is not None:
+        text += f" WHERE {_paren(index.where.text)}"
+    return text + ";"
+
+
+@renders(Index)
+def _index(index: Index, schema) -> list[str]:
+    return [index_definition(index)]
+
+
+# --------------------------------------------------------------- triggers ---
+
+
+def _trigger_events(trg: Trigger) -> str:
+    parts = []
+    for event in trg.events:
+        if event == "UPDATE" and trg.update_columns:
+            parts.append("UPDATE OF " + ", ".join(ident(c) for c in trg.update_columns))
+        else:
+            parts.append(event)
+    return " OR ".join(parts)
+
+
+@renders(Trigger)
+def _trigger(trg: Trigger, schema) -> list[str]:
+    head = "CREATE CONSTRAINT TRIGGER" if trg.constraint else "CREATE TRIGGER"
+    text = f"{head} {ident(trg.name)} {trg.timing} {_trigger_events(trg)} ON {ident(trg.table)}"
+    if trg.constraint:
+        text += _deferral(trg.deferrable, trg.initially_deferred) or " NOT DEFERRABLE"
+    referencing = []
+    if trg.old_table:
+        referencing.append(f"OLD TABLE AS {ident(trg.old_table)}")
+    if trg.new_table:
+        referencing.append(f"NEW TABLE AS {ident(trg.new_table)}")
+    if referencing:
+        text += " REFERENCING " + " ".join(referencing)
+    text += " FOR EACH ROW" if trg.for_each_row else " FOR EACH STATEMENT"
+    if trg.when is not None:
+        text += f" WHEN {_paren(trg.when.text)}"
+    args = ", ".join(literal(a) for a in trg.arguments)
+    text += f" EXECUTE FUNCTION {sql_ref(trg.function)}({args});"
+    out = [text]
+    state = render_trigger_state(trg)
+    if state:
+        out.append(state)
+    return out
+
+
+def render_trigger_state(trg: Trigger) -> str | None:
+    """`ALTER TABLE ... {DISABLE | ENABLE REPLICA | ENABLE ALWAYS} TRIGGER` for a non-default state."""
+    action = {"D": "DISABLE", "R": "ENABLE REPLICA", "A": "ENABLE ALWAYS"}.get(trg.enabled)
+    if action is None:
+        return None
+    return f"ALTER TABLE {ident(trg.table)} {action} TRIGGER {ident(trg.name)};"
+
+
+# --------------------------------------------------------------- policies ---
+
+
+@renders(Policy)
+def _policy(pol: Policy, schema) -> list[str]:
+    text = f"CREATE POLICY {ident(pol.name)} ON {ident(pol.table)}"
+    if not pol.permissive:
+        text += " AS RESTRICTIVE"
+    if pol.command != "ALL":
+        text += f" FOR {pol.command}"
+    text += " TO " + ", ".join(role(r) for r in (pol.roles or ("PUBLIC",)))
+    if pol.using is not None:
+        text += f" USING {_paren(pol.using.text)}"
+    if pol.with_check is not None:
+        text += f" WITH CHECK {_paren(pol.with_check.text)}"
+    return [text + ";"]
+
+
+# ------------------------------------------------------------------ views ---
+
+
+@renders(View)
+def _view(view: View, schema) -> list[str]:
+    options = [o for o in view.options if not o.startswith("check_option=")]
+    text = f"CREATE OR REPLACE VIEW {ident(view.name)}{_with_options(options)} AS\n"
+    text += _strip_semicolon(view.query.text)
+    if view.check_option:
+        text += f"\n  WITH {view.check_option.upper()} CHECK OPTION"
+    return [text + ";"]
+
+
+@renders(MaterializedView)
+def _materialized_view(mv: MaterializedView, schema) -> list[str]:
+    text = f"CREATE MATERIALIZED VIEW {ident(mv.name)}{_with_options(mv.options)} AS\n"
+    text += _strip_semicolon(mv.query.text)
+    text += "\n  WITH DATA;" if mv.with_data else "\n  WITH NO DATA;"
+    return [text]
+
+
+# --------------------------------------------------------------- routines ---
+
+_LIST_SETTINGS = frozenset({"search_path", "temp_tablespaces", "session_preload_libraries",
+                            "local_preload_libraries", "shared_preload_libraries"})
+
+
+def render_setting(config: str) -> str:
+    """A proconfig entry "name=value" as the `SET name TO value` clause of CREATE FUNCTION."""
+    name, _, value = config.partition("=")
+    if name in _LIST_SETTINGS:
+        items = [v.strip() for v in value.split(",") if v.strip()]
+        items = [v[1:-1].replace('""', '"') if v.startswith('"') and v.endswith('"') else v for v in items]
+        return f"SET {name} TO " + ", ".join(literal(v) for v in items)
+    return f"SET {name} TO {literal(value)}"
+
+
+def _argument(arg) -> str:
+    parts = []
+    if arg.mode not in ("IN",):
+        parts.append(arg.mode)
+    if arg.name:
+        parts.append(ident(arg.name))
+    parts.append(sql_ref(arg.type))
+    text = " ".join(parts)
+    if arg.default is not None:
+        text += f" DEFAULT {arg.default.text}"
+    return text
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(value)
+
+
+@renders(Function)
+def _function(fn: Function, schema) -> list[str]:
+    args = ", ".join(_argument(a) for a in fn.arguments if a.mode != "TABLE")
+    kind = "PROCEDURE" if fn.is_procedure else "FUNCTION"
+    text = f"CREATE OR REPLACE {kind} {ident(fn.name)}({args})"
+    if not fn.is_procedure and fn.returns:
+        text += f"\n    RETURNS {fn.returns}"
+    attrs = [f"LANGUAGE {maybe_quoted(fn.language)}"]
+    if not fn.is_procedure:
+        if fn.is_window:
+            attrs.append("WINDOW")
+        if fn.volatility != "VOLATILE":
+            attrs.append(fn.volatility)
+        if fn.strict:
+            attrs.append("STRICT")
+    if fn.security_definer:
+        attrs.append("SECURITY DEFINER")
+    if not fn.is_procedure:
+        if fn.leakproof:
+            attrs.append("LEAKPROOF")
+        if fn.parallel != "UNSAFE":
+            attrs.append(f"PARALLEL {fn.parallel}")
+        if fn.cost is not None:
+            attrs.append(f"COST {_number(fn.cost)}")
+        if fn.rows is not None:
+            attrs.append(f"ROWS {_number(fn.rows)}")
+    text += "\n    " + " ".join(attrs)
+    for setting in fn.config:
+        text += f"\n    {render_setting(setting)}"
+    if fn.sql_body:
+        text += f"\n{_strip_semicolon(fn.body)}"
+    else:
+        text += f"\n    AS {dollar_quote(fn.body)}"
+    return [text + ";"]
+
+
+@renders(Aggregate)
+def _aggregate(agg: Aggregate, schema) -> list[str]:
+    options = [f"SFUNC = {sql_ref(agg.sfunc)}", f"STYPE = {sql_ref(agg.stype)}"]
+    if agg.sspace is not None:
+        options.append(f"SSPACE = {agg.sspace}")
+    if agg.finalfunc:
+        options.append(f"FINALFUNC = {sql_ref(agg.finalfunc)}")
+    if agg.finalfunc_extra:
+        options.append("FINALFUNC_EXTRA")
+    if agg.finalfunc_modify:
+        options.append(f"FINALFUNC_MODIFY = {agg.finalfunc_modify}")
+    for label, value in (("COMBINEFUNC", agg.combinefunc), ("SERIALFUNC", agg.serialfunc),
+                         ("DESERIALFUNC", agg.deserialfunc)):
+        if value:
+            options.append(f"{label} = {sql_ref(value)}")
+    if agg.initcond is not None:
+        options.append(f"INITCOND = {literal(agg.initcond)}")
+    for label, value in (("MSFUNC", agg.msfunc), ("MINVFUNC", agg.minvfunc), ("MSTYPE", agg.mstype),
+                         ("MFINALFUNC", agg.mfinalfunc)):
+        if value:
+            options.append(f"{label} = {sql_ref(value)}")
+    if agg.minitcond is not None:
+        options.append(f"MINITCOND = {literal(agg.minitcond)}")
+    if agg.sortop:
+        options.append(f"SORTOP = {agg.sortop}")
+    if agg.parallel != "UNSAFE":
+        options.append(f"PARALLEL = {agg.parallel}")
+    if agg.hypothetical:
+        options.append("HYPOTHETICAL")
+    body = ",\n    ".join(options)
+    return [f"CREATE AGGREGATE {routine_signature(agg)} (\n    {body}\n);"]
+
+
+# ------------------------------------------------------------------ types ---
+
+
+@renders(EnumType)
+def _enum(typ: EnumType, schema) -> list[str]:
+    labels = ", ".join(literal(label) for label in typ.labels)
+    return [f"CREATE TYPE {ident(typ.name)} AS ENUM ({labels});"]
+
+
+@renders(CompositeType)
+def _composite(typ: CompositeType, schema) -> list[str]:
+    attrs = []
+    for attr in typ.attributes:
+        text = f"{ident(attr.name)} {sql_ref(attr.type)}"
+        if attr.collation:
+            text += f" COLLATE {maybe_quoted(attr.collation)}"
+        attrs.append(text)
+    body = ",\n".join(f"    {a}" for a in attrs)
+    return [f"CREATE TYPE {ident(typ.name)} AS (\n{body}\n);" if attrs else f"CREATE TYPE {ident(typ.name)} AS ();"]
+
+
+@renders(RangeType)
+def _range(typ: RangeType, schema) -> list[str]:
+    options = [f"SUBTYPE = {sql_ref(typ.subtype)}"]
+    if typ.subtype_opclass:
+        options.append(f"SUBTYPE_OPCLASS = {typ.subtype_opclass}")
+    if typ.collation:
+        options.append(f"COLLATION = {maybe_quoted(typ.collation)}")
+    if typ.canonical:
+        options.append(f"CANONICAL = {sql_ref(typ.canonical)}")
+    if typ.subtype_diff:
+        options.append(f"SUBTYPE_DIFF = {sql_ref(typ.subtype_diff)}")
+    if typ.multirange_name:
+        options.append(f"MULTIRANGE_TYPE_NAME = {ident(typ.multirange_name)}")
+    return [f"CREATE TYPE {ident(typ.name)} AS RANGE ({', '.join(options)});"]
+
+
+@renders(Domain)
+def _domain(dom: Domain, schema) -> list[str]:
+    text = f"CREATE DOMAIN {ident(dom.name)} AS {sql_ref(dom.base_type)}"
+    if dom.collation:
+        text += f" COLLATE {maybe_quoted(dom.collation)}"
+    if dom.default is not None:
+        text += f" DEFAULT {dom.default.text}"
+    named_not_null = any(c.check is None for c in dom.constraints)
+    if dom.not_null and not named_not_null:
+        text += " NOT NULL"
+    later = []
+    for con in dom.constraints:
+        clause = "NOT NULL" if con.check is None else f"CHECK {_paren(con.check.text)}"
+        if con.not_valid:  # NOT VALID exists only in ALTER DOMAIN
+            later.append(f"ALTER DOMAIN {ident(dom.name)} ADD CONSTRAINT {ident(con.name)} {clause} NOT VALID;")
+        else:
+            text += f"\n    CONSTRAINT {ident(con.name)} {clause}"
+    return [text + ";", *later]
+
+
+# ------------------------------------------------------------- privileges ---
+
+
+def grant_target(obj_type: str, object_name: str, schema: Schema | None) -> str:
+    """`TABLE users`, `FUNCTION f(integer)`, `SCHEMA app` for a Grant's object."""
+    if obj_type == "SCHEMA":
+        return f"SCHEMA {ident(object_name or _schema_name(schema))}"
+    if obj_type in ("FUNCTION", "PROCEDURE"):
+        return f"{obj_type} {key_signature(object_name)}"
+    return f"{obj_type} {ident(object_name)}"
+
+
+def grant_privileges(grant: Grant) -> str:
+    """`SELECT, UPDATE` or, for a column grant, `SELECT (a, b), UPDATE (a, b)`."""
+    cols = f" {column_list(grant.columns)}" if grant.columns else ""
+    return ", ".join(f"{p}{cols}" for p in grant.privileges)
+
+
+@renders(Grant)
+def _grant(grant: Grant, schema) -> list[str]:
+    target = grant_target(grant.object_type, grant.object_name, schema)
+    if grant.revoked_default:
+        privilege = "USAGE" if grant.object_type in ("TYPE", "DOMAIN") else "EXECUTE"
+        return [f"REVOKE {privilege} ON {target} FROM {role(grant.grantee)};"]
+    option = " WITH GRANT OPTION" if grant.grantable else ""
+    return [f"GRANT {grant_privileges(grant)} ON {target} TO {role(grant.grantee)}{option};"]
+
+
+def default_privilege_prefix(dp: DefaultPrivilege, schema: Schema | None) -> str:
+    """`ALTER DEFAULT PRIVILEGES [FOR ROLE r] IN SCHEMA s` (the schema must be named here)."""
+    text = "ALTER DEFAULT PRIVILEGES"
+    if dp.for_role:
+        text += f" FOR ROLE {ident(dp.for_role)}"
+    return text + f" IN SCHEMA {ident(_schema_name(schema))}"
+
+
+@renders(DefaultPrivilege)
+def _default_privilege(dp: DefaultPrivilege, schema) -> list[str]:
+    option = " WITH GRANT OPTION" if dp.grantable else ""
+    return [f"{default_privilege_prefix(dp, schema)} GRANT {', '.join(dp.privileges)} ON {dp.object_type}"
+            f" TO {role(dp.grantee)}{option};"]

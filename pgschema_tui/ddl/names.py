@@ -1,0 +1,63 @@
+"""How IR fields that name things become SQL text: raw identifiers, SQL-text refs, signatures.
+
+The IR keeps an object's own names raw (`Users`) and references to other objects as SQL
+text (`"Users"`, `other.t`); these helpers turn either into something safe to splice.
+"""
+from __future__ import annotations
+
+from pgschema_tui.ir.model import Aggregate, Function
+from pgschema_tui.ddl.quote import ident
+
+
+def sql_ref(text: str) -> str:
+    """A reference that is already SQL text (type names, `ref_table`), passed through as is."""
+    return text.strip()
+
+
+def maybe_quoted(text: str) -> str:
+    """A name that loaders may hand over raw or already quoted/qualified (collations, opclasses).
+
+    Quoted or qualified text is trusted as SQL; anything else is a raw identifier.
+    """
+    text = text.strip()
+    if text.startswith('"') or "." in text:
+        return text
+    return ident(text)
+
+
+def column_list(names) -> str:
+    """`(a, "B")` from raw column names."""
+    return "(" + ", ".join(ident(n) for n in names) + ")"
+
+
+def split_key_signature(key: str) -> tuple[str, str]:
+    """Split a routine key "name(arg types)" into (raw name, argument types text)."""
+    name, _, rest = key.partition("(")
+    return name, rest[:-1] if rest.endswith(")") else rest
+
+
+def key_signature(key: str) -> str:
+    """A routine key "name(integer, text)" as SQL: `"Name"(integer, text)`."""
+    name, args = split_key_signature(key)
+    return f"{ident(name)}({args})"
+
+
+def routine_signature(obj: Function | Aggregate) -> str:
+    """`name(identity argument types)` for DROP/COMMENT/GRANT of a function or aggregate."""
+    if isinstance(obj, Aggregate):
+        args = ", ".join(obj.arguments) if obj.arguments else "*"
+        if obj.order_by_arguments:
+            direct = ", ".join(obj.arguments) if obj.arguments != ("*",) else ""
+            ordered = ", ".join(obj.order_by_arguments)
+            args = f"{direct} ORDER BY {ordered}".strip()
+        return f"{ident(obj.name)}({args})"
+    return f"{ident(obj.name)}({obj.identity_arguments})"
+
+
+def role(name: str) -> str:
+    """A role name as SQL: PUBLIC stays a keyword, every other role is an identifier."""
+    if name.upper() == "PUBLIC":
+        return "PUBLIC"
+    if name.upper() in ("CURRENT_USER", "SESSION_USER", "CURRENT_ROLE"):
+        return name.upper()
+    return ident(name)
