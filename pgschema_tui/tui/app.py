@@ -1,0 +1,112 @@
+"""The reviewer application: four modes over one shared `ReviewSession`."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Iterable
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.reactive import reactive
+from textual.screen import Screen
+
+from pgschema_tui.connection import ConnectionSettings
+from pgschema_tui.tui.clock import Clock, system_clock
+from pgschema_tui.tui.dependencies import PlanDependencies
+from pgschema_tui.tui.plan_files import WrittenFiles, write_plan_files
+from pgschema_tui.tui.screens.apply import ApplyScreen
+from pgschema_tui.tui.screens.explore import ExploreScreen
+from pgschema_tui.tui.screens.graph import GraphScreen
+from pgschema_tui.tui.screens.review import ReviewScreen
+from pgschema_tui.tui.session import ReviewSession
+
+
+class ReviewApp(App):
+    """`pgschema-tui review`: Review, Explore, Graph and Apply modes."""
+
+    CSS_PATH = "styles/app.tcss"
+    TITLE = "pgschema-tui review"
+    MODES = {"review": ReviewScreen, "explore": ExploreScreen, "graph": GraphScreen, "apply": ApplyScreen}
+    DEFAULT_MODE = "review"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("1", "switch_mode('review')", "Review mode", show=False),
+        Binding("2", "switch_mode('explore')", "Explore mode", show=False),
+        Binding("3", "switch_mode('graph')", "Graph mode", show=False),
+        Binding("4", "switch_mode('apply')", "Apply mode", show=False),
+        Binding("question_mark", "help", "Help"),
+        Binding("q", "quit_app", "Quit"),
+    ]
+
+    selected_step: reactive[int | None] = reactive(None)
+    """The step selected in Review mode; Graph and Apply modes start from it."""
+    graph_subject: reactive[tuple | None] = reactive(None)
+    """What Graph mode centres on: ("step", index) or ("object", collection, key, on_desired)."""
+    applying: reactive[bool] = reactive(False)
+    """True while the apply worker runs: quitting then needs a confirmation."""
+
+    def __init__(self, session: ReviewSession, *, settings: ConnectionSettings | None = None,
+                 apply_options: Any = None, clock: Clock = system_clock,
+                 output_path: Path | str = "plan.json", source_label: str = "") -> None:
+        super().__init__()
+        self.session = session
+        self.settings = settings
+        self.apply_options = apply_options
+        self.clock = clock
+        self.output_path = Path(output_path)
+        self.source_label = source_label or session.source
+        self.dependencies = PlanDependencies(session)
+        self.last_written: WrittenFiles | None = None
+
+    @property
+    def has_ir(self) -> bool:
+        return self.session.desired is not None or self.session.live is not None
+
+    # --------------------------------------------------------------- actions ---
+
+    def action_help(self) -> None:
+        from pgschema_tui.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_quit_app(self) -> None:
+        if not self.applying:
+            self.exit()
+            return
+        from pgschema_tui.tui.screens.confirm import ConfirmScreen
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.get_screen("apply").request_abort(then_exit=True)
+
+        self.push_screen(ConfirmScreen("An apply is running. Abort it and quit?",
+                                       "The running statement is cancelled; committed groups stay applied."),
+                         answered)
+
+    def write_plan(self, json_path: Path) -> WrittenFiles | None:
+        try:
+            files = write_plan_files(self.session.plan, json_path)
+        except OSError as exc:
+            self.notify(f"Could not write the plan: {exc}", severity="error")
+            return None
+        self.last_written = files
+        self.notify(f"Wrote {files.json_path}, {files.sql_path.name}, {files.human_path.name}")
+        return files
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield SystemCommand("Review mode", "Step through the plan (1)", lambda: self.switch_mode("review"))
+        yield SystemCommand("Explore mode", "Desired vs live objects (2)", lambda: self.switch_mode("explore"))
+        yield SystemCommand("Graph mode", "Dependencies and plan layers (3)", lambda: self.switch_mode("graph"))
+        yield SystemCommand("Apply mode", "Run the plan and watch it (4)", lambda: self.switch_mode("apply"))
+        yield SystemCommand("Write plan files", "JSON, SQL and human plan (w)", self._command_write)
+        yield SystemCommand("Next unviewed step", "Jump to a step not marked viewed (n)", self._command_unviewed)
+        yield SystemCommand("Keys", "Every key binding (?)", self.action_help)
+        yield from super().get_system_commands(screen)
+
+    def _command_write(self) -> None:
+        self.switch_mode("review")
+        self.call_after_refresh(lambda: self.screen.action_write_plan())
+
+    def _command_unviewed(self) -> None:
+        self.switch_mode("review")
+        self.call_after_refresh(lambda: self.screen.action_next_unviewed())

@@ -1,0 +1,1 @@
+"""Sample shop schema for `review --demo`: the live state, its data and a changed desired state."""

@@ -1,0 +1,170 @@
+"""Dependencies around a step or object, and the plan's topological layers, for Graph mode.
+
+Reads the same networkx graph the planner orders with (`pgschema_tui.plan.graph.build_graph`):
+an edge `a -> b` means `b` depends on `a` (creation order). Step paths are mapped to IR
+objects; a column step maps to its table.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import networkx as nx
+
+from pgschema_tui.ir.model import Schema
+from pgschema_tui.tui.session import ReviewSession
+
+
+@dataclass(frozen=True)
+class Neighbourhood:
+    """What one object needs and what needs it, as display labels ("table orders")."""
+
+    node: str | None
+    label: str
+    depends_on: tuple[str, ...]
+    required_by: tuple[str, ...]
+
+
+def _graph_api():
+    """(build_graph, node_id) from the planner's module, or the fallback below until it exists."""
+    try:
+        from pgschema_tui.plan.graph import build_graph, node_id
+    except ImportError:
+        return _fallback_build_graph, _fallback_node_id
+    return build_graph, node_id
+
+
+def _fallback_node_id(obj) -> str:
+    return f"{obj.kind}:{obj.key}"
+
+
+def _fallback_build_graph(schema: Schema) -> nx.DiGraph:
+    """Edges from `depends_on` refs and from the table that owns an index, constraint or trigger."""
+    from pgschema_tui.ir.model import ref_of
+
+    graph = nx.DiGraph()
+    by_ref: dict[str, str] = {}
+    for obj in schema.objects():
+        node = _fallback_node_id(obj)
+        graph.add_node(node)
+        ref = ref_of(obj)
+        if ref:
+            by_ref.setdefault(ref, node)
+    for obj in schema.objects():
+        node = _fallback_node_id(obj)
+        refs = set(getattr(obj, "depends_on", ()) or ())
+        if getattr(obj, "table", None):
+            refs.add(f"relation:{obj.table}")
+        for ref in refs:
+            target = by_ref.get(ref)
+            if target and target != node:
+                graph.add_edge(target, node)
+    return graph
+
+
+class SchemaGraph:
+    """One side's dependency graph with lookups from step paths and node ids to objects."""
+
+    def __init__(self, schema: Schema | None):
+        self.schema = schema
+        build_graph, self._node_id = _graph_api()
+        self.graph: nx.DiGraph = build_graph(schema) if schema is not None else nx.DiGraph()
+        self.by_path: dict[str, str] = {}
+        self.labels: dict[str, str] = {}
+        if schema is None:
+            return
+        for obj in schema.objects():
+            node = self._node_id(obj)
+            self.labels[node] = f"{obj.kind.replace('_', ' ')} {obj.key}"
+            self.by_path.setdefault(schema.path(obj), node)
+            if getattr(obj, "table", None) and getattr(obj, "name", None):
+                self.by_path.setdefault(f"{schema.name}.{obj.table}.{obj.name}", node)
+
+    def node_for_path(self, path: str) -> str | None:
+        """The node of a step path; `schema.table.column` falls back to the table."""
+        while path:
+            if path in self.by_path:
+                return self.by_path[path]
+            if "." not in path:
+                return None
+            path = path.rsplit(".", 1)[0]
+        return None
+
+    def label(self, node: str) -> str:
+        return self.labels.get(node, node)
+
+    def neighbourhood(self, node: str | None, fallback_label: str) -> Neighbourhood:
+        if node is None or node not in self.graph:
+            return Neighbourhood(None, fallback_label, (), ())
+        return Neighbourhood(
+            node, self.label(node),
+            tuple(sorted(self.label(n) for n in self.graph.predecessors(node))),
+            tuple(sorted(self.label(n) for n in self.graph.successors(node))),
+        )
+
+
+class PlanDependencies:
+    """Neighbourhoods of steps and objects, built lazily: a 5,000-step plan opens without them."""
+
+    def __init__(self, session: ReviewSession):
+        self.session = session
+        self._desired: SchemaGraph | None = None
+        self._live: SchemaGraph | None = None
+        self._layers: list[list[int]] | None = None
+
+    @property
+    def desired(self) -> SchemaGraph:
+        if self._desired is None:
+            self._desired = SchemaGraph(self.session.desired)
+        return self._desired
+
+    @property
+    def live(self) -> SchemaGraph:
+        if self._live is None:
+            self._live = SchemaGraph(self.session.live)
+        return self._live
+
+    def side_for(self, operation: str) -> SchemaGraph:
+        """Drops are about the live object; everything else about the desired one."""
+        return self.live if operation == "drop" else self.desired
+
+    def for_step(self, index: int) -> Neighbourhood:
+        ref = self.session.ref(index)
+        side = self.side_for(ref.step.operation)
+        return side.neighbourhood(side.node_for_path(ref.step.path), self.session.label(ref))
+
+    def for_object(self, collection_key: tuple[str, str], on_desired: bool) -> Neighbourhood:
+        side = self.desired if on_desired else self.live
+        path = f"{self.session.schema_name}.{collection_key[1]}"
+        return side.neighbourhood(side.node_for_path(path), collection_key[1])
+
+    def layers(self) -> list[list[int]]:
+        """Step indices in topological layers: a layer only needs objects of earlier layers."""
+        if self._layers is None:
+            self._layers = self._compute_layers()
+        return self._layers
+
+    def _compute_layers(self) -> list[list[int]]:
+        steps_by_key: dict[tuple[str, str], list[int]] = {}
+        for ref in self.session.refs:
+            side = "live" if ref.step.operation == "drop" else "desired"
+            node = self.side_for(ref.step.operation).node_for_path(ref.step.path) or f"path:{ref.step.path}"
+            steps_by_key.setdefault((side, node), []).append(ref.index)
+        order = nx.DiGraph()
+        order.add_nodes_from(steps_by_key)
+        for side_name, node in steps_by_key:
+            side = self.live if side_name == "live" else self.desired
+            if node not in side.graph:
+                continue
+            if side_name == "desired":  # create what it depends on first
+                for dep in side.graph.predecessors(node):
+                    if ("desired", dep) in steps_by_key:
+                        order.add_edge(("desired", dep), ("desired", node))
+            else:  # drop what depends on it first
+                for dependent in side.graph.successors(node):
+                    if ("live", dependent) in steps_by_key:
+                        order.add_edge(("live", dependent), ("live", node))
+        try:
+            generations = list(nx.topological_generations(order))
+        except nx.NetworkXUnfeasible:  # a cycle the planner breaks by deferring FKs: one layer
+            generations = [list(order.nodes)]
+        return [sorted(i for key in gen for i in steps_by_key[key]) for gen in generations]

@@ -1,0 +1,63 @@
+"""Desired vs live IR side by side: which objects are equal, changed, only wanted, only present.
+
+Explore mode draws two trees from this; the markers follow the plan vocabulary
+(`=` same, `~` changed, `+` only in the desired files, `-` only in the database).
+"""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+from pgschema_tui.ir.model import Schema
+
+MARKERS = {"same": "=", "changed": "~", "added": "+", "removed": "-"}
+
+
+@dataclass(frozen=True)
+class ObjectPair:
+    """One object key in one collection, with what each side holds."""
+
+    collection: str
+    key: str
+    desired: object | None
+    live: object | None
+
+    @property
+    def state(self) -> str:
+        if self.live is None:
+            return "added"
+        if self.desired is None:
+            return "removed"
+        return "same" if self.desired == self.live else "changed"
+
+    @property
+    def marker(self) -> str:
+        return MARKERS[self.state]
+
+
+def pair_objects(desired: Schema | None, live: Schema | None) -> list[tuple[str, list[ObjectPair]]]:
+    """Every object of either side, grouped by collection in the IR's order, keys sorted."""
+    out = []
+    for coll in Schema.COLLECTIONS:
+        desired_items = getattr(desired, coll) if desired is not None else {}
+        live_items = getattr(live, coll) if live is not None else {}
+        keys = sorted(set(desired_items) | set(live_items))
+        if keys:
+            out.append((coll, [ObjectPair(coll, k, desired_items.get(k), live_items.get(k)) for k in keys]))
+    return out
+
+
+def marked_diff(desired_text: str, live_text: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Each side's lines with a marker: `+` only in desired, `-` only in live, ` ` shared."""
+    desired_lines, live_lines = desired_text.splitlines(), live_text.splitlines()
+    desired_marked = [(" ", ln) for ln in desired_lines]
+    live_marked = [(" ", ln) for ln in live_lines]
+    matcher = difflib.SequenceMatcher(a=live_lines, b=desired_lines, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag in ("replace", "delete"):
+            for i in range(i1, i2):
+                live_marked[i] = ("-", live_lines[i])
+        if tag in ("replace", "insert"):
+            for j in range(j1, j2):
+                desired_marked[j] = ("+", desired_lines[j])
+    return desired_marked, live_marked

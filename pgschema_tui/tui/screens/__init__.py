@@ -1,0 +1,1 @@
+"""One module per screen: the four modes plus the help and confirmation dialogs."""

@@ -1,0 +1,181 @@
+"""Review mode: step through the plan, read each statement and its hazards, mark and write it."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Tree
+
+from pgschema_tui.tui.formatting import symbol
+from pgschema_tui.tui.widgets.ddl_pane import DdlPane
+from pgschema_tui.tui.widgets.filter_bar import FilterBar
+from pgschema_tui.tui.widgets.mode_bar import ModeBar
+from pgschema_tui.tui.widgets.plan_tree import PlanTree
+from pgschema_tui.tui.widgets.step_details import StepDetails
+from pgschema_tui.tui.widgets.summary_bar import SummaryBar
+
+
+class ReviewScreen(Screen):
+    """The default mode: tree of changes, DDL pane, details pane, summary bar."""
+
+    BINDINGS = [
+        Binding("right_square_bracket", "next_step", "Next"),
+        Binding("left_square_bracket", "previous_step", "Previous", show=False),
+        Binding("space", "toggle_viewed", "Viewed"),
+        Binding("a", "acknowledge", "Ack hazard"),
+        Binding("slash", "filter", "Filter"),
+        Binding("w", "write_plan", "Write"),
+        Binding("n", "next_unviewed", "Next unviewed", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        session = self.app.session
+        yield ModeBar("review", self.app.source_label)
+        yield FilterBar("filter steps: path, kind, operation, hazard or SQL text", id="filter")
+        with Horizontal(id="review-body"):
+            yield PlanTree(session, id="plan-tree")
+            with Vertical(id="review-right"):
+                yield DdlPane("DDL", id="ddl")
+                yield StepDetails(id="details")
+        yield SummaryBar(id="summary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        tree = self.query_one(PlanTree)
+        tree.rebuild()
+        tree.border_title = "Changes"
+        self._refresh_summary()
+        if self.app.session.refs:
+            self.show_step(0, move_cursor=True)
+        else:
+            self.query_one(DdlPane).show_text("Nothing to do: the database matches the desired state.")
+        tree.focus()
+
+    # ----------------------------------------------------------- selection ---
+
+    @property
+    def current(self) -> int | None:
+        return self.app.selected_step
+
+    def show_step(self, index: int, move_cursor: bool = False) -> None:
+        """Make `index` the selected step everywhere (tree cursor, DDL, details, other modes)."""
+        session = self.app.session
+        self.app.selected_step = index
+        self.app.graph_subject = ("step", index)
+        if move_cursor and not self.query_one(PlanTree).select_step(index):
+            self._clear_filter()
+            self.query_one(PlanTree).select_step(index)
+        step = session.ref(index).step
+        title = f"{symbol(step.operation)} {session.label(session.ref(index))}"
+        self.query_one(DdlPane).show_sql(step.sql, title=title)
+        self._refresh_details()
+
+    def _refresh_details(self) -> None:
+        if self.current is None:
+            return
+        neighbours = self.app.dependencies.for_step(self.current) if self.app.has_ir else None
+        self.query_one(StepDetails).show(self.app.session, self.current, neighbours)
+
+    def _refresh_summary(self) -> None:
+        tree = self.query_one(PlanTree)
+        needle = self.query_one(FilterBar).value
+        self.query_one(SummaryBar).show(self.app.session.summary(), needle, len(tree.step_nodes))
+
+    @on(Tree.NodeHighlighted, "#plan-tree")
+    def _on_highlight(self, event: Tree.NodeHighlighted) -> None:
+        index = event.node.data
+        if isinstance(index, int) and index != self.current:
+            self.show_step(index)
+
+    # -------------------------------------------------------------- actions ---
+
+    def action_next_step(self) -> None:
+        self._step_by(+1)
+
+    def action_previous_step(self) -> None:
+        self._step_by(-1)
+
+    def _step_by(self, delta: int) -> None:
+        """Walk the plan in execution order, among the steps the filter shows."""
+        tree = self.query_one(PlanTree)
+        visible = sorted(tree.step_nodes)
+        if not visible:
+            return
+        current = self.current if self.current is not None else -1
+        if delta > 0:
+            target = next((i for i in visible if i > current), visible[-1])
+        else:
+            target = next((i for i in reversed(visible) if i < current), visible[0])
+        self.show_step(target, move_cursor=True)
+
+    def action_next_unviewed(self) -> None:
+        session = self.app.session
+        start = (self.current or 0) + 1
+        order = list(range(start, len(session.refs))) + list(range(0, start))
+        target = next((i for i in order if i not in session.viewed), None)
+        if target is not None:
+            self.show_step(target, move_cursor=True)
+
+    def action_toggle_viewed(self) -> None:
+        if self.current is None:
+            return
+        self.app.session.toggle_viewed(self.current)
+        self._after_mark()
+
+    def action_acknowledge(self) -> None:
+        if self.current is None:
+            return
+        session = self.app.session
+        if not session.ref(self.current).step.hazards:
+            self.notify("This step has no hazards to acknowledge.", timeout=2)
+            return
+        session.acknowledge(self.current)
+        self._after_mark()
+
+    def _after_mark(self) -> None:
+        self.query_one(PlanTree).refresh_step(self.current)
+        self._refresh_details()
+        self._refresh_summary()
+
+    def action_filter(self) -> None:
+        self.query_one(FilterBar).open()
+
+    @on(Input.Changed, "#filter")
+    def _on_filter_changed(self, event: Input.Changed) -> None:
+        tree = self.query_one(PlanTree)
+        tree.rebuild(event.value)
+        if self.current is not None:
+            tree.select_step(self.current)
+        self._refresh_summary()
+
+    @on(FilterBar.Closed)
+    def _on_filter_closed(self) -> None:
+        self.query_one(PlanTree).focus()
+
+    def _clear_filter(self) -> None:
+        bar = self.query_one(FilterBar)
+        if bar.value:
+            bar.value = ""
+            bar.display = False
+            self.query_one(PlanTree).rebuild()
+            self._refresh_summary()
+
+    def action_write_plan(self) -> None:
+        from pgschema_tui.tui.screens.write_plan import WritePlanScreen
+
+        def written(path: Path | None) -> None:
+            if path is not None:
+                self.app.write_plan(path)
+
+        self.app.push_screen(WritePlanScreen(self.app.output_path), written)
+
+    def on_screen_resume(self) -> None:
+        """Back from another mode: marks may have changed there (e.g. acknowledged in Graph)."""
+        if self.is_mounted and self.current is not None:
+            self.query_one(PlanTree).select_step(self.current)
+            self._refresh_details()
+            self._refresh_summary()

@@ -1,0 +1,141 @@
+"""What the reviewer knows and what the user decided, without any Textual.
+
+One `ReviewSession` is shared by every mode: the plan, the live and desired IR when we
+have them, and the user's marks (viewed steps, acknowledged hazards). Keeping it plain
+makes it cheap to test and keeps 5,000-step plans fast.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pgschema_tui.ir.model import Schema
+from pgschema_tui.plan.model import Plan, Step
+from pgschema_tui.tui.formatting import short_path, step_kind
+
+
+@dataclass(frozen=True)
+class StepRef:
+    """A step with its position: `index` in the flat step list and `group` it runs in."""
+
+    index: int
+    group: int
+    step: Step
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    to_add: int
+    to_change: int
+    to_drop: int
+    hazards: int
+    hazards_acknowledged: int
+    viewed: int
+    steps: int
+
+    def plan_line(self) -> str:
+        return f"Plan: {self.to_add} to add, {self.to_change} to change, {self.to_drop} to drop"
+
+
+@dataclass
+class ReviewSession:
+    """The plan under review plus the user's marks on it."""
+
+    plan: Plan
+    live: Schema | None = None
+    desired: Schema | None = None
+    viewed: set[int] = field(default_factory=set)
+    acknowledged: set[int] = field(default_factory=set)
+    source: str = ""  # what the plan came from, for the title ("schema.sql", "plan.json")
+
+    def __post_init__(self) -> None:
+        self.refs: list[StepRef] = [
+            StepRef(i, g, s) for i, (g, s) in enumerate(
+                (g, s) for g, group in enumerate(self.plan.groups) for s in group.steps)
+        ]
+        self._counts = _count_objects(self.refs)
+
+    # ------------------------------------------------------------- queries ---
+
+    @property
+    def schema_name(self) -> str:
+        return self.plan.schema
+
+    def ref(self, index: int) -> StepRef:
+        return self.refs[index]
+
+    def label(self, ref: StepRef) -> str:
+        return short_path(ref.step.path, self.plan.schema)
+
+    def hazardous(self) -> list[int]:
+        return [r.index for r in self.refs if r.step.hazards]
+
+    def unacknowledged(self) -> list[int]:
+        """Steps with hazards the user has not acknowledged: apply refuses while any remain."""
+        return [i for i in self.hazardous() if i not in self.acknowledged]
+
+    def summary(self) -> PlanSummary:
+        hazardous = self.hazardous()
+        return PlanSummary(*self._counts, hazards=len(hazardous),
+                           hazards_acknowledged=sum(1 for i in hazardous if i in self.acknowledged),
+                           viewed=len(self.viewed), steps=len(self.refs))
+
+    def matches(self, ref: StepRef, needle: str) -> bool:
+        """Does the filter text occur in the step's path, kind, operation, hazards or SQL?"""
+        if not needle:
+            return True
+        needle = needle.lower()
+        step = ref.step
+        haystacks = (step.path, step.type, step.operation, step.sql,
+                     " ".join(h.type for h in step.hazards))
+        return any(needle in h.lower() for h in haystacks)
+
+    def grouped(self, needle: str = "") -> list[tuple[str, list[StepRef]]]:
+        """Steps matching `needle` grouped by object kind, kinds in order of first appearance."""
+        groups: dict[str, list[StepRef]] = {}
+        for ref in self.refs:
+            if self.matches(ref, needle):
+                groups.setdefault(step_kind(ref.step), []).append(ref)
+        return list(groups.items())
+
+    def group_steps(self, group: int) -> list[StepRef]:
+        return [r for r in self.refs if r.group == group]
+
+    # ---------------------------------------------------------------- marks ---
+
+    def toggle_viewed(self, index: int) -> bool:
+        """Flip the viewed mark; returns the new state."""
+        if index in self.viewed:
+            self.viewed.discard(index)
+            return False
+        self.viewed.add(index)
+        return True
+
+    def acknowledge(self, index: int) -> bool:
+        """Acknowledge (or un-acknowledge) a step's hazards; steps without hazards stay unmarked."""
+        if not self.refs[index].step.hazards:
+            return False
+        if index in self.acknowledged:
+            self.acknowledged.discard(index)
+            return False
+        self.acknowledged.add(index)
+        return True
+
+
+def _count_objects(refs: list[StepRef]) -> tuple[int, int, int]:
+    """Objects to add, change, drop: one per path, a replace counting as one add and one drop."""
+    operations: dict[str, set[str]] = {}
+    for ref in refs:
+        if ref.step.directive is not None:  # wait steps only watch another step
+            continue
+        operations.setdefault(ref.step.path, set()).add(ref.step.operation)
+    add = change = drop = 0
+    for ops in operations.values():
+        if "replace" in ops or ("create" in ops and "drop" in ops):
+            add, drop = add + 1, drop + 1
+        elif "create" in ops:
+            add += 1
+        elif "drop" in ops:
+            drop += 1
+        else:
+            change += 1
+    return add, change, drop

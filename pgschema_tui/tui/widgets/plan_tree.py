@@ -1,0 +1,69 @@
+"""The Review tree: the plan's steps grouped by object kind, with Terraform symbols and marks."""
+from __future__ import annotations
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.widgets.tree import TreeNode
+
+from pgschema_tui.tui.formatting import OPERATION_STYLES, kind_label, symbol
+from pgschema_tui.tui.session import ReviewSession, StepRef
+from pgschema_tui.tui.widgets.vim_tree import VimTree
+
+
+class PlanTree(VimTree):
+    """Kinds as branches, steps as leaves (`data` is the step index)."""
+
+    BINDINGS = [
+        # space marks viewed here rather than toggling the branch, as in the Review screen
+        Binding("space", "screen.toggle_viewed", "Viewed"),
+    ]
+
+    def __init__(self, session: ReviewSession, **kwargs) -> None:
+        super().__init__("plan", **kwargs)
+        self.session = session
+        self.step_nodes: dict[int, TreeNode] = {}
+
+    def rebuild(self, needle: str = "") -> None:
+        """Show the steps matching `needle`, every kind expanded."""
+        self.clear()
+        self.step_nodes = {}
+        for kind, refs in self.session.grouped(needle):
+            branch = self.root.add(Text(f"{kind_label(kind)} ({len(refs)})", style="bold"), expand=True)
+            for ref in refs:
+                self.step_nodes[ref.index] = branch.add_leaf(self.step_label(ref), data=ref.index)
+
+    def step_label(self, ref: StepRef) -> Text:
+        step = ref.step
+        viewed = ref.index in self.session.viewed
+        label = Text()
+        label.append("✓ " if viewed else "  ", style="dim" if viewed else "")
+        label.append(f"{symbol(step.operation):>3} ", style=OPERATION_STYLES.get(step.operation, ""))
+        label.append(self.session.label(ref))
+        if step.directive is not None:
+            label.append(" (wait)", style="dim")
+        if step.hazards:
+            if ref.index in self.session.acknowledged:
+                label.append(" !ack", style="dim")
+            else:
+                label.append(" !" + ",".join(sorted({h.type for h in step.hazards})), style="bold red")
+        return label
+
+    def refresh_step(self, index: int) -> None:
+        node = self.step_nodes.get(index)
+        if node is not None:
+            node.set_label(self.step_label(self.session.ref(index)))
+
+    def select_step(self, index: int) -> bool:
+        """Move the cursor to a step; False when the filter hides it."""
+        node = self.step_nodes.get(index)
+        if node is None:
+            return False
+        if node.parent is not None and not node.parent.is_expanded:
+            node.parent.expand()
+        self.move_to(node)
+        return True
+
+    @property
+    def selected_index(self) -> int | None:
+        node = self.cursor_node
+        return node.data if node is not None and isinstance(node.data, int) else None
