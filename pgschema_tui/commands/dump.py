@@ -1,11 +1,25 @@
-"""`pgschema-tui dump`: the live schema as SQL (placeholder until inspection lands)."""
+"""`pgschema-tui dump`: the live schema as schema-agnostic SQL, in one file or many."""
 from __future__ import annotations
 
-from pgschema_tui.commands.common import connect_to_schema
+from pgschema_tui.commands.common import connect_to_schema, write_output
 from pgschema_tui.errors import UserError
 
 
 def run(args) -> int:
+    if args.multi_file and not args.file:
+        raise UserError("--multi-file needs --file DIR/main.sql")
+    from pgschema_tui.dump import render_dump, write_multi_file
+    from pgschema_tui.inspect import inspect_schema
+
     _settings, conn = connect_to_schema(args)
-    conn.close()
-    raise UserError("dump is not implemented yet")
+    try:
+        schema = inspect_schema(conn, args.schema)
+        server_version = conn.execute("SELECT split_part(version(), ' ', 2)").fetchone()[0]
+    finally:
+        conn.close()
+    version_text = f"PostgreSQL {server_version}"
+    if args.multi_file:
+        write_multi_file(schema, args.file, version_text)
+    else:
+        write_output(args.file, render_dump(schema, version_text))
+    return 0

@@ -1,0 +1,37 @@
+"""The single-file dump: a header, then every unit under a pg_dump-style comment header."""
+from __future__ import annotations
+
+from pgschema_tui import __version__
+from pgschema_tui.ddl.comment import render_schema_comment
+from pgschema_tui.dump.layout import Unit, dump_units
+from pgschema_tui.ir.model import Schema
+
+# Function bodies are checked when the function is created unless this is off; a body may
+# use a table that comes later in the dump (nothing in the catalog records that dependency).
+SESSION_SETTINGS = ("SET check_function_bodies = false;",)
+
+
+def dump_header(server_version: str | None = None) -> str:
+    lines = ["--", "-- pgschema-tui database dump", "--", ""]
+    if server_version:
+        lines.append(f"-- Dumped from database version {server_version}")
+    lines.append(f"-- Dumped by pgschema-tui version {__version__}")
+    lines.append("")
+    lines.extend(SESSION_SETTINGS)
+    return "\n".join(lines) + "\n"
+
+
+def render_unit(unit: Unit) -> str:
+    """One object: `-- Name: x; Type: T; Schema: -; Owner: -` then its statements."""
+    head = f"--\n-- Name: {unit.name}; Type: {unit.type_label}; Schema: -; Owner: -\n--\n\n"
+    return head + "\n".join(unit.statements) + "\n"
+
+
+def render_dump(schema: Schema, server_version: str | None = None) -> str:
+    """The whole schema as SQL that `psql -f` reloads into an empty schema."""
+    parts = [dump_header(server_version)]
+    schema_comment = render_schema_comment(schema)
+    if schema_comment:
+        parts.append("\n".join(schema_comment) + "\n")
+    parts.extend(render_unit(unit) for unit in dump_units(schema))
+    return "\n".join(parts)
