@@ -104,3 +104,24 @@ class PlanFinished(Event):
     applied_groups: tuple[int, ...] = ()  # groups committed, 0-based
     duration_seconds: float = 0.0
     message: str = ""
+    # Steps that took effect (committed, or ran in autocommit), 0-based: a non-transactional
+    # group that fails half-way leaves its earlier steps applied.
+    applied_steps: tuple[int, ...] = ()
+    invalid_indexes: tuple[str, ...] = ()  # left INVALID by a failed CREATE INDEX CONCURRENTLY
+
+
+@dataclass(frozen=True)
+class GroupRolledBack(Event):
+    """The group's transaction was rolled back (a failure, or before a retry from its start)."""
+
+    group: int
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Notice(Event):
+    """Something the user should read that is neither progress nor failure (retries, warnings)."""
+
+    message: str
+    index: int | None = None
+    group: int | None = None

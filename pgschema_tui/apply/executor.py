@@ -1,0 +1,512 @@
+"""Running a plan against a database, yielding events as it goes.
+
+`execute(plan, settings, options)` is a generator of `apply.events` objects. Each statement
+runs in a worker thread on the main connection while a second connection watches it (index
+build progress, lock waits), so the generator keeps yielding while the statement runs and
+`Executor.abort()` can cancel it from any thread.
+
+Transactions: the whole plan runs in one transaction when every step can; otherwise every
+group runs on its own (in a transaction when all its steps can, else step by step in
+autocommit). A lock timeout (SQLSTATE 55P03) retries with exponential backoff and jitter:
+the failed step in autocommit, or the whole transaction from its first step, because
+PostgreSQL has aborted it.
+"""
+from __future__ import annotations
+
+import dataclasses
+import random
+import threading
+import time
+from dataclasses import dataclass
+from typing import Iterator
+
+from pgschema_tui.apply.events import (
+    Event, GroupCommitted, GroupRolledBack, GroupStarted, LockWait, Notice, PlanFinished,
+    PlanStarted, Progress, StepFailed, StepFinished, StepStarted,
+)
+from pgschema_tui.apply.monitor import Blocker, StatementMonitor
+from pgschema_tui.apply.options import ApplyOptions
+from pgschema_tui.apply.statements import concurrent_index, relation_names
+from pgschema_tui.ddl.quote import ident, literal
+from pgschema_tui.errors import UserError
+from pgschema_tui.plan.model import Group, Plan, Step
+
+LOCK_NOT_AVAILABLE = "55P03"
+QUERY_CANCELED = "57014"
+
+_INDEX_VALID_SQL = """
+SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+WHERE c.relname = %s AND c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = %s)
+"""
+_ANY_BUILD_SQL = "SELECT count(*) FROM pg_stat_progress_create_index WHERE datname = current_database()"
+
+
+class _LockTimeout(Exception):
+    """A statement gave up waiting for a lock; carries who held it, when we saw them."""
+
+    def __init__(self, index: int, error: Exception, blockers: list[Blocker]):
+        super().__init__(str(error))
+        self.index, self.error, self.blockers = index, error, blockers
+
+
+class _StepFailure(Exception):
+    """A step failed for good: the server error (or our own reason) and the statement."""
+
+    def __init__(self, index: int, sql: str, message: str, sqlstate: str | None = None):
+        super().__init__(message)
+        self.index, self.sql, self.message, self.sqlstate = index, sql, message, sqlstate
+
+
+@dataclass(frozen=True)
+class _Unit:
+    """Groups that commit together: all of them in one transaction, or one group on its own."""
+
+    groups: tuple[int, ...]
+    transactional: bool
+
+
+def server_error_text(exc: Exception) -> str:
+    """The server's error as psql shows it: `ERROR:  message` plus DETAIL and HINT lines."""
+    diag = getattr(exc, "diag", None)
+    primary = getattr(diag, "message_primary", None) if diag else None
+    if not primary:
+        return str(exc).strip() or type(exc).__name__
+    lines = [f"{diag.severity or 'ERROR'}:  {primary}"]
+    if diag.message_detail:
+        lines.append(f"DETAIL:  {diag.message_detail}")
+    if diag.message_hint:
+        lines.append(f"HINT:  {diag.message_hint}")
+    return "\n".join(lines)
+
+
+def _span(indexes: list[int]) -> str:
+    """1-based human list of step or group numbers: `1-3, 5`."""
+    numbers = sorted(i + 1 for i in indexes)
+    parts: list[str] = []
+    start = prev = None
+    for n in numbers + [None]:
+        if start is not None and n == prev + 1:
+            prev = n
+            continue
+        if start is not None:
+            parts.append(str(start) if start == prev else f"{start}-{prev}")
+        start = prev = n
+    return ", ".join(parts)
+
+
+class Executor:
+    """One apply run; `events()` drives it, `abort()` (any thread) cancels the running statement."""
+
+    def __init__(self, plan: Plan, settings, options: ApplyOptions | None = None):
+        self.plan = plan
+        self.settings = settings
+        self.options = options or ApplyOptions(schema=plan.schema)
+        self.groups: list[Group] = [g for g in plan.groups if g.steps]
+        self._first_step: list[int] = []
+        offset = 0
+        for group in self.groups:
+            self._first_step.append(offset)
+            offset += len(group.steps)
+        self.total_steps = offset
+        self._conn = None
+        self._monitor: StatementMonitor | None = None
+        self._aborted = threading.Event()
+        self._rng = random.Random()
+        self._applied_groups: list[int] = []
+        self._applied_steps: list[int] = []
+        self._invalid_indexes: list[str] = []
+        self._failure: _StepFailure | None = None
+        self._failed_group: int | None = None
+        self._rolled_back: tuple[int, ...] = ()
+
+    # ------------------------------------------------------------ control ---
+
+    def abort(self) -> None:
+        """Stop as soon as possible: cancel the running statement, run nothing more."""
+        self._aborted.set()
+        conn = self._conn
+        if conn is not None and not conn.closed:
+            try:
+                conn.cancel_safe()
+            except Exception:  # nothing running or connection gone: nothing to cancel
+                pass
+
+    @property
+    def aborted(self) -> bool:
+        return self._aborted.is_set()
+
+    # ------------------------------------------------------------- driving ---
+
+    def events(self) -> Iterator[Event]:
+        started = time.monotonic()
+        yield PlanStarted(total_steps=self.total_steps, total_groups=len(self.groups),
+                          fingerprint=self.plan.fingerprint)
+        if not self.groups:
+            yield PlanFinished(success=True, message="Nothing to apply.")
+            return
+        try:
+            self._connect()
+        except UserError as exc:
+            yield PlanFinished(success=False, message=str(exc), duration_seconds=time.monotonic() - started)
+            return
+        try:
+            for unit in self._units():
+                if unit.transactional:
+                    ok = yield from self._run_transaction(unit)
+                else:
+                    ok = yield from self._run_autocommit(unit.groups[0])
+                if not ok:
+                    break
+            success = self._failure is None
+            yield PlanFinished(success=success, applied_groups=tuple(self._applied_groups),
+                               applied_steps=tuple(self._applied_steps),
+                               duration_seconds=round(time.monotonic() - started, 3),
+                               message=self._summary(), invalid_indexes=tuple(self._invalid_indexes))
+        finally:
+            self._close()
+
+    def _units(self) -> list[_Unit]:
+        if all(g.transactional for g in self.groups):
+            return [_Unit(tuple(range(len(self.groups))), True)]
+        return [_Unit((i,), g.transactional) for i, g in enumerate(self.groups)]
+
+    def _steps_of(self, group: int) -> list[tuple[int, Step]]:
+        first = self._first_step[group]
+        return [(first + k, step) for k, step in enumerate(self.groups[group].steps)]
+
+    def _connect(self) -> None:
+        self._conn = self.settings.connect(autocommit=True)
+        monitor_settings = dataclasses.replace(
+            self.settings, application_name=f"{self.settings.application_name} (monitor)")
+        monitor_conn = monitor_settings.connect(autocommit=True)
+        schema = ident(self.options.schema)
+        for conn in (self._conn, monitor_conn):
+            # Plan SQL is schema-agnostic: unqualified names must land in the target schema.
+            conn.execute(f"SET search_path TO {schema}")
+        self._monitor = StatementMonitor(monitor_conn, self._conn.info.backend_pid, self.options.schema)
+
+    def _close(self) -> None:
+        for conn in (self._conn, self._monitor.conn if self._monitor else None):
+            if conn is not None:
+                try:
+                    conn.close()  # an open transaction is rolled back by the server
+                except Exception:
+                    pass
+
+    # -------------------------------------------------------- transactions ---
+
+    def _run_transaction(self, unit: _Unit):
+        """Run `unit`'s groups in one transaction, from the start again after a lock timeout."""
+        attempt = 0
+        while True:
+            current = unit.groups[0]
+            try:
+                self._conn.execute("BEGIN")
+                for group in unit.groups:
+                    current = group
+                    yield GroupStarted(group=group, transactional=True)
+                    for index, step in self._steps_of(group):
+                        yield from self._run_step(index, group, step, attempt)
+                last_index = self._steps_of(unit.groups[-1])[-1][0]
+                self._commit(last_index)
+            except _LockTimeout as timeout:
+                self._rollback()
+                yield GroupRolledBack(group=current, reason="lock timeout")
+                attempt += 1
+                if attempt > self.options.lock_retries:
+                    yield from self._fail_lock(timeout, current, _started(unit, current))
+                    return False
+                delay = self._backoff(attempt)
+                yield self._lock_wait_event(timeout, attempt, delay)
+                first = self._steps_of(unit.groups[0])[0][0]
+                yield Notice(
+                    index=timeout.index, group=current,
+                    message=(f"lock timeout on step {timeout.index + 1} (attempt {attempt} of "
+                             f"{self.options.lock_retries}); its transaction was rolled back, so "
+                             f"retrying from step {first + 1} (the start of group {unit.groups[0] + 1}) "
+                             f"in {delay:.2f}s"))
+                if self._aborted.wait(delay):
+                    yield from self._fail_abort(timeout.index, current, _started(unit, current))
+                    return False
+                continue
+            except _StepFailure as failure:
+                self._rollback()
+                yield GroupRolledBack(group=current, reason=failure.message)
+                yield from self._fail(failure, current, _started(unit, current))
+                return False
+            for group in unit.groups:
+                self._applied_groups.append(group)
+                self._applied_steps.extend(i for i, _ in self._steps_of(group))
+                yield GroupCommitted(group=group)
+            return True
+
+    def _run_autocommit(self, group: int):
+        """Run a group that cannot be in a transaction step by step, retrying a step alone."""
+        yield GroupStarted(group=group, transactional=False)
+        for index, step in self._steps_of(group):
+            attempt = 0
+            while True:
+                try:
+                    yield from self._run_step(index, group, step, attempt)
+                except _LockTimeout as timeout:
+                    attempt += 1
+                    if attempt > self.options.lock_retries:
+                        yield from self._fail_lock(timeout, group, ())
+                        return False
+                    delay = self._backoff(attempt)
+                    yield self._lock_wait_event(timeout, attempt, delay)
+                    yield Notice(index=index, group=group,
+                                 message=(f"lock timeout on step {index + 1} (attempt {attempt} of "
+                                          f"{self.options.lock_retries}); retrying it in {delay:.2f}s"))
+                    if self._aborted.wait(delay):
+                        yield from self._fail_abort(index, group, ())
+                        return False
+                    yield from self._drop_own_invalid_index(index, step)
+                    continue
+                except _StepFailure as failure:
+                    yield from self._fail(failure, group, ())
+                    return False
+                self._applied_steps.append(index)
+                break
+        self._applied_groups.append(group)
+        yield GroupCommitted(group=group)
+        return True
+
+    def _commit(self, last_index: int) -> None:
+        import psycopg
+
+        try:
+            self._conn.execute("COMMIT")
+        except psycopg.Error as exc:  # deferred constraints are checked here
+            raise _StepFailure(last_index, "COMMIT", server_error_text(exc), getattr(exc, "sqlstate", None))
+
+    def _rollback(self) -> None:
+        try:
+            self._conn.execute("ROLLBACK")
+        except Exception:  # the connection may be gone; the server rolls back on close
+            pass
+
+    def _backoff(self, attempt: int) -> float:
+        """Exponential backoff with full jitter in its upper half, capped by backoff_max."""
+        ceiling = min(self.options.backoff_max, self.options.backoff_base * 2 ** (attempt - 1))
+        return round(ceiling / 2 + self._rng.random() * ceiling / 2, 3)
+
+    # --------------------------------------------------------------- steps ---
+
+    def _run_step(self, index: int, group: int, step: Step, attempt: int):
+        if self.aborted:
+            raise _StepFailure(index, step.sql, "aborted by user")
+        yield StepStarted(index=index, group=group, path=step.path, operation=step.operation, sql=step.sql)
+        started = time.monotonic()
+        if step.directive is not None and step.directive.type == "wait":
+            yield from self._wait(index, step)
+        else:
+            built = concurrent_index(step.sql) if not step.can_run_in_transaction else None
+            before = self._index_valid(built.name) if built else None
+            try:
+                yield from self._statement(index, step.sql, attempt)
+            except (_LockTimeout, _StepFailure):
+                if built and before is None and self._index_valid(built.name) is False:
+                    self._invalid_indexes.append(built.name)
+                raise
+            if built and self._index_valid(built.name) is False:
+                self._invalid_indexes.append(built.name)
+                raise _StepFailure(index, step.sql, (
+                    f"index {built.name} exists but is INVALID (left by an earlier failed CREATE INDEX "
+                    f"CONCURRENTLY), so this statement did not build it; plan again: the planner drops "
+                    f"and rebuilds invalid indexes"))
+        yield StepFinished(index=index, duration_seconds=round(time.monotonic() - started, 3))
+
+    def _statement(self, index: int, sql: str, attempt: int):
+        """Run one statement in a worker thread, yielding progress and lock waits meanwhile."""
+        import psycopg
+
+        self._conn.execute(f"SET lock_timeout = {literal(str(self.options.lock_timeout_ms) + 'ms')}")
+        outcome: dict[str, object] = {}
+        finished = threading.Event()
+
+        def work() -> None:
+            try:
+                cur = self._conn.execute(sql)
+                outcome["rows"] = cur.fetchall() if cur.description else None
+            except BaseException as exc:  # handed to the generator thread
+                outcome["error"] = exc
+            finally:
+                finished.set()
+
+        worker = threading.Thread(target=work, name="pgschema-tui-statement", daemon=True)
+        worker.start()
+        seen: list[Blocker] = []
+        yield from self._watch(index, attempt, finished, seen)
+        worker.join()
+        error = outcome.get("error")
+        if error is None:
+            return outcome.get("rows")
+        sqlstate = getattr(error, "sqlstate", None)
+        if sqlstate == LOCK_NOT_AVAILABLE:
+            if not seen:
+                seen.extend(self._holders_after_the_fact(sql))
+            raise _LockTimeout(index, error, seen)
+        if sqlstate == QUERY_CANCELED and self.aborted:
+            raise _StepFailure(index, sql, "aborted by user: the running statement was cancelled", sqlstate)
+        if isinstance(error, psycopg.Error):
+            raise _StepFailure(index, sql, server_error_text(error), sqlstate)
+        raise error
+
+    def _watch(self, index: int, attempt: int, finished: threading.Event, seen: list[Blocker]):
+        """Poll the monitor until `finished`: lock waits often, index progress every poll_interval."""
+        options = self.options
+        next_progress = time.monotonic() + options.poll_interval
+        announced: dict[int, float] = {}
+        last_progress: Progress | None = None
+        monitor_ok = True
+        while not finished.wait(options.lock_poll_interval):
+            if not monitor_ok:
+                continue
+            now = time.monotonic()
+            try:
+                blockers = self._monitor.blockers()
+                progress = self._monitor.progress(index) if now >= next_progress else None
+            except Exception:  # the monitor is a convenience: never fail the apply over it
+                monitor_ok = False
+                continue
+            for blocker in blockers:
+                if blocker.pid not in announced or now - announced[blocker.pid] >= 1.0:
+                    announced[blocker.pid] = now
+                    seen[:] = [b for b in seen if b.pid != blocker.pid] + [blocker]
+                    yield blocker.lock_wait(index, attempt)
+            if now >= next_progress:
+                next_progress = now + options.poll_interval
+                if progress is not None and _progress_changed(last_progress, progress):
+                    last_progress = progress
+                    yield progress
+
+    def _holders_after_the_fact(self, sql: str) -> list[Blocker]:
+        try:
+            return self._monitor.lock_holders(relation_names(sql))
+        except Exception:
+            return []
+
+    def _wait(self, index: int, step: Step):
+        """A wait directive: poll its SQL (done, progress) until done, as Progress events."""
+        message = step.directive.message if step.directive else "waiting"
+        stalled_since: float | None = None
+        last_percent = None
+        while True:
+            if self.aborted:
+                raise _StepFailure(index, step.sql, "aborted by user")
+            rows = yield from self._statement(index, step.sql, 0)
+            row = rows[0] if rows else None
+            done = bool(row[0]) if row else False
+            percent = float(row[1]) if row and len(row) > 1 and row[1] is not None else None
+            if done:
+                yield Progress(index=index, phase=message, percent=100.0)
+                return
+            yield Progress(index=index, phase=message, percent=percent)
+            building = self._monitor.conn.execute(_ANY_BUILD_SQL).fetchone()[0] > 0
+            now = time.monotonic()
+            if building or percent != last_percent:
+                stalled_since = None
+            elif stalled_since is None:
+                stalled_since = now
+            elif now - stalled_since > self.options.wait_stall_seconds:
+                raise _StepFailure(index, step.sql, (
+                    f"gave up waiting ({message}): not done after {self.options.wait_stall_seconds:.0f}s "
+                    f"and no index build is running"))
+            last_percent = percent
+            self._aborted.wait(self.options.poll_interval)
+
+    def _index_valid(self, name: str) -> bool | None:
+        """indisvalid of index `name` in the target schema; None when there is no such index."""
+        row = self._monitor.conn.execute(_INDEX_VALID_SQL, (name, self.options.schema)).fetchone()
+        return None if row is None else bool(row[0])
+
+    def _drop_own_invalid_index(self, index: int, step: Step):
+        """Before retrying a CREATE INDEX CONCURRENTLY, drop the INVALID index our failed try left."""
+        built = concurrent_index(step.sql)
+        if not built or built.name not in self._invalid_indexes:
+            return
+        drop = f"DROP INDEX CONCURRENTLY IF EXISTS {ident(self.options.schema)}.{ident(built.name)}"
+        yield Notice(index=index, message=f"dropping INVALID index {built.name} left by the failed attempt")
+        try:
+            yield from self._statement(index, drop, 0)
+        except _LockTimeout as timeout:
+            raise _StepFailure(index, drop, server_error_text(timeout.error), LOCK_NOT_AVAILABLE)
+        self._invalid_indexes.remove(built.name)
+
+    # ------------------------------------------------------------ failures ---
+
+    def _lock_wait_event(self, timeout: _LockTimeout, attempt: int, delay: float | None) -> LockWait:
+        if timeout.blockers:
+            return timeout.blockers[-1].lock_wait(timeout.index, attempt, delay)
+        return LockWait(index=timeout.index, blocker_pid=None, attempt=attempt, retry_in_seconds=delay)
+
+    def _fail_lock(self, timeout: _LockTimeout, group: int, rolled_back: tuple[int, ...]):
+        yield self._lock_wait_event(timeout, self.options.lock_retries + 1, None)
+        blocker = timeout.blockers[-1] if timeout.blockers else None
+        who = f"; blocked by pid {blocker.pid}: {blocker.query}" if blocker else ""
+        message = (f"{server_error_text(timeout.error)}\n(gave up after {self.options.lock_retries} "
+                   f"{'retry' if self.options.lock_retries == 1 else 'retries'}{who})")
+        step_sql = self._step_sql(timeout.index)
+        yield from self._fail(_StepFailure(timeout.index, step_sql, message, LOCK_NOT_AVAILABLE), group, rolled_back)
+
+    def _fail_abort(self, index: int, group: int, rolled_back: tuple[int, ...]):
+        yield from self._fail(_StepFailure(index, self._step_sql(index), "aborted by user"), group, rolled_back)
+
+    def _fail(self, failure: _StepFailure, group: int, rolled_back: tuple[int, ...]):
+        self._failure, self._failed_group, self._rolled_back = failure, group, tuple(rolled_back)
+        yield StepFailed(index=failure.index, error=failure.message, sql=failure.sql, sqlstate=failure.sqlstate)
+
+    def _step_sql(self, index: int) -> str:
+        return self.plan.steps[index].sql if 0 <= index < self.total_steps else ""
+
+    def _summary(self) -> str:
+        """What was applied, in words: the last line a user reads after apply."""
+        if self._failure is None:
+            return f"Applied {self.total_steps} steps in {len(self.groups)} groups."
+        lines = []
+        if self._applied_groups:
+            lines.append(f"Committed: group(s) {_span(self._applied_groups)} "
+                         f"(steps {_span(self._committed_steps())}).")
+        else:
+            lines.append("Committed: nothing.")
+        if self._rolled_back:
+            rolled_steps = [i for g in self._rolled_back for i, _ in self._steps_of(g)]
+            lines.append(f"Rolled back: group(s) {_span(list(self._rolled_back))} "
+                         f"(steps {_span(rolled_steps)}): none of their statements took effect.")
+        else:
+            partial = [i for i, _ in self._steps_of(self._failed_group) if i in self._applied_steps]
+            if partial:
+                lines.append(f"Group {self._failed_group + 1} runs without a transaction: steps "
+                             f"{_span(partial)} of it were applied before step {self._failure.index + 1} failed.")
+            else:
+                lines.append(f"Group {self._failed_group + 1} (no transaction): nothing of it was applied.")
+        not_run = [g for g in range(len(self.groups))
+                   if g not in self._applied_groups and g not in self._rolled_back and g != self._failed_group]
+        if not_run:
+            lines.append(f"Not run: group(s) {_span(not_run)}.")
+        if self._invalid_indexes:
+            lines.append(f"INVALID index(es) left behind: {', '.join(self._invalid_indexes)} "
+                         f"(plan again: the planner drops and rebuilds them).")
+        return "\n".join(lines)
+
+    def _committed_steps(self) -> list[int]:
+        return [i for g in self._applied_groups for i, _ in self._steps_of(g)]
+
+
+def _started(unit: _Unit, current: int) -> tuple[int, ...]:
+    """The groups of a transaction that had started by the time group `current` failed."""
+    return unit.groups[: unit.groups.index(current) + 1]
+
+
+def _progress_changed(previous: Progress | None, current: Progress) -> bool:
+    if previous is None:
+        return True
+    return (previous.phase, previous.percent, previous.blocks_done, previous.tuples_done,
+            previous.lockers_done) != (current.phase, current.percent, current.blocks_done,
+                                       current.tuples_done, current.lockers_done)
+
+
+def execute(plan: Plan, settings, options: ApplyOptions | None = None) -> Iterator[Event]:
+    """Apply `plan` to the database of `settings`, yielding events; see `Executor` to abort."""
+    return Executor(plan, settings, options).events()

@@ -1,0 +1,126 @@
+"""Watching a running statement from a second connection: index-build progress and lock waits.
+
+The executing connection is busy with the statement, so only another session can see what
+it is doing: `pg_stat_progress_create_index` for builds and `pg_blocking_pids` (with
+`pg_locks`/`pg_stat_activity`) for whoever holds the lock it waits for.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pgschema_tui.apply.events import LockWait, Progress
+
+_PROGRESS_SQL = """
+SELECT phase, blocks_done, blocks_total, tuples_done, tuples_total, lockers_done, lockers_total
+FROM pg_stat_progress_create_index WHERE pid = %s
+"""
+
+# Who blocks `pid`, what they run, and which lock `pid` waits for.
+_BLOCKERS_SQL = """
+SELECT b.pid, a.query, a.state,
+       extract(epoch FROM clock_timestamp() - coalesce(a.xact_start, a.query_start))::float8,
+       w.mode, w.relation
+FROM unnest(pg_blocking_pids(%(pid)s)) AS b(pid)
+LEFT JOIN pg_stat_activity a ON a.pid = b.pid
+LEFT JOIN LATERAL (
+    SELECT l.mode, l.relation::regclass::text AS relation
+    FROM pg_locks l WHERE l.pid = %(pid)s AND NOT l.granted LIMIT 1
+) w ON true
+ORDER BY b.pid
+"""
+
+# Fallback when the wait ended before we saw it: sessions holding locks on these relations.
+_HOLDERS_SQL = """
+SELECT DISTINCT ON (l.pid) l.pid, a.query, a.state,
+       extract(epoch FROM clock_timestamp() - coalesce(a.xact_start, a.query_start))::float8,
+       l.mode, c.relname
+FROM pg_locks l
+JOIN pg_class c ON c.oid = l.relation
+JOIN pg_stat_activity a ON a.pid = l.pid
+WHERE l.granted AND l.pid <> %(pid)s AND c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = %(schema)s)
+  AND c.relname = ANY(%(names)s) AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+ORDER BY l.pid
+"""
+
+# Share of the whole build each phase covers, so the percentage only ever grows.
+# (start, end) in percent; a phase with a block or tuple counter fills its band by it.
+_PHASE_BANDS: dict[str, tuple[float, float]] = {
+    "initializing": (0, 1),
+    "waiting for writers before build": (1, 2),
+    "building index: scanning table": (2, 45),
+    "building index: sorting live tuples": (45, 50),
+    "building index: loading tuples in tree": (50, 70),
+    "waiting for writers before validation": (70, 72),
+    "index validation: scanning index": (72, 80),
+    "index validation: sorting tuples": (80, 82),
+    "index validation: scanning table": (82, 96),
+    "waiting for old snapshots": (96, 98),
+    "waiting for readers before marking dead": (98, 99),
+    "waiting for readers before dropping": (99, 100),
+}
+
+
+def build_percent(phase: str, blocks_done, blocks_total, tuples_done, tuples_total) -> float | None:
+    """Overall completion of an index build from one progress row (None for unknown phases)."""
+    band = next((b for name, b in _PHASE_BANDS.items() if phase.startswith(name)), None)
+    if band is None:
+        return None
+    start, end = band
+    if blocks_total:
+        fraction = blocks_done / blocks_total
+    elif tuples_total:
+        fraction = tuples_done / tuples_total
+    else:
+        fraction = 0.0
+    return round(start + (end - start) * min(max(fraction, 0.0), 1.0), 1)
+
+
+@dataclass(frozen=True)
+class Blocker:
+    pid: int
+    query: str | None
+    state: str | None
+    age_seconds: float | None
+    lock_mode: str | None
+    relation: str | None
+
+    def lock_wait(self, index: int, attempt: int, retry_in: float | None = None) -> LockWait:
+        return LockWait(index=index, blocker_pid=self.pid, blocker_query=self.query,
+                        blocker_state=self.state, blocker_age_seconds=self.age_seconds,
+                        lock_mode=self.lock_mode, relation=self.relation, attempt=attempt,
+                        retry_in_seconds=retry_in)
+
+
+class StatementMonitor:
+    """Polls one backend (`pid`) through its own connection; every method returns fresh facts."""
+
+    def __init__(self, conn, pid: int, schema: str):
+        self.conn, self.pid, self.schema = conn, pid, schema
+        self._last_percent: dict[int, float] = {}
+
+    def progress(self, index: int) -> Progress | None:
+        """A Progress event for step `index` when `pid` is building an index, else None."""
+        row = self.conn.execute(_PROGRESS_SQL, (self.pid,)).fetchone()
+        if row is None:
+            return None
+        phase, blocks_done, blocks_total, tuples_done, tuples_total, lockers_done, lockers_total = row
+        percent = build_percent(phase, blocks_done, blocks_total, tuples_done, tuples_total)
+        if percent is not None:  # one build's percentage never goes backwards
+            percent = max(percent, self._last_percent.get(index, 0.0))
+            self._last_percent[index] = percent
+        return Progress(index=index, phase=phase, percent=percent, blocks_done=blocks_done,
+                        blocks_total=blocks_total, tuples_done=tuples_done, tuples_total=tuples_total,
+                        lockers_done=lockers_done, lockers_total=lockers_total)
+
+    def blockers(self) -> list[Blocker]:
+        """Sessions `pid` is waiting for right now (empty when it is not waiting)."""
+        rows = self.conn.execute(_BLOCKERS_SQL, {"pid": self.pid}).fetchall()
+        return [Blocker(*row) for row in rows]
+
+    def lock_holders(self, relations: list[str]) -> list[Blocker]:
+        """Other sessions holding any lock on these relations of the schema (after the fact)."""
+        if not relations:
+            return []
+        rows = self.conn.execute(_HOLDERS_SQL, {"pid": self.pid, "schema": self.schema,
+                                                "names": relations}).fetchall()
+        return [Blocker(*row) for row in rows]

@@ -1,0 +1,48 @@
+"""How the executor behaves: lock timeout, retries, polling cadence.
+
+Kept apart from the executor so the CLI, the terminal reviewer and tests build the same
+options from their own inputs (`from_args` for the CLI flags).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pgschema_tui.errors import UserError
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|sec|min|m|h)?\s*$", re.IGNORECASE)
+_UNIT_MS = {"ms": 1, "s": 1000, "sec": 1000, "min": 60_000, "m": 60_000, "h": 3_600_000}
+
+
+def parse_duration_ms(text: str) -> int:
+    """`5s`, `500ms`, `2min` (a bare number means seconds) → milliseconds."""
+    match = _DURATION.match(str(text))
+    if not match:
+        raise UserError(f"invalid duration {text!r}: use e.g. 5s, 500ms or 2min")
+    value, unit = float(match.group(1)), (match.group(2) or "s").lower()
+    return int(round(value * _UNIT_MS[unit]))
+
+
+@dataclass(frozen=True)
+class ApplyOptions:
+    """Knobs of one apply run; the defaults are the CLI defaults."""
+
+    schema: str = "public"
+    lock_timeout_ms: int = 5000
+    lock_retries: int = 3
+    poll_interval: float = 0.5  # seconds between progress polls of a running statement
+    backoff_base: float = 0.5  # first retry delay after a lock timeout, doubled each attempt
+    backoff_max: float = 30.0
+    wait_stall_seconds: float = 10.0  # a wait step gives up when no build runs and nothing moves
+
+    @property
+    def lock_poll_interval(self) -> float:
+        """Lock waits are looked for several times within one lock_timeout, or we would miss them."""
+        return max(0.01, min(self.poll_interval, self.lock_timeout_ms / 1000 / 5))
+
+    @classmethod
+    def from_args(cls, args) -> "ApplyOptions":
+        if args.lock_retries < 0:
+            raise UserError("--lock-retries must be 0 or more")
+        return cls(schema=args.schema, lock_timeout_ms=parse_duration_ms(args.lock_timeout),
+                   lock_retries=args.lock_retries)

@@ -1,0 +1,172 @@
+"""Showing apply events on a terminal: plain lines, or a rich progress bar on a tty.
+
+Both printers take the same events and print the same sentences (`describe`); the rich one
+also keeps a bar for the plan and one for the running step. Failures go to stderr.
+"""
+from __future__ import annotations
+
+import sys
+from typing import TextIO
+
+from pgschema_tui.apply.events import (
+    Event, GroupRolledBack, GroupStarted, LockWait, Notice, PlanFinished, PlanStarted, Progress,
+    StepFailed, StepFinished, StepStarted,
+)
+
+
+def short_sql(sql: str, width: int = 72) -> str:
+    """The statement on one line, cut to `width` characters."""
+    flat = " ".join(sql.split())
+    return flat if len(flat) <= width else flat[: width - 3] + "..."
+
+
+def describe_lock_wait(event: LockWait) -> str:
+    """`waiting for ACCESS EXCLUSIVE lock on users: held by pid 42 (idle in transaction, 3.1s): UPDATE ...`."""
+    what = f"{event.lock_mode} lock" if event.lock_mode else "a lock"
+    on = f" on {event.relation}" if event.relation else ""
+    if event.blocker_pid is None:
+        holder = "holder unknown (the wait ended before it could be seen)"
+    else:
+        facts = [f for f in (event.blocker_state,
+                             f"{event.blocker_age_seconds:.1f}s" if event.blocker_age_seconds is not None else None)
+                 if f]
+        holder = f"held by pid {event.blocker_pid}" + (f" ({', '.join(facts)})" if facts else "")
+        if event.blocker_query:
+            holder += f": {short_sql(event.blocker_query, 60)}"
+    if event.retry_in_seconds is not None:
+        return f"lock timeout waiting for {what}{on}, {holder}; retry {event.attempt} in {event.retry_in_seconds:.2f}s"
+    return f"waiting for {what}{on}, {holder}"
+
+
+class EventDescriber:
+    """Turns events into the sentences both printers show; remembers the statements by index."""
+
+    def __init__(self) -> None:
+        self.total_steps = 0
+        self.total_groups = 0
+        self.sql: dict[int, str] = {}
+
+    def tag(self, index: int) -> str:
+        return f"[{index + 1}/{self.total_steps}]"
+
+    def describe(self, event: Event) -> str | None:
+        if isinstance(event, PlanStarted):
+            self.total_steps, self.total_groups = event.total_steps, event.total_groups
+            return f"Applying {event.total_steps} steps in {event.total_groups} groups."
+        if isinstance(event, GroupStarted):
+            how = "in a transaction" if event.transactional else "without a transaction"
+            return f"Group {event.group + 1}/{self.total_groups} ({how})"
+        if isinstance(event, StepStarted):
+            self.sql[event.index] = event.sql
+            return None
+        if isinstance(event, StepFinished):
+            return f"{self.tag(event.index)} {short_sql(self.sql.get(event.index, ''))} done in {event.duration_seconds:.1f}s"
+        if isinstance(event, Progress):
+            percent = f" {event.percent:.0f}%" if event.percent is not None else ""
+            return f"{self.tag(event.index)} {event.phase}{percent}"
+        if isinstance(event, LockWait):
+            return f"{self.tag(event.index)} {describe_lock_wait(event)}"
+        if isinstance(event, Notice):
+            return event.message
+        if isinstance(event, GroupRolledBack):
+            return f"Group {event.group + 1} rolled back ({event.reason.splitlines()[0] if event.reason else 'failed'})"
+        return None
+
+
+class PlainPrinter:
+    """One line per event worth reading; progress lines only when the phase or a 10% mark changes."""
+
+    def __init__(self, out: TextIO = sys.stdout, err: TextIO = sys.stderr):
+        self.out, self.err = out, err
+        self.words = EventDescriber()
+        self._last_progress: dict[int, tuple[str, int]] = {}
+
+    def handle(self, event: Event) -> None:
+        if isinstance(event, Progress):
+            mark = (event.phase, int((event.percent or 0) // 10))
+            if self._last_progress.get(event.index) == mark:
+                return
+            self._last_progress[event.index] = mark
+        if isinstance(event, StepFailed):
+            print_failure(event, self.words, self.err)
+            return
+        if isinstance(event, PlanFinished):
+            print_finish(event, self.out, self.err)
+            return
+        line = self.words.describe(event)
+        if line:
+            print(line, file=self.out, flush=True)
+
+    def close(self) -> None:
+        pass
+
+
+class RichPrinter:
+    """A bar for the whole plan and one for the running step, with the sentences printed above."""
+
+    def __init__(self) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, Progress as Bars, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+        self.console = Console()
+        self.words = EventDescriber()
+        self.bars = Bars(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
+                         TimeElapsedColumn(), console=self.console, transient=True)
+        self.plan_bar = None
+        self.step_bar = None
+        self.bars.start()
+
+    def handle(self, event: Event) -> None:
+        if isinstance(event, PlanStarted):
+            self.plan_bar = self.bars.add_task("plan", total=max(event.total_steps, 1))
+        if isinstance(event, StepStarted):
+            if self.step_bar is not None:
+                self.bars.remove_task(self.step_bar)
+            self.step_bar = self.bars.add_task(
+                f"{self.words.tag(event.index)} {short_sql(event.sql, 40)}", total=100)
+        if isinstance(event, Progress) and self.step_bar is not None and event.percent is not None:
+            self.bars.update(self.step_bar, completed=event.percent)
+        if isinstance(event, StepFinished) and self.plan_bar is not None:
+            self.bars.advance(self.plan_bar)
+            if self.step_bar is not None:
+                self.bars.remove_task(self.step_bar)
+                self.step_bar = None
+        if isinstance(event, StepFailed):
+            self.close()
+            print_failure(event, self.words, sys.stderr)
+            return
+        if isinstance(event, PlanFinished):
+            self.close()
+            print_finish(event, sys.stdout, sys.stderr)
+            return
+        if isinstance(event, Progress):
+            return  # the bar shows it
+        line = self.words.describe(event)
+        if line:
+            self.bars.console.print(line, markup=False, highlight=False)
+
+    def close(self) -> None:
+        if self.bars.live.is_started:
+            self.bars.stop()
+
+
+def print_failure(event: StepFailed, words: EventDescriber, err: TextIO) -> None:
+    print(f"{words.tag(event.index)} FAILED", file=err)
+    print(event.error, file=err)
+    print("Failing statement:", file=err)
+    print("    " + event.sql.strip().replace("\n", "\n    "), file=err, flush=True)
+
+
+def print_finish(event: PlanFinished, out: TextIO, err: TextIO) -> None:
+    if event.success:
+        print(f"{event.message} ({event.duration_seconds:.1f}s)".strip(), file=out, flush=True)
+    else:
+        print(f"Apply failed after {event.duration_seconds:.1f}s.", file=err)
+        print(event.message, file=err, flush=True)
+
+
+def make_printer(use_rich: bool | None = None):
+    """A RichPrinter on an interactive terminal (unless NO_COLOR-only plain is asked), else plain."""
+    if use_rich is None:
+        use_rich = sys.stdout.isatty()
+    return RichPrinter() if use_rich else PlainPrinter()

@@ -1,0 +1,166 @@
+"""`pgschema-tui apply`: apply a saved JSON plan (or plan a file first), safely.
+
+Order of business: load or compute the plan, check the database still matches the plan's
+fingerprint, show the plan, refuse unaccepted hazards, ask for `yes`, then run the executor
+and print its events (and log them with `--log-json`).
+"""
+from __future__ import annotations
+
+import json
+import signal
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from pgschema_tui.apply.options import ApplyOptions
+from pgschema_tui.apply.preflight import as_live_fingerprint, changed_objects, parse_allowed, refused_hazards
+from pgschema_tui.commands.common import connect_to_schema
+from pgschema_tui.errors import UserError
+from pgschema_tui.plan.model import Group, Plan
+
+
+def load_plan_file(path: str) -> Plan:
+    try:
+        data = json.loads(Path(path).read_text())
+    except OSError as exc:
+        raise UserError(f"cannot read plan {path}: {exc.strerror or exc}") from None
+    except ValueError as exc:
+        raise UserError(f"plan {path} is not valid JSON: {exc}") from None
+    if not isinstance(data, dict) or "groups" not in data:
+        raise UserError(f"{path} is not a plan written by `plan --output-json` (no \"groups\")")
+    return Plan.from_json(data)
+
+
+def check_fingerprint(plan: Plan, conn, schema: str) -> None:
+    """Refuse (UserError) when the live schema changed since the plan was made, naming what changed."""
+    if not plan.fingerprint:
+        print("Warning: the plan carries no source fingerprint; the live schema is not checked against it.",
+              file=sys.stderr)
+        return
+    from pgschema_tui.inspect import inspect_schema
+    from pgschema_tui.plan.fingerprint import fingerprint
+
+    live = as_live_fingerprint(fingerprint(inspect_schema(conn, schema)))
+    changes = changed_objects(plan, live)
+    if changes:
+        listing = "\n".join(f"  {c}" for c in changes)
+        raise UserError(
+            f"schema {schema!r} changed since the plan was made (fingerprint {plan.fingerprint[:12]} "
+            f"at plan time, {live.hash[:12]} now). Changed objects:\n{listing}\n"
+            f"Nothing was applied. Plan again against the current database.")
+
+
+def with_hazards(plan: Plan, conn, schema: str) -> Plan:
+    """The plan with hazards on its steps; computed here when the plan carries none."""
+    if any(step.hazards for step in plan.steps):
+        return plan
+    from pgschema_tui.inspect import inspect_schema
+    from pgschema_tui.inspect.sizes import relation_sizes
+    from pgschema_tui.plan.hazards import annotate
+
+    live = inspect_schema(conn, schema)
+    sizes = relation_sizes(conn, schema)
+    groups, flat = [], annotate(plan.steps, live, sizes)
+    position = 0
+    for group in plan.groups:
+        groups.append(Group(tuple(flat[position: position + len(group.steps)])))
+        position += len(group.steps)
+    return replace(plan, groups=groups)
+
+
+def render_plan(plan: Plan) -> str:
+    """The planner's human rendering; a plain statement listing if it is not available."""
+    try:
+        from pgschema_tui.plan.render_human import render_human
+    except ImportError:
+        render_human = None
+    if render_human is not None:
+        try:
+            return render_human(plan)
+        except TypeError:  # a renderer that needs more context than the plan alone
+            pass
+    from pgschema_tui.plan.hazards import format_hazard
+
+    lines = []
+    for number, group in enumerate((g for g in plan.groups if g.steps), 1):
+        how = "transaction" if group.transactional else "no transaction"
+        lines.append(f"-- Group {number} ({how})")
+        for step in group.steps:
+            for hazard in step.hazards:
+                lines.append(f"-- ! {format_hazard(hazard)}")
+            lines.append(step.sql.rstrip().rstrip(";") + ";")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def confirm() -> bool:
+    """True only for an explicit `yes` on stdin; end of input (no terminal) refuses."""
+    print("Apply these changes? Only 'yes' is accepted: ", end="", flush=True)
+    try:
+        answer = input()
+    except EOFError:
+        print()
+        return False
+    return answer.strip().lower() == "yes"
+
+
+def run(args) -> int:
+    options = ApplyOptions.from_args(args)
+    allowed = parse_allowed(args.allow_hazards)
+    settings, conn = connect_to_schema(args)
+    try:
+        if args.plan:
+            plan = load_plan_file(args.plan)
+            if plan.schema and plan.schema != args.schema:
+                raise UserError(f"the plan was made for schema {plan.schema!r}; pass --schema {plan.schema}")
+            check_fingerprint(plan, conn, args.schema)
+        else:
+            from pgschema_tui.commands.plan import plan_from_args
+
+            plan = plan_from_args(args, conn)
+        if plan.is_empty:
+            print("No changes. Nothing to apply.")
+            return 0
+        plan = with_hazards(plan, conn, args.schema)
+    finally:
+        conn.close()
+
+    text = render_plan(plan)
+    print(text if text.endswith("\n") else text + "\n", end="")
+    refused = refused_hazards(plan, allowed)
+    if refused:
+        kinds = sorted({h.type for _, _, h in refused})
+        listing = "\n".join(f"  step {i + 1} {path}: {h.message}" for i, path, h in refused)
+        raise UserError(f"refusing to apply: the plan has {', '.join(kinds)} hazards:\n{listing}\n"
+                        f"Nothing was applied. Pass --allow-hazards {','.join(kinds)} to accept them.")
+    if not args.auto_approve and not confirm():
+        print("Apply cancelled: nothing was applied.", file=sys.stderr)
+        return 1
+    return execute_and_print(plan, settings, replace(options, schema=args.schema), args.log_json)
+
+
+def execute_and_print(plan: Plan, settings, options: ApplyOptions, log_json: str | None) -> int:
+    """Run the executor, printing every event; Ctrl-C cancels the running statement."""
+    from pgschema_tui.apply.executor import Executor
+    from pgschema_tui.apply.journal import JsonLinesJournal
+    from pgschema_tui.apply.events import PlanFinished
+    from pgschema_tui.apply.printer import make_printer
+
+    executor = Executor(plan, settings, options)
+    journal = JsonLinesJournal(log_json) if log_json else None
+    printer = make_printer()
+    previous_handler = signal.signal(signal.SIGINT, lambda *_: executor.abort())
+    success = False
+    try:
+        for event in executor.events():
+            if journal:
+                journal.write(event)
+            printer.handle(event)
+            if isinstance(event, PlanFinished):
+                success = event.success
+    finally:
+        signal.signal(signal.SIGINT, previous_handler)
+        printer.close()
+        if journal:
+            journal.close()
+    return 0 if success else 1

@@ -1,0 +1,408 @@
+"""Hazards: what each step costs or risks, with the size of the relation it touches.
+
+`annotate(steps, live, sizes)` parses every step's statement (pglast) and sets
+`Step.hazards` from what PostgreSQL will do: lose data, rewrite a table, hold an ACCESS
+EXCLUSIVE lock, build an index, scan to validate, or block writes. Only relations that
+exist in the live schema count: a table created by the same plan is empty.
+`format_hazard(h)` is the one-line text the renderers and the reviewer show.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Mapping
+
+from pgschema_tui.plan.model import Hazard, Step
+
+DATA_LOSS = "data_loss"
+TABLE_REWRITE = "table_rewrite"
+ACCESS_EXCLUSIVE = "access_exclusive_lock"
+INDEX_BUILD = "index_build"
+VALIDATION_SCAN = "validation_scan"
+BLOCKS_WRITES = "blocks_writes"
+
+# Built-in functions whose value differs per row: a column default calling one forces a rewrite.
+_VOLATILE_BUILTINS = frozenset({
+    "random", "clock_timestamp", "timeofday", "gen_random_uuid", "uuid_generate_v1",
+    "uuid_generate_v1mc", "uuid_generate_v4", "uuidv4", "uuidv7", "nextval", "txid_current",
+    "random_normal",
+})
+_SERIAL_TYPES = frozenset({"serial", "serial4", "bigserial", "serial8", "smallserial", "serial2"})
+
+
+# ------------------------------------------------------------------ sizes ---
+
+
+def human_rows(rows: int) -> str:
+    for limit, unit in ((1_000_000_000, "G"), (1_000_000, "M"), (1_000, "k")):
+        if rows >= limit:
+            value = rows / limit
+            return f"{value:.1f} {unit} rows" if value < 10 else f"{value:.0f} {unit} rows"
+    return f"{rows} row" if rows == 1 else f"{rows} rows"
+
+
+def human_bytes(size: int) -> str:
+    value = float(size)
+    for unit in ("bytes", "kB", "MB", "GB", "TB"):
+        if value < 1024 or unit == "TB":
+            return f"{int(value)} {unit}" if unit == "bytes" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{size} bytes"
+
+
+def size_text(rows: int | None, size: int | None) -> str:
+    """` (12 M rows, 3.1 GB)`, or empty when nothing is known."""
+    parts = []
+    if rows is not None:
+        parts.append(human_rows(rows))
+    if size:
+        parts.append(human_bytes(size))
+    return f" ({', '.join(parts)})" if parts else ""
+
+
+def format_hazard(hazard: Hazard) -> str:
+    """One line for humans: `table_rewrite: rewrites public.events (12 M rows, 3.1 GB) under ACCESS EXCLUSIVE`."""
+    return f"{hazard.type}: {hazard.message}"
+
+
+# --------------------------------------------------------------- analysis ---
+
+
+@dataclass
+class _Context:
+    """What the analysis of one step may look at: the live schema, sizes, earlier steps."""
+
+    live: object
+    sizes: Mapping[str, object]
+    schema: str
+    validated_not_null_checks: set[tuple[str, str]]  # (table, column) with a valid IS NOT NULL check
+
+    def exists(self, relation: str) -> bool:
+        return relation in self.live.tables or relation in self.live.materialized_views
+
+    def hazard(self, kind: str, relation: str, text: str) -> Hazard:
+        """A hazard on `relation`; `{rel}` in text becomes the qualified name with its size."""
+        size = self.sizes.get(relation)
+        rows = getattr(size, "rows", None)
+        nbytes = getattr(size, "bytes", None)
+        qualified = f"{self.schema}.{relation}"
+        return Hazard(type=kind, message=text.replace("{rel}", qualified + size_text(rows, nbytes)),
+                      relation=qualified, rows=rows, bytes=nbytes)
+
+
+def annotate(steps: list[Step], live, sizes: Mapping[str, object]) -> list[Step]:
+    """`steps` with `hazards` computed from their statements (replacing any they had)."""
+    schema = getattr(live, "name", "public")
+    ctx = _Context(live=live, sizes=sizes, schema=schema, validated_not_null_checks=set())
+    pending_checks: dict[str, tuple[str, str]] = {}  # constraint name -> (table, column) until validated
+    out = []
+    for step in steps:
+        hazards: list[Hazard] = []
+        if step.directive is None:
+            for stmt in _statements(step.sql):
+                hazards.extend(_analyse(stmt, ctx, pending_checks))
+        out.append(replace(step, hazards=tuple(_unique(hazards))))
+    return out
+
+
+def _unique(hazards: list[Hazard]) -> list[Hazard]:
+    seen, out = set(), []
+    for h in hazards:
+        if (h.type, h.relation, h.message) not in seen:
+            seen.add((h.type, h.relation, h.message))
+            out.append(h)
+    return out
+
+
+def _statements(sql: str):
+    import pglast
+
+    try:
+        return [raw.stmt for raw in pglast.parse_sql(sql)]
+    except Exception:  # unparseable text carries no hazards we can prove
+        return []
+
+
+def _analyse(stmt, ctx: _Context, pending_checks) -> list[Hazard]:
+    from pglast import ast
+
+    if isinstance(stmt, ast.DropStmt):
+        return _drop(stmt, ctx)
+    if isinstance(stmt, ast.AlterTableStmt):
+        return _alter_table(stmt, ctx, pending_checks)
+    if isinstance(stmt, ast.IndexStmt):
+        return _create_index(stmt, ctx)
+    if isinstance(stmt, ast.TruncateStmt):
+        return [ctx.hazard(DATA_LOSS, rv.relname, "empties {rel}") for rv in stmt.relations or ()
+                if ctx.exists(rv.relname)]
+    if isinstance(stmt, ast.RefreshMatViewStmt) and ctx.exists(stmt.relation.relname):
+        if stmt.concurrent:
+            return []
+        return [ctx.hazard(ACCESS_EXCLUSIVE, stmt.relation.relname,
+                           "refreshes {rel} under ACCESS EXCLUSIVE: reads wait until it finishes")]
+    return []
+
+
+def _drop(stmt, ctx: _Context) -> list[Hazard]:
+    from pglast.enums import ObjectType
+
+    names = [_last_name(obj) for obj in stmt.objects or ()]
+    hazards = []
+    if stmt.removeType == ObjectType.OBJECT_TABLE:
+        for name in names:
+            if name in ctx.live.tables:
+                hazards.append(ctx.hazard(DATA_LOSS, name, "drops table {rel} and all its rows"))
+                hazards.append(ctx.hazard(ACCESS_EXCLUSIVE, name, "takes ACCESS EXCLUSIVE on {rel}"))
+    elif stmt.removeType == ObjectType.OBJECT_INDEX and not stmt.concurrent:
+        for name in names:
+            index = ctx.live.indexes.get(name)
+            if index is not None and ctx.exists(index.table):
+                hazards.append(ctx.hazard(ACCESS_EXCLUSIVE, index.table,
+                                          f"drops index {name} under ACCESS EXCLUSIVE on {{rel}}"))
+    return hazards
+
+
+def _last_name(obj) -> str:
+    parts = obj if isinstance(obj, tuple) else getattr(obj, "names", None) or (obj,)
+    last = parts[-1]
+    return getattr(last, "sval", str(last))
+
+
+def _create_index(stmt, ctx: _Context) -> list[Hazard]:
+    table = stmt.relation.relname
+    if stmt.relation.schemaname not in (None, ctx.schema) or not ctx.exists(table):
+        return []
+    name = stmt.idxname or "(unnamed)"
+    if stmt.concurrent:
+        return [ctx.hazard(INDEX_BUILD, table, f"builds index {name} on {{rel}} concurrently (writes continue)")]
+    return [ctx.hazard(INDEX_BUILD, table, f"builds index {name} on {{rel}}"),
+            ctx.hazard(BLOCKS_WRITES, table, f"blocks writes to {{rel}} while index {name} builds (SHARE lock)")]
+
+
+def _alter_table(stmt, ctx: _Context, pending_checks) -> list[Hazard]:
+    from pglast.enums import AlterTableType as T
+
+    table = stmt.relation.relname
+    if stmt.relation.schemaname not in (None, ctx.schema) or not ctx.exists(table):
+        return []  # created by this plan (empty) or outside the schema
+    hazards: list[Hazard] = []
+    exclusive = False  # most subcommands take ACCESS EXCLUSIVE; a few take weaker locks
+    live_table = ctx.live.tables.get(table)
+    for cmd in stmt.cmds or ():
+        kind = cmd.subtype
+        if kind == T.AT_DropColumn:
+            hazards.append(ctx.hazard(DATA_LOSS, table, f"drops column {cmd.name} of {{rel}} and its data"))
+            exclusive = True
+        elif kind == T.AT_AlterColumnType:
+            hazards.extend(_column_type_change(cmd, table, live_table, ctx))
+            exclusive = True
+        elif kind == T.AT_AddColumn:
+            hazards.extend(_add_column(cmd.def_, table, ctx))
+            exclusive = True
+        elif kind in (T.AT_SetLogged, T.AT_SetUnLogged):
+            what = "LOGGED" if kind == T.AT_SetLogged else "UNLOGGED"
+            hazards.append(ctx.hazard(TABLE_REWRITE, table, f"rewrites {{rel}} (SET {what}) under ACCESS EXCLUSIVE"))
+            exclusive = True
+        elif kind == T.AT_SetNotNull:
+            exclusive = True
+            if (table, cmd.name) not in ctx.validated_not_null_checks:
+                hazards.append(ctx.hazard(VALIDATION_SCAN, table,
+                                          f"scans {{rel}} to check {cmd.name} IS NOT NULL under ACCESS EXCLUSIVE"))
+        elif kind == T.AT_AddConstraint:
+            found, is_exclusive = _add_constraint(cmd.def_, table, ctx, pending_checks)
+            hazards.extend(found)
+            exclusive = exclusive or is_exclusive
+        elif kind == T.AT_ValidateConstraint:
+            hazards.append(ctx.hazard(VALIDATION_SCAN, table,
+                                      f"scans {{rel}} to validate {cmd.name} (writes continue)"))
+            if cmd.name in pending_checks:
+                ctx.validated_not_null_checks.add(pending_checks.pop(cmd.name))
+        elif kind in (T.AT_SetStatistics, T.AT_SetOptions, T.AT_ResetOptions, T.AT_ClusterOn,
+                      T.AT_DropCluster, T.AT_SetRelOptions, T.AT_ResetRelOptions, T.AT_ReplicaIdentity,
+                      T.AT_EnableTrig, T.AT_DisableTrig, T.AT_EnableAlwaysTrig, T.AT_EnableReplicaTrig,
+                      T.AT_DropConstraint, T.AT_AttachPartition):
+            # Weaker locks (SHARE UPDATE EXCLUSIVE / SHARE ROW EXCLUSIVE), or over in an instant.
+            if kind == T.AT_DropConstraint:
+                exclusive = True
+        else:
+            exclusive = True
+    if exclusive and not any(h.type == ACCESS_EXCLUSIVE for h in hazards):
+        hazards.append(ctx.hazard(ACCESS_EXCLUSIVE, table, "takes ACCESS EXCLUSIVE on {rel}: reads and writes wait"))
+    return hazards
+
+
+def _add_constraint(con, table: str, ctx: _Context, pending_checks) -> tuple[list[Hazard], bool]:
+    from pglast.enums import ConstrType as C
+
+    name = con.conname or "(unnamed)"
+    if con.contype in (C.CONSTR_CHECK, C.CONSTR_FOREIGN):
+        if con.contype == C.CONSTR_CHECK:
+            column = _is_not_null_check(con.raw_expr)
+            if column and con.skip_validation:
+                pending_checks[name] = (table, column)
+        if con.skip_validation:
+            return [], con.contype == C.CONSTR_CHECK
+        if con.contype == C.CONSTR_FOREIGN:
+            return [ctx.hazard(VALIDATION_SCAN, table, f"scans {{rel}} to validate {name}"),
+                    ctx.hazard(BLOCKS_WRITES, table, f"blocks writes to {{rel}} while {name} is validated")], False
+        return [ctx.hazard(VALIDATION_SCAN, table, f"scans {{rel}} to validate {name} under ACCESS EXCLUSIVE")], True
+    if con.contype in (C.CONSTR_PRIMARY, C.CONSTR_UNIQUE, C.CONSTR_EXCLUSION):
+        if getattr(con, "indexname", None):  # USING INDEX: the index already exists
+            return [], True
+        return [ctx.hazard(INDEX_BUILD, table, f"builds the index of {name} on {{rel}} under ACCESS EXCLUSIVE")], True
+    return [], True
+
+
+def _is_not_null_check(expr) -> str | None:
+    """The column of a `CHECK (col IS NOT NULL)` expression, else None."""
+    from pglast import ast
+    from pglast.enums import NullTestType
+
+    if isinstance(expr, ast.NullTest) and expr.nulltesttype == NullTestType.IS_NOT_NULL:
+        arg = expr.arg
+        if isinstance(arg, ast.ColumnRef) and len(arg.fields) == 1:
+            return getattr(arg.fields[0], "sval", None)
+    return None
+
+
+def _add_column(coldef, table: str, ctx: _Context) -> list[Hazard]:
+    from pglast import ast
+    from pglast.enums import ConstrType as C
+
+    name = coldef.colname
+    type_name = coldef.typeName.names[-1].sval if coldef.typeName else ""
+    reason = None
+    if type_name in _SERIAL_TYPES:
+        reason = f"{type_name} fills every row from a sequence"
+    for con in coldef.constraints or ():
+        if con.contype == C.CONSTR_IDENTITY:
+            reason = "an identity column fills every row"
+        elif con.contype == C.CONSTR_GENERATED and getattr(con, "generated_kind", "s") != "v":
+            reason = "a stored generated column is computed for every row"
+        elif con.contype == C.CONSTR_DEFAULT and con.raw_expr is not None:
+            volatile = _volatile_call(con.raw_expr, ctx)
+            if volatile:
+                reason = f"the default calls volatile {volatile}()"
+    if reason is None:
+        return []
+    return [ctx.hazard(TABLE_REWRITE, table, f"rewrites {{rel}} under ACCESS EXCLUSIVE to add column {name}: {reason}")]
+
+
+def _volatile_call(expr, ctx: _Context) -> str | None:
+    """Name of the first volatile function the expression calls, if any."""
+    from pglast import ast
+    from pglast.visitors import Visitor
+
+    found: list[str] = []
+    volatile_user = {f.name for f in ctx.live.functions.values() if f.volatility == "VOLATILE"}
+
+    class _Calls(Visitor):
+        def visit_FuncCall(self, _ancestors, node):
+            name = node.funcname[-1].sval
+            if name in _VOLATILE_BUILTINS or name in volatile_user:
+                found.append(name)
+
+    _Calls()(expr)
+    return found[0] if found else None
+
+
+# --------------------------------------------------------- type changes ---
+
+_TYPE_ALIASES = {
+    "int2": "smallint", "int4": "integer", "int": "integer", "int8": "bigint",
+    "float4": "real", "float8": "double precision", "decimal": "numeric",
+    "varchar": "character varying", "bpchar": "character", "char": "character",
+    "timestamptz": "timestamp with time zone", "timestamp": "timestamp without time zone",
+    "time": "time without time zone", "timetz": "time with time zone", "bool": "boolean",
+}
+_INT_WIDTH = {"smallint": 2, "integer": 4, "bigint": 8}
+_FLOAT_WIDTH = {"real": 4, "double precision": 8}
+_STRINGS = {"text", "character varying", "character"}
+_TYPE_TEXT = re.compile(r"^\s*([a-z][a-z ]*?)\s*(?:\(([\d,\s]+)\))?\s*(with(?:out)? time zone)?\s*$")
+
+
+@dataclass(frozen=True)
+class _TypeShape:
+    base: str
+    mods: tuple[int, ...]
+
+
+def _shape_of_text(text: str) -> _TypeShape | None:
+    """`character varying(20)` → shape; None for arrays, user types and anything unusual."""
+    match = _TYPE_TEXT.match(text.lower())
+    if not match:
+        return None
+    base = match.group(1).strip()
+    if match.group(3):
+        base = f"{base} {match.group(3)}"
+    mods = tuple(int(m) for m in match.group(2).split(",")) if match.group(2) else ()
+    return _TypeShape(_TYPE_ALIASES.get(base, base), mods)
+
+
+def _shape_of_typename(type_name) -> _TypeShape | None:
+    from pglast import ast
+
+    if type_name is None or type_name.arrayBounds:
+        return None
+    base = type_name.names[-1].sval
+    mods = []
+    for mod in type_name.typmods or ():
+        if isinstance(mod, ast.A_Const) and isinstance(mod.val, ast.Integer):
+            mods.append(mod.val.ival)
+        else:
+            return None
+    return _TypeShape(_TYPE_ALIASES.get(base, base), tuple(mods))
+
+
+def _narrows(old: _TypeShape, new: _TypeShape) -> bool:
+    """True when some value of `old` does not survive conversion to `new` unchanged."""
+    if old.base in _INT_WIDTH and new.base in _INT_WIDTH:
+        return _INT_WIDTH[new.base] < _INT_WIDTH[old.base]
+    if old.base in _FLOAT_WIDTH and new.base in _FLOAT_WIDTH:
+        return _FLOAT_WIDTH[new.base] < _FLOAT_WIDTH[old.base]
+    if old.base in ("numeric", *_FLOAT_WIDTH) and new.base in _INT_WIDTH:
+        return True
+    if old.base == "numeric" and new.base == "numeric":
+        if not new.mods:
+            return False
+        if not old.mods:
+            return True
+        old_p, old_s = old.mods[0], old.mods[1] if len(old.mods) > 1 else 0
+        new_p, new_s = new.mods[0], new.mods[1] if len(new.mods) > 1 else 0
+        return new_s < old_s or (new_p - new_s) < (old_p - old_s)
+    if old.base in _STRINGS and new.base in ("character varying", "character"):
+        new_len = new.mods[0] if new.mods else (None if new.base == "character varying" else 1)
+        old_len = old.mods[0] if old.mods else None
+        return new_len is not None and (old_len is None or new_len < old_len)
+    if old.base.startswith("timestamp") and new.base == "date":
+        return True
+    return False
+
+
+def _binary_coercible(old: _TypeShape, new: _TypeShape) -> bool:
+    """Conversions PostgreSQL does without rewriting the table."""
+    if old == new:
+        return True
+    if old.base in ("text", "character varying") and new.base in ("text", "character varying"):
+        return new.base == "text" or not new.mods or (bool(old.mods) and new.mods[0] >= old.mods[0])
+    if old.base == "numeric" and new.base == "numeric":
+        if not new.mods:
+            return True
+        return (bool(old.mods) and len(new.mods) == len(old.mods) and new.mods[-1] == old.mods[-1]
+                and new.mods[0] >= old.mods[0])
+    return old.base == "cidr" and new.base == "inet"
+
+
+def _column_type_change(cmd, table: str, live_table, ctx: _Context) -> list[Hazard]:
+    column = live_table.column(cmd.name) if live_table is not None else None
+    new = _shape_of_typename(cmd.def_.typeName if cmd.def_ is not None else None)
+    old = _shape_of_text(column.type) if column is not None else None
+    old_text = column.type if column is not None else "?"
+    hazards = []
+    if old is not None and new is not None and _narrows(old, new):
+        hazards.append(ctx.hazard(DATA_LOSS, table,
+                                  f"narrows {cmd.name} of {{rel}} from {old_text}: values may be cut or rejected"))
+    if old is None or new is None or not _binary_coercible(old, new):
+        hazards.append(ctx.hazard(TABLE_REWRITE, table,
+                                  f"rewrites {{rel}} under ACCESS EXCLUSIVE to change the type of {cmd.name}"))
+    return hazards
