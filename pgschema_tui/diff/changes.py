@@ -23,8 +23,20 @@ class Change:
     statements: tuple[str, ...] = ()
     reason: str = ""  # why (e.g. "return type changed", "column type changed")
     depends_on: frozenset[str] = field(default=frozenset(), compare=False)
+    # A replace runs its drop half with the other drops (reverse dependency order, before any
+    # create) and its `statements` with the creates: a view must be gone before the column
+    # it reads changes type, and come back after.
+    drop_statements: tuple[str, ...] = ()
+    # The top-level IR object whose graph node places this change (a column change is placed
+    # by its table); None means `new` (or `old` for a drop).
+    anchor: Any = field(default=None, compare=False, repr=False)
 
     @property
     def symbol(self) -> str:
         """Terraform's vocabulary: + create, ~ change, - drop, -/+ replace."""
         return {"create": "+", "alter": "~", "drop": "-", "replace": "-/+"}[self.operation]
+
+    @property
+    def placed_by(self) -> Any:
+        """The IR object whose dependency-graph node orders this change."""
+        return self.anchor if self.anchor is not None else (self.new if self.new is not None else self.old)

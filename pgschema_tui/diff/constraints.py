@@ -1,0 +1,85 @@
+"""Table constraints: drop and add again (PostgreSQL alters little of a constraint in place).
+
+What can change in place does: VALIDATE CONSTRAINT for a NOT VALID one that should be valid,
+ALTER CONSTRAINT for a foreign key's deferrability, COMMENT ON CONSTRAINT.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from pgschema_tui.ddl.quote import ident
+from pgschema_tui.diff.changes import Change
+from pgschema_tui.diff.creates import create_statements, drop_statement
+from pgschema_tui.diff.registry import compares, pairs, replaced_when
+from pgschema_tui.diff.sql import comment_literal
+from pgschema_tui.ir.model import Constraint
+
+
+def _core(c: Constraint) -> Constraint:
+    """The constraint without what ALTER can change in place."""
+    return replace(c, comment=None, not_valid=False, deferrable=False, initially_deferred=False) \
+        if c.type == "FOREIGN KEY" else replace(c, comment=None, not_valid=False)
+
+
+@replaced_when("constraints")
+def constraint_needs_replace(old: Constraint, new: Constraint, ctx) -> str | None:
+    if _core(old) != _core(new):
+        return "constraint definition changed"
+    if old.type != "FOREIGN KEY" and (old.deferrable, old.initially_deferred) != (new.deferrable, new.initially_deferred):
+        return "constraint deferrability changed"
+    rebuilt = ctx.rebuilt_columns.get(new.table, set())
+    if rebuilt & (set(new.columns) | set(new.include)) or (new.check and any(c in new.check.text for c in rebuilt)):
+        return "its column is rebuilt"
+    return None
+
+
+def _created(new: Constraint, ctx) -> tuple[str, ...]:
+    statements = create_statements(new, ctx.desired)
+    if new.comment is not None and not any("COMMENT ON" in s for s in statements):
+        statements += (_comment(new),)
+    return statements
+
+
+def _comment(c: Constraint) -> str:
+    return f"COMMENT ON CONSTRAINT {ident(c.name)} ON {ident(c.table)} IS {comment_literal(c.comment)};"
+
+
+def created_with_table(con: Constraint, ctx) -> bool:
+    """True when the CREATE TABLE of a new table already declares this constraint inline."""
+    from pgschema_tui.diff.creates import table_declares_constraint
+
+    table = ctx.desired.tables.get(con.table)
+    return table is not None and table_declares_constraint(table, con, ctx.desired)
+
+
+@compares("constraints")
+def compare_constraints(ctx):
+    for _key, old, new in pairs(ctx, "constraints"):
+        if new is None:
+            if not ctx.owner_gone(old):
+                yield Change("drop", "table.constraint", ctx.live_path(old), old=old,
+                             statements=(drop_statement(old),))
+            continue
+        path = ctx.path(new)
+        table_is_new = new.table not in ctx.live.tables or ctx.relation_gone(new.table)
+        if old is None or table_is_new:
+            if table_is_new and created_with_table(new, ctx):
+                continue
+            yield Change("create", "table.constraint", path, new=new, statements=_created(new, ctx))
+        elif ctx.replaced(new):
+            yield Change("replace", "table.constraint", path, old=old, new=new, reason=ctx.replace_reason(new),
+                         drop_statements=(drop_statement(old),), statements=_created(new, ctx))
+        else:
+            statements = []
+            t, c = ident(new.table), ident(new.name)
+            if (old.deferrable, old.initially_deferred) != (new.deferrable, new.initially_deferred):
+                timing = ("DEFERRABLE INITIALLY DEFERRED" if new.initially_deferred else "DEFERRABLE INITIALLY IMMEDIATE") \
+                    if new.deferrable else "NOT DEFERRABLE"
+                statements.append(f"ALTER TABLE {t} ALTER CONSTRAINT {c} {timing};")
+            if old.not_valid and not new.not_valid:
+                statements.append(f"ALTER TABLE {t} VALIDATE CONSTRAINT {c};")
+            if old.comment != new.comment:
+                statements.append(_comment(new))
+            if statements:
+                yield Change("alter", "table.constraint", path, old=old, new=new, statements=tuple(statements),
+                             reason="constraint changed")

@@ -1,0 +1,63 @@
+"""What every comparer needs to know about the whole diff: both schemas and what is rebuilt.
+
+Before any comparer runs, the engine decides which live objects are replaced (dropped and
+created again) - because PostgreSQL cannot alter them in place, or because something they
+depend on is replaced. Comparers then only ask `ctx.replaced(obj)` / `ctx.gone(...)`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from pgschema_tui.ir.model import Schema, collection_of
+
+
+@dataclass
+class DiffContext:
+    live: Schema
+    desired: Schema
+    # node ids ("views:v") of live objects that are dropped and created again -> reason
+    replacements: dict[str, str] = field(default_factory=dict)
+    # table name -> columns whose type changes or that are dropped (views reading them are rebuilt)
+    reshaped_columns: dict[str, set[str]] = field(default_factory=dict)
+    # table name -> columns dropped and added again (dependent indexes/constraints are rebuilt)
+    rebuilt_columns: dict[str, set[str]] = field(default_factory=dict)
+
+    @cached_property
+    def live_graph(self):
+        from pgschema_tui.plan.graph import build_graph
+
+        return build_graph(self.live)
+
+    def path(self, obj) -> str:
+        return object_path(self.desired, obj)
+
+    def live_path(self, obj) -> str:
+        return object_path(self.live, obj)
+
+    def replaced(self, obj) -> bool:
+        return f"{collection_of(obj)}:{obj.key}" in self.replacements
+
+    def replace_reason(self, obj) -> str:
+        return self.replacements.get(f"{collection_of(obj)}:{obj.key}", "")
+
+    def relation_gone(self, name: str) -> bool:
+        """True when the live relation `name` (table, view, matview) is dropped or replaced."""
+        for coll in ("tables", "views", "materialized_views"):
+            live_obj = getattr(self.live, coll).get(name)
+            if live_obj is not None:
+                return (name not in getattr(self.desired, coll)) or f"{coll}:{name}" in self.replacements
+        return False
+
+    def owner_gone(self, obj) -> bool:
+        """True when the table/view that holds `obj` (index, trigger...) disappears in this plan."""
+        table = getattr(obj, "table", None)
+        return bool(table) and self.relation_gone(table)
+
+
+def object_path(schema: Schema, obj) -> str:
+    """`public.users`, and for objects that belong to a table `public.users.idx_users_email`."""
+    table = getattr(obj, "table", None)
+    if table and not obj.key.startswith(f"{table}."):
+        return f"{schema.name}.{table}.{obj.key}"
+    return schema.path(obj)

@@ -1,0 +1,77 @@
+"""`diff_schemas`: live IR x desired IR -> Change records, pure (no connection).
+
+Three passes: preparers record facts (which columns change shape), replace rules decide
+which live objects PostgreSQL cannot alter in place, and the closure over the live
+dependency graph adds what has to be rebuilt with them (views on a replaced view, foreign
+keys on a dropped unique key, triggers on a replaced function). Then every registered
+comparer turns its kind's pairs into changes.
+"""
+from __future__ import annotations
+
+from pgschema_tui.diff.changes import Change
+from pgschema_tui.diff.context import DiffContext
+from pgschema_tui.diff.registry import COMPARERS, PREPARERS, REPLACE_RULES, pairs
+from pgschema_tui.ir.model import Function, Schema
+
+# Kinds that can be dropped and created again without losing data, when something they
+# depend on is dropped or replaced.
+REBUILDABLE = frozenset({"views", "materialized_views", "constraints", "indexes", "triggers", "policies",
+                         "functions", "aggregates"})
+
+
+def _load_comparers() -> None:
+    """Import the comparer modules (they register themselves), in the order changes are listed."""
+    from pgschema_tui.diff import (  # noqa: F401
+        types, sequences, routines, tables, constraints, indexes, views, triggers, policies,
+        privileges, schema_comment,
+    )
+
+
+def diff_schemas(live: Schema, desired: Schema) -> list[Change]:
+    """Every change that turns `live` into `desired`, unordered (the planner orders them)."""
+    _load_comparers()
+    ctx = DiffContext(live, desired)
+    for prepare in PREPARERS:
+        prepare(ctx)
+    for collection, rule in REPLACE_RULES.items():
+        for key, old, new in pairs(ctx, collection):
+            if old is not None and new is not None:
+                reason = rule(old, new, ctx)
+                if reason:
+                    ctx.replacements[f"{collection}:{key}"] = reason
+    _close_replacements(ctx)
+    return [change for _name, comparer in COMPARERS for change in comparer(ctx)]
+
+
+def _close_replacements(ctx: DiffContext) -> None:
+    """Add to `ctx.replacements` every surviving live dependent of a dropped or replaced object."""
+    graph = ctx.live_graph
+    dropped = [node for node, data in graph.nodes(data=True) if _dropped(ctx, node)]
+    queue = sorted(ctx.replacements) + dropped
+    while queue:
+        node = queue.pop()
+        if node not in graph:
+            continue
+        for dependent in sorted(graph.successors(node)):
+            coll, _, key = dependent.partition(":")
+            if coll not in REBUILDABLE or dependent in ctx.replacements or key not in getattr(ctx.desired, coll):
+                continue
+            obj = graph.nodes[dependent]["obj"]
+            if isinstance(obj, Function) and not _needs_to_exist(obj, graph.nodes[node]["obj"]):
+                continue
+            ctx.replacements[dependent] = f"depends on {node.partition(':')[2]}, which is dropped or recreated"
+            queue.append(dependent)
+
+
+def _dropped(ctx: DiffContext, node: str) -> bool:
+    coll, _, key = node.partition(":")
+    return coll in ctx.live.COLLECTIONS and key not in getattr(ctx.desired, coll)
+
+
+def _needs_to_exist(fn: Function, dependency) -> bool:
+    """A function blocks its dependency's drop only through its signature or a SQL-standard body."""
+    if fn.sql_body:
+        return True
+    name = getattr(dependency, "name", "")
+    texts = [a.type for a in fn.arguments] + [fn.returns or ""]
+    return any(name and name in text for text in texts)

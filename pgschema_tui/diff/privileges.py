@@ -1,0 +1,153 @@
+"""Privileges (object and column grants) and default privileges: REVOKE before GRANT.
+
+Each grantee's privileges on one object (or one column list) are compared as a map
+privilege -> grantable, so a change of grant option is `REVOKE GRANT OPTION FOR` or a
+re-grant `WITH GRANT OPTION` instead of a revoke and grant. An object that is created or
+replaced in the plan starts with no grants: every desired grant on it is (re)issued.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from pgschema_tui.ddl.create import default_privilege_prefix, grant_target
+from pgschema_tui.ddl.names import column_list, role
+from pgschema_tui.diff.changes import Change
+from pgschema_tui.diff.registry import compares
+
+_TARGET_COLLECTIONS = {
+    "TABLE": ("tables", "views", "materialized_views", "sequences"),
+    "SEQUENCE": ("sequences",), "FUNCTION": ("functions", "aggregates"), "PROCEDURE": ("functions",),
+    "TYPE": ("types", "domains"), "DOMAIN": ("domains", "types"),
+}
+
+
+def _target(schema, object_type: str, object_name: str):
+    for coll in _TARGET_COLLECTIONS.get(object_type, ()):
+        obj = getattr(schema, coll).get(object_name)
+        if obj is not None:
+            return obj
+    return None
+
+
+def _target_is_fresh(ctx, object_type: str, object_name: str) -> bool:
+    """True when the object has no live grants to keep: it is new, dropped+recreated, or gone."""
+    if object_type == "SCHEMA":
+        return False
+    live_obj = _target(ctx.live, object_type, object_name)
+    return live_obj is None or ctx.replaced(live_obj)
+
+
+def _privilege_maps(grants, keep) -> dict[tuple, dict[str, bool]]:
+    out: dict[tuple, dict[str, bool]] = defaultdict(dict)
+    for g in grants:
+        if g.revoked_default or not keep(g):
+            continue
+        slot = out[(g.object_type, g.object_name, g.columns, g.grantee)]
+        for p in g.privileges:
+            slot[p] = slot.get(p, False) or g.grantable
+    return out
+
+
+def _privs(privs: list[str], columns: tuple[str, ...]) -> str:
+    cols = f" {column_list(columns)}" if columns else ""
+    return ", ".join(f"{p}{cols}" for p in sorted(privs))
+
+
+def grant_statements(target: str, grantee: str, columns, old: dict[str, bool], new: dict[str, bool]) -> list[str]:
+    """REVOKEs then GRANTs that turn privilege map `old` into `new` for one grantee."""
+    who = role(grantee)
+    revoke = [p for p in old if p not in new]
+    revoke_option = [p for p in old if p in new and old[p] and not new[p]]
+    grant = [p for p in new if p not in old and not new[p]]
+    grant_option = [p for p in new if new[p] and not old.get(p, False)]
+    out = []
+    if revoke:
+        out.append(f"REVOKE {_privs(revoke, columns)} ON {target} FROM {who};")
+    if revoke_option:
+        out.append(f"REVOKE GRANT OPTION FOR {_privs(revoke_option, columns)} ON {target} FROM {who};")
+    if grant:
+        out.append(f"GRANT {_privs(grant, columns)} ON {target} TO {who};")
+    if grant_option:
+        out.append(f"GRANT {_privs(grant_option, columns)} ON {target} TO {who} WITH GRANT OPTION;")
+    return out
+
+
+@compares("grants")
+def compare_grants(ctx):
+    live_maps = _privilege_maps(ctx.live.grants.values(),
+                                lambda g: not _target_is_fresh(ctx, g.object_type, g.object_name))
+    desired_maps = _privilege_maps(ctx.desired.grants.values(), lambda g: True)
+    for slot in sorted(set(live_maps) | set(desired_maps), key=repr):
+        object_type, object_name, columns, grantee = slot
+        if slot not in desired_maps and _target(ctx.desired, object_type, object_name) is None \
+                and object_type != "SCHEMA":
+            continue  # the object itself is dropped, its grants with it
+        old, new = live_maps.get(slot, {}), desired_maps.get(slot, {})
+        if old == new:
+            continue
+        target = grant_target(object_type, object_name, ctx.desired)
+        statements = grant_statements(target, grantee, columns, old, new)
+        anchor = _target(ctx.desired, object_type, object_name)
+        op = "create" if not old else ("drop" if not new else "alter")
+        cols = f"({','.join(columns)})" if columns else ""
+        yield Change(op if op != "drop" else "alter", "privilege",
+                     f"{ctx.desired.name}.{object_name}{cols}.{grantee}", statements=tuple(statements),
+                     reason="privileges changed", anchor=anchor,
+                     depends_on=frozenset({f"{_coll(ctx.desired, object_type, object_name)}:{object_name}"}))
+    yield from _revoked_defaults(ctx)
+
+
+def _coll(schema, object_type: str, object_name: str) -> str:
+    for coll in _TARGET_COLLECTIONS.get(object_type, ()):
+        if object_name in getattr(schema, coll):
+            return coll
+    return "schema"
+
+
+def _revoked_defaults(ctx):
+    """PUBLIC's default EXECUTE/USAGE, revoked or given back."""
+    def revoked(schema, fresh_is_default: bool):
+        return {(g.object_type, g.object_name, g.grantee) for g in schema.grants.values() if g.revoked_default
+                and not (fresh_is_default and _target_is_fresh(ctx, g.object_type, g.object_name))}
+
+    live, desired = revoked(ctx.live, True), revoked(ctx.desired, False)
+    for object_type, object_name, grantee in sorted(live ^ desired):
+        if _target(ctx.desired, object_type, object_name) is None:
+            continue
+        target = grant_target(object_type, object_name, ctx.desired)
+        privilege = "USAGE" if object_type in ("TYPE", "DOMAIN") else "EXECUTE"
+        if (object_type, object_name, grantee) in desired:
+            sql = f"REVOKE {privilege} ON {target} FROM {role(grantee)};"
+        else:
+            sql = f"GRANT {privilege} ON {target} TO {role(grantee)};"
+        yield Change("alter", "privilege", f"{ctx.desired.name}.{object_name}.{grantee}", statements=(sql,),
+                     reason="default privilege of PUBLIC changed", anchor=_target(ctx.desired, object_type, object_name))
+
+
+def _default_maps(schema):
+    out: dict[tuple, dict[str, bool]] = defaultdict(dict)
+    samples = {}
+    for dp in schema.default_privileges.values():
+        slot = (dp.for_role or "", dp.object_type, dp.grantee)
+        samples[slot] = dp
+        for p in dp.privileges:
+            out[slot][p] = out[slot].get(p, False) or dp.grantable
+    return out, samples
+
+
+@compares("default_privileges")
+def compare_default_privileges(ctx):
+    live_maps, live_samples = _default_maps(ctx.live)
+    desired_maps, desired_samples = _default_maps(ctx.desired)
+    for slot in sorted(set(live_maps) | set(desired_maps)):
+        old, new = live_maps.get(slot, {}), desired_maps.get(slot, {})
+        if old == new:
+            continue
+        sample = desired_samples.get(slot) or live_samples[slot]
+        prefix = default_privilege_prefix(sample, ctx.desired)
+        statements = [s.replace(" ON TARGET ", f" ON {slot[1]} ")
+                      for s in grant_statements("TARGET", slot[2], (), old, new)]
+        op = "create" if not old else ("drop" if not new else "alter")
+        yield Change(op, "default_privilege", f"{ctx.desired.name}.{sample.key}",
+                     old=live_samples.get(slot), new=desired_samples.get(slot),
+                     statements=tuple(f"{prefix} {s}" for s in statements), reason="default privileges changed")

@@ -1,0 +1,233 @@
+"""Tables and their columns: ALTER TABLE wherever PostgreSQL allows it.
+
+A changed generation expression is a drop and re-add of the column. PostgreSQL 17 has
+`ALTER COLUMN ... SET EXPRESSION`, but plans must run on 14 to 18 and both forms rewrite the
+table; the stored values are derived, so re-adding loses nothing.
+"""
+from __future__ import annotations
+
+import re
+
+from pgschema_tui.ddl.create import render_column
+from pgschema_tui.ddl.names import maybe_quoted, sql_ref
+from pgschema_tui.ddl.quote import ident
+from pgschema_tui.diff.changes import Change
+from pgschema_tui.diff.creates import create_statements, drop_statement
+from pgschema_tui.diff.registry import compares, pairs, prepares, replaced_when
+from pgschema_tui.diff.sequences import option_clauses
+from pgschema_tui.diff.sql import column_ref, comment_literal, set_reset_options
+from pgschema_tui.ir.model import Column, Identity, SequenceOptions, Table
+
+# Base types between which an assignment cast exists, so ALTER COLUMN TYPE needs no USING.
+_CASTABLE_FAMILIES = (
+    {"character varying", "text", "character", "bpchar", "varchar", "char"},
+    {"smallint", "integer", "bigint", "numeric", "real", "double precision", "decimal"},
+    {"timestamp without time zone", "timestamp with time zone", "timestamp", "timestamptz"},
+    {"time without time zone", "time with time zone", "time", "timetz"},
+    {"bit", "bit varying"},
+)
+_STRING_TYPES = _CASTABLE_FAMILIES[0]
+
+
+def base_type(type_text: str) -> str:
+    """`character varying(20)[]` -> `character varying[]`: the type without its modifier."""
+    return re.sub(r"\([^)]*\)", "", type_text).replace("  ", " ").strip()
+
+
+def needs_using(old_type: str, new_type: str) -> bool:
+    """True when no assignment cast turns `old_type` into `new_type` (USING col::new is needed)."""
+    old_base, new_base = base_type(old_type), base_type(new_type)
+    if old_base == new_base:
+        return False
+    if old_base.endswith("[]") != new_base.endswith("[]"):
+        return True
+    old_base, new_base = old_base.removesuffix("[]"), new_base.removesuffix("[]")
+    if new_base in _STRING_TYPES and not old_type.endswith("[]"):
+        return False  # every type has an assignment I/O cast to the string types
+    return not any(old_base in fam and new_base in fam for fam in _CASTABLE_FAMILIES)
+
+
+def identity_clause(identity: Identity) -> str:
+    kind = "ALWAYS" if identity.always else "BY DEFAULT"
+    opts = option_clauses(SequenceOptions(), identity.options, identity=True)
+    return f"GENERATED {kind} AS IDENTITY" + (f" ({' '.join(opts)})" if opts else "")
+
+
+def _inherited_columns(table: Table, schema) -> set[str]:
+    """Columns a partition or child table gets from its parents: the parent's ALTER carries them."""
+    names: set[str] = set()
+    for parent_name in ((table.partition_of,) if table.partition_of else ()) + tuple(table.inherits):
+        parent = schema.tables.get(parent_name)
+        if parent is not None:
+            names |= {c.name for c in parent.columns}
+    return names
+
+
+def _default_blocks_drop(col: Column) -> bool:
+    """A default that holds a dependency (nextval, a function): it must go before that object does."""
+    return bool(col.default is not None and (col.depends_on or "nextval(" in col.default.text))
+
+
+@prepares
+def record_reshaped_columns(ctx) -> None:
+    """Columns dropped or changing type, so replace rules can rebuild the views that read them."""
+    for name, old, new in pairs(ctx, "tables"):
+        if old is None or new is None:
+            continue
+        for col in old.columns:
+            other = new.column(col.name)
+            if other is None or other.type != col.type or other.collation != col.collation:
+                ctx.reshaped_columns.setdefault(name, set()).add(col.name)
+            if other is not None and _generation_changed(col, other):
+                ctx.rebuilt_columns.setdefault(name, set()).add(col.name)
+                ctx.reshaped_columns.setdefault(name, set()).add(col.name)
+
+
+def _generation_changed(old: Column, new: Column) -> bool:
+    return old.generated != new.generated or (old.generated is not None and old.generated_stored != new.generated_stored)
+
+
+@replaced_when("tables")
+def table_needs_replace(old: Table, new: Table, ctx) -> str | None:
+    if old.partition_by != new.partition_by:
+        return "partition key changed"
+    return None
+
+
+@compares("tables")
+def compare_tables(ctx):
+    for _name, old, new in pairs(ctx, "tables"):
+        if new is None:
+            yield Change("drop", "table", ctx.live_path(old), old=old, statements=(drop_statement(old),))
+        elif old is None:
+            created = create_statements(new, ctx.desired)
+            yield Change("create", "table", ctx.path(new), new=new, statements=created)
+        elif ctx.replaced(new):
+            created = create_statements(new, ctx.desired)
+            yield Change("replace", "table", ctx.path(new), old=old, new=new, reason=ctx.replace_reason(new),
+                         drop_statements=(drop_statement(old),), statements=created)
+        else:
+            yield from _alter_table(old, new, ctx)
+
+
+def _alter_table(old: Table, new: Table, ctx):
+    t = ident(new.name)
+    path = ctx.path(new)
+    inherited = _inherited_columns(new, ctx.desired) | _inherited_columns(old, ctx.live)
+    for col in old.columns:
+        if new.column(col.name) is None and col.name not in inherited:
+            yield Change("drop", "table.column", f"{path}.{col.name}", old=col, anchor=old, reason="column removed",
+                         statements=(f"ALTER TABLE {t} DROP COLUMN {ident(col.name)};",))
+    for col in new.columns:
+        before = old.column(col.name)
+        if before is None:
+            if col.name not in inherited:
+                yield Change("create", "table.column", f"{path}.{col.name}", new=col, anchor=new,
+                             statements=(f"ALTER TABLE {t} ADD COLUMN {render_column(col)};",))
+        elif before != col:
+            yield from _alter_column(before, col, new, ctx, inherited=col.name in inherited)
+    yield from _table_options(old, new, ctx)
+    yield from _comment_changes(old, new, ctx)
+
+
+def _alter_column(old: Column, new: Column, table: Table, ctx, *, inherited: bool):
+    t, c = ident(table.name), ident(new.name)
+    path = f"{ctx.path(table)}.{new.name}"
+    alter = f"ALTER TABLE {t} ALTER COLUMN {c}"
+    if _generation_changed(old, new):
+        yield Change("replace", "table.column", path, old=old, new=new, anchor=table,
+                     reason="generation expression changed",
+                     drop_statements=(f"ALTER TABLE {t} DROP COLUMN {c};",),
+                     statements=(f"ALTER TABLE {t} ADD COLUMN {render_column(new)};",))
+        return
+    early: list[str] = []  # run with the drops: they release what the old column needed
+    statements: list[str] = []
+    type_changed = (old.type != new.type or old.collation != new.collation) and not inherited
+    using = type_changed and old.type != new.type and needs_using(old.type, new.type)
+    default_changed = old.default != new.default
+    if old.default is not None and (default_changed or using):
+        if _default_blocks_drop(old):
+            early.append(f"{alter} DROP DEFAULT;")
+        elif using or new.default is None:
+            statements.append(f"{alter} DROP DEFAULT;")
+    if old.identity is not None and new.identity is None:
+        statements.append(f"{alter} DROP IDENTITY IF EXISTS;")
+    if type_changed:
+        collate = f" COLLATE {maybe_quoted(new.collation)}" if new.collation else ""
+        using_clause = f" USING {c}::{sql_ref(new.type)}" if using else ""
+        statements.append(f"{alter} TYPE {sql_ref(new.type)}{collate}{using_clause};")
+    if new.default is not None and (default_changed or using):
+        statements.append(f"{alter} SET DEFAULT {new.default.text};")
+    if old.not_null != new.not_null and not (new.identity is not None and old.identity is None):
+        statements.append(f"{alter} {'SET' if new.not_null else 'DROP'} NOT NULL;")
+    if new.identity is not None:
+        if old.identity is None:
+            statements.append(f"{alter} ADD {identity_clause(new.identity)};")
+        else:
+            clauses = []
+            if old.identity.always != new.identity.always:
+                clauses.append(f"SET GENERATED {'ALWAYS' if new.identity.always else 'BY DEFAULT'}")
+            clauses += [f"SET {cl}" for cl in option_clauses(old.identity.options, new.identity.options, identity=True)]
+            if clauses:
+                statements.append(f"{alter} {' '.join(clauses)};")
+    if old.comment != new.comment:
+        statements.append(f"COMMENT ON COLUMN {column_ref(table.name, new.name)} IS {comment_literal(new.comment)};")
+    if statements or early:
+        reason = "column type changed" if type_changed else "column changed"
+        yield Change("alter", "table.column", path, old=old, new=new, anchor=table, reason=reason,
+                     statements=tuple(statements), drop_statements=tuple(early))
+
+
+def _table_options(old: Table, new: Table, ctx):
+    t = ident(new.name)
+    path = ctx.path(new)
+    statements = []
+    if old.partition_of != new.partition_of or (new.partition_of and old.partition_bound != new.partition_bound):
+        if old.partition_of:
+            statements.append(f"ALTER TABLE {ident(old.partition_of)} DETACH PARTITION {t};")
+        if new.partition_of:
+            statements.append(f"ALTER TABLE {ident(new.partition_of)} ATTACH PARTITION {t} {new.partition_bound};")
+    for parent in old.inherits:
+        if parent not in new.inherits:
+            statements.append(f"ALTER TABLE {t} NO INHERIT {ident(parent)};")
+    for parent in new.inherits:
+        if parent not in old.inherits:
+            statements.append(f"ALTER TABLE {t} INHERIT {ident(parent)};")
+    if old.unlogged != new.unlogged:
+        statements.append(f"ALTER TABLE {t} SET {'UNLOGGED' if new.unlogged else 'LOGGED'};")
+    set_clause, reset_clause = set_reset_options(old.options, new.options)
+    for clause in (reset_clause, set_clause):
+        if clause:
+            statements.append(f"ALTER TABLE {t} {clause};")
+    if statements:
+        yield Change("alter", "table", path, old=old, new=new, statements=tuple(statements), reason="table options changed")
+    yield from _rls_change(old, new, ctx)
+
+
+def _rls_change(old: Table | None, new: Table, ctx):
+    old_enabled = old.rls_enabled if old else False
+    old_forced = old.rls_forced if old else False
+    t = ident(new.name)
+    statements = []
+    if old_enabled != new.rls_enabled:
+        statements.append(f"ALTER TABLE {t} {'ENABLE' if new.rls_enabled else 'DISABLE'} ROW LEVEL SECURITY;")
+    if old_forced != new.rls_forced:
+        statements.append(f"ALTER TABLE {t} {'FORCE' if new.rls_forced else 'NO FORCE'} ROW LEVEL SECURITY;")
+    if statements:
+        yield Change("alter", "table.rls", ctx.path(new), old=old, new=new, statements=tuple(statements),
+                     reason="row level security changed")
+
+
+def _comment_changes(old: Table | None, new: Table, ctx):
+    """COMMENT ON TABLE / COLUMN statements turning `old`'s comments into `new`'s."""
+    statements = []
+    old_comment = old.comment if old else None
+    if new.comment != old_comment:
+        statements.append(f"COMMENT ON TABLE {ident(new.name)} IS {comment_literal(new.comment)};")
+    if old is None:
+        for col in new.columns:
+            if col.comment is not None:
+                statements.append(f"COMMENT ON COLUMN {column_ref(new.name, col.name)} IS {comment_literal(col.comment)};")
+    if statements:
+        yield Change("alter", "table.comment", ctx.path(new), old=old, new=new, statements=tuple(statements),
+                     reason="comment changed")

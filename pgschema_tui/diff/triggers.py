@@ -1,0 +1,56 @@
+"""Triggers: CREATE OR REPLACE TRIGGER (PostgreSQL 14+), drop and create for constraint triggers
+(which cannot be replaced), ALTER TABLE ... ENABLE/DISABLE TRIGGER for the firing state."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from pgschema_tui.ddl.comment import comment_on, comment_target
+from pgschema_tui.ddl.create import render_create, render_trigger_state
+from pgschema_tui.ddl.quote import ident
+from pgschema_tui.diff.changes import Change
+from pgschema_tui.diff.creates import create_statements, drop_statement, or_replace
+from pgschema_tui.diff.registry import compares, pairs, replaced_when
+from pgschema_tui.ir.model import Trigger
+
+
+def _definition(t: Trigger) -> Trigger:
+    return replace(t, enabled="O", comment=None)
+
+
+@replaced_when("triggers")
+def trigger_needs_replace(old: Trigger, new: Trigger, ctx) -> str | None:
+    if _definition(old) != _definition(new) and (old.constraint or new.constraint):
+        return "constraint trigger changed"
+    return None
+
+
+def _state_statement(t: Trigger) -> str:
+    return render_trigger_state(t) or f"ALTER TABLE {ident(t.table)} ENABLE TRIGGER {ident(t.name)};"
+
+
+@compares("triggers")
+def compare_triggers(ctx):
+    for _key, old, new in pairs(ctx, "triggers"):
+        if new is None:
+            if not ctx.owner_gone(old):
+                yield Change("drop", "table.trigger", ctx.live_path(old), old=old, statements=(drop_statement(old),))
+            continue
+        path = ctx.path(new)
+        if old is None:
+            yield Change("create", "table.trigger", path, new=new, statements=create_statements(new, ctx.desired))
+        elif ctx.replaced(new):
+            yield Change("replace", "table.trigger", path, old=old, new=new, reason=ctx.replace_reason(new),
+                         drop_statements=(drop_statement(old),), statements=create_statements(new, ctx.desired))
+        else:
+            statements = []
+            if _definition(old) != _definition(new):
+                statements.append(or_replace(render_create(_definition(new), ctx.desired)[0], "TRIGGER"))
+                if new.enabled != "O":
+                    statements.append(_state_statement(new))
+            elif old.enabled != new.enabled:
+                statements.append(_state_statement(new))
+            if old.comment != new.comment:
+                statements.append(comment_on(comment_target(new), new.comment))
+            if statements:
+                yield Change("alter", "table.trigger", path, old=old, new=new, statements=tuple(statements),
+                             reason="trigger changed")

@@ -1,0 +1,97 @@
+"""Views and materialized views.
+
+A view whose existing columns stay as they are (new ones only appended) is changed with
+CREATE OR REPLACE VIEW; anything else drops it and creates it again, together with every view
+and materialized view built on it (the engine's replace closure on the live graph). A
+materialized view is always dropped and created again.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from pgschema_tui.ddl.comment import column_comment_on, comment_on, comment_target
+from pgschema_tui.ddl.quote import ident
+from pgschema_tui.diff.changes import Change
+from pgschema_tui.diff.creates import create_statements, drop_statement
+from pgschema_tui.diff.registry import compares, pairs, replaced_when
+from pgschema_tui.diff.sql import set_reset_options
+from pgschema_tui.ir.model import MaterializedView, View
+
+
+def reads_reshaped_column(view, ctx) -> bool:
+    """True when `view` depends on a table whose columns it mentions change type or disappear."""
+    for ref in view.depends_on:
+        namespace, _, name = ref.partition(":")
+        columns = ctx.reshaped_columns.get(name) if namespace == "relation" else None
+        if columns and any(re.search(rf'(?<![\w"]){re.escape(c)}(?![\w"])|"{re.escape(c)}"', view.query.text)
+                           for c in columns):
+            return True
+    return False
+
+
+@replaced_when("views")
+def view_needs_replace(old: View, new: View, ctx) -> str | None:
+    if reads_reshaped_column(old, ctx):
+        return "a column it reads changes"
+    if old.query == new.query:
+        return None
+    if old.columns and new.columns and tuple(new.columns[:len(old.columns)]) != tuple(old.columns):
+        return "view columns changed"
+    return None
+
+
+@replaced_when("materialized_views")
+def matview_needs_replace(old: MaterializedView, new: MaterializedView, ctx) -> str | None:
+    if reads_reshaped_column(old, ctx):
+        return "a column it reads changes"
+    if replace(old, comment=None, column_comments=()) != replace(new, comment=None, column_comments=()):
+        return "materialized view definition changed"
+    return None
+
+
+def _comment_statements(old, new) -> list[str]:
+    out = []
+    if (old.comment if old else None) != new.comment:
+        out.append(comment_on(comment_target(new), new.comment))
+    old_cols = dict(old.column_comments) if old else {}
+    new_cols = dict(new.column_comments)
+    for col in sorted(set(old_cols) | set(new_cols)):
+        if old_cols.get(col) != new_cols.get(col):
+            out.append(column_comment_on(new.name, col, new_cols.get(col)))
+    return out
+
+
+def _compare(ctx, collection: str, object_type: str):
+    for _key, old, new in pairs(ctx, collection):
+        if new is None:
+            yield Change("drop", object_type, ctx.live_path(old), old=old, statements=(drop_statement(old),))
+            continue
+        path = ctx.path(new)
+        if old is None:
+            yield Change("create", object_type, path, new=new, statements=create_statements(new, ctx.desired))
+        elif ctx.replaced(new):
+            yield Change("replace", object_type, path, old=old, new=new, reason=ctx.replace_reason(new),
+                         drop_statements=(drop_statement(old),), statements=create_statements(new, ctx.desired))
+        else:
+            statements = []
+            if isinstance(new, View) and (old.query != new.query or old.check_option != new.check_option):
+                statements += [s for s in create_statements(replace(new, comment=None, column_comments=()), ctx.desired)]
+            elif old.options != new.options:
+                word = "VIEW" if isinstance(new, View) else "MATERIALIZED VIEW"
+                set_clause, reset_clause = set_reset_options(old.options, new.options)
+                statements += [f"ALTER {word} {ident(new.name)} {c};" for c in (reset_clause, set_clause) if c]
+            statements += _comment_statements(old, new)
+            if statements:
+                yield Change("alter", object_type, path, old=old, new=new, statements=tuple(statements),
+                             reason="view definition changed" if statements[0].startswith("CREATE") else "changed")
+
+
+@compares("views")
+def compare_views(ctx):
+    yield from _compare(ctx, "views", "view")
+
+
+@compares("materialized_views")
+def compare_materialized_views(ctx):
+    yield from _compare(ctx, "materialized_views", "materialized_view")
