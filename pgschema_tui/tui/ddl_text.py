@@ -1,33 +1,28 @@
 """DDL text of one IR object for the Explore panes, from the shared `pgschema_tui.ddl` renderers.
 
-The renderers belong to the DDL engineer; until a kind has one we show the object's fields,
-so the reviewer never fails on an object it cannot render.
+The same renderers write `dump`, so what Explore shows is what a dump of that side prints.
 """
 from __future__ import annotations
 
 import dataclasses
 
+from pgschema_tui.ddl.comment import render_comment
+from pgschema_tui.ddl.create import render_create
 from pgschema_tui.ir.model import Schema
 
 
 def object_ddl(obj, schema: Schema) -> str:
-    """`CREATE ...` text of `obj` as dump would print it (fields as a fallback)."""
+    """`CREATE ...` (and `COMMENT ON ...`) statements of `obj`, one blank line apart."""
     try:
-        from pgschema_tui.ddl.create import render_create
-    except ImportError:
-        render_create = None
-    if render_create is not None:
-        try:
-            text = render_create(obj, schema)
-        except Exception:  # noqa: BLE001 - a renderer gap must not take the reviewer down
-            text = None
-        if text:
-            return text if isinstance(text, str) else "\n".join(text)
-    return _fields_text(obj)
+        statements = list(render_create(obj, schema)) + list(render_comment(obj))
+    except Exception:  # noqa: BLE001 - a renderer gap must not take the reviewer down
+        return _fields_text(obj)
+    return "\n\n".join(statements)
 
 
 def _fields_text(obj) -> str:
-    lines = [f"-- {type(obj).__name__} {getattr(obj, 'key', '')}"]
+    """The object's fields as SQL comments, when no renderer handles it."""
+    lines = [f"-- {type(obj).__name__} {getattr(obj, 'key', '')} (no DDL renderer)"]
     for f in dataclasses.fields(obj):
         value = getattr(obj, f.name)
         if value in (None, (), "", frozenset()) or f.name == "depends_on":

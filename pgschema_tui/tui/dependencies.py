@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from pgschema_tui.ir.model import Schema
+from pgschema_tui.plan.graph import build_graph, node_id
 from pgschema_tui.tui.session import ReviewSession
 
 
@@ -24,49 +25,12 @@ class Neighbourhood:
     required_by: tuple[str, ...]
 
 
-def _graph_api():
-    """(build_graph, node_id) from the planner's module, or the fallback below until it exists."""
-    try:
-        from pgschema_tui.plan.graph import build_graph, node_id
-    except ImportError:
-        return _fallback_build_graph, _fallback_node_id
-    return build_graph, node_id
-
-
-def _fallback_node_id(obj) -> str:
-    return f"{obj.kind}:{obj.key}"
-
-
-def _fallback_build_graph(schema: Schema) -> nx.DiGraph:
-    """Edges from `depends_on` refs and from the table that owns an index, constraint or trigger."""
-    from pgschema_tui.ir.model import ref_of
-
-    graph = nx.DiGraph()
-    by_ref: dict[str, str] = {}
-    for obj in schema.objects():
-        node = _fallback_node_id(obj)
-        graph.add_node(node)
-        ref = ref_of(obj)
-        if ref:
-            by_ref.setdefault(ref, node)
-    for obj in schema.objects():
-        node = _fallback_node_id(obj)
-        refs = set(getattr(obj, "depends_on", ()) or ())
-        if getattr(obj, "table", None):
-            refs.add(f"relation:{obj.table}")
-        for ref in refs:
-            target = by_ref.get(ref)
-            if target and target != node:
-                graph.add_edge(target, node)
-    return graph
-
-
 class SchemaGraph:
     """One side's dependency graph with lookups from step paths and node ids to objects."""
 
     def __init__(self, schema: Schema | None):
         self.schema = schema
-        build_graph, self._node_id = _graph_api()
+        self._node_id = node_id
         self.graph: nx.DiGraph = build_graph(schema) if schema is not None else nx.DiGraph()
         self.by_path: dict[str, str] = {}
         self.labels: dict[str, str] = {}

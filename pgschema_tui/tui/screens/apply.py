@@ -1,3 +1,221 @@
+"""Apply mode: confirm, run the plan in a worker thread, and watch steps, progress, locks and log."""
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.widgets import Footer, RichLog, Static
+
+from pgschema_tui.apply import events as ev
+from pgschema_tui.tui.apply_state import ApplyState
+from pgschema_tui.tui.formatting import duration
+from pgschema_tui.tui.messages import AbortResult, ApplyCrashed, ApplyEvent
+from pgschema_tui.tui.widgets.apply_progress import ApplyProgress
+from pgschema_tui.tui.widgets.apply_steps import ApplySteps
+from pgschema_tui.tui.widgets.ddl_pane import DdlPane
+from pgschema_tui.tui.widgets.lock_table import LockTable
+from pgschema_tui.tui.widgets.mode_bar import ModeBar
+
+
 class ApplyScreen(Screen):
-    BINDINGS=[]
+    """Runs the plan once; every event is folded into `self.state` and redrawn."""
+
+    BINDINGS = [
+        Binding("A", "start_apply", "Apply…"),
+        Binding("X", "abort", "Abort…"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.state = ApplyState(len(self.app.session.refs))
+        self._logged = 0
+        self._exit_after_abort = False
+        self._run_settings = None
+
+    def compose(self) -> ComposeResult:
+        yield ModeBar("apply", self.app.source_label)
+        yield Static(id="apply-status")
+        yield ApplyProgress(id="apply-progress")
+        with Horizontal(id="apply-body"):
+            yield ApplySteps(self.app.session, id="apply-steps")
+            with Vertical(id="apply-right"):
+                yield DdlPane("Running statement", id="apply-sql")
+                yield LockTable(id="apply-locks")
+        yield RichLog(id="apply-log", wrap=False, markup=False, auto_scroll=True, max_lines=5000)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#apply-steps").border_title = "Steps"
+        self.query_one("#apply-locks").border_title = "Lock waits"
+        self.query_one("#apply-log").border_title = "Log"
+        self.query_one(DdlPane).show_text("Nothing is running.")
+        self.set_interval(0.5, self._tick)
+        self.redraw()
+
+    # ------------------------------------------------------------- drawing ---
+
+    def redraw(self) -> None:
+        state = self.state
+        self.query_one("#apply-status", Static).update(self._status_text())
+        self.query_one(ApplyProgress).show(state)
+        self.query_one(ApplySteps).show(state)
+        self.query_one(LockTable).show(state)
+        log = self.query_one(RichLog)
+        for line in state.log[self._logged:]:
+            log.write(line)
+        self._logged = len(state.log)
+
+    def _status_text(self) -> Text:
+        state, session = self.state, self.app.session
+        target = self.app.settings.describe() if self.app.settings else "no database connection"
+        if state.phase == "ready":
+            if not session.refs:
+                return Text(" Nothing to apply: the plan is empty.")
+            left = len(session.unacknowledged())
+            text = Text(f" Ready to apply {len(session.refs)} steps in {len(session.plan.groups)} groups to {target}. ")
+            if left:
+                text.append(f"{left} step(s) with unacknowledged hazards: acknowledge them in Review (a).",
+                            style="bold red")
+            else:
+                text.append("Press A to apply.", style="bold")
+            return text
+        if state.phase == "running":
+            text = Text(" Applying" + (" (abort requested)" if state.abort_requested else "") + ": ", style="bold")
+            text.append(f"{state.done_count}/{state.total_steps} steps done")
+            if state.current is not None and state.current in state.started_at:
+                elapsed = max(0.0, self.app.clock() - state.started_at[state.current])
+                text.append(f" · step {state.current + 1} running for {duration(elapsed)}")
+            return text
+        groups = ", ".join(str(g + 1) for g in state.committed_groups) or "none"
+        verdict = {"succeeded": ("Applied", "bold green"), "failed": ("Failed", "bold red"),
+                   "aborted": ("Aborted", "bold yellow")}[state.phase]
+        text = Text(f" {verdict[0]}: ", style=verdict[1])
+        text.append(f"{state.done_count}/{state.total_steps} steps; committed groups: {groups}.")
+        if state.message:
+            text.append(f" {state.message}")
+        return text
+
+    def _tick(self) -> None:
+        if self.state.phase == "running":
+            self.query_one("#apply-status", Static).update(self._status_text())
+
+    # -------------------------------------------------------------- events ---
+
+    @on(ApplyEvent)
+    def _on_apply_event(self, message: ApplyEvent) -> None:
+        event = message.event
+        self.state.record(event)
+        if isinstance(event, ev.StepStarted):
+            self.query_one(DdlPane).show_sql(event.sql, title=f"Running step {event.index + 1}: {event.path}")
+        elif isinstance(event, ev.StepFailed):
+            self.query_one(DdlPane).show_sql(event.sql, title=f"Failed step {event.index + 1}")
+        if isinstance(event, ev.PlanFinished):
+            self._finished()
+        self.redraw()
+
+    @on(ApplyCrashed)
+    def _on_crash(self, message: ApplyCrashed) -> None:
+        self.state.record(ev.PlanFinished(success=False, applied_groups=self.state.committed_groups,
+                                          message=message.error, at=self.app.clock()))
+        self._finished()
+        self.redraw()
+
+    @on(AbortResult)
+    def _on_abort_result(self, message: AbortResult) -> None:
+        self.state.log.append(f"abort: {message.text}")
+        self.redraw()
+
+    def _finished(self) -> None:
+        self.app.applying = False
+        if self._exit_after_abort:
+            self.app.exit()
+
+    # ------------------------------------------------------------- actions ---
+
+    def action_start_apply(self) -> None:
+        from pgschema_tui.tui.screens.confirm import TypeYesScreen
+
+        session = self.app.session
+        if self.state.phase != "ready":
+            self.notify("This plan has already been applied in this session.", severity="warning")
+            return
+        if not session.refs:
+            self.notify("Nothing to apply.")
+            return
+        if self.app.settings is None:
+            self.notify("No database connection: open the reviewer with connection flags to apply.",
+                        severity="error")
+            return
+        left = session.unacknowledged()
+        if left:
+            names = ", ".join(session.label(session.ref(i)) for i in left[:3])
+            self.notify(f"Acknowledge every hazard first (Review mode, a): {names}"
+                        + (" …" if len(left) > 3 else ""), severity="error", timeout=6)
+            return
+        hazards = sum(len(session.ref(i).step.hazards) for i in session.hazardous())
+        detail = (f"{len(session.refs)} steps in {len(session.plan.groups)} groups on "
+                  f"{self.app.settings.describe()}; {hazards} acknowledged hazard(s).")
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._start()
+
+        self.app.push_screen(TypeYesScreen("Apply this plan?", detail), confirmed)
+
+    def _start(self) -> None:
+        from pgschema_tui.tui.apply_control import tag_settings
+
+        self._run_settings = tag_settings(self.app.settings)
+        self.state.phase = "running"
+        self.app.applying = True
+        self.redraw()
+        self._run_apply()
+
+    @work(thread=True, exclusive=True, group="apply", exit_on_error=False)
+    def _run_apply(self) -> None:
+        """Iterate the executor's events in this thread and post each one to the screen."""
+        from pgschema_tui.tui.apply_options import options_for
+
+        try:
+            from pgschema_tui.apply.executor import execute
+
+            events = execute(self.app.session.plan, self._run_settings,
+                             options_for(self.app.session, self.app.apply_options))
+            for event in events:
+                self.post_message(ApplyEvent(event))
+        except Exception as exc:  # noqa: BLE001 - shown in the app, never a traceback
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            self.post_message(ApplyCrashed(first))
+
+    def action_abort(self) -> None:
+        if not self.app.applying:
+            self.notify("Nothing is running.")
+            return
+        from pgschema_tui.tui.screens.confirm import ConfirmScreen
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.request_abort()
+
+        self.app.push_screen(ConfirmScreen("Abort the apply?",
+                                           "The running statement is cancelled; committed groups stay applied."),
+                             answered)
+
+    def request_abort(self, then_exit: bool = False) -> None:
+        self.state.abort_requested = True
+        self._exit_after_abort = then_exit
+        self._cancel_statement()
+        self.redraw()
+
+    @work(thread=True, group="abort", exit_on_error=False)
+    def _cancel_statement(self) -> None:
+        from pgschema_tui.tui.apply_control import cancel_running
+
+        try:
+            count = cancel_running(self._run_settings)
+            self.post_message(AbortResult(f"cancelled {count} running statement(s)"))
+        except Exception as exc:  # noqa: BLE001
+            self.post_message(AbortResult(f"could not cancel: {exc}"))

@@ -1,3 +1,119 @@
+"""Explore mode: the desired and live schemas as two trees, and one object's DDL on both sides."""
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
 from textual.screen import Screen
+from textual.widgets import Footer, Input, Static, Tree
+
+from pgschema_tui.tui.ddl_text import object_ddl
+from pgschema_tui.tui.explore_model import marked_diff, pair_objects
+from pgschema_tui.tui.widgets.ddl_compare import DdlCompare
+from pgschema_tui.tui.widgets.filter_bar import FilterBar
+from pgschema_tui.tui.widgets.mode_bar import ModeBar
+from pgschema_tui.tui.widgets.object_tree import ObjectTree
+
+
 class ExploreScreen(Screen):
-    BINDINGS=[]
+    """Drift between the files and the database, object by object."""
+
+    BINDINGS = [
+        Binding("slash", "filter", "Filter"),
+        Binding("d", "only_differences", "Only differences"),
+        Binding("enter", "show_graph", "Graph of object", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield ModeBar("explore", self.app.source_label)
+        yield FilterBar("filter objects by name", id="explore-filter")
+        session = self.app.session
+        if session.desired is None and session.live is None:
+            yield Static("Explore needs the IR of both sides: open the reviewer with --file "
+                         "(a saved plan holds only its statements).", id="explore-empty")
+        else:
+            with Horizontal(id="explore-trees"):
+                yield ObjectTree("desired", id="desired-tree")
+                yield ObjectTree("live", id="live-tree")
+            with Horizontal(id="explore-ddl"):
+                yield DdlCompare("Desired (files)", id="desired-ddl")
+                yield DdlCompare("Live (database)", id="live-ddl")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        session = self.app.session
+        self.only_differences = False
+        self.grouped = pair_objects(session.desired, session.live)
+        if not self.query(ObjectTree):
+            return
+        desired_tree, live_tree = self.query_one("#desired-tree", ObjectTree), self.query_one("#live-tree", ObjectTree)
+        desired_tree.border_title, desired_tree.border_subtitle = "Desired (files)", "= same ~ changed + new"
+        live_tree.border_title, live_tree.border_subtitle = "Live (database)", "= same ~ changed - dropped"
+        self._rebuild()
+        desired_tree.focus()
+
+    def _visible_groups(self):
+        if not self.only_differences:
+            return self.grouped
+        return [(c, [p for p in pairs if p.state != "same"]) for c, pairs in self.grouped]
+
+    def _rebuild(self) -> None:
+        needle = self.query_one(FilterBar).value
+        for tree in self.query(ObjectTree):
+            tree.rebuild(self._visible_groups(), needle)
+        first = next((p for _, pairs in self._visible_groups() for p in pairs if p.state != "same"), None)
+        if first is not None:
+            self.show_pair(first)
+
+    def show_pair(self, pair, sync: bool = True) -> None:
+        """Show both sides' DDL of `pair`, with the cursor on it in both trees where present."""
+        session = self.app.session
+        desired_text = object_ddl(pair.desired, session.desired) if pair.desired is not None else ""
+        live_text = object_ddl(pair.live, session.live) if pair.live is not None else ""
+        desired_marked, live_marked = marked_diff(desired_text, live_text)
+        self.query_one("#desired-ddl", DdlCompare).border_title = f"Desired: {pair.key}"
+        self.query_one("#live-ddl", DdlCompare).border_title = f"Live: {pair.key}"
+        self.query_one("#desired-ddl", DdlCompare).show(
+            desired_marked if pair.desired is not None else None, "not in the desired files: the plan drops it")
+        self.query_one("#live-ddl", DdlCompare).show(
+            live_marked if pair.live is not None else None, "not in the database: the plan creates it")
+        self.current_pair = pair
+        self.app.graph_subject = ("object", pair.collection, pair.key, pair.desired is not None)
+        if sync:
+            for tree in self.query(ObjectTree):
+                if tree.selected_pair is None or tree.selected_pair.key != pair.key:
+                    tree.select_object(pair.collection, pair.key)
+
+    @on(Tree.NodeHighlighted)
+    def _on_highlight(self, event: Tree.NodeHighlighted) -> None:
+        pair = event.node.data
+        if pair is None or getattr(self, "current_pair", None) == pair:
+            return
+        # Only the focused tree drives the selection; the other one follows.
+        if event.control.has_focus or getattr(self, "current_pair", None) is None:
+            self.show_pair(pair)
+
+    def action_filter(self) -> None:
+        self.query_one(FilterBar).open()
+
+    @on(Input.Changed, "#explore-filter")
+    def _on_filter(self) -> None:
+        if self.query(ObjectTree):
+            self._rebuild()
+
+    @on(FilterBar.Closed)
+    def _on_filter_closed(self) -> None:
+        trees = self.query(ObjectTree)
+        if trees:
+            trees.first().focus()
+
+    def action_only_differences(self) -> None:
+        self.only_differences = not self.only_differences
+        if self.query(ObjectTree):
+            self._rebuild()
+        self.notify("Showing only objects that differ" if self.only_differences else "Showing every object",
+                    timeout=2)
+
+    def action_show_graph(self) -> None:
+        self.app.switch_mode("graph")

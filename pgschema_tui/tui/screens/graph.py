@@ -1,3 +1,95 @@
+"""Graph mode: the dependency neighbourhood of the selected step or object, and the plan's layers."""
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
 from textual.screen import Screen
+from textual.widgets import Footer, Tree
+
+from pgschema_tui.tui.formatting import symbol
+from pgschema_tui.tui.widgets.dependency_view import DependencyView
+from pgschema_tui.tui.widgets.layer_tree import LayerTree
+from pgschema_tui.tui.widgets.mode_bar import ModeBar
+
+
 class GraphScreen(Screen):
-    BINDINGS=[]
+    """Layers on the left, the subject's neighbourhood on the right."""
+
+    BINDINGS = [
+        Binding("right_square_bracket", "next_step", "Next"),
+        Binding("left_square_bracket", "previous_step", "Previous", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield ModeBar("graph", self.app.source_label)
+        with Horizontal(id="graph-body"):
+            yield LayerTree(self.app.session, id="layer-tree")
+            yield DependencyView(id="dependency-view")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        tree = self.query_one(LayerTree)
+        layers = self.app.dependencies.layers() if self.app.session.refs else []
+        tree.rebuild(layers)
+        tree.border_title = f"Plan layers ({len(layers)})"
+        tree.focus()
+        self._show_subject()
+
+    def on_screen_resume(self) -> None:
+        if self.is_mounted:
+            self._show_subject()
+
+    def _show_subject(self) -> None:
+        """Centre on what the user last selected: a step (Review) or an object (Explore)."""
+        subject = self.app.graph_subject
+        view = self.query_one(DependencyView)
+        if subject and subject[0] == "object":
+            _, collection, key, on_desired = subject
+            hood = self.app.dependencies.for_object((collection, key), on_desired)
+            side = "desired files" if on_desired else "live database"
+            view.border_title = f"Object {key}"
+            view.show(hood, hood.label, f"from the {side} (selected in Explore)")
+            return
+        index = subject[1] if subject else (0 if self.app.session.refs else None)
+        if index is None:
+            view.show(self.app.dependencies.desired.neighbourhood(None, "Nothing to do"), "Nothing to do")
+            return
+        self.show_step(index, move_cursor=True)
+
+    def show_step(self, index: int, move_cursor: bool = False) -> None:
+        session = self.app.session
+        ref = session.ref(index)
+        hood = self.app.dependencies.for_step(index)
+        tree = self.query_one(LayerTree)
+        if move_cursor:
+            tree.select_step(index)
+        layer = tree.layer_of.get(index)
+        context = (f"step {index + 1}: {symbol(ref.step.operation)} {ref.step.operation} {ref.step.type}"
+                   f" · layer {layer} · group {ref.group + 1}")
+        view = self.query_one(DependencyView)
+        view.border_title = f"{symbol(ref.step.operation)} {session.label(ref)}"
+        view.show(hood, hood.label if hood.node else session.label(ref), context)
+        self.app.selected_step = index
+
+    @on(Tree.NodeHighlighted, "#layer-tree")
+    def _on_highlight(self, event: Tree.NodeHighlighted) -> None:
+        if isinstance(event.node.data, int):
+            self.app.graph_subject = ("step", event.node.data)
+            self.show_step(event.node.data)
+
+    def action_next_step(self) -> None:
+        self._step_by(+1)
+
+    def action_previous_step(self) -> None:
+        self._step_by(-1)
+
+    def _step_by(self, delta: int) -> None:
+        total = len(self.app.session.refs)
+        if not total:
+            return
+        current = self.app.selected_step if self.app.selected_step is not None else -delta
+        index = min(max(current + delta, 0), total - 1)
+        self.app.graph_subject = ("step", index)
+        self.show_step(index, move_cursor=True)

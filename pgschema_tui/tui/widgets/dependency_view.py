@@ -1,0 +1,53 @@
+"""Graph mode's right side: what the subject depends on, the subject, and what requires it."""
+from __future__ import annotations
+
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from pgschema_tui.tui.dependencies import Neighbourhood
+
+
+class DependencyView(VerticalScroll):
+    """A top-down drawing: dependencies, an arrow, the subject, an arrow, its dependents."""
+
+    DEFAULT_CSS = """
+    DependencyView > Static { width: 1fr; height: auto; }
+    """
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.border_title = "Dependencies"
+        self._body = Static("")
+
+    def compose(self):
+        yield self._body
+
+    def show(self, hood: Neighbourhood, heading: str, context: str = "") -> None:
+        self._body.update(dependency_text(hood, heading, context))
+
+
+def _column(title: str, items: tuple[str, ...], text: Text, tee_last: str) -> None:
+    text.append(f"{title} ({len(items)})\n", style="bold")
+    if not items:
+        text.append("  (nothing)\n", style="dim")
+    for i, item in enumerate(items):
+        text.append(f"  {tee_last if i == len(items) - 1 else '├─'} {item}\n")
+
+
+def dependency_text(hood: Neighbourhood, heading: str, context: str = "") -> Text:
+    text = Text()
+    if hood.node is None:
+        text.append(f"{heading}\n", style="bold")
+        text.append("Not found in the IR of either side: no dependencies to show.\n", style="dim")
+        return text
+    _column("Depends on", hood.depends_on, text, "└─")
+    text.append("        │\n        ▼\n")
+    text.append("  ■ ", style="bold")
+    text.append(heading, style="bold reverse")
+    text.append("\n")
+    if context:
+        text.append(f"    {context}\n", style="italic")
+    text.append("        │\n        ▼\n")
+    _column("Required by", hood.required_by, text, "└─")
+    return text

@@ -1,0 +1,39 @@
+"""Graph mode's left side: the plan's steps in topological layers (a layer needs only earlier ones)."""
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets.tree import TreeNode
+
+from pgschema_tui.tui.formatting import OPERATION_STYLES, symbol
+from pgschema_tui.tui.session import ReviewSession
+from pgschema_tui.tui.widgets.vim_tree import VimTree
+
+
+class LayerTree(VimTree):
+    """Layers as branches, steps as leaves (`data` is the step index)."""
+
+    def __init__(self, session: ReviewSession, **kwargs) -> None:
+        super().__init__("layers", **kwargs)
+        self.session = session
+        self.step_nodes: dict[int, TreeNode] = {}
+        self.layer_of: dict[int, int] = {}
+
+    def rebuild(self, layers: list[list[int]]) -> None:
+        self.clear()
+        self.step_nodes, self.layer_of = {}, {}
+        for number, layer in enumerate(layers, start=1):
+            branch = self.root.add(Text(f"Layer {number} ({len(layer)})", style="bold"), expand=True)
+            for index in layer:
+                ref = self.session.ref(index)
+                label = Text()
+                label.append(f"{symbol(ref.step.operation):>3} ", style=OPERATION_STYLES.get(ref.step.operation, ""))
+                label.append(self.session.label(ref))
+                self.step_nodes[index] = branch.add_leaf(label, data=index)
+                self.layer_of[index] = number
+
+    def select_step(self, index: int) -> bool:
+        node = self.step_nodes.get(index)
+        if node is None:
+            return False
+        self.move_to(node)
+        return True

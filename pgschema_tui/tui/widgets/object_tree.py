@@ -1,0 +1,52 @@
+"""One side of Explore mode: that side's IR objects by collection, with `= ~ + -` markers."""
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets.tree import TreeNode
+
+from pgschema_tui.tui.explore_model import ObjectPair
+from pgschema_tui.tui.widgets.vim_tree import VimTree
+
+_MARKER_STYLES = {"same": "dim", "changed": "yellow", "added": "green", "removed": "red"}
+
+
+class ObjectTree(VimTree):
+    """Leaves carry their `ObjectPair`; `side` is "desired" or "live"."""
+
+    def __init__(self, side: str, **kwargs) -> None:
+        super().__init__(side, **kwargs)
+        self.side = side
+        self.object_nodes: dict[tuple[str, str], TreeNode] = {}
+
+    def rebuild(self, grouped: list[tuple[str, list[ObjectPair]]], needle: str = "") -> None:
+        """This side's objects whose key contains `needle`; collections with changes expanded."""
+        self.clear()
+        self.object_nodes = {}
+        needle = needle.lower()
+        for collection, pairs in grouped:
+            mine = [p for p in pairs if getattr(p, self.side) is not None and needle in p.key.lower()]
+            if not mine:
+                continue
+            changed = sum(1 for p in mine if p.state != "same")
+            title = collection.replace("_", " ")
+            label = Text(f"{title} ({len(mine)}" + (f", {changed} differ)" if changed else ")"), style="bold")
+            branch = self.root.add(label, expand=bool(changed) or len(grouped) <= 3)
+            for pair in mine:
+                leaf = Text()
+                leaf.append(f"{pair.marker} ", style=_MARKER_STYLES[pair.state])
+                leaf.append(pair.key)
+                self.object_nodes[(collection, pair.key)] = branch.add_leaf(leaf, data=pair)
+
+    def select_object(self, collection: str, key: str) -> bool:
+        node = self.object_nodes.get((collection, key))
+        if node is None:
+            return False
+        if node.parent is not None and not node.parent.is_expanded:
+            node.parent.expand()
+        self.move_to(node)
+        return True
+
+    @property
+    def selected_pair(self) -> ObjectPair | None:
+        node = self.cursor_node
+        return node.data if node is not None and isinstance(node.data, ObjectPair) else None
