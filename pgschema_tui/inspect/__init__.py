@@ -1,0 +1,83 @@
+"""Catalog inspection: a live database schema -> `ir.Schema`.
+
+`inspect_schema` runs one set-based query per object kind (never one per object), with
+`search_path` set to the inspected schema so that `format_type`, `regclass`, `regproc` and the
+`pg_get_*def` functions print same-schema names unqualified and other schemas' names
+qualified. Each reader module documents the representation choices the parser mirrors.
+Objects that belong to an extension and system-generated objects (array and row types,
+TOAST tables, identity sequences, internal triggers) are skipped.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from pgschema_tui.errors import UserError
+from pgschema_tui.inspect.aggregates import read_aggregates
+from pgschema_tui.inspect.constraints import read_constraints
+from pgschema_tui.inspect.context import InspectContext
+from pgschema_tui.inspect.deps import read_dependencies
+from pgschema_tui.inspect.domains import read_domains
+from pgschema_tui.inspect.indexes import read_indexes
+from pgschema_tui.inspect.policies import read_policies
+from pgschema_tui.inspect.privileges import read_default_privileges, read_grants
+from pgschema_tui.inspect.routines import read_routines
+from pgschema_tui.inspect.sequences import read_sequences
+from pgschema_tui.inspect.tables import read_tables
+from pgschema_tui.inspect.triggers import read_triggers
+from pgschema_tui.inspect.types import read_types
+from pgschema_tui.inspect.version import server_version
+from pgschema_tui.inspect.views import read_views
+from pgschema_tui.ir import model as ir
+
+__all__ = ["inspect_schema", "schema_exists"]
+
+_NAMESPACE = """
+SELECT n.oid, d.description
+FROM pg_catalog.pg_namespace n
+LEFT JOIN pg_catalog.pg_description d ON d.classoid = 'pg_catalog.pg_namespace'::regclass
+     AND d.objoid = n.oid AND d.objsubid = 0
+WHERE n.nspname = %s
+"""
+
+
+def schema_exists(conn, schema: str) -> bool:
+    """Whether the database has a schema named `schema` (raw name)."""
+    return conn.execute(_NAMESPACE, (schema,)).fetchone() is not None
+
+
+def inspect_schema(conn, schema: str) -> ir.Schema:
+    """Read every object of `schema` from the live database into the IR.
+
+    Raises `UserError` when the schema does not exist.
+    """
+    found = conn.execute(_NAMESPACE, (schema,)).fetchone()
+    if found is None:
+        raise UserError(f'schema "{schema}" does not exist')
+    namespace_oid, comment = found
+    current_user = conn.execute("SELECT current_user::text").fetchone()[0]
+    ctx = InspectContext(conn, schema, namespace_oid, server_version(conn), current_user)
+    result = ir.Schema(name=schema, comment=comment)
+    with _search_path(conn, schema):
+        deps = read_dependencies(ctx)
+        readers = (
+            read_types(ctx, deps), read_domains(ctx, deps), read_sequences(ctx), read_routines(ctx, deps),
+            read_aggregates(ctx, deps), read_tables(ctx, deps), read_constraints(ctx, deps),
+            read_indexes(ctx, deps), read_views(ctx, deps), read_triggers(ctx, deps),
+            read_policies(ctx, deps), read_grants(ctx), read_default_privileges(ctx),
+        )
+    for objects in readers:
+        for obj in objects:
+            result.add(obj)
+    return result
+
+
+@contextmanager
+def _search_path(conn, schema: str):
+    """Set search_path to just `schema` for the duration, then restore the previous value."""
+    previous = conn.execute("SELECT current_setting('search_path')").fetchone()[0]
+    conn.execute("SELECT set_config('search_path', quote_ident(%s), false)", (schema,))
+    try:
+        yield
+    finally:
+        conn.execute("SELECT set_config('search_path', %s, false)", (previous,))
+

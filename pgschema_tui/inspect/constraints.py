@@ -1,0 +1,106 @@
+"""Table constraints: PRIMARY KEY, UNIQUE, FOREIGN KEY, CHECK and EXCLUDE.
+
+Representation choices the parser mirrors:
+- `check` is the expression of pg_get_constraintdef without `CHECK`, the outer parentheses
+  and the trailing `NO INHERIT` / `NOT VALID` (`(price > (0)::numeric)` -> `price > (0)::numeric`).
+- `exclude` is the whole clause `EXCLUDE USING gist (room WITH =, during WITH &&) [WHERE (...)]`
+  without the trailing DEFERRABLE / INITIALLY DEFERRED (those are fields).
+- NOT NULL constraints (contype 'n', PostgreSQL 18) are `Column.not_null`, not constraints.
+- Constraints a partition or inheritance child receives from its parent are not listed.
+- `ref_table` is `regclass` text: quoted when needed, qualified outside the target schema.
+"""
+from __future__ import annotations
+
+from pgschema_tui.inspect.context import InspectContext
+from pgschema_tui.inspect.deps import Dependencies
+from pgschema_tui.inspect.sqltext import strip_outer_parens
+from pgschema_tui.ir import model as ir
+from pgschema_tui.ir.expr import Expr
+
+CONSTRAINT_TYPES = {"p": "PRIMARY KEY", "u": "UNIQUE", "f": "FOREIGN KEY", "c": "CHECK", "x": "EXCLUDE"}
+FK_ACTIONS = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
+
+_COLUMN_NAMES = """ARRAY(SELECT att.attname FROM unnest({keys}) WITH ORDINALITY k(attnum, ord)
+    JOIN pg_catalog.pg_attribute att ON att.attrelid = {rel} AND att.attnum = k.attnum ORDER BY k.ord)"""
+
+
+def _constraints_sql(nulls_not_distinct: str) -> str:
+    return f"""
+SELECT con.oid, con.conname, con.contype, rel.relname AS table_name, rel.oid AS relid,
+       {_COLUMN_NAMES.format(keys='con.conkey', rel='con.conrelid')} AS columns,
+       {_COLUMN_NAMES.format(keys='(idx.indkey::int2[])[idx.indnkeyatts:]', rel='con.conrelid')} AS include,
+       {nulls_not_distinct} AS nulls_not_distinct,
+       con.confrelid::regclass::text AS ref_table, refrel.relname AS ref_name, refn.nspname AS ref_schema,
+       {_COLUMN_NAMES.format(keys='con.confkey', rel='con.confrelid')} AS ref_columns,
+       con.confupdtype, con.confdeltype, con.confmatchtype, con.condeferrable, con.condeferred,
+       con.convalidated, con.connoinherit, pg_catalog.pg_get_constraintdef(con.oid) AS definition,
+       idxrel.reloptions AS index_options, d.description
+FROM pg_catalog.pg_constraint con
+JOIN pg_catalog.pg_class rel ON rel.oid = con.conrelid
+LEFT JOIN pg_catalog.pg_index idx ON idx.indexrelid = con.conindid AND con.contype IN ('p', 'u', 'x')
+LEFT JOIN pg_catalog.pg_class idxrel ON idxrel.oid = idx.indexrelid
+LEFT JOIN pg_catalog.pg_class refrel ON refrel.oid = con.confrelid
+LEFT JOIN pg_catalog.pg_namespace refn ON refn.oid = refrel.relnamespace
+LEFT JOIN pg_catalog.pg_description d ON d.classoid = 'pg_catalog.pg_constraint'::regclass
+     AND d.objoid = con.oid AND d.objsubid = 0
+WHERE rel.relnamespace = %(nsp)s AND rel.relkind IN ('r', 'p')
+  AND con.contype IN ('p', 'u', 'f', 'c', 'x') AND con.conislocal AND con.conparentid = 0
+"""
+
+
+def read_constraints(ctx: InspectContext, deps: Dependencies) -> list[ir.Constraint]:
+    """Every PK, UNIQUE, FK, CHECK and EXCLUDE constraint on the schema's tables."""
+    nnd = "idx.indnullsnotdistinct" if ctx.version.has_nulls_not_distinct else "false"
+    constraints = []
+    for row in ctx.rows(_constraints_sql(f"COALESCE({nnd}, false)")):
+        ctype = CONSTRAINT_TYPES[row["contype"]]
+        definition = row["definition"]
+        depends_on = set(deps.of("constraint", row["oid"])) | {f"relation:{row['table_name']}"}
+        fields: dict = {}
+        if ctype in ("PRIMARY KEY", "UNIQUE"):
+            fields = dict(columns=tuple(row["columns"]), include=tuple(row["include"] or ()),
+                          nulls_not_distinct=row["nulls_not_distinct"],
+                          index_options=tuple(sorted(row["index_options"] or ())))
+        elif ctype == "FOREIGN KEY":
+            fields = dict(columns=tuple(row["columns"]), ref_table=row["ref_table"],
+                          ref_columns=tuple(row["ref_columns"]),
+                          on_update=FK_ACTIONS[row["confupdtype"]], on_delete=FK_ACTIONS[row["confdeltype"]],
+                          match_full=row["confmatchtype"] == "f")
+            depends_on.add(f"relation:{ctx.qualify(row['ref_schema'], row['ref_name'])}")
+        elif ctype == "CHECK":
+            fields = dict(check=Expr(check_expression(definition)), no_inherit=row["connoinherit"])
+        else:
+            fields = dict(exclude=Expr(exclude_clause(definition), "exclude"),
+                          index_options=tuple(sorted(row["index_options"] or ())))
+        constraints.append(ir.Constraint(
+            table=row["table_name"],
+            name=row["conname"],
+            type=ctype,
+            deferrable=row["condeferrable"],
+            initially_deferred=row["condeferred"],
+            not_valid=not row["convalidated"],
+            comment=row["description"],
+            depends_on=frozenset(depends_on),
+            **fields,
+        ))
+    return constraints
+
+
+def check_expression(definition: str) -> str:
+    """`CHECK ((a > 0)) NO INHERIT NOT VALID` -> `a > 0`."""
+    text = definition.strip()
+    for suffix in (" NOT VALID", " NO INHERIT"):
+        if text.endswith(suffix):
+            text = text[: -len(suffix)]
+    if text.startswith("CHECK "):
+        text = text[len("CHECK "):]
+    return strip_outer_parens(text)
+
+
+def exclude_clause(definition: str) -> str:
+    """The EXCLUDE clause without the deferrability words and NOT VALID that follow it."""
+    text = definition.strip()
+    for suffix in (" NOT VALID", " INITIALLY DEFERRED", " DEFERRABLE"):
+        if text.endswith(suffix):
+            text = text[: -len(suffix)]
+    return text

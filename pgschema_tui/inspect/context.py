@@ -1,0 +1,55 @@
+"""What every catalog reader needs: the connection, the target schema and server facts.
+
+Readers run one set-based query each through `InspectContext.rows`, filtered by the
+schema's namespace oid, and name other objects with `qualify` so that names outside the
+target schema keep their schema prefix (the IR's reference convention).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from psycopg.rows import dict_row
+
+from pgschema_tui.inspect.version import ServerVersion
+
+# Filters out objects that belong to an extension (CREATE EXTENSION makes them, the
+# extension script owns them); `{cls}` is the catalog, `{oid}` the column holding the oid.
+NOT_EXTENSION_MEMBER = """NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend ext
+    WHERE ext.classid = '{cls}'::regclass AND ext.objid = {oid} AND ext.deptype = 'e')"""
+
+SYSTEM_SCHEMAS = frozenset({"pg_catalog", "information_schema", "pg_toast"})
+
+
+def not_extension_member(catalog: str, oid_column: str) -> str:
+    """SQL condition: the object with oid `oid_column` in `catalog` is not an extension member."""
+    return NOT_EXTENSION_MEMBER.format(cls=f"pg_catalog.{catalog}", oid=oid_column)
+
+
+@dataclass
+class InspectContext:
+    """The state shared by the readers of one `inspect_schema` call."""
+
+    conn: object  # psycopg.Connection
+    schema: str
+    namespace_oid: int
+    version: ServerVersion
+    current_user: str
+
+    def rows(self, sql: str, params: dict | None = None) -> list[dict]:
+        """Run one query with `%(nsp)s` (namespace oid) and `%(schema)s` (name) bound; rows as dicts."""
+        bound = {"nsp": self.namespace_oid, "schema": self.schema, **(params or {})}
+        with self.conn.cursor(row_factory=dict_row) as cur:
+            cur.execute(sql, bound)
+            return cur.fetchall()
+
+    def qualify(self, namespace: str, name: str) -> str:
+        """Raw reference name: `name` in the target schema, `namespace.name` elsewhere."""
+        return name if namespace == self.schema else f"{namespace}.{name}"
+
+
+def collation_name_sql(collation: str, namespace: str, schema_param: str = "%(schema)s") -> str:
+    """SQL expression printing a collation as a reference: quoted, qualified outside the
+    target schema and pg_catalog (`"C"`, `other."de_DE"`)."""
+    return (f"CASE WHEN {namespace}.nspname IN ('pg_catalog', {schema_param}) "
+            f"THEN quote_ident({collation}.collname) "
+            f"ELSE quote_ident({namespace}.nspname) || '.' || quote_ident({collation}.collname) END")

@@ -1,0 +1,144 @@
+"""Privileges (GRANT/REVOKE on objects and columns) and the schema's default privileges.
+
+Only the difference from what the object had when it was created is recorded:
+- the baseline is `acldefault` for the object's kind and owner (for the schema itself its
+  initdb privileges from pg_init_privs when it has some, e.g. `public`);
+- the owner's own privileges are never recorded;
+- a privilege PUBLIC holds by default (EXECUTE on routines, USAGE on types and domains) that
+  was revoked becomes `Grant(grantee="PUBLIC", privileges=(), revoked_default=True)`.
+
+Grants are grouped per object, grantee and grant option; column grants are grouped per
+privilege into column lists (in column order), then privileges sharing a column list are
+merged, so `GRANT SELECT (a, b), UPDATE (b) ON t` gives one grant on (a, b) and one on (b).
+Aggregates are granted as FUNCTION, views and materialized views as TABLE.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from pgschema_tui.inspect.context import InspectContext, not_extension_member
+from pgschema_tui.ir import model as ir
+
+PUBLIC_OID = 0
+DEFAULT_ACL_TYPES = {"r": "TABLES", "S": "SEQUENCES", "f": "FUNCTIONS", "T": "TYPES", "n": "SCHEMAS"}
+
+_ACLS = f"""
+WITH objects AS (
+    SELECT CASE WHEN c.relkind = 'S' THEN 'SEQUENCE' ELSE 'TABLE' END AS object_type, c.relname AS name,
+           NULL::text[] AS arg_types, NULL::"char" AS aggkind, 0 AS direct_args, NULL::name AS column_name,
+           0 AS attnum, c.relacl AS acl,
+           pg_catalog.acldefault(CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END::"char", c.relowner) AS baseline,
+           c.relowner AS owner
+    FROM pg_catalog.pg_class c
+    WHERE c.relnamespace = %(nsp)s AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND c.relacl IS NOT NULL
+      AND {not_extension_member('pg_class', 'c.oid')}
+    UNION ALL
+    SELECT 'TABLE', c.relname, NULL, NULL, 0, a.attname, a.attnum, a.attacl, '{{}}'::aclitem[], c.relowner
+    FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+    WHERE c.relnamespace = %(nsp)s AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND a.attacl IS NOT NULL
+      AND a.attnum > 0 AND NOT a.attisdropped AND {not_extension_member('pg_class', 'c.oid')}
+    UNION ALL
+    SELECT CASE WHEN p.prokind = 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END, p.proname,
+           ARRAY(SELECT pg_catalog.format_type(t, NULL) FROM unnest(p.proargtypes::oid[]) WITH ORDINALITY u(t, ord)
+                 ORDER BY ord),
+           agg.aggkind, COALESCE(agg.aggnumdirectargs, 0), NULL, 0, p.proacl,
+           pg_catalog.acldefault('f', p.proowner), p.proowner
+    FROM pg_catalog.pg_proc p LEFT JOIN pg_catalog.pg_aggregate agg ON agg.aggfnoid = p.oid
+    WHERE p.pronamespace = %(nsp)s AND p.proacl IS NOT NULL AND {not_extension_member('pg_proc', 'p.oid')}
+    UNION ALL
+    SELECT CASE WHEN t.typtype = 'd' THEN 'DOMAIN' ELSE 'TYPE' END, t.typname, NULL, NULL, 0, NULL, 0, t.typacl,
+           pg_catalog.acldefault('T', t.typowner), t.typowner
+    FROM pg_catalog.pg_type t
+    WHERE t.typnamespace = %(nsp)s AND t.typacl IS NOT NULL AND t.typtype IN ('e', 'c', 'r', 'd')
+      AND (t.typtype <> 'c' OR (SELECT relkind FROM pg_catalog.pg_class WHERE oid = t.typrelid) = 'c')
+      AND {not_extension_member('pg_type', 't.oid')}
+    UNION ALL
+    SELECT 'SCHEMA', '', NULL, NULL, 0, NULL, 0, n.nspacl,
+           COALESCE((SELECT ip.initprivs FROM pg_catalog.pg_init_privs ip
+                     WHERE ip.classoid = 'pg_catalog.pg_namespace'::regclass AND ip.objoid = n.oid AND ip.objsubid = 0),
+                    pg_catalog.acldefault('n', n.nspowner)),
+           n.nspowner
+    FROM pg_catalog.pg_namespace n WHERE n.oid = %(nsp)s AND n.nspacl IS NOT NULL
+)
+SELECT o.object_type, o.name, o.arg_types, o.aggkind, o.direct_args, o.column_name, o.attnum, o.owner,
+       side.baseline, e.grantee,
+       CASE WHEN e.grantee = 0 THEN 'PUBLIC' ELSE pg_catalog.pg_get_userbyid(e.grantee)::text END AS grantee_name,
+       e.privilege_type, e.is_grantable
+FROM objects o
+CROSS JOIN LATERAL (VALUES (false, o.acl), (true, o.baseline)) side(baseline, acl)
+CROSS JOIN LATERAL pg_catalog.aclexplode(side.acl) e
+"""
+
+_DEFAULT_ACLS = """
+SELECT pg_catalog.pg_get_userbyid(da.defaclrole)::text AS role, da.defaclobjtype, e.grantee,
+       CASE WHEN e.grantee = 0 THEN 'PUBLIC' ELSE pg_catalog.pg_get_userbyid(e.grantee)::text END AS grantee_name,
+       e.privilege_type, e.is_grantable
+FROM pg_catalog.pg_default_acl da
+CROSS JOIN LATERAL pg_catalog.aclexplode(da.defaclacl) e
+WHERE da.defaclnamespace = %(nsp)s
+"""
+
+
+def object_key(row: dict) -> str:
+    """The IR key of the object an ACL row belongs to (`users`, `f(integer)`, `agg(*)`)."""
+    if row["object_type"] not in ("FUNCTION", "PROCEDURE"):
+        return row["name"]
+    types = list(row["arg_types"] or ())
+    if row["aggkind"] in ("o", "h"):
+        types = types[: row["direct_args"]]
+    elif row["aggkind"] and not types:
+        types = ["*"]
+    return f"{row['name']}({', '.join(types)})"
+
+
+def read_grants(ctx: InspectContext) -> list[ir.Grant]:
+    """Grants that differ from each object's default privileges."""
+    actual: dict[tuple, set[tuple[str, str, bool]]] = defaultdict(set)
+    baseline: dict[tuple, set[tuple[str, str, bool]]] = defaultdict(set)
+    owners: dict[tuple, int] = {}
+    for row in ctx.rows(_ACLS):
+        target = (row["object_type"], object_key(row), row["column_name"], row["attnum"])
+        owners[target] = row["owner"]
+        if row["grantee"] == row["owner"]:
+            continue
+        entry = (row["grantee_name"], row["privilege_type"], row["is_grantable"])
+        (baseline if row["baseline"] else actual)[target].add(entry)
+    grants: list[ir.Grant] = []
+    column_privileges: dict[tuple, list[tuple[int, str]]] = defaultdict(list)  # by (type, key, grantee, grantable, priv)
+    for target in owners:
+        object_type, key, column, attnum = target
+        added = actual[target] - baseline[target]
+        if column is not None:
+            for grantee, privilege, grantable in added:
+                column_privileges[(object_type, key, grantee, grantable, privilege)].append((attnum, column))
+            continue
+        grouped: dict[tuple[str, bool], set[str]] = defaultdict(set)
+        for grantee, privilege, grantable in added:
+            grouped[(grantee, grantable)].add(privilege)
+        for (grantee, grantable), privileges in grouped.items():
+            grants.append(ir.Grant(object_type, key, grantee, tuple(sorted(privileges)), grantable=grantable))
+        held = {(g, p) for g, p, _ in actual[target]}
+        if any(g == "PUBLIC" and (g, p) not in held for g, p, _ in baseline[target]):
+            grants.append(ir.Grant(object_type, key, "PUBLIC", (), revoked_default=True))
+    merged: dict[tuple, set[str]] = defaultdict(set)
+    for (object_type, key, grantee, grantable, privilege), columns in column_privileges.items():
+        names = tuple(name for _attnum, name in sorted(columns))
+        merged[(object_type, key, grantee, grantable, names)].add(privilege)
+    for (object_type, key, grantee, grantable, names), privileges in merged.items():
+        grants.append(ir.Grant(object_type, key, grantee, tuple(sorted(privileges)), columns=names,
+                               grantable=grantable))
+    return grants
+
+
+def read_default_privileges(ctx: InspectContext) -> list[ir.DefaultPrivilege]:
+    """ALTER DEFAULT PRIVILEGES ... IN SCHEMA entries; `for_role` None for the current user."""
+    grouped: dict[tuple, set[str]] = defaultdict(set)
+    for row in ctx.rows(_DEFAULT_ACLS):
+        for_role = None if row["role"] == ctx.current_user else row["role"]
+        object_type = DEFAULT_ACL_TYPES[row["defaclobjtype"]]
+        grouped[(for_role, object_type, row["grantee_name"], row["is_grantable"])].add(row["privilege_type"])
+    return [
+        ir.DefaultPrivilege(for_role=for_role, object_type=object_type, grantee=grantee,
+                            privileges=tuple(sorted(privileges)), grantable=grantable)
+        for (for_role, object_type, grantee, grantable), privileges in grouped.items()
+    ]

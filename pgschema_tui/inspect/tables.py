@@ -1,0 +1,133 @@
+"""Tables (ordinary and partitioned) with their columns.
+
+Representation choices the parser mirrors:
+- Only local columns are listed (`attislocal`): a partition created with PARTITION OF, or a
+  child's columns inherited from INHERITS parents, are not repeated on the child.
+- `Column.default` is `pg_get_expr(adbin)`; for generated columns the expression goes to
+  `generated` instead and `default` stays None. Identity columns have no default.
+- `Column.not_null` is pg_attribute.attnotnull (true for primary-key and identity columns too).
+- `Column.collation` only when it differs from the type's default collation, printed as a
+  quoted reference (`"C"`).
+- `Table.options` (reloptions) are sorted; `inherits` keeps the declared order.
+- `partition_of` / `inherits` are raw names, `schema.name` for a parent in another schema.
+"""
+from __future__ import annotations
+
+from pgschema_tui.inspect.context import InspectContext, collation_name_sql, not_extension_member
+from pgschema_tui.inspect.deps import Dependencies
+from pgschema_tui.inspect.sequences import sequence_options
+from pgschema_tui.ir import model as ir
+from pgschema_tui.ir.expr import expr
+
+_TABLES = f"""
+SELECT c.oid, c.relname, c.relkind, c.relpersistence, c.reloptions, c.relrowsecurity,
+       c.relforcerowsecurity,
+       CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END AS partition_by,
+       CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END AS partition_bound,
+       d.description
+FROM pg_catalog.pg_class c
+LEFT JOIN pg_catalog.pg_description d ON d.classoid = 'pg_catalog.pg_class'::regclass AND d.objoid = c.oid
+     AND d.objsubid = 0
+WHERE c.relnamespace = %(nsp)s AND c.relkind IN ('r', 'p')
+  AND {not_extension_member('pg_class', 'c.oid')}
+"""
+
+_PARENTS = """
+SELECT i.inhrelid AS child, pn.nspname AS parent_schema, p.relname AS parent, c.relispartition
+FROM pg_catalog.pg_inherits i
+JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
+JOIN pg_catalog.pg_class p ON p.oid = i.inhparent
+JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace
+WHERE c.relnamespace = %(nsp)s AND c.relkind IN ('r', 'p')
+ORDER BY i.inhrelid, i.inhseqno
+"""
+
+_COLUMNS = f"""
+SELECT a.attrelid, a.attnum, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod) AS type,
+       a.attnotnull, a.attidentity, a.attgenerated, pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) AS default_expr,
+       CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation
+            THEN {collation_name_sql('coll', 'colln')} END AS collation,
+       d.description,
+       pg_catalog.format_type(s.seqtypid, NULL) AS seq_type, s.seqstart, s.seqincrement, s.seqmin, s.seqmax,
+       s.seqcache, s.seqcycle
+FROM pg_catalog.pg_attribute a
+JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
+LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+LEFT JOIN pg_catalog.pg_collation coll ON coll.oid = a.attcollation
+LEFT JOIN pg_catalog.pg_namespace colln ON colln.oid = coll.collnamespace
+LEFT JOIN pg_catalog.pg_description d ON d.classoid = 'pg_catalog.pg_class'::regclass AND d.objoid = a.attrelid
+     AND d.objsubid = a.attnum
+LEFT JOIN pg_catalog.pg_depend idd ON a.attidentity <> '' AND idd.refclassid = 'pg_catalog.pg_class'::regclass
+     AND idd.refobjid = a.attrelid AND idd.refobjsubid = a.attnum AND idd.deptype = 'i'
+     AND idd.classid = 'pg_catalog.pg_class'::regclass
+LEFT JOIN pg_catalog.pg_sequence s ON s.seqrelid = idd.objid
+WHERE c.relnamespace = %(nsp)s AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
+  AND a.attislocal
+ORDER BY a.attrelid, a.attnum
+"""
+
+
+def read_tables(ctx: InspectContext, deps: Dependencies) -> list[ir.Table]:
+    """Every ordinary and partitioned table of the schema."""
+    columns_by_table: dict[int, list[ir.Column]] = {}
+    for row in ctx.rows(_COLUMNS):
+        columns_by_table.setdefault(row["attrelid"], []).append(_column(row, deps))
+    parents: dict[int, list[str]] = {}
+    partition_parent: dict[int, str] = {}
+    for row in ctx.rows(_PARENTS):
+        name = ctx.qualify(row["parent_schema"], row["parent"])
+        if row["relispartition"]:
+            partition_parent[row["child"]] = name
+        else:
+            parents.setdefault(row["child"], []).append(name)
+    tables = []
+    for row in ctx.rows(_TABLES):
+        oid = row["oid"]
+        columns = tuple(columns_by_table.get(oid, ()))
+        inherits = tuple(parents.get(oid, ()))
+        partition_of = partition_parent.get(oid)
+        depends_on = set(deps.of_all("class", oid))
+        for column in columns:
+            depends_on |= column.depends_on
+        depends_on |= {f"relation:{p}" for p in (*inherits, *([partition_of] if partition_of else []))}
+        depends_on.discard(f"relation:{row['relname']}")
+        tables.append(ir.Table(
+            name=row["relname"],
+            columns=columns,
+            partition_by=row["partition_by"],
+            partition_of=partition_of,
+            partition_bound=row["partition_bound"],
+            inherits=inherits,
+            unlogged=row["relpersistence"] == "u",
+            options=tuple(sorted(row["reloptions"] or ())),
+            rls_enabled=row["relrowsecurity"],
+            rls_forced=row["relforcerowsecurity"],
+            comment=row["description"],
+            depends_on=frozenset(depends_on),
+        ))
+    return tables
+
+
+def _column(row: dict, deps: Dependencies) -> ir.Column:
+    generated = row["attgenerated"] in ("s", "v")
+    identity = None
+    if row["attidentity"] in ("a", "d") and row["seq_type"]:
+        identity = ir.Identity(
+            always=row["attidentity"] == "a",
+            options=sequence_options(row["seq_type"], row["seqstart"], row["seqincrement"], row["seqmin"],
+                                     row["seqmax"], row["seqcache"], row["seqcycle"], identity=True),
+        )
+    relid, attnum = row["attrelid"], row["attnum"]
+    return ir.Column(
+        name=row["attname"],
+        type=row["type"],
+        not_null=row["attnotnull"],
+        default=None if generated else expr(row["default_expr"]),
+        identity=identity,
+        generated=expr(row["default_expr"]) if generated else None,
+        generated_stored=row["attgenerated"] != "v",
+        collation=row["collation"],
+        comment=row["description"],
+        depends_on=deps.of("class", relid, attnum) | deps.of("attrdef", relid, attnum),
+    )

@@ -1,0 +1,41 @@
+"""Facts about the server that decide which catalog columns exist (PostgreSQL 14 to 18)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ServerVersion:
+    """`server_version_num` and the catalog features that depend on it."""
+
+    num: int
+
+    @property
+    def major(self) -> int:
+        return self.num // 10000
+
+    @property
+    def has_nulls_not_distinct(self) -> bool:
+        """pg_index.indnullsnotdistinct (PostgreSQL 15)."""
+        return self.num >= 150000
+
+    @property
+    def has_not_null_constraints(self) -> bool:
+        """NOT NULL stored as pg_constraint rows with contype 'n' (domains 17, tables 18)."""
+        return self.num >= 170000
+
+    @property
+    def has_virtual_generated(self) -> bool:
+        """attgenerated = 'v' (PostgreSQL 18)."""
+        return self.num >= 180000
+
+    @property
+    def has_maintain_privilege(self) -> bool:
+        """The MAINTAIN table privilege (PostgreSQL 17)."""
+        return self.num >= 170000
+
+
+def server_version(conn) -> ServerVersion:
+    """Read `server_version_num` from a live connection."""
+    row = conn.execute("SELECT current_setting('server_version_num')::int").fetchone()
+    return ServerVersion(row[0])
