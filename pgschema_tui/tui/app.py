@@ -56,6 +56,7 @@ class ReviewApp(App):
         self.source_label = source_label or session.source
         self.dependencies = PlanDependencies(session)
         self.last_written: WrittenFiles | None = None
+        self.apply_screen: ApplyScreen | None = None  # set when Apply mode first opens
 
     @property
     def has_ir(self) -> bool:
@@ -77,7 +78,7 @@ class ReviewApp(App):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.get_screen("apply").request_abort(then_exit=True)
+                self.apply_screen.request_abort(then_exit=True)
 
         self.push_screen(ConfirmScreen("An apply is running. Abort it and quit?",
                                        "The running statement is cancelled; committed groups stay applied."),

@@ -126,10 +126,17 @@ def describe(event: ev.Event) -> str:
     if isinstance(event, ev.StepFailed):
         state = f" [{event.sqlstate}]" if event.sqlstate else ""
         return f"step {event.index + 1} failed{state}: {event.error}"
+    if isinstance(event, ev.GroupRolledBack):
+        why = f": {event.reason}" if event.reason else ""
+        return f"group {event.group + 1} rolled back{why}"
+    if isinstance(event, ev.Notice):
+        return event.message
     if isinstance(event, ev.PlanFinished):
         verdict = "succeeded" if event.success else "stopped"
         groups = ", ".join(str(g + 1) for g in event.applied_groups) or "none"
         tail = f": {event.message}" if event.message else ""
+        if event.invalid_indexes:
+            tail += f"; left INVALID: {', '.join(event.invalid_indexes)} (the next plan rebuilds them)"
         return f"apply {verdict} in {duration(event.duration_seconds)}; committed groups: {groups}{tail}"
     return ""
 

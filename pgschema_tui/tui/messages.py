@@ -22,12 +22,3 @@ class ApplyCrashed(Message):
         super().__init__()
         self.error = error
         """One line describing the failure."""
-
-
-class AbortResult(Message):
-    """What cancelling the running statement did."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self.text = text
-        """How many backends were cancelled, or why none was."""

@@ -12,7 +12,7 @@ from textual.widgets import Footer, RichLog, Static
 from pgschema_tui.apply import events as ev
 from pgschema_tui.tui.apply_state import ApplyState
 from pgschema_tui.tui.formatting import duration
-from pgschema_tui.tui.messages import AbortResult, ApplyCrashed, ApplyEvent
+from pgschema_tui.tui.messages import ApplyCrashed, ApplyEvent
 from pgschema_tui.tui.widgets.apply_progress import ApplyProgress
 from pgschema_tui.tui.widgets.apply_steps import ApplySteps
 from pgschema_tui.tui.widgets.ddl_pane import DdlPane
@@ -33,7 +33,7 @@ class ApplyScreen(Screen):
         self.state = ApplyState(len(self.app.session.refs))
         self._logged = 0
         self._exit_after_abort = False
-        self._run_settings = None
+        self._executor = None
 
     def compose(self) -> ComposeResult:
         yield ModeBar("apply", self.app.source_label)
@@ -48,6 +48,7 @@ class ApplyScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.app.apply_screen = self
         self.query_one("#apply-steps").border_title = "Steps"
         self.query_one("#apply-locks").border_title = "Lock waits"
         self.query_one("#apply-log").border_title = "Log"
@@ -123,11 +124,6 @@ class ApplyScreen(Screen):
         self._finished()
         self.redraw()
 
-    @on(AbortResult)
-    def _on_abort_result(self, message: AbortResult) -> None:
-        self.state.log.append(f"abort: {message.text}")
-        self.redraw()
-
     def _finished(self) -> None:
         self.app.applying = False
         if self._exit_after_abort:
@@ -166,9 +162,12 @@ class ApplyScreen(Screen):
         self.app.push_screen(TypeYesScreen("Apply this plan?", detail), confirmed)
 
     def _start(self) -> None:
-        from pgschema_tui.tui.apply_control import tag_settings
+        from pgschema_tui.apply.executor import Executor
+        from pgschema_tui.apply.options import ApplyOptions
 
-        self._run_settings = tag_settings(self.app.settings)
+        plan = self.app.session.plan
+        options = self.app.apply_options or ApplyOptions(schema=plan.schema)
+        self._executor = Executor(plan, self.app.settings, options)
         self.state.phase = "running"
         self.app.applying = True
         self.redraw()
@@ -176,15 +175,14 @@ class ApplyScreen(Screen):
 
     @work(thread=True, exclusive=True, group="apply", exit_on_error=False)
     def _run_apply(self) -> None:
-        """Iterate the executor's events in this thread and post each one to the screen."""
-        from pgschema_tui.tui.apply_options import options_for
-
+        """Check the fingerprint, then iterate the executor's events here and post each one."""
         try:
-            from pgschema_tui.apply.executor import execute
-
-            events = execute(self.app.session.plan, self._run_settings,
-                             options_for(self.app.session, self.app.apply_options))
-            for event in events:
+            changed = stale_plan_objects(self.app.session.plan, self.app.settings)
+            if changed:
+                self.post_message(ApplyCrashed(
+                    "the schema changed since the plan was made; nothing was applied: " + ", ".join(changed[:5])))
+                return
+            for event in self._executor.events():
                 self.post_message(ApplyEvent(event))
         except Exception as exc:  # noqa: BLE001 - shown in the app, never a traceback
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
@@ -205,17 +203,26 @@ class ApplyScreen(Screen):
                              answered)
 
     def request_abort(self, then_exit: bool = False) -> None:
+        """Cancel the running statement through the executor; nothing more runs after it."""
         self.state.abort_requested = True
         self._exit_after_abort = then_exit
-        self._cancel_statement()
+        if self._executor is not None:
+            self._executor.abort()
+        self.state.log.append("abort requested: cancelling the running statement")
         self.redraw()
 
-    @work(thread=True, group="abort", exit_on_error=False)
-    def _cancel_statement(self) -> None:
-        from pgschema_tui.tui.apply_control import cancel_running
 
-        try:
-            count = cancel_running(self._run_settings)
-            self.post_message(AbortResult(f"cancelled {count} running statement(s)"))
-        except Exception as exc:  # noqa: BLE001
-            self.post_message(AbortResult(f"could not cancel: {exc}"))
+def stale_plan_objects(plan, settings) -> list[str]:
+    """Objects that changed in the database since the plan was made (empty: safe to apply)."""
+    if not plan.fingerprint:
+        return []
+    try:
+        from pgschema_tui.plan.fingerprint import fingerprint
+    except ImportError:  # planner without fingerprints yet: the executor is the only guard
+        return []
+    from pgschema_tui.apply.preflight import as_live_fingerprint, changed_objects
+    from pgschema_tui.inspect import inspect_schema
+
+    with settings.connect() as conn:
+        live = as_live_fingerprint(fingerprint(inspect_schema(conn, plan.schema)))
+    return changed_objects(plan, live)

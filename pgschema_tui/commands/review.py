@@ -1,0 +1,89 @@
+"""`pgschema-tui review`: plan a file, open a saved plan, or run the demo, in the terminal reviewer.
+
+Everything that touches the database happens here, before the app starts (planning,
+inspection) or inside the app's apply worker; the app itself only draws.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from pgschema_tui.commands.common import connect_to_schema, settings_from_args
+from pgschema_tui.errors import UserError
+
+DEMO_DB = "shop_demo"
+
+
+def run(args) -> int:
+    if args.demo:
+        return _run_demo(args)
+    if args.plan:
+        return _run_saved_plan(args)
+    return _run_file(args)
+
+
+def _run_file(args) -> int:
+    from pgschema_tui.commands.plan import plan_from_args
+
+    settings, conn = connect_to_schema(args)
+    try:
+        plan, live, desired = plan_from_args(args, conn)
+    finally:
+        conn.close()
+    return _open(plan, live, desired, settings, args, source=Path(args.file).name)
+
+
+def _run_saved_plan(args) -> int:
+    """A saved plan; with a reachable database we also show its live objects and can apply."""
+    from pgschema_tui.commands.apply import load_plan_file
+
+    plan = load_plan_file(args.plan)
+    live, settings = None, None
+    try:
+        settings, conn = connect_to_schema(args)
+    except UserError as exc:
+        print(f"Note: {exc}; reviewing without a database (Apply is disabled).", file=sys.stderr)
+    else:
+        try:
+            from pgschema_tui.inspect import inspect_schema
+
+            live = inspect_schema(conn, plan.schema or args.schema)
+        finally:
+            conn.close()
+    return _open(plan, live, None, settings, args, source=Path(args.plan).name)
+
+
+def _open(plan, live, desired, settings, args, source: str) -> int:
+    from pgschema_tui.apply.options import ApplyOptions
+    from pgschema_tui.tui.app import ReviewApp
+    from pgschema_tui.tui.session import ReviewSession
+
+    session = ReviewSession(plan, live=live, desired=desired, source=source)
+    app = ReviewApp(session, settings=settings, apply_options=ApplyOptions(schema=plan.schema or args.schema),
+                    source_label=source)
+    app.run()
+    return 0
+
+
+def _run_demo(args) -> int:
+    """Start a throwaway server, load the sample shop, plan the changed shop, open the app."""
+    from importlib import resources
+
+    from pgschema_tui.embedded import EmbeddedServer
+
+    demo = resources.files("pgschema_tui.tui.demo")
+    print("Starting a throwaway PostgreSQL with the demo shop (a few seconds)...", file=sys.stderr)
+    with EmbeddedServer() as server:
+        with server.settings().connect() as admin:
+            admin.execute(f'CREATE DATABASE "{DEMO_DB}"')
+        settings = server.settings(DEMO_DB)
+        with settings.connect() as conn:
+            conn.execute(demo.joinpath("shop_live.sql").read_text())
+            conn.execute(demo.joinpath("shop_seed.sql").read_text())
+        with resources.as_file(demo.joinpath("shop_desired.sql")) as desired_file:
+            demo_args = argparse.Namespace(**{**vars(args), "file": str(desired_file), "demo": False,
+                                              "host": server.host, "port": server.port, "db": DEMO_DB,
+                                              "user": server.user, "password": None, "sslmode": None,
+                                              "schema": "public"})
+            return _run_file(demo_args)
