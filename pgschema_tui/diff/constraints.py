@@ -33,12 +33,6 @@ def constraint_needs_replace(old: Constraint, new: Constraint, ctx) -> str | Non
     return None
 
 
-def _created(new: Constraint, ctx) -> tuple[str, ...]:
-    statements = create_statements(new, ctx.desired)
-    if new.comment is not None and not any("COMMENT ON" in s for s in statements):
-        statements += (_comment(new),)
-    return statements
-
 
 def _comment(c: Constraint) -> str:
     return f"COMMENT ON CONSTRAINT {ident(c.name)} ON {ident(c.table)} IS {comment_literal(c.comment)};"
@@ -65,10 +59,13 @@ def compare_constraints(ctx):
         if old is None or table_is_new:
             if table_is_new and created_with_table(new, ctx):
                 continue
-            yield Change("create", "table.constraint", path, new=new, statements=_created(new, ctx))
+            yield Change("create", "table.constraint", path, new=new, statements=create_statements(new, ctx.desired))
+        elif ctx.owner_gone(old):  # dropped with its table or view, created with it again
+            yield Change("create", "table.constraint", path, new=new, reason=ctx.replace_reason(new),
+                         statements=create_statements(new, ctx.desired))
         elif ctx.replaced(new):
             yield Change("replace", "table.constraint", path, old=old, new=new, reason=ctx.replace_reason(new),
-                         drop_statements=(drop_statement(old),), statements=_created(new, ctx))
+                         drop_statements=(drop_statement(old),), statements=create_statements(new, ctx.desired))
         else:
             statements = []
             t, c = ident(new.table), ident(new.name)

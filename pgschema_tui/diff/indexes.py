@@ -29,12 +29,6 @@ def _comment(index: Index) -> str:
     return f"COMMENT ON INDEX {ident(index.name)} IS {comment_literal(index.comment)};"
 
 
-def _created(new: Index, ctx) -> tuple[str, ...]:
-    statements = create_statements(new, ctx.desired)
-    if new.comment is not None and not any("COMMENT ON" in s for s in statements):
-        statements += (_comment(new),)
-    return statements
-
 
 @compares("indexes")
 def compare_indexes(ctx):
@@ -45,10 +39,13 @@ def compare_indexes(ctx):
             continue
         path = ctx.path(new)
         if old is None:
-            yield Change("create", "table.index", path, new=new, statements=_created(new, ctx))
+            yield Change("create", "table.index", path, new=new, statements=create_statements(new, ctx.desired))
+        elif ctx.owner_gone(old):  # dropped with its table or view, created with it again
+            yield Change("create", "table.index", path, new=new, reason=ctx.replace_reason(new),
+                         statements=create_statements(new, ctx.desired))
         elif ctx.replaced(new):
             yield Change("replace", "table.index", path, old=old, new=new, reason=ctx.replace_reason(new),
-                         drop_statements=(drop_statement(old),), statements=_created(new, ctx))
+                         drop_statements=(drop_statement(old),), statements=create_statements(new, ctx.desired))
         elif old.comment != new.comment:
             yield Change("alter", "table.index", path, old=old, new=new, statements=(_comment(new),),
                          reason="comment changed")

@@ -38,6 +38,9 @@ def compare_triggers(ctx):
         path = ctx.path(new)
         if old is None:
             yield Change("create", "table.trigger", path, new=new, statements=create_statements(new, ctx.desired))
+        elif ctx.owner_gone(old):  # dropped with its table or view, created with it again
+            yield Change("create", "table.trigger", path, new=new, reason=ctx.replace_reason(new),
+                         statements=create_statements(new, ctx.desired))
         elif ctx.replaced(new):
             yield Change("replace", "table.trigger", path, old=old, new=new, reason=ctx.replace_reason(new),
                          drop_statements=(drop_statement(old),), statements=create_statements(new, ctx.desired))

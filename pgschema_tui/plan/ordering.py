@@ -1,0 +1,110 @@
+"""Order changes on the real dependency graphs: drops first, in reverse creation order of the
+live schema; then creates and alters, in creation order of the desired schema.
+
+Replaced objects run their drop half with the drops, so a view is gone before the column it
+reads changes type and comes back after. Foreign keys are added after everything else, which
+breaks every cycle between tables. Ties are broken by the kind of change, then the path, so
+the same input always gives the same plan.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import networkx as nx
+
+from pgschema_tui.diff.changes import Change
+from pgschema_tui.ir.model import Constraint, Schema
+from pgschema_tui.plan.graph import break_cycles, build_graph, node_id, ordered_nodes
+
+# Within one object, the order of its kinds of change (create before its columns, comments and grants last).
+_TYPE_ORDER = {t: i for i, t in enumerate((
+    "default_privilege", "type", "domain", "sequence", "function", "procedure", "aggregate", "table", "table.column",
+    "table.rls", "table.constraint", "table.index", "view", "materialized_view", "table.trigger", "table.policy",
+    "table.comment", "comment", "privilege",
+))}
+_LAST = 10**9
+
+
+@dataclass(frozen=True)
+class Unit:
+    """Statements of one change that run at one point of the plan."""
+
+    change: Change
+    statements: tuple[str, ...]
+    phase: str  # "drop" or "create"
+
+
+def _node_of(change: Change) -> str | None:
+    obj = change.placed_by
+    try:
+        return node_id(obj) if obj is not None else None
+    except KeyError:  # a column, or something the graph does not hold
+        return None
+
+
+def creation_ranks(schema: Schema) -> dict[str, int]:
+    """node id -> position in a deterministic creation order of `schema` (cycles broken)."""
+    graph = build_graph(schema)
+    break_cycles(graph)
+    return {node: pos for pos, node in enumerate(ordered_nodes(graph))}
+
+
+def _is_foreign_key(change: Change) -> bool:
+    obj = change.new if change.new is not None else change.old
+    return isinstance(obj, Constraint) and obj.type == "FOREIGN KEY"
+
+
+def order_changes(changes: list[Change], live: Schema, desired: Schema,
+                  *, skip_drop_half: frozenset[int] = frozenset()) -> list[Unit]:
+    """The changes as units in execution order: all drops, then all creates and alters.
+
+    `skip_drop_half` holds indexes (into `changes`) of replaces whose drop is done elsewhere
+    (an online index rebuild drops the old index itself).
+    """
+    live_rank, desired_rank = creation_ranks(live), creation_ranks(desired)
+    drops: list[tuple[tuple, int, Unit]] = []
+    creates: list[tuple[tuple, int, Unit]] = []
+    for i, change in enumerate(changes):
+        node = _node_of(change)
+        sub = _TYPE_ORDER.get(change.object_type, len(_TYPE_ORDER))
+        drop_half = change.statements if change.operation == "drop" else change.drop_statements
+        if drop_half and i not in skip_drop_half:
+            # later-created first; objects the live graph does not know (grants...) go first
+            key = (-live_rank.get(node, _LAST), -sub, change.path)
+            drops.append((key, i, Unit(change, tuple(drop_half), "drop")))
+        if change.operation != "drop" and change.statements:
+            rank = desired_rank.get(node, _LAST - 1)
+            if change.object_type == "default_privilege":
+                rank = -1  # objects created by this plan get the desired default privileges
+            elif _is_foreign_key(change) and change.operation != "alter":
+                rank = _LAST  # after every table and key: breaks FK cycles
+            creates.append(((rank, sub, change.path), i, Unit(change, tuple(change.statements), "create")))
+    return _sorted(drops) + _with_explicit_dependencies(_sorted(creates))
+
+
+def _sorted(items):
+    return [unit for _key, _i, unit in sorted(items, key=lambda t: (t[0], t[1]))]
+
+
+def _with_explicit_dependencies(units: list[Unit]) -> list[Unit]:
+    """Move units after the units their change's `depends_on` names (e.g. OWNED BY after its table)."""
+    by_node: dict[str, list[int]] = {}
+    for pos, unit in enumerate(units):
+        node = _node_of(unit.change)
+        if node:
+            by_node.setdefault(node, []).append(pos)
+    graph = nx.DiGraph()
+    graph.add_nodes_from(range(len(units)))
+    for pos, unit in enumerate(units):
+        for dep in unit.change.depends_on:
+            for other in by_node.get(dep, ()):
+                if other != pos:
+                    graph.add_edge(other, pos)
+    if graph.number_of_edges() == 0:
+        return units
+    if not nx.is_directed_acyclic_graph(graph):
+        return units
+    return [units[pos] for pos in nx.lexicographical_topological_sort(graph, key=lambda p: p)]
+
+
+__all__ = ["Unit", "order_changes", "creation_ranks"]

@@ -1,0 +1,119 @@
+"""The plan for people: a Terraform-style summary, the objects with `+ ~ - -/+`, then the DDL by
+transaction group with each step's hazards.
+
+It reads only the `Plan` (not the diff), so a saved JSON plan renders the same as a fresh one.
+Colour is decoration: every line carries its meaning in text (symbols, words).
+"""
+from __future__ import annotations
+
+import io
+from collections import OrderedDict
+
+from pgschema_tui.plan.model import Plan, Step
+
+NO_CHANGES = "No changes. The schema matches the desired state."
+
+_STYLE = {"+": "green", "~": "yellow", "-": "red", "-/+": "magenta"}
+_TYPE_TITLES = {
+    "table": "Tables", "view": "Views", "materialized_view": "Materialized views", "function": "Functions",
+    "procedure": "Procedures", "aggregate": "Aggregates", "sequence": "Sequences", "type": "Types",
+    "domain": "Domains", "privilege": "Privileges", "default_privilege": "Default privileges", "comment": "Comments",
+}
+
+
+def object_changes(plan: Plan) -> "OrderedDict[str, tuple[str, str]]":
+    """path -> (symbol, step type) for every object the plan touches, in plan order."""
+    ops: "OrderedDict[str, tuple[set[str], str]]" = OrderedDict()
+    for step in plan.steps:
+        if step.directive is not None:
+            continue
+        seen, _type = ops.setdefault(step.path, (set(), step.type))
+        seen.add(step.operation)
+    out: "OrderedDict[str, tuple[str, str]]" = OrderedDict()
+    for path, (seen, step_type) in ops.items():
+        if "replace" in seen or ("drop" in seen and "create" in seen):
+            symbol = "-/+"
+        elif "create" in seen:
+            symbol = "+"
+        elif seen == {"drop"}:
+            symbol = "-"
+        else:
+            symbol = "~"
+        out[path] = (symbol, step_type)
+    return out
+
+
+def summary_line(plan: Plan) -> str:
+    counts = {"+": 0, "~": 0, "-": 0}
+    for symbol, _type in object_changes(plan).values():
+        if symbol == "-/+":
+            counts["+"] += 1
+            counts["-"] += 1
+        else:
+            counts[symbol] += 1
+    return f"Plan: {counts['+']} to add, {counts['~']} to modify, {counts['-']} to drop."
+
+
+def render_human(plan: Plan, *, color: bool = False) -> str:
+    if plan.is_empty:
+        return NO_CHANGES + "\n"
+    from rich.console import Console
+    from rich.text import Text
+
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=color, no_color=not color, width=10_000, highlight=False,
+                      soft_wrap=True)
+    console.print(Text(summary_line(plan), style="bold"))
+    objects = object_changes(plan)
+    by_kind: "OrderedDict[str, list[tuple[str, str, str]]]" = OrderedDict()
+    for path, (symbol, step_type) in objects.items():
+        kind = step_type.split(".")[0]
+        by_kind.setdefault(kind, []).append((path, symbol, step_type))
+
+    console.print()
+    console.print("Summary by type:")
+    for kind, items in by_kind.items():
+        counts = {s: sum(1 for _p, sym, _t in items if sym == s) for s in ("+", "~", "-", "-/+")}
+        words = [f"{n} {w}" for s, w in (("+", "to add"), ("~", "to modify"), ("-", "to drop"), ("-/+", "to replace"))
+                 if (n := counts[s])]
+        console.print(f"  {_TYPE_TITLES.get(kind, kind)}: {', '.join(words)}")
+
+    for kind, items in by_kind.items():
+        console.print()
+        console.print(f"{_TYPE_TITLES.get(kind, kind)}:")
+        for path, symbol, step_type in items:
+            line = Text("  ")
+            line.append(f"{symbol:<3}", style=_STYLE[symbol])
+            line.append(f" {path}")
+            if step_type != kind:
+                line.append(f" ({step_type.split('.', 1)[1]})", style="dim")
+            console.print(line)
+
+    console.print()
+    console.print("DDL to be executed:")
+    console.print("-" * 50)
+    for number, group in enumerate(plan.groups, 1):
+        how = "transaction" if group.transactional else "no transaction"
+        console.print()
+        console.print(Text(f"-- Group {number} of {len(plan.groups)} ({how})", style="bold"))
+        for step in group.steps:
+            _print_step(console, step)
+    return buffer.getvalue()
+
+
+def _print_step(console, step: Step) -> None:
+    from rich.text import Text
+
+    for hazard in step.hazards:
+        console.print(Text(f"-- hazard {_format_hazard(hazard)}", style="bold red"))
+    if step.directive is not None:
+        console.print(Text(f"-- {step.directive.type}: {step.directive.message}", style="cyan"))
+    console.print(step.sql)
+
+
+def _format_hazard(hazard) -> str:
+    try:
+        from pgschema_tui.plan.hazards import format_hazard
+    except ImportError:
+        return f"{hazard.type}: {hazard.message}"
+    return format_hazard(hazard)
