@@ -44,6 +44,15 @@ def assert_same_schema(got: Schema, want: Schema) -> None:
     assert got.comment == want.comment
 
 
+def prepare_target(pg_server, settings, case: Path, tmp_path: Path) -> None:
+    """Give the reload target the source's extensions: they are environment, not schema objects."""
+    extensions = [ln for ln in case.read_text().splitlines() if ln.upper().startswith("CREATE EXTENSION")]
+    if extensions:
+        setup = tmp_path / "extensions.sql"
+        setup.write_text("\n".join(extensions) + "\n")
+        psql_file(pg_server, settings, setup)
+
+
 @pytest.fixture
 def second_db(pg_server):
     settings = pg_server.create_database()
@@ -57,6 +66,7 @@ def second_db(pg_server):
 def test_single_file_round_trip(case, pg_server, db, second_db, tmp_path):
     psql_file(pg_server, db, case)
     source_ir = inspect_db(db)
+    prepare_target(pg_server, second_db, case, tmp_path)
     dump_path = tmp_path / "dump.sql"
     dump_path.write_text(render_dump(source_ir))
     psql_file(pg_server, second_db, dump_path)
@@ -67,6 +77,7 @@ def test_single_file_round_trip(case, pg_server, db, second_db, tmp_path):
 def test_multi_file_round_trip(case, pg_server, db, second_db, tmp_path):
     psql_file(pg_server, db, case)
     source_ir = inspect_db(db)
+    prepare_target(pg_server, second_db, case, tmp_path)
     main = tmp_path / "out" / "main.sql"
     write_multi_file(source_ir, main)
     psql_file(pg_server, second_db, main)
