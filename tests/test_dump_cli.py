@@ -1,0 +1,61 @@
+"""`pgschema-tui dump` end to end: a real database in, SQL out (stdout, --file, --multi-file)."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from conftest import run_sql
+
+
+def dump_cli(settings, *extra: str) -> subprocess.CompletedProcess:
+    args = ["dump", "--host", settings.host, "--port", str(settings.port), "--user", settings.user,
+            "--db", settings.db, *extra]
+    return subprocess.run([sys.executable, "-m", "pgschema_tui", *args], capture_output=True, text=True,
+                          timeout=120)
+
+
+SOURCE = """
+CREATE TABLE authors (id integer PRIMARY KEY, name text NOT NULL);
+CREATE TABLE books (id serial PRIMARY KEY, author_id integer REFERENCES authors (id), title text);
+CREATE INDEX books_title_idx ON books (title);
+CREATE VIEW book_titles AS SELECT b.title, a.name FROM books b JOIN authors a ON a.id = b.author_id;
+CREATE FUNCTION book_count() RETURNS bigint LANGUAGE sql AS $$ SELECT count(*) FROM books $$;
+"""
+
+
+def test_dump_to_stdout(db):
+    run_sql(db, SOURCE)
+    result = dump_cli(db)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "-- Name: books; Type: TABLE; Schema: -; Owner: -" in out
+    assert "public." not in out  # schema-agnostic
+    assert out.index("CREATE TABLE authors") < out.index("FOREIGN KEY (author_id) REFERENCES authors(id)")
+    assert out.index("CREATE SEQUENCE books_id_seq") < out.index("CREATE TABLE books")
+    assert out.index("CREATE TABLE books") < out.index("ALTER SEQUENCE books_id_seq OWNED BY books.id")
+
+
+def test_dump_to_file_and_multi_file(db, tmp_path):
+    run_sql(db, SOURCE)
+    single = tmp_path / "one" / "schema.sql"
+    assert dump_cli(db, "--file", str(single)).returncode == 0
+    assert "CREATE OR REPLACE VIEW book_titles" in single.read_text()
+    main = tmp_path / "many" / "main.sql"
+    result = dump_cli(db, "--multi-file", "--file", str(main))
+    assert result.returncode == 0, result.stderr
+    includes = [ln for ln in main.read_text().splitlines() if ln.startswith("\\i ")]
+    assert includes == ["\\i sequences/books_id_seq.sql", "\\i functions/book_count.sql", "\\i tables/authors.sql",
+                        "\\i tables/books.sql", "\\i views/book_titles.sql"]
+    assert "books_title_idx" in (main.parent / "tables" / "books.sql").read_text()
+
+
+def test_multi_file_needs_file(db):
+    result = dump_cli(db, "--multi-file")
+    assert result.returncode == 1
+    assert "--multi-file needs --file" in result.stderr
+
+
+def test_missing_schema_is_one_line(db):
+    result = dump_cli(db, "--schema", "nope")
+    assert result.returncode == 1
+    assert len(result.stderr.strip().splitlines()) == 1 and "nope" in result.stderr
