@@ -33,7 +33,7 @@ WITH objects AS (
     WHERE c.relnamespace = %(nsp)s AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND c.relacl IS NOT NULL
       AND {not_extension_member('pg_class', 'c.oid')}
     UNION ALL
-    SELECT 'TABLE', c.relname, NULL, NULL, 0, a.attname, a.attnum, a.attacl, '{{}}'::aclitem[], c.relowner
+    SELECT 'TABLE', c.relname, NULL, NULL, 0, a.attname, a.attnum, a.attacl, NULL::aclitem[], c.relowner
     FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
     WHERE c.relnamespace = %(nsp)s AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND a.attacl IS NOT NULL
       AND a.attnum > 0 AND NOT a.attisdropped AND {not_extension_member('pg_class', 'c.oid')}
@@ -45,6 +45,8 @@ WITH objects AS (
            pg_catalog.acldefault('f', p.proowner), p.proowner
     FROM pg_catalog.pg_proc p LEFT JOIN pg_catalog.pg_aggregate agg ON agg.aggfnoid = p.oid
     WHERE p.pronamespace = %(nsp)s AND p.proacl IS NOT NULL AND {not_extension_member('pg_proc', 'p.oid')}
+      AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend own WHERE own.classid = 'pg_catalog.pg_proc'::regclass
+                      AND own.objid = p.oid AND own.deptype = 'i')
     UNION ALL
     SELECT CASE WHEN t.typtype = 'd' THEN 'DOMAIN' ELSE 'TYPE' END, t.typname, NULL, NULL, 0, NULL, 0, t.typacl,
            pg_catalog.acldefault('T', t.typowner), t.typowner

@@ -41,6 +41,9 @@ LEFT JOIN pg_catalog.pg_description d ON d.classoid = 'pg_catalog.pg_proc'::regc
      AND d.objsubid = 0
 WHERE p.pronamespace = %(nsp)s AND p.prokind IN ('f', 'p', 'w')
   AND {not_extension_member('pg_proc', 'p.oid')}
+  -- range and multirange constructors belong to their type (internal dependency)
+  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend own WHERE own.classid = 'pg_catalog.pg_proc'::regclass
+                  AND own.objid = p.oid AND own.deptype = 'i')
 """
 
 
