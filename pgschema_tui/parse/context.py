@@ -1,0 +1,133 @@
+"""The state of one load: the IR under construction, the target schema and name bookkeeping."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pglast import ast
+
+from pgschema_tui.ddl.quote import ident
+from pgschema_tui.errors import UnsupportedError
+from pgschema_tui.ir import model as ir
+from pgschema_tui.ir.expr import Expr
+from pgschema_tui.parse import exprs
+from pgschema_tui.parse.naming import choose_name
+from pgschema_tui.parse.registry import NotYet
+from pgschema_tui.parse.statements import Statement
+from pgschema_tui.parse.typenames import format_type, type_ref
+
+
+@dataclass
+class LoadContext:
+    """Everything handlers share while turning statements into one `ir.Schema`."""
+
+    target: str
+    schema: ir.Schema = field(default=None)  # type: ignore[assignment]
+    relation_names: set[str] = field(default_factory=set)  # pg_class names in the schema
+    constraint_names: set[str] = field(default_factory=set)
+    statement: Statement | None = None
+    extras: dict = field(default_factory=dict)  # per-module bookkeeping (privileges...)
+
+    def __post_init__(self) -> None:
+        if self.schema is None:
+            self.schema = ir.Schema(name=self.target)
+
+    # -- names -------------------------------------------------------------------
+    def is_target(self, schema_name: str | None) -> bool:
+        """Whether an object qualified with `schema_name` (None: unqualified) is ours."""
+        return schema_name is None or schema_name == self.target
+
+    def own_name(self, rangevar: ast.RangeVar) -> str | None:
+        """The raw name of a relation in the target schema, None when it lives elsewhere."""
+        return rangevar.relname if self.is_target(rangevar.schemaname) else None
+
+    def own_qualified(self, names) -> str | None:
+        """Raw name from a qualified name list (`String` nodes), None when in another schema."""
+        parts = [n.sval for n in names]
+        if len(parts) > 1 and not self.is_target(parts[-2]):
+            return None
+        return parts[-1]
+
+    def raw_ref(self, schema_name: str | None, name: str) -> str:
+        """Raw reference name: `name` in the target schema, `schema.name` elsewhere."""
+        return name if self.is_target(schema_name) else f"{schema_name}.{name}"
+
+    def sql_ref(self, names) -> str:
+        """Quoted SQL reference to an object, qualified only outside the target schema."""
+        parts = [n.sval if isinstance(n, ast.String) else n for n in names]
+        if len(parts) > 1 and parts[-2] not in (self.target, "pg_catalog"):
+            return f"{ident(parts[-2])}.{ident(parts[-1])}"
+        return ident(parts[-1])
+
+    def dep_ref(self, namespace: str, names) -> str:
+        parts = [n.sval if isinstance(n, ast.String) else n for n in names]
+        if len(parts) > 1 and parts[-2] != self.target:
+            return f"{namespace}:{parts[-2]}.{parts[-1]}"
+        return f"{namespace}:{parts[-1]}"
+
+    def choose_relation_name(self, name1: str, name2: str | None, label: str) -> str:
+        """An implicit relation name (index, sequence) not used by another relation; reserves it."""
+        name = choose_name(name1, name2, label, self.relation_names)
+        self.relation_names.add(name)
+        return name
+
+    def choose_constraint_index_name(self, name1: str, name2: str | None, label: str) -> str:
+        """An implicit name for a constraint backed by an index (pkey, key, excl)."""
+        taken = self.relation_names | self.constraint_names
+        name = choose_name(name1, name2, label, taken)
+        self.relation_names.add(name)
+        self.constraint_names.add(name)
+        return name
+
+    def choose_constraint_name(self, name1: str, name2: str | None, label: str) -> str:
+        name = choose_name(name1, name2, label, self.constraint_names)
+        self.constraint_names.add(name)
+        return name
+
+    # -- pieces ------------------------------------------------------------------
+    def type_text(self, type_name: ast.TypeName, what: str) -> str:
+        try:
+            return format_type(type_name, self.target)
+        except ValueError as exc:
+            raise self.unsupported(what, str(exc)) from None
+
+    def type_dep(self, type_name: ast.TypeName) -> frozenset[str]:
+        ref = type_ref(type_name, self.target)
+        return frozenset({ref}) if ref else frozenset()
+
+    def expr(self, node, kind: str = "expr") -> tuple[Expr, frozenset[str]]:
+        """(Expr of `node` with target-schema names unqualified, its references)."""
+        exprs.localise(node, self.target)
+        return Expr(exprs.deparse(node), kind), frozenset(exprs.references(node, self.target))
+
+    def unsupported(self, what: str, construct: str) -> UnsupportedError:
+        where = self.statement.where if self.statement else "?"
+        return UnsupportedError(f"{where}: {what}: {construct} is not supported by the SQL parser yet; "
+                                f"use --plan-db embedded (or a database) to load this file")
+
+    def function_key(self, owa: ast.ObjectWithArgs, aggregate: bool = False) -> str | None:
+        """IR key of the function or aggregate an ObjectWithArgs names; None when in another schema."""
+        name = self.own_qualified(owa.objname)
+        if name is None:
+            return None
+        pool = self.schema.aggregates if aggregate else self.schema.functions
+        if owa.args_unspecified:
+            matches = [k for k, f in pool.items() if f.name == name]
+            if len(matches) != 1:
+                raise NotYet(f"a single routine named {name}")
+            return matches[0]
+        if aggregate and not owa.objargs:
+            return f"{name}(*)"
+        types = [self.type_text(t, f"routine {name}") for t in owa.objargs or ()]
+        return f"{name}({', '.join(types)})"
+
+    # -- objects -----------------------------------------------------------------
+    def table(self, name: str) -> ir.Table:
+        """The table `name` of the target schema, or NotYet when no statement created it so far."""
+        table = self.schema.tables.get(name)
+        if table is None:
+            raise NotYet(f"table {name}")
+        return table
+
+    def replace(self, old, new) -> None:
+        """Swap an IR object for its amended copy (same key)."""
+        self.schema.add(new)

@@ -1,0 +1,173 @@
+"""Expressions inside statements: strip the target schema's qualifier, deparse, collect references.
+
+The catalog prints names of the inspected schema unqualified (search_path is set to it),
+so `public.users` in a view written for schema `public` must become `users` before the
+text is compared. References (`relation:x`, `function:f`, `type:t`) feed `depends_on`.
+"""
+from __future__ import annotations
+
+from pglast import ast
+from pglast.stream import RawStream
+
+from pgschema_tui.parse.typenames import type_ref
+
+
+def children(node):
+    """Direct child nodes of a pglast node (through lists and tuples)."""
+    for attr in type(node).__slots__:
+        value = getattr(node, attr, None)
+        if isinstance(value, ast.Node):
+            yield value
+        elif isinstance(value, (tuple, list)):
+            for item in value:
+                if isinstance(item, ast.Node):
+                    yield item
+                elif isinstance(item, (tuple, list)):
+                    yield from (x for x in item if isinstance(x, ast.Node))
+
+
+def walk(node):
+    """Every node below and including `node`, depth first."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(children(current))
+
+
+def _strip_schema(names, target: str):
+    """A qualified name tuple without its first part when that part is the target schema."""
+    if names and len(names) > 1 and isinstance(names[0], ast.String) and names[0].sval == target:
+        return tuple(names[1:])
+    return names
+
+
+def _regclass_literal(text: str, target: str) -> str:
+    prefix = target + "."
+    return text[len(prefix):] if text.startswith(prefix) else text
+
+
+def localise(node, target: str):
+    """Rewrite `node` in place so names in the target schema are unqualified; returns it."""
+    for n in walk(node):
+        if isinstance(n, ast.RangeVar) and n.schemaname == target:
+            n.schemaname = None
+        elif isinstance(n, ast.FuncCall):
+            n.funcname = _strip_schema(n.funcname, target)
+            name = n.funcname[-1].sval if n.funcname else ""
+            if name in ("nextval", "currval", "setval") and n.args:
+                arg = n.args[0]
+                if isinstance(arg, ast.A_Const) and isinstance(arg.val, ast.String):
+                    arg.val.sval = _regclass_literal(arg.val.sval, target)
+        elif isinstance(n, ast.TypeName):
+            n.names = _strip_schema(n.names, target)
+        elif isinstance(n, ast.TypeCast):
+            type_name = n.typeName.names[-1].sval if n.typeName and n.typeName.names else ""
+            arg = n.arg
+            if type_name == "regclass" and isinstance(arg, ast.A_Const) and isinstance(arg.val, ast.String):
+                arg.val.sval = _regclass_literal(arg.val.sval, target)
+        elif isinstance(n, ast.ColumnRef) and len(n.fields) == 3:
+            n.fields = _strip_schema(n.fields, target)
+    return node
+
+
+def deparse(node) -> str:
+    """SQL text of an expression or statement node."""
+    return RawStream()(node)
+
+
+def _qualified(parts: list[str], target: str) -> str:
+    if len(parts) > 1 and parts[-2] not in (target,):
+        return f"{parts[-2]}.{parts[-1]}"
+    return parts[-1]
+
+
+def references(node, target: str) -> set[str]:
+    """Dependency refs used anywhere inside `node` (unknown names are harmless: the graph skips them)."""
+    refs: set[str] = set()
+    for n in walk(node):
+        if isinstance(n, ast.RangeVar):
+            refs.add("relation:" + (f"{n.schemaname}.{n.relname}" if n.schemaname not in (None, target)
+                                    else n.relname))
+        elif isinstance(n, ast.FuncCall):
+            parts = [p.sval for p in n.funcname]
+            if parts and parts[0] != "pg_catalog":
+                refs.add("function:" + _qualified(parts, target))
+            if parts and parts[-1] in ("nextval", "currval", "setval") and n.args:
+                arg = n.args[0]
+                if isinstance(arg, ast.TypeCast):
+                    arg = arg.arg
+                if isinstance(arg, ast.A_Const) and isinstance(arg.val, ast.String):
+                    refs.add("relation:" + _regclass_literal(arg.val.sval, target).replace('"', ""))
+        elif isinstance(n, ast.TypeName) and n.names:
+            ref = type_ref(n, target)
+            if ref:
+                refs.add(ref)
+    return refs
+
+
+_SQL_VALUE_NAMES = {  # SQLValueFunctionOp → the column name PostgreSQL gives it
+    "SVFOP_CURRENT_DATE": "current_date", "SVFOP_CURRENT_TIME": "current_time",
+    "SVFOP_CURRENT_TIME_N": "current_time", "SVFOP_CURRENT_TIMESTAMP": "current_timestamp",
+    "SVFOP_CURRENT_TIMESTAMP_N": "current_timestamp", "SVFOP_LOCALTIME": "localtime",
+    "SVFOP_LOCALTIME_N": "localtime", "SVFOP_LOCALTIMESTAMP": "localtimestamp",
+    "SVFOP_LOCALTIMESTAMP_N": "localtimestamp", "SVFOP_CURRENT_ROLE": "current_role",
+    "SVFOP_CURRENT_USER": "current_user", "SVFOP_USER": "user", "SVFOP_SESSION_USER": "session_user",
+    "SVFOP_CURRENT_CATALOG": "current_catalog", "SVFOP_CURRENT_SCHEMA": "current_schema",
+}
+
+
+def figure_colname(node) -> tuple[str | None, int]:
+    """PostgreSQL's FigureColnameInternal: (implicit output name, strength; 0 = none, 2 = sure)."""
+    if isinstance(node, ast.ColumnRef):
+        last = node.fields[-1]
+        return (last.sval, 2) if isinstance(last, ast.String) else (None, 0)
+    if isinstance(node, ast.A_Indirection):
+        for ind in reversed(node.indirection or ()):
+            if isinstance(ind, ast.String):
+                return ind.sval, 2
+        return figure_colname(node.arg)
+    if isinstance(node, ast.FuncCall):
+        return node.funcname[-1].sval, 2
+    if isinstance(node, ast.A_Expr):
+        if node.kind.name == "AEXPR_NULLIF":
+            return "nullif", 2
+        return None, 0
+    if isinstance(node, ast.TypeCast):
+        name, strength = figure_colname(node.arg)
+        if strength <= 1 and node.typeName is not None:
+            return node.typeName.names[-1].sval, 1
+        return name, strength
+    if isinstance(node, ast.CollateClause):
+        return figure_colname(node.arg)
+    if isinstance(node, ast.SubLink):
+        kind = node.subLinkType.name
+        if kind == "EXISTS_SUBLINK":
+            return "exists", 2
+        if kind == "ARRAY_SUBLINK":
+            return "array", 2
+        if kind in ("EXPR_SUBLINK", "ROWCOMPARE_SUBLINK") and isinstance(node.subselect, ast.SelectStmt):
+            targets = node.subselect.targetList or ()
+            if kind == "EXPR_SUBLINK" and targets and targets[0].name:
+                return targets[0].name, 2
+            if kind == "EXPR_SUBLINK" and targets:
+                return figure_colname(targets[0].val)
+        return None, 0
+    if isinstance(node, ast.CaseExpr):
+        name, strength = figure_colname(node.defresult) if node.defresult is not None else (None, 0)
+        return (name, strength) if strength > 1 else ("case", 1)
+    if isinstance(node, ast.A_ArrayExpr):
+        return "array", 2
+    if isinstance(node, ast.RowExpr):
+        return "row", 2
+    if isinstance(node, ast.CoalesceExpr):
+        return "coalesce", 2
+    if isinstance(node, ast.MinMaxExpr):
+        return ("greatest" if node.op.name == "IS_GREATEST" else "least"), 2
+    if isinstance(node, ast.SQLValueFunction):
+        return _SQL_VALUE_NAMES.get(node.op.name), 2
+    if isinstance(node, ast.XmlExpr):
+        return None, 0
+    if isinstance(node, ast.GroupingFunc):
+        return "grouping", 2
+    return None, 0

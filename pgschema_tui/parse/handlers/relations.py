@@ -1,0 +1,295 @@
+"""CREATE INDEX, CREATE VIEW, CREATE MATERIALIZED VIEW and CREATE/ALTER SEQUENCE."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from pglast import ast
+from pglast.enums import AlterTableType as AT
+from pglast.enums import ObjectType, SortByDir, SortByNulls, ViewCheckOption
+
+from pgschema_tui.ddl.quote import ident
+from pgschema_tui.ir import model as ir
+from pgschema_tui.ir.expr import Expr
+from pgschema_tui.parse import exprs
+from pgschema_tui.parse.context import LoadContext
+from pgschema_tui.parse.naming import index_column_names, index_name_addition
+from pgschema_tui.parse.options import reloptions, sequence_options, value_of
+from pgschema_tui.parse.registry import NotYet, handles
+
+# ------------------------------------------------------------------ indexes ---
+
+
+def _element(ctx: LoadContext, elem: ast.IndexElem) -> tuple[ir.IndexElement, frozenset[str]]:
+    refs: frozenset[str] = frozenset()
+    if elem.name:
+        text = ident(elem.name)
+    else:
+        expr, refs = ctx.expr(elem.expr)
+        text = expr.text if isinstance(elem.expr, ast.FuncCall) else f"({expr.text})"
+    descending = elem.ordering == SortByDir.SORTBY_DESC
+    nulls_first = None
+    if elem.nulls_ordering == SortByNulls.SORTBY_NULLS_FIRST and not descending:
+        nulls_first = True
+    elif elem.nulls_ordering == SortByNulls.SORTBY_NULLS_LAST and descending:
+        nulls_first = False
+    return ir.IndexElement(
+        expression=Expr(text, "index_elem"),
+        opclass=ctx.sql_ref(elem.opclass) if elem.opclass else None,
+        collation=ctx.sql_ref(elem.collation) if elem.collation else None,
+        descending=descending, nulls_first=nulls_first), refs
+
+
+@handles(ast.IndexStmt)
+def create_index(node: ast.IndexStmt, ctx: LoadContext, stmt) -> None:
+    table = ctx.own_name(node.relation)
+    if table is None:
+        return
+    if table not in ctx.schema.tables and table not in ctx.schema.materialized_views:
+        raise NotYet(f"table {table}")
+    elements, deps = [], set()
+    for elem in node.indexParams:
+        element, refs = _element(ctx, elem)
+        elements.append(element)
+        deps |= refs
+    column_names = [e.name or exprs.figure_colname(e.expr)[0] or "expr" for e in node.indexParams]
+    if node.idxname:
+        name = node.idxname
+        ctx.relation_names.add(name)
+    else:
+        addition = index_name_addition(index_column_names(column_names))
+        name = ctx.choose_relation_name(table, addition, "idx")
+    where = None
+    if node.whereClause is not None:
+        where, refs = ctx.expr(node.whereClause)
+        deps |= refs
+    ctx.schema.add(ir.Index(
+        table=table, name=name, elements=tuple(elements), unique=bool(node.unique),
+        method=node.accessMethod or "btree",
+        include=tuple(e.name for e in node.indexIncludingParams or ()),
+        where=where, options=reloptions(node.options),
+        nulls_not_distinct=bool(node.nulls_not_distinct),
+        depends_on=frozenset(deps | {f"relation:{table}"})))
+
+
+# -------------------------------------------------------------------- views ---
+
+
+def _relation_columns(ctx: LoadContext, name: str) -> tuple[str, ...] | None:
+    if name in ctx.schema.tables:
+        return tuple(c.name for c in ctx.schema.tables[name].columns)
+    for coll in (ctx.schema.views, ctx.schema.materialized_views):
+        if name in coll and coll[name].columns:
+            return coll[name].columns
+    return None
+
+
+def _from_items(node, out: list) -> bool:
+    """Collect (refname, relname) of plain relations in a FROM clause; False if something else."""
+    if isinstance(node, ast.RangeVar):
+        out.append((node.alias.aliasname if node.alias else node.relname, node))
+        return True
+    if isinstance(node, ast.JoinExpr) and not node.usingClause and not node.isNatural:
+        return _from_items(node.larg, out) and _from_items(node.rarg, out)
+    return False
+
+
+def _expand_stars(ctx: LoadContext, select: ast.SelectStmt) -> None:
+    """Replace `*` and `t.*` by the column list, as pg_get_viewdef prints the stored query."""
+    if select.op and select.op.value != 0:
+        _expand_stars(ctx, select.larg)
+        _expand_stars(ctx, select.rarg)
+        return
+    targets = select.targetList or ()
+    if not any(isinstance(t.val, ast.ColumnRef) and isinstance(t.val.fields[-1], ast.A_Star) for t in targets):
+        return
+    items: list = []
+    if not all(_from_items(f, items) for f in select.fromClause or ()):
+        return
+    qualify = len(items) > 1
+    expanded = []
+    for target in targets:
+        ref = target.val
+        if not (isinstance(ref, ast.ColumnRef) and isinstance(ref.fields[-1], ast.A_Star)):
+            expanded.append(target)
+            continue
+        wanted = ref.fields[-2].sval if len(ref.fields) > 1 else None
+        for refname, rangevar in items:
+            if wanted is not None and refname != wanted:
+                continue
+            if not ctx.is_target(rangevar.schemaname):
+                return
+            columns = _relation_columns(ctx, rangevar.relname)
+            if columns is None:
+                return
+            for col in columns:
+                fields = (ast.String(sval=refname), ast.String(sval=col)) if qualify else (ast.String(sval=col),)
+                expanded.append(ast.ResTarget(val=ast.ColumnRef(fields=fields)))
+    select.targetList = tuple(expanded)
+
+
+def _output_columns(select) -> tuple[str, ...]:
+    while select.op and select.op.value != 0:
+        select = select.larg
+    names = []
+    for target in select.targetList or ():
+        names.append(target.name or exprs.figure_colname(target.val)[0] or "?column?")
+    return tuple(names)
+
+
+def _apply_aliases(select, aliases: tuple[str, ...]) -> None:
+    while select.op and select.op.value != 0:
+        _apply_aliases(select.rarg, ())
+        select = select.larg
+    for target, alias in zip(select.targetList or (), aliases):
+        target.name = alias
+
+
+def _view_parts(ctx: LoadContext, query, aliases) -> tuple[Expr, tuple[str, ...], frozenset[str]]:
+    if isinstance(query, ast.SelectStmt):
+        _expand_stars(ctx, query)
+        if aliases:
+            _apply_aliases(query, aliases)
+        columns = _output_columns(query)
+    else:
+        columns = ()
+    text, refs = ctx.expr(query, "query")
+    return text, columns, refs
+
+
+def _split_check_option(options) -> tuple[tuple[str, ...], str | None]:
+    check = None
+    kept = []
+    for opt in reloptions(options):
+        key, _, value = opt.partition("=")
+        if key == "check_option":
+            check = value.upper()
+        else:
+            kept.append(opt)
+    return tuple(kept), check
+
+
+@handles(ast.ViewStmt)
+def create_view(node: ast.ViewStmt, ctx: LoadContext, stmt) -> None:
+    name = ctx.own_name(node.view)
+    if name is None:
+        return
+    if node.view.relpersistence == "t":
+        raise ctx.unsupported(f"view {name}", "TEMPORARY views")
+    if isinstance(node.query, ast.SelectStmt) and _has_unknown_star(ctx, node.query):
+        raise NotYet(f"the relations of view {name}")
+    query, columns, refs = _view_parts(ctx, node.query, tuple(a.sval for a in node.aliases or ()))
+    options, check = _split_check_option(node.options)
+    if node.withCheckOption == ViewCheckOption.LOCAL_CHECK_OPTION:
+        check = "LOCAL"
+    elif node.withCheckOption == ViewCheckOption.CASCADED_CHECK_OPTION:
+        check = "CASCADED"
+    ctx.relation_names.add(name)
+    ctx.schema.add(ir.View(name=name, query=query, options=options, check_option=check,
+                           columns=columns, depends_on=refs))
+
+
+def _has_unknown_star(ctx: LoadContext, select) -> bool:
+    """A `*` over a relation of ours that no statement has created yet (expand it once it exists)."""
+    for n in exprs.walk(select):
+        if isinstance(n, ast.SelectStmt) and any(
+                isinstance(t.val, ast.ColumnRef) and isinstance(t.val.fields[-1], ast.A_Star)
+                for t in n.targetList or ()):
+            items: list = []
+            if all(_from_items(f, items) for f in n.fromClause or ()):
+                for _, rv in items:
+                    if ctx.is_target(rv.schemaname) and _relation_columns(ctx, rv.relname) is None:
+                        return True
+    return False
+
+
+@handles(ast.CreateTableAsStmt)
+def create_materialized_view(node: ast.CreateTableAsStmt, ctx: LoadContext, stmt) -> None:
+    name = ctx.own_name(node.into.rel)
+    if name is None:
+        return
+    if node.objtype != ObjectType.OBJECT_MATVIEW:
+        raise ctx.unsupported(f"table {name}", "CREATE TABLE AS")
+    if isinstance(node.query, ast.SelectStmt) and _has_unknown_star(ctx, node.query):
+        raise NotYet(f"the relations of materialized view {name}")
+    aliases = tuple(c.sval for c in node.into.colNames or ())
+    query, columns, refs = _view_parts(ctx, node.query, aliases)
+    ctx.relation_names.add(name)
+    ctx.schema.add(ir.MaterializedView(name=name, query=query, options=reloptions(node.into.options),
+                                       with_data=not node.into.skipData, columns=columns,
+                                       depends_on=refs))
+
+
+def alter_view(node: ast.AlterTableStmt, ctx: LoadContext, name: str) -> None:
+    """ALTER VIEW / MATERIALIZED VIEW: options; ownership and the like are not part of the IR."""
+    view = ctx.schema.views.get(name) or ctx.schema.materialized_views.get(name)
+    if view is None:
+        raise NotYet(f"view {name}")
+    for cmd in node.cmds:
+        if cmd.subtype == AT.AT_SetRelOptions:
+            current = dict(o.split("=", 1) for o in view.options)
+            new_options, check = _split_check_option(cmd.def_)
+            current.update(dict(o.split("=", 1) for o in new_options))
+            changes = {"options": tuple(f"{k}={v}" for k, v in current.items())}
+            if check and isinstance(view, ir.View):
+                changes["check_option"] = check
+            view = replace(view, **changes)
+        elif cmd.subtype in (AT.AT_ChangeOwner, AT.AT_ClusterOn, AT.AT_SetStatistics):
+            continue
+        else:
+            raise ctx.unsupported(f"view {name}", f"ALTER VIEW {cmd.subtype.name[3:]}")
+    ctx.schema.add(view)
+
+
+# ---------------------------------------------------------------- sequences ---
+
+
+def _owned_by(ctx: LoadContext, arg) -> str | None:
+    parts = [p.sval for p in arg]
+    if parts == ["none"]:
+        return None
+    if len(parts) == 3 and not ctx.is_target(parts[0]):
+        return f"{parts[0]}.{parts[1]}.{parts[2]}"
+    return f"{parts[-2]}.{parts[-1]}"
+
+
+def _sequence_type(ctx: LoadContext, rest: dict, current: str | None) -> str | None:
+    if "as" in rest:
+        return ctx.type_text(rest["as"], "sequence type")
+    return current
+
+
+@handles(ast.CreateSeqStmt)
+def create_sequence(node: ast.CreateSeqStmt, ctx: LoadContext, stmt) -> None:
+    name = ctx.own_name(node.sequence)
+    if name is None:
+        return
+    _, rest = sequence_options(node.options, None)
+    data_type = _sequence_type(ctx, rest, None)
+    options, _ = sequence_options(node.options, data_type, data_type or "bigint")
+    owned_by = _owned_by(ctx, rest["owned_by"]) if "owned_by" in rest else None
+    ctx.relation_names.add(name)
+    ctx.schema.add(ir.Sequence(name=name, options=options, owned_by=owned_by))
+
+
+@handles(ast.AlterSeqStmt)
+def alter_sequence(node: ast.AlterSeqStmt, ctx: LoadContext, stmt) -> None:
+    name = ctx.own_name(node.sequence)
+    if name is None:
+        return
+    sequence = ctx.schema.sequences.get(name)
+    if sequence is None:
+        raise NotYet(f"sequence {name}")
+    _, rest = sequence_options(node.options, None)
+    data_type = _sequence_type(ctx, rest, sequence.options.data_type)
+    old = sequence.options
+    values = {"start": old.start, "increment": old.increment, "minvalue": old.min_value,
+              "maxvalue": old.max_value, "cache": old.cache, "cycle": old.cycle}
+    for opt in node.options or ():
+        if opt.defname in values:
+            values[opt.defname] = value_of(opt.arg)
+    from pgschema_tui.parse.options import build_sequence_options
+
+    options = build_sequence_options({k: v for k, v in values.items() if v is not None},
+                                     data_type, data_type or "bigint")
+    owned_by = _owned_by(ctx, rest["owned_by"]) if "owned_by" in rest else sequence.owned_by
+    ctx.schema.add(replace(sequence, options=options, owned_by=owned_by))

@@ -1,0 +1,597 @@
+"""CREATE TABLE and ALTER TABLE: columns, SERIAL sequences, constraints with implicit names, partitions."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from pglast import ast
+from pglast.enums import AlterTableType as AT
+from pglast.enums import ConstrType as CT
+
+from pgschema_tui.ir import model as ir
+from pgschema_tui.ir.expr import Expr
+from pgschema_tui.parse import exprs
+from pgschema_tui.parse.context import LoadContext
+from pgschema_tui.parse.options import build_sequence_options, reloptions, sequence_options, value_of
+from pgschema_tui.parse.registry import NotYet, handles
+from pgschema_tui.parse.typenames import SERIAL_TYPES, type_parts
+
+_FK_ACTIONS = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
+_ATTRIBUTE_CONSTRAINTS = (CT.CONSTR_ATTR_DEFERRABLE, CT.CONSTR_ATTR_NOT_DEFERRABLE,
+                          CT.CONSTR_ATTR_DEFERRED, CT.CONSTR_ATTR_IMMEDIATE)
+
+
+def _names(nodes) -> tuple[str, ...]:
+    return tuple(n.sval for n in nodes or ())
+
+
+# ------------------------------------------------------------------ columns ---
+
+
+def _serial_type(type_name: ast.TypeName) -> str | None:
+    schema, name = type_parts(type_name)
+    if schema in (None, "pg_catalog") and name in SERIAL_TYPES and not type_name.arrayBounds:
+        return SERIAL_TYPES[name]
+    return None
+
+
+def _identity(constraint: ast.Constraint, ctx: LoadContext, column_type: str) -> ir.Identity:
+    options, rest = sequence_options(constraint.options, None, column_type, keep_data_type=False)
+    return ir.Identity(always=constraint.generated_when == "a", options=options)
+
+
+def build_column(ctx: LoadContext, table: str, coldef: ast.ColumnDef,
+                 pending: list) -> ir.Column:
+    """An IR column from a ColumnDef; its inline constraints go to `pending` as (constraint, column)."""
+    what = f"column {table}.{coldef.colname}"
+    serial = _serial_type(coldef.typeName) if coldef.typeName else None
+    deps: set[str] = set()
+    column_type = serial or ctx.type_text(coldef.typeName, what)
+    deps |= ctx.type_dep(coldef.typeName) if not serial else set()
+    not_null = bool(coldef.is_not_null)
+    default = generated = identity = None
+    generated_stored = True
+    if serial:
+        seq_name = ctx.choose_relation_name(table, coldef.colname, "seq")
+        ctx.schema.add(ir.Sequence(name=seq_name, options=build_sequence_options({}, serial, serial),
+                                   owned_by=f"{table}.{coldef.colname}"))
+        default = Expr(f"nextval({_regclass_literal(seq_name)}::regclass)")
+        deps.add(f"relation:{seq_name}")
+        not_null = True
+    collation = None
+    if coldef.collClause is not None:
+        collation = ctx.sql_ref(coldef.collClause.collname)
+    for constraint in coldef.constraints or ():
+        kind = constraint.contype
+        if kind == CT.CONSTR_NOTNULL:
+            not_null = True
+        elif kind == CT.CONSTR_NULL:
+            pass
+        elif kind == CT.CONSTR_DEFAULT:
+            default, refs = ctx.expr(constraint.raw_expr)
+            deps |= refs
+        elif kind == CT.CONSTR_IDENTITY:
+            identity = _identity(constraint, ctx, column_type)
+            not_null = True
+        elif kind == CT.CONSTR_GENERATED:
+            generated, refs = ctx.expr(constraint.raw_expr)
+            generated_stored = constraint.generated_kind != "v"
+            deps |= refs
+        elif kind == CT.CONSTR_PRIMARY:
+            not_null = True
+            pending.append((constraint, coldef.colname))
+        else:
+            pending.append((constraint, coldef.colname))
+    return ir.Column(name=coldef.colname, type=column_type, not_null=not_null, default=default,
+                     identity=identity, generated=generated, generated_stored=generated_stored,
+                     collation=collation, depends_on=frozenset(deps))
+
+
+def _regclass_literal(name: str) -> str:
+    from pgschema_tui.ddl.quote import ident, literal
+
+    return literal(ident(name))
+
+
+# -------------------------------------------------------------- constraints ---
+
+
+def _check_column(node) -> str | None:
+    """The single column a CHECK expression uses (PostgreSQL names such checks tab_col_check)."""
+    columns = {n.fields[-1].sval for n in exprs.walk(node)
+               if isinstance(n, ast.ColumnRef) and isinstance(n.fields[-1], ast.String)}
+    return next(iter(columns)) if len(columns) == 1 else None
+
+
+def _apply_attributes(constraints) -> list[ast.Constraint]:
+    """Fold DEFERRABLE/INITIALLY DEFERRED attribute nodes into the constraint before them."""
+    result: list[ast.Constraint] = []
+    for c in constraints:
+        if c.contype in _ATTRIBUTE_CONSTRAINTS:
+            if result:
+                target = result[-1]
+                if c.contype == CT.CONSTR_ATTR_DEFERRABLE:
+                    target.deferrable = True
+                elif c.contype == CT.CONSTR_ATTR_NOT_DEFERRABLE:
+                    target.deferrable = False
+                elif c.contype == CT.CONSTR_ATTR_DEFERRED:
+                    target.initdeferred = True
+                    target.deferrable = True
+                else:
+                    target.initdeferred = False
+            continue
+        result.append(c)
+    return result
+
+
+def build_constraint(ctx: LoadContext, table: str, c: ast.Constraint, column: str | None,
+                     new_table: bool) -> ir.Constraint | None:
+    """IR constraint for a column or table constraint; None for NOT NULL-style ones."""
+    common = dict(deferrable=bool(c.deferrable), initially_deferred=bool(c.initdeferred))
+    if c.contype in (CT.CONSTR_PRIMARY, CT.CONSTR_UNIQUE):
+        keys = _names(c.keys) or ((column,) if column else ())
+        if c.indexname:
+            raise ctx.unsupported(f"constraint on {table}", "USING INDEX")
+        primary = c.contype == CT.CONSTR_PRIMARY
+        name = c.conname or ctx.choose_constraint_index_name(
+            table, None if primary else _index_addition(list(keys)), "pkey" if primary else "key")
+        if c.conname:
+            ctx.relation_names.add(name)
+            ctx.constraint_names.add(name)
+        return ir.Constraint(table=table, name=name, type="PRIMARY KEY" if primary else "UNIQUE",
+                             columns=keys, include=_names(c.including),
+                             nulls_not_distinct=bool(c.nulls_not_distinct),
+                             index_options=reloptions(c.options), **common)
+    if c.contype == CT.CONSTR_CHECK:
+        check, refs = ctx.expr(c.raw_expr)
+        name = c.conname or ctx.choose_constraint_name(table, _check_column(c.raw_expr), "check")
+        ctx.constraint_names.add(name)
+        return ir.Constraint(table=table, name=name, type="CHECK", check=check,
+                             no_inherit=bool(c.is_no_inherit),
+                             not_valid=bool(c.skip_validation) and not new_table,
+                             depends_on=refs, **common)
+    if c.contype == CT.CONSTR_FOREIGN:
+        fk_columns = _names(c.fk_attrs) or ((column,) if column else ())
+        name = c.conname or ctx.choose_constraint_name(table, _index_addition(list(fk_columns)), "fkey")
+        ctx.constraint_names.add(name)
+        if c.fk_del_set_cols:
+            raise ctx.unsupported(f"constraint {name}", "ON DELETE SET NULL (columns)")
+        pk = c.pktable
+        return ir.Constraint(table=table, name=name, type="FOREIGN KEY", columns=fk_columns,
+                             ref_table=ctx.sql_ref([pk.schemaname, pk.relname] if pk.schemaname else [pk.relname]),
+                             ref_columns=_names(c.pk_attrs),
+                             on_update=_FK_ACTIONS.get(c.fk_upd_action, "NO ACTION"),
+                             on_delete=_FK_ACTIONS.get(c.fk_del_action, "NO ACTION"),
+                             match_full=c.fk_matchtype == "f",
+                             not_valid=bool(c.skip_validation) and not new_table,
+                             depends_on=frozenset({"relation:" + ctx.raw_ref(pk.schemaname, pk.relname)}),
+                             **common)
+    if c.contype == CT.CONSTR_EXCLUSION:
+        elements = [pair[0] for pair in c.exclusions]
+        names = [e.name or "expr" for e in elements]
+        name = c.conname or ctx.choose_constraint_index_name(table, _index_addition(names), "excl")
+        if c.conname:
+            ctx.relation_names.add(name)
+            ctx.constraint_names.add(name)
+        c.conname = None
+        c.deferrable = c.initdeferred = False
+        exclude, refs = ctx.expr(c, "exclude")
+        return ir.Constraint(table=table, name=name, type="EXCLUDE", exclude=exclude,
+                             include=_names(c.including), index_options=reloptions(c.options),
+                             depends_on=refs, **common)
+    if c.contype in (CT.CONSTR_NOTNULL, CT.CONSTR_NULL, CT.CONSTR_DEFAULT):
+        return None
+    raise ctx.unsupported(f"constraint on {table}", f"constraint type {c.contype.name}")
+
+
+def _index_addition(names: list[str]) -> str:
+    from pgschema_tui.parse.naming import index_name_addition
+
+    return index_name_addition(names)
+
+
+def add_constraint(ctx: LoadContext, table: ir.Table, constraint: ir.Constraint) -> ir.Table:
+    """File a constraint; a primary key also makes its columns NOT NULL."""
+    ctx.schema.add(constraint)
+    if constraint.type == "PRIMARY KEY":
+        columns = tuple(replace(col, not_null=True) if col.name in constraint.columns else col
+                        for col in table.columns)
+        table = replace(table, columns=columns)
+        ctx.schema.add(table)
+    return table
+
+
+# ------------------------------------------------------------- partitioning ---
+
+
+def _partition_key(ctx: LoadContext, spec: ast.PartitionSpec) -> str:
+    strategy = {"r": "RANGE", "l": "LIST", "h": "HASH"}[str(spec.strategy.value if hasattr(spec.strategy, "value")
+                                                          else spec.strategy)]
+    parts = []
+    for elem in spec.partParams:
+        if elem.name:
+            from pgschema_tui.ddl.quote import ident
+
+            text = ident(elem.name)
+        else:
+            expr, _ = ctx.expr(elem.expr)
+            text = expr.text if isinstance(elem.expr, ast.FuncCall) else f"({expr.text})"
+        if elem.collation:
+            text += f" COLLATE {ctx.sql_ref(elem.collation)}"
+        if elem.opclass:
+            text += f" {ctx.sql_ref(elem.opclass)}"
+        parts.append(text)
+    return f"{strategy} ({', '.join(parts)})"
+
+
+def _bound_datum(node) -> str:
+    if isinstance(node, ast.ColumnRef):
+        return node.fields[-1].sval.upper()  # MINVALUE / MAXVALUE
+    if isinstance(node, ast.A_Const):
+        if node.isnull:
+            return "NULL"
+        value = node.val
+        if isinstance(value, ast.String):
+            return "'" + value.sval.replace("'", "''") + "'"
+        return str(value_of(value)).lower() if isinstance(value, ast.Boolean) else str(value_of(value))
+    if isinstance(node, ast.TypeCast):
+        return _bound_datum(node.arg)
+    return exprs.deparse(node)
+
+
+def partition_bound(spec: ast.PartitionBoundSpec) -> str:
+    """The bound as `pg_get_expr(relpartbound)` prints it."""
+    if spec.is_default:
+        return "DEFAULT"
+    if spec.strategy == "h":
+        return f"FOR VALUES WITH (modulus {spec.modulus}, remainder {spec.remainder})"
+    if spec.strategy == "l":
+        return f"FOR VALUES IN ({', '.join(_bound_datum(d) for d in spec.listdatums)})"
+    lower = ", ".join(_bound_datum(d) for d in spec.lowerdatums)
+    upper = ", ".join(_bound_datum(d) for d in spec.upperdatums)
+    return f"FOR VALUES FROM ({lower}) TO ({upper})"
+
+
+# ----------------------------------------------------------------- handlers ---
+
+
+def _merge_columns(inherited: tuple[ir.Column, ...], own: list[ir.Column]) -> tuple[ir.Column, ...]:
+    """Inherited columns first (merged with same-named local definitions), then the new ones."""
+    by_name = {c.name: c for c in own}
+    merged = []
+    for col in inherited:
+        local = by_name.pop(col.name, None)
+        if local is None:
+            merged.append(replace(col, comment=None))
+        else:
+            merged.append(replace(col, not_null=col.not_null or local.not_null,
+                                  default=local.default if local.default is not None else col.default,
+                                  comment=None))
+    merged.extend(c for c in own if c.name in by_name)
+    return tuple(merged)
+
+
+@handles(ast.CreateStmt)
+def create_table(node: ast.CreateStmt, ctx: LoadContext, stmt) -> None:
+    name = ctx.own_name(node.relation)
+    if name is None:
+        return
+    if node.relation.relpersistence == "t":
+        raise ctx.unsupported(f"table {name}", "TEMPORARY tables")
+    if node.ofTypename is not None:
+        raise ctx.unsupported(f"table {name}", "OF type")
+    parents: list[ir.Table] = []
+    for parent in node.inhRelations or ():
+        parent_name = ctx.own_name(parent)
+        if parent_name is None:
+            raise ctx.unsupported(f"table {name}", "a parent table in another schema")
+        parents.append(ctx.table(parent_name))  # NotYet until the parent exists
+    ctx.relation_names.add(name)
+    pending: list = []
+    own_columns: list[ir.Column] = []
+    table_constraints: list = []
+    for elt in node.tableElts or ():
+        if isinstance(elt, ast.ColumnDef):
+            if elt.typeName is None:  # PARTITION OF t (col WITH OPTIONS ...)
+                own_columns.append(_options_only_column(ctx, name, elt, pending))
+            else:
+                own_columns.append(build_column(ctx, name, elt, pending))
+        elif isinstance(elt, ast.Constraint):
+            table_constraints.append(elt)
+        else:
+            raise ctx.unsupported(f"table {name}", type(elt).__name__)
+    inherited = tuple(col for parent in parents for col in parent.columns)
+    columns = _merge_columns(inherited, own_columns) if parents else tuple(own_columns)
+    deps = set()
+    for col in columns:
+        deps |= col.depends_on
+    table = ir.Table(
+        name=name, columns=columns,
+        partition_by=_partition_key(ctx, node.partspec) if node.partspec else None,
+        partition_of=parents[0].name if node.partbound is not None else None,
+        partition_bound=partition_bound(node.partbound) if node.partbound is not None else None,
+        inherits=tuple(p.name for p in parents) if node.partbound is None else (),
+        unlogged=node.relation.relpersistence == "u",
+        options=reloptions(node.options),
+        depends_on=frozenset(deps | {f"relation:{p.name}" for p in parents}),
+    )
+    ctx.schema.add(table)
+    constraints = [(c, col) for c, col in _group_column_constraints(pending)]
+    constraints += [(c, None) for c in _apply_attributes(table_constraints)]
+    # PostgreSQL names CHECK constraints while creating the table, then index-backed ones, then FKs.
+    order = {CT.CONSTR_CHECK: 0, CT.CONSTR_PRIMARY: 1, CT.CONSTR_UNIQUE: 1, CT.CONSTR_EXCLUSION: 1,
+             CT.CONSTR_FOREIGN: 2}
+    for c, col in sorted(constraints, key=lambda pair: order.get(pair[0].contype, 3)):
+        built = build_constraint(ctx, name, c, col, new_table=True)
+        if built is not None:
+            table = add_constraint(ctx, table, built)
+    for parent in parents:
+        if node.partbound is None:
+            _inherit_checks(ctx, parent, table)
+
+
+def _inherit_checks(ctx: LoadContext, parent: ir.Table, child: ir.Table) -> None:
+    """INHERITS copies the parent's CHECK constraints (not NO INHERIT ones) under the same names."""
+    for con in list(ctx.schema.constraints.values()):
+        if con.table == parent.name and con.type == "CHECK" and not con.no_inherit:
+            ctx.schema.add(replace(con, table=child.name))
+
+
+def _group_column_constraints(pending):
+    grouped: dict[str, list] = {}
+    order: list[str] = []
+    for constraint, column in pending:
+        if column not in grouped:
+            grouped[column] = []
+            order.append(column)
+        grouped[column].append(constraint)
+    for column in order:
+        for c in _apply_attributes(grouped[column]):
+            yield c, column
+
+
+def _options_only_column(ctx, table, coldef, pending) -> ir.Column:
+    """`col WITH OPTIONS NOT NULL DEFAULT x` of a PARTITION OF table: merged into the parent's column."""
+    default = None
+    not_null = bool(coldef.is_not_null)
+    for c in coldef.constraints or ():
+        if c.contype == CT.CONSTR_NOTNULL:
+            not_null = True
+        elif c.contype == CT.CONSTR_DEFAULT:
+            default, _ = ctx.expr(c.raw_expr)
+        else:
+            pending.append((c, coldef.colname))
+    return ir.Column(name=coldef.colname, type="", not_null=not_null, default=default)
+
+
+# ------------------------------------------------------------- ALTER TABLE ---
+
+
+def _replace_column(ctx: LoadContext, table: ir.Table, column_name: str, **changes) -> ir.Table:
+    column = table.column(column_name)
+    if column is None:
+        raise NotYet(f"column {table.name}.{column_name}")
+    columns = tuple(replace(c, **changes) if c.name == column_name else c for c in table.columns)
+    table = replace(table, columns=columns)
+    ctx.schema.add(table)
+    return table
+
+
+def _alter_column_default(ctx, table, cmd):
+    if cmd.def_ is None:
+        return _replace_column(ctx, table, cmd.name, default=None)
+    default, refs = ctx.expr(cmd.def_)
+    column = table.column(cmd.name)
+    if column is None:
+        raise NotYet(f"column {table.name}.{cmd.name}")
+    return _replace_column(ctx, table, cmd.name, default=default, depends_on=column.depends_on | refs)
+
+
+def _add_identity(ctx, table, cmd):
+    column = table.column(cmd.name)
+    if column is None:
+        raise NotYet(f"column {table.name}.{cmd.name}")
+    identity = _identity(cmd.def_, ctx, column.type)
+    return _replace_column(ctx, table, cmd.name, identity=identity, not_null=True)
+
+
+def _set_identity(ctx, table, cmd):
+    column = table.column(cmd.name)
+    if column is None or column.identity is None:
+        raise NotYet(f"identity column {table.name}.{cmd.name}")
+    always = column.identity.always
+    values = {}
+    for opt in cmd.def_ or ():
+        if opt.defname == "generated":
+            always = value_of(opt.arg) == 1 or value_of(opt.arg) in ("always", True)
+        else:
+            values[opt.defname] = value_of(opt.arg)
+    options = column.identity.options
+    merged = {"start": options.start, "increment": options.increment, "minvalue": options.min_value,
+              "maxvalue": options.max_value, "cache": options.cache, "cycle": options.cycle}
+    merged.update({k: v for k, v in values.items() if k in merged})
+    merged = {k: v for k, v in merged.items() if v is not None}
+    return _replace_column(ctx, table, cmd.name, identity=ir.Identity(
+        always=always, options=build_sequence_options(merged, None, column.type, keep_data_type=False)))
+
+
+def _alter_column_type(ctx, table, cmd):
+    coldef = cmd.def_
+    column_type = ctx.type_text(coldef.typeName, f"column {table.name}.{cmd.name}")
+    changes = dict(type=column_type)
+    if coldef.collClause is not None:
+        changes["collation"] = ctx.sql_ref(coldef.collClause.collname)
+    return _replace_column(ctx, table, cmd.name, **changes)
+
+
+def _add_column(ctx, table, cmd):
+    pending: list = []
+    column = build_column(ctx, table.name, cmd.def_, pending)
+    if table.column(column.name) is not None:
+        if cmd.missing_ok:
+            return table
+        raise ctx.unsupported(f"column {table.name}.{column.name}", "adding a column twice")
+    table = replace(table, columns=table.columns + (column,), depends_on=table.depends_on | column.depends_on)
+    ctx.schema.add(table)
+    for c, col in _group_column_constraints(pending):
+        built = build_constraint(ctx, table.name, c, col, new_table=False)
+        if built is not None:
+            table = add_constraint(ctx, table, built)
+    return table
+
+
+def _add_constraint(ctx, table, cmd):
+    c = cmd.def_
+    if c.contype == CT.CONSTR_FOREIGN and ctx.own_name(c.pktable) is not None:
+        pass  # the referenced table may come later: FKs resolve their columns at the end
+    built = build_constraint(ctx, table.name, c, None, new_table=False)
+    if built is not None:
+        table = add_constraint(ctx, table, built)
+    return table
+
+
+def _validate_constraint(ctx, table, cmd):
+    key = f"{table.name}.{cmd.name}"
+    con = ctx.schema.constraints.get(key)
+    if con is None:
+        raise NotYet(f"constraint {key}")
+    ctx.schema.add(replace(con, not_valid=False))
+    return table
+
+
+def _drop_constraint(ctx, table, cmd):
+    ctx.schema.constraints.pop(f"{table.name}.{cmd.name}", None)
+    return table
+
+
+def _drop_column(ctx, table, cmd):
+    table = replace(table, columns=tuple(c for c in table.columns if c.name != cmd.name))
+    ctx.schema.add(table)
+    return table
+
+
+def _attach_partition(ctx, table, cmd):
+    child_name = ctx.own_name(cmd.def_.name)
+    if child_name is None:
+        raise ctx.unsupported(f"table {table.name}", "attaching a partition from another schema")
+    child = ctx.table(child_name)
+    child = replace(child, partition_of=table.name, partition_bound=partition_bound(cmd.def_.bound),
+                    depends_on=child.depends_on | {f"relation:{table.name}"})
+    ctx.schema.add(child)
+    return table
+
+
+def _trigger_state(state: str):
+    def apply(ctx, table, cmd):
+        key = f"{table.name}.{cmd.name}"
+        trigger = ctx.schema.triggers.get(key)
+        if cmd.name is None:
+            raise ctx.unsupported(f"table {table.name}", "ENABLE/DISABLE TRIGGER ALL/USER")
+        if trigger is None:
+            raise NotYet(f"trigger {key}")
+        ctx.schema.add(replace(trigger, enabled=state))
+        return table
+    return apply
+
+
+def _flag(**changes):
+    def apply(ctx, table, cmd):
+        table = replace(table, **changes)
+        ctx.schema.add(table)
+        return table
+    return apply
+
+
+def _set_options(ctx, table, cmd):
+    options = dict(o.split("=", 1) for o in table.options)
+    options.update(dict(o.split("=", 1) for o in reloptions(cmd.def_)))
+    table = replace(table, options=tuple(f"{k}={v}" for k, v in options.items()))
+    ctx.schema.add(table)
+    return table
+
+
+def _reset_options(ctx, table, cmd):
+    names = {o.defname for o in cmd.def_ or ()}
+    table = replace(table, options=tuple(o for o in table.options if o.split("=", 1)[0] not in names))
+    ctx.schema.add(table)
+    return table
+
+
+def _ignore(ctx, table, cmd):
+    return table
+
+
+def _add_inherit(ctx, table, cmd):
+    parent = ctx.own_name(cmd.def_)
+    if parent is None:
+        raise ctx.unsupported(f"table {table.name}", "a parent table in another schema")
+    ctx.table(parent)
+    table = replace(table, inherits=table.inherits + (parent,))
+    ctx.schema.add(table)
+    return table
+
+
+_ALTER_TABLE = {
+    AT.AT_AddColumn: _add_column,
+    AT.AT_ColumnDefault: _alter_column_default,
+    AT.AT_SetNotNull: lambda ctx, t, cmd: _replace_column(ctx, t, cmd.name, not_null=True),
+    AT.AT_DropNotNull: lambda ctx, t, cmd: _replace_column(ctx, t, cmd.name, not_null=False),
+    AT.AT_AlterColumnType: _alter_column_type,
+    AT.AT_AddIdentity: _add_identity,
+    AT.AT_SetIdentity: _set_identity,
+    AT.AT_DropIdentity: lambda ctx, t, cmd: _replace_column(ctx, t, cmd.name, identity=None),
+    AT.AT_AddConstraint: _add_constraint,
+    AT.AT_ValidateConstraint: _validate_constraint,
+    AT.AT_DropConstraint: _drop_constraint,
+    AT.AT_DropColumn: _drop_column,
+    AT.AT_AttachPartition: _attach_partition,
+    AT.AT_EnableRowSecurity: _flag(rls_enabled=True),
+    AT.AT_DisableRowSecurity: _flag(rls_enabled=False),
+    AT.AT_ForceRowSecurity: _flag(rls_forced=True),
+    AT.AT_NoForceRowSecurity: _flag(rls_forced=False),
+    AT.AT_EnableTrig: _trigger_state("O"),
+    AT.AT_DisableTrig: _trigger_state("D"),
+    AT.AT_EnableAlwaysTrig: _trigger_state("A"),
+    AT.AT_EnableReplicaTrig: _trigger_state("R"),
+    AT.AT_SetRelOptions: _set_options,
+    AT.AT_ResetRelOptions: _reset_options,
+    AT.AT_SetLogged: _flag(unlogged=False),
+    AT.AT_SetUnLogged: _flag(unlogged=True),
+    AT.AT_AddInherit: _add_inherit,
+    # Not part of the IR: ownership, storage and planner settings.
+    AT.AT_ChangeOwner: _ignore, AT.AT_ClusterOn: _ignore, AT.AT_DropCluster: _ignore,
+    AT.AT_ReplicaIdentity: _ignore, AT.AT_SetStatistics: _ignore, AT.AT_SetStorage: _ignore,
+    AT.AT_SetCompression: _ignore, AT.AT_SetOptions: _ignore, AT.AT_ResetOptions: _ignore,
+    AT.AT_SetTableSpace: _ignore,
+}
+
+
+@handles(ast.AlterTableStmt)
+def alter_table(node: ast.AlterTableStmt, ctx: LoadContext, stmt) -> None:
+    from pglast.enums import ObjectType
+
+    name = ctx.own_name(node.relation)
+    if name is None:
+        return
+    kind = node.objtype
+    if kind in (ObjectType.OBJECT_INDEX, ObjectType.OBJECT_SEQUENCE):
+        return  # ALTER INDEX ... ATTACH PARTITION, ALTER SEQUENCE ... OWNER: nothing for the IR
+    if kind in (ObjectType.OBJECT_VIEW, ObjectType.OBJECT_MATVIEW):
+        from pgschema_tui.parse.handlers.views import alter_view
+
+        alter_view(node, ctx, name)
+        return
+    if kind == ObjectType.OBJECT_TYPE:
+        from pgschema_tui.parse.handlers.types import alter_composite
+
+        alter_composite(node, ctx, name)
+        return
+    table = ctx.schema.tables.get(name)
+    if table is None:
+        if name in ctx.schema.sequences or name in ctx.schema.views or name in ctx.schema.materialized_views:
+            return  # ALTER TABLE used on a sequence/view for ownership
+        raise NotYet(f"table {name}")
+    for cmd in node.cmds:
+        action = _ALTER_TABLE.get(cmd.subtype)
+        if action is None:
+            raise ctx.unsupported(f"table {name}", f"ALTER TABLE {cmd.subtype.name[3:]}")
+        table = action(ctx, table, cmd)

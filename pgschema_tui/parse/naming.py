@@ -1,0 +1,73 @@
+"""PostgreSQL's implicit names for unnamed constraints, indexes and SERIAL sequences.
+
+The catalog is the truth the parser must match, so these follow `makeObjectName`,
+`ChooseRelationName`, `ChooseConstraintName` and `ChooseIndexNameAddition` from
+PostgreSQL's source: names are cut to 63 bytes (the longer part shortened first,
+never inside a UTF-8 character) and made unique with a counter on the label.
+"""
+from __future__ import annotations
+
+NAMEDATALEN = 64
+
+
+def _clip_bytes(name: str, max_bytes: int) -> str:
+    """The longest prefix of `name` fitting in `max_bytes` UTF-8 bytes (pg_mbcliplen)."""
+    raw = name.encode()
+    if len(raw) <= max_bytes:
+        return name
+    return raw[:max_bytes].decode("utf-8", errors="ignore")
+
+
+def make_object_name(name1: str, name2: str | None, label: str | None) -> str:
+    """makeObjectName: `name1_name2_label`, shortening the longer of name1/name2 to fit 63 bytes."""
+    n1 = len(name1.encode())
+    n2 = len(name2.encode()) if name2 is not None else 0
+    overhead = (1 if name2 is not None else 0) + (len(label.encode()) + 1 if label else 0)
+    available = NAMEDATALEN - 1 - overhead
+    while n1 + n2 > available:
+        if n1 > n2:
+            n1 -= 1
+        else:
+            n2 -= 1
+    name = _clip_bytes(name1, n1)
+    if name2 is not None:
+        name += "_" + _clip_bytes(name2, n2)
+    if label:
+        name += "_" + label
+    return name
+
+
+def index_name_addition(column_names: list[str]) -> str:
+    """ChooseIndexNameAddition: column names joined by `_`, stopped once past 63 bytes."""
+    buf = b""
+    for name in column_names:
+        if buf:
+            buf += b"_"
+        buf += name.encode()[: NAMEDATALEN - 1]
+        if len(buf) >= NAMEDATALEN:
+            break
+    return buf.decode("utf-8", errors="ignore")
+
+
+def index_column_names(names: list[str]) -> list[str]:
+    """ChooseIndexColumnNames: per-key names ("expr" when unknown), de-duplicated with counters."""
+    result: list[str] = []
+    for origname in names:
+        current, counter = origname, 0
+        while current in result:
+            counter += 1
+            suffix = str(counter)
+            current = _clip_bytes(origname, NAMEDATALEN - 1 - len(suffix)) + suffix
+        result.append(current)
+    return result
+
+
+def choose_name(name1: str, name2: str | None, label: str, taken) -> str:
+    """ChooseRelationName/ChooseConstraintName: first `makeObjectName` not in `taken`, label1, label2..."""
+    pass_no, modlabel = 0, label
+    while True:
+        name = make_object_name(name1, name2, modlabel)
+        if name not in taken:
+            return name
+        pass_no += 1
+        modlabel = f"{label}{pass_no}"

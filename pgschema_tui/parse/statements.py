@@ -1,0 +1,63 @@
+"""SQL chunks → pglast statement nodes, each tagged with where it was written."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pglast import parse_sql
+from pglast.parser import ParseError
+
+from pgschema_tui.errors import SqlSyntaxError
+from pgschema_tui.parse.sources import Chunk
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One parsed statement: the pglast node and its original location."""
+
+    node: object
+    chunk: Chunk
+    offset: int  # character offset of the statement inside the chunk
+
+    @property
+    def where(self) -> str:
+        return self.chunk.where(self.offset)
+
+    @property
+    def text(self) -> str:
+        return self.chunk.text[self.offset:].split(";", 1)[0].strip()
+
+
+def parse_chunks(chunks: list[Chunk]) -> list[Statement]:
+    """Parse every chunk; the first syntax error raises `SqlSyntaxError` at its original position."""
+    statements: list[Statement] = []
+    for chunk in chunks:
+        try:
+            raw_statements = parse_sql(chunk.text)
+        except ParseError as exc:
+            message = exc.args[0] if exc.args else str(exc)
+            message = message.removeprefix("syntax error ")  # SqlSyntaxError says it already
+            location = exc.args[1] if len(exc.args) > 1 and isinstance(exc.args[1], int) else len(chunk.text)
+            line, column = chunk.source.position(chunk.offset + min(max(location, 0), len(chunk.text)))
+            raise SqlSyntaxError(chunk.source.display, line, column, message) from None
+        for raw in raw_statements:
+            offset = raw.stmt_location or 0
+            # stmt_location points at the preceding comments too; report the first token.
+            offset = _skip_space_and_comments(chunk.text, offset)
+            statements.append(Statement(raw.stmt, chunk, offset))
+    return statements
+
+
+def _skip_space_and_comments(text: str, pos: int) -> int:
+    n = len(text)
+    while pos < n:
+        if text[pos].isspace():
+            pos += 1
+        elif text.startswith("--", pos):
+            end = text.find("\n", pos)
+            pos = n if end < 0 else end + 1
+        elif text.startswith("/*", pos):
+            end = text.find("*/", pos)
+            pos = n if end < 0 else end + 2
+        else:
+            break
+    return pos

@@ -1,0 +1,127 @@
+"""pglast `TypeName` → the exact text `format_type` prints (the IR's type spelling).
+
+The grammar already maps SQL-standard spellings (`int`, `double precision`, `varchar`)
+to `pg_catalog.<internal name>`; this module maps internal names (`int4`, `bpchar`,
+`timestamptz`) to `format_type`'s names and formats their modifiers the same way.
+"""
+from __future__ import annotations
+
+from pglast import ast
+
+from pgschema_tui.ddl.quote import ident
+
+# Internal type name → format_type name (types whose modifiers need no special layout).
+_DISPLAY_NAMES = {
+    "int2": "smallint", "int4": "integer", "int8": "bigint", "float4": "real",
+    "float8": "double precision", "bool": "boolean", "char": '"char"',
+}
+
+# Built-in types: unqualified references to these never depend on a user object.
+BUILTIN_TYPES = frozenset("""
+    int2 int4 int8 float4 float8 bool char bpchar varchar text name numeric decimal bit varbit
+    timestamp timestamptz time timetz date interval json jsonb uuid bytea xml money inet cidr
+    macaddr macaddr8 point line lseg box path polygon circle tsvector tsquery oid regclass regproc
+    regprocedure regtype regconfig regdictionary regnamespace regrole regoper regoperator
+    record void trigger event_trigger anyelement anyarray anynonarray anyenum anyrange
+    anymultirange anycompatible anycompatiblearray anycompatiblenonarray anycompatiblerange
+    int4range int8range numrange tsrange tstzrange daterange int4multirange int8multirange
+    nummultirange tsmultirange tstzmultirange datemultirange pg_lsn txid_snapshot pg_snapshot
+    xid xid8 cid tid refcursor internal language_handler fdw_handler index_am_handler
+    tsm_handler table_am_handler cstring unknown jsonpath aclitem smallint integer bigint real
+    boolean
+""".split())
+
+SERIAL_TYPES = {"serial": "integer", "serial4": "integer", "bigserial": "bigint",
+                "serial8": "bigint", "smallserial": "smallint", "serial2": "smallint"}
+
+_INTERVAL_FIELDS = {  # typmod range bitmask (datetime.h) → format_type wording
+    1 << 2: " year", 1 << 1: " month", 1 << 3: " day", 1 << 10: " hour", 1 << 11: " minute",
+    1 << 12: " second", (1 << 2) | (1 << 1): " year to month", (1 << 3) | (1 << 10): " day to hour",
+    (1 << 3) | (1 << 10) | (1 << 11): " day to minute",
+    (1 << 3) | (1 << 10) | (1 << 11) | (1 << 12): " day to second",
+    (1 << 10) | (1 << 11): " hour to minute", (1 << 10) | (1 << 11) | (1 << 12): " hour to second",
+    (1 << 11) | (1 << 12): " minute to second", 0x7FFF: "",
+}
+
+
+def type_parts(type_name: ast.TypeName) -> tuple[str | None, str]:
+    """(schema or None, internal name) of a TypeName."""
+    names = [n.sval for n in type_name.names]
+    return (names[-2] if len(names) > 1 else None), names[-1]
+
+
+def _typmod_values(type_name: ast.TypeName) -> list:
+    values = []
+    for mod in type_name.typmods or ():
+        if isinstance(mod, ast.A_Const) and mod.val is not None:
+            values.append(getattr(mod.val, "ival", None) if hasattr(mod.val, "ival") else
+                          getattr(mod.val, "sval", None))
+        elif isinstance(mod, ast.ColumnRef):
+            values.append(mod.fields[-1].sval)
+        else:
+            values.append(None)
+    return values
+
+
+def _with_precision(base: str, mods: list, suffix: str) -> str:
+    return f"{base}({mods[0]}){suffix}" if mods else f"{base}{suffix}"
+
+
+def _builtin_spelling(name: str, mods: list) -> str | None:
+    """format_type text for a pg_catalog type, or None if `name` is not special."""
+    if name == "varchar":
+        return _with_precision("character varying", mods, "")
+    if name == "bpchar":
+        return f"character({mods[0] if mods else 1})"
+    if name == "bit":
+        return f"bit({mods[0] if mods else 1})"
+    if name == "varbit":
+        return _with_precision("bit varying", mods, "")
+    if name == "numeric" or name == "decimal":
+        if not mods:
+            return "numeric"
+        return f"numeric({mods[0]},{mods[1] if len(mods) > 1 else 0})"
+    if name == "timestamp":
+        return _with_precision("timestamp", mods, " without time zone")
+    if name == "timestamptz":
+        return _with_precision("timestamp", mods, " with time zone")
+    if name == "time":
+        return _with_precision("time", mods, " without time zone")
+    if name == "timetz":
+        return _with_precision("time", mods, " with time zone")
+    if name == "interval":
+        if not mods:
+            return "interval"
+        fields = _INTERVAL_FIELDS.get(mods[0], "")
+        return f"interval{fields}({mods[1]})" if len(mods) > 1 else f"interval{fields}"
+    if name in _DISPLAY_NAMES:
+        return _DISPLAY_NAMES[name]
+    return None
+
+
+def format_type(type_name: ast.TypeName, target_schema: str) -> str:
+    """The `format_type` spelling of `type_name` as seen with search_path = target_schema."""
+    if type_name.pct_type:
+        raise ValueError("%TYPE")
+    schema, name = type_parts(type_name)
+    mods = _typmod_values(type_name)
+    text = None
+    if schema in (None, "pg_catalog"):
+        text = _builtin_spelling(name, mods)
+    if text is None:
+        text = ident(name) if schema in (None, target_schema, "pg_catalog") else f"{ident(schema)}.{ident(name)}"
+        if mods:
+            text += "(" + ",".join(str(m) for m in mods) + ")"
+    if type_name.arrayBounds:
+        text += "[]"
+    return text
+
+
+def type_ref(type_name: ast.TypeName, target_schema: str) -> str | None:
+    """The dependency ref ("type:x") of a user-defined type name, None for built-ins."""
+    schema, name = type_parts(type_name)
+    if schema == "pg_catalog" or (schema is None and name in BUILTIN_TYPES):
+        return None
+    if schema in (None, target_schema):
+        return f"type:{name}"
+    return f"type:{schema}.{name}"
