@@ -90,3 +90,15 @@ def screen_text(app) -> str:
     console = Console(width=width, record=True, color_system=None, file=open("/dev/null", "w"))
     console.print(app.screen._compositor.render_update(full=True))
     return console.export_text()
+
+
+def sync(test):
+    """Run an async Pilot test with asyncio.run (the suite has no async pytest plugin)."""
+    import asyncio
+    import functools
+
+    @functools.wraps(test)
+    def run(*args, **kwargs):
+        return asyncio.run(test(*args, **kwargs))
+
+    return run

@@ -48,6 +48,7 @@ class ReviewScreen(Screen):
         tree = self.query_one(PlanTree)
         tree.rebuild()
         tree.border_title = "Changes"
+        tree.border_subtitle = "✓ viewed ! hazard a acknowledged"
         self._refresh_summary()
         if self.app.session.refs:
             self.show_step(0, move_cursor=True)

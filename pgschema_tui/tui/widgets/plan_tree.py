@@ -33,19 +33,20 @@ class PlanTree(VimTree):
                 self.step_nodes[ref.index] = branch.add_leaf(self.step_label(ref), data=ref.index)
 
     def step_label(self, ref: StepRef) -> Text:
+        """`✓! + name`: viewed mark, hazard mark (! open, a acknowledged), Terraform symbol, name."""
         step = ref.step
-        viewed = ref.index in self.session.viewed
         label = Text()
-        label.append("✓ " if viewed else "  ", style="dim" if viewed else "")
-        label.append(f"{symbol(step.operation):>3} ", style=OPERATION_STYLES.get(step.operation, ""))
+        label.append("✓" if ref.index in self.session.viewed else " ", style="bold")
+        if not step.hazards:
+            label.append(" ")
+        elif ref.index in self.session.acknowledged:
+            label.append("a", style="dim")
+        else:
+            label.append("!", style="bold red")
+        label.append(f"{symbol(step.operation):>4} ", style=OPERATION_STYLES.get(step.operation, ""))
         label.append(self.session.label(ref))
         if step.directive is not None:
             label.append(" (wait)", style="dim")
-        if step.hazards:
-            if ref.index in self.session.acknowledged:
-                label.append(" !ack", style="dim")
-            else:
-                label.append(" !" + ",".join(sorted({h.type for h in step.hazards})), style="bold red")
         return label
 
     def refresh_step(self, index: int) -> None:

@@ -1,0 +1,175 @@
+"""Driving Review mode with Pilot: navigation, filter, marks, writing the plan, keys and help."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from test_tui_support import load_plan, screen_text, shop_session, sync
+
+from pgschema_tui.tui.app import ReviewApp
+from pgschema_tui.tui.clock import FixedClock
+from pgschema_tui.tui.plan_files import render_plan_json
+from pgschema_tui.tui.session import ReviewSession
+from pgschema_tui.tui.widgets.plan_tree import PlanTree
+
+
+def make_app(tmp_path=None, session=None) -> ReviewApp:
+    return ReviewApp(session or shop_session(), clock=FixedClock(),
+                     output_path=(tmp_path / "plan.json") if tmp_path else "plan.json")
+
+
+@sync
+async def test_step_navigation_with_brackets_and_vim_keys():
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        assert app.selected_step == 0
+        await pilot.press("]", "]")
+        assert app.selected_step == 2
+        assert "CREATE OR REPLACE VIEW order_totals" in screen_text(app)
+        await pilot.press("[")
+        assert app.selected_step == 1
+        await pilot.press("G")
+        assert app.selected_step == 7  # the last leaf of the last kind (the index's wait step)
+        await pilot.press("g", "j")
+        assert app.selected_step == 0  # line 0 is the "Columns" branch, j reaches its step
+        await pilot.press("k", "h")  # on the branch: h collapses it
+        tree = app.screen.query_one(PlanTree)
+        assert not tree.cursor_node.is_expanded
+        await pilot.press("l", "l")
+        assert tree.cursor_node.data == 0
+        for _ in range(20):
+            await pilot.press("]")
+        assert app.selected_step == 8  # ] stops at the last step, in plan order
+
+
+@sync
+async def test_filter_narrows_the_tree_and_escape_restores_it():
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        tree = app.screen.query_one(PlanTree)
+        await pilot.press("/")
+        await pilot.press(*"data_loss")
+        assert sorted(tree.step_nodes) == [5]
+        assert "filter 'data_loss': 1 shown" in screen_text(app)
+        await pilot.press("enter")
+        assert tree.has_focus
+        await pilot.press("]")
+        assert app.selected_step == 5
+        await pilot.press("/", "escape")
+        assert len(tree.step_nodes) == 9
+
+
+@sync
+async def test_viewed_and_acknowledged_marks_update_tree_and_summary():
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("space")
+        assert app.session.viewed == {0}
+        await pilot.press("a")  # step 1 has no hazards: nothing happens
+        assert app.session.acknowledged == set()
+        await pilot.press("]", "a", "space")
+        assert app.session.acknowledged == {1} and app.session.viewed == {0, 1}
+        text = screen_text(app)
+        assert "hazards: 4 (1 acknowledged)" in text and "viewed 2/9" in text
+        assert "✓    + customers.phone" in text and "✓a   + order_items.order_items_product_id_fk" in text
+        assert "Hazards (acknowledged)" in text
+        await pilot.press("n")  # next unviewed
+        assert app.selected_step == 2
+
+
+@sync
+async def test_write_plan_equals_the_planner_json(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("w")
+        await pilot.press("enter")
+        await pilot.pause()
+    written = app.last_written
+    assert written is not None and written.json_path == tmp_path / "plan.json"
+    assert written.json_path.read_text() == render_plan_json(load_plan("shop_plan"))
+    data = json.loads(written.json_path.read_text())
+    assert data == load_plan("shop_plan").to_json()
+    assert "CREATE INDEX CONCURRENTLY" in written.sql_path.read_text()
+    assert written.human_path.read_text().strip()
+
+
+@sync
+async def test_footer_shows_at_most_eight_bindings_in_every_mode():
+    from textual.widgets._footer import FooterKey
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        for mode in ("1", "2", "3", "4"):
+            await pilot.press(mode)
+            await pilot.pause()
+            keys = [k for k in app.screen.query(FooterKey) if k.display]
+            assert 0 < len(keys) <= 8, (mode, [k.key for k in keys])
+
+
+@sync
+async def test_help_lists_every_binding():
+    from pgschema_tui.tui.screens.help import HelpScreen, help_sections
+
+    listed = {key for _, rows in help_sections() for key, _ in rows}
+    for key in ("j", "k", "g", "G", "h", "l", "/", "?", "ctrl+p", "1", "2", "3", "4", "q", "]", "[",
+                "space", "a", "w", "A", "X"):
+        assert key in listed, key
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+@sync
+async def test_modes_switch_with_number_keys_and_share_the_selection():
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("]", "]", "3")
+        text = screen_text(app)
+        assert "[3 Graph]" in text and "Depends on (2)" in text and "view order_totals" in text
+        await pilot.press("2")
+        assert "[2 Explore]" in screen_text(app)
+        await pilot.press("1")
+        assert app.selected_step == 2
+
+
+@sync
+async def test_quit_asks_while_applying():
+    from pgschema_tui.tui.screens.confirm import ConfirmScreen
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.applying = True
+        await pilot.press("q")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        assert app.is_running
+        app.applying = False
+        await pilot.press("q")
+    assert app.return_code == 0
+
+
+@sync
+async def test_apply_refuses_unacknowledged_hazards():
+    from pgschema_tui.connection import ConnectionSettings
+    from pgschema_tui.tui.screens.confirm import TypeYesScreen
+
+    app = ReviewApp(shop_session(), settings=ConnectionSettings(host="localhost", db="shop"), clock=FixedClock())
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("4", "A")
+        assert not isinstance(app.screen, TypeYesScreen)
+        assert "unacknowledged" in screen_text(app)
+
+
+@sync
+async def test_empty_plan_says_nothing_to_do():
+    from pgschema_tui.plan.model import Plan
+
+    app = make_app(session=ReviewSession(Plan(schema="public")))
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert "Nothing to do" in screen_text(app)
+        assert "Plan: 0 to add, 0 to change, 0 to drop" in screen_text(app)
+        await pilot.press("]", "space", "a", "3", "4")
+        assert "Nothing to apply" in screen_text(app)
