@@ -52,7 +52,7 @@ class EventDescriber:
     def describe(self, event: Event) -> str | None:
         if isinstance(event, PlanStarted):
             self.total_steps, self.total_groups = event.total_steps, event.total_groups
-            return f"Applying {event.total_steps} steps in {event.total_groups} groups."
+            return f"\nApplying {event.total_steps} steps in {event.total_groups} groups."
         if isinstance(event, GroupStarted):
             how = "in a transaction" if event.transactional else "without a transaction"
             return f"Group {event.group + 1}/{self.total_groups} ({how})"
@@ -76,8 +76,8 @@ class EventDescriber:
 class PlainPrinter:
     """One line per event worth reading; progress lines only when the phase or a 10% mark changes."""
 
-    def __init__(self, out: TextIO = sys.stdout, err: TextIO = sys.stderr):
-        self.out, self.err = out, err
+    def __init__(self, out: TextIO | None = None, err: TextIO | None = None):
+        self.out, self.err = out or sys.stdout, err or sys.stderr
         self.words = EventDescriber()
         self._last_progress: dict[int, tuple[str, int]] = {}
 

@@ -7,7 +7,9 @@ and print its events (and log them with `--log-json`).
 from __future__ import annotations
 
 import json
+import os
 import signal
+import threading
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -31,66 +33,44 @@ def load_plan_file(path: str) -> Plan:
     return Plan.from_json(data)
 
 
-def check_fingerprint(plan: Plan, conn, schema: str) -> None:
+def check_fingerprint(plan: Plan, live_schema) -> None:
     """Refuse (UserError) when the live schema changed since the plan was made, naming what changed."""
     if not plan.fingerprint:
         print("Warning: the plan carries no source fingerprint; the live schema is not checked against it.",
               file=sys.stderr)
         return
-    from pgschema_tui.inspect import inspect_schema
     from pgschema_tui.plan.fingerprint import fingerprint
 
-    live = as_live_fingerprint(fingerprint(inspect_schema(conn, schema)))
+    live = as_live_fingerprint(fingerprint(live_schema))
     changes = changed_objects(plan, live)
     if changes:
         listing = "\n".join(f"  {c}" for c in changes)
         raise UserError(
-            f"schema {schema!r} changed since the plan was made (fingerprint {plan.fingerprint[:12]} "
+            f"schema {live_schema.name!r} changed since the plan was made (fingerprint {plan.fingerprint[:12]} "
             f"at plan time, {live.hash[:12]} now). Changed objects:\n{listing}\n"
             f"Nothing was applied. Plan again against the current database.")
 
 
-def with_hazards(plan: Plan, conn, schema: str) -> Plan:
-    """The plan with hazards on its steps; computed here when the plan carries none."""
+def with_hazards(plan: Plan, conn, live_schema) -> Plan:
+    """The plan with hazards on its steps; computed here when a saved plan carries none."""
     if any(step.hazards for step in plan.steps):
         return plan
-    from pgschema_tui.inspect import inspect_schema
     from pgschema_tui.inspect.sizes import relation_sizes
     from pgschema_tui.plan.hazards import annotate
 
-    live = inspect_schema(conn, schema)
-    sizes = relation_sizes(conn, schema)
-    groups, flat = [], annotate(plan.steps, live, sizes)
-    position = 0
+    flat = annotate(plan.steps, live_schema, relation_sizes(conn, live_schema.name))
+    groups, position = [], 0
     for group in plan.groups:
         groups.append(Group(tuple(flat[position: position + len(group.steps)])))
         position += len(group.steps)
     return replace(plan, groups=groups)
 
 
-def render_plan(plan: Plan) -> str:
-    """The planner's human rendering; a plain statement listing if it is not available."""
-    try:
-        from pgschema_tui.plan.render_human import render_human
-    except ImportError:
-        render_human = None
-    if render_human is not None:
-        try:
-            return render_human(plan)
-        except TypeError:  # a renderer that needs more context than the plan alone
-            pass
-    from pgschema_tui.plan.hazards import format_hazard
+def render_plan(plan: Plan, color: bool) -> str:
+    """The planner's human rendering of the plan, hazards included."""
+    from pgschema_tui.plan.render_human import render_human
 
-    lines = []
-    for number, group in enumerate((g for g in plan.groups if g.steps), 1):
-        how = "transaction" if group.transactional else "no transaction"
-        lines.append(f"-- Group {number} ({how})")
-        for step in group.steps:
-            for hazard in step.hazards:
-                lines.append(f"-- ! {format_hazard(hazard)}")
-            lines.append(step.sql.rstrip().rstrip(";") + ";")
-        lines.append("")
-    return "\n".join(lines)
+    return render_human(plan, color=color)
 
 
 def confirm() -> bool:
@@ -110,23 +90,28 @@ def run(args) -> int:
     settings, conn = connect_to_schema(args)
     try:
         if args.plan:
+            from pgschema_tui.inspect import inspect_schema
+
             plan = load_plan_file(args.plan)
             if plan.schema and plan.schema != args.schema:
                 raise UserError(f"the plan was made for schema {plan.schema!r}; pass --schema {plan.schema}")
-            check_fingerprint(plan, conn, args.schema)
+            live_schema = inspect_schema(conn, args.schema)
+            check_fingerprint(plan, live_schema)
+            if not plan.is_empty:
+                plan = with_hazards(plan, conn, live_schema)
         else:
             from pgschema_tui.commands.plan import plan_from_args
 
-            plan = plan_from_args(args, conn)
-        if plan.is_empty:
-            print("No changes. Nothing to apply.")
-            return 0
-        plan = with_hazards(plan, conn, args.schema)
+            plan = plan_from_args(args, conn).plan
     finally:
         conn.close()
+    if plan.is_empty:
+        print("No changes. Nothing to apply.")
+        return 0
 
-    text = render_plan(plan)
-    print(text if text.endswith("\n") else text + "\n", end="")
+    use_color = not args.no_color and not os.environ.get("NO_COLOR") and sys.stdout.isatty()
+    text = render_plan(plan, use_color)
+    print(text if text.endswith("\n") else text + "\n", end="", flush=True)
     refused = refused_hazards(plan, allowed)
     if refused:
         kinds = sorted({h.type for _, _, h in refused})
@@ -149,7 +134,8 @@ def execute_and_print(plan: Plan, settings, options: ApplyOptions, log_json: str
     executor = Executor(plan, settings, options)
     journal = JsonLinesJournal(log_json) if log_json else None
     printer = make_printer()
-    previous_handler = signal.signal(signal.SIGINT, lambda *_: executor.abort())
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    previous_handler = signal.signal(signal.SIGINT, lambda *_: executor.abort()) if in_main_thread else None
     success = False
     try:
         for event in executor.events():
@@ -159,7 +145,8 @@ def execute_and_print(plan: Plan, settings, options: ApplyOptions, log_json: str
             if isinstance(event, PlanFinished):
                 success = event.success
     finally:
-        signal.signal(signal.SIGINT, previous_handler)
+        if in_main_thread:
+            signal.signal(signal.SIGINT, previous_handler)
         printer.close()
         if journal:
             journal.close()
