@@ -8,7 +8,7 @@ from test_tui_support import load_plan, screen_text, shop_session, sync
 
 from pgschema_tui.tui.app import ReviewApp
 from pgschema_tui.tui.clock import FixedClock
-from pgschema_tui.tui.plan_files import render_plan_json
+from pgschema_tui.plan.render_json import render_json as render_plan_json
 from pgschema_tui.tui.session import ReviewSession
 from pgschema_tui.tui.widgets.plan_tree import PlanTree
 

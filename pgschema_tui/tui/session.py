@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from pgschema_tui.ir.model import Schema
 from pgschema_tui.plan.model import Plan, Step
+from pgschema_tui.plan.render_human import object_changes
 from pgschema_tui.tui.formatting import short_path, step_kind
 
 
@@ -52,7 +53,7 @@ class ReviewSession:
             StepRef(i, g, s) for i, (g, s) in enumerate(
                 (g, s) for g, group in enumerate(self.plan.groups) for s in group.steps)
         ]
-        self._counts = _count_objects(self.refs)
+        self._counts = _count_objects(self.plan)
 
     # ------------------------------------------------------------- queries ---
 
@@ -121,21 +122,11 @@ class ReviewSession:
         return True
 
 
-def _count_objects(refs: list[StepRef]) -> tuple[int, int, int]:
-    """Objects to add, change, drop: one per path, a replace counting as one add and one drop."""
-    operations: dict[str, set[str]] = {}
-    for ref in refs:
-        if ref.step.directive is not None:  # wait steps only watch another step
-            continue
-        operations.setdefault(ref.step.path, set()).add(ref.step.operation)
+def _count_objects(plan: Plan) -> tuple[int, int, int]:
+    """Objects to add, change, drop, counted as the human plan counts them (a replace adds and drops)."""
     add = change = drop = 0
-    for ops in operations.values():
-        if "replace" in ops or ("create" in ops and "drop" in ops):
-            add, drop = add + 1, drop + 1
-        elif "create" in ops:
-            add += 1
-        elif "drop" in ops:
-            drop += 1
-        else:
-            change += 1
+    for object_symbol, _type in object_changes(plan).values():
+        add += object_symbol in ("+", "-/+")
+        drop += object_symbol in ("-", "-/+")
+        change += object_symbol == "~"
     return add, change, drop
