@@ -1,0 +1,3 @@
+CREATE TABLE sales (id int, region text, amount numeric);
+CREATE MATERIALIZED VIEW region_totals AS SELECT region, sum(amount) AS total FROM sales GROUP BY region;
+CREATE UNIQUE INDEX region_totals_region ON region_totals (region);
