@@ -81,7 +81,7 @@ SELECT 'pg_catalog.pg_proc'::regclass::oid, p.oid, n.nspname, p.proname, 'functi
 FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
 WHERE p.oid = ANY(%(procs)s)
 UNION ALL
-SELECT 'pg_catalog.pg_type'::regclass::oid, t.oid, n.nspname,
+SELECT 'pg_catalog.pg_type'::regclass::oid, t0.oid, n.nspname,
        CASE WHEN rel.oid IS NOT NULL THEN rel.relname WHEN rng.rngtypid IS NOT NULL THEN rt.typname
             ELSE t.typname END,
        CASE WHEN rel.oid IS NOT NULL AND rel.relkind <> 'c' THEN 'relation' ELSE 'type' END

@@ -40,6 +40,7 @@ CREATE TABLE pairs (
 CREATE TABLE pair_refs (
     id integer,
     a integer,
-    b integer,
-    CONSTRAINT pair_refs_pair_fkey FOREIGN KEY (a, b) REFERENCES pairs (a, b) NOT VALID
+    b integer
 );
+-- NOT VALID only sticks when added to an existing table
+ALTER TABLE pair_refs ADD CONSTRAINT pair_refs_pair_fkey FOREIGN KEY (a, b) REFERENCES pairs (a, b) NOT VALID;

@@ -1,0 +1,73 @@
+"""Table constraints: PK, UNIQUE (INCLUDE, NULLS NOT DISTINCT, WITH), FK options, CHECK, EXCLUDE."""
+from __future__ import annotations
+
+from pgschema_tui.ir.expr import Expr
+from test_inspect_support import load_case
+
+
+def test_primary_and_unique(pg_server, db):
+    cons = load_case(pg_server, db, "constraints").constraints
+    pk = cons["accounts.accounts_pkey"]
+    assert (pk.type, pk.columns, pk.include) == ("PRIMARY KEY", ("id",), ())
+    code = cons["accounts.accounts_code_key"]
+    assert (code.type, code.columns, code.include, code.index_options) == (
+        "UNIQUE", ("code",), ("region",), ("fillfactor=80",))
+    nnd = cons["accounts.accounts_region_email_key"]
+    assert nnd.columns == ("region", "owner_email") and nnd.nulls_not_distinct
+    assert cons["pairs.pairs_pkey"].columns == ("a", "b")
+
+
+def test_foreign_keys(pg_server, db):
+    cons = load_case(pg_server, db, "constraints").constraints
+    fk = cons["transfers.transfers_from_fkey"]
+    assert (fk.type, fk.columns, fk.ref_table, fk.ref_columns) == ("FOREIGN KEY", ("from_id",), "accounts", ("id",))
+    assert (fk.on_update, fk.on_delete, fk.match_full, fk.deferrable) == ("CASCADE", "SET NULL", False, False)
+    assert "relation:accounts" in fk.depends_on
+    to = cons["transfers.transfers_to_fkey"]
+    assert (to.on_delete, to.match_full, to.deferrable, to.initially_deferred) == ("RESTRICT", True, True, True)
+    parent = cons["transfers.transfers_parent_fkey"]
+    assert parent.ref_table == "transfers" and parent.deferrable and not parent.initially_deferred
+    multi = cons["pair_refs.pair_refs_pair_fkey"]
+    assert multi.columns == ("a", "b") and multi.ref_columns == ("a", "b") and multi.not_valid
+
+
+def test_checks(pg_server, db):
+    cons = load_case(pg_server, db, "constraints").constraints
+    check = cons["accounts.accounts_code_check"]
+    assert check.type == "CHECK" and check.check.text == "char_length(code) > 2" and check.columns == ()
+    positive = cons["transfers.transfers_amount_positive"]
+    assert positive.check.text == "amount > (0)::numeric" and positive.no_inherit
+    assert positive.check == Expr("amount > 0::numeric")
+    distinct = cons["transfers.transfers_distinct_check"]
+    assert distinct.not_valid and not distinct.no_inherit and distinct.check.text == "from_id <> to_id"
+
+
+def test_exclude(pg_server, db):
+    excl = load_case(pg_server, db, "constraints").constraints["bookings.bookings_no_overlap"]
+    assert excl.type == "EXCLUDE"
+    assert excl.exclude.text == "EXCLUDE USING gist (during WITH &&) WHERE ((room > 0))"
+
+
+def test_not_null_is_a_column_flag_not_a_constraint(pg_server, db):
+    schema = load_case(pg_server, db, "constraints")
+    assert all(c.type in ("PRIMARY KEY", "UNIQUE", "FOREIGN KEY", "CHECK", "EXCLUDE")
+               for c in schema.constraints.values())
+    assert schema.tables["accounts"].column("code").not_null
+
+
+def test_constraint_backing_indexes_are_not_indexes(pg_server, db):
+    schema = load_case(pg_server, db, "constraints")
+    assert schema.indexes == {}
+
+
+def test_partition_clones_are_skipped(pg_server, db, conn):
+    conn.execute("""
+        CREATE TABLE p (id integer PRIMARY KEY, ref integer REFERENCES p (id), CHECK (id > 0)) PARTITION BY RANGE (id);
+        CREATE TABLE p1 PARTITION OF p FOR VALUES FROM (1) TO (10);
+        CREATE INDEX p_ref_idx ON p (ref);
+    """)
+    from pgschema_tui.inspect import inspect_schema
+
+    schema = inspect_schema(conn, "public")
+    assert {c.table for c in schema.constraints.values()} == {"p"}
+    assert list(schema.indexes) == ["p_ref_idx"]
