@@ -1,0 +1,76 @@
+"""Cancelling a running statement, wait steps that never finish, and retrying a concurrent build."""
+from __future__ import annotations
+
+import threading
+import time
+
+from pgschema_tui.apply.events import LockWait, Notice, PlanFinished, StepFailed
+from pgschema_tui.apply.executor import Executor
+from pgschema_tui.apply.options import ApplyOptions, parse_duration_ms
+from pgschema_tui.plan.model import Directive, Group, Plan, Step
+from pgschema_tui.plan.online import wait_for_index_sql
+
+
+def _step(sql: str, tx: bool = True, directive: Directive | None = None) -> Step:
+    return Step(sql=sql, type="table", operation="alter", path="public.t", can_run_in_transaction=tx,
+                directive=directive)
+
+
+def test_abort_cancels_the_running_statement(db, conn):
+    conn.execute("CREATE TABLE t (id int)")
+    plan = Plan(schema="public", groups=[Group((_step("ALTER TABLE t ADD COLUMN a int"), _step("SELECT pg_sleep(30)"))),
+                                         Group((_step("CREATE INDEX CONCURRENTLY t_id ON t (id)", tx=False),))])
+    executor = Executor(plan, db, ApplyOptions(poll_interval=0.05))
+    threading.Timer(0.5, executor.abort).start()
+    started = time.monotonic()
+    events = list(executor.events())
+    assert time.monotonic() - started < 10
+    failed = [e for e in events if isinstance(e, StepFailed)]
+    assert len(failed) == 1 and failed[0].index == 1 and "aborted by user" in failed[0].error
+    finished = events[-1]
+    assert isinstance(finished, PlanFinished) and not finished.success and finished.applied_steps == ()
+    assert "Committed: nothing." in finished.message
+    assert conn.execute("SELECT count(*) FROM pg_attribute WHERE attrelid = 't'::regclass AND attname = 'a'"
+                        ).fetchone()[0] == 0
+
+
+def test_wait_step_gives_up_when_nothing_is_building(db):
+    wait = _step(wait_for_index_sql("never_built"), directive=Directive("wait", "Creating index never_built"))
+    plan = Plan(schema="public", groups=[Group((wait,))])
+    events = list(Executor(plan, db, ApplyOptions(poll_interval=0.05, wait_stall_seconds=0.3)).events())
+    failed = [e for e in events if isinstance(e, StepFailed)]
+    assert failed and "gave up waiting (Creating index never_built)" in failed[0].error
+    assert not events[-1].success
+
+
+def test_concurrent_build_timed_out_by_a_writer_is_dropped_and_retried(db, conn):
+    conn.execute("CREATE TABLE t (id int)")
+    writer = db.connect(autocommit=False)
+    writer.execute("INSERT INTO t VALUES (1)")  # an open writing transaction: CIC must wait for it
+    writer_pid = writer.info.backend_pid
+    plan = Plan(schema="public", groups=[Group((_step("CREATE INDEX CONCURRENTLY IF NOT EXISTS t_id ON t (id)",
+                                                      tx=False),))])
+    options = ApplyOptions(lock_timeout_ms=150, lock_retries=3, backoff_base=0.05, poll_interval=0.05)
+    events = []
+    try:
+        for event in Executor(plan, db, options).events():
+            events.append(event)
+            if isinstance(event, LockWait) and event.retry_in_seconds is not None and not writer.closed:
+                writer.commit()
+                writer.close()
+    finally:
+        writer.close()
+    waits = [e for e in events if isinstance(e, LockWait)]
+    assert any(w.blocker_pid == writer_pid for w in waits), waits
+    notices = [e.message for e in events if isinstance(e, Notice)]
+    assert any("dropping INVALID index t_id left by the failed attempt" in m for m in notices), notices
+    assert isinstance(events[-1], PlanFinished) and events[-1].success, events
+    assert events[-1].invalid_indexes == ()
+    assert conn.execute("SELECT indisvalid FROM pg_index WHERE indexrelid = 't_id'::regclass").fetchone()[0] is True
+
+
+def test_durations():
+    assert parse_duration_ms("5s") == 5000
+    assert parse_duration_ms("500ms") == 500
+    assert parse_duration_ms("2min") == 120_000
+    assert parse_duration_ms("1.5") == 1500
