@@ -22,6 +22,11 @@ def option_clauses(old: SequenceOptions, new: SequenceOptions, *, identity: bool
         out.append(f"MAXVALUE {new.max_value}" if new.max_value is not None else "NO MAXVALUE")
     if old.start != new.start and new.start is not None:
         out.append(f"START WITH {new.start}")
+    elif new.start is None and (old.min_value, old.max_value) != (new.min_value, new.max_value):
+        # the default start is the bound the sequence counts from; keep it inside the new range
+        bound = new.max_value if (new.increment or 1) < 0 else new.min_value
+        if bound is not None:
+            out.append(f"START WITH {bound}")
     if old.cache != new.cache:
         out.append(f"CACHE {new.cache if new.cache is not None else 1}")
     if old.cycle != new.cycle:

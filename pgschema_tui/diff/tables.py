@@ -53,14 +53,19 @@ def identity_clause(identity: Identity) -> str:
     return f"GENERATED {kind} AS IDENTITY" + (f" ({' '.join(opts)})" if opts else "")
 
 
-def _inherited_columns(table: Table, schema) -> set[str]:
-    """Columns a partition or child table gets from its parents: the parent's ALTER carries them."""
-    names: set[str] = set()
+def effective_columns(table: Table, schema, _seen: frozenset[str] = frozenset()) -> dict[str, Column]:
+    """The table's own columns plus those it gets from its partition parent or INHERITS parents.
+
+    The IR lists only local columns, and whether PostgreSQL counts a partition's column as local
+    depends on how it became a partition; comparing whole column sets avoids that history.
+    """
+    columns: dict[str, Column] = {}
     for parent_name in ((table.partition_of,) if table.partition_of else ()) + tuple(table.inherits):
         parent = schema.tables.get(parent_name)
-        if parent is not None:
-            names |= {c.name for c in parent.columns}
-    return names
+        if parent is not None and parent.name not in _seen:
+            columns.update(effective_columns(parent, schema, _seen | {table.name}))
+    columns.update({c.name: c for c in table.columns})
+    return columns
 
 
 def _default_blocks_drop(col: Column) -> bool:
@@ -113,19 +118,28 @@ def compare_tables(ctx):
 def _alter_table(old: Table, new: Table, ctx):
     t = ident(new.name)
     path = ctx.path(new)
-    inherited = _inherited_columns(new, ctx.desired) | _inherited_columns(old, ctx.live)
-    for col in old.columns:
-        if new.column(col.name) is None and col.name not in inherited:
-            yield Change("drop", "table.column", f"{path}.{col.name}", old=col, anchor=old, reason="column removed",
-                         statements=(f"ALTER TABLE {t} DROP COLUMN {ident(col.name)};",))
-    for col in new.columns:
-        before = old.column(col.name)
+    old_columns, new_columns = effective_columns(old, ctx.live), effective_columns(new, ctx.desired)
+    same_parent = bool((old.partition_of and old.partition_of == new.partition_of)
+                       or set(old.inherits) & set(new.inherits))
+    own = {c.name for c in old.columns} | {c.name for c in new.columns}
+    parent_columns = set(new_columns) - {c.name for c in new.columns} if same_parent else set()
+
+    def inherited(name: str) -> bool:
+        return same_parent and name not in own
+
+    for name, col in old_columns.items():
+        if name not in new_columns and not inherited(name):
+            yield Change("drop", "table.column", f"{path}.{name}", old=col, anchor=old, reason="column removed",
+                         statements=(f"ALTER TABLE {t} DROP COLUMN {ident(name)};",))
+    for name, col in new_columns.items():
+        before = old_columns.get(name)
+        if inherited(name):
+            continue
         if before is None:
-            if col.name not in inherited:
-                yield Change("create", "table.column", f"{path}.{col.name}", new=col, anchor=new,
-                             statements=(f"ALTER TABLE {t} ADD COLUMN {render_column(col)};",))
+            yield Change("create", "table.column", f"{path}.{name}", new=col, anchor=new,
+                         statements=(f"ALTER TABLE {t} ADD COLUMN {render_column(col)};",))
         elif before != col:
-            yield from _alter_column(before, col, new, ctx, inherited=col.name in inherited)
+            yield from _alter_column(before, col, new, ctx, inherited=same_parent and name in parent_columns)
     yield from _table_options(old, new, ctx)
     yield from _comment_changes(old, new, ctx)
 
@@ -181,12 +195,14 @@ def _alter_column(old: Column, new: Column, table: Table, ctx, *, inherited: boo
 def _table_options(old: Table, new: Table, ctx):
     t = ident(new.name)
     path = ctx.path(new)
-    statements = []
     if old.partition_of != new.partition_of or (new.partition_of and old.partition_bound != new.partition_bound):
-        if old.partition_of:
-            statements.append(f"ALTER TABLE {ident(old.partition_of)} DETACH PARTITION {t};")
-        if new.partition_of:
-            statements.append(f"ALTER TABLE {ident(new.partition_of)} ATTACH PARTITION {t} {new.partition_bound};")
+        # detach with the drops (the old parent may go), attach once the columns match the new parent
+        detach = (f"ALTER TABLE {ident(old.partition_of)} DETACH PARTITION {t};",) if old.partition_of else ()
+        attach = (f"ALTER TABLE {ident(new.partition_of)} ATTACH PARTITION {t} {new.partition_bound};",) \
+            if new.partition_of else ()
+        yield Change("alter", "table.partition", path, old=old, new=new, statements=attach, drop_statements=detach,
+                     reason="partition membership changed")
+    statements = []
     for parent in old.inherits:
         if parent not in new.inherits:
             statements.append(f"ALTER TABLE {t} NO INHERIT {ident(parent)};")

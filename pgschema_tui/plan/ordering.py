@@ -19,7 +19,7 @@ from pgschema_tui.plan.graph import break_cycles, build_graph, node_id, ordered_
 # Within one object, the order of its kinds of change (create before its columns, comments and grants last).
 _TYPE_ORDER = {t: i for i, t in enumerate((
     "default_privilege", "type", "domain", "sequence", "function", "procedure", "aggregate", "table", "table.column",
-    "table.rls", "table.constraint", "table.index", "view", "materialized_view", "table.trigger", "table.policy",
+    "table.partition", "table.rls", "table.constraint", "table.index", "view", "materialized_view", "table.trigger", "table.policy",
     "table.comment", "comment", "privilege",
 ))}
 _LAST = 10**9

@@ -1,0 +1,11 @@
+CREATE TABLE posts (id integer PRIMARY KEY, title text, body text);
+COMMENT ON TABLE posts IS 'Blog posts, it''s new';
+COMMENT ON COLUMN posts.body IS 'Markdown';
+COMMENT ON CONSTRAINT posts_pkey ON posts IS 'the key';
+CREATE VIEW post_titles AS SELECT id, title FROM posts;
+COMMENT ON VIEW post_titles IS 'titles';
+CREATE FUNCTION n() RETURNS integer LANGUAGE sql AS $$ SELECT 1 $$;
+CREATE TABLE authors (id integer PRIMARY KEY, name text);
+COMMENT ON TABLE authors IS 'people who write';
+COMMENT ON COLUMN authors.name IS 'full name';
+COMMENT ON SCHEMA public IS 'app schema';

@@ -1,0 +1,13 @@
+CREATE TYPE status AS ENUM ('a', 'b');
+CREATE DOMAIN posint AS integer CHECK (VALUE > 0);
+CREATE TABLE parent (id integer PRIMARY KEY, s status, n posint);
+CREATE TABLE child (id integer PRIMARY KEY, parent_id integer REFERENCES parent (id));
+CREATE FUNCTION parent_count() RETURNS bigint LANGUAGE sql STABLE BEGIN ATOMIC SELECT count(*) FROM parent; END;
+CREATE VIEW parent_v AS SELECT p.id, c.id AS child_id FROM parent p JOIN child c ON c.parent_id = p.id;
+CREATE VIEW parent_vv AS SELECT id FROM parent_v;
+CREATE MATERIALIZED VIEW parent_mv AS SELECT id FROM parent_vv;
+CREATE INDEX parent_mv_idx ON parent_mv (id);
+CREATE FUNCTION trg() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+CREATE TRIGGER parent_trg BEFORE INSERT ON parent FOR EACH ROW EXECUTE FUNCTION trg();
+CREATE SEQUENCE free_seq;
+CREATE TABLE keep (id serial PRIMARY KEY);

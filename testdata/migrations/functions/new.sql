@@ -1,0 +1,10 @@
+CREATE TABLE orders (id integer PRIMARY KEY, amount numeric);
+CREATE FUNCTION total(order_id integer) RETURNS numeric LANGUAGE sql STABLE AS $$ SELECT amount * 2 FROM orders WHERE id = order_id $$;
+CREATE FUNCTION discount(p numeric) RETURNS double precision LANGUAGE sql IMMUTABLE AS $$ SELECT (p * 0.8)::double precision $$;
+CREATE FUNCTION old_one(a integer, b integer, c integer) RETURNS integer LANGUAGE sql AS $$ SELECT a + b + c $$;
+CREATE FUNCTION renamed_arg(y integer) RETURNS integer LANGUAGE sql AS $$ SELECT y $$;
+CREATE PROCEDURE archive(days integer) LANGUAGE plpgsql SECURITY DEFINER AS $$ BEGIN PERFORM days + 1; END $$;
+CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.amount := coalesce(NEW.amount, 0); RETURN NEW; END $$;
+CREATE TRIGGER orders_touch BEFORE UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION touch();
+CREATE VIEW order_totals AS SELECT id, discount(amount) AS d FROM orders;
+CREATE FUNCTION answer() RETURNS integer LANGUAGE sql IMMUTABLE RETURN 42;

@@ -1,0 +1,10 @@
+DO $$ BEGIN CREATE ROLE mig_reader; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+CREATE TABLE docs (id integer PRIMARY KEY, owner text, public boolean);
+CREATE FUNCTION is_owner(o text) RETURNS boolean LANGUAGE sql STABLE AS $$ SELECT o = current_user $$;
+ALTER TABLE docs ENABLE ROW LEVEL SECURITY;
+ALTER TABLE docs FORCE ROW LEVEL SECURITY;
+CREATE POLICY docs_read ON docs FOR SELECT TO mig_reader USING (public OR is_owner(owner));
+CREATE POLICY docs_write ON docs FOR UPDATE USING (is_owner(owner)) WITH CHECK (is_owner(owner));
+CREATE POLICY docs_strict ON docs AS RESTRICTIVE FOR DELETE USING (is_owner(owner));
+CREATE TABLE open_data (id integer);
+ALTER TABLE open_data ENABLE ROW LEVEL SECURITY;

@@ -1,0 +1,11 @@
+DO $$ BEGIN CREATE ROLE mig_app; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+DO $$ BEGIN CREATE ROLE mig_admin; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+CREATE TABLE inventory (id integer PRIMARY KEY, qty integer, note text);
+CREATE FUNCTION f(x integer) RETURNS integer LANGUAGE sql AS $$ SELECT x $$;
+CREATE FUNCTION g() RETURNS integer LANGUAGE sql AS $$ SELECT 1 $$;
+REVOKE EXECUTE ON FUNCTION f(integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION f(integer) TO mig_app;
+GRANT SELECT, DELETE ON inventory TO mig_app WITH GRANT OPTION;
+GRANT SELECT ON inventory TO mig_admin;
+GRANT UPDATE (qty, note) ON inventory TO mig_app;
+ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT ON TABLES TO mig_app WITH GRANT OPTION;

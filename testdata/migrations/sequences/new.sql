@@ -1,0 +1,4 @@
+CREATE SEQUENCE counter_seq AS integer INCREMENT BY 5 MINVALUE -10 MAXVALUE 5000 CACHE 10 CYCLE;
+CREATE TABLE tickets (id serial NOT NULL, num integer);
+CREATE SEQUENCE tickets_num_seq OWNED BY tickets.num;
+CREATE SEQUENCE fresh_seq START WITH 100;

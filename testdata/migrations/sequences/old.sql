@@ -1,0 +1,4 @@
+CREATE SEQUENCE counter_seq INCREMENT BY 1 MINVALUE 1 MAXVALUE 1000;
+CREATE SEQUENCE gone_seq;
+CREATE TABLE tickets (id integer NOT NULL, num integer);
+CREATE SEQUENCE tickets_num_seq;
