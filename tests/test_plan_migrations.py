@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from plan_helpers import differences, inspect, run_plan
+from test_plan_helpers import differences, inspect, run_plan
 from pgschema_tui.plan.planner import build_plan
 from pgschema_tui.plan.render_sql import render_sql
 
