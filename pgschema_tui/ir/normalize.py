@@ -3,15 +3,216 @@
 Both sides are parsed with pglast and deparsed after removing what PostgreSQL adds
 on its own when it stores an expression: redundant parentheses, casts of literals to
 the type they would resolve to anyway, `IN (...)` rewritten as `= ANY (ARRAY[...])`,
-column references qualified by their only relation. The result is only ever used as a
-comparison key; DDL is rendered from the original text.
+`BETWEEN` as two comparisons, `LIKE` as `~~`, column references qualified by their
+only relation, `AS` aliases that repeat the implicit column name, internal type names.
+The result is only ever used as a comparison key; DDL is rendered from the original text.
+
+Trade-off, on purpose: a `::text`/`::varchar` cast applied directly to a column is
+dropped, because the catalog adds it to every varchar column compared with text
+(`(status)::text = ...`) and the key has no column types to tell the cases apart.
+Everything else that could change meaning (casts of expressions, function names,
+operators, literal values) is kept.
 """
 from __future__ import annotations
 
 from functools import lru_cache
 
-from pglast import parse_sql
+from pglast import ast, parse_sql
+from pglast.enums import A_Expr_Kind, BoolExprType
 from pglast.stream import RawStream
+
+# Type names the grammar qualifies with pg_catalog (`int` → pg_catalog.int4): written
+# unqualified (`int4`) they are the same type.
+_GRAMMAR_TYPES = frozenset({"int2", "int4", "int8", "float4", "float8", "bool", "varchar", "bpchar",
+                            "numeric", "bit", "varbit", "timestamp", "timestamptz", "time", "timetz",
+                            "interval"})
+_TYPE_ALIASES = {"decimal": "numeric", "bigint": "int8", "integer": "int4", "smallint": "int2",
+                 "real": "float4", "boolean": "bool"}
+_STRING_TYPES = frozenset({"text", "varchar"})
+_LIKE_OPERATORS = {A_Expr_Kind.AEXPR_LIKE, A_Expr_Kind.AEXPR_ILIKE}
+
+
+def _slots(node):
+    return type(node).__slots__
+
+
+def _type_key(type_name: ast.TypeName) -> tuple[str, ...]:
+    return tuple(n.sval for n in type_name.names)
+
+
+def _normalise_type_name(type_name: ast.TypeName) -> None:
+    names = [n.sval for n in type_name.names]
+    if len(names) == 1:
+        name = _TYPE_ALIASES.get(names[0], names[0])
+        if name in _GRAMMAR_TYPES:
+            names = ["pg_catalog", name]
+        else:
+            names = [name]
+    elif len(names) == 2 and names[0] == "pg_catalog" and names[1] not in _GRAMMAR_TYPES:
+        names = [names[1]]
+    type_name.names = tuple(ast.String(sval=n) for n in names)
+
+
+def _is_literal(node) -> bool:
+    return isinstance(node, ast.A_Const) or (
+        isinstance(node, ast.A_ArrayExpr) and all(_is_literal(e) for e in node.elements or ()))
+
+
+def _literal_key(node: ast.A_Const) -> ast.A_Const:
+    """Literals compare by their text: `1`, `'1'` and `'1'::integer` are the same constant."""
+    if node.isnull or node.val is None:
+        return node
+    value = node.val
+    if isinstance(value, ast.Integer):
+        return ast.A_Const(isnull=False, val=ast.String(sval=str(value.ival)))
+    if isinstance(value, ast.Float):
+        return ast.A_Const(isnull=False, val=ast.String(sval=value.fval))
+    if isinstance(value, ast.Boolean):
+        return ast.A_Const(isnull=False, val=ast.String(sval="true" if value.boolval else "false"))
+    if isinstance(value, ast.BitString):
+        return node
+    return node
+
+
+_BOOLEAN_WORDS = {"t": "true", "true": "true", "y": "true", "yes": "true", "on": "true", "1": "true",
+                  "f": "false", "false": "false", "n": "false", "no": "false", "off": "false", "0": "false"}
+
+
+def _cast(node: ast.TypeCast):
+    arg = node.arg
+    names = _type_key(node.typeName)
+    base = names[-1]
+    if isinstance(arg, ast.A_Const) and base == "bool" and isinstance(arg.val, ast.String):
+        word = _BOOLEAN_WORDS.get(arg.val.sval.strip().lower())
+        if word:
+            return ast.A_Const(isnull=False, val=ast.String(sval=word))
+    if _is_literal(arg):
+        return arg  # PostgreSQL labels literals with the type they resolve to anyway
+    if isinstance(arg, ast.ColumnRef) and base in _STRING_TYPES and not node.typeName.typmods:
+        return arg  # varchar columns compared with text: see the module docstring
+    return node
+
+
+def _a_expr(node: ast.A_Expr):
+    kind = node.kind
+    if kind == A_Expr_Kind.AEXPR_IN:
+        operator = node.name[-1].sval
+        array = ast.A_ArrayExpr(elements=tuple(node.rexpr))
+        return ast.A_Expr(kind=A_Expr_Kind.AEXPR_OP_ANY if operator == "=" else A_Expr_Kind.AEXPR_OP_ALL,
+                          name=node.name, lexpr=node.lexpr, rexpr=array)
+    if kind in (A_Expr_Kind.AEXPR_BETWEEN, A_Expr_Kind.AEXPR_NOT_BETWEEN):
+        low, high = node.rexpr
+        if kind == A_Expr_Kind.AEXPR_BETWEEN:
+            boolop, ops = BoolExprType.AND_EXPR, (">=", "<=")
+        else:
+            boolop, ops = BoolExprType.OR_EXPR, ("<", ">")
+        return ast.BoolExpr(boolop=boolop, args=(
+            ast.A_Expr(kind=A_Expr_Kind.AEXPR_OP, name=(ast.String(sval=ops[0]),), lexpr=node.lexpr, rexpr=low),
+            ast.A_Expr(kind=A_Expr_Kind.AEXPR_OP, name=(ast.String(sval=ops[1]),), lexpr=node.lexpr, rexpr=high)))
+    if kind in _LIKE_OPERATORS:
+        return ast.A_Expr(kind=A_Expr_Kind.AEXPR_OP, name=node.name, lexpr=node.lexpr, rexpr=node.rexpr)
+    return node
+
+
+def _bool_expr(node: ast.BoolExpr):
+    if node.boolop == BoolExprType.NOT_EXPR:
+        return node
+    flat = []
+    for arg in node.args:
+        if isinstance(arg, ast.BoolExpr) and arg.boolop == node.boolop:
+            flat.extend(arg.args)
+        else:
+            flat.append(arg)
+    node.args = tuple(flat)
+    return node
+
+
+def _normalise(node):
+    """Normalise `node` bottom-up; returns the node to use in its place."""
+    if isinstance(node, (list, tuple)):
+        return tuple(_normalise(n) for n in node)
+    if not isinstance(node, ast.Node):
+        return node
+    # Rewrite first where the rewrite creates nodes that need normalising themselves.
+    if isinstance(node, ast.A_Expr):
+        rewritten = _a_expr(node)
+        if rewritten is not node:
+            return _normalise(rewritten)
+    for attr in _slots(node):
+        value = getattr(node, attr, None)
+        if isinstance(value, (ast.Node, list, tuple)):
+            setattr(node, attr, _normalise(value))
+    if isinstance(node, ast.TypeName):
+        _normalise_type_name(node)
+    elif isinstance(node, ast.TypeCast):
+        return _cast(node)
+    elif isinstance(node, ast.A_Const):
+        return _literal_key(node)
+    elif isinstance(node, ast.BoolExpr):
+        return _bool_expr(node)
+    elif isinstance(node, ast.FuncCall) and len(node.funcname) == 2 and node.funcname[0].sval == "pg_catalog":
+        node.funcname = (node.funcname[1],)
+    elif isinstance(node, ast.SelectStmt):
+        _simplify_select(node)
+    return node
+
+
+# ------------------------------------------------------------------ queries ---
+
+
+def _figure_colname(node) -> str | None:
+    from pgschema_tui.parse.exprs import figure_colname  # the same rule the parser names columns with
+
+    return figure_colname(node)[0]
+
+
+def _strip_qualifiers(node, refname: str) -> None:
+    """`t.col` → `col` inside one SELECT level (nested SELECTs have their own scope)."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, ast.SelectStmt):
+            continue
+        if isinstance(current, ast.ColumnRef) and len(current.fields) == 2 \
+                and isinstance(current.fields[0], ast.String) and current.fields[0].sval == refname:
+            current.fields = (current.fields[1],)
+            continue
+        for attr in _slots(current):
+            value = getattr(current, attr, None)
+            if isinstance(value, ast.Node):
+                stack.append(value)
+            elif isinstance(value, (list, tuple)):
+                stack.extend(v for v in value if isinstance(v, ast.Node))
+                for v in value:
+                    if isinstance(v, (list, tuple)):
+                        stack.extend(x for x in v if isinstance(x, ast.Node))
+
+
+def _simplify_select(select: ast.SelectStmt) -> None:
+    """One FROM relation: unqualify its columns; drop `AS x` where x is the implicit name."""
+    from_items = select.fromClause or ()
+    if len(from_items) == 1 and isinstance(from_items[0], ast.RangeVar):
+        rangevar = from_items[0]
+        if rangevar.alias is not None and rangevar.alias.aliasname == rangevar.relname and not rangevar.alias.colnames:
+            rangevar.alias = None
+        refname = rangevar.alias.aliasname if rangevar.alias else rangevar.relname
+        for attr in ("targetList", "whereClause", "groupClause", "havingClause", "sortClause",
+                     "windowClause", "distinctClause"):
+            value = getattr(select, attr, None)
+            for item in (value,) if isinstance(value, ast.Node) else (value or ()):
+                if isinstance(item, ast.Node):
+                    _strip_qualifiers(item, refname)
+    for target in select.targetList or ():
+        if isinstance(target, ast.ResTarget) and target.name and target.val is not None \
+                and _figure_colname(target.val) == target.name:
+            target.name = None
+
+
+# -------------------------------------------------------------------- entry ---
+
+
+def _deparse(node) -> str:
+    return RawStream()(node)
 
 
 @lru_cache(maxsize=65536)
@@ -20,14 +221,14 @@ def canonical(text: str, kind: str = "expr") -> str:
     try:
         if kind == "query":
             stmts = parse_sql(text)
-            return RawStream()(stmts[0].stmt) if stmts else ""
+            return _deparse(_normalise(stmts[0].stmt)) if stmts else ""
         if kind == "index_elem":
             stmt = parse_sql(f"CREATE INDEX x ON t ({text})")[0].stmt
-            return RawStream()(stmt.indexParams[0])
+            return _deparse(_normalise(stmt.indexParams[0]))
         if kind == "exclude":
             stmt = parse_sql(f"ALTER TABLE t ADD {text}")[0].stmt
-            return RawStream()(stmt.cmds[0].def_)
+            return _deparse(_normalise(stmt.cmds[0].def_))
         stmt = parse_sql(f"SELECT {text}")[0].stmt
-        return RawStream()(stmt.targetList[0].val)
+        return _deparse(_normalise(stmt.targetList[0].val))
     except Exception:  # unparsable text still compares, by its folded spelling
         return " ".join(text.split())

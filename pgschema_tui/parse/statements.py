@@ -17,6 +17,7 @@ class Statement:
     node: object
     chunk: Chunk
     offset: int  # character offset of the statement inside the chunk
+    end: int = 0  # character offset just past the statement (before its semicolon)
 
     @property
     def where(self) -> str:
@@ -24,7 +25,7 @@ class Statement:
 
     @property
     def text(self) -> str:
-        return self.chunk.text[self.offset:].split(";", 1)[0].strip()
+        return self.chunk.text[self.offset:self.end or None].strip()
 
 
 def parse_chunks(chunks: list[Chunk]) -> list[Statement]:
@@ -40,10 +41,11 @@ def parse_chunks(chunks: list[Chunk]) -> list[Statement]:
             line, column = chunk.source.position(chunk.offset + min(max(location, 0), len(chunk.text)))
             raise SqlSyntaxError(chunk.source.display, line, column, message) from None
         for raw in raw_statements:
-            offset = raw.stmt_location or 0
-            # stmt_location points at the preceding comments too; report the first token.
-            offset = _skip_space_and_comments(chunk.text, offset)
-            statements.append(Statement(raw.stmt, chunk, offset))
+            start = raw.stmt_location or 0
+            end = start + raw.stmt_len if raw.stmt_len else len(chunk.text)
+            # stmt_location may point at preceding comments; report the first token.
+            offset = _skip_space_and_comments(chunk.text, start)
+            statements.append(Statement(raw.stmt, chunk, offset, end))
     return statements
 
 

@@ -1,0 +1,163 @@
+"""Choose the desired-state loader: the SQL parser, or a real server (`--plan-db`).
+
+With `--plan-db` the desired SQL runs inside one transaction on a scratch schema with a
+unique name (references qualified with the target schema are rewritten to it), the
+schema is inspected like a live one, and the transaction is rolled back, so nothing
+stays behind on the server, not even roles or objects in other schemas.
+"""
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+from pglast import ast
+from pglast.enums import GrantTargetType, ObjectType
+
+from pgschema_tui.errors import UserError
+from pgschema_tui.ir import model as ir
+from pgschema_tui.parse import load_files
+from pgschema_tui.parse.exprs import walk
+from pgschema_tui.parse.sources import read_chunks
+from pgschema_tui.parse.statements import Statement, parse_chunks
+
+
+def load_desired(path: str | Path, schema: str, plan_db: str | None = None) -> ir.Schema:
+    """The desired state of `schema` from the SQL file `path` (and its includes)."""
+    if not plan_db:
+        return load_files(path, schema)
+    statements = parse_chunks(read_chunks(path))  # syntax errors surface before any connection
+    if plan_db == "embedded":
+        from pgschema_tui.embedded import EmbeddedServer
+
+        with EmbeddedServer() as server:
+            return _load_in_database(statements, schema, server.settings().connect(autocommit=False))
+    import psycopg
+
+    try:
+        conn = psycopg.connect(plan_db, autocommit=False, connect_timeout=10)
+    except psycopg.OperationalError as exc:
+        reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+        raise UserError(f"cannot connect to the --plan-db server: {reason}") from None
+    return _load_in_database(statements, schema, conn)
+
+
+def _load_in_database(statements: list[Statement], target: str, conn) -> ir.Schema:
+    from pgschema_tui.inspect import inspect_schema
+
+    scratch = f"pgschema_tmp_{uuid.uuid4().hex[:12]}"
+    try:
+        conn.execute(f'CREATE SCHEMA "{scratch}"')
+        conn.execute(f"SET LOCAL search_path = \"{scratch}\"")
+        _create_missing_roles(conn, statements)
+        for statement in statements:
+            sql = scratch_sql(statement, target, scratch)
+            if sql is not None:
+                _execute(conn, statement, sql)
+        result = inspect_schema(conn, scratch)
+    finally:
+        conn.rollback()
+        conn.close()
+    result.name = target
+    return result
+
+
+def _execute(conn, statement: Statement, sql: str) -> None:
+    import psycopg
+
+    try:
+        conn.execute("SAVEPOINT desired_statement")
+        conn.execute(sql)
+        conn.execute("RELEASE SAVEPOINT desired_statement")
+    except psycopg.Error as exc:
+        message = (exc.diag.message_primary if exc.diag and exc.diag.message_primary else str(exc)).strip()
+        raise UserError(f"{statement.where}: {message}") from None
+
+
+def _role_names(statements: list[Statement]) -> set[str]:
+    roles = set()
+    for statement in statements:
+        for node in walk(statement.node):
+            if isinstance(node, ast.RoleSpec) and node.rolename:
+                roles.add(node.rolename)
+    return roles
+
+
+def _create_missing_roles(conn, statements: list[Statement]) -> None:
+    """Roles the SQL grants to must exist; created inside the transaction, gone after rollback."""
+    wanted = _role_names(statements)
+    if not wanted:
+        return
+    existing = {r[0] for r in conn.execute("SELECT rolname FROM pg_catalog.pg_roles WHERE rolname = ANY(%s)",
+                                           (list(wanted),)).fetchall()}
+    for role in sorted(wanted - existing):
+        conn.execute('CREATE ROLE "{}" NOLOGIN'.format(role.replace('"', '""')))
+
+
+# ------------------------------------------------------- statement rewriting ---
+
+
+def _skip(node, target: str) -> bool:
+    """Statements that would undo the scratch set-up: search_path changes, the target's CREATE SCHEMA."""
+    if isinstance(node, ast.VariableSetStmt):
+        return (node.name or "").lower() in ("search_path", "role", "session_authorization") or node.kind.name in (
+            "VAR_RESET_ALL",)
+    if isinstance(node, ast.SelectStmt):
+        return True  # pg_dump's set_config('search_path', ...) and friends
+    if isinstance(node, ast.CreateSchemaStmt):
+        return node.schemaname == target
+    if isinstance(node, ast.TransactionStmt):
+        return True
+    if isinstance(node, ast.AlterOwnerStmt):
+        return True
+    if isinstance(node, ast.AlterTableStmt) and all(
+            c.subtype.name == "AT_ChangeOwner" for c in node.cmds or ()):
+        return True
+    return False
+
+
+def _rename_qualifiers(node, target: str, scratch: str) -> bool:
+    """Point every name qualified with `target` at `scratch`; True if anything changed."""
+    changed = False
+    for n in walk(node):
+        if isinstance(n, ast.RangeVar) and n.schemaname == target:
+            n.schemaname, changed = scratch, True
+        for attr in type(n).__slots__:
+            value = getattr(n, attr, None)
+            if isinstance(value, tuple) and len(value) >= 2 and all(isinstance(v, ast.String) for v in value) \
+                    and value[0].sval == target and not isinstance(n, ast.A_Const):
+                value[0].sval, changed = scratch, True
+        schema_lists = []
+        if isinstance(n, ast.GrantStmt) and (n.objtype == ObjectType.OBJECT_SCHEMA
+                                             or n.targtype == GrantTargetType.ACL_TARGET_ALL_IN_SCHEMA):
+            schema_lists.append(n.objects)
+        if isinstance(n, ast.DefElem) and n.defname == "schemas" and isinstance(n.arg, tuple):
+            schema_lists.append(n.arg)
+        if isinstance(n, ast.CommentStmt) and n.objtype == ObjectType.OBJECT_SCHEMA:
+            schema_lists.append((n.object,))
+        for items in schema_lists:
+            for item in items or ():
+                if isinstance(item, ast.String) and item.sval == target:
+                    item.sval, changed = scratch, True
+    return changed
+
+
+def scratch_sql(statement: Statement, target: str, scratch: str) -> str | None:
+    """The statement's SQL as it must run in the scratch schema, or None to skip it."""
+    from pglast.stream import RawStream
+
+    node = statement.node
+    if _skip(node, target):
+        return None
+    changed = _rename_qualifiers(node, target, scratch)
+    if isinstance(node, (ast.CreateSchemaStmt, ast.CreateExtensionStmt)) and not node.if_not_exists:
+        node.if_not_exists, changed = True, True
+    if isinstance(node, ast.IndexStmt) and node.concurrent:
+        node.concurrent, changed = False, True  # CONCURRENTLY cannot run inside the transaction
+    if not changed:
+        return _original_text(statement)
+    return RawStream()(node)
+
+
+def _original_text(statement: Statement) -> str:
+    """The statement exactly as written (its chunk text from the statement start to its end)."""
+    return statement.chunk.text[statement.offset:statement.end or None]
