@@ -39,10 +39,12 @@ class ApplyState:
 
     def record(self, event: ev.Event) -> None:
         """Fold one event into the state and append its log line."""
+        quiet = isinstance(event, ev.Progress) and self.progress is not None and \
+            (self.progress.index, self.progress.phase) == (event.index, event.phase)
         handler = getattr(self, f"_on_{event.type}", None)
         if handler:
             handler(event)
-        line = describe(event)
+        line = "" if quiet else describe(event)  # progress is logged once per phase
         if line:
             self.log.append(f"{_clock_text(event.at)}  {line}")
 
@@ -60,6 +62,7 @@ class ApplyState:
         self.lock_waits.clear()
 
     def _on_progress(self, e: ev.Progress) -> None:
+        self._set(e.index, RUNNING)  # moving again after a lock wait
         self.progress = e
         self.progress_seen.append(e)
 

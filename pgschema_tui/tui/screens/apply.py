@@ -44,7 +44,7 @@ class ApplyScreen(Screen):
             with Vertical(id="apply-right"):
                 yield DdlPane("Running statement", id="apply-sql")
                 yield LockTable(id="apply-locks")
-        yield RichLog(id="apply-log", wrap=False, markup=False, auto_scroll=True, max_lines=5000)
+        yield RichLog(id="apply-log", wrap=True, min_width=20, markup=False, auto_scroll=True, max_lines=5000)
         yield Footer()
 
     def on_mount(self) -> None:

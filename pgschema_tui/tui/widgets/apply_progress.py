@@ -2,28 +2,32 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Label, ProgressBar
 
 from pgschema_tui.tui.apply_state import ApplyState
 from pgschema_tui.tui.formatting import human_count
 
 
-class ApplyProgress(Horizontal):
-    """`Steps 3/9 [====    ]  building index: scanning table 42%` as two labelled bars."""
+class ApplyProgress(Vertical):
+    """`Steps 3/9 [====    ]` and, during an index build, `step 7: building index: scanning table [==  ] 42%`."""
 
     DEFAULT_CSS = """
-    ApplyProgress { height: 1; }
+    ApplyProgress { height: auto; }
+    ApplyProgress Horizontal { height: 1; }
     ApplyProgress Label { width: auto; padding: 0 1 0 0; }
+    ApplyProgress PercentageStatus { width: 5; }
     ApplyProgress ProgressBar { width: 1fr; }
-    ApplyProgress #phase-label { width: 1fr; min-width: 20; }
+    ApplyProgress Bar { width: 1fr; min-width: 10; }
     """
 
     def compose(self) -> ComposeResult:
-        yield Label("Steps 0/0", id="steps-label")
-        yield ProgressBar(total=1, show_eta=False, id="steps-bar")
-        yield Label("", id="phase-label")
-        yield ProgressBar(total=100, show_eta=False, id="phase-bar")
+        with Horizontal():
+            yield Label("Steps 0/0", id="steps-label")
+            yield ProgressBar(total=1, show_eta=False, id="steps-bar")
+        with Horizontal(id="phase-row"):
+            yield Label("", id="phase-label")
+            yield ProgressBar(total=100, show_eta=False, id="phase-bar")
 
     def show(self, state: ApplyState) -> None:
         self.query_one("#steps-label", Label).update(f"Steps {state.done_count}/{state.total_steps}")
@@ -32,8 +36,7 @@ class ApplyProgress(Horizontal):
         phase_bar = self.query_one("#phase-bar", ProgressBar)
         progress = state.progress
         if progress is None or state.current is None:
-            self.query_one("#phase-label", Label).update("")
-            phase_bar.display = False
+            self.query_one("#phase-row").display = False
             return
         detail = ""
         if progress.blocks_total:
@@ -43,5 +46,5 @@ class ApplyProgress(Horizontal):
         elif progress.lockers_total:
             detail = f" lockers {progress.lockers_done or 0}/{progress.lockers_total}"
         self.query_one("#phase-label", Label).update(f"step {progress.index + 1}: {progress.phase}{detail}")
-        phase_bar.display = True
+        self.query_one("#phase-row").display = True
         phase_bar.update(total=100 if progress.percent is not None else None, progress=progress.percent or 0)

@@ -20,14 +20,15 @@ class ApplySteps(DataTable):
         self._shown: dict[int, tuple[str, str]] = {}
 
     def on_mount(self) -> None:
-        self.add_column("#", key="n", width=4)
+        # state and time first: the path is the column that may be cut on a narrow terminal
+        self.add_column("#", key="n", width=2)
+        self.add_column("state", key="state", width=9)
+        self.add_column("time", key="time", width=6)
         self.add_column("op", key="op", width=3)
         self.add_column("step", key="path")
-        self.add_column("state", key="state", width=10)
-        self.add_column("time", key="time", width=8)
         for ref in self.session.refs:
-            self.add_row(str(ref.index + 1), symbol(ref.step.operation), self.session.label(ref),
-                         _state_cell("pending"), "", key=str(ref.index))
+            self.add_row(str(ref.index + 1), _state_cell("pending"), "", symbol(ref.step.operation),
+                         self.session.label(ref), key=str(ref.index))
 
     def show(self, state: ApplyState) -> None:
         for index, step_state in enumerate(state.step_states):
