@@ -52,6 +52,7 @@ class StepStarted(Event):
     path: str
     operation: str
     sql: str
+    message: str = ""  # what a wait step waits for ("Creating index x"), shown instead of its SQL
 
 
 @dataclass(frozen=True)

@@ -296,7 +296,8 @@ class Executor:
     def _run_step(self, index: int, group: int, step: Step, attempt: int):
         if self.aborted:
             raise _StepFailure(index, step.sql, "aborted by user")
-        yield StepStarted(index=index, group=group, path=step.path, operation=step.operation, sql=step.sql)
+        yield StepStarted(index=index, group=group, path=step.path, operation=step.operation, sql=step.sql,
+                          message=step.directive.message if step.directive else "")
         started = time.monotonic()
         if step.directive is not None and step.directive.type == "wait":
             yield from self._wait(index, step)

@@ -57,7 +57,7 @@ class EventDescriber:
             how = "in a transaction" if event.transactional else "without a transaction"
             return f"Group {event.group + 1}/{self.total_groups} ({how})"
         if isinstance(event, StepStarted):
-            self.sql[event.index] = event.sql
+            self.sql[event.index] = event.message or event.sql
             return None
         if isinstance(event, StepFinished):
             return f"{self.tag(event.index)} {short_sql(self.sql.get(event.index, ''))} done in {event.duration_seconds:.1f}s"
@@ -111,21 +111,22 @@ class RichPrinter:
         self.console = Console()
         self.words = EventDescriber()
         self.bars = Bars(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
-                         TimeElapsedColumn(), console=self.console, transient=True)
+                         TimeElapsedColumn(), TextColumn("{task.fields[phase]}"), console=self.console,
+                         transient=True)
         self.plan_bar = None
         self.step_bar = None
         self.bars.start()
 
     def handle(self, event: Event) -> None:
         if isinstance(event, PlanStarted):
-            self.plan_bar = self.bars.add_task("plan", total=max(event.total_steps, 1))
+            self.plan_bar = self.bars.add_task("plan", total=max(event.total_steps, 1), phase="")
         if isinstance(event, StepStarted):
             if self.step_bar is not None:
                 self.bars.remove_task(self.step_bar)
             self.step_bar = self.bars.add_task(
-                f"{self.words.tag(event.index)} {short_sql(event.sql, 40)}", total=100)
+                f"{self.words.tag(event.index)} {short_sql(event.message or event.sql, 40)}", total=100, phase="")
         if isinstance(event, Progress) and self.step_bar is not None and event.percent is not None:
-            self.bars.update(self.step_bar, completed=event.percent)
+            self.bars.update(self.step_bar, completed=event.percent, phase=event.phase)
         if isinstance(event, StepFinished) and self.plan_bar is not None:
             self.bars.advance(self.plan_bar)
             if self.step_bar is not None:
@@ -143,7 +144,7 @@ class RichPrinter:
             return  # the bar shows it
         line = self.words.describe(event)
         if line:
-            self.bars.console.print(line, markup=False, highlight=False)
+            self.bars.console.print(line, markup=False, highlight=False, no_wrap=True, overflow="ellipsis")
 
     def close(self) -> None:
         if self.bars.live.is_started:
