@@ -45,12 +45,16 @@ def assert_same_schema(got: Schema, want: Schema) -> None:
 
 
 def prepare_target(pg_server, settings, case: Path, tmp_path: Path) -> None:
-    """Give the reload target the source's extensions: they are environment, not schema objects."""
+    """Give the reload target the source's environment but an empty `public`.
+
+    Objects in other schemas and extensions are environment, not part of the dumped schema:
+    load the whole source, then replace `public` with an empty one and reinstall extensions.
+    """
+    psql_file(pg_server, settings, case)
     extensions = [ln for ln in case.read_text().splitlines() if ln.upper().startswith("CREATE EXTENSION")]
-    if extensions:
-        setup = tmp_path / "extensions.sql"
-        setup.write_text("\n".join(extensions) + "\n")
-        psql_file(pg_server, settings, setup)
+    setup = tmp_path / "empty_public.sql"
+    setup.write_text("DROP SCHEMA public CASCADE;\nCREATE SCHEMA public;\n" + "\n".join(extensions) + "\n")
+    psql_file(pg_server, settings, setup)
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from pgschema_tui.ir.model import (
     Aggregate, CompositeType, Constraint, DefaultPrivilege, Domain, EnumType, Function, Grant,
     Index, MaterializedView, Policy, RangeType, Schema, Sequence, Table, Trigger, View, collection_of,
 )
-from pgschema_tui.plan.graph import KIND_RANK, break_cycles, build_graph, node_id, ordered_nodes
+from pgschema_tui.plan.graph import KIND_RANK, dependency_map, node_id, topological_order
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ def is_foreign_key(obj) -> bool:
     return isinstance(obj, Constraint) and obj.type == "FOREIGN KEY"
 
 
-def _dump_key(schema: Schema):
+def dump_sort_key(schema: Schema):
     """Sort key that keeps a relation's parts right after it and foreign keys after tables."""
     def key(obj) -> tuple:
         if is_foreign_key(obj):
@@ -81,18 +81,23 @@ def _dump_key(schema: Schema):
     return key
 
 
-def ordered_objects(schema: Schema) -> list:
-    """Every object of the dump (plus OWNED BY pseudo-objects) in creation order."""
-    graph = build_graph(schema)
-    break_cycles(graph)
+def dump_dependency_map(schema: Schema) -> tuple[dict[str, object], dict[str, set[str]]]:
+    """The schema's dependency map plus an OWNED BY node per owned sequence."""
+    nodes, needs = dependency_map(schema)
     for seq in schema.sequences.values():
         owned = OwnedBy(seq)
         if seq.owned_by and owned.table in schema.tables:
             node = f"owned_by:{seq.name}"
-            graph.add_node(node, obj=owned)
-            graph.add_edge(node_id(seq), node)
-            graph.add_edge(node_id(schema.tables[owned.table]), node)
-    return [graph.nodes[n]["obj"] for n in ordered_nodes(graph, _dump_key(schema))]
+            nodes[node] = owned
+            needs[node] = {node_id(seq), node_id(schema.tables[owned.table])}
+    return nodes, needs
+
+
+def ordered_objects(schema: Schema) -> list:
+    """Every object of the dump (plus OWNED BY pseudo-objects) in creation order."""
+    nodes, needs = dump_dependency_map(schema)
+    order, _ = topological_order(nodes, needs, dump_sort_key(schema))
+    return [nodes[n] for n in order]
 
 
 def unit_of(obj, schema: Schema) -> Unit:

@@ -12,16 +12,14 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
-import networkx as nx
-
 from pgschema_tui.ddl.comment import render_schema_comment
-from pgschema_tui.dump.layout import OwnedBy, Unit, dump_units
+from pgschema_tui.dump.layout import OwnedBy, Unit, dump_dependency_map, dump_sort_key, dump_units
 from pgschema_tui.dump.single import dump_header, render_unit
 from pgschema_tui.ir.model import (
     Aggregate, CompositeType, Constraint, DefaultPrivilege, Domain, EnumType, Function, Grant,
     Index, MaterializedView, Policy, RangeType, Schema, Sequence, Table, Trigger, View,
 )
-from pgschema_tui.plan.graph import break_cycles, build_graph, node_id
+from pgschema_tui.plan.graph import node_id, topological_order
 
 _FOLDER = {
     EnumType: "types", CompositeType: "types", RangeType: "types", Domain: "domains",
@@ -81,29 +79,41 @@ def _file_sort_key(path: str) -> tuple:
     return _FOLDER_ORDER.index(folder), path.endswith(".deferred.sql"), path
 
 
-def _object_graph(schema: Schema, units: list[Unit]) -> nx.DiGraph:
-    graph = build_graph(schema)
-    break_cycles(graph)
-    for unit in units:
-        if isinstance(unit.obj, OwnedBy):
-            node = f"owned_by:{unit.obj.sequence.name}"
-            graph.add_node(node, obj=unit.obj)
-            graph.add_edge(node_id(unit.obj.sequence), node)
-            if unit.obj.table in schema.tables:
-                graph.add_edge(node_id(schema.tables[unit.obj.table]), node)
-    return graph
-
-
 def _unit_node(unit: Unit) -> str:
     if isinstance(unit.obj, OwnedBy):
         return f"owned_by:{unit.obj.sequence.name}"
     return node_id(unit.obj)
 
 
+def _file_graph(nodes, needs, file_of):
+    """(file dependency graph, file edge -> the movable objects that cause it)."""
+    import networkx as nx
+
+    files = nx.DiGraph()
+    files.add_nodes_from(sorted(set(file_of.values())))
+    movable: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for node, deps in needs.items():
+        for dep in deps:
+            a, b = file_of[dep], file_of[node]
+            if a == b:
+                continue
+            files.add_edge(a, b)
+            # A child (constraint, index, ...) that needs something from a later file can
+            # leave its table's file for a deferred one loaded after both.
+            if isinstance(nodes[node], _CHILDREN) and not b.endswith(".deferred.sql"):
+                movable[(a, b)].add(node)
+    return files, movable
+
+
 def plan_files(schema: Schema) -> tuple[list[str], dict[str, list[Unit]]]:
     """(file paths in load order, units of each file in creation order)."""
+    import networkx as nx  # only the multi-file dump needs a general graph library
+
     units = dump_units(schema)
-    graph = _object_graph(schema, units)
+    nodes, needs = dump_dependency_map(schema)
+    _, removed = topological_order(nodes, needs, dump_sort_key(schema))
+    for dep, node in removed:
+        needs[node].discard(dep)
     namer = _FileNamer()
     file_of: dict[str, str] = {}
     home: dict[str, tuple[str, str]] = {}
@@ -112,18 +122,7 @@ def plan_files(schema: Schema) -> tuple[list[str], dict[str, list[Unit]]]:
         home[node] = _home_of(unit.obj, schema)
         file_of[node] = namer.path(*home[node])
     while True:
-        files = nx.DiGraph()
-        files.add_nodes_from(sorted(set(file_of.values())))
-        movable: dict[tuple[str, str], set[str]] = defaultdict(set)
-        for dep, node in graph.edges:
-            a, b = file_of[dep], file_of[node]
-            if a == b:
-                continue
-            files.add_edge(a, b)
-            # A child (constraint, index, ...) that needs something from a later file can
-            # leave its table's file for a deferred one loaded after both.
-            if isinstance(graph.nodes[node]["obj"], _CHILDREN) and not b.endswith(".deferred.sql"):
-                movable[(a, b)].add(node)
+        files, movable = _file_graph(nodes, needs, file_of)
         try:
             cycle = nx.find_cycle(files)
         except nx.NetworkXNoCycle:

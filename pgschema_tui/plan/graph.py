@@ -6,16 +6,19 @@ and carry the IR object in their `obj` attribute. The graph is pure: it reads on
 """
 from __future__ import annotations
 
+import heapq
 import re
 from collections import defaultdict
-from typing import Iterable
-
-import networkx as nx
+from functools import lru_cache
+from typing import TYPE_CHECKING, Iterable
 
 from pgschema_tui.ir.model import (
     Aggregate, CompositeType, Constraint, Domain, Function, Grant, Index, Policy, RangeType,
     Schema, Table, Trigger, collection_of,
 )
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 # Tie-break between objects that could be created in either order: by kind, then by key.
 KIND_RANK: dict[str, int] = {
@@ -42,6 +45,7 @@ def sort_key(obj) -> tuple[int, str]:
 _NAME_PART = re.compile(r'"((?:[^"]|"")*)"|([^".\s\[\](]+)')
 
 
+@lru_cache(maxsize=4096)
 def split_sql_name(text: str) -> tuple[str | None, str]:
     """Split SQL-text name `s."T"[]`/`character varying(3)` into raw (schema, name) parts.
 
@@ -89,6 +93,7 @@ class _Resolver:
                 self.by_ref[f"{ns}:{obj.name}"].append(node_id(obj))
         for index in schema.indexes.values():
             self.by_ref.setdefault(f"relation:{index.name}", []).append(node_id(index))
+        self.unique_keys = _unique_keys(schema)
 
     def ref(self, ref: str) -> list[str]:
         return self.by_ref.get(ref, [])
@@ -110,17 +115,17 @@ class _Resolver:
         return []
 
 
-def _key_constraint_for(schema: Schema, table: str, columns: tuple[str, ...]) -> list[str]:
-    """The PK/UNIQUE constraint or unique index on `table(columns)` a foreign key relies on."""
-    wanted = set(columns)
-    for con in schema.constraints.values():
-        if con.table == table and con.type in ("PRIMARY KEY", "UNIQUE") and set(con.columns) == wanted:
-            return [node_id(con)]
+def _unique_keys(schema: Schema) -> dict[tuple[str, frozenset[str]], str]:
+    """(table, key columns) -> the PK/UNIQUE constraint or full unique index that enforces it."""
+    found: dict[tuple[str, frozenset[str]], str] = {}
     for index in schema.indexes.values():
-        if index.table == table and index.unique and index.where is None and \
-                {e.expression.text.strip('"') for e in index.elements} == wanted:
-            return [node_id(index)]
-    return []
+        if index.unique and index.where is None:
+            columns = frozenset(split_sql_name(e.expression.text)[1] for e in index.elements)
+            found[(index.table, columns)] = node_id(index)
+    for con in schema.constraints.values():  # a constraint wins over an index on the same columns
+        if con.type in ("PRIMARY KEY", "UNIQUE"):
+            found[(con.table, frozenset(con.columns))] = node_id(con)
+    return found
 
 
 def _grant_target(schema: Schema, grant: Grant) -> list[str]:
@@ -175,7 +180,9 @@ def _implicit_dependencies(schema: Schema, resolver: _Resolver, obj) -> Iterable
         ref_schema, ref_name = split_sql_name(obj.ref_table)
         if ref_schema in (None, schema.name):
             yield from resolver.relation(ref_name)
-            yield from _key_constraint_for(schema, ref_name, obj.ref_columns)
+            key = resolver.unique_keys.get((ref_name, frozenset(obj.ref_columns)))
+            if key:
+                yield key
     elif isinstance(obj, Trigger):
         yield from resolver.sql_name("function", obj.function)
     elif isinstance(obj, Aggregate):
@@ -186,86 +193,153 @@ def _implicit_dependencies(schema: Schema, resolver: _Resolver, obj) -> Iterable
         yield from _grant_target(schema, obj)
 
 
-def build_graph(schema: Schema) -> nx.DiGraph:
-    """Every object of `schema` as a node, with an edge from each dependency to its dependent.
+def dependency_map(schema: Schema) -> tuple[dict[str, object], dict[str, set[str]]]:
+    """(node id -> object, node id -> ids of what it needs): the graph as plain dicts.
 
-    A sequence OWNED BY a table gets no edge to it: the dump renders OWNED BY as a separate
+    A sequence OWNED BY a table gets no edge to it: OWNED BY is rendered as a separate
     statement after the table, so the sequence can precede a table whose default uses it.
     """
-    graph = nx.DiGraph()
     resolver = _Resolver(schema)
-    for obj in schema.objects():
-        graph.add_node(node_id(obj), obj=obj)
+    nodes: dict[str, object] = {}
+    needs: dict[str, set[str]] = {}
     for obj in schema.objects():
         me = node_id(obj)
+        nodes[me] = obj
         needed: set[str] = set()
         for ref in getattr(obj, "depends_on", ()):
             needed.update(resolver.ref(ref))
         needed.update(_implicit_dependencies(schema, resolver, obj))
         needed.discard(me)
-        for dep in needed:
-            graph.add_edge(dep, me)
+        needs[me] = needed
+    return nodes, needs
+
+
+def build_graph(schema: Schema) -> "nx.DiGraph":
+    """Every object of `schema` as a node (`obj` attribute), with an edge dependency → dependent."""
+    import networkx as nx  # only callers that want the graph object pay for the import
+
+    nodes, needs = dependency_map(schema)
+    graph = nx.DiGraph()
+    for node, obj in nodes.items():
+        graph.add_node(node, obj=obj)
+    graph.add_edges_from((dep, node) for node, deps in needs.items() for dep in deps)
     return graph
 
 
-# ---------------------------------------------------------------- cycles ---
+# ------------------------------------------------------- ordering, cycles ---
 
 
-def _edge_strength(graph: nx.DiGraph, edge: tuple[str, str]) -> tuple:
+def _edge_strength(nodes: dict[str, object], keys: dict[str, tuple], edge: tuple[str, str]) -> tuple:
     """Lower sorts first: the edge least needed at creation time is removed first.
 
     A function whose body is a quoted string is not checked at creation when the dump sets
     `check_function_bodies = off`, so its edges from what the body uses go first.
     """
-    dependent = graph.nodes[edge[1]]["obj"]
+    dependent = nodes[edge[1]]
     weak = isinstance(dependent, Function) and not dependent.sql_body
-    return (0 if weak else 1, sort_key(dependent), edge[0])
+    return (0 if weak else 1, keys[edge[1]], edge[1], edge[0])
 
 
-def break_cycles(graph: nx.DiGraph) -> list[tuple[str, str]]:
-    """Remove edges until `graph` is acyclic, deterministically; returns the removed edges."""
-    removed: list[tuple[str, str]] = []
-    while True:
-        components = [c for c in nx.strongly_connected_components(graph) if len(c) > 1]
-        if not components:
-            return removed
-        for component in sorted(components, key=min):
-            sub = graph.subgraph(component)
-            cycle = nx.find_cycle(sub, source=min(component))
-            weakest = min(((u, v) for u, v in cycle), key=lambda e: _edge_strength(graph, e))
-            graph.remove_edge(*weakest)
-            removed.append(weakest)
+def topological_order(nodes: dict[str, object], needs: dict[str, set[str]], key=None
+                      ) -> tuple[list[str], list[tuple[str, str]]]:
+    """(node ids in creation order, edges removed to break cycles); deterministic.
 
-
-def ordered_nodes(graph: nx.DiGraph, key=None) -> list[str]:
-    """A deterministic topological order of an acyclic graph; ties broken by `key(obj)`."""
+    Kahn's algorithm with a heap on `key(obj)`: of the nodes whose dependencies are all
+    placed, the smallest comes next. When none is free, the remaining nodes hold a cycle;
+    walking back along dependencies finds one, and its weakest edge is dropped.
+    """
     key = key or sort_key
-    return list(nx.lexicographical_topological_sort(graph, key=lambda n: key(graph.nodes[n]["obj"])))
+    keys = {n: key(obj) for n, obj in nodes.items()}
+    waiting = {n: set(d for d in needs.get(n, ()) if d in nodes) for n in nodes}
+    users: dict[str, list[str]] = {n: [] for n in nodes}
+    for n, deps in waiting.items():
+        for d in deps:
+            users[d].append(n)
+    heap = [(keys[n], n) for n, deps in waiting.items() if not deps]
+    heapq.heapify(heap)
+    order: list[str] = []
+    removed: list[tuple[str, str]] = []
+    placed: set[str] = set()
+    while len(order) < len(nodes):
+        if not heap:
+            edge = _weakest_edge_of_a_cycle(nodes, waiting, placed, keys)
+            waiting[edge[1]].discard(edge[0])
+            removed.append(edge)
+            if not waiting[edge[1]]:
+                heapq.heappush(heap, (keys[edge[1]], edge[1]))
+            continue
+        _, node = heapq.heappop(heap)
+        order.append(node)
+        placed.add(node)
+        for user in users[node]:
+            deps = waiting[user]
+            if node in deps:
+                deps.discard(node)
+                if not deps:
+                    heapq.heappush(heap, (keys[user], user))
+    return order, removed
+
+
+def _weakest_edge_of_a_cycle(nodes, waiting, placed, keys) -> tuple[str, str]:
+    """Every unplaced node still waits on another unplaced one, so walking back closes a cycle."""
+    current = min((n for n in nodes if n not in placed), key=lambda n: (keys[n], n))
+    seen: dict[str, int] = {}
+    path: list[str] = []
+    while current not in seen:
+        seen[current] = len(path)
+        path.append(current)
+        current = min(waiting[current], key=lambda n: (keys[n], n))
+    cycle = path[seen[current]:]
+    # path[i] waits on path[i + 1]: the edge runs from path[i + 1] (dependency) to path[i]
+    edges = [(cycle[(i + 1) % len(cycle)], cycle[i]) for i in range(len(cycle))]
+    return min(edges, key=lambda e: _edge_strength(nodes, keys, e))
+
+
+def _graph_maps(graph) -> tuple[dict[str, object], dict[str, set[str]]]:
+    nodes = {n: data["obj"] for n, data in graph.nodes(data=True)}
+    return nodes, {n: set(graph.predecessors(n)) for n in graph.nodes}
+
+
+def break_cycles(graph) -> list[tuple[str, str]]:
+    """Remove edges until `graph` is acyclic, deterministically; returns the removed edges."""
+    _, removed = topological_order(*_graph_maps(graph))
+    graph.remove_edges_from(removed)
+    return removed
+
+
+def ordered_nodes(graph, key=None) -> list[str]:
+    """A deterministic topological order of `graph`; ties broken by `key(obj)`."""
+    order, _ = topological_order(*_graph_maps(graph), key)
+    return order
 
 
 def creation_order(schema: Schema, key=None) -> list:
     """Every object of `schema` in an order that creates each one after what it needs."""
-    graph = build_graph(schema)
-    break_cycles(graph)
-    return [graph.nodes[n]["obj"] for n in ordered_nodes(graph, key)]
+    nodes, needs = dependency_map(schema)
+    order, _ = topological_order(nodes, needs, key)
+    return [nodes[n] for n in order]
 
 
 # ------------------------------------------------------- neighbourhoods ---
 
 
-def dependencies(graph: nx.DiGraph, node: str, transitive: bool = False) -> list[str]:
+def dependencies(graph: "nx.DiGraph", node: str, transitive: bool = False) -> list[str]:
     """Node ids `node` needs (direct, or all when `transitive`), sorted."""
+    import networkx as nx
+
     found = nx.ancestors(graph, node) if transitive else set(graph.predecessors(node))
     return sorted(found)
 
 
-def dependents(graph: nx.DiGraph, node: str, transitive: bool = False) -> list[str]:
+def dependents(graph: "nx.DiGraph", node: str, transitive: bool = False) -> list[str]:
     """Node ids that need `node` (direct, or all when `transitive`), sorted."""
+    import networkx as nx
+
     found = nx.descendants(graph, node) if transitive else set(graph.successors(node))
     return sorted(found)
 
 
 __all__ = [
-    "KIND_RANK", "node_id", "sort_key", "split_sql_name", "build_graph", "break_cycles",
-    "ordered_nodes", "creation_order", "dependencies", "dependents",
+    "KIND_RANK", "node_id", "sort_key", "split_sql_name", "dependency_map", "build_graph",
+    "topological_order", "break_cycles", "ordered_nodes", "creation_order", "dependencies", "dependents",
 ]
