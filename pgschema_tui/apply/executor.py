@@ -443,7 +443,6 @@ class Executor:
         return LockWait(index=timeout.index, blocker_pid=None, attempt=attempt, retry_in_seconds=delay)
 
     def _fail_lock(self, timeout: _LockTimeout, group: int, rolled_back: tuple[int, ...]):
-        yield self._lock_wait_event(timeout, self.options.lock_retries + 1, None)
         blocker = timeout.blockers[-1] if timeout.blockers else None
         who = f"; blocked by pid {blocker.pid}: {blocker.query}" if blocker else ""
         message = (f"{server_error_text(timeout.error)}\n(gave up after {self.options.lock_retries} "
