@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pgschema_tui.errors import UserError
 from pgschema_tui.inspect.aggregates import read_aggregates
 from pgschema_tui.inspect.constraints import read_constraints
-from pgschema_tui.inspect.context import InspectContext
+from pgschema_tui.inspect.context import InspectContext, comment_sql
 from pgschema_tui.inspect.deps import read_dependencies
 from pgschema_tui.inspect.domains import read_domains
 from pgschema_tui.inspect.indexes import read_indexes
@@ -31,11 +31,9 @@ from pgschema_tui.ir import model as ir
 
 __all__ = ["inspect_schema", "schema_exists"]
 
-_NAMESPACE = """
-SELECT n.oid, d.description
+_NAMESPACE = f"""
+SELECT n.oid, {comment_sql('pg_namespace', 'n.oid')} AS description
 FROM pg_catalog.pg_namespace n
-LEFT JOIN pg_catalog.pg_description d ON d.classoid = 'pg_catalog.pg_namespace'::regclass
-     AND d.objoid = n.oid AND d.objsubid = 0
 WHERE n.nspname = %s
 """
 

@@ -10,7 +10,7 @@ Representation choices the parser mirrors:
 """
 from __future__ import annotations
 
-from pgschema_tui.inspect.context import InspectContext, not_extension_member
+from pgschema_tui.inspect.context import InspectContext, comment_sql, not_extension_member
 from pgschema_tui.inspect.deps import Dependencies
 from pgschema_tui.inspect.routines import PARALLEL
 from pgschema_tui.ir import model as ir
@@ -29,12 +29,10 @@ SELECT p.oid, p.proname, p.proparallel, a.aggkind, a.aggnumdirectargs,
        NULLIF(a.aggmtransfn, 0)::regproc::text AS msfunc, NULLIF(a.aggminvtransfn, 0)::regproc::text AS minvfunc,
        CASE WHEN a.aggmtranstype <> 0 THEN pg_catalog.format_type(a.aggmtranstype, NULL) END AS mstype,
        NULLIF(a.aggmfinalfn, 0)::regproc::text AS mfinalfunc, a.aggminitval,
-       op.oprname AS sortop, d.description
+       op.oprname AS sortop, {comment_sql('pg_proc', 'p.oid')} AS description
 FROM pg_catalog.pg_aggregate a
 JOIN pg_catalog.pg_proc p ON p.oid = a.aggfnoid
 LEFT JOIN pg_catalog.pg_operator op ON op.oid = a.aggsortop
-LEFT JOIN pg_catalog.pg_description d ON d.classoid = 'pg_catalog.pg_proc'::regclass AND d.objoid = p.oid
-     AND d.objsubid = 0
 WHERE p.pronamespace = %(nsp)s AND {not_extension_member('pg_proc', 'p.oid')}
 """
 

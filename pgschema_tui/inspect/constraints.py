@@ -11,7 +11,7 @@ Representation choices the parser mirrors:
 """
 from __future__ import annotations
 
-from pgschema_tui.inspect.context import InspectContext
+from pgschema_tui.inspect.context import InspectContext, comment_sql
 from pgschema_tui.inspect.deps import Dependencies
 from pgschema_tui.inspect.sqltext import strip_outer_parens
 from pgschema_tui.ir import model as ir
@@ -20,8 +20,10 @@ from pgschema_tui.ir.expr import Expr
 CONSTRAINT_TYPES = {"p": "PRIMARY KEY", "u": "UNIQUE", "f": "FOREIGN KEY", "c": "CHECK", "x": "EXCLUDE"}
 FK_ACTIONS = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
 
-_COLUMN_NAMES = """ARRAY(SELECT att.attname FROM unnest({keys}) WITH ORDINALITY k(attnum, ord)
-    JOIN pg_catalog.pg_attribute att ON att.attrelid = {rel} AND att.attnum = k.attnum ORDER BY k.ord)"""
+# Column names of an attnum array, in array order (one primary-key lookup per column).
+_COLUMN_NAMES = """ARRAY(SELECT (SELECT att.attname FROM pg_catalog.pg_attribute att
+                        WHERE att.attrelid = {rel} AND att.attnum = k.attnum)
+    FROM unnest({keys}) WITH ORDINALITY k(attnum, ord) ORDER BY k.ord)"""
 
 
 def _constraints_sql(nulls_not_distinct: str) -> str:
@@ -33,16 +35,15 @@ SELECT con.oid, con.conname, con.contype, rel.relname AS table_name, rel.oid AS 
        con.confrelid::regclass::text AS ref_table, refrel.relname AS ref_name, refn.nspname AS ref_schema,
        {_COLUMN_NAMES.format(keys='con.confkey', rel='con.confrelid')} AS ref_columns,
        con.confupdtype, con.confdeltype, con.confmatchtype, con.condeferrable, con.condeferred,
-       con.convalidated, con.connoinherit, pg_catalog.pg_get_constraintdef(con.oid) AS definition,
-       idxrel.reloptions AS index_options, d.description
+       con.convalidated, con.connoinherit,
+       CASE WHEN con.contype IN ('c', 'x') THEN pg_catalog.pg_get_constraintdef(con.oid) END AS definition,
+       idxrel.reloptions AS index_options, {comment_sql('pg_constraint', 'con.oid')} AS description
 FROM pg_catalog.pg_constraint con
 JOIN pg_catalog.pg_class rel ON rel.oid = con.conrelid
 LEFT JOIN pg_catalog.pg_index idx ON idx.indexrelid = con.conindid AND con.contype IN ('p', 'u', 'x')
 LEFT JOIN pg_catalog.pg_class idxrel ON idxrel.oid = idx.indexrelid
 LEFT JOIN pg_catalog.pg_class refrel ON refrel.oid = con.confrelid
 LEFT JOIN pg_catalog.pg_namespace refn ON refn.oid = refrel.relnamespace
-LEFT JOIN pg_catalog.pg_description d ON d.classoid = 'pg_catalog.pg_constraint'::regclass
-     AND d.objoid = con.oid AND d.objsubid = 0
 WHERE rel.relnamespace = %(nsp)s AND rel.relkind IN ('r', 'p')
   AND con.contype IN ('p', 'u', 'f', 'c', 'x') AND con.conislocal AND con.conparentid = 0
 """

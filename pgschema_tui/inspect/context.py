@@ -53,3 +53,9 @@ def collation_name_sql(collation: str, namespace: str, schema_param: str = "%(sc
     return (f"CASE WHEN {namespace}.nspname IN ('pg_catalog', {schema_param}) "
             f"THEN quote_ident({collation}.collname) "
             f"ELSE quote_ident({namespace}.nspname) || '.' || quote_ident({collation}.collname) END")
+
+
+def comment_sql(catalog: str, oid: str, sub: str = "0") -> str:
+    """Scalar subquery for an object's COMMENT (an index lookup per row, whatever the statistics)."""
+    return (f"(SELECT d.description FROM pg_catalog.pg_description d WHERE d.classoid = 'pg_catalog.{catalog}'::regclass"
+            f" AND d.objoid = {oid} AND d.objsubid = {sub})")

@@ -10,7 +10,7 @@ Representation choices the parser mirrors:
 from __future__ import annotations
 
 from pgschema_tui.inspect.constraints import check_expression
-from pgschema_tui.inspect.context import InspectContext, collation_name_sql, not_extension_member
+from pgschema_tui.inspect.context import InspectContext, collation_name_sql, comment_sql, not_extension_member
 from pgschema_tui.inspect.deps import Dependencies
 from pgschema_tui.ir import model as ir
 from pgschema_tui.ir.expr import Expr, expr
@@ -20,13 +20,11 @@ SELECT t.oid, t.typname, pg_catalog.format_type(t.typbasetype, t.typtypmod) AS b
        pg_catalog.pg_get_expr(t.typdefaultbin, 0) AS default_expr,
        CASE WHEN t.typcollation <> 0 AND t.typcollation <> bt.typcollation
             THEN {collation_name_sql('coll', 'colln')} END AS collation,
-       d.description
+       {comment_sql('pg_type', 't.oid')} AS description
 FROM pg_catalog.pg_type t
 JOIN pg_catalog.pg_type bt ON bt.oid = t.typbasetype
 LEFT JOIN pg_catalog.pg_collation coll ON coll.oid = t.typcollation
 LEFT JOIN pg_catalog.pg_namespace colln ON colln.oid = coll.collnamespace
-LEFT JOIN pg_catalog.pg_description d ON d.classoid = 'pg_catalog.pg_type'::regclass AND d.objoid = t.oid
-     AND d.objsubid = 0
 WHERE t.typnamespace = %(nsp)s AND t.typtype = 'd' AND {not_extension_member('pg_type', 't.oid')}
 """
 

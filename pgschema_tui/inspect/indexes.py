@@ -13,7 +13,7 @@ Representation choices the parser mirrors:
 """
 from __future__ import annotations
 
-from pgschema_tui.inspect.context import InspectContext, collation_name_sql, not_extension_member
+from pgschema_tui.inspect.context import InspectContext, collation_name_sql, comment_sql, not_extension_member
 from pgschema_tui.inspect.deps import Dependencies
 from pgschema_tui.ir import model as ir
 from pgschema_tui.ir.expr import Expr, expr
@@ -30,13 +30,11 @@ SELECT ic.oid, ic.relname, t.relname AS table_name, am.amname, i.indisunique, i.
        ARRAY(SELECT att.attname FROM unnest((i.indkey::int2[])[i.indnkeyatts:]) WITH ORDINALITY k(attnum, ord)
              JOIN pg_catalog.pg_attribute att ON att.attrelid = i.indrelid AND att.attnum = k.attnum
              ORDER BY k.ord) AS include,
-       d.description
+       {comment_sql('pg_class', 'ic.oid')} AS description
 FROM pg_catalog.pg_index i
 JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_catalog.pg_class t ON t.oid = i.indrelid
 JOIN pg_catalog.pg_am am ON am.oid = ic.relam
-LEFT JOIN pg_catalog.pg_description d ON d.classoid = 'pg_catalog.pg_class'::regclass AND d.objoid = ic.oid
-     AND d.objsubid = 0
 WHERE ic.relnamespace = %(nsp)s AND t.relkind IN ('r', 'p', 'm') AND NOT ic.relispartition
   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con WHERE con.conindid = i.indexrelid
                   AND con.conrelid = i.indrelid AND con.contype IN ('p', 'u', 'x'))

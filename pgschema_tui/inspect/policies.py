@@ -5,23 +5,21 @@ names sorted, "PUBLIC" for the public pseudo-role.
 """
 from __future__ import annotations
 
-from pgschema_tui.inspect.context import InspectContext
+from pgschema_tui.inspect.context import InspectContext, comment_sql
 from pgschema_tui.inspect.deps import Dependencies
 from pgschema_tui.ir import model as ir
 from pgschema_tui.ir.expr import expr
 
 COMMANDS = {"*": "ALL", "r": "SELECT", "a": "INSERT", "w": "UPDATE", "d": "DELETE"}
 
-_POLICIES = """
+_POLICIES = f"""
 SELECT pol.oid, pol.polname, c.relname AS table_name, pol.polcmd, pol.polpermissive,
        ARRAY(SELECT CASE WHEN r.role = 0 THEN 'PUBLIC' ELSE pg_catalog.pg_get_userbyid(r.role)::text END
              FROM unnest(pol.polroles) r(role)) AS roles,
        pg_catalog.pg_get_expr(pol.polqual, pol.polrelid) AS using_expr,
-       pg_catalog.pg_get_expr(pol.polwithcheck, pol.polrelid) AS check_expr, d.description
+       pg_catalog.pg_get_expr(pol.polwithcheck, pol.polrelid) AS check_expr, {comment_sql('pg_policy', 'pol.oid')} AS description
 FROM pg_catalog.pg_policy pol
 JOIN pg_catalog.pg_class c ON c.oid = pol.polrelid
-LEFT JOIN pg_catalog.pg_description d ON d.classoid = 'pg_catalog.pg_policy'::regclass AND d.objoid = pol.oid
-     AND d.objsubid = 0
 WHERE c.relnamespace = %(nsp)s
 """
 

@@ -14,7 +14,7 @@ Representation choices the parser mirrors:
 """
 from __future__ import annotations
 
-from pgschema_tui.inspect.context import InspectContext, not_extension_member
+from pgschema_tui.inspect.context import InspectContext, comment_sql, not_extension_member
 from pgschema_tui.inspect.deps import Dependencies
 from pgschema_tui.inspect.sqltext import find_top_level, split_top_level
 from pgschema_tui.ir import model as ir
@@ -34,11 +34,9 @@ SELECT p.oid, p.proname, p.prokind, l.lanname, p.prosrc,
        pg_catalog.pg_get_function_arguments(p.oid) AS arguments_text,
        pg_catalog.pg_get_function_result(p.oid) AS result,
        p.provolatile, p.proisstrict, p.prosecdef, p.proleakproof, p.proparallel, p.procost, p.prorows,
-       p.proretset, p.proconfig, d.description
+       p.proretset, p.proconfig, {comment_sql('pg_proc', 'p.oid')} AS description
 FROM pg_catalog.pg_proc p
 JOIN pg_catalog.pg_language l ON l.oid = p.prolang
-LEFT JOIN pg_catalog.pg_description d ON d.classoid = 'pg_catalog.pg_proc'::regclass AND d.objoid = p.oid
-     AND d.objsubid = 0
 WHERE p.pronamespace = %(nsp)s AND p.prokind IN ('f', 'p', 'w')
   AND {not_extension_member('pg_proc', 'p.oid')}
   -- range and multirange constructors belong to their type (internal dependency)

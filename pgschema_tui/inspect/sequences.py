@@ -8,7 +8,7 @@ column's type, so `data_type` stays None there). The parser must apply the same 
 """
 from __future__ import annotations
 
-from pgschema_tui.inspect.context import InspectContext, not_extension_member
+from pgschema_tui.inspect.context import InspectContext, comment_sql, not_extension_member
 from pgschema_tui.ir import model as ir
 
 TYPE_RANGES = {
@@ -19,7 +19,7 @@ TYPE_RANGES = {
 
 _SEQUENCES = f"""
 SELECT c.oid, c.relname, format_type(s.seqtypid, NULL) AS data_type, s.seqstart, s.seqincrement,
-       s.seqmin, s.seqmax, s.seqcache, s.seqcycle, d.description,
+       s.seqmin, s.seqmax, s.seqcache, s.seqcycle, {comment_sql('pg_class', 'c.oid')} AS description,
        owner_rel.relname AS owner_table, owner_att.attname AS owner_column
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_sequence s ON s.seqrelid = c.oid
@@ -27,8 +27,6 @@ LEFT JOIN pg_catalog.pg_depend own ON own.classid = 'pg_catalog.pg_class'::regcl
      AND own.refclassid = 'pg_catalog.pg_class'::regclass AND own.refobjsubid > 0 AND own.deptype IN ('a', 'i')
 LEFT JOIN pg_catalog.pg_class owner_rel ON owner_rel.oid = own.refobjid
 LEFT JOIN pg_catalog.pg_attribute owner_att ON owner_att.attrelid = own.refobjid AND owner_att.attnum = own.refobjsubid
-LEFT JOIN pg_catalog.pg_description d ON d.classoid = 'pg_catalog.pg_class'::regclass AND d.objoid = c.oid
-     AND d.objsubid = 0
 WHERE c.relnamespace = %(nsp)s AND c.relkind = 'S' AND (own.deptype IS NULL OR own.deptype = 'a')
   AND {not_extension_member('pg_class', 'c.oid')}
 """

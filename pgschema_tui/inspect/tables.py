@@ -13,7 +13,7 @@ Representation choices the parser mirrors:
 """
 from __future__ import annotations
 
-from pgschema_tui.inspect.context import InspectContext, collation_name_sql, not_extension_member
+from pgschema_tui.inspect.context import InspectContext, collation_name_sql, comment_sql, not_extension_member
 from pgschema_tui.inspect.deps import Dependencies
 from pgschema_tui.inspect.sequences import sequence_options
 from pgschema_tui.ir import model as ir
@@ -24,10 +24,8 @@ SELECT c.oid, c.relname, c.relkind, c.relpersistence, c.reloptions, c.relrowsecu
        c.relforcerowsecurity,
        CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END AS partition_by,
        CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END AS partition_bound,
-       d.description
+       {comment_sql('pg_class', 'c.oid')} AS description
 FROM pg_catalog.pg_class c
-LEFT JOIN pg_catalog.pg_description d ON d.classoid = 'pg_catalog.pg_class'::regclass AND d.objoid = c.oid
-     AND d.objsubid = 0
 WHERE c.relnamespace = %(nsp)s AND c.relkind IN ('r', 'p')
   AND {not_extension_member('pg_class', 'c.oid')}
 """
@@ -47,7 +45,7 @@ SELECT a.attrelid, a.attnum, a.attname, pg_catalog.format_type(a.atttypid, a.att
        a.attnotnull, a.attidentity, a.attgenerated, pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) AS default_expr,
        CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation
             THEN {collation_name_sql('coll', 'colln')} END AS collation,
-       d.description,
+       {comment_sql('pg_class', 'a.attrelid', 'a.attnum')} AS description,
        pg_catalog.format_type(s.seqtypid, NULL) AS seq_type, s.seqstart, s.seqincrement, s.seqmin, s.seqmax,
        s.seqcache, s.seqcycle
 FROM pg_catalog.pg_attribute a
@@ -56,12 +54,11 @@ JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
 LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
 LEFT JOIN pg_catalog.pg_collation coll ON coll.oid = a.attcollation
 LEFT JOIN pg_catalog.pg_namespace colln ON colln.oid = coll.collnamespace
-LEFT JOIN pg_catalog.pg_description d ON d.classoid = 'pg_catalog.pg_class'::regclass AND d.objoid = a.attrelid
-     AND d.objsubid = a.attnum
-LEFT JOIN pg_catalog.pg_depend idd ON a.attidentity <> '' AND idd.refclassid = 'pg_catalog.pg_class'::regclass
-     AND idd.refobjid = a.attrelid AND idd.refobjsubid = a.attnum AND idd.deptype = 'i'
-     AND idd.classid = 'pg_catalog.pg_class'::regclass
-LEFT JOIN pg_catalog.pg_sequence s ON s.seqrelid = idd.objid
+LEFT JOIN LATERAL (
+    SELECT seq.* FROM pg_catalog.pg_depend idd JOIN pg_catalog.pg_sequence seq ON seq.seqrelid = idd.objid
+    WHERE a.attidentity <> '' AND idd.refclassid = 'pg_catalog.pg_class'::regclass AND idd.refobjid = a.attrelid
+      AND idd.refobjsubid = a.attnum AND idd.deptype = 'i' AND idd.classid = 'pg_catalog.pg_class'::regclass
+) s ON true
 WHERE c.relnamespace = %(nsp)s AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
   AND a.attislocal
 ORDER BY a.attrelid, a.attnum

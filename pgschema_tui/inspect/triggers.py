@@ -9,7 +9,7 @@ Representation choices the parser mirrors:
 """
 from __future__ import annotations
 
-from pgschema_tui.inspect.context import InspectContext
+from pgschema_tui.inspect.context import InspectContext, comment_sql
 from pgschema_tui.inspect.deps import Dependencies
 from pgschema_tui.inspect.sqltext import find_top_level, matching_paren, strip_outer_parens
 from pgschema_tui.ir import model as ir
@@ -18,7 +18,7 @@ from pgschema_tui.ir.expr import expr
 # pg_trigger.tgtype bits (src/include/catalog/pg_trigger.h)
 ROW, BEFORE, INSERT, DELETE, UPDATE, TRUNCATE, INSTEAD = 1, 2, 4, 8, 16, 32, 64
 
-_TRIGGERS = """
+_TRIGGERS = f"""
 SELECT tg.oid, tg.tgname, c.relname AS table_name, tg.tgtype, tg.tgfoid::regproc::text AS function,
        tg.tgnargs, tg.tgargs, tg.tgconstraint <> 0 AS is_constraint, tg.tgdeferrable, tg.tginitdeferred,
        tg.tgoldtable, tg.tgnewtable, tg.tgenabled,
@@ -26,11 +26,9 @@ SELECT tg.oid, tg.tgname, c.relname AS table_name, tg.tgtype, tg.tgfoid::regproc
              JOIN pg_catalog.pg_attribute a ON a.attrelid = tg.tgrelid AND a.attnum = k.attnum
              ORDER BY a.attnum) AS update_columns,
        CASE WHEN tg.tgqual IS NOT NULL THEN pg_catalog.pg_get_triggerdef(tg.oid) END AS definition,
-       d.description
+       {comment_sql('pg_trigger', 'tg.oid')} AS description
 FROM pg_catalog.pg_trigger tg
 JOIN pg_catalog.pg_class c ON c.oid = tg.tgrelid
-LEFT JOIN pg_catalog.pg_description d ON d.classoid = 'pg_catalog.pg_trigger'::regclass AND d.objoid = tg.oid
-     AND d.objsubid = 0
 WHERE c.relnamespace = %(nsp)s AND NOT tg.tgisinternal AND tg.tgparentid = 0
 """
 

@@ -9,25 +9,21 @@ objects of their own. Representation choices the parser mirrors:
 """
 from __future__ import annotations
 
-from pgschema_tui.inspect.context import InspectContext, collation_name_sql, not_extension_member
+from pgschema_tui.inspect.context import InspectContext, collation_name_sql, comment_sql, not_extension_member
 from pgschema_tui.inspect.deps import Dependencies
 from pgschema_tui.ir import model as ir
 
 _ENUMS = f"""
 SELECT t.oid, t.typname, ARRAY(SELECT e.enumlabel FROM pg_catalog.pg_enum e WHERE e.enumtypid = t.oid
-                               ORDER BY e.enumsortorder) AS labels, d.description
+                               ORDER BY e.enumsortorder) AS labels, {comment_sql('pg_type', 't.oid')} AS description
 FROM pg_catalog.pg_type t
-LEFT JOIN pg_catalog.pg_description d ON d.classoid = 'pg_catalog.pg_type'::regclass AND d.objoid = t.oid
-     AND d.objsubid = 0
 WHERE t.typnamespace = %(nsp)s AND t.typtype = 'e' AND {not_extension_member('pg_type', 't.oid')}
 """
 
 _COMPOSITES = f"""
-SELECT t.oid, t.typname, t.typrelid, d.description
+SELECT t.oid, t.typname, t.typrelid, {comment_sql('pg_type', 't.oid')} AS description
 FROM pg_catalog.pg_type t
 JOIN pg_catalog.pg_class c ON c.oid = t.typrelid AND c.relkind = 'c'
-LEFT JOIN pg_catalog.pg_description d ON d.classoid = 'pg_catalog.pg_type'::regclass AND d.objoid = t.oid
-     AND d.objsubid = 0
 WHERE t.typnamespace = %(nsp)s AND t.typtype = 'c' AND {not_extension_member('pg_type', 't.oid')}
 """
 
@@ -53,7 +49,7 @@ SELECT t.oid, t.typname, pg_catalog.format_type(r.rngsubtype, NULL) AS subtype,
             THEN {collation_name_sql('coll', 'colln')} END AS collation,
        NULLIF(r.rngcanonical, 0)::regproc::text AS canonical,
        NULLIF(r.rngsubdiff, 0)::regproc::text AS subdiff,
-       mt.typname AS multirange_name, d.description
+       mt.typname AS multirange_name, {comment_sql('pg_type', 't.oid')} AS description
 FROM pg_catalog.pg_type t
 JOIN pg_catalog.pg_range r ON r.rngtypid = t.oid
 JOIN pg_catalog.pg_type st ON st.oid = r.rngsubtype
@@ -62,8 +58,6 @@ LEFT JOIN pg_catalog.pg_namespace opcn ON opcn.oid = opc.opcnamespace
 LEFT JOIN pg_catalog.pg_collation coll ON coll.oid = r.rngcollation
 LEFT JOIN pg_catalog.pg_namespace colln ON colln.oid = coll.collnamespace
 LEFT JOIN pg_catalog.pg_type mt ON mt.oid = r.rngmultitypid
-LEFT JOIN pg_catalog.pg_description d ON d.classoid = 'pg_catalog.pg_type'::regclass AND d.objoid = t.oid
-     AND d.objsubid = 0
 WHERE t.typnamespace = %(nsp)s AND t.typtype = 'r' AND {not_extension_member('pg_type', 't.oid')}
 """
 

@@ -9,7 +9,7 @@ Representation choices the parser mirrors:
 """
 from __future__ import annotations
 
-from pgschema_tui.inspect.context import InspectContext, not_extension_member
+from pgschema_tui.inspect.context import InspectContext, comment_sql, not_extension_member
 from pgschema_tui.inspect.deps import Dependencies
 from pgschema_tui.ir import model as ir
 from pgschema_tui.ir.expr import Expr
@@ -23,10 +23,8 @@ SELECT c.oid, c.relname, c.relkind, c.reloptions, c.relispopulated,
              JOIN pg_catalog.pg_description cd ON cd.classoid = 'pg_catalog.pg_class'::regclass
                   AND cd.objoid = c.oid AND cd.objsubid = a.attnum
              WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) AS column_comments,
-       d.description
+       {comment_sql('pg_class', 'c.oid')} AS description
 FROM pg_catalog.pg_class c
-LEFT JOIN pg_catalog.pg_description d ON d.classoid = 'pg_catalog.pg_class'::regclass AND d.objoid = c.oid
-     AND d.objsubid = 0
 WHERE c.relnamespace = %(nsp)s AND c.relkind IN ('v', 'm')
   AND {not_extension_member('pg_class', 'c.oid')}
 """
