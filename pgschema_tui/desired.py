@@ -11,7 +11,6 @@ import uuid
 from pathlib import Path
 
 from pglast import ast
-from pglast.enums import GrantTargetType, ObjectType
 
 from pgschema_tui.errors import UserError
 from pgschema_tui.ir import model as ir
@@ -115,49 +114,45 @@ def _skip(node, target: str) -> bool:
     return False
 
 
-def _rename_qualifiers(node, target: str, scratch: str) -> bool:
-    """Point every name qualified with `target` at `scratch`; True if anything changed."""
-    changed = False
-    for n in walk(node):
-        if isinstance(n, ast.RangeVar) and n.schemaname == target:
-            n.schemaname, changed = scratch, True
-        for attr in type(n).__slots__:
-            value = getattr(n, attr, None)
-            if isinstance(value, tuple) and len(value) >= 2 and all(isinstance(v, ast.String) for v in value) \
-                    and value[0].sval == target and not isinstance(n, ast.A_Const):
-                value[0].sval, changed = scratch, True
-        schema_lists = []
-        if isinstance(n, ast.GrantStmt) and (n.objtype == ObjectType.OBJECT_SCHEMA
-                                             or n.targtype == GrantTargetType.ACL_TARGET_ALL_IN_SCHEMA):
-            schema_lists.append(n.objects)
-        if isinstance(n, ast.DefElem) and n.defname == "schemas" and isinstance(n.arg, tuple):
-            schema_lists.append(n.arg)
-        if isinstance(n, ast.CommentStmt) and n.objtype == ObjectType.OBJECT_SCHEMA:
-            schema_lists.append((n.object,))
-        for items in schema_lists:
-            for item in items or ():
-                if isinstance(item, ast.String) and item.sval == target:
-                    item.sval, changed = scratch, True
-    return changed
+def _identifier(token_text: str) -> str:
+    if token_text.startswith('"'):
+        return token_text[1:-1].replace('""', '"')
+    return token_text.lower()
 
 
 def scratch_sql(statement: Statement, target: str, scratch: str) -> str | None:
-    """The statement's SQL as it must run in the scratch schema, or None to skip it."""
-    from pglast.stream import RawStream
+    """The statement's SQL as it must run in the scratch schema, or None to skip it.
+
+    Edits are made on the original text, token by token (pglast's scanner), so function
+    bodies and every other spelling stay exactly as written: `target.` qualifiers and
+    `SCHEMA target` become the scratch schema, CONCURRENTLY (impossible inside the
+    transaction) is dropped, and CREATE SCHEMA/EXTENSION gain IF NOT EXISTS.
+    """
+    from pglast.parser import scan
 
     node = statement.node
     if _skip(node, target):
         return None
-    changed = _rename_qualifiers(node, target, scratch)
+    text = statement.chunk.text[statement.offset:statement.end or None]
+    tokens = scan(text)
+    quoted_scratch = '"' + scratch + '"'
+    edits: list[tuple[int, int, str]] = []  # (start, end exclusive, replacement)
+    for i, token in enumerate(tokens):
+        if token.name == "IDENT":
+            word = text[token.start:token.end + 1]
+            if _identifier(word) != target:
+                continue
+            follows_dot = i + 1 < len(tokens) and tokens[i + 1].name == "ASCII_46"
+            after_schema = i > 0 and tokens[i - 1].name == "SCHEMA"
+            in_schema_list = isinstance(node, ast.AlterDefaultPrivilegesStmt) and i > 0 \
+                and tokens[i - 1].name == "ASCII_44"
+            if follows_dot or after_schema or in_schema_list:
+                edits.append((token.start, token.end + 1, quoted_scratch))
+        elif token.name == "CONCURRENTLY" and isinstance(node, ast.IndexStmt):
+            edits.append((token.start, token.end + 1, ""))
     if isinstance(node, (ast.CreateSchemaStmt, ast.CreateExtensionStmt)) and not node.if_not_exists:
-        node.if_not_exists, changed = True, True
-    if isinstance(node, ast.IndexStmt) and node.concurrent:
-        node.concurrent, changed = False, True  # CONCURRENTLY cannot run inside the transaction
-    if not changed:
-        return _original_text(statement)
-    return RawStream()(node)
-
-
-def _original_text(statement: Statement) -> str:
-    """The statement exactly as written (its chunk text from the statement start to its end)."""
-    return statement.chunk.text[statement.offset:statement.end or None]
+        keyword = next(t for t in tokens if t.name in ("SCHEMA", "EXTENSION"))
+        edits.append((keyword.end + 1, keyword.end + 1, " IF NOT EXISTS"))
+    for start, end, replacement in sorted(edits, reverse=True):
+        text = text[:start] + replacement + text[end:]
+    return text

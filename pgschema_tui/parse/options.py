@@ -58,8 +58,7 @@ def sequence_options(options, data_type: str | None, type_for_limits: str = "big
     for opt in options or ():
         name = opt.defname
         if name == "as":
-            data_type = None  # set by the caller, which knows how to format the TypeName
-            rest["as"] = opt.arg
+            rest["as"] = opt.arg  # the caller formats the TypeName and passes it as data_type
         elif name in ("start", "increment", "minvalue", "maxvalue", "cache", "cycle", "restart"):
             values[name] = value_of(opt.arg) if opt.arg is not None else None
         else:

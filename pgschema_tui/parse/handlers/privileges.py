@@ -174,14 +174,43 @@ def alter_default_privileges(node: ast.AlterDefaultPrivilegesStmt, ctx: LoadCont
                     entry.pop(privilege, None)
 
 
+def _column_order(ctx: LoadContext, relation: str) -> dict[str, int]:
+    table = ctx.schema.tables.get(relation)
+    if table is not None:
+        return {c.name: i for i, c in enumerate(table.columns)}
+    view = ctx.schema.views.get(relation) or ctx.schema.materialized_views.get(relation)
+    return {c: i for i, c in enumerate(view.columns)} if view else {}
+
+
+def _add_column_grants(ctx: LoadContext, column_grants: dict) -> None:
+    """Per privilege a column list (in column order); privileges sharing a list become one Grant."""
+    for (object_type, object_name, grantee, grantable), per_privilege in column_grants.items():
+        order = _column_order(ctx, object_name)
+        by_columns: dict[tuple[str, ...], list[str]] = {}
+        for privilege, columns in per_privilege.items():
+            key = tuple(sorted(set(columns), key=lambda c: (order.get(c, len(order)), c)))
+            by_columns.setdefault(key, []).append(privilege)
+        for columns, privileges in by_columns.items():
+            ctx.schema.add(ir.Grant(object_type=object_type, object_name=object_name, grantee=grantee,
+                                    privileges=tuple(sorted(privileges)), columns=columns, grantable=grantable))
+
+
 def finish(ctx: LoadContext) -> None:
     """Turn the accumulated books into `Grant` and `DefaultPrivilege` records."""
+    column_grants: dict[tuple, dict[str, list[str]]] = {}
     for (object_type, object_name, columns, grantee), entry in _book(ctx).items():
         for grantable in (False, True):
             privileges = tuple(sorted(p for p, g in entry.items() if g == grantable))
-            if privileges:
-                ctx.schema.add(ir.Grant(object_type=object_type, object_name=object_name, grantee=grantee,
-                                        privileges=privileges, columns=columns, grantable=grantable))
+            if not privileges:
+                continue
+            if columns:
+                per_privilege = column_grants.setdefault((object_type, object_name, grantee, grantable), {})
+                for privilege in privileges:
+                    per_privilege.setdefault(privilege, []).extend(columns)
+                continue
+            ctx.schema.add(ir.Grant(object_type=object_type, object_name=object_name, grantee=grantee,
+                                    privileges=privileges, grantable=grantable))
+    _add_column_grants(ctx, column_grants)
     for object_type, object_name in _revoked_defaults(ctx):
         ctx.schema.add(ir.Grant(object_type=object_type, object_name=object_name, grantee="PUBLIC",
                                 revoked_default=True))

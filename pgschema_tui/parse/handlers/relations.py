@@ -66,7 +66,7 @@ def create_index(node: ast.IndexStmt, ctx: LoadContext, stmt) -> None:
         table=table, name=name, elements=tuple(elements), unique=bool(node.unique),
         method=node.accessMethod or "btree",
         include=tuple(e.name for e in node.indexIncludingParams or ()),
-        where=where, options=reloptions(node.options),
+        where=where, options=tuple(sorted(reloptions(node.options))),
         nulls_not_distinct=bool(node.nulls_not_distinct),
         depends_on=frozenset(deps | {f"relation:{table}"})))
 
@@ -165,7 +165,7 @@ def _split_check_option(options) -> tuple[tuple[str, ...], str | None]:
             check = value.upper()
         else:
             kept.append(opt)
-    return tuple(kept), check
+    return tuple(sorted(kept)), check
 
 
 @handles(ast.ViewStmt)
@@ -214,7 +214,7 @@ def create_materialized_view(node: ast.CreateTableAsStmt, ctx: LoadContext, stmt
     aliases = tuple(c.sval for c in node.into.colNames or ())
     query, columns, refs = _view_parts(ctx, node.query, aliases)
     ctx.relation_names.add(name)
-    ctx.schema.add(ir.MaterializedView(name=name, query=query, options=reloptions(node.into.options),
+    ctx.schema.add(ir.MaterializedView(name=name, query=query, options=tuple(sorted(reloptions(node.into.options))),
                                        with_data=not node.into.skipData, columns=columns,
                                        depends_on=refs))
 
@@ -229,7 +229,7 @@ def alter_view(node: ast.AlterTableStmt, ctx: LoadContext, name: str) -> None:
             current = dict(o.split("=", 1) for o in view.options)
             new_options, check = _split_check_option(cmd.def_)
             current.update(dict(o.split("=", 1) for o in new_options))
-            changes = {"options": tuple(f"{k}={v}" for k, v in current.items())}
+            changes = {"options": tuple(sorted(f"{k}={v}" for k, v in current.items()))}
             if check and isinstance(view, ir.View):
                 changes["check_option"] = check
             view = replace(view, **changes)

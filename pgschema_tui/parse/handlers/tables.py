@@ -254,20 +254,15 @@ def partition_bound(spec: ast.PartitionBoundSpec) -> str:
 # ----------------------------------------------------------------- handlers ---
 
 
-def _merge_columns(inherited: tuple[ir.Column, ...], own: list[ir.Column]) -> tuple[ir.Column, ...]:
-    """Inherited columns first (merged with same-named local definitions), then the new ones."""
-    by_name = {c.name: c for c in own}
-    merged = []
-    for col in inherited:
-        local = by_name.pop(col.name, None)
-        if local is None:
-            merged.append(replace(col, comment=None))
-        else:
-            merged.append(replace(col, not_null=col.not_null or local.not_null,
-                                  default=local.default if local.default is not None else col.default,
-                                  comment=None))
-    merged.extend(c for c in own if c.name in by_name)
-    return tuple(merged)
+def _local_columns(inherited: tuple[ir.Column, ...], own: list[ir.Column]) -> tuple[ir.Column, ...]:
+    """The child's own columns, as the catalog lists them (`attislocal`): inherited ones are not
+    repeated, a column declared again is merged with the parent's (NOT NULL is inherited)."""
+    parent_columns = {c.name: c for c in inherited}
+    local = []
+    for col in own:
+        parent = parent_columns.get(col.name)
+        local.append(replace(col, not_null=col.not_null or parent.not_null) if parent else col)
+    return tuple(local)
 
 
 @handles(ast.CreateStmt)
@@ -300,7 +295,10 @@ def create_table(node: ast.CreateStmt, ctx: LoadContext, stmt) -> None:
         else:
             raise ctx.unsupported(f"table {name}", type(elt).__name__)
     inherited = tuple(col for parent in parents for col in parent.columns)
-    columns = _merge_columns(inherited, own_columns) if parents else tuple(own_columns)
+    if node.partbound is not None:
+        columns: tuple[ir.Column, ...] = ()  # a partition's columns all come from its parent
+    else:
+        columns = _local_columns(inherited, own_columns) if parents else tuple(own_columns)
     deps = set()
     for col in columns:
         deps |= col.depends_on
@@ -311,7 +309,7 @@ def create_table(node: ast.CreateStmt, ctx: LoadContext, stmt) -> None:
         partition_bound=partition_bound(node.partbound) if node.partbound is not None else None,
         inherits=tuple(p.name for p in parents) if node.partbound is None else (),
         unlogged=node.relation.relpersistence == "u",
-        options=reloptions(node.options),
+        options=tuple(sorted(reloptions(node.options))),
         depends_on=frozenset(deps | {f"relation:{p.name}" for p in parents}),
     )
     ctx.schema.add(table)
@@ -324,16 +322,6 @@ def create_table(node: ast.CreateStmt, ctx: LoadContext, stmt) -> None:
         built = build_constraint(ctx, name, c, col, new_table=True)
         if built is not None:
             table = add_constraint(ctx, table, built)
-    for parent in parents:
-        if node.partbound is None:
-            _inherit_checks(ctx, parent, table)
-
-
-def _inherit_checks(ctx: LoadContext, parent: ir.Table, child: ir.Table) -> None:
-    """INHERITS copies the parent's CHECK constraints (not NO INHERIT ones) under the same names."""
-    for con in list(ctx.schema.constraints.values()):
-        if con.table == parent.name and con.type == "CHECK" and not con.no_inherit:
-            ctx.schema.add(replace(con, table=child.name))
 
 
 def _group_column_constraints(pending):
@@ -504,7 +492,7 @@ def _flag(**changes):
 def _set_options(ctx, table, cmd):
     options = dict(o.split("=", 1) for o in table.options)
     options.update(dict(o.split("=", 1) for o in reloptions(cmd.def_)))
-    table = replace(table, options=tuple(f"{k}={v}" for k, v in options.items()))
+    table = replace(table, options=tuple(sorted(f"{k}={v}" for k, v in options.items())))
     ctx.schema.add(table)
     return table
 

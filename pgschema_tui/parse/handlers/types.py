@@ -113,9 +113,17 @@ def create_range(node: ast.CreateRangeStmt, ctx: LoadContext, stmt) -> None:
         collation=_function_name(ctx, collation) if collation is not None else None,
         canonical=_function_name(ctx, params["canonical"]) if "canonical" in params else None,
         subtype_diff=_function_name(ctx, params["subtype_diff"]) if "subtype_diff" in params else None,
-        multirange_name=(_function_name(ctx, params["multirange_type_name"]).strip('"')
-                         if "multirange_type_name" in params else default_multirange_name(name)),
+        multirange_name=_multirange_name(ctx, name, params.get("multirange_type_name")),
         depends_on=ctx.type_dep(params["subtype"])))
+
+
+def _multirange_name(ctx: LoadContext, range_name: str, arg) -> str | None:
+    """MULTIRANGE_TYPE_NAME only when it is not the name PostgreSQL derives by itself."""
+    if arg is None:
+        return None
+    names = arg.names if isinstance(arg, ast.TypeName) else arg
+    given = ctx.own_qualified(names) or ".".join(n.sval for n in names)
+    return None if given == default_multirange_name(range_name) else given
 
 
 def default_multirange_name(range_name: str) -> str:
@@ -136,6 +144,32 @@ def _domain_constraint(ctx: LoadContext, domain: str, c: ast.Constraint, not_val
                                not_valid=bool(c.skip_validation) and not_valid_allowed), refs
 
 
+def _cast_domain_value(ctx: LoadContext, base: ast.TypeName, check) -> None:
+    """Over another domain, VALUE reaches operators and functions through a cast to that
+    domain's base type, and the catalog prints it: `(VALUE)::integer < 100`."""
+    from pgschema_tui.parse import exprs
+
+    base_name = ctx.own_qualified(base.names)
+    parent = ctx.schema.domains.get(base_name) if base_name else None
+    if parent is None:
+        return
+    root = parent.base_type
+    from pglast import parse_sql
+
+    cast_type = parse_sql(f"SELECT NULL::{root}")[0].stmt.targetList[0].val.typeName
+    for n in exprs.walk(check):
+        for attr in ("lexpr", "rexpr"):
+            if isinstance(n, ast.A_Expr) and _is_value(getattr(n, attr, None)):
+                setattr(n, attr, ast.TypeCast(arg=getattr(n, attr), typeName=cast_type))
+        if isinstance(n, ast.FuncCall) and n.args:
+            n.args = tuple(ast.TypeCast(arg=a, typeName=cast_type) if _is_value(a) else a for a in n.args)
+
+
+def _is_value(node) -> bool:
+    return isinstance(node, ast.ColumnRef) and len(node.fields) == 1 and \
+        isinstance(node.fields[0], ast.String) and node.fields[0].sval == "value"
+
+
 @handles(ast.CreateDomainStmt)
 def create_domain(node: ast.CreateDomainStmt, ctx: LoadContext, stmt) -> None:
     name = _type_name(ctx, node.domainname)
@@ -147,10 +181,13 @@ def create_domain(node: ast.CreateDomainStmt, ctx: LoadContext, stmt) -> None:
     for c in node.constraints or ():
         if c.contype == CT.CONSTR_NOTNULL:
             not_null = True
+            if c.conname and c.conname != f"{name}_not_null":  # PostgreSQL 17+ keeps the name
+                constraints.append(ir.DomainConstraint(name=c.conname, check=None))
         elif c.contype == CT.CONSTR_DEFAULT:
             default, refs = ctx.expr(c.raw_expr)
             deps |= refs
         elif c.contype == CT.CONSTR_CHECK:
+            _cast_domain_value(ctx, node.typeName, c.raw_expr)
             constraint, refs = _domain_constraint(ctx, name, c, False)
             constraints.append(constraint)
             deps |= refs
