@@ -194,3 +194,21 @@ def test_empty_plan_applies_nothing(pg_server, db, conn, tmp_path, capsys):
     _saved_plan(pg_server, conn, "CREATE TABLE t (id integer);", plan_file)
     assert main(["apply", *_flags(db), "--plan", str(plan_file), "--auto-approve"]) == 0
     assert "No changes. Nothing to apply." in capsys.readouterr().out
+
+
+def test_apply_file_plans_then_applies_online(db, conn, tmp_path, capsys):
+    conn.execute("CREATE TABLE users (id integer PRIMARY KEY, email text); "
+                 "INSERT INTO users SELECT g, 'u' || g FROM generate_series(1, 1000) g")
+    desired = tmp_path / "schema.sql"
+    desired.write_text("CREATE TABLE users (id integer PRIMARY KEY, email text NOT NULL);\n"
+                       "CREATE INDEX users_email ON users (email);\n")
+    code = main(["apply", *_flags(db), "--file", str(desired), "--auto-approve", "--lock-timeout", "2s"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "CREATE INDEX CONCURRENTLY IF NOT EXISTS users_email" in out
+    assert "Creating index users_email done in" in out
+    assert "Applied" in out
+    assert conn.execute("SELECT attnotnull FROM pg_attribute WHERE attrelid = 'users'::regclass "
+                        "AND attname = 'email'").fetchone()[0] is True
+    assert main(["apply", *_flags(db), "--file", str(desired), "--auto-approve"]) == 0
+    assert "No changes. Nothing to apply." in capsys.readouterr().out
