@@ -9,7 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from pgschema_tui.commands.common import connect_to_schema, settings_from_args
+from pgschema_tui.commands.common import connect_to_schema
 from pgschema_tui.errors import UserError
 
 DEMO_DB = "shop_demo"
@@ -18,12 +18,14 @@ DEMO_DB = "shop_demo"
 def run(args) -> int:
     if args.demo:
         return _run_demo(args)
+    build_app(args).run()
+    return 0
+
+
+def build_app(args):
+    """The reviewer for `--file` (plan now) or `--plan` (a saved plan), ready to `run()`."""
     if args.plan:
-        return _run_saved_plan(args)
-    return _run_file(args)
-
-
-def _run_file(args) -> int:
+        return _saved_plan_app(args)
     from pgschema_tui.commands.plan import plan_from_args
 
     settings, conn = connect_to_schema(args)
@@ -31,10 +33,10 @@ def _run_file(args) -> int:
         plan, live, desired = plan_from_args(args, conn)
     finally:
         conn.close()
-    return _open(plan, live, desired, settings, args, source=Path(args.file).name)
+    return _app(plan, live, desired, settings, args, source=Path(args.file).name)
 
 
-def _run_saved_plan(args) -> int:
+def _saved_plan_app(args):
     """A saved plan; with a reachable database we also show its live objects and can apply."""
     from pgschema_tui.commands.apply import load_plan_file
 
@@ -51,19 +53,17 @@ def _run_saved_plan(args) -> int:
             live = inspect_schema(conn, plan.schema or args.schema)
         finally:
             conn.close()
-    return _open(plan, live, None, settings, args, source=Path(args.plan).name)
+    return _app(plan, live, None, settings, args, source=Path(args.plan).name)
 
 
-def _open(plan, live, desired, settings, args, source: str) -> int:
+def _app(plan, live, desired, settings, args, source: str):
     from pgschema_tui.apply.options import ApplyOptions
     from pgschema_tui.tui.app import ReviewApp
     from pgschema_tui.tui.session import ReviewSession
 
     session = ReviewSession(plan, live=live, desired=desired, source=source)
-    app = ReviewApp(session, settings=settings, apply_options=ApplyOptions(schema=plan.schema or args.schema),
-                    source_label=source)
-    app.run()
-    return 0
+    return ReviewApp(session, settings=settings, apply_options=ApplyOptions(schema=plan.schema or args.schema),
+                     source_label=source)
 
 
 def _run_demo(args) -> int:
@@ -77,8 +77,7 @@ def _run_demo(args) -> int:
     with EmbeddedServer() as server:
         with server.settings().connect() as admin:
             admin.execute(f'CREATE DATABASE "{DEMO_DB}"')
-        settings = server.settings(DEMO_DB)
-        with settings.connect() as conn:
+        with server.settings(DEMO_DB).connect() as conn:
             conn.execute(demo.joinpath("shop_live.sql").read_text())
             conn.execute(demo.joinpath("shop_seed.sql").read_text())
         with resources.as_file(demo.joinpath("shop_desired.sql")) as desired_file:
@@ -86,4 +85,6 @@ def _run_demo(args) -> int:
                                               "host": server.host, "port": server.port, "db": DEMO_DB,
                                               "user": server.user, "password": None, "sslmode": None,
                                               "schema": "public"})
-            return _run_file(demo_args)
+            build_app(demo_args).run()
+    print("The demo server is gone; nothing outside it was touched.", file=sys.stderr)
+    return 0

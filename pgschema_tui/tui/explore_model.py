@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from pgschema_tui.ir.model import Schema
 
-MARKERS = {"same": "=", "changed": "~", "added": "+", "removed": "-"}
+MARKERS = {"same": "=", "changed": "~", "added": "+", "removed": "-", "unknown": "?"}
 
 
 @dataclass(frozen=True)
@@ -21,9 +21,12 @@ class ObjectPair:
     key: str
     desired: object | None
     live: object | None
+    compared: bool = True  # False when one side's schema is not loaded at all (a saved plan)
 
     @property
     def state(self) -> str:
+        if not self.compared:
+            return "unknown"
         if self.live is None:
             return "added"
         if self.desired is None:
@@ -42,8 +45,10 @@ def pair_objects(desired: Schema | None, live: Schema | None) -> list[tuple[str,
         desired_items = getattr(desired, coll) if desired is not None else {}
         live_items = getattr(live, coll) if live is not None else {}
         keys = sorted(set(desired_items) | set(live_items))
+        compared = desired is not None and live is not None
         if keys:
-            out.append((coll, [ObjectPair(coll, k, desired_items.get(k), live_items.get(k)) for k in keys]))
+            out.append((coll, [ObjectPair(coll, k, desired_items.get(k), live_items.get(k), compared)
+                               for k in keys]))
     return out
 
 

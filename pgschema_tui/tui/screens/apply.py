@@ -114,6 +114,7 @@ class ApplyScreen(Screen):
         elif isinstance(event, ev.StepFailed):
             self.query_one(DdlPane).show_sql(event.sql, title=f"Failed step {event.index + 1}")
         if isinstance(event, ev.PlanFinished):
+            self.query_one(DdlPane).border_title = "Last statement"
             self._finished()
         self.redraw()
 

@@ -63,6 +63,9 @@ class ExploreScreen(Screen):
         for tree in self.query(ObjectTree):
             tree.rebuild(self._visible_groups(), needle)
         first = next((p for _, pairs in self._visible_groups() for p in pairs if p.state != "same"), None)
+        for side, tree_id in (("desired", "#desired-tree"), ("live", "#live-tree")):
+            if getattr(self.app.session, side) is None:  # a saved plan: nothing to compare with
+                self.query_one(tree_id, ObjectTree).border_subtitle = "not loaded: review --file compares"
         if first is not None:
             self.show_pair(first)
 
@@ -71,13 +74,20 @@ class ExploreScreen(Screen):
         session = self.app.session
         desired_text = object_ddl(pair.desired, session.desired) if pair.desired is not None else ""
         live_text = object_ddl(pair.live, session.live) if pair.live is not None else ""
-        desired_marked, live_marked = marked_diff(desired_text, live_text)
+        if pair.compared:
+            desired_marked, live_marked = marked_diff(desired_text, live_text)
+            desired_absent = "not in the desired files: the plan drops it"
+            live_absent = "not in the database: the plan creates it"
+        else:  # one side not loaded: show the other unmarked
+            desired_marked = [(" ", ln) for ln in desired_text.splitlines()]
+            live_marked = [(" ", ln) for ln in live_text.splitlines()]
+            desired_absent = live_absent = "this side is not loaded (review --file compares both)"
         self.query_one("#desired-ddl", DdlCompare).border_title = f"Desired: {pair.key}"
         self.query_one("#live-ddl", DdlCompare).border_title = f"Live: {pair.key}"
         self.query_one("#desired-ddl", DdlCompare).show(
-            desired_marked if pair.desired is not None else None, "not in the desired files: the plan drops it")
+            desired_marked if pair.desired is not None else None, desired_absent)
         self.query_one("#live-ddl", DdlCompare).show(
-            live_marked if pair.live is not None else None, "not in the database: the plan creates it")
+            live_marked if pair.live is not None else None, live_absent)
         self.current_pair = pair
         self.app.graph_subject = ("object", pair.collection, pair.key, pair.desired is not None)
         if sync:

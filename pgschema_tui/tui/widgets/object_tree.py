@@ -7,7 +7,7 @@ from textual.widgets.tree import TreeNode
 from pgschema_tui.tui.explore_model import ObjectPair
 from pgschema_tui.tui.widgets.vim_tree import VimTree
 
-_MARKER_STYLES = {"same": "dim", "changed": "yellow", "added": "green", "removed": "red"}
+_MARKER_STYLES = {"same": "dim", "changed": "yellow", "added": "green", "removed": "red", "unknown": "dim"}
 
 
 class ObjectTree(VimTree):
@@ -23,14 +23,15 @@ class ObjectTree(VimTree):
         self.clear()
         self.object_nodes = {}
         needle = needle.lower()
+        small = sum(len(pairs) for _, pairs in grouped) <= 60  # small schemas: show everything
         for collection, pairs in grouped:
             mine = [p for p in pairs if getattr(p, self.side) is not None and needle in p.key.lower()]
             if not mine:
                 continue
-            changed = sum(1 for p in mine if p.state != "same")
+            changed = sum(1 for p in mine if p.state not in ("same", "unknown"))
             title = collection.replace("_", " ")
             label = Text(f"{title} ({len(mine)}" + (f", {changed} differ)" if changed else ")"), style="bold")
-            branch = self.root.add(label, expand=bool(changed) or len(grouped) <= 3)
+            branch = self.root.add(label, expand=bool(changed) or small)
             for pair in mine:
                 leaf = Text()
                 leaf.append(f"{pair.marker} ", style=_MARKER_STYLES[pair.state])

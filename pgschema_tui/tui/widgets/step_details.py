@@ -51,7 +51,7 @@ def details_text(session: ReviewSession, index: int, neighbours: Neighbourhood |
             size = hazard_size(hazard)
             text.append(f"  ! {hazard.type}", style="bold")
             text.append(f": {hazard.message}")
-            if size:
+            if size and size not in hazard.message:  # planners often put the size in the message
                 text.append(f" ({size})")
             text.append("\n")
     else:
