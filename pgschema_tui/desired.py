@@ -47,6 +47,8 @@ def _load_in_database(statements: list[Statement], target: str, conn) -> ir.Sche
     try:
         conn.execute(f'CREATE SCHEMA "{scratch}"')
         conn.execute(f"SET LOCAL search_path = \"{scratch}\"")
+        # Bodies may name the target schema in their own search_path; they run later, not here.
+        conn.execute("SET LOCAL check_function_bodies = off")
         _create_missing_roles(conn, statements)
         for statement in statements:
             sql = scratch_sql(statement, target, scratch)

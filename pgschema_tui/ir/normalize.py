@@ -208,6 +208,92 @@ def _simplify_select(select: ast.SelectStmt) -> None:
             target.name = None
 
 
+# ------------------------------------------------------- SQL-standard bodies ---
+
+
+def _relation_names(stmt) -> set[str]:
+    names = set()
+    stack = [stmt]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.RangeVar):
+            names.add(node.alias.aliasname if node.alias else node.relname)
+            names.add(node.relname)
+        for attr in _slots(node):
+            value = getattr(node, attr, None)
+            if isinstance(value, ast.Node):
+                stack.append(value)
+            elif isinstance(value, (list, tuple)):
+                stack.extend(v for v in value if isinstance(v, ast.Node))
+    return names
+
+
+def _unqualify_body_statement(stmt) -> None:
+    """pg_get_functiondef qualifies columns with their relation and parameters with the
+    function's name; drop qualifiers that name the only target relation or no relation at all."""
+    relations = _relation_names(stmt)
+    target = getattr(stmt, "relation", None)
+    single = target.relname if isinstance(target, ast.RangeVar) and not getattr(stmt, "fromClause", None) \
+        and not getattr(stmt, "usingClause", None) else None
+    stack = [stmt]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.ColumnRef) and len(node.fields) == 2 and isinstance(node.fields[0], ast.String):
+            qualifier = node.fields[0].sval
+            if qualifier == single or qualifier not in relations:
+                node.fields = (node.fields[1],)
+            continue
+        for attr in _slots(node):
+            value = getattr(node, attr, None)
+            if isinstance(value, ast.Node):
+                stack.append(value)
+            elif isinstance(value, (list, tuple)):
+                stack.extend(v for v in value if isinstance(v, ast.Node))
+
+
+def _body_key(text: str) -> str:
+    stmt = parse_sql(f"CREATE FUNCTION f() RETURNS void {text}")[0].stmt
+    body = stmt.sql_body
+    if isinstance(body, ast.ReturnStmt):
+        return "RETURN " + _deparse(_normalise(body.returnval))
+    statements = body[0] if body and isinstance(body[0], (list, tuple)) else (body or ())
+    keys = []
+    for s in statements:
+        if s is None:
+            continue
+        _unqualify_body_statement(s)
+        keys.append(_deparse(_normalise(s)))
+    return "BEGIN ATOMIC " + "; ".join(keys) + " END"
+
+
+class MeaningText(str):
+    """A `str` IR field (SQL-standard function body, partition key) that compares by meaning.
+
+    The loaders spell these differently (the catalog deparses them), and the IR field is a
+    plain string; this subclass keeps the text and makes `==` use `canonical(text, kind)`.
+    Python consults a subclass's `__eq__` first, so it works on either side of `==`.
+    """
+
+    kind: str = "body"
+
+    def __new__(cls, text: str, kind: str = "body") -> "MeaningText":
+        obj = super().__new__(cls, text)
+        obj.kind = kind
+        return obj
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, str):
+            return NotImplemented
+        return str.__eq__(self, other) or canonical(str(self), self.kind) == canonical(str(other), self.kind)
+
+    def __ne__(self, other: object) -> bool:
+        result = self.__eq__(other)
+        return result if result is NotImplemented else not result
+
+    def __hash__(self) -> int:
+        return hash(canonical(str(self), self.kind))
+
+
 # -------------------------------------------------------------------- entry ---
 
 
@@ -217,11 +303,16 @@ def _deparse(node) -> str:
 
 @lru_cache(maxsize=65536)
 def canonical(text: str, kind: str = "expr") -> str:
-    """Comparison key for `text` interpreted as `kind` (expr, query, index_elem, exclude)."""
+    """Comparison key for `text` interpreted as `kind` (expr, query, index_elem, exclude, body, partkey)."""
     try:
         if kind == "query":
             stmts = parse_sql(text)
             return _deparse(_normalise(stmts[0].stmt)) if stmts else ""
+        if kind == "body":
+            return _body_key(text)
+        if kind == "partkey":
+            stmt = parse_sql(f"CREATE TABLE t () PARTITION BY {text}")[0].stmt
+            return _deparse(_normalise(stmt.partspec))
         if kind == "index_elem":
             stmt = parse_sql(f"CREATE INDEX x ON t ({text})")[0].stmt
             return _deparse(_normalise(stmt.indexParams[0]))

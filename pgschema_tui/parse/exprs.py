@@ -171,3 +171,39 @@ def figure_colname(node) -> tuple[str | None, int]:
     if isinstance(node, ast.GroupingFunc):
         return "grouping", 2
     return None, 0
+
+
+# Numeric types in PostgreSQL's implicit-cast order; mixed integer/numeric/float operands get
+# the lower one cast to the higher, and the catalog prints that cast: `(qty)::numeric * price`.
+_NUMERIC_RANK = {"smallint": 1, "integer": 2, "bigint": 3, "numeric": 4, "real": 5, "double precision": 6}
+_CAST_OPERATORS = frozenset({"+", "-", "*", "/", "<", ">", "<=", ">=", "=", "<>"})
+
+
+def _operand_type(node, column_types: dict[str, str]) -> str | None:
+    if isinstance(node, ast.ColumnRef) and isinstance(node.fields[-1], ast.String):
+        column_type = column_types.get(node.fields[-1].sval)
+        return column_type.split("(", 1)[0] if column_type else None
+    if isinstance(node, ast.A_Const) and node.val is not None:
+        return "integer" if isinstance(node.val, ast.Integer) else "numeric" if isinstance(node.val, ast.Float) else None
+    return None
+
+
+def add_implicit_casts(node, column_types: dict[str, str]):
+    """Add the casts PostgreSQL inserts between integer columns and numeric/float operands."""
+    from pglast import parse_sql
+
+    for n in walk(node):
+        if not (isinstance(n, ast.A_Expr) and n.kind.name == "AEXPR_OP" and n.lexpr is not None
+                and n.rexpr is not None and n.name[-1].sval in _CAST_OPERATORS):
+            continue
+        left, right = _operand_type(n.lexpr, column_types), _operand_type(n.rexpr, column_types)
+        if left not in _NUMERIC_RANK or right not in _NUMERIC_RANK:
+            continue
+        if (_NUMERIC_RANK[left] <= 3) == (_NUMERIC_RANK[right] <= 3):
+            continue  # integers mix freely; so do numeric and float here
+        wider = left if _NUMERIC_RANK[left] > _NUMERIC_RANK[right] else right
+        cast_type = parse_sql(f"SELECT NULL::{wider}")[0].stmt.targetList[0].val.typeName
+        side = "rexpr" if wider == left else "lexpr"
+        if isinstance(getattr(n, side), ast.ColumnRef):
+            setattr(n, side, ast.TypeCast(arg=getattr(n, side), typeName=cast_type))
+    return node

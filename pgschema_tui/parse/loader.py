@@ -30,12 +30,19 @@ def load_sql(text: str, schema: str = "public", name: str = "<sql>") -> ir.Schem
 
 
 def _run(ctx: LoadContext, statement: Statement) -> None:
+    from pgschema_tui.parse.handlers import privileges
+
     handler = handler_for(statement.node)
     ctx.statement = statement
     if handler is None:
         kind = type(statement.node).__name__
         raise ctx.unsupported(statement.text.split("\n", 1)[0][:60], f"statement {kind}")
+    watched = privileges.watched_collections(ctx)
+    before = {c: set(getattr(ctx.schema, c)) for c in watched}
     handler(statement.node, ctx, statement)
+    for collection, keys in before.items():
+        for key in set(getattr(ctx.schema, collection)) - keys:
+            privileges.apply_default_privileges(ctx, collection, key)
 
 
 def build_schema(statements: list[Statement], target: str) -> ir.Schema:

@@ -174,6 +174,37 @@ def alter_default_privileges(node: ast.AlterDefaultPrivilegesStmt, ctx: LoadCont
                     entry.pop(privilege, None)
 
 
+_DEFAULT_TARGETS = {  # default-privilege object type → (collections, Grant object_type)
+    "TABLES": (("tables", "views", "materialized_views"), "TABLE"),
+    "SEQUENCES": (("sequences",), "SEQUENCE"),
+    "FUNCTIONS": (("functions", "aggregates"), "FUNCTION"),
+    "TYPES": (("types", "domains"), "TYPE"),
+}
+
+
+def watched_collections(ctx: LoadContext) -> tuple[str, ...]:
+    """Collections whose new objects receive the running role's default privileges (usually none)."""
+    book = ctx.extras.get("default_privileges", {})
+    kinds = {object_type for (role, object_type, _), entry in book.items() if role is None and entry}
+    return tuple(c for kind in kinds if kind in _DEFAULT_TARGETS for c in _DEFAULT_TARGETS[kind][0])
+
+
+def apply_default_privileges(ctx: LoadContext, collection: str, key: str) -> None:
+    """A new object gets the default privileges in force when it is created, like PostgreSQL does."""
+    obj = getattr(ctx.schema, collection)[key]
+    for (role, object_type, grantee), entry in ctx.extras.get("default_privileges", {}).items():
+        collections, grant_type = _DEFAULT_TARGETS.get(object_type, ((), ""))
+        if role is not None or collection not in collections:
+            continue
+        if collection == "domains":
+            grant_type = "DOMAIN"
+        elif collection == "functions" and obj.is_procedure:
+            grant_type = "PROCEDURE"
+        book_entry = _book(ctx).setdefault((grant_type, key, (), grantee), {})
+        for privilege, grantable in entry.items():
+            book_entry[privilege] = book_entry.get(privilege, False) or grantable
+
+
 def _column_order(ctx: LoadContext, relation: str) -> dict[str, int]:
     table = ctx.schema.tables.get(relation)
     if table is not None:

@@ -6,6 +6,7 @@ from pglast.enums import ObjectType
 
 from pgschema_tui.ddl.quote import ident
 from pgschema_tui.ir import model as ir
+from pgschema_tui.ir.normalize import MeaningText
 from pgschema_tui.parse import exprs
 from pgschema_tui.parse.context import LoadContext
 from pgschema_tui.parse.options import value_of
@@ -57,8 +58,8 @@ def _sql_body_text(body) -> str:
     if isinstance(body, ast.ReturnStmt):
         return "RETURN " + exprs.deparse(body.returnval)
     statements = body[0] if body and isinstance(body[0], (list, tuple)) else (body or ())
-    inner = "".join(f"{exprs.deparse(s)}; " for s in statements if s is not None)
-    return f"BEGIN ATOMIC {inner}END"
+    inner = "".join(f" {exprs.deparse(s)};\n" for s in statements if s is not None)
+    return f"BEGIN ATOMIC\n{inner}END"
 
 
 @handles(ast.CreateFunctionStmt)
@@ -96,7 +97,7 @@ def create_function(node: ast.CreateFunctionStmt, ctx: LoadContext, stmt) -> Non
                 if item is not None:
                     exprs.localise(item, ctx.target)
                     deps |= exprs.references(item, ctx.target)
-        body, sql_body = _sql_body_text(node.sql_body), True
+        body, sql_body = MeaningText(_sql_body_text(node.sql_body), "body"), True
     elif "as" in opts:
         parts = [p.sval for p in opts["as"]]
         body = parts[-1] if len(parts) > 1 else parts[0]
@@ -166,8 +167,10 @@ def define(node: ast.DefineStmt, ctx: LoadContext, stmt) -> None:
             arg = d.arg.names[-1].sval if isinstance(d.arg, ast.TypeName) else value_of(d.arg)
             fields[key] = str(arg).upper()
         elif key == "sortop":
-            fields[key] = ".".join(n.sval for n in d.arg.names) if isinstance(d.arg, ast.TypeName) \
-                else str(value_of(d.arg))
+            value = value_of(d.arg)
+            names = [n.sval for n in d.arg.names] if isinstance(d.arg, ast.TypeName) else \
+                value if isinstance(value, list) else [str(value)]
+            fields[key] = names[-1]
         elif key in ("basetype",):
             continue
         else:

@@ -142,6 +142,9 @@ def build_constraint(ctx: LoadContext, table: str, c: ast.Constraint, column: st
                              nulls_not_distinct=bool(c.nulls_not_distinct),
                              index_options=reloptions(c.options), **common)
     if c.contype == CT.CONSTR_CHECK:
+        table_obj = ctx.schema.tables.get(table)
+        if table_obj is not None:
+            exprs.add_implicit_casts(c.raw_expr, _column_types(table_obj))
         check, refs = ctx.expr(c.raw_expr)
         name = c.conname or ctx.choose_constraint_name(table, _check_column(c.raw_expr), "check")
         ctx.constraint_names.add(name)
@@ -220,7 +223,9 @@ def _partition_key(ctx: LoadContext, spec: ast.PartitionSpec) -> str:
         if elem.opclass:
             text += f" {ctx.sql_ref(elem.opclass)}"
         parts.append(text)
-    return f"{strategy} ({', '.join(parts)})"
+    from pgschema_tui.ir.normalize import MeaningText
+
+    return MeaningText(f"{strategy} ({', '.join(parts)})", "partkey")
 
 
 def _bound_datum(node) -> str:
@@ -312,6 +317,7 @@ def create_table(node: ast.CreateStmt, ctx: LoadContext, stmt) -> None:
         options=tuple(sorted(reloptions(node.options))),
         depends_on=frozenset(deps | {f"relation:{p.name}" for p in parents}),
     )
+    table = _cast_generated(table)
     ctx.schema.add(table)
     constraints = [(c, col) for c, col in _group_column_constraints(pending)]
     constraints += [(c, None) for c in _apply_attributes(table_constraints)]
@@ -322,6 +328,28 @@ def create_table(node: ast.CreateStmt, ctx: LoadContext, stmt) -> None:
         built = build_constraint(ctx, name, c, col, new_table=True)
         if built is not None:
             table = add_constraint(ctx, table, built)
+
+
+def _column_types(table: ir.Table) -> dict[str, str]:
+    return {c.name: c.type for c in table.columns}
+
+
+def _with_casts(expression: Expr, column_types: dict[str, str]) -> Expr:
+    """Re-deparse `expression` with the implicit numeric casts the catalog would print."""
+    from pglast import parse_sql
+
+    node = parse_sql(f"SELECT {expression.text}")[0].stmt.targetList[0].val
+    before = exprs.deparse(node)
+    exprs.add_implicit_casts(node, column_types)
+    after = exprs.deparse(node)
+    return expression if after == before else Expr(after, expression.kind)
+
+
+def _cast_generated(table: ir.Table) -> ir.Table:
+    types = _column_types(table)
+    columns = tuple(replace(c, generated=_with_casts(c.generated, types)) if c.generated is not None else c
+                    for c in table.columns)
+    return replace(table, columns=columns)
 
 
 def _group_column_constraints(pending):
