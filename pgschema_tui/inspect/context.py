@@ -57,5 +57,5 @@ def collation_name_sql(collation: str, namespace: str, schema_param: str = "%(sc
 
 def comment_sql(catalog: str, oid: str, sub: str = "0") -> str:
     """Scalar subquery for an object's COMMENT (an index lookup per row, whatever the statistics)."""
-    return (f"(SELECT d.description FROM pg_catalog.pg_description d WHERE d.classoid = 'pg_catalog.{catalog}'::regclass"
-            f" AND d.objoid = {oid} AND d.objsubid = {sub})")
+    return (f"(SELECT d.description FROM pg_catalog.pg_description d"
+            f" WHERE d.classoid = 'pg_catalog.{catalog}'::regclass AND d.objoid = {oid} AND d.objsubid = {sub})")

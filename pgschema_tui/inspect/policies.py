@@ -17,7 +17,8 @@ SELECT pol.oid, pol.polname, c.relname AS table_name, pol.polcmd, pol.polpermiss
        ARRAY(SELECT CASE WHEN r.role = 0 THEN 'PUBLIC' ELSE pg_catalog.pg_get_userbyid(r.role)::text END
              FROM unnest(pol.polroles) r(role)) AS roles,
        pg_catalog.pg_get_expr(pol.polqual, pol.polrelid) AS using_expr,
-       pg_catalog.pg_get_expr(pol.polwithcheck, pol.polrelid) AS check_expr, {comment_sql('pg_policy', 'pol.oid')} AS description
+       pg_catalog.pg_get_expr(pol.polwithcheck, pol.polrelid) AS check_expr,
+       {comment_sql('pg_policy', 'pol.oid')} AS description
 FROM pg_catalog.pg_policy pol
 JOIN pg_catalog.pg_class c ON c.oid = pol.polrelid
 WHERE c.relnamespace = %(nsp)s

@@ -95,41 +95,52 @@ def object_key(row: dict) -> str:
 
 def read_grants(ctx: InspectContext) -> list[ir.Grant]:
     """Grants that differ from each object's default privileges."""
-    actual: dict[tuple, set[tuple[str, str, bool]]] = defaultdict(set)
+    actual: dict[tuple, set[tuple[str, str, bool]]] = defaultdict(set)  # target -> (grantee, privilege, grantable)
     baseline: dict[tuple, set[tuple[str, str, bool]]] = defaultdict(set)
-    owners: dict[tuple, int] = {}
+    targets: dict[tuple, None] = {}  # (object type, key, column or None, attnum), in query order
     for row in ctx.rows(_ACLS):
         target = (row["object_type"], object_key(row), row["column_name"], row["attnum"])
-        owners[target] = row["owner"]
+        targets[target] = None
         if row["grantee"] == row["owner"]:
             continue
         entry = (row["grantee_name"], row["privilege_type"], row["is_grantable"])
         (baseline if row["baseline"] else actual)[target].add(entry)
     grants: list[ir.Grant] = []
-    column_privileges: dict[tuple, list[tuple[int, str]]] = defaultdict(list)  # by (type, key, grantee, grantable, priv)
-    for target in owners:
-        object_type, key, column, attnum = target
-        added = actual[target] - baseline[target]
-        if column is not None:
-            for grantee, privilege, grantable in added:
-                column_privileges[(object_type, key, grantee, grantable, privilege)].append((attnum, column))
-            continue
-        grouped: dict[tuple[str, bool], set[str]] = defaultdict(set)
-        for grantee, privilege, grantable in added:
-            grouped[(grantee, grantable)].add(privilege)
-        for (grantee, grantable), privileges in grouped.items():
-            grants.append(ir.Grant(object_type, key, grantee, tuple(sorted(privileges)), grantable=grantable))
-        held = {(g, p) for g, p, _ in actual[target]}
-        if any(g == "PUBLIC" and (g, p) not in held for g, p, _ in baseline[target]):
-            grants.append(ir.Grant(object_type, key, "PUBLIC", (), revoked_default=True))
+    column_targets = []
+    for target in targets:
+        if target[2] is None:
+            grants.extend(_object_grants(target[0], target[1], actual[target], baseline[target]))
+        else:
+            column_targets.append(target)
+    grants.extend(_column_grants({t: actual[t] for t in column_targets}))
+    return grants
+
+
+def _object_grants(object_type: str, key: str, held: set, default: set) -> list[ir.Grant]:
+    """One Grant per grantee and grant option for what was added, plus a revoked PUBLIC default."""
+    grouped: dict[tuple[str, bool], set[str]] = defaultdict(set)
+    for grantee, privilege, grantable in held - default:
+        grouped[(grantee, grantable)].add(privilege)
+    grants = [ir.Grant(object_type, key, grantee, tuple(sorted(privileges)), grantable=grantable)
+              for (grantee, grantable), privileges in grouped.items()]
+    still_held = {(grantee, privilege) for grantee, privilege, _ in held}
+    if any(grantee == "PUBLIC" and (grantee, privilege) not in still_held for grantee, privilege, _ in default):
+        grants.append(ir.Grant(object_type, key, "PUBLIC", (), revoked_default=True))
+    return grants
+
+
+def _column_grants(held_by_column: dict[tuple, set]) -> list[ir.Grant]:
+    """Column privileges grouped into column lists per privilege, then merged by equal column lists."""
+    columns_by_privilege: dict[tuple, list[tuple[int, str]]] = defaultdict(list)
+    for (object_type, key, column, attnum), held in held_by_column.items():
+        for grantee, privilege, grantable in held:
+            columns_by_privilege[(object_type, key, grantee, grantable, privilege)].append((attnum, column))
     merged: dict[tuple, set[str]] = defaultdict(set)
-    for (object_type, key, grantee, grantable, privilege), columns in column_privileges.items():
+    for (object_type, key, grantee, grantable, privilege), columns in columns_by_privilege.items():
         names = tuple(name for _attnum, name in sorted(columns))
         merged[(object_type, key, grantee, grantable, names)].add(privilege)
-    for (object_type, key, grantee, grantable, names), privileges in merged.items():
-        grants.append(ir.Grant(object_type, key, grantee, tuple(sorted(privileges)), columns=names,
-                               grantable=grantable))
-    return grants
+    return [ir.Grant(object_type, key, grantee, tuple(sorted(privileges)), columns=names, grantable=grantable)
+            for (object_type, key, grantee, grantable, names), privileges in merged.items()]
 
 
 def read_default_privileges(ctx: InspectContext) -> list[ir.DefaultPrivilege]:

@@ -15,7 +15,8 @@ from pgschema_tui.ir import model as ir
 
 _ENUMS = f"""
 SELECT t.oid, t.typname, ARRAY(SELECT e.enumlabel FROM pg_catalog.pg_enum e WHERE e.enumtypid = t.oid
-                               ORDER BY e.enumsortorder) AS labels, {comment_sql('pg_type', 't.oid')} AS description
+                               ORDER BY e.enumsortorder) AS labels,
+       {comment_sql('pg_type', 't.oid')} AS description
 FROM pg_catalog.pg_type t
 WHERE t.typnamespace = %(nsp)s AND t.typtype = 'e' AND {not_extension_member('pg_type', 't.oid')}
 """

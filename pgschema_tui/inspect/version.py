@@ -19,21 +19,6 @@ class ServerVersion:
         """pg_index.indnullsnotdistinct (PostgreSQL 15)."""
         return self.num >= 150000
 
-    @property
-    def has_not_null_constraints(self) -> bool:
-        """NOT NULL stored as pg_constraint rows with contype 'n' (domains 17, tables 18)."""
-        return self.num >= 170000
-
-    @property
-    def has_virtual_generated(self) -> bool:
-        """attgenerated = 'v' (PostgreSQL 18)."""
-        return self.num >= 180000
-
-    @property
-    def has_maintain_privilege(self) -> bool:
-        """The MAINTAIN table privilege (PostgreSQL 17)."""
-        return self.num >= 170000
-
 
 def server_version(conn) -> ServerVersion:
     """Read `server_version_num` from a live connection."""
