@@ -50,10 +50,8 @@ def _load_in_database(statements: list[Statement], target: str, conn) -> ir.Sche
         # Bodies may name the target schema in their own search_path; they run later, not here.
         conn.execute("SET LOCAL check_function_bodies = off")
         _create_missing_roles(conn, statements)
-        for statement in statements:
-            sql = scratch_sql(statement, target, scratch)
-            if sql is not None:
-                _execute(conn, statement, sql)
+        _execute_all(conn, [(s, sql) for s in statements
+                            if (sql := scratch_sql(s, target, scratch)) is not None])
         result = inspect_schema(conn, scratch)
     finally:
         conn.rollback()
@@ -62,16 +60,26 @@ def _load_in_database(statements: list[Statement], target: str, conn) -> ir.Sche
     return result
 
 
-def _execute(conn, statement: Statement, sql: str) -> None:
+def _execute_all(conn, work: list[tuple[Statement, str]]) -> None:
+    """Run statements in order; one that fails is retried after the others (files may list
+    objects in any order), and the first error that no retry fixes is reported with file:line."""
     import psycopg
 
-    try:
-        conn.execute("SAVEPOINT desired_statement")
-        conn.execute(sql)
-        conn.execute("RELEASE SAVEPOINT desired_statement")
-    except psycopg.Error as exc:
-        message = (exc.diag.message_primary if exc.diag and exc.diag.message_primary else str(exc)).strip()
-        raise UserError(f"{statement.where}: {message}") from None
+    while work:
+        failed: list[tuple[Statement, str, str]] = []
+        for statement, sql in work:
+            try:
+                conn.execute("SAVEPOINT desired_statement")
+                conn.execute(sql)
+                conn.execute("RELEASE SAVEPOINT desired_statement")
+            except psycopg.Error as exc:
+                conn.execute("ROLLBACK TO SAVEPOINT desired_statement")
+                message = (exc.diag.message_primary if exc.diag and exc.diag.message_primary else str(exc))
+                failed.append((statement, sql, message.strip()))
+        if len(failed) == len(work):
+            statement, _, message = failed[0]
+            raise UserError(f"{statement.where}: {message}")
+        work = [(statement, sql) for statement, sql, _ in failed]
 
 
 def _role_names(statements: list[Statement]) -> set[str]:

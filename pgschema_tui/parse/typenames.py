@@ -109,7 +109,12 @@ def format_type(type_name: ast.TypeName, target_schema: str) -> str:
     if schema in (None, "pg_catalog"):
         text = _builtin_spelling(name, mods)
     if text is None:
-        text = ident(name) if schema in (None, target_schema, "pg_catalog") else f"{ident(schema)}.{ident(name)}"
+        if schema in (None, "pg_catalog") and name in BUILTIN_TYPES:
+            text = name  # format_type never quotes built-in names (json is a keyword for pglast)
+        elif schema in (None, target_schema, "pg_catalog"):
+            text = ident(name)
+        else:
+            text = f"{ident(schema)}.{ident(name)}"
         if mods:
             text += "(" + ",".join(str(m) for m in mods) + ")"
     if type_name.arrayBounds:

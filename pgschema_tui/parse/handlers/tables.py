@@ -67,7 +67,7 @@ def build_column(ctx: LoadContext, table: str, coldef: ast.ColumnDef,
         elif kind == CT.CONSTR_NULL:
             pass
         elif kind == CT.CONSTR_DEFAULT:
-            default, refs = ctx.expr(constraint.raw_expr)
+            default, refs = ctx.expr(_typed_literal(constraint.raw_expr, coldef.typeName))
             deps |= refs
         elif kind == CT.CONSTR_IDENTITY:
             identity = _identity(constraint, ctx, column_type)
@@ -84,6 +84,14 @@ def build_column(ctx: LoadContext, table: str, coldef: ast.ColumnDef,
     return ir.Column(name=coldef.colname, type=column_type, not_null=not_null, default=default,
                      identity=identity, generated=generated, generated_stored=generated_stored,
                      collation=collation, depends_on=frozenset(deps))
+
+
+def _typed_literal(node, type_name: ast.TypeName | None):
+    """A bare string default is stored cast to the column type (`'t'` → `'t'::boolean`)."""
+    if type_name is not None and isinstance(node, ast.A_Const) and isinstance(node.val, ast.String) \
+            and _serial_type(type_name) is None:
+        return ast.TypeCast(arg=node, typeName=type_name)
+    return node
 
 
 def _regclass_literal(name: str) -> str:
