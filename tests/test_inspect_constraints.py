@@ -27,6 +27,8 @@ def test_foreign_keys(pg_server, db):
     assert (to.on_delete, to.match_full, to.deferrable, to.initially_deferred) == ("RESTRICT", True, True, True)
     parent = cons["transfers.transfers_parent_fkey"]
     assert parent.ref_table == "transfers" and parent.deferrable and not parent.initially_deferred
+    partial = cons["tenant_tasks.tenant_tasks_owner_fkey"]
+    assert partial.columns == ("tenant_id", "Owner") and partial.on_delete == 'SET NULL ("Owner")'
     multi = cons["pair_refs.pair_refs_pair_fkey"]
     assert multi.columns == ("a", "b") and multi.ref_columns == ("a", "b") and multi.not_valid
 

@@ -8,6 +8,8 @@ Representation choices the parser mirrors:
 - NOT NULL constraints (contype 'n', PostgreSQL 18) are `Column.not_null`, not constraints.
 - Constraints a partition or inheritance child receives from its parent are not listed.
 - `ref_table` is `regclass` text: quoted when needed, qualified outside the target schema.
+- `on_delete` carries the column list of `SET NULL (a, b)` / `SET DEFAULT (a)` (PostgreSQL 15+),
+  with the columns quoted where needed.
 """
 from __future__ import annotations
 
@@ -26,7 +28,7 @@ _COLUMN_NAMES = """ARRAY(SELECT (SELECT att.attname FROM pg_catalog.pg_attribute
     FROM unnest({keys}) WITH ORDINALITY k(attnum, ord) ORDER BY k.ord)"""
 
 
-def _constraints_sql(nulls_not_distinct: str) -> str:
+def _constraints_sql(nulls_not_distinct: str, delete_set_columns: str) -> str:
     return f"""
 SELECT con.oid, con.conname, con.contype, rel.relname AS table_name, rel.oid AS relid,
        {_COLUMN_NAMES.format(keys='con.conkey', rel='con.conrelid')} AS columns,
@@ -34,7 +36,7 @@ SELECT con.oid, con.conname, con.contype, rel.relname AS table_name, rel.oid AS 
        {nulls_not_distinct} AS nulls_not_distinct,
        con.confrelid::regclass::text AS ref_table, refrel.relname AS ref_name, refn.nspname AS ref_schema,
        {_COLUMN_NAMES.format(keys='con.confkey', rel='con.confrelid')} AS ref_columns,
-       con.confupdtype, con.confdeltype, con.confmatchtype, con.condeferrable, con.condeferred,
+       {delete_set_columns} AS delete_set_columns, con.confupdtype, con.confdeltype, con.confmatchtype, con.condeferrable, con.condeferred,
        con.convalidated, con.connoinherit,
        CASE WHEN con.contype IN ('c', 'x') THEN pg_catalog.pg_get_constraintdef(con.oid) END AS definition,
        idxrel.reloptions AS index_options, {comment_sql('pg_constraint', 'con.oid')} AS description
@@ -52,8 +54,12 @@ WHERE rel.relnamespace = %(nsp)s AND rel.relkind IN ('r', 'p')
 def read_constraints(ctx: InspectContext, deps: Dependencies) -> list[ir.Constraint]:
     """Every PK, UNIQUE, FK, CHECK and EXCLUDE constraint on the schema's tables."""
     nnd = "idx.indnullsnotdistinct" if ctx.version.has_nulls_not_distinct else "false"
+    # ON DELETE SET NULL (col, ...) column lists exist from PostgreSQL 15
+    delete_set = ("ARRAY(SELECT quote_ident(col) FROM unnest("
+                  + _COLUMN_NAMES.format(keys="con.confdelsetcols", rel="con.conrelid") + ") col)"
+                  if ctx.version.has_nulls_not_distinct else "ARRAY[]::text[]")
     constraints = []
-    for row in ctx.rows(_constraints_sql(f"COALESCE({nnd}, false)")):
+    for row in ctx.rows(_constraints_sql(f"COALESCE({nnd}, false)", delete_set)):
         ctype = CONSTRAINT_TYPES[row["contype"]]
         definition = row["definition"]
         depends_on = set(deps.of("constraint", row["oid"])) | {f"relation:{row['table_name']}"}
@@ -65,7 +71,8 @@ def read_constraints(ctx: InspectContext, deps: Dependencies) -> list[ir.Constra
         elif ctype == "FOREIGN KEY":
             fields = dict(columns=tuple(row["columns"]), ref_table=row["ref_table"],
                           ref_columns=tuple(row["ref_columns"]),
-                          on_update=FK_ACTIONS[row["confupdtype"]], on_delete=FK_ACTIONS[row["confdeltype"]],
+                          on_update=FK_ACTIONS[row["confupdtype"]],
+                          on_delete=_delete_action(row["confdeltype"], row["delete_set_columns"]),
                           match_full=row["confmatchtype"] == "f")
             depends_on.add(f"relation:{ctx.qualify(row['ref_schema'], row['ref_name'])}")
         elif ctype == "CHECK":
@@ -85,6 +92,14 @@ def read_constraints(ctx: InspectContext, deps: Dependencies) -> list[ir.Constra
             **fields,
         ))
     return constraints
+
+
+def _delete_action(code: str, set_columns: list[str] | None) -> str:
+    """`SET NULL` / `SET DEFAULT`, followed by the (quoted) column list when only some columns are set."""
+    action = FK_ACTIONS[code]
+    if set_columns:
+        action += " (" + ", ".join(set_columns) + ")"
+    return action
 
 
 def check_expression(definition: str) -> str:
