@@ -27,8 +27,6 @@ def test_foreign_keys(pg_server, db):
     assert (to.on_delete, to.match_full, to.deferrable, to.initially_deferred) == ("RESTRICT", True, True, True)
     parent = cons["transfers.transfers_parent_fkey"]
     assert parent.ref_table == "transfers" and parent.deferrable and not parent.initially_deferred
-    partial = cons["tenant_tasks.tenant_tasks_owner_fkey"]
-    assert partial.columns == ("tenant_id", "Owner") and partial.on_delete == 'SET NULL ("Owner")'
     multi = cons["pair_refs.pair_refs_pair_fkey"]
     assert multi.columns == ("a", "b") and multi.ref_columns == ("a", "b") and multi.not_valid
 
@@ -73,3 +71,17 @@ def test_partition_clones_are_skipped(pg_server, db, conn):
     schema = inspect_schema(conn, "public")
     assert {c.table for c in schema.constraints.values()} == {"p"}
     assert list(schema.indexes) == ["p_ref_idx"]
+
+
+def test_on_delete_set_null_column_list(conn):
+    # PostgreSQL 15+; kept out of the shared cases because the SQL parser does not read it yet
+    conn.execute("""
+        CREATE TABLE tenants_users (tenant_id integer, user_id integer, UNIQUE (tenant_id, user_id));
+        CREATE TABLE tenant_tasks (tenant_id integer NOT NULL, "Owner" integer,
+            CONSTRAINT tenant_tasks_owner_fkey FOREIGN KEY (tenant_id, "Owner")
+            REFERENCES tenants_users (tenant_id, user_id) ON DELETE SET NULL ("Owner"));
+    """)
+    from pgschema_tui.inspect import inspect_schema
+
+    fk = inspect_schema(conn, "public").constraints["tenant_tasks.tenant_tasks_owner_fkey"]
+    assert fk.columns == ("tenant_id", "Owner") and fk.on_delete == 'SET NULL ("Owner")'

@@ -32,18 +32,6 @@ CREATE TABLE bookings (
     CONSTRAINT bookings_no_overlap EXCLUDE USING gist (during WITH &&) WHERE (room > 0)
 );
 
-CREATE TABLE tenants_users (
-    tenant_id integer NOT NULL,
-    user_id integer,
-    CONSTRAINT tenants_users_key UNIQUE (tenant_id, user_id)
-);
-CREATE TABLE tenant_tasks (
-    tenant_id integer NOT NULL,
-    "Owner" integer,
-    CONSTRAINT tenant_tasks_owner_fkey FOREIGN KEY (tenant_id, "Owner")
-        REFERENCES tenants_users (tenant_id, user_id) ON DELETE SET NULL ("Owner")
-);
-
 CREATE TABLE pairs (
     a integer,
     b integer,
