@@ -13,7 +13,7 @@ Representation choices the parser mirrors:
 """
 from __future__ import annotations
 
-from pgschema_tui.inspect.context import InspectContext, comment_sql
+from pgschema_tui.inspect.context import InspectContext, comment_sql, not_extension_member
 from pgschema_tui.inspect.deps import Dependencies
 from pgschema_tui.inspect.sqltext import strip_outer_parens
 from pgschema_tui.ir import model as ir
@@ -46,7 +46,7 @@ LEFT JOIN pg_catalog.pg_index idx ON idx.indexrelid = con.conindid AND con.conty
 LEFT JOIN pg_catalog.pg_class idxrel ON idxrel.oid = idx.indexrelid
 LEFT JOIN pg_catalog.pg_class refrel ON refrel.oid = con.confrelid
 LEFT JOIN pg_catalog.pg_namespace refn ON refn.oid = refrel.relnamespace
-WHERE rel.relnamespace = %(nsp)s AND rel.relkind IN ('r', 'p')
+WHERE rel.relnamespace = %(nsp)s AND rel.relkind IN ('r', 'p') AND {not_extension_member('pg_class', 'rel.oid')}
   AND con.contype IN ('p', 'u', 'f', 'c', 'x') AND con.conislocal AND con.conparentid = 0
 """
 

@@ -5,7 +5,7 @@ names sorted, "PUBLIC" for the public pseudo-role.
 """
 from __future__ import annotations
 
-from pgschema_tui.inspect.context import InspectContext, comment_sql
+from pgschema_tui.inspect.context import InspectContext, comment_sql, not_extension_member
 from pgschema_tui.inspect.deps import Dependencies
 from pgschema_tui.ir import model as ir
 from pgschema_tui.ir.expr import expr
@@ -21,7 +21,7 @@ SELECT pol.oid, pol.polname, c.relname AS table_name, pol.polcmd, pol.polpermiss
        {comment_sql('pg_policy', 'pol.oid')} AS description
 FROM pg_catalog.pg_policy pol
 JOIN pg_catalog.pg_class c ON c.oid = pol.polrelid
-WHERE c.relnamespace = %(nsp)s
+WHERE c.relnamespace = %(nsp)s AND {not_extension_member('pg_class', 'c.oid')}
 """
 
 

@@ -31,6 +31,8 @@ WITH objects AS (
            c.relowner AS owner
     FROM pg_catalog.pg_class c
     WHERE c.relnamespace = %(nsp)s AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND c.relacl IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend own WHERE own.classid = 'pg_catalog.pg_class'::regclass
+                      AND own.objid = c.oid AND own.deptype = 'i')
       AND {not_extension_member('pg_class', 'c.oid')}
     UNION ALL
     SELECT 'TABLE', c.relname, NULL, NULL, 0, a.attname, a.attnum, a.attacl, NULL::aclitem[], c.relowner

@@ -60,6 +60,7 @@ LEFT JOIN LATERAL (
       AND idd.refobjsubid = a.attnum AND idd.deptype = 'i' AND idd.classid = 'pg_catalog.pg_class'::regclass
 ) s ON true
 WHERE c.relnamespace = %(nsp)s AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
+  AND {not_extension_member('pg_class', 'c.oid')}
   AND a.attislocal
 ORDER BY a.attrelid, a.attnum
 """

@@ -9,7 +9,7 @@ Representation choices the parser mirrors:
 """
 from __future__ import annotations
 
-from pgschema_tui.inspect.context import InspectContext, comment_sql
+from pgschema_tui.inspect.context import InspectContext, comment_sql, not_extension_member
 from pgschema_tui.inspect.deps import Dependencies
 from pgschema_tui.inspect.sqltext import find_top_level, matching_paren, strip_outer_parens
 from pgschema_tui.ir import model as ir
@@ -30,6 +30,7 @@ SELECT tg.oid, tg.tgname, c.relname AS table_name, tg.tgtype, tg.tgfoid::regproc
 FROM pg_catalog.pg_trigger tg
 JOIN pg_catalog.pg_class c ON c.oid = tg.tgrelid
 WHERE c.relnamespace = %(nsp)s AND NOT tg.tgisinternal AND tg.tgparentid = 0
+  AND {not_extension_member('pg_class', 'c.oid')}
 """
 
 
