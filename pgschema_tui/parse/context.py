@@ -16,6 +16,16 @@ from pgschema_tui.parse.statements import Statement
 from pgschema_tui.parse.typenames import format_type, type_ref
 
 
+class _Union:
+    """`in` over two sets without copying them."""
+
+    def __init__(self, *sets: set[str]):
+        self.sets = sets
+
+    def __contains__(self, name: str) -> bool:
+        return any(name in s for s in self.sets)
+
+
 @dataclass
 class LoadContext:
     """Everything handlers share while turning statements into one `ir.Schema`."""
@@ -72,8 +82,7 @@ class LoadContext:
 
     def choose_constraint_index_name(self, name1: str, name2: str | None, label: str) -> str:
         """An implicit name for a constraint backed by an index (pkey, key, excl)."""
-        taken = self.relation_names | self.constraint_names
-        name = choose_name(name1, name2, label, taken)
+        name = choose_name(name1, name2, label, _Union(self.relation_names, self.constraint_names))
         self.relation_names.add(name)
         self.constraint_names.add(name)
         return name

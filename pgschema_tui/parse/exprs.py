@@ -73,7 +73,57 @@ def localise(node, target: str):
 
 def deparse(node) -> str:
     """SQL text of an expression or statement node."""
-    return RawStream()(node)
+    simple = _simple_text(node)
+    return simple if simple is not None else RawStream()(node)
+
+
+def _simple_text(node) -> str | None:
+    """Text of the few node shapes most defaults use, without pglast's printer (which costs
+    about a millisecond per call: too much for schemas with thousands of defaults)."""
+    from pgschema_tui.ddl.quote import ident, literal
+
+    if isinstance(node, ast.A_Const):
+        value = node.val
+        if node.isnull or value is None:
+            return "NULL"
+        if isinstance(value, ast.Integer):
+            return str(value.ival)
+        if isinstance(value, ast.Float):
+            return value.fval
+        if isinstance(value, ast.Boolean):
+            return "true" if value.boolval else "false"
+        if isinstance(value, ast.String):
+            return literal(value.sval)
+        return None
+    if isinstance(node, ast.ColumnRef) and all(isinstance(f, ast.String) for f in node.fields):
+        return ".".join(ident(f.sval) for f in node.fields)
+    if isinstance(node, ast.FuncCall) and not node.agg_star and not node.over and not node.agg_distinct \
+            and not node.agg_order and not node.agg_filter and not node.func_variadic \
+            and node.funcformat.name == "COERCE_EXPLICIT_CALL" \
+            and all(isinstance(f, ast.String) for f in node.funcname) and node.funcname[0].sval != "pg_catalog":
+        args = [_simple_text(a) for a in node.args or ()]
+        if any(a is None for a in args):
+            return None
+        return ".".join(ident(f.sval) for f in node.funcname) + "(" + ", ".join(args) + ")"
+    if isinstance(node, ast.A_Expr) and node.kind.name == "AEXPR_OP" and len(node.name) == 1 \
+            and node.lexpr is not None and node.rexpr is not None \
+            and not isinstance(node.lexpr, ast.A_Expr) and not isinstance(node.rexpr, ast.A_Expr):
+        left, right = _simple_text(node.lexpr), _simple_text(node.rexpr)
+        if left is None or right is None:
+            return None
+        return f"{left} {node.name[0].sval} {right}"
+    if isinstance(node, ast.TypeCast) and isinstance(node.arg, ast.A_Const) and node.typeName is not None:
+        from pgschema_tui.parse.typenames import format_type
+
+        inner = _simple_text(node.arg)
+        try:
+            type_text = format_type(node.typeName, "")
+        except ValueError:
+            return None
+        if inner is None or inner.startswith("-"):
+            return None
+        return f"{inner}::{type_text}"
+    return None
 
 
 def _qualified(parts: list[str], target: str) -> str:
@@ -192,6 +242,10 @@ def add_implicit_casts(node, column_types: dict[str, str]):
     """Add the casts PostgreSQL inserts between integer columns and numeric/float operands."""
     from pglast import parse_sql
 
+    families = {_NUMERIC_RANK[t.split("(", 1)[0]] <= 3 for t in column_types.values()
+                if t.split("(", 1)[0] in _NUMERIC_RANK}
+    if not families:
+        return node  # no numeric columns: nothing PostgreSQL would cast
     for n in walk(node):
         if not (isinstance(n, ast.A_Expr) and n.kind.name == "AEXPR_OP" and n.lexpr is not None
                 and n.rexpr is not None and n.name[-1].sval in _CAST_OPERATORS):
