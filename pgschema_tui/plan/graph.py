@@ -166,6 +166,7 @@ def _implicit_dependencies(schema: Schema, resolver: _Resolver, obj) -> Iterable
     """Node ids `obj` needs beyond its `depends_on` refs, from the structure of the IR."""
     for text in _type_texts(obj):
         yield from resolver.sql_name("type", text)
+        yield from resolver.sql_name("relation", text)  # a table's or view's row type
     if isinstance(obj, Table):
         for col in obj.columns:
             for ref in col.depends_on:
