@@ -85,3 +85,21 @@ def test_on_delete_set_null_column_list(conn):
 
     fk = inspect_schema(conn, "public").constraints["tenant_tasks.tenant_tasks_owner_fkey"]
     assert fk.columns == ("tenant_id", "Owner") and fk.on_delete == 'SET NULL ("Owner")'
+
+
+def test_temporal_keys(conn):
+    if conn.execute("SELECT current_setting('server_version_num')::int").fetchone()[0] < 180000:
+        return
+    conn.execute("""
+        CREATE EXTENSION IF NOT EXISTS btree_gist;
+        CREATE TABLE rooms (id integer, valid tsrange,
+            CONSTRAINT rooms_pkey PRIMARY KEY (id, valid WITHOUT OVERLAPS));
+        CREATE TABLE bookings (room_id integer, valid tsrange,
+            CONSTRAINT bookings_room_fkey FOREIGN KEY (room_id, PERIOD valid) REFERENCES rooms (id, PERIOD valid));
+    """)
+    from pgschema_tui.inspect import inspect_schema
+
+    cons = inspect_schema(conn, "public").constraints
+    assert cons["rooms.rooms_pkey"].temporal and cons["rooms.rooms_pkey"].columns == ("id", "valid")
+    fk = cons["bookings.bookings_room_fkey"]
+    assert fk.temporal and fk.columns == ("room_id", "valid") and fk.ref_columns == ("id", "valid")

@@ -8,6 +8,8 @@ Representation choices the parser mirrors:
 - NOT NULL constraints (contype 'n', PostgreSQL 18) are `Column.not_null`, not constraints.
 - Constraints a partition or inheritance child receives from its parent are not listed.
 - `ref_table` is `regclass` text: quoted when needed, qualified outside the target schema.
+- `temporal` is pg_constraint.conperiod (PostgreSQL 18): the last key column is WITHOUT OVERLAPS
+  (PK/UNIQUE) or PERIOD (FK); `columns` still hold plain names.
 - `on_delete` carries the column list of `SET NULL (a, b)` / `SET DEFAULT (a)` (PostgreSQL 15+),
   with the columns quoted where needed.
 """
@@ -28,7 +30,7 @@ _COLUMN_NAMES = """ARRAY(SELECT (SELECT att.attname FROM pg_catalog.pg_attribute
     FROM unnest({keys}) WITH ORDINALITY k(attnum, ord) ORDER BY k.ord)"""
 
 
-def _constraints_sql(nulls_not_distinct: str, delete_set_columns: str) -> str:
+def _constraints_sql(nulls_not_distinct: str, delete_set_columns: str, temporal: str) -> str:
     return f"""
 SELECT con.oid, con.conname, con.contype, rel.relname AS table_name, rel.oid AS relid,
        {_COLUMN_NAMES.format(keys='con.conkey', rel='con.conrelid')} AS columns,
@@ -37,7 +39,7 @@ SELECT con.oid, con.conname, con.contype, rel.relname AS table_name, rel.oid AS 
        con.confrelid::regclass::text AS ref_table, refrel.relname AS ref_name, refn.nspname AS ref_schema,
        {_COLUMN_NAMES.format(keys='con.confkey', rel='con.confrelid')} AS ref_columns,
        {delete_set_columns} AS delete_set_columns, con.confupdtype, con.confdeltype, con.confmatchtype, con.condeferrable, con.condeferred,
-       con.convalidated, con.connoinherit,
+       con.convalidated, con.connoinherit, {temporal} AS temporal,
        CASE WHEN con.contype IN ('c', 'x') THEN pg_catalog.pg_get_constraintdef(con.oid) END AS definition,
        idxrel.reloptions AS index_options, {comment_sql('pg_constraint', 'con.oid')} AS description
 FROM pg_catalog.pg_constraint con
@@ -59,7 +61,8 @@ def read_constraints(ctx: InspectContext, deps: Dependencies) -> list[ir.Constra
                   + _COLUMN_NAMES.format(keys="con.confdelsetcols", rel="con.conrelid") + ") col)"
                   if ctx.version.has_nulls_not_distinct else "ARRAY[]::text[]")
     constraints = []
-    for row in ctx.rows(_constraints_sql(f"COALESCE({nnd}, false)", delete_set)):
+    temporal = "con.conperiod" if ctx.version.has_temporal_constraints else "false"
+    for row in ctx.rows(_constraints_sql(f"COALESCE({nnd}, false)", delete_set, temporal)):
         ctype = CONSTRAINT_TYPES[row["contype"]]
         definition = row["definition"]
         depends_on = set(deps.of("constraint", row["oid"])) | {f"relation:{row['table_name']}"}
@@ -87,6 +90,7 @@ def read_constraints(ctx: InspectContext, deps: Dependencies) -> list[ir.Constra
             deferrable=row["condeferrable"],
             initially_deferred=row["condeferred"],
             not_valid=not row["convalidated"],
+            temporal=row["temporal"],
             comment=row["description"],
             depends_on=frozenset(depends_on),
             **fields,

@@ -19,6 +19,11 @@ class ServerVersion:
         """pg_index.indnullsnotdistinct (PostgreSQL 15)."""
         return self.num >= 150000
 
+    @property
+    def has_temporal_constraints(self) -> bool:
+        """pg_constraint.conperiod: WITHOUT OVERLAPS / PERIOD keys (PostgreSQL 18)."""
+        return self.num >= 180000
+
 
 def server_version(conn) -> ServerVersion:
     """Read `server_version_num` from a live connection."""

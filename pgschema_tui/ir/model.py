@@ -124,6 +124,9 @@ class Constraint:
     initially_deferred: bool = False
     not_valid: bool = False
     index_options: tuple[str, ...] = ()  # WITH (...) of the PK/UNIQUE index
+    # PostgreSQL 18 temporal keys (pg_constraint.conperiod): the last key column is
+    # WITHOUT OVERLAPS (PK/UNIQUE), or the last column of both lists is PERIOD (FK)
+    temporal: bool = False
     comment: str | None = None
     depends_on: frozenset[str] = _deps()
 
