@@ -74,7 +74,7 @@ def localise(node, target: str):
 def deparse(node) -> str:
     """SQL text of an expression or statement node."""
     simple = _simple_text(node)
-    return simple if simple is not None else RawStream()(node)
+    return simple if simple is not None else RawStream(special_functions=True)(node)
 
 
 def _simple_text(node) -> str | None:
