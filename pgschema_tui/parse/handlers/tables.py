@@ -329,6 +329,7 @@ def create_table(node: ast.CreateStmt, ctx: LoadContext, stmt) -> None:
     ctx.schema.add(table)
     constraints = [(c, col) for c, col in _group_column_constraints(pending)]
     constraints += [(c, None) for c in _apply_attributes(table_constraints)]
+    constraints = _without_redundant_keys(constraints)
     # PostgreSQL names CHECK constraints while creating the table, then index-backed ones, then FKs.
     order = {CT.CONSTR_CHECK: 0, CT.CONSTR_PRIMARY: 1, CT.CONSTR_UNIQUE: 1, CT.CONSTR_EXCLUSION: 1,
              CT.CONSTR_FOREIGN: 2}
@@ -358,6 +359,31 @@ def _cast_generated(table: ir.Table) -> ir.Table:
     columns = tuple(replace(c, generated=_with_casts(c.generated, types)) if c.generated is not None else c
                     for c in table.columns)
     return replace(table, columns=columns)
+
+
+def _without_redundant_keys(constraints: list) -> list:
+    """CREATE TABLE keeps one index per identical PRIMARY KEY/UNIQUE spec (transformIndexConstraints):
+    the primary key wins, a later duplicate only lends its name to an unnamed earlier one."""
+    def signature(c, column):
+        keys = _names(c.keys) or ((column,) if column else ())
+        return keys, _names(c.including), bool(c.nulls_not_distinct), bool(c.deferrable), bool(c.initdeferred)
+
+    index_kinds = (CT.CONSTR_PRIMARY, CT.CONSTR_UNIQUE)
+    ordered = sorted(constraints, key=lambda pair: pair[0].contype != CT.CONSTR_PRIMARY)
+    kept: dict[tuple, ast.Constraint] = {}
+    dropped: set[int] = set()
+    for c, column in ordered:
+        if c.contype not in index_kinds:
+            continue
+        key = signature(c, column)
+        prior = kept.get(key)
+        if prior is None:
+            kept[key] = c
+            continue
+        if prior.conname is None and c.conname:
+            prior.conname = c.conname
+        dropped.add(id(c))
+    return [(c, column) for c, column in constraints if id(c) not in dropped]
 
 
 def _group_column_constraints(pending):
