@@ -80,6 +80,15 @@ def test_refuses_data_loss_unless_allowed(pg_server, db, conn, tmp_path, capsys)
     assert _columns(conn, "users") == ["id", "email"]
 
 
+def test_allowed_hazards_from_the_environment(pg_server, db, conn, tmp_path, capsys, monkeypatch):
+    conn.execute(USERS)
+    plan_file = tmp_path / "plan.json"
+    _saved_plan(pg_server, conn, "CREATE TABLE users (id integer PRIMARY KEY, email text);", plan_file)
+    monkeypatch.setenv("PGSCHEMA_TUI_ALLOW_HAZARDS", "data_loss")
+    assert main(["apply", *_flags(db), "--plan", str(plan_file), "--auto-approve"]) == 0, capsys.readouterr()
+    assert _columns(conn, "users") == ["id", "email"]
+
+
 def test_refuses_a_stale_plan_naming_what_changed(pg_server, db, conn, tmp_path, capsys):
     conn.execute(USERS + "CREATE TABLE orders (id integer);")
     plan_file = tmp_path / "plan.json"

@@ -20,6 +20,9 @@ from pgschema_tui.commands.common import connect_to_schema
 from pgschema_tui.errors import UserError
 from pgschema_tui.plan.model import Group, Plan
 
+# Default for --allow-hazards, for unattended runs that accept hazards by policy (CI, harnesses).
+ALLOW_HAZARDS_ENV = "PGSCHEMA_TUI_ALLOW_HAZARDS"
+
 
 def load_plan_file(path: str) -> Plan:
     try:
@@ -86,7 +89,7 @@ def confirm() -> bool:
 
 def run(args) -> int:
     options = ApplyOptions.from_args(args)
-    allowed = parse_allowed(args.allow_hazards)
+    allowed = parse_allowed(args.allow_hazards or os.environ.get(ALLOW_HAZARDS_ENV))
     settings, conn = connect_to_schema(args)
     try:
         if args.plan:
@@ -117,7 +120,8 @@ def run(args) -> int:
         kinds = sorted({h.type for _, _, h in refused})
         listing = "\n".join(f"  step {i + 1} {path}: {h.message}" for i, path, h in refused)
         raise UserError(f"refusing to apply: the plan has {', '.join(kinds)} hazards:\n{listing}\n"
-                        f"Nothing was applied. Pass --allow-hazards {','.join(kinds)} to accept them.")
+                        f"Nothing was applied. Pass --allow-hazards {','.join(kinds)} (or set "
+                        f"{ALLOW_HAZARDS_ENV}) to accept them.")
     if not args.auto_approve and not confirm():
         print("Apply cancelled: nothing was applied.", file=sys.stderr)
         return 1
