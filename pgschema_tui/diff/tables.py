@@ -136,8 +136,10 @@ def _alter_table(old: Table, new: Table, ctx):
         if inherited(name):
             continue
         if before is None:
+            comment = (f"COMMENT ON COLUMN {column_ref(new.name, name)} IS {comment_literal(col.comment)};",) \
+                if col.comment is not None else ()
             yield Change("create", "table.column", f"{path}.{name}", new=col, anchor=new,
-                         statements=(f"ALTER TABLE {t} ADD COLUMN {render_column(col)};",))
+                         statements=(f"ALTER TABLE {t} ADD COLUMN {render_column(col)};", *comment))
         elif before != col:
             yield from _alter_column(before, col, new, ctx, inherited=same_parent and name in parent_columns)
     yield from _table_options(old, new, ctx)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from pgschema_tui.diff.changes import Change
-from pgschema_tui.ir.model import Constraint, Schema
+from pgschema_tui.ir.model import Constraint, Schema, collection_of
 from pgschema_tui.plan.graph import break_cycles, build_graph, node_id, ordered_nodes
 
 # Within one object, the order of its kinds of change (create before its columns, comments and grants last).
@@ -42,11 +42,24 @@ def _node_of(change: Change) -> str | None:
         return None
 
 
+# Preferred order between objects the graph leaves free: tables before routines, because a
+# LANGUAGE sql function body is checked when it is created and usually reads tables, while
+# what a table needs from a function (a default, a check) is a recorded dependency.
+_PREFERRED = {coll: rank for rank, coll in enumerate((
+    "types", "domains", "sequences", "tables", "functions", "aggregates", "constraints", "indexes", "views",
+    "materialized_views", "triggers", "policies", "grants", "default_privileges",
+))}
+
+
+def _preference(obj) -> tuple[int, str]:
+    return _PREFERRED[collection_of(obj)], obj.key
+
+
 def creation_ranks(schema: Schema) -> dict[str, int]:
     """node id -> position in a deterministic creation order of `schema` (cycles broken)."""
     graph = build_graph(schema)
     break_cycles(graph)
-    return {node: pos for pos, node in enumerate(ordered_nodes(graph))}
+    return {node: pos for pos, node in enumerate(ordered_nodes(graph, _preference))}
 
 
 def _is_foreign_key(change: Change) -> bool:
