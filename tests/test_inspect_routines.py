@@ -73,3 +73,15 @@ def test_aggregates(pg_server, db):
     assert pick.order_by_arguments == ("numeric",) and pick.finalfunc_extra and not pick.hypothetical
     # aggregates are not functions, and range constructors never show up
     assert not any(name.startswith(("int_sum(", "my_avg(")) for name in schema.functions)
+
+
+def test_overloaded_support_function_names_stay_unqualified(conn):
+    # pg_catalog has its own numeric_accum(internal, numeric); regproc output would qualify ours
+    conn.execute("""
+        CREATE FUNCTION numeric_accum(numeric[], numeric) RETURNS numeric[]
+            LANGUAGE sql IMMUTABLE AS $$ SELECT array_append($1, $2) $$;
+        CREATE AGGREGATE my_agg(numeric) (SFUNC = numeric_accum, STYPE = numeric[], INITCOND = '{}');
+    """)
+    from pgschema_tui.inspect import inspect_schema
+
+    assert inspect_schema(conn, "public").aggregates["my_agg(numeric)"].sfunc == "numeric_accum"

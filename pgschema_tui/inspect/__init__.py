@@ -1,7 +1,7 @@
 """Catalog inspection: a live database schema -> `ir.Schema`.
 
 `inspect_schema` runs one set-based query per object kind (never one per object), with
-`search_path` set to the inspected schema so that `format_type`, `regclass`, `regproc` and the
+`search_path` set to the inspected schema so that `format_type`, `regclass` and the
 `pg_get_*def` functions print same-schema names unqualified and other schemas' names
 qualified. Each reader module documents the representation choices the parser mirrors.
 Objects that belong to an extension and system-generated objects (array and row types,

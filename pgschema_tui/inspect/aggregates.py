@@ -1,7 +1,8 @@
 """User-defined aggregates (pg_aggregate joined to their pg_proc row).
 
 Representation choices the parser mirrors:
-- Support functions are `regproc` text (name only, qualified outside the target schema).
+- Support functions are names only, quoted where needed, qualified outside the target schema
+  and pg_catalog.
 - `arguments` are the input types (`("*",)` for an aggregate without inputs); for ordered-set
   and hypothetical-set aggregates the direct arguments, with the WITHIN GROUP types in
   `order_by_arguments`.
@@ -10,7 +11,7 @@ Representation choices the parser mirrors:
 """
 from __future__ import annotations
 
-from pgschema_tui.inspect.context import InspectContext, comment_sql, not_extension_member
+from pgschema_tui.inspect.context import InspectContext, comment_sql, function_name_sql, not_extension_member
 from pgschema_tui.inspect.deps import Dependencies
 from pgschema_tui.inspect.routines import PARALLEL
 from pgschema_tui.ir import model as ir
@@ -21,14 +22,14 @@ _AGGREGATES = f"""
 SELECT p.oid, p.proname, p.proparallel, a.aggkind, a.aggnumdirectargs,
        ARRAY(SELECT pg_catalog.format_type(t, NULL) FROM unnest(p.proargtypes::oid[]) WITH ORDINALITY u(t, ord)
              ORDER BY ord) AS arg_types,
-       NULLIF(a.aggtransfn, 0)::regproc::text AS sfunc, pg_catalog.format_type(a.aggtranstype, NULL) AS stype,
-       a.aggtransspace, NULLIF(a.aggfinalfn, 0)::regproc::text AS finalfunc, a.aggfinalextra,
-       a.aggfinalmodify, NULLIF(a.aggcombinefn, 0)::regproc::text AS combinefunc,
-       NULLIF(a.aggserialfn, 0)::regproc::text AS serialfunc,
-       NULLIF(a.aggdeserialfn, 0)::regproc::text AS deserialfunc, a.agginitval,
-       NULLIF(a.aggmtransfn, 0)::regproc::text AS msfunc, NULLIF(a.aggminvtransfn, 0)::regproc::text AS minvfunc,
+       {function_name_sql('a.aggtransfn')} AS sfunc, pg_catalog.format_type(a.aggtranstype, NULL) AS stype,
+       a.aggtransspace, {function_name_sql('a.aggfinalfn')} AS finalfunc, a.aggfinalextra,
+       a.aggfinalmodify, {function_name_sql('a.aggcombinefn')} AS combinefunc,
+       {function_name_sql('a.aggserialfn')} AS serialfunc,
+       {function_name_sql('a.aggdeserialfn')} AS deserialfunc, a.agginitval,
+       {function_name_sql('a.aggmtransfn')} AS msfunc, {function_name_sql('a.aggminvtransfn')} AS minvfunc,
        CASE WHEN a.aggmtranstype <> 0 THEN pg_catalog.format_type(a.aggmtranstype, NULL) END AS mstype,
-       NULLIF(a.aggmfinalfn, 0)::regproc::text AS mfinalfunc, a.aggminitval,
+       {function_name_sql('a.aggmfinalfn')} AS mfinalfunc, a.aggminitval,
        op.oprname AS sortop, {comment_sql('pg_proc', 'p.oid')} AS description
 FROM pg_catalog.pg_aggregate a
 JOIN pg_catalog.pg_proc p ON p.oid = a.aggfnoid

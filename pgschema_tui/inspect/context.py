@@ -59,3 +59,13 @@ def comment_sql(catalog: str, oid: str, sub: str = "0") -> str:
     """Scalar subquery for an object's COMMENT (an index lookup per row, whatever the statistics)."""
     return (f"(SELECT d.description FROM pg_catalog.pg_description d"
             f" WHERE d.classoid = 'pg_catalog.{catalog}'::regclass AND d.objoid = {oid} AND d.objsubid = {sub})")
+
+
+def function_name_sql(oid: str, schema_param: str = "%(schema)s") -> str:
+    """SQL expression naming a function by oid as a reference: quoted, qualified outside the
+    target schema and pg_catalog; NULL for oid 0. (`regproc` output is not used because it
+    qualifies every overloaded name, e.g. a user `numeric_accum` next to pg_catalog's.)"""
+    return (f"(SELECT CASE WHEN fn.nspname IN ('pg_catalog', {schema_param}) THEN quote_ident(fp.proname)"
+            f" ELSE quote_ident(fn.nspname) || '.' || quote_ident(fp.proname) END"
+            f" FROM pg_catalog.pg_proc fp JOIN pg_catalog.pg_namespace fn ON fn.oid = fp.pronamespace"
+            f" WHERE fp.oid = {oid})")

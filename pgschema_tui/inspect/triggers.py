@@ -2,14 +2,15 @@
 
 Representation choices the parser mirrors:
 - `events` in the order INSERT, UPDATE, DELETE, TRUNCATE; `update_columns` in column order.
-- `function` is `regproc` text without parentheses; `arguments` are the literal strings.
+- `function` is the name without parentheses (quoted where needed, qualified outside the
+  target schema and pg_catalog); `arguments` are the literal strings.
 - `when` is the WHEN condition of pg_get_triggerdef without its outer parentheses
   (`(old.* IS DISTINCT FROM new.*)`).
 - Triggers cloned onto partitions from a partitioned table's trigger are skipped.
 """
 from __future__ import annotations
 
-from pgschema_tui.inspect.context import InspectContext, comment_sql, not_extension_member
+from pgschema_tui.inspect.context import InspectContext, comment_sql, function_name_sql, not_extension_member
 from pgschema_tui.inspect.deps import Dependencies
 from pgschema_tui.inspect.sqltext import find_top_level, matching_paren, strip_outer_parens
 from pgschema_tui.ir import model as ir
@@ -19,7 +20,7 @@ from pgschema_tui.ir.expr import expr
 ROW, BEFORE, INSERT, DELETE, UPDATE, TRUNCATE, INSTEAD = 1, 2, 4, 8, 16, 32, 64
 
 _TRIGGERS = f"""
-SELECT tg.oid, tg.tgname, c.relname AS table_name, tg.tgtype, tg.tgfoid::regproc::text AS function,
+SELECT tg.oid, tg.tgname, c.relname AS table_name, tg.tgtype, {function_name_sql('tg.tgfoid')} AS function,
        tg.tgnargs, tg.tgargs, tg.tgconstraint <> 0 AS is_constraint, tg.tgdeferrable, tg.tginitdeferred,
        tg.tgoldtable, tg.tgnewtable, tg.tgenabled,
        ARRAY(SELECT a.attname FROM unnest(tg.tgattr::int2[]) k(attnum)

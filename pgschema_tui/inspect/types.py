@@ -9,7 +9,8 @@ objects of their own. Representation choices the parser mirrors:
 """
 from __future__ import annotations
 
-from pgschema_tui.inspect.context import InspectContext, collation_name_sql, comment_sql, not_extension_member
+from pgschema_tui.inspect.context import (InspectContext, collation_name_sql, comment_sql, function_name_sql,
+                                          not_extension_member)
 from pgschema_tui.inspect.deps import Dependencies
 from pgschema_tui.ir import model as ir
 
@@ -48,8 +49,8 @@ SELECT t.oid, t.typname, pg_catalog.format_type(r.rngsubtype, NULL) AS subtype,
                  ELSE quote_ident(opcn.nspname) || '.' || quote_ident(opc.opcname) END END AS opclass,
        CASE WHEN r.rngcollation <> 0 AND r.rngcollation <> st.typcollation
             THEN {collation_name_sql('coll', 'colln')} END AS collation,
-       NULLIF(r.rngcanonical, 0)::regproc::text AS canonical,
-       NULLIF(r.rngsubdiff, 0)::regproc::text AS subdiff,
+       {function_name_sql('r.rngcanonical')} AS canonical,
+       {function_name_sql('r.rngsubdiff')} AS subdiff,
        mt.typname AS multirange_name, {comment_sql('pg_type', 't.oid')} AS description
 FROM pg_catalog.pg_type t
 JOIN pg_catalog.pg_range r ON r.rngtypid = t.oid
