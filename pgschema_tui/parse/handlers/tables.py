@@ -135,6 +135,9 @@ def build_constraint(ctx: LoadContext, table: str, c: ast.Constraint, column: st
                      new_table: bool) -> ir.Constraint | None:
     """IR constraint for a column or table constraint; None for NOT NULL-style ones."""
     common = dict(deferrable=bool(c.deferrable), initially_deferred=bool(c.initdeferred))
+    if getattr(c, "without_overlaps", False) or getattr(c, "fk_with_period", False) \
+            or getattr(c, "pk_with_period", False):
+        raise ctx.unsupported(f"constraint {c.conname or 'on ' + table}", "WITHOUT OVERLAPS / PERIOD keys")
     if c.contype in (CT.CONSTR_PRIMARY, CT.CONSTR_UNIQUE):
         keys = _names(c.keys) or ((column,) if column else ())
         if c.indexname:
