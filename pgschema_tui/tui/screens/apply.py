@@ -23,6 +23,8 @@ from pgschema_tui.tui.widgets.mode_bar import ModeBar
 class ApplyScreen(Screen):
     """Runs the plan once; every event is folded into `self.state` and redrawn."""
 
+    AUTO_FOCUS = "#apply-steps"
+
     BINDINGS = [
         Binding("A", "start_apply", "Apply…"),
         Binding("X", "abort", "Abort…"),

@@ -19,6 +19,8 @@ from pgschema_tui.tui.widgets.object_tree import ObjectTree
 class ExploreScreen(Screen):
     """Drift between the files and the database, object by object."""
 
+    AUTO_FOCUS = "#desired-tree"
+
     BINDINGS = [
         Binding("slash", "filter", "Filter"),
         Binding("d", "only_differences", "Only differences"),

@@ -17,6 +17,8 @@ from pgschema_tui.tui.widgets.mode_bar import ModeBar
 class GraphScreen(Screen):
     """Layers on the left, the subject's neighbourhood on the right."""
 
+    AUTO_FOCUS = "#layer-tree"
+
     BINDINGS = [
         Binding("right_square_bracket", "next_step", "Next"),
         Binding("left_square_bracket", "previous_step", "Previous", show=False),

@@ -22,6 +22,8 @@ from pgschema_tui.tui.widgets.summary_bar import SummaryBar
 class ReviewScreen(Screen):
     """The default mode: tree of changes, DDL pane, details pane, summary bar."""
 
+    AUTO_FOCUS = "#plan-tree"
+
     BINDINGS = [
         Binding("right_square_bracket", "next_step", "Next"),
         Binding("left_square_bracket", "previous_step", "Previous", show=False),
@@ -31,6 +33,11 @@ class ReviewScreen(Screen):
         Binding("w", "write_plan", "Write"),
         Binding("n", "next_unviewed", "Next unviewed", show=False),
     ]
+
+    FILTER_DEBOUNCE_ABOVE = 1000
+    """Plans with at least this many steps filter after a short typing pause."""
+
+    _filter_timer = None
 
     def compose(self) -> ComposeResult:
         session = self.app.session
@@ -72,8 +79,9 @@ class ReviewScreen(Screen):
             self.query_one(PlanTree).select_step(index)
         step = session.ref(index).step
         title = f"{symbol(step.operation)} {session.label(session.ref(index))}"
-        self.query_one(DdlPane).show_sql(step.sql, title=title)
-        self._refresh_details()
+        with self.app.batch_update():  # one repaint for the DDL and details panes
+            self.query_one(DdlPane).show_sql(step.sql, title=title)
+            self._refresh_details()
 
     def _refresh_details(self) -> None:
         if self.current is None:
@@ -147,21 +155,35 @@ class ReviewScreen(Screen):
 
     @on(Input.Changed, "#filter")
     def _on_filter_changed(self, event: Input.Changed) -> None:
+        # Rebuilding a tree of thousands of steps costs ~0.1 s: on big plans wait for a typing pause.
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+            self._filter_timer = None
+        if len(self.app.session.refs) < self.FILTER_DEBOUNCE_ABOVE:
+            self._apply_filter(event.value)
+        else:
+            self._filter_timer = self.set_timer(0.2, lambda: self._apply_filter(event.value))
+
+    def _apply_filter(self, needle: str) -> None:
+        self._filter_timer = None
         tree = self.query_one(PlanTree)
-        tree.rebuild(event.value)
+        tree.rebuild(needle)
         if self.current is not None:
             tree.select_step(self.current)
         self._refresh_summary()
 
     @on(FilterBar.Closed)
     def _on_filter_closed(self) -> None:
+        if self._filter_timer is not None:  # enter before the typing pause: filter now
+            self._filter_timer.stop()
+            self._apply_filter(self.query_one(FilterBar).value)
         self.query_one(PlanTree).focus()
 
     def _clear_filter(self) -> None:
         bar = self.query_one(FilterBar)
         if bar.value:
             bar.value = ""
-            bar.display = False
+            bar.hide()
             self.query_one(PlanTree).rebuild()
             self._refresh_summary()
 

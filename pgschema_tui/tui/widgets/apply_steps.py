@@ -1,46 +1,75 @@
-"""Apply mode's step list: every step with its state word, mark and duration."""
+"""Apply mode's step list: every step with its state mark and word, duration, symbol and path.
+
+A line-API scroll view rather than a DataTable: it renders only the visible rows, so a
+5,000-step plan opens Apply mode at once (DataTable measures every cell up front).
+"""
 from __future__ import annotations
 
 from rich.text import Text
-from textual.widgets import DataTable
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
-from pgschema_tui.tui.apply_state import DONE, FAILED, RUNNING, STATE_MARKS, WAITING, ApplyState
-from pgschema_tui.tui.formatting import duration, symbol
+from pgschema_tui.tui.apply_state import DONE, FAILED, PENDING, RUNNING, STATE_MARKS, WAITING, ApplyState
+from pgschema_tui.tui.formatting import OPERATION_STYLES, duration, symbol
 from pgschema_tui.tui.session import ReviewSession
 
-_STATE_STYLES = {RUNNING: "bold", DONE: "green", FAILED: "bold red", WAITING: "yellow"}
+_STATE_STYLES = {RUNNING: "bold", DONE: "green", FAILED: "bold red", WAITING: "yellow", PENDING: "dim"}
+HEADER = "  #  state       time  op  step"
 
 
-class ApplySteps(DataTable):
-    """One row per step; only changed cells are rewritten as events arrive."""
+class ApplySteps(ScrollView, can_focus=True):
+    """One line per step; the running (or last failed) step is highlighted and kept in view."""
+
+    BINDINGS = [
+        Binding("j", "scroll_down", "Down", show=False),
+        Binding("k", "scroll_up", "Up", show=False),
+        Binding("g", "scroll_home", "First", show=False),
+        Binding("G", "scroll_end", "Last", show=False),
+    ]
 
     def __init__(self, session: ReviewSession, **kwargs) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)
+        super().__init__(**kwargs)
         self.session = session
-        self._shown: dict[int, tuple[str, str]] = {}
+        self.state: ApplyState | None = None
+        self.highlighted: int | None = None
+        width = max((len(session.label(r)) for r in session.refs), default=0) + len(HEADER)
+        self.virtual_size = Size(width, len(session.refs))
 
     def on_mount(self) -> None:
-        # state and time first: the path is the column that may be cut on a narrow terminal
-        self.add_column("#", key="n", width=2)
-        self.add_column("state", key="state", width=9)
-        self.add_column("time", key="time", width=6)
-        self.add_column("op", key="op", width=3)
-        self.add_column("step", key="path")
-        for ref in self.session.refs:
-            self.add_row(str(ref.index + 1), _state_cell("pending"), "", symbol(ref.step.operation),
-                         self.session.label(ref), key=str(ref.index))
+        self.border_subtitle = HEADER.strip()
 
     def show(self, state: ApplyState) -> None:
-        for index, step_state in enumerate(state.step_states):
-            cell = (step_state, duration(state.durations.get(index)))
-            if self._shown.get(index, ("pending", "")) == cell:
-                continue
-            self._shown[index] = cell
-            self.update_cell(str(index), "state", _state_cell(step_state))
-            self.update_cell(str(index), "time", cell[1])
-        if state.current is not None:
-            self.move_cursor(row=state.current)
+        self.state = state
+        focus = state.current
+        if focus is None:
+            focus = next((i for i, s in enumerate(state.step_states) if s == FAILED), None)
+        self.highlighted = focus
+        if focus is not None and not (self.scroll_offset.y <= focus < self.scroll_offset.y + self.size.height):
+            self.scroll_to(y=max(0, focus - self.size.height // 2), animate=False)
+        self.refresh()
+
+    def row_text(self, index: int) -> Text:
+        ref = self.session.ref(index)
+        step_state = self.state.step_states[index] if self.state else PENDING
+        took = duration(self.state.durations.get(index)) if self.state else ""
+        text = Text(f"{index + 1:>3}  ", end="", no_wrap=True)
+        text.append(f"{STATE_MARKS.get(step_state, ' ')} {step_state:<8}", style=_STATE_STYLES.get(step_state, ""))
+        text.append(f"{took:>7}  ")
+        text.append(f"{symbol(ref.step.operation):>3}", style=OPERATION_STYLES.get(ref.step.operation, ""))
+        text.append(f" {self.session.label(ref)}")
+        if index == self.highlighted:
+            text.stylize("reverse")
+        return text
+
+    def render_line(self, y: int) -> Strip:
+        index = self.scroll_offset.y + y
+        width = self.size.width
+        if index >= len(self.session.refs):
+            return Strip.blank(width)
+        segments = [s for s in self.row_text(index).render(self.app.console) if s.text != "\n"]
+        strip = Strip(segments)
+        return strip.crop(self.scroll_offset.x, self.scroll_offset.x + width).extend_cell_length(width)
 
 
-def _state_cell(state: str) -> Text:
-    return Text(f"{STATE_MARKS.get(state, ' ')} {state}", style=_STATE_STYLES.get(state, "dim"))

@@ -16,9 +16,16 @@ class FilterBar(Input):
 
     def __init__(self, placeholder: str, **kwargs) -> None:
         super().__init__(placeholder=placeholder, **kwargs)
+        self.hide()
+
+    def hide(self) -> None:
+        # Hidden widgets can still take focus in Textual, and keys would vanish into it.
+        self.display = False
+        self.can_focus = False
 
     def open(self) -> None:
         self.display = True
+        self.can_focus = True
         self.focus()
 
     def action_clear_and_close(self) -> None:
@@ -31,8 +38,5 @@ class FilterBar(Input):
 
     def _close(self) -> None:
         if not self.value:
-            self.display = False
+            self.hide()
         self.post_message(self.Closed())
-
-    def on_mount(self) -> None:
-        self.display = False

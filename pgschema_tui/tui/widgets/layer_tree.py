@@ -21,15 +21,16 @@ class LayerTree(VimTree):
     def rebuild(self, layers: list[list[int]]) -> None:
         self.clear()
         self.step_nodes, self.layer_of = {}, {}
-        for number, layer in enumerate(layers, start=1):
-            branch = self.root.add(Text(f"Layer {number} ({len(layer)})", style="bold"), expand=True)
-            for index in layer:
-                ref = self.session.ref(index)
-                label = Text()
-                label.append(f"{symbol(ref.step.operation):>3} ", style=OPERATION_STYLES.get(ref.step.operation, ""))
-                label.append(self.session.label(ref))
-                self.step_nodes[index] = branch.add_leaf(label, data=index)
-                self.layer_of[index] = number
+        with self.bulk_add():
+            for number, layer in enumerate(layers, start=1):
+                branch = self.root.add(Text(f"Layer {number} ({len(layer)})", style="bold"), expand=True)
+                for index in layer:
+                    ref = self.session.ref(index)
+                    label = Text()
+                    label.append(f"{symbol(ref.step.operation):>3} ", style=OPERATION_STYLES.get(ref.step.operation, ""))
+                    label.append(self.session.label(ref))
+                    self.step_nodes[index] = branch.add_leaf(label, data=index)
+                    self.layer_of[index] = number
 
     def select_step(self, index: int) -> bool:
         node = self.step_nodes.get(index)

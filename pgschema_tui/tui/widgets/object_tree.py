@@ -24,19 +24,20 @@ class ObjectTree(VimTree):
         self.object_nodes = {}
         needle = needle.lower()
         small = sum(len(pairs) for _, pairs in grouped) <= 60  # small schemas: show everything
-        for collection, pairs in grouped:
-            mine = [p for p in pairs if getattr(p, self.side) is not None and needle in p.key.lower()]
-            if not mine:
-                continue
-            changed = sum(1 for p in mine if p.state not in ("same", "unknown"))
-            title = collection.replace("_", " ")
-            label = Text(f"{title} ({len(mine)}" + (f", {changed} differ)" if changed else ")"), style="bold")
-            branch = self.root.add(label, expand=bool(changed) or small)
-            for pair in mine:
-                leaf = Text()
-                leaf.append(f"{pair.marker} ", style=_MARKER_STYLES[pair.state])
-                leaf.append(pair.key)
-                self.object_nodes[(collection, pair.key)] = branch.add_leaf(leaf, data=pair)
+        with self.bulk_add():
+            for collection, pairs in grouped:
+                mine = [p for p in pairs if getattr(p, self.side) is not None and needle in p.key.lower()]
+                if not mine:
+                    continue
+                changed = sum(1 for p in mine if p.state not in ("same", "unknown"))
+                title = collection.replace("_", " ")
+                label = Text(f"{title} ({len(mine)}" + (f", {changed} differ)" if changed else ")"), style="bold")
+                branch = self.root.add(label, expand=bool(changed) or small)
+                for pair in mine:
+                    leaf = Text()
+                    leaf.append(f"{pair.marker} ", style=_MARKER_STYLES[pair.state])
+                    leaf.append(pair.key)
+                    self.object_nodes[(collection, pair.key)] = branch.add_leaf(leaf, data=pair)
 
     def select_object(self, collection: str, key: str) -> bool:
         node = self.object_nodes.get((collection, key))

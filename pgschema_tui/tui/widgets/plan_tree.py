@@ -27,10 +27,11 @@ class PlanTree(VimTree):
         """Show the steps matching `needle`, every kind expanded."""
         self.clear()
         self.step_nodes = {}
-        for kind, refs in self.session.grouped(needle):
-            branch = self.root.add(Text(f"{kind_label(kind)} ({len(refs)})", style="bold"), expand=True)
-            for ref in refs:
-                self.step_nodes[ref.index] = branch.add_leaf(self.step_label(ref), data=ref.index)
+        with self.bulk_add():
+            for kind, refs in self.session.grouped(needle):
+                branch = self.root.add(Text(f"{kind_label(kind)} ({len(refs)})", style="bold"), expand=True)
+                for ref in refs:
+                    self.step_nodes[ref.index] = branch.add_leaf(self.step_label(ref), data=ref.index)
 
     def step_label(self, ref: StepRef) -> Text:
         """`✓! + name`: viewed mark, hazard mark (! open, a acknowledged), Terraform symbol, name."""

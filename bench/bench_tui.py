@@ -1,0 +1,150 @@
+"""Benchmark of the terminal reviewer: open a 5,000-step plan, then time keypresses.
+
+Targets (issue 5): the plan opens in under 1 s, a keypress redraws in under 50 ms.
+Run: .venv/bin/python bench/bench_tui.py [--steps 5000] [--with-ir]
+The app runs headless (Textual's test driver) at 120x36; "open" is the time from creating
+the app until its first screen is mounted and laid out, "keypress" the time for a key to be
+handled and the screen re-rendered. Both are reported as CPU time of this process
+(`time.process_time`, what the app itself costs, stable on a shared machine) and wall time.
+Pilot's wall time per key includes its own idle polling (two 20 ms sleeps at least), so the
+script also times a trivial one-widget app the same way as the baseline to subtract.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import time
+
+from pgschema_tui.ir.model import Column, Index, IndexElement, Schema, Table, View
+from pgschema_tui.ir.expr import Expr
+from pgschema_tui.plan.model import Group, Hazard, Plan, Step
+from pgschema_tui.tui.app import ReviewApp
+from pgschema_tui.tui.clock import FixedClock
+from pgschema_tui.tui.session import ReviewSession
+
+KINDS = (("table", "create", "CREATE TABLE t{n} (id bigint PRIMARY KEY, payload text);"),
+         ("table.column", "create", "ALTER TABLE t{n} ADD COLUMN note text;"),
+         ("table.index", "create", "CREATE INDEX CONCURRENTLY IF NOT EXISTS t{n}_note_idx ON t{n} (note);"),
+         ("view", "alter", "CREATE OR REPLACE VIEW v{n} AS SELECT id, payload, note FROM t{n};"),
+         ("table", "drop", "DROP TABLE old{n};"))
+
+
+def big_plan(steps: int) -> Plan:
+    """`steps` steps over steps/5 tables: creates, columns, concurrent indexes, views, drops."""
+    groups, current = [], []
+    for i in range(steps):
+        n = i // len(KINDS)
+        kind, op, sql = KINDS[i % len(KINDS)]
+        name = {"table.column": f"t{n}.note", "table.index": f"t{n}.t{n}_note_idx", "view": f"v{n}"}.get(
+            kind, f"old{n}" if op == "drop" else f"t{n}")
+        hazards = (Hazard("data_loss", f"drops table public.old{n}", f"public.old{n}", 1000 * n, 8192 * n),) \
+            if op == "drop" else ()
+        step = Step(sql=sql.format(n=n), type=kind, operation=op, path=f"public.{name}",
+                    can_run_in_transaction=kind != "table.index", hazards=hazards)
+        if kind == "table.index":
+            groups += [Group(tuple(current)), Group((step,))] if current else [Group((step,))]
+            current = []
+        else:
+            current.append(step)
+    if current:
+        groups.append(Group(tuple(current)))
+    return Plan(schema="public", groups=groups, fingerprint="0" * 64)
+
+
+def big_schemas(steps: int) -> tuple[Schema, Schema]:
+    """Live and desired IR matching `big_plan`, so details show dependencies."""
+    live, desired = Schema(), Schema()
+    for n in range(steps // len(KINDS) + 1):
+        live.add(Table(f"t{n}", (Column("id", "bigint", not_null=True), Column("payload", "text"))))
+        live.add(Table(f"old{n}", (Column("id", "bigint"),)))
+        live.add(View(f"v{n}", Expr(f"SELECT id, payload FROM t{n}", "query"), depends_on=frozenset({f"relation:t{n}"})))
+        desired.add(Table(f"t{n}", (Column("id", "bigint", not_null=True), Column("payload", "text"),
+                                    Column("note", "text"))))
+        desired.add(Index(f"t{n}", f"t{n}_note_idx", (IndexElement(Expr("note", "index_elem")),)))
+        desired.add(View(f"v{n}", Expr(f"SELECT id, payload, note FROM t{n}", "query"),
+                         depends_on=frozenset({f"relation:t{n}"})))
+    return live, desired
+
+
+class _Timer:
+    """CPU and wall time of a block."""
+
+    def __enter__(self):
+        self.cpu, self.wall = time.process_time(), time.perf_counter()
+        return self
+
+    def __exit__(self, *exc):
+        self.cpu, self.wall = time.process_time() - self.cpu, time.perf_counter() - self.wall
+
+
+async def _key_times(pilot, keys) -> tuple[float, float]:
+    """Median CPU and wall milliseconds per key."""
+    cpu, wall = [], []
+    for key in keys:
+        with _Timer() as t:
+            await pilot.press(key)
+        cpu.append(t.cpu * 1000)
+        wall.append(t.wall * 1000)
+    return statistics.median(cpu), statistics.median(wall)
+
+
+async def baseline() -> tuple[float, float]:
+    """A one-widget Textual app: what Pilot and Textual cost per key before our code runs."""
+    from textual.app import App
+    from textual.widgets import Static
+
+    class Trivial(App):
+        def compose(self):
+            yield Static("baseline")
+
+    async with Trivial().run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        return await _key_times(pilot, ["j"] * 20)
+
+
+async def measure(steps: int, with_ir: bool) -> dict[str, tuple[float, float]]:
+    plan = big_plan(steps)
+    live, desired = big_schemas(steps) if with_ir else (None, None)
+    results: dict[str, tuple[float, float]] = {"baseline key (trivial app) ms": await baseline()}
+    with _Timer() as opened:
+        app = ReviewApp(ReviewSession(plan, live=live, desired=desired, source="bench"), clock=FixedClock())
+        async with app.run_test(size=(120, 36)) as pilot:
+            await pilot.pause()
+            opened.__exit__()
+            results["open s"] = (opened.cpu, opened.wall)
+            for label, keys in (("j", ["j"] * 40), ("]", ["right_square_bracket"] * 40),
+                                ("space", ["space"] * 20), ("G/g", ["G", "g"] * 10)):
+                results[f"key {label} ms"] = await _key_times(pilot, keys)
+            with _Timer() as t:
+                await pilot.press("slash", *"t42", "enter")
+                await pilot.pause()
+            results["filter '/t42' + enter (one tree rebuild) ms"] = (t.cpu * 1000, t.wall * 1000)
+            await pilot.press("escape")
+            for mode in ("2", "3", "4"):
+                with _Timer() as t:
+                    await pilot.press(mode)
+                    await pilot.pause()
+                results[f"first switch to mode {mode} ms"] = (t.cpu * 1000, t.wall * 1000)
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", type=int, default=5000)
+    parser.add_argument("--with-ir", action="store_true", help="also load live/desired IR (details show dependencies)")
+    args = parser.parse_args()
+    results = asyncio.run(measure(args.steps, args.with_ir))
+    print(f"plan of {args.steps} steps{' with IR' if args.with_ir else ''} (median per key):")
+    print(f"  {'':<46} {'cpu':>9} {'wall':>9}")
+    for name, (cpu, wall) in results.items():
+        digits = 3 if name.endswith(" s") else 1
+        print(f"  {name:<46} {cpu:9.{digits}f} {wall:9.{digits}f}")
+    open_cpu = results["open s"][0]
+    key_cpu = max(cpu for name, (cpu, _w) in results.items() if name.startswith("key "))
+    print(f"open < 1 s (cpu): {'yes' if open_cpu < 1 else 'NO'} ({open_cpu:.2f} s); "
+          f"keypress < 50 ms (cpu, median): {'yes' if key_cpu < 50 else 'NO'} ({key_cpu:.1f} ms)")
+
+
+if __name__ == "__main__":
+    main()
