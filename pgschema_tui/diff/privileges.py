@@ -77,7 +77,8 @@ def compare_grants(ctx):
     live_maps = _privilege_maps(ctx.live.grants.values(),
                                 lambda g: not _target_is_fresh(ctx, g.object_type, g.object_name))
     desired_maps = _privilege_maps(ctx.desired.grants.values(), lambda g: True)
-    for slot in sorted(set(live_maps) | set(desired_maps), key=repr):
+    # table-level before column-level: revoking a table privilege also revokes it on every column
+    for slot in sorted(set(live_maps) | set(desired_maps), key=lambda s: (s[0], s[1], bool(s[2]), s[3], s[2])):
         object_type, object_name, columns, grantee = slot
         if slot not in desired_maps and _target(ctx.desired, object_type, object_name) is None \
                 and object_type != "SCHEMA":

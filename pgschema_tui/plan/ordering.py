@@ -3,8 +3,8 @@ live schema; then creates and alters, in creation order of the desired schema.
 
 Replaced objects run their drop half with the drops, so a view is gone before the column it
 reads changes type and comes back after. Foreign keys are added after everything else, which
-breaks every cycle between tables. Ties are broken by the kind of change, then the path, so
-the same input always gives the same plan.
+breaks every cycle between tables. Ties are broken by the kind of change, then by the diff's
+own (deterministic) order, which keeps e.g. a table-level REVOKE before a column-level GRANT.
 """
 from __future__ import annotations
 
@@ -83,7 +83,7 @@ def order_changes(changes: list[Change], live: Schema, desired: Schema,
         drop_half = change.statements if change.operation == "drop" else change.drop_statements
         if drop_half and i not in skip_drop_half:
             # later-created first; objects the live graph does not know (grants...) go first
-            key = (-live_rank.get(node, _LAST), -sub, change.path)
+            key = (-live_rank.get(node, _LAST), -sub)
             drops.append((key, i, Unit(change, tuple(drop_half), "drop")))
         if change.operation != "drop" and change.statements:
             rank = desired_rank.get(node, _LAST - 1)
@@ -91,7 +91,7 @@ def order_changes(changes: list[Change], live: Schema, desired: Schema,
                 rank = -1  # objects created by this plan get the desired default privileges
             elif _is_foreign_key(change) and change.operation != "alter":
                 rank = _LAST  # after every table and key: breaks FK cycles
-            creates.append(((rank, sub, change.path), i, Unit(change, tuple(change.statements), "create")))
+            creates.append(((rank, sub), i, Unit(change, tuple(change.statements), "create")))
     return _sorted(drops) + _with_explicit_dependencies(_sorted(creates))
 
 
