@@ -157,6 +157,16 @@ def _normalise(node):
     return node
 
 
+def _prepare(node):
+    """Rewrites that must see the statement as written (before literals are normalised)."""
+    from pgschema_tui.parse.exprs import walk
+
+    for n in list(walk(node)):
+        if isinstance(n, ast.SelectStmt):
+            _resolve_sort_references(n)
+    return node
+
+
 # ------------------------------------------------------------------ queries ---
 
 
@@ -186,6 +196,22 @@ def _strip_qualifiers(node, refname: str) -> None:
                 for v in value:
                     if isinstance(v, (list, tuple)):
                         stack.extend(x for x in v if isinstance(x, ast.Node))
+
+
+def _resolve_sort_references(select: ast.SelectStmt) -> None:
+    """`ORDER BY alias` / `ORDER BY 2` name an output column; the catalog prints its expression."""
+    import copy
+
+    targets = [t for t in select.targetList or () if isinstance(t, ast.ResTarget)]
+    by_name = {t.name: t.val for t in targets if t.name}
+    for sort in select.sortClause or ():
+        node = sort.node
+        if isinstance(node, ast.ColumnRef) and len(node.fields) == 1 and isinstance(node.fields[0], ast.String) \
+                and node.fields[0].sval in by_name:
+            sort.node = copy.deepcopy(by_name[node.fields[0].sval])
+        elif isinstance(node, ast.A_Const) and isinstance(node.val, ast.Integer) \
+                and 1 <= node.val.ival <= len(targets):
+            sort.node = copy.deepcopy(targets[node.val.ival - 1].val)
 
 
 def _simplify_select(select: ast.SelectStmt) -> None:
@@ -307,7 +333,7 @@ def canonical(text: str, kind: str = "expr") -> str:
     try:
         if kind == "query":
             stmts = parse_sql(text)
-            return _deparse(_normalise(stmts[0].stmt)) if stmts else ""
+            return _deparse(_normalise(_prepare(stmts[0].stmt))) if stmts else ""
         if kind == "body":
             return _body_key(text)
         if kind == "partkey":

@@ -230,8 +230,8 @@ _CAST_OPERATORS = frozenset({"+", "-", "*", "/", "<", ">", "<=", ">=", "=", "<>"
 
 
 def _operand_type(node, column_types: dict[str, str]) -> str | None:
-    if isinstance(node, ast.ColumnRef) and isinstance(node.fields[-1], ast.String):
-        column_type = column_types.get(node.fields[-1].sval)
+    if isinstance(node, ast.ColumnRef) and all(isinstance(f, ast.String) for f in node.fields):
+        column_type = column_types.get(".".join(f.sval for f in node.fields))
         return column_type.split("(", 1)[0] if column_type else None
     if isinstance(node, ast.A_Const) and node.val is not None:
         return "integer" if isinstance(node.val, ast.Integer) else "numeric" if isinstance(node.val, ast.Float) else None

@@ -66,12 +66,32 @@ def create_index(node: ast.IndexStmt, ctx: LoadContext, stmt) -> None:
         table=table, name=name, elements=tuple(elements), unique=bool(node.unique),
         method=node.accessMethod or "btree",
         include=tuple(e.name for e in node.indexIncludingParams or ()),
-        where=where, options=tuple(sorted(reloptions(node.options))),
+        where=where, options=reloptions(node.options),
         nulls_not_distinct=bool(node.nulls_not_distinct),
         depends_on=frozenset(deps | {f"relation:{table}"})))
 
 
 # -------------------------------------------------------------------- views ---
+
+
+def _relation_column_types(ctx: LoadContext, name: str) -> dict[str, str]:
+    table = ctx.schema.tables.get(name)
+    return {c.name: c.type for c in table.columns} if table else {}
+
+
+def _cast_view_operands(ctx: LoadContext, select: ast.SelectStmt) -> None:
+    """Add the numeric casts PostgreSQL stores for integer columns meeting numeric ones."""
+    items: list = []
+    if not all(_from_items(f, items) for f in select.fromClause or ()):
+        return
+    types: dict[str, str] = {}
+    for refname, rangevar in items:
+        for col, col_type in _relation_column_types(ctx, rangevar.relname).items():
+            types[f"{refname}.{col}"] = col_type
+            types[col] = col_type if col not in types else types[col]
+    for node in (select.targetList or ()) + tuple(select.sortClause or ()) + (
+            (select.whereClause,) if select.whereClause is not None else ()):
+        exprs.add_implicit_casts(node, types)
 
 
 def _relation_columns(ctx: LoadContext, name: str) -> tuple[str, ...] | None:
@@ -127,6 +147,54 @@ def _expand_stars(ctx: LoadContext, select: ast.SelectStmt) -> None:
     select.targetList = tuple(expanded)
 
 
+def _scope_nodes(select: ast.SelectStmt):
+    """Nodes of one SELECT level (not descending into nested SELECTs)."""
+    roots = [getattr(select, a, None) for a in ("targetList", "whereClause", "groupClause", "havingClause",
+                                                  "sortClause")]
+    roots += [f for f in select.fromClause or ()]
+    stack = []
+    for root in roots:
+        if isinstance(root, ast.Node):
+            stack.append(root)
+        elif isinstance(root, (list, tuple)):
+            stack.extend(r for r in root if isinstance(r, ast.Node))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.SelectStmt, ast.RangeVar)):
+            continue
+        yield node
+        stack.extend(exprs.children(node))
+
+
+def _qualify_columns(ctx: LoadContext, select: ast.SelectStmt) -> None:
+    """With several FROM relations pg_get_viewdef qualifies every column (`t.id`); do the same
+    for unqualified columns that exactly one relation of the FROM clause has."""
+    if select.op and select.op.value != 0:
+        _qualify_columns(ctx, select.larg)
+        _qualify_columns(ctx, select.rarg)
+        return
+    for n in exprs.walk(select):
+        if isinstance(n, ast.SelectStmt) and n is not select and not (n.op and n.op.value != 0):
+            _qualify_columns(ctx, n)
+    items: list = []
+    if not all(_from_items(f, items) for f in select.fromClause or ()) or len(items) < 2:
+        return
+    owners: dict[str, list[str]] = {}
+    for refname, rangevar in items:
+        if not ctx.is_target(rangevar.schemaname):
+            return
+        columns = _relation_columns(ctx, rangevar.relname)
+        if columns is None:
+            return
+        for col in columns:
+            owners.setdefault(col, []).append(refname)
+    for node in _scope_nodes(select):
+        if isinstance(node, ast.ColumnRef) and len(node.fields) == 1 and isinstance(node.fields[0], ast.String):
+            refs = owners.get(node.fields[0].sval, [])
+            if len(refs) == 1:
+                node.fields = (ast.String(sval=refs[0]), node.fields[0])
+
+
 def _output_columns(select) -> tuple[str, ...]:
     while select.op and select.op.value != 0:
         select = select.larg
@@ -147,6 +215,9 @@ def _apply_aliases(select, aliases: tuple[str, ...]) -> None:
 def _view_parts(ctx: LoadContext, query, aliases) -> tuple[Expr, tuple[str, ...], frozenset[str]]:
     if isinstance(query, ast.SelectStmt):
         _expand_stars(ctx, query)
+        _qualify_columns(ctx, query)
+        if not (query.op and query.op.value != 0):
+            _cast_view_operands(ctx, query)
         if aliases:
             _apply_aliases(query, aliases)
         columns = _output_columns(query)
@@ -165,7 +236,7 @@ def _split_check_option(options) -> tuple[tuple[str, ...], str | None]:
             check = value.upper()
         else:
             kept.append(opt)
-    return tuple(sorted(kept)), check
+    return tuple(kept), check
 
 
 @handles(ast.ViewStmt)
@@ -214,7 +285,7 @@ def create_materialized_view(node: ast.CreateTableAsStmt, ctx: LoadContext, stmt
     aliases = tuple(c.sval for c in node.into.colNames or ())
     query, columns, refs = _view_parts(ctx, node.query, aliases)
     ctx.relation_names.add(name)
-    ctx.schema.add(ir.MaterializedView(name=name, query=query, options=tuple(sorted(reloptions(node.into.options))),
+    ctx.schema.add(ir.MaterializedView(name=name, query=query, options=reloptions(node.into.options),
                                        with_data=not node.into.skipData, columns=columns,
                                        depends_on=refs))
 
@@ -226,10 +297,10 @@ def alter_view(node: ast.AlterTableStmt, ctx: LoadContext, name: str) -> None:
         raise NotYet(f"view {name}")
     for cmd in node.cmds:
         if cmd.subtype == AT.AT_SetRelOptions:
-            current = dict(o.split("=", 1) for o in view.options)
+            from pgschema_tui.parse.handlers.tables import merge_reloptions
+
             new_options, check = _split_check_option(cmd.def_)
-            current.update(dict(o.split("=", 1) for o in new_options))
-            changes = {"options": tuple(sorted(f"{k}={v}" for k, v in current.items()))}
+            changes = {"options": merge_reloptions(view.options, new_options)}
             if check and isinstance(view, ir.View):
                 changes["check_option"] = check
             view = replace(view, **changes)

@@ -325,7 +325,7 @@ def create_table(node: ast.CreateStmt, ctx: LoadContext, stmt) -> None:
         partition_bound=partition_bound(node.partbound) if node.partbound is not None else None,
         inherits=tuple(p.name for p in parents) if node.partbound is None else (),
         unlogged=node.relation.relpersistence == "u",
-        options=tuple(sorted(reloptions(node.options))),
+        options=reloptions(node.options),
         depends_on=frozenset(deps | {f"relation:{p.name}" for p in parents}),
     )
     table = _cast_generated(table)
@@ -555,11 +555,15 @@ def _flag(**changes):
 
 
 def _set_options(ctx, table, cmd):
-    options = dict(o.split("=", 1) for o in table.options)
-    options.update(dict(o.split("=", 1) for o in reloptions(cmd.def_)))
-    table = replace(table, options=tuple(sorted(f"{k}={v}" for k, v in options.items())))
+    table = replace(table, options=merge_reloptions(table.options, reloptions(cmd.def_)))
     ctx.schema.add(table)
     return table
+
+
+def merge_reloptions(old: tuple[str, ...], new: tuple[str, ...]) -> tuple[str, ...]:
+    """ALTER ... SET (...): untouched options keep their place, the set ones go last (transformRelOptions)."""
+    names = {o.split("=", 1)[0] for o in new}
+    return tuple(o for o in old if o.split("=", 1)[0] not in names) + new
 
 
 def _reset_options(ctx, table, cmd):

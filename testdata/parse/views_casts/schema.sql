@@ -27,3 +27,8 @@ CREATE MATERIALIZED VIEW category_totals AS
     WITH NO DATA;
 CREATE INDEX ON category_totals (category);
 CREATE INDEX sales_recent ON sales (sold_at) WHERE qty > 1 AND product_id IS NOT NULL;
+CREATE VIEW sale_lines AS
+    SELECT name, qty, price * qty AS revenue
+    FROM sales JOIN products ON product_id = products.id
+    WHERE qty > 0
+    ORDER BY revenue DESC;
