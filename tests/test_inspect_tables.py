@@ -21,7 +21,7 @@ def test_basic_columns(pg_server, db):
     assert users.column("id").collation is None and users.column("email").collation is None
     assert not users.unlogged and users.options == ()
     assert schema.tables["cache_entries"].unlogged
-    assert schema.tables["tuned"].options == ("autovacuum_enabled=false", "fillfactor=70")
+    assert schema.tables["tuned"].options == ("fillfactor=70", "autovacuum_enabled=false")  # as written
     assert schema.tables["tuned"].column("note").type == "character(3)"
 
 

@@ -70,7 +70,7 @@ def read_constraints(ctx: InspectContext, deps: Dependencies) -> list[ir.Constra
         if ctype in ("PRIMARY KEY", "UNIQUE"):
             fields = dict(columns=tuple(row["columns"]), include=tuple(row["include"] or ()),
                           nulls_not_distinct=row["nulls_not_distinct"],
-                          index_options=tuple(sorted(row["index_options"] or ())))
+                          index_options=tuple(row["index_options"] or ()))
         elif ctype == "FOREIGN KEY":
             fields = dict(columns=tuple(row["columns"]), ref_table=row["ref_table"],
                           ref_columns=tuple(row["ref_columns"]),
@@ -82,7 +82,7 @@ def read_constraints(ctx: InspectContext, deps: Dependencies) -> list[ir.Constra
             fields = dict(check=Expr(check_expression(definition)), no_inherit=row["connoinherit"])
         else:
             fields = dict(exclude=Expr(exclude_clause(definition), "exclude"),
-                          index_options=tuple(sorted(row["index_options"] or ())))
+                          index_options=tuple(row["index_options"] or ()))
         constraints.append(ir.Constraint(
             table=row["table_name"],
             name=row["conname"],

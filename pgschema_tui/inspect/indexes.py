@@ -8,7 +8,7 @@ Representation choices the parser mirrors:
   outside pg_catalog and the target schema); `collation` only when it differs from the column's
   (or, for an expression, when it is set and not the database default).
 - `nulls_first` is None when it matches the direction's default (ASC NULLS LAST, DESC NULLS FIRST).
-- `where` is `pg_get_expr(indpred)`; `options` (reloptions) are sorted.
+- `where` is `pg_get_expr(indpred)`; `options` (reloptions) keep the order they were written in.
 - Indexes of partitions that are attached to an index of the partitioned parent are skipped.
 """
 from __future__ import annotations
@@ -83,7 +83,7 @@ def read_indexes(ctx: InspectContext, deps: Dependencies) -> list[ir.Index]:
             method=row["amname"],
             include=tuple(row["include"] or ()),
             where=expr(row["predicate"]),
-            options=tuple(sorted(row["reloptions"] or ())),
+            options=tuple(row["reloptions"] or ()),
             nulls_not_distinct=row["nulls_not_distinct"],
             valid=row["indisvalid"],
             comment=row["description"],

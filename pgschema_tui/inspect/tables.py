@@ -8,7 +8,7 @@ Representation choices the parser mirrors:
 - `Column.not_null` is pg_attribute.attnotnull (true for primary-key and identity columns too).
 - `Column.collation` only when it differs from the type's default collation, printed as a
   quoted reference (`"C"`).
-- `Table.options` (reloptions) are sorted; `inherits` keeps the declared order.
+- `Table.options` (reloptions) and `inherits` keep the order they were written in.
 - `partition_of` / `inherits` are raw names, `schema.name` for a parent in another schema.
 """
 from __future__ import annotations
@@ -98,7 +98,7 @@ def read_tables(ctx: InspectContext, deps: Dependencies) -> list[ir.Table]:
             partition_bound=row["partition_bound"],
             inherits=inherits,
             unlogged=row["relpersistence"] == "u",
-            options=tuple(sorted(row["reloptions"] or ())),
+            options=tuple(row["reloptions"] or ()),
             rls_enabled=row["relrowsecurity"],
             rls_forced=row["relforcerowsecurity"],
             comment=row["description"],

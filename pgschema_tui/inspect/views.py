@@ -3,7 +3,7 @@
 Representation choices the parser mirrors:
 - `query` is `pg_get_viewdef(oid)` without the trailing semicolon (an Expr of kind "query").
 - A view's `check_option` reloption becomes `check_option` ("LOCAL" / "CASCADED"); the remaining
-  reloptions are sorted `name=value` strings.
+  reloptions are `name=value` strings in the order they were written.
 - `columns` are the output column names in order; `column_comments` are (column, comment) pairs
   sorted by column name.
 """
@@ -35,7 +35,7 @@ def read_views(ctx: InspectContext, deps: Dependencies) -> list[ir.View | ir.Mat
     result: list[ir.View | ir.MaterializedView] = []
     for row in ctx.rows(_VIEWS):
         query = Expr(row["query"].strip().rstrip(";").strip(), "query")
-        options = sorted(row["reloptions"] or ())
+        options = list(row["reloptions"] or ())
         check_option = None
         for option in list(options):
             if option.startswith("check_option="):
