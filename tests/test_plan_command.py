@@ -1,0 +1,57 @@
+"""`pgschema-tui plan` end to end: outputs, exit codes and errors, against a real server."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from conftest import run_sql
+
+
+def cli(db, *args: str) -> subprocess.CompletedProcess:
+    conn = ["--host", db.host or "", "--port", db.port or "", "--db", db.db, "--user", db.user or ""]
+    conn = [a for pair in zip(conn[::2], conn[1::2]) if pair[1] for a in pair]
+    return subprocess.run([sys.executable, "-m", "pgschema_tui", "plan", *conn, *args],
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_plan_outputs_and_detailed_exit_code(db, tmp_path):
+    run_sql(db, "CREATE TABLE users (id integer PRIMARY KEY, name text);")
+    desired = tmp_path / "schema.sql"
+    desired.write_text("CREATE TABLE users (id integer PRIMARY KEY, name text, email text);\n")
+    r = cli(db, "--file", str(desired), "--no-color", "--detailed-exitcode")
+    assert r.returncode == 2, r.stderr
+    assert r.stdout.splitlines()[0] == "Plan: 1 to add, 0 to modify, 0 to drop."
+    assert "ALTER TABLE users ADD COLUMN email text;" in r.stdout
+
+    out_json, out_sql = tmp_path / "plan.json", tmp_path / "plan.sql"
+    r = cli(db, "--file", str(desired), "--output-json", str(out_json), "--output-sql", str(out_sql),
+            "--output-human", "stdout")
+    assert r.returncode == 0, r.stderr
+    assert out_sql.read_text() == "ALTER TABLE users ADD COLUMN email text;\n"
+    plan = json.loads(out_json.read_text())
+    assert [s["sql"] for g in plan["groups"] for s in g["steps"]] == ["ALTER TABLE users ADD COLUMN email text;"]
+    assert len(plan["source_fingerprint"]["hash"]) == 64
+    assert "Plan: 1 to add" in r.stdout
+
+
+def test_no_changes(db, tmp_path):
+    run_sql(db, "CREATE TABLE users (id integer PRIMARY KEY);")
+    desired = tmp_path / "schema.sql"
+    desired.write_text("CREATE TABLE users (id integer PRIMARY KEY);\n")
+    r = cli(db, "--file", str(desired), "--detailed-exitcode", "--output-sql", "stdout", "--output-human",
+            str(tmp_path / "plan.txt"), "--output-json", str(tmp_path / "plan.json"))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == ""
+    assert (tmp_path / "plan.txt").read_text() == "No changes. The schema matches the desired state.\n"
+    assert json.loads((tmp_path / "plan.json").read_text())["groups"] == []
+
+
+def test_errors_are_one_line_and_exit_1(db, tmp_path):
+    bad = tmp_path / "bad.sql"
+    bad.write_text("CREATE TABLE users (id integer PRIMARY KEY;\n")
+    r = cli(db, "--file", str(bad))
+    assert r.returncode == 1
+    assert len(r.stderr.strip().splitlines()) == 1 and "bad.sql:1:" in r.stderr
+    r = cli(db, "--file", str(tmp_path / "missing.sql"))
+    assert r.returncode == 1 and len(r.stderr.strip().splitlines()) == 1
