@@ -47,7 +47,7 @@ class ApplyScreen(Screen):
                 yield DdlPane("Running statement", id="apply-sql")
                 yield LockTable(id="apply-locks")
         yield RichLog(id="apply-log", wrap=True, min_width=20, markup=False, auto_scroll=True, max_lines=5000)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.app.apply_screen = self

@@ -41,7 +41,7 @@ class ExploreScreen(Screen):
             with Horizontal(id="explore-ddl"):
                 yield DdlCompare("Desired (files)", id="desired-ddl")
                 yield DdlCompare("Live (database)", id="live-ddl")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         session = self.app.session

@@ -29,7 +29,7 @@ class GraphScreen(Screen):
         with Horizontal(id="graph-body"):
             yield LayerTree(self.app.session, id="layer-tree")
             yield DependencyView(id="dependency-view")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         tree = self.query_one(LayerTree)

@@ -28,7 +28,7 @@ class ReviewScreen(Screen):
         Binding("right_square_bracket", "next_step", "Next"),
         Binding("left_square_bracket", "previous_step", "Previous", show=False),
         Binding("space", "toggle_viewed", "Viewed"),
-        Binding("a", "acknowledge", "Ack hazard"),
+        Binding("a", "acknowledge", "Ack"),
         Binding("slash", "filter", "Filter"),
         Binding("w", "write_plan", "Write"),
         Binding("n", "next_unviewed", "Next unviewed", show=False),
@@ -49,13 +49,13 @@ class ReviewScreen(Screen):
                 yield DdlPane("DDL", id="ddl")
                 yield StepDetails(id="details")
         yield SummaryBar(id="summary")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         tree = self.query_one(PlanTree)
         tree.rebuild()
         tree.border_title = "Changes"
-        tree.border_subtitle = "✓ viewed ! hazard a acknowledged"
+        tree.border_subtitle = "✓ viewed ! hazard a ack"
         self._refresh_summary()
         if self.app.session.refs:
             self.show_step(0, move_cursor=True)

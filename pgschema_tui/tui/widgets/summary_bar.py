@@ -16,7 +16,7 @@ class SummaryBar(Static):
             left = summary.hazards - summary.hazards_acknowledged
             style = "bold red" if left else ""
             text.append(" │ ")
-            text.append(f"hazards: {summary.hazards} ({summary.hazards_acknowledged} acknowledged)", style=style)
+            text.append(f"hazards {summary.hazards_acknowledged}/{summary.hazards} acked", style=style)
         else:
             text.append(" │ no hazards")
         text.append(f" │ viewed {summary.viewed}/{summary.steps}")
