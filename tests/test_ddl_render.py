@@ -248,3 +248,15 @@ def test_render_comment():
     assert render_comment(View("v", Expr("SELECT 1 AS a", "query"), column_comments=(("a", "col"),))) == [
         "COMMENT ON COLUMN v.a IS 'col';"]
     assert render_comment(Index("t", "i")) == []
+
+
+def test_keep_array_casts():
+    from pgschema_tui.ddl.reparse import keep_array_casts
+
+    printed = "((status)::text = ANY ((ARRAY['paid'::character varying, 'a, b'::character varying])::text[]))"
+    assert keep_array_casts(printed) == (
+        "((status)::text = ANY ((ARRAY['paid'::character varying, 'a, b'::character varying]"
+        "::character varying[])::text[]))")
+    unchanged = ["(x = ANY ((ARRAY['a'::text, 'b'::text])::text[]))", "(x = ANY (ARRAY[1, 2]))", "x > 0"]
+    for text in unchanged:
+        assert keep_array_casts(text) == text

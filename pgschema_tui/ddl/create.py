@@ -17,6 +17,8 @@ from pgschema_tui.ddl.names import (
     column_list, key_signature, maybe_quoted, role, routine_signature, sql_ref,
 )
 from pgschema_tui.ddl.quote import dollar_quote, ident, literal
+from pgschema_tui.ddl.reparse import keep_array_casts
+from pgschema_tui.ir.expr import Expr
 from pgschema_tui.ir.model import (
     Aggregate, Column, CompositeType, Constraint, DefaultPrivilege, Domain, EnumType, Function,
     Grant, Identity, Index, IndexElement, MaterializedView, Policy, RangeType, Schema, Sequence,
@@ -57,6 +59,11 @@ def _paren(text: str) -> str:
         else:
             return text
     return f"({text})"
+
+
+def sql(expression: Expr) -> str:
+    """An IR expression's text, adjusted to parse back into the same tree (`ddl.reparse`)."""
+    return keep_array_casts(expression.text)
 
 
 def _with_options(options) -> str:
@@ -121,11 +128,11 @@ def render_column(col: Column) -> str:
         parts.append(f"COLLATE {maybe_quoted(col.collation)}")
     if col.generated is not None:
         kind = "STORED" if col.generated_stored else "VIRTUAL"
-        parts.append(f"GENERATED ALWAYS AS {_paren(col.generated.text)} {kind}")
+        parts.append(f"GENERATED ALWAYS AS {_paren(sql(col.generated))} {kind}")
     elif col.identity is not None:
         parts.append(_identity(col.identity))
     if col.default is not None and col.generated is None:
-        parts.append(f"DEFAULT {col.default.text}")
+        parts.append(f"DEFAULT {sql(col.default)}")
     if col.not_null:
         parts.append("NOT NULL")
     return " ".join(parts)
@@ -169,7 +176,7 @@ def _deferral(deferrable: bool, initially_deferred: bool) -> str:
 def constraint_definition(con: Constraint) -> str:
     """The constraint clause after `ADD CONSTRAINT name` (also usable inline)."""
     if con.type == "CHECK":
-        text = f"CHECK {_paren(con.check.text if con.check else 'true')}"
+        text = f"CHECK {_paren(sql(con.check) if con.check else 'true')}"
         if con.no_inherit:
             text += " NO INHERIT"
     elif con.type in ("PRIMARY KEY", "UNIQUE"):
@@ -193,7 +200,7 @@ def constraint_definition(con: Constraint) -> str:
             text += f" ON DELETE {con.on_delete}"
         text += _deferral(con.deferrable, con.initially_deferred)
     elif con.type == "EXCLUDE":
-        text = con.exclude.text if con.exclude else ""
+        text = sql(con.exclude) if con.exclude else ""
         text += _deferral(con.deferrable, con.initially_deferred)
     else:
         raise ValueError(f"unknown constraint type {con.type!r} on {con.key}")
@@ -211,7 +218,7 @@ def _constraint(con: Constraint, schema) -> list[str]:
 
 
 def _index_element(elem: IndexElement) -> str:
-    text = elem.expression.text.strip()
+    text = sql(elem.expression).strip()
     if elem.collation:
         text += f" COLLATE {maybe_quoted(elem.collation)}"
     if elem.opclass:
@@ -239,7 +246,7 @@ def index_definition(index: Index, concurrently: bool = False, if_not_exists: bo
         text += " NULLS NOT DISTINCT"
     text += _with_options(index.options)
     if index.where is not None:
-        text += f" WHERE {_paren(index.where.text)}"
+        text += f" WHERE {_paren(sql(index.where))}"
     return text + ";"
 
 
@@ -276,7 +283,7 @@ def _trigger(trg: Trigger, schema) -> list[str]:
         text += " REFERENCING " + " ".join(referencing)
     text += " FOR EACH ROW" if trg.for_each_row else " FOR EACH STATEMENT"
     if trg.when is not None:
-        text += f" WHEN {_paren(trg.when.text)}"
+        text += f" WHEN {_paren(sql(trg.when))}"
     args = ", ".join(literal(a) for a in trg.arguments)
     text += f" EXECUTE FUNCTION {sql_ref(trg.function)}({args});"
     out = [text]
@@ -306,9 +313,9 @@ def _policy(pol: Policy, schema) -> list[str]:
         text += f" FOR {pol.command}"
     text += " TO " + ", ".join(role(r) for r in (pol.roles or ("PUBLIC",)))
     if pol.using is not None:
-        text += f" USING {_paren(pol.using.text)}"
+        text += f" USING {_paren(sql(pol.using))}"
     if pol.with_check is not None:
-        text += f" WITH CHECK {_paren(pol.with_check.text)}"
+        text += f" WITH CHECK {_paren(sql(pol.with_check))}"
     return [text + ";"]
 
 
@@ -319,7 +326,7 @@ def _policy(pol: Policy, schema) -> list[str]:
 def _view(view: View, schema) -> list[str]:
     options = [o for o in view.options if not o.startswith("check_option=")]
     text = f"CREATE OR REPLACE VIEW {ident(view.name)}{_with_options(options)} AS\n"
-    text += _strip_semicolon(view.query.text)
+    text += _strip_semicolon(sql(view.query))
     if view.check_option:
         text += f"\n  WITH {view.check_option.upper()} CHECK OPTION"
     return [text + ";"]
@@ -328,7 +335,7 @@ def _view(view: View, schema) -> list[str]:
 @renders(MaterializedView)
 def _materialized_view(mv: MaterializedView, schema) -> list[str]:
     text = f"CREATE MATERIALIZED VIEW {ident(mv.name)}{_with_options(mv.options)} AS\n"
-    text += _strip_semicolon(mv.query.text)
+    text += _strip_semicolon(sql(mv.query))
     text += "\n  WITH DATA;" if mv.with_data else "\n  WITH NO DATA;"
     return [text]
 
@@ -358,7 +365,7 @@ def _argument(arg) -> str:
     parts.append(sql_ref(arg.type))
     text = " ".join(parts)
     if arg.default is not None:
-        text += f" DEFAULT {arg.default.text}"
+        text += f" DEFAULT {sql(arg.default)}"
     return text
 
 
@@ -478,13 +485,13 @@ def _domain(dom: Domain, schema) -> list[str]:
     if dom.collation:
         text += f" COLLATE {maybe_quoted(dom.collation)}"
     if dom.default is not None:
-        text += f" DEFAULT {dom.default.text}"
+        text += f" DEFAULT {sql(dom.default)}"
     named_not_null = any(c.check is None for c in dom.constraints)
     if dom.not_null and not named_not_null:
         text += " NOT NULL"
     later = []
     for con in dom.constraints:
-        clause = "NOT NULL" if con.check is None else f"CHECK {_paren(con.check.text)}"
+        clause = "NOT NULL" if con.check is None else f"CHECK {_paren(sql(con.check))}"
         if con.not_valid:  # NOT VALID exists only in ALTER DOMAIN
             later.append(f"ALTER DOMAIN {ident(dom.name)} ADD CONSTRAINT {ident(con.name)} {clause} NOT VALID;")
         else:

@@ -5,16 +5,39 @@ Every identifier the tool generates goes through `ident()`, so a table called `U
 """
 from __future__ import annotations
 
+import importlib.util
 import re
+import sys
+from pathlib import Path
 
-from pglast.keywords import UNRESERVED_KEYWORDS, COL_NAME_KEYWORDS, RESERVED_KEYWORDS, TYPE_FUNC_NAME_KEYWORDS
 
+def _pglast_keywords():
+    """pglast's keyword lists (generated from PostgreSQL's kwlist.h).
+
+    Read straight from `pglast/keywords.py` when pglast is not loaded yet: importing the
+    package loads its parser extension, which costs `dump` ~40 ms it otherwise never needs.
+    """
+    if "pglast.keywords" not in sys.modules:
+        try:
+            package = importlib.util.find_spec("pglast")
+            path = Path(package.submodule_search_locations[0]) / "keywords.py"
+            spec = importlib.util.spec_from_file_location("_pgschema_tui_pglast_keywords", path)
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            return module
+        except Exception:  # any layout surprise: fall back to the ordinary import
+            pass
+    import pglast.keywords
+
+    return pglast.keywords
+
+
+_KEYWORDS = _pglast_keywords()
 _PLAIN_IDENT = re.compile(r"^[a-z_][a-z0-9_$]*$")
 # Like quote_ident(): only unreserved keywords may stay bare; column-name, type/function-name
 # and reserved keywords get quotes because some position would misread them.
-_NEEDS_QUOTES_KEYWORDS = frozenset(RESERVED_KEYWORDS) | frozenset(COL_NAME_KEYWORDS) | frozenset(
-    TYPE_FUNC_NAME_KEYWORDS)
-assert not (_NEEDS_QUOTES_KEYWORDS & frozenset(UNRESERVED_KEYWORDS))
+_NEEDS_QUOTES_KEYWORDS = frozenset(_KEYWORDS.RESERVED_KEYWORDS) | frozenset(_KEYWORDS.COL_NAME_KEYWORDS) | \
+    frozenset(_KEYWORDS.TYPE_FUNC_NAME_KEYWORDS)
 
 
 def ident(name: str) -> str:
