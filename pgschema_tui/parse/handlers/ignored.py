@@ -6,6 +6,8 @@ one schema's IR, so they are accepted and skipped.
 """
 from __future__ import annotations
 
+import re
+
 from pglast import ast
 
 from pgschema_tui.parse.context import LoadContext
@@ -30,3 +32,23 @@ def select(node: ast.SelectStmt, ctx: LoadContext, stmt) -> None:
         value = target.val
         if not (isinstance(value, ast.FuncCall) and value.funcname[-1].sval in _NO_OP_FUNCTIONS):
             raise ctx.unsupported("SELECT statement", "SELECT other than set_config()/setval()")
+
+
+_DO_COMMAND = re.compile(r"\b(CREATE|ALTER|DROP|GRANT|REVOKE|COMMENT|INSERT|UPDATE|DELETE|TRUNCATE|EXECUTE|"
+                         r"PERFORM|SELECT)\b\s+(\w+)", re.IGNORECASE)
+_ROLE_MEMBERSHIP = re.compile(r"EXECUTE\s+(?:format\s*\(\s*)?'GRANT\s+[\w\"]+\s+TO\s[^';]*'", re.IGNORECASE)
+_ROLE_COMMANDS = {("CREATE", "ROLE"), ("CREATE", "USER"), ("CREATE", "GROUP"), ("ALTER", "ROLE"),
+                  ("ALTER", "USER")}
+
+
+@handles(ast.DoStmt)
+def do_block(node: ast.DoStmt, ctx: LoadContext, stmt) -> None:
+    """A DO block that only creates roles (the usual `IF NOT EXISTS ... CREATE ROLE`) has no
+    schema state; anything else could do anything, so it needs --plan-db."""
+    body = next((opt.arg.sval for opt in node.args or () if opt.defname == "as"), "")
+    # EXECUTE of a role-membership grant ('GRANT role TO ...', no ON clause) is role management too.
+    body = _ROLE_MEMBERSHIP.sub(" ", body)
+    commands = {(a.upper(), b.upper()) for a, b in _DO_COMMAND.findall(body)
+                if a.upper() not in ("SELECT", "PERFORM")}  # reads, such as the pg_roles check
+    if not commands <= _ROLE_COMMANDS:
+        raise ctx.unsupported("DO block", "DO blocks other than role creation")

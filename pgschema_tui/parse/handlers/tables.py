@@ -633,7 +633,7 @@ def alter_table(node: ast.AlterTableStmt, ctx: LoadContext, stmt) -> None:
     if kind in (ObjectType.OBJECT_INDEX, ObjectType.OBJECT_SEQUENCE):
         return  # ALTER INDEX ... ATTACH PARTITION, ALTER SEQUENCE ... OWNER: nothing for the IR
     if kind in (ObjectType.OBJECT_VIEW, ObjectType.OBJECT_MATVIEW):
-        from pgschema_tui.parse.handlers.views import alter_view
+        from pgschema_tui.parse.handlers.relations import alter_view
 
         alter_view(node, ctx, name)
         return
