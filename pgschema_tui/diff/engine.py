@@ -27,18 +27,27 @@ def _load_comparers() -> None:
     )
 
 
-def diff_schemas(live: Schema, desired: Schema) -> list[Change]:
-    """Every change that turns `live` into `desired`, unordered (the planner orders them)."""
+def diff_schemas(live: Schema, desired: Schema, *, live_graph=None) -> list[Change]:
+    """Every change that turns `live` into `desired`, unordered (the planner orders them).
+
+    `live_graph` is `plan.graph.build_graph(live)` when the caller already has it.
+    """
     _load_comparers()
     ctx = DiffContext(live, desired)
+    if live_graph is not None:
+        ctx.__dict__["live_graph"] = live_graph  # fills the cached_property
     for prepare in PREPARERS:
         prepare(ctx)
     for collection, rule in REPLACE_RULES.items():
         for key, old, new in pairs(ctx, collection):
-            if old is not None and new is not None:
-                reason = rule(old, new, ctx)
-                if reason:
-                    ctx.replacements[f"{collection}:{key}"] = reason
+            if old is None or new is None:
+                continue
+            # equal objects only need rebuilding for a reason outside them (a reshaped column, an INVALID index)
+            if old == new and not ctx.reshaped_columns and getattr(old, "valid", True):
+                continue
+            reason = rule(old, new, ctx)
+            if reason:
+                ctx.replacements[f"{collection}:{key}"] = reason
     _close_replacements(ctx)
     return [change for _name, comparer in COMPARERS for change in comparer(ctx)]
 

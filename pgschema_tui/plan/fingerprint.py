@@ -3,42 +3,66 @@ object, so `apply` can refuse a stale plan and name the objects that changed sin
 
 Expressions serialise by their canonical form (`Expr.canon`), so a spelling the server
 prints differently on another day does not count as a change; fields excluded from
-comparison (`depends_on`, `valid`...) are left out.
+comparison (`depends_on`, `valid`...) are left out, and so are field names (each class has a
+fixed field order; the class name is written).
 """
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import fields, is_dataclass
+from functools import lru_cache
 
 from pgschema_tui.diff.context import object_path
 from pgschema_tui.ir.expr import Expr
 from pgschema_tui.ir.model import Schema
 
-
-def canonical(value):
-    """A JSON-ready value that is equal for two IR values exactly when they compare equal."""
-    if isinstance(value, Expr):
-        return {"expr": value.canon}
-    if is_dataclass(value):
-        return {f.name: canonical(getattr(value, f.name)) for f in fields(value) if f.compare}
-    if isinstance(value, (list, tuple)):
-        return [canonical(v) for v in value]
-    if isinstance(value, (frozenset, set)):
-        return sorted(canonical(v) for v in value)
-    if isinstance(value, dict):
-        return {str(k): canonical(v) for k, v in sorted(value.items())}
-    return value
+_SCALARS = (str, int, float, bool, type(None))
 
 
-def _digest(value) -> str:
-    text = json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
+@lru_cache(maxsize=None)
+def _compared_fields(cls) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls) if f.compare)
+
+
+def _encode(value, out: list[str]) -> None:
+    if isinstance(value, _SCALARS):
+        out.append(repr(value))
+    elif isinstance(value, Expr):
+        out.append("E" + repr(value.canon))
+    elif is_dataclass(value):
+        out.append(type(value).__name__ + "(")
+        for name in _compared_fields(type(value)):
+            _encode(getattr(value, name), out)
+            out.append(",")
+        out.append(")")
+    elif isinstance(value, (list, tuple)):
+        out.append("[")
+        for item in value:
+            _encode(item, out)
+            out.append(",")
+        out.append("]")
+    elif isinstance(value, (set, frozenset)):
+        out.append("{" + ",".join(sorted(canonical_text(v) for v in value)) + "}")
+    elif isinstance(value, dict):
+        out.append("{" + ",".join(f"{k!r}:{canonical_text(v)}" for k, v in sorted(value.items())) + "}")
+    else:
+        out.append(repr(value))
+
+
+def canonical_text(value) -> str:
+    """A string that is equal for two IR values exactly when they compare equal."""
+    out: list[str] = []
+    _encode(value, out)
+    return "".join(out)
+
+
+def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
 def object_fingerprints(schema: Schema) -> dict[str, str]:
     """path -> 16-hex-digit hash of each object (`public.users`, `public.users.users_pkey`)."""
-    out = {object_path(schema, obj): _digest(canonical(obj))[:16] for obj in schema.objects()}
+    out = {object_path(schema, obj): _digest(canonical_text(obj))[:16] for obj in schema.objects()}
     if schema.comment is not None:
         out[schema.name] = _digest(schema.comment)[:16]
     return out
@@ -47,9 +71,10 @@ def object_fingerprints(schema: Schema) -> dict[str, str]:
 def fingerprint(schema: Schema) -> tuple[str, dict[str, str]]:
     """(SHA-256 of the whole schema, per-object hashes)."""
     per_object = object_fingerprints(schema)
-    return _digest({"schema": schema.name, "objects": per_object}), per_object
+    listing = "\n".join(f"{path}={digest}" for path, digest in sorted(per_object.items()))
+    return _digest(f"{schema.name}\n{listing}"), per_object
 
 
 def changed_objects(before: dict[str, str], after: dict[str, str]) -> list[str]:
-    """Object keys added, removed or changed between two per-object fingerprint maps, sorted."""
+    """Object paths added, removed or changed between two per-object fingerprint maps, sorted."""
     return sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))

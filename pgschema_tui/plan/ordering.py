@@ -55,9 +55,12 @@ def _preference(obj) -> tuple[int, str]:
     return _PREFERRED[collection_of(obj)], obj.key
 
 
-def creation_ranks(schema: Schema) -> dict[str, int]:
-    """node id -> position in a deterministic creation order of `schema` (cycles broken)."""
-    graph = build_graph(schema)
+def creation_ranks(schema: Schema, graph=None) -> dict[str, int]:
+    """node id -> position in a deterministic creation order of `schema` (cycles broken).
+
+    `graph` is `build_graph(schema)` when the caller has it (it is copied, not changed).
+    """
+    graph = build_graph(schema) if graph is None else graph.copy()
     break_cycles(graph)
     return {node: pos for pos, node in enumerate(ordered_nodes(graph, _preference))}
 
@@ -68,13 +71,13 @@ def _is_foreign_key(change: Change) -> bool:
 
 
 def order_changes(changes: list[Change], live: Schema, desired: Schema,
-                  *, skip_drop_half: frozenset[int] = frozenset()) -> list[Unit]:
+                  *, skip_drop_half: frozenset[int] = frozenset(), live_graph=None) -> list[Unit]:
     """The changes as units in execution order: all drops, then all creates and alters.
 
     `skip_drop_half` holds indexes (into `changes`) of replaces whose drop is done elsewhere
     (an online index rebuild drops the old index itself).
     """
-    live_rank, desired_rank = creation_ranks(live), creation_ranks(desired)
+    live_rank, desired_rank = creation_ranks(live, live_graph), creation_ranks(desired)
     drops: list[tuple[tuple, int, Unit]] = []
     creates: list[tuple[tuple, int, Unit]] = []
     for i, change in enumerate(changes):
