@@ -1,4 +1,8 @@
-"""`review --file` and `review --plan` build the app from a real database; `w` writes what `plan` writes."""
+"""`review --file` and `review --plan` build the app from a real database; `w` writes what `plan` writes.
+
+The `--file` case plans the demo shop, so the demo's change (column, concurrent index, FK, view,
+dropped table) is checked on every run.
+"""
 from __future__ import annotations
 
 import json
@@ -44,6 +48,10 @@ async def test_review_file_writes_the_same_json_as_plan(db, tmp_path):
         assert "~ customers" in text and "- legacy_coupons" in text
         await pilot.press("1", "w", "enter")
         await pilot.pause()
+    steps = {(s.operation, s.path) for s in app.session.plan.steps}
+    assert ("create", "public.customers.phone") in steps and ("drop", "public.legacy_coupons") in steps
+    assert any("CONCURRENTLY" in s.sql for s in app.session.plan.steps)
+    assert any(s.path == "public.order_totals" for s in app.session.plan.steps)
     written, expected = json.loads((tmp_path / "review.json").read_text()), json.loads(cli_json.read_text())
     written.pop("created_at"), expected.pop("created_at")
     assert written == expected

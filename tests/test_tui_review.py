@@ -173,3 +173,20 @@ async def test_empty_plan_says_nothing_to_do():
         assert "Plan: 0 to add, 0 to change, 0 to drop" in screen_text(app)
         await pilot.press("]", "space", "a", "3", "4")
         assert "Nothing to apply" in screen_text(app)
+
+
+@sync
+async def test_command_palette_offers_modes_and_writing(tmp_path):
+    from textual.command import CommandPalette
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("ctrl+p")
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"graph mode")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.current_mode == "graph"
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert {"Review mode", "Explore mode", "Apply mode", "Write plan files", "Keys"} <= set(titles)

@@ -68,8 +68,8 @@ class ExploreScreen(Screen):
         for side, tree_id in (("desired", "#desired-tree"), ("live", "#live-tree")):
             if getattr(self.app.session, side) is None:  # a saved plan: nothing to compare with
                 self.query_one(tree_id, ObjectTree).border_subtitle = "not loaded: review --file compares"
-        if first is not None:
-            self.show_pair(first)
+        if first is not None:  # after layout, so the trees know their height when scrolling to it
+            self.call_after_refresh(self.show_pair, first)
 
     def show_pair(self, pair, sync: bool = True) -> None:
         """Show both sides' DDL of `pair`, with the cursor on it in both trees where present."""
