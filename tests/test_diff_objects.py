@@ -295,3 +295,13 @@ def test_schema_comment_only_when_declared():
     assert diff_schemas(live, desired) == []
     desired.comment = "app"
     assert sql(diff_schemas(live, desired)) == ["COMMENT ON SCHEMA public IS 'app';"]
+
+
+def test_view_columns_are_read_off_the_query_when_the_loader_has_none():
+    old = View("v1", Expr("SELECT id FROM t", "query"), depends_on=rel("t"))
+    appended = View("v1", Expr("SELECT id, v AS value FROM t", "query"), depends_on=rel("t"))
+    [c] = changes([old], [appended])
+    assert c.operation == "alter"
+    star = View("v1", Expr("SELECT t.* FROM t", "query"), depends_on=rel("t"))
+    [c] = changes([old], [star])
+    assert (c.operation, c.reason) == ("replace", "view columns unknown (SELECT *)")

@@ -30,13 +30,55 @@ def reads_reshaped_column(view, ctx) -> bool:
     return False
 
 
+def output_columns(view: View) -> tuple[str, ...] | None:
+    """The view's column names: from the loader, else read off the query; None when unknown (`*`)."""
+    if view.columns:
+        return tuple(view.columns)
+    try:
+        from pglast import ast, enums, parse_sql
+
+        stmt = parse_sql(view.query.text)[0].stmt
+    except Exception:
+        return None
+    while isinstance(stmt, ast.SelectStmt) and stmt.op != enums.SetOperation.SETOP_NONE:
+        stmt = stmt.larg  # UNION & co. take their column names from the first branch
+    if not isinstance(stmt, ast.SelectStmt) or not stmt.targetList:
+        return None
+    names = []
+    for target in stmt.targetList:
+        name = target.name or _implicit_name(target.val)
+        if name is None:
+            return None
+        names.append(name)
+    return tuple(names)
+
+
+def _implicit_name(node) -> str | None:
+    """The name PostgreSQL gives an unaliased output column, for the common shapes."""
+    from pglast import ast
+
+    while isinstance(node, ast.TypeCast):
+        if not isinstance(node.arg, ast.ColumnRef):
+            return node.typeName.names[-1].sval
+        node = node.arg
+    if isinstance(node, ast.ColumnRef):
+        last = node.fields[-1]
+        return None if isinstance(last, ast.A_Star) else last.sval
+    if isinstance(node, ast.FuncCall):
+        return node.funcname[-1].sval
+    return "?column?"
+
+
 @replaced_when("views")
 def view_needs_replace(old: View, new: View, ctx) -> str | None:
     if reads_reshaped_column(old, ctx):
         return "a column it reads changes"
     if old.query == new.query:
         return None
-    if old.columns and new.columns and tuple(new.columns[:len(old.columns)]) != tuple(old.columns):
+    old_columns, new_columns = output_columns(old), output_columns(new)
+    if old_columns is None or new_columns is None:
+        return "view columns unknown (SELECT *)"
+    if new_columns[:len(old_columns)] != old_columns:
         return "view columns changed"
     return None
 
