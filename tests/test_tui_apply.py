@@ -95,3 +95,23 @@ async def test_abort_cancels_the_running_statement(db):
         cols = conn.execute("SELECT count(*) FROM pg_attribute WHERE attrelid = 'events'::regclass "
                             "AND attname = 'note'").fetchone()
     assert cols == (0,)
+
+
+@sync
+async def test_apply_refuses_a_plan_made_for_another_schema_state(db):
+    run_sql(db, "CREATE TABLE events (id bigint)")
+    step = Step(sql="ALTER TABLE events ADD COLUMN note text;", type="table.column", operation="create",
+                path="public.events.note")
+    plan = Plan(schema="public", groups=[Group((step,))], fingerprint="0" * 64,
+                object_fingerprints={"public.events": "stale"})
+    app = ReviewApp(ReviewSession(plan), settings=db, apply_options=ApplyOptions(schema="public"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("4", "A", *"yes", "enter")
+        await _wait_until_finished(pilot, app)
+        state = app.apply_screen.state
+        assert state.phase == "failed"
+        assert "changed since the plan was made" in state.message and "public.events" in state.message
+        assert state.step_states == ["pending"]
+    with db.connect() as conn:
+        assert conn.execute("SELECT count(*) FROM pg_attribute WHERE attrelid = 'events'::regclass "
+                            "AND attname = 'note'").fetchone() == (0,)
