@@ -168,8 +168,10 @@ class ReviewScreen(Screen):
         self._filter_timer = None
         tree = self.query_one(PlanTree)
         tree.rebuild(needle)
-        if self.current is not None:
+        if self.current is not None and self.current in tree.step_nodes:
             tree.select_step(self.current)
+        elif tree.step_nodes:  # the selected step is filtered out: select the first one shown
+            self.show_step(min(tree.step_nodes), move_cursor=True)
         self._refresh_summary()
 
     @on(FilterBar.Closed)
