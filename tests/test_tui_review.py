@@ -190,3 +190,20 @@ async def test_command_palette_offers_modes_and_writing(tmp_path):
         assert app.current_mode == "graph"
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert {"Review mode", "Explore mode", "Apply mode", "Write plan files", "Keys"} <= set(titles)
+
+
+def test_no_color_renders_every_mode(monkeypatch):
+    """NO_COLOR makes Textual filter every segment to monochrome; each mode must still draw."""
+    monkeypatch.setenv("NO_COLOR", "1")
+
+    @sync
+    async def run():
+        app = make_app()
+        assert app.no_color
+        async with app.run_test(size=(80, 24)) as pilot:
+            for key in ("2", "3", "4", "question_mark", "escape", "1"):
+                await pilot.press(key)
+                await pilot.pause()
+                assert screen_text(app).strip()
+
+    run()

@@ -5,6 +5,7 @@ A line-API scroll view rather than a DataTable: it renders only the visible rows
 """
 from __future__ import annotations
 
+from rich.segment import Segment
 from rich.text import Text
 from textual.binding import Binding
 from textual.geometry import Size
@@ -67,9 +68,10 @@ class ApplySteps(ScrollView, can_focus=True):
         index = self.scroll_offset.y + y
         width = self.size.width
         if index >= len(self.session.refs):
-            return Strip.blank(width)
-        segments = [s for s in self.row_text(index).render(self.app.console) if s.text != "\n"]
-        strip = Strip(segments)
-        return strip.crop(self.scroll_offset.x, self.scroll_offset.x + width).extend_cell_length(width)
+            return Strip.blank(width, self.rich_style)
+        rendered = [s for s in self.row_text(index).render(self.app.console) if s.text != "\n"]
+        # On top of the widget's own style: every segment gets a real Style (NO_COLOR filters need one).
+        strip = Strip(list(Segment.apply_style(rendered, self.rich_style)))
+        return strip.crop(self.scroll_offset.x, self.scroll_offset.x + width).extend_cell_length(width, self.rich_style)
 
 
