@@ -88,7 +88,7 @@ def _cast(node: ast.TypeCast):
             return ast.A_Const(isnull=False, val=ast.String(sval=word))
     if _is_literal(arg):
         return arg  # PostgreSQL labels literals with the type they resolve to anyway
-    if isinstance(arg, ast.ColumnRef) and base in _STRING_TYPES and not node.typeName.typmods:
+    if isinstance(arg, (ast.ColumnRef, ast.CoalesceExpr)) and base in _STRING_TYPES and not node.typeName.typmods:
         return arg  # varchar columns compared with text: see the module docstring
     return node
 
@@ -154,7 +154,32 @@ def _normalise(node):
         node.funcname = (node.funcname[1],)
     elif isinstance(node, ast.SelectStmt):
         _simplify_select(node)
+    elif isinstance(node, ast.SortBy):
+        _default_sort(node)
+    elif isinstance(node, ast.RangeFunction):
+        _plain_function_alias(node)
     return node
+
+
+def _default_sort(node: ast.SortBy) -> None:
+    """`ASC` and the direction's default NULLS placement are what no keyword means."""
+    from pglast.enums import SortByDir, SortByNulls
+
+    if node.sortby_dir == SortByDir.SORTBY_ASC:
+        node.sortby_dir = SortByDir.SORTBY_DEFAULT
+    descending = node.sortby_dir == SortByDir.SORTBY_DESC
+    if (node.sortby_nulls == SortByNulls.SORTBY_NULLS_LAST and not descending) or \
+            (node.sortby_nulls == SortByNulls.SORTBY_NULLS_FIRST and descending):
+        node.sortby_nulls = SortByNulls.SORTBY_NULLS_DEFAULT
+
+
+def _plain_function_alias(node: ast.RangeFunction) -> None:
+    """`f() AS n(n)`: a one-column alias repeating the table alias is what `f() AS n` means."""
+    alias = node.alias
+    if alias is not None and alias.colnames and len(alias.colnames) == 1 \
+            and isinstance(alias.colnames[0], ast.String) and alias.colnames[0].sval == alias.aliasname \
+            and len(node.functions or ()) == 1:
+        alias.colnames = None
 
 
 def _prepare(node):
@@ -217,11 +242,16 @@ def _resolve_sort_references(select: ast.SelectStmt) -> None:
 def _simplify_select(select: ast.SelectStmt) -> None:
     """One FROM relation: unqualify its columns; drop `AS x` where x is the implicit name."""
     from_items = select.fromClause or ()
+    refname = None
     if len(from_items) == 1 and isinstance(from_items[0], ast.RangeVar):
         rangevar = from_items[0]
         if rangevar.alias is not None and rangevar.alias.aliasname == rangevar.relname and not rangevar.alias.colnames:
             rangevar.alias = None
         refname = rangevar.alias.aliasname if rangevar.alias else rangevar.relname
+    elif len(from_items) == 1 and isinstance(from_items[0], (ast.RangeFunction, ast.RangeSubselect)) \
+            and from_items[0].alias is not None:
+        refname = from_items[0].alias.aliasname
+    if refname is not None:
         for attr in ("targetList", "whereClause", "groupClause", "havingClause", "sortClause",
                      "windowClause", "distinctClause"):
             value = getattr(select, attr, None)

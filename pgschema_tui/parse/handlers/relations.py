@@ -69,6 +69,11 @@ def create_index(node: ast.IndexStmt, ctx: LoadContext, stmt) -> None:
         where=where, options=reloptions(node.options),
         nulls_not_distinct=bool(node.nulls_not_distinct),
         depends_on=frozenset(deps | {f"relation:{table}"})))
+    parent = ctx.schema.tables.get(table)
+    if parent is not None and parent.partition_by:
+        from pgschema_tui.parse.handlers.tables import absorb_partition_keys
+
+        absorb_partition_keys(ctx, table)
 
 
 # -------------------------------------------------------------------- views ---

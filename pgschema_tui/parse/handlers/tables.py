@@ -499,6 +499,8 @@ def _add_constraint(ctx, table, cmd):
     built = build_constraint(ctx, table.name, c, None, new_table=False)
     if built is not None:
         table = add_constraint(ctx, table, built)
+        if table.partition_by:
+            absorb_partition_keys(ctx, table.name)
     return table
 
 
@@ -527,10 +529,37 @@ def _attach_partition(ctx, table, cmd):
     if child_name is None:
         raise ctx.unsupported(f"table {table.name}", "attaching a partition from another schema")
     child = ctx.table(child_name)
-    child = replace(child, partition_of=table.name, partition_bound=partition_bound(cmd.def_.bound),
+    # Once attached, a partition's columns all count as inherited (attislocal is cleared).
+    child = replace(child, columns=(), partition_of=table.name, partition_bound=partition_bound(cmd.def_.bound),
                     depends_on=child.depends_on | {f"relation:{table.name}"})
     ctx.schema.add(child)
+    absorb_partition_keys(ctx, table.name)
     return table
+
+
+def _key_signature(con: ir.Constraint):
+    return (con.type, con.columns, con.include, con.ref_table, con.ref_columns, con.on_update, con.on_delete)
+
+
+def _index_signature(index: ir.Index):
+    return (index.elements, index.unique, index.method, index.include, index.where, index.nulls_not_distinct)
+
+
+def absorb_partition_keys(ctx: LoadContext, parent: str) -> None:
+    """A partition's keys and indexes that match its parent's are attached to them and then
+    belong to the parent (the catalog marks them as clones), so they leave the partition's IR."""
+    children = [t.name for t in ctx.schema.tables.values() if t.partition_of == parent]
+    if not children:
+        return
+    parent_keys = {_key_signature(c) for c in ctx.schema.constraints.values()
+                   if c.table == parent and c.type in ("PRIMARY KEY", "UNIQUE", "FOREIGN KEY")}
+    parent_indexes = {_index_signature(i) for i in ctx.schema.indexes.values() if i.table == parent}
+    for key, con in list(ctx.schema.constraints.items()):
+        if con.table in children and _key_signature(con) in parent_keys:
+            del ctx.schema.constraints[key]
+    for key, index in list(ctx.schema.indexes.items()):
+        if index.table in children and _index_signature(index) in parent_indexes:
+            del ctx.schema.indexes[key]
 
 
 def _trigger_state(state: str):
@@ -622,6 +651,24 @@ _ALTER_TABLE = {
 }
 
 
+def _alter_index(node: ast.AlterTableStmt, ctx: LoadContext, name: str) -> None:
+    """ALTER INDEX parent_idx ATTACH PARTITION child_idx: the child's index becomes the parent's."""
+    for cmd in node.cmds:
+        if cmd.subtype == AT.AT_AttachPartition:
+            child = ctx.own_name(cmd.def_.name)
+            if child is None:
+                continue
+            ctx.schema.indexes.pop(child, None)
+            for key, con in list(ctx.schema.constraints.items()):
+                if con.name == child and con.type in ("PRIMARY KEY", "UNIQUE", "EXCLUDE"):
+                    del ctx.schema.constraints[key]
+        elif cmd.subtype == AT.AT_SetRelOptions:
+            index = ctx.schema.indexes.get(name)
+            if index is None:
+                raise NotYet(f"index {name}")
+            ctx.schema.add(replace(index, options=merge_reloptions(index.options, reloptions(cmd.def_))))
+
+
 @handles(ast.AlterTableStmt)
 def alter_table(node: ast.AlterTableStmt, ctx: LoadContext, stmt) -> None:
     from pglast.enums import ObjectType
@@ -630,8 +677,11 @@ def alter_table(node: ast.AlterTableStmt, ctx: LoadContext, stmt) -> None:
     if name is None:
         return
     kind = node.objtype
-    if kind in (ObjectType.OBJECT_INDEX, ObjectType.OBJECT_SEQUENCE):
-        return  # ALTER INDEX ... ATTACH PARTITION, ALTER SEQUENCE ... OWNER: nothing for the IR
+    if kind == ObjectType.OBJECT_INDEX:
+        _alter_index(node, ctx, name)
+        return
+    if kind == ObjectType.OBJECT_SEQUENCE:
+        return  # ALTER SEQUENCE ... OWNER: nothing for the IR
     if kind in (ObjectType.OBJECT_VIEW, ObjectType.OBJECT_MATVIEW):
         from pgschema_tui.parse.handlers.relations import alter_view
 
