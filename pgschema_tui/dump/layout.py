@@ -66,13 +66,21 @@ def is_foreign_key(obj) -> bool:
     return isinstance(obj, Constraint) and obj.type == "FOREIGN KEY"
 
 
+def owner_collection(schema: Schema, relation: str) -> str:
+    """Collection of the relation that holds an index, constraint, trigger or policy."""
+    for coll in ("materialized_views", "views"):
+        if relation in getattr(schema, coll):
+            return coll
+    return "tables"
+
+
 def dump_sort_key(schema: Schema):
     """Sort key that keeps a relation's parts right after it and foreign keys after tables."""
     def key(obj) -> tuple:
         if is_foreign_key(obj):
             return (KIND_RANK["constraints"], obj.table, 0, obj.name)
         if isinstance(obj, (Constraint, Index, Trigger, Policy, OwnedBy)):
-            owner = "materialized_views" if obj.table in schema.materialized_views else "tables"
+            owner = owner_collection(schema, obj.table)
             return (KIND_RANK[owner], obj.table, _SUB_RANK[type(obj)], obj.key)
         if isinstance(obj, Grant):
             return (KIND_RANK["grants"], obj.object_type, obj.object_name, obj.key)

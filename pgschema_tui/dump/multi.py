@@ -13,7 +13,9 @@ from collections import defaultdict
 from pathlib import Path
 
 from pgschema_tui.ddl.comment import render_schema_comment
-from pgschema_tui.dump.layout import OwnedBy, Unit, dump_dependency_map, dump_sort_key, dump_units
+from pgschema_tui.dump.layout import (
+    OwnedBy, Unit, dump_dependency_map, dump_sort_key, dump_units, owner_collection,
+)
 from pgschema_tui.dump.single import dump_header, render_unit
 from pgschema_tui.ir.model import (
     Aggregate, CompositeType, Constraint, DefaultPrivilege, Domain, EnumType, Function, Grant,
@@ -39,7 +41,7 @@ def _home_of(obj, schema: Schema) -> tuple[str, str]:
     """(folder, object name) of the file an object belongs in."""
     if isinstance(obj, _CHILDREN):
         owner = obj.table
-        return ("materialized_views" if owner in schema.materialized_views else "tables"), owner
+        return owner_collection(schema, owner), owner
     if isinstance(obj, Function):
         return ("procedures" if obj.is_procedure else "functions"), obj.name
     if isinstance(obj, Grant):

@@ -31,3 +31,9 @@ CREATE VIEW b_over_matview AS SELECT * FROM a_snapshot;
 CREATE FUNCTION count_base() RETURNS bigint LANGUAGE sql STABLE
     BEGIN ATOMIC SELECT count(*) FROM zz_base; END;
 CREATE VIEW c_uses_function AS SELECT count_base() AS n;
+
+-- An updatable view through an INSTEAD OF trigger, whose function writes the base table.
+CREATE FUNCTION a_level1_insert() RETURNS trigger LANGUAGE plpgsql
+    AS $$ BEGIN INSERT INTO zz_base (id, label) VALUES (NEW.id, NEW.label); RETURN NEW; END $$;
+CREATE TRIGGER a_level1_insert INSTEAD OF INSERT ON a_level1 FOR EACH ROW EXECUTE FUNCTION a_level1_insert();
+COMMENT ON TRIGGER a_level1_insert ON a_level1 IS 'writes through';
