@@ -76,3 +76,15 @@ def test_review_missing_plan_file_is_one_line_error(tmp_path):
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 1
     assert done.stderr.count("\n") == 1 and "nope.json" in done.stderr
+
+
+@sync
+async def test_review_saved_plan_without_database_says_so(tmp_path, monkeypatch):
+    monkeypatch.setenv("PGHOST", str(tmp_path / "no-server-here"))
+    plan_file = tmp_path / "plan.json"
+    plan_file.write_text((__import__("pathlib").Path(__file__).parent.parent / "testdata/tui/small_plan.json").read_text())
+    app = build_app(build_parser().parse_args(["review", "--plan", str(plan_file)]))
+    assert app.settings is None and "Apply is disabled" in app.notice
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert any("Apply is disabled" in n.message for n in app._notifications)

@@ -41,11 +41,12 @@ def _saved_plan_app(args):
     from pgschema_tui.commands.apply import load_plan_file
 
     plan = load_plan_file(args.plan)
-    live, settings = None, None
+    live, settings, notice = None, None, ""
     try:
         settings, conn = connect_to_schema(args)
     except UserError as exc:
-        print(f"Note: {exc}; reviewing without a database (Apply is disabled).", file=sys.stderr)
+        notice = f"{exc}: reviewing without a database (Apply is disabled)."
+        print(f"Note: {notice}", file=sys.stderr)
     else:
         try:
             from pgschema_tui.inspect import inspect_schema
@@ -53,17 +54,17 @@ def _saved_plan_app(args):
             live = inspect_schema(conn, plan.schema or args.schema)
         finally:
             conn.close()
-    return _app(plan, live, None, settings, args, source=Path(args.plan).name)
+    return _app(plan, live, None, settings, args, source=Path(args.plan).name, notice=notice)
 
 
-def _app(plan, live, desired, settings, args, source: str):
+def _app(plan, live, desired, settings, args, source: str, notice: str = ""):
     from pgschema_tui.apply.options import ApplyOptions
     from pgschema_tui.tui.app import ReviewApp
     from pgschema_tui.tui.session import ReviewSession
 
     session = ReviewSession(plan, live=live, desired=desired, source=source)
     return ReviewApp(session, settings=settings, apply_options=ApplyOptions(schema=plan.schema or args.schema),
-                     source_label=source)
+                     source_label=source, notice=notice)
 
 
 def _run_demo(args) -> int:

@@ -46,7 +46,7 @@ class ReviewApp(App):
 
     def __init__(self, session: ReviewSession, *, settings: ConnectionSettings | None = None,
                  apply_options: Any = None, clock: Clock = system_clock,
-                 output_path: Path | str = "plan.json", source_label: str = "") -> None:
+                 output_path: Path | str = "plan.json", source_label: str = "", notice: str = "") -> None:
         super().__init__()
         self.session = session
         self.settings = settings
@@ -57,6 +57,11 @@ class ReviewApp(App):
         self.dependencies = PlanDependencies(session)
         self.last_written: WrittenFiles | None = None
         self.apply_screen: ApplyScreen | None = None  # set when Apply mode first opens
+        self.notice = notice  # shown once the app is up (e.g. "no database: Apply is disabled")
+
+    def on_mount(self) -> None:
+        if self.notice:  # after the first screen exists, or the toast has nowhere to show
+            self.call_after_refresh(self.notify, self.notice, severity="warning", timeout=10)
 
     @property
     def has_ir(self) -> bool:
