@@ -112,3 +112,29 @@ def test_unknown_and_foreign_refs_are_ignored():
     schema = make_schema(Table("t", (Column("x", "other.mytype"),), depends_on=frozenset({"relation:other.x",
                                                                                          "type:nope"})))
     assert order_ids(schema) == ["tables:t"]
+
+
+def test_networkx_api_gives_the_same_order():
+    from pgschema_tui.plan.graph import break_cycles, ordered_nodes
+
+    schema = make_schema(
+        Function("f", returns="integer", depends_on=frozenset({"relation:t"})),
+        Table("t", (Column("n", "integer", default=Expr("f()"), depends_on=frozenset({"function:f"})),)),
+        Table("u"), Constraint("u", "u_t_fk", "FOREIGN KEY", ("n",), ref_table="t", ref_columns=("n",)),
+        Constraint("t", "t_u_fk", "FOREIGN KEY", ("n",), ref_table="u", ref_columns=("n",)),
+    )
+    graph = build_graph(schema)
+    removed = break_cycles(graph)
+    assert removed == [("tables:t", "functions:f()")]
+    assert ordered_nodes(graph) == order_ids(schema)
+
+
+def test_three_way_cycle_drops_one_edge_deterministically():
+    from pgschema_tui.plan.graph import dependency_map, topological_order
+
+    schema = make_schema(*(View(name, Expr("SELECT 1", "query"), depends_on=frozenset({f"relation:{dep}"}))
+                           for name, dep in (("a", "b"), ("b", "c"), ("c", "a"))))
+    order, removed = topological_order(*dependency_map(schema))
+    assert len(removed) == 1
+    assert order == topological_order(*dependency_map(schema))[0]
+    assert sorted(order) == ["views:a", "views:b", "views:c"]

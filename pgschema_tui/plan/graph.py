@@ -247,10 +247,22 @@ def topological_order(nodes: dict[str, object], needs: dict[str, set[str]], key=
 
     Kahn's algorithm with a heap on `key(obj)`: of the nodes whose dependencies are all
     placed, the smallest comes next. When none is free, the remaining nodes hold a cycle;
-    walking back along dependencies finds one, and its weakest edge is dropped.
+    walking back along dependencies finds one, and its weakest edge is dropped. With cycles,
+    the order is that of the graph without the dropped edges (as `break_cycles` then
+    `ordered_nodes` give it), not one bent by where the cycle was met.
     """
     key = key or sort_key
     keys = {n: key(obj) for n, obj in nodes.items()}
+    order, removed = _kahn(nodes, needs, keys)
+    if removed:
+        pruned = {n: set(needs.get(n, ())) for n in nodes}
+        for dep, node in removed:
+            pruned[node].discard(dep)
+        order, _ = _kahn(nodes, pruned, keys)
+    return order, removed
+
+
+def _kahn(nodes, needs, keys) -> tuple[list[str], list[tuple[str, str]]]:
     waiting = {n: set(d for d in needs.get(n, ()) if d in nodes) for n in nodes}
     users: dict[str, list[str]] = {n: [] for n in nodes}
     for n, deps in waiting.items():
