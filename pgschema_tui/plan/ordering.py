@@ -77,7 +77,10 @@ def order_changes(changes: list[Change], live: Schema, desired: Schema,
     `skip_drop_half` holds indexes (into `changes`) of replaces whose drop is done elsewhere
     (an online index rebuild drops the old index itself).
     """
-    live_rank, desired_rank = creation_ranks(live, live_graph), creation_ranks(desired)
+    needs_drops = any(c.operation == "drop" or c.drop_statements for c in changes)
+    needs_creates = any(c.operation != "drop" and c.statements for c in changes)
+    live_rank = creation_ranks(live, live_graph) if needs_drops else {}
+    desired_rank = creation_ranks(desired) if needs_creates else {}
     drops: list[tuple[tuple, int, Unit]] = []
     creates: list[tuple[tuple, int, Unit]] = []
     for i, change in enumerate(changes):
