@@ -46,7 +46,10 @@ def _load_in_database(statements: list[Statement], target: str, conn) -> ir.Sche
     scratch = f"pgschema_tmp_{uuid.uuid4().hex[:12]}"
     try:
         conn.execute(f'CREATE SCHEMA "{scratch}"')
-        conn.execute(f"SET LOCAL search_path = \"{scratch}\"")
+        # The target schema stays visible (after the scratch one) for what the files use but do
+        # not create there, such as an extension's types; the IR then names them unqualified.
+        conn.execute("SELECT set_config('search_path', quote_ident(%s) || ', ' || quote_ident(%s), true)",
+                     (scratch, target))
         # Bodies may name the target schema in their own search_path; they run later, not here.
         conn.execute("SET LOCAL check_function_bodies = off")
         _create_missing_roles(conn, statements)
@@ -57,7 +60,45 @@ def _load_in_database(statements: list[Statement], target: str, conn) -> ir.Sche
         conn.rollback()
         conn.close()
     result.name = target
-    return result
+    return _unqualify_target(result, target)
+
+
+_REFERENCE_FIELDS = frozenset({  # IR fields holding type or routine references (SQL text)
+    "type", "returns", "base_type", "subtype", "stype", "mstype", "ref_table", "function", "sfunc",
+    "finalfunc", "combinefunc", "serialfunc", "deserialfunc", "msfunc", "minvfunc", "mfinalfunc",
+    "canonical", "subtype_diff", "order_by_arguments"})
+
+
+def _unqualify_target(schema: ir.Schema, target: str) -> ir.Schema:
+    """Names of the real target schema seen from the scratch one come back qualified
+    (`public.citext`); in the IR of the target they are unqualified."""
+    import dataclasses
+
+    from pgschema_tui.ddl.quote import ident
+
+    prefix = ident(target) + "."
+
+    def fix(value, reference: bool = False):
+        if isinstance(value, str):
+            if reference and value.startswith(prefix):
+                return value[len(prefix):]
+            if reference and value.startswith("SETOF " + prefix):
+                return "SETOF " + value[len("SETOF " + prefix):]
+            return value
+        if isinstance(value, tuple):
+            return tuple(fix(v, reference) for v in value)
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            changes = {f.name: fix(getattr(value, f.name), f.name in _REFERENCE_FIELDS)
+                       for f in dataclasses.fields(value) if f.name not in ("name", "table", "comment")}
+            changed = {k: v for k, v in changes.items() if v is not getattr(value, k)}
+            return dataclasses.replace(value, **changed) if changed else value
+        return value
+
+    for collection in ir.Schema.COLLECTIONS:
+        objects = getattr(schema, collection)
+        for key, obj in list(objects.items()):
+            objects[key] = fix(obj)
+    return schema
 
 
 def _execute_all(conn, work: list[tuple[Statement, str]]) -> None:
@@ -152,7 +193,8 @@ def scratch_sql(statement: Statement, target: str, scratch: str) -> str | None:
             word = text[token.start:token.end + 1]
             if _identifier(word) != target:
                 continue
-            follows_dot = i + 1 < len(tokens) and tokens[i + 1].name == "ASCII_46"
+            follows_dot = i + 1 < len(tokens) and tokens[i + 1].name == "ASCII_46" \
+                and not (i > 0 and tokens[i - 1].name == "ASCII_46")  # the first part only
             after_schema = i > 0 and tokens[i - 1].name == "SCHEMA"
             in_schema_list = isinstance(node, ast.AlterDefaultPrivilegesStmt) and i > 0 \
                 and tokens[i - 1].name == "ASCII_44"
