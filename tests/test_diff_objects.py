@@ -305,3 +305,12 @@ def test_view_columns_are_read_off_the_query_when_the_loader_has_none():
     star = View("v1", Expr("SELECT t.* FROM t", "query"), depends_on=rel("t"))
     [c] = changes([old], [star])
     assert (c.operation, c.reason) == ("replace", "view columns unknown (SELECT *)")
+
+
+def test_new_objects_start_with_the_default_privileges():
+    defaults = DefaultPrivilege(None, "TABLES", "app", ("DELETE", "INSERT", "SELECT"))
+    new_table = Table("n", (Column("id", "integer"),))
+    kept = Grant("TABLE", "n", "app", ("SELECT",))
+    assert sql(changes([defaults], [defaults, new_table, kept]))[-1] == "REVOKE DELETE, INSERT ON TABLE n FROM app;"
+    everything = Grant("TABLE", "n", "app", ("DELETE", "INSERT", "SELECT"))
+    assert not [c for c in changes([defaults], [defaults, new_table, everything]) if c.object_type == "privilege"]

@@ -72,10 +72,42 @@ def grant_statements(target: str, grantee: str, columns, old: dict[str, bool], n
     return out
 
 
+# What ALTER DEFAULT PRIVILEGES ... ON <kind> applies to: (collection, Grant.object_type).
+_DEFAULTED = {
+    "TABLES": (("tables", "TABLE"), ("views", "TABLE"), ("materialized_views", "TABLE")),
+    "SEQUENCES": (("sequences", "SEQUENCE"),),
+    "FUNCTIONS": (("functions", None), ("aggregates", "FUNCTION")),
+    "TYPES": (("types", "TYPE"), ("domains", "DOMAIN")),
+}
+
+
+def _defaulted_grants(ctx) -> dict[tuple, dict[str, bool]]:
+    """Privileges PostgreSQL grants by itself to the objects this plan creates.
+
+    The plan runs default-privilege changes before any create, so the desired default
+    privileges of the migrating role (`for_role` None) are what new objects start with.
+    """
+    out: dict[tuple, dict[str, bool]] = defaultdict(dict)
+    for dp in ctx.desired.default_privileges.values():
+        if dp.for_role is not None:
+            continue
+        for collection, object_type in _DEFAULTED.get(dp.object_type, ()):
+            for key, obj in getattr(ctx.desired, collection).items():
+                live_obj = getattr(ctx.live, collection).get(key)
+                if live_obj is not None and not ctx.replaced(live_obj):
+                    continue
+                kind = object_type or ("PROCEDURE" if getattr(obj, "is_procedure", False) else "FUNCTION")
+                slot = out[(kind, key, (), dp.grantee)]
+                for p in dp.privileges:
+                    slot[p] = slot.get(p, False) or dp.grantable
+    return out
+
+
 @compares("grants")
 def compare_grants(ctx):
     live_maps = _privilege_maps(ctx.live.grants.values(),
                                 lambda g: not _target_is_fresh(ctx, g.object_type, g.object_name))
+    live_maps.update(_defaulted_grants(ctx))
     desired_maps = _privilege_maps(ctx.desired.grants.values(), lambda g: True)
     # table-level before column-level: revoking a table privilege also revokes it on every column
     for slot in sorted(set(live_maps) | set(desired_maps), key=lambda s: (s[0], s[1], bool(s[2]), s[3], s[2])):
