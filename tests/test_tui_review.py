@@ -112,7 +112,7 @@ async def test_help_lists_every_binding():
 
     listed = {key for _, rows in help_sections() for key, _ in rows}
     for key in ("j", "k", "g", "G", "h", "l", "/", "?", "ctrl+p", "1", "2", "3", "4", "q", "]", "[",
-                "space", "a", "w", "A", "X"):
+                "space", "a", "w", "A", "X", "t", "d"):
         assert key in listed, key
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -128,7 +128,9 @@ async def test_modes_switch_with_number_keys_and_share_the_selection():
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("]", "]", "3")
         text = screen_text(app)
-        assert "[3 Graph]" in text and "Depends on (2)" in text and "view order_totals" in text
+        assert "[3 Graph]" in text and "Depends on, direct (2)" in text and "view order_totals" in text
+        await pilot.press("t")
+        assert "Depends on, all levels (2)" in screen_text(app)
         await pilot.press("2")
         assert "[2 Explore]" in screen_text(app)
         await pilot.press("1")

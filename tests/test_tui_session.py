@@ -73,6 +73,8 @@ def test_dependencies_of_steps_and_layers():
     dropped = deps.for_step(5)  # - legacy_coupons: looked up on the live side
     assert dropped.label == "table legacy_coupons"
     assert "constraint legacy_coupons.legacy_coupons_pkey" in dropped.required_by
+    everything_below = deps.for_step(5, transitive=True)
+    assert set(dropped.required_by) <= set(everything_below.required_by)
     layers = deps.layers()
     assert sorted(i for layer in layers for i in layer) == list(range(9))
     layer_of = {i: n for n, layer in enumerate(layers) for i in layer}

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from pgschema_tui.ir.model import Schema
-from pgschema_tui.plan.graph import build_graph, node_id
+from pgschema_tui.plan.graph import build_graph, dependencies, dependents, node_id
 from pgschema_tui.tui.session import ReviewSession
 
 
@@ -56,13 +56,14 @@ class SchemaGraph:
     def label(self, node: str) -> str:
         return self.labels.get(node, node)
 
-    def neighbourhood(self, node: str | None, fallback_label: str) -> Neighbourhood:
+    def neighbourhood(self, node: str | None, fallback_label: str, transitive: bool = False) -> Neighbourhood:
+        """Direct (or, with `transitive`, all) dependencies and dependents of `node`."""
         if node is None or node not in self.graph:
             return Neighbourhood(None, fallback_label, (), ())
         return Neighbourhood(
             node, self.label(node),
-            tuple(sorted(self.label(n) for n in self.graph.predecessors(node))),
-            tuple(sorted(self.label(n) for n in self.graph.successors(node))),
+            tuple(sorted(self.label(n) for n in dependencies(self.graph, node, transitive))),
+            tuple(sorted(self.label(n) for n in dependents(self.graph, node, transitive))),
         )
 
 
@@ -91,15 +92,16 @@ class PlanDependencies:
         """Drops are about the live object; everything else about the desired one."""
         return self.live if operation == "drop" else self.desired
 
-    def for_step(self, index: int) -> Neighbourhood:
+    def for_step(self, index: int, transitive: bool = False) -> Neighbourhood:
         ref = self.session.ref(index)
         side = self.side_for(ref.step.operation)
-        return side.neighbourhood(side.node_for_path(ref.step.path), self.session.label(ref))
+        return side.neighbourhood(side.node_for_path(ref.step.path), self.session.label(ref), transitive)
 
-    def for_object(self, collection_key: tuple[str, str], on_desired: bool) -> Neighbourhood:
+    def for_object(self, collection_key: tuple[str, str], on_desired: bool,
+                   transitive: bool = False) -> Neighbourhood:
         side = self.desired if on_desired else self.live
         path = f"{self.session.schema_name}.{collection_key[1]}"
-        return side.neighbourhood(side.node_for_path(path), collection_key[1])
+        return side.neighbourhood(side.node_for_path(path), collection_key[1], transitive)
 
     def layers(self) -> list[list[int]]:
         """Step indices in topological layers: a layer only needs objects of earlier layers."""

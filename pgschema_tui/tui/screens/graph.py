@@ -22,7 +22,11 @@ class GraphScreen(Screen):
     BINDINGS = [
         Binding("right_square_bracket", "next_step", "Next"),
         Binding("left_square_bracket", "previous_step", "Previous", show=False),
+        Binding("t", "toggle_transitive", "All levels"),
     ]
+
+    transitive = False
+    """Show every level of dependencies and dependents, not only direct ones."""
 
     def compose(self) -> ComposeResult:
         yield ModeBar("graph", self.app.source_label)
@@ -49,7 +53,7 @@ class GraphScreen(Screen):
         view = self.query_one(DependencyView)
         if subject and subject[0] == "object":
             _, collection, key, on_desired = subject
-            hood = self.app.dependencies.for_object((collection, key), on_desired)
+            hood = self.app.dependencies.for_object((collection, key), on_desired, self.transitive)
             side = "desired files" if on_desired else "live database"
             view.border_title = f"Object {key}"
             view.show(hood, hood.label, f"from the {side} (selected in Explore)")
@@ -63,7 +67,7 @@ class GraphScreen(Screen):
     def show_step(self, index: int, move_cursor: bool = False) -> None:
         session = self.app.session
         ref = session.ref(index)
-        hood = self.app.dependencies.for_step(index)
+        hood = self.app.dependencies.for_step(index, self.transitive)
         tree = self.query_one(LayerTree)
         if move_cursor:
             tree.select_step(index)
@@ -80,6 +84,11 @@ class GraphScreen(Screen):
         if isinstance(event.node.data, int):
             self.app.graph_subject = ("step", event.node.data)
             self.show_step(event.node.data)
+
+    def action_toggle_transitive(self) -> None:
+        self.transitive = not self.transitive
+        self.query_one(DependencyView).levels = "all levels" if self.transitive else "direct"
+        self._show_subject()
 
     def action_next_step(self) -> None:
         self._step_by(+1)

@@ -15,6 +15,9 @@ class DependencyView(VerticalScroll):
     DependencyView > Static { width: 1fr; height: auto; }
     """
 
+    levels = "direct"
+    """"direct" or "all levels", shown in the headings."""
+
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.border_title = "Dependencies"
@@ -24,7 +27,7 @@ class DependencyView(VerticalScroll):
         yield self._body
 
     def show(self, hood: Neighbourhood, heading: str, context: str = "") -> None:
-        self._body.update(dependency_text(hood, heading, context))
+        self._body.update(dependency_text(hood, heading, context, self.levels))
 
 
 def _column(title: str, items: tuple[str, ...], text: Text, tee_last: str) -> None:
@@ -35,13 +38,13 @@ def _column(title: str, items: tuple[str, ...], text: Text, tee_last: str) -> No
         text.append(f"  {tee_last if i == len(items) - 1 else '├─'} {item}\n")
 
 
-def dependency_text(hood: Neighbourhood, heading: str, context: str = "") -> Text:
+def dependency_text(hood: Neighbourhood, heading: str, context: str = "", levels: str = "direct") -> Text:
     text = Text()
     if hood.node is None:
         text.append(f"{heading}\n", style="bold")
         text.append("Not found in the IR of either side: no dependencies to show.\n", style="dim")
         return text
-    _column("Depends on", hood.depends_on, text, "└─")
+    _column(f"Depends on, {levels}", hood.depends_on, text, "└─")
     text.append("        │\n        ▼\n")
     text.append("  ■ ", style="bold")
     text.append(heading, style="bold reverse")
@@ -49,5 +52,5 @@ def dependency_text(hood: Neighbourhood, heading: str, context: str = "") -> Tex
     if context:
         text.append(f"    {context}\n", style="italic")
     text.append("        │\n        ▼\n")
-    _column("Required by", hood.required_by, text, "└─")
+    _column(f"Required by, {levels}", hood.required_by, text, "└─")
     return text
