@@ -101,3 +101,18 @@ def test_column_type_dependencies(pg_server, db):
     assert diary.column("current_mood").depends_on == {"type:mood"}
     assert diary.column("history").depends_on == {"type:mood"}  # array of an enum -> the enum
     assert {"type:mood", "type:person", "type:floatrange"} <= diary.depends_on
+
+
+def test_partition_column_overrides(conn):
+    conn.execute("""
+        CREATE TABLE orders (id bigint NOT NULL, region text NOT NULL, priority integer DEFAULT 0, notes text)
+            PARTITION BY LIST (region);
+        CREATE TABLE orders_eu PARTITION OF orders FOR VALUES IN ('eu');
+        CREATE TABLE orders_us PARTITION OF orders (priority DEFAULT 10, notes NOT NULL) FOR VALUES IN ('us');
+    """)
+    from pgschema_tui.inspect import inspect_schema
+
+    schema = inspect_schema(conn, "public")
+    assert schema.tables["orders_eu"].columns == ()
+    assert schema.tables["orders_us"].columns == (
+        ir.Column("priority", "integer", default=Expr("10")), ir.Column("notes", "text", not_null=True))

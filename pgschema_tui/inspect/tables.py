@@ -2,7 +2,9 @@
 
 Representation choices the parser mirrors:
 - Only local columns are listed (`attislocal`): a partition created with PARTITION OF, or a
-  child's columns inherited from INHERITS parents, are not repeated on the child.
+  child's columns inherited from INHERITS parents, are not repeated on the child, unless the
+  child overrides the column's NOT NULL or DEFAULT (`PARTITION OF p (notes NOT NULL,
+  priority DEFAULT 10)`): such a column is listed with its type, its `not_null` and `default`.
 - `Column.default` is `pg_get_expr(adbin)`; for generated columns the expression goes to
   `generated` instead and `default` stays None. Identity columns have no default.
 - `Column.not_null` is pg_attribute.attnotnull (true for primary-key and identity columns too).
@@ -47,7 +49,8 @@ SELECT a.attrelid, a.attnum, a.attname, pg_catalog.format_type(a.atttypid, a.att
             THEN {collation_name_sql('coll', 'colln')} END AS collation,
        {comment_sql('pg_class', 'a.attrelid', 'a.attnum')} AS description,
        pg_catalog.format_type(s.seqtypid, NULL) AS seq_type, s.seqstart, s.seqincrement, s.seqmin, s.seqmax,
-       s.seqcache, s.seqcycle
+       s.seqcache, s.seqcycle, a.attislocal, parent.not_null AS parent_not_null,
+       parent.defaults AS parent_defaults
 FROM pg_catalog.pg_attribute a
 JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
 JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
@@ -59,9 +62,17 @@ LEFT JOIN LATERAL (
     WHERE a.attidentity <> '' AND idd.refclassid = 'pg_catalog.pg_class'::regclass AND idd.refobjid = a.attrelid
       AND idd.refobjsubid = a.attnum AND idd.deptype = 'i' AND idd.classid = 'pg_catalog.pg_class'::regclass
 ) s ON true
+LEFT JOIN LATERAL (
+    -- what an inherited column would look like without overrides on this table
+    SELECT bool_or(pa.attnotnull) AS not_null,
+           array_agg(pg_catalog.pg_get_expr(pad.adbin, pad.adrelid)) AS defaults
+    FROM pg_catalog.pg_inherits inh
+    JOIN pg_catalog.pg_attribute pa ON pa.attrelid = inh.inhparent AND pa.attname = a.attname
+    LEFT JOIN pg_catalog.pg_attrdef pad ON pad.adrelid = pa.attrelid AND pad.adnum = pa.attnum
+    WHERE NOT a.attislocal AND inh.inhrelid = a.attrelid
+) parent ON true
 WHERE c.relnamespace = %(nsp)s AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
   AND {not_extension_member('pg_class', 'c.oid')}
-  AND a.attislocal
 ORDER BY a.attrelid, a.attnum
 """
 
@@ -70,7 +81,8 @@ def read_tables(ctx: InspectContext, deps: Dependencies) -> list[ir.Table]:
     """Every ordinary and partitioned table of the schema."""
     columns_by_table: dict[int, list[ir.Column]] = {}
     for row in ctx.rows(_COLUMNS):
-        columns_by_table.setdefault(row["attrelid"], []).append(_column(row, deps))
+        if row["attislocal"] or _overrides_parent(row):
+            columns_by_table.setdefault(row["attrelid"], []).append(_column(row, deps))
     parents: dict[int, list[str]] = {}
     partition_parent: dict[int, str] = {}
     for row in ctx.rows(_PARENTS):
@@ -105,6 +117,13 @@ def read_tables(ctx: InspectContext, deps: Dependencies) -> list[ir.Table]:
             depends_on=frozenset(depends_on),
         ))
     return tables
+
+
+def _overrides_parent(row: dict) -> bool:
+    """An inherited column whose NOT NULL or DEFAULT was set on this table, not the parent."""
+    if row["attnotnull"] and not row["parent_not_null"]:
+        return True
+    return row["default_expr"] is not None and row["default_expr"] not in (row["parent_defaults"] or ())
 
 
 def _column(row: dict, deps: Dependencies) -> ir.Column:
