@@ -38,8 +38,8 @@ SELECT con.oid, con.conname, con.contype, rel.relname AS table_name, rel.oid AS 
        {nulls_not_distinct} AS nulls_not_distinct,
        con.confrelid::regclass::text AS ref_table, refrel.relname AS ref_name, refn.nspname AS ref_schema,
        {_COLUMN_NAMES.format(keys='con.confkey', rel='con.confrelid')} AS ref_columns,
-       {delete_set_columns} AS delete_set_columns, con.confupdtype, con.confdeltype, con.confmatchtype, con.condeferrable, con.condeferred,
-       con.convalidated, con.connoinherit, {temporal} AS temporal,
+       {delete_set_columns} AS delete_set_columns, con.confupdtype, con.confdeltype, con.confmatchtype,
+       con.condeferrable, con.condeferred, con.convalidated, con.connoinherit, {temporal} AS temporal,
        CASE WHEN con.contype IN ('c', 'x') THEN pg_catalog.pg_get_constraintdef(con.oid) END AS definition,
        idxrel.reloptions AS index_options, {comment_sql('pg_constraint', 'con.oid')} AS description
 FROM pg_catalog.pg_constraint con
@@ -55,14 +55,14 @@ WHERE rel.relnamespace = %(nsp)s AND rel.relkind IN ('r', 'p') AND {not_extensio
 
 def read_constraints(ctx: InspectContext, deps: Dependencies) -> list[ir.Constraint]:
     """Every PK, UNIQUE, FK, CHECK and EXCLUDE constraint on the schema's tables."""
-    nnd = "idx.indnullsnotdistinct" if ctx.version.has_nulls_not_distinct else "false"
-    # ON DELETE SET NULL (col, ...) column lists exist from PostgreSQL 15
+    version = ctx.version
+    nnd = "COALESCE(idx.indnullsnotdistinct, false)" if version.has_nulls_not_distinct else "false"
     delete_set = ("ARRAY(SELECT quote_ident(col) FROM unnest("
                   + _COLUMN_NAMES.format(keys="con.confdelsetcols", rel="con.conrelid") + ") col)"
-                  if ctx.version.has_nulls_not_distinct else "ARRAY[]::text[]")
+                  if version.has_fk_set_column_lists else "ARRAY[]::text[]")
+    temporal = "con.conperiod" if version.has_temporal_constraints else "false"
     constraints = []
-    temporal = "con.conperiod" if ctx.version.has_temporal_constraints else "false"
-    for row in ctx.rows(_constraints_sql(f"COALESCE({nnd}, false)", delete_set, temporal)):
+    for row in ctx.rows(_constraints_sql(nnd, delete_set, temporal)):
         ctype = CONSTRAINT_TYPES[row["contype"]]
         definition = row["definition"]
         depends_on = set(deps.of("constraint", row["oid"])) | {f"relation:{row['table_name']}"}

@@ -20,6 +20,11 @@ class ServerVersion:
         return self.num >= 150000
 
     @property
+    def has_fk_set_column_lists(self) -> bool:
+        """pg_constraint.confdelsetcols: ON DELETE SET NULL (a, b) (PostgreSQL 15)."""
+        return self.num >= 150000
+
+    @property
     def has_temporal_constraints(self) -> bool:
         """pg_constraint.conperiod: WITHOUT OVERLAPS / PERIOD keys (PostgreSQL 18)."""
         return self.num >= 180000
