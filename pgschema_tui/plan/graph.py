@@ -10,7 +10,7 @@ import heapq
 import re
 from collections import defaultdict
 from functools import lru_cache
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from pgschema_tui.ir.model import (
     Aggregate, CompositeType, Constraint, Domain, Function, Grant, Index, Policy, RangeType,
@@ -94,6 +94,7 @@ class _Resolver:
         for index in schema.indexes.values():
             self.by_ref.setdefault(f"relation:{index.name}", []).append(node_id(index))
         self.unique_keys = _unique_keys(schema)
+        self._type_like: dict[str, list[str]] = {}
 
     def ref(self, ref: str) -> list[str]:
         return self.by_ref.get(ref, [])
@@ -106,6 +107,13 @@ class _Resolver:
         if schema is not None and schema != self.schema.name:
             return []
         return self.ref(f"{namespace}:{name}")
+
+    def type_like(self, text: str) -> list[str]:
+        """Nodes a type name can mean: a type or domain, or a table's or view's row type."""
+        found = self._type_like.get(text)
+        if found is None:
+            found = self._type_like[text] = [*self.sql_name("type", text), *self.sql_name("relation", text)]
+        return found
 
     def relation(self, name: str) -> list[str]:
         """The table or materialized view that holds an index, trigger, policy or constraint."""
@@ -143,55 +151,58 @@ def _grant_target(schema: Schema, grant: Grant) -> list[str]:
     return []
 
 
-def _type_texts(obj) -> Iterable[str]:
-    """Type names an object mentions outside `depends_on` (a safety net for loaders)."""
-    if isinstance(obj, Table):
-        yield from (c.type for c in obj.columns)
-    elif isinstance(obj, Function):
-        yield from (a.type for a in obj.arguments)
-        if obj.returns and not obj.returns.startswith("TABLE("):
-            yield obj.returns
-    elif isinstance(obj, Domain):
-        yield obj.base_type
-    elif isinstance(obj, CompositeType):
-        yield from (a.type for a in obj.attributes)
-    elif isinstance(obj, RangeType):
-        yield obj.subtype
-    elif isinstance(obj, Aggregate):
-        yield obj.stype
-        yield from obj.arguments
+def _function_types(fn: Function) -> list[str]:
+    texts = [a.type for a in fn.arguments]
+    if fn.returns and not fn.returns.startswith("TABLE("):
+        texts.append(fn.returns)
+    return texts
 
 
-def _implicit_dependencies(schema: Schema, resolver: _Resolver, obj) -> Iterable[str]:
-    """Node ids `obj` needs beyond its `depends_on` refs, from the structure of the IR."""
-    for text in _type_texts(obj):
-        yield from resolver.sql_name("type", text)
-        yield from resolver.sql_name("relation", text)  # a table's or view's row type
-    if isinstance(obj, Table):
+# Type names an object mentions outside `depends_on` (a safety net for loaders), by class.
+_TYPE_TEXTS = {
+    Table: lambda t: [c.type for c in t.columns],
+    Function: _function_types,
+    Domain: lambda d: [d.base_type],
+    CompositeType: lambda c: [a.type for a in c.attributes],
+    RangeType: lambda r: [r.subtype],
+    Aggregate: lambda a: [a.stype, *a.arguments],
+}
+_ON_RELATION = (Constraint, Index, Trigger, Policy)
+
+
+def _implicit_dependencies(schema: Schema, resolver: _Resolver, obj, needed: set[str]) -> None:
+    """Add to `needed` the node ids `obj` needs beyond its `depends_on` refs (from the IR's structure)."""
+    cls = type(obj)
+    type_texts = _TYPE_TEXTS.get(cls)
+    if type_texts is not None:
+        for text in type_texts(obj):
+            needed.update(resolver.type_like(text))
+    if cls is Table:
         for col in obj.columns:
             for ref in col.depends_on:
-                yield from resolver.ref(ref)
+                needed.update(resolver.ref(ref))
         if obj.partition_of:
-            yield from resolver.relation(obj.partition_of)
+            needed.update(resolver.relation(obj.partition_of))
         for parent in obj.inherits:
-            yield from resolver.relation(parent)
-    elif isinstance(obj, (Constraint, Index, Trigger, Policy)):
-        yield from resolver.relation(obj.table)
+            needed.update(resolver.relation(parent))
+        return
+    if cls in _ON_RELATION:
+        needed.update(resolver.relation(obj.table))
     if isinstance(obj, Constraint) and obj.type == "FOREIGN KEY" and obj.ref_table:
         ref_schema, ref_name = split_sql_name(obj.ref_table)
         if ref_schema in (None, schema.name):
-            yield from resolver.relation(ref_name)
+            needed.update(resolver.relation(ref_name))
             key = resolver.unique_keys.get((ref_name, frozenset(obj.ref_columns)))
             if key:
-                yield key
+                needed.add(key)
     elif isinstance(obj, Trigger):
-        yield from resolver.sql_name("function", obj.function)
+        needed.update(resolver.sql_name("function", obj.function))
     elif isinstance(obj, Aggregate):
         for fn in (obj.sfunc, obj.finalfunc, obj.combinefunc, obj.serialfunc, obj.deserialfunc,
                    obj.msfunc, obj.minvfunc, obj.mfinalfunc):
-            yield from resolver.sql_name("function", fn)
+            needed.update(resolver.sql_name("function", fn))
     elif isinstance(obj, Grant):
-        yield from _grant_target(schema, obj)
+        needed.update(_grant_target(schema, obj))
 
 
 def dependency_map(schema: Schema) -> tuple[dict[str, object], dict[str, set[str]]]:
@@ -209,7 +220,7 @@ def dependency_map(schema: Schema) -> tuple[dict[str, object], dict[str, set[str
         needed: set[str] = set()
         for ref in getattr(obj, "depends_on", ()):
             needed.update(resolver.ref(ref))
-        needed.update(_implicit_dependencies(schema, resolver, obj))
+        _implicit_dependencies(schema, resolver, obj, needed)
         needed.discard(me)
         needs[me] = needed
     return nodes, needs
