@@ -81,3 +81,19 @@ def test_syntax_error_at_end_of_file(tmp_path):
     main = write(tmp_path, {"main.sql": "CREATE TABLE t (\n  id int\n"})
     with pytest.raises(SqlSyntaxError, match=r"^main.sql:3:1: syntax error: at end of input$"):
         load_files(main)
+
+
+def test_fast_parse_builds_the_same_tree():
+    from pglast import parse_sql
+
+    from pgschema_tui.parse.statements import parse_sql_fast
+    from conftest import TESTDATA
+
+    for path in sorted(TESTDATA.glob("*/*/schema.sql")):
+        text = path.read_text()
+        text = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("\\"))
+        assert parse_sql_fast(text) == parse_sql(text), path
+        # The only visible difference: Boolean constants hold 0/1 instead of False/True.
+        fast = [repr(s).replace("boolval=0", "boolval=False").replace("boolval=1", "boolval=True")
+                for s in parse_sql_fast(text)]
+        assert fast == [repr(s) for s in parse_sql(text)], path
