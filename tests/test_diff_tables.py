@@ -154,3 +154,14 @@ def test_partition_attach_and_detach():
         ("public.c1", (), ("ALTER TABLE p ATTACH PARTITION c1 FOR VALUES FROM (10) TO (20);",)),
         ("public.c2", ("ALTER TABLE p DETACH PARTITION c2;",), ()),
     ]
+
+
+def test_default_calling_a_recreated_function_lets_go_of_it():
+    from pgschema_tui.ir.model import Function
+
+    col = Column("id", "bigint", default=Expr("next_id()"), depends_on=frozenset({"function:next_id"}))
+    live = schema(table(col), Function("next_id", returns="integer", body="SELECT 1"))
+    desired = schema(table(col), Function("next_id", returns="bigint", body="SELECT 1"))
+    [change] = [c for c in diff_schemas(live, desired) if c.object_type == "table.column"]
+    assert change.drop_statements == ("ALTER TABLE t ALTER COLUMN id DROP DEFAULT;",)
+    assert change.statements == ("ALTER TABLE t ALTER COLUMN id SET DEFAULT next_id();",)

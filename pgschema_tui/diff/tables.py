@@ -73,6 +73,18 @@ def _default_blocks_drop(col: Column) -> bool:
     return bool(col.default is not None and (col.depends_on or "nextval(" in col.default.text))
 
 
+def _default_uses_rebuilt_function(col: Column, ctx) -> bool:
+    """A default calling a function that is dropped and created again has to let go of it first."""
+    called = {ref.partition(":")[2] for ref in col.depends_on if ref.startswith("function:")}
+    if not called:
+        return False
+    for node in ctx.replacements:
+        coll, _, key = node.partition(":")
+        if coll == "functions" and key.partition("(")[0] in called:
+            return True
+    return False
+
+
 @prepares
 def record_reshaped_columns(ctx) -> None:
     """Columns dropped or changing type, so replace rules can rebuild the views that read them."""
@@ -142,6 +154,11 @@ def _alter_table(old: Table, new: Table, ctx):
                          statements=(f"ALTER TABLE {t} ADD COLUMN {render_column(col)};", *comment))
         elif before != col:
             yield from _alter_column(before, col, new, ctx, inherited=same_parent and name in parent_columns)
+        elif col.default is not None and _default_uses_rebuilt_function(before, ctx):
+            alter = f"ALTER TABLE {t} ALTER COLUMN {ident(name)}"
+            yield Change("alter", "table.column", f"{path}.{name}", old=before, new=col, anchor=new,
+                         reason="its default calls a function that is recreated",
+                         drop_statements=(f"{alter} DROP DEFAULT;",), statements=(f"{alter} SET DEFAULT {col.default.text};",))
     yield from _table_options(old, new, ctx)
     yield from _comment_changes(old, new, ctx)
 

@@ -21,6 +21,9 @@ def _definition(t: Trigger) -> Trigger:
 def trigger_needs_replace(old: Trigger, new: Trigger, ctx) -> str | None:
     if _definition(old) != _definition(new) and (old.constraint or new.constraint):
         return "constraint trigger changed"
+    columns = ctx.reshaped_columns.get(old.table, set())
+    if columns & set(old.update_columns) or (old.when is not None and any(c in old.when.text for c in columns)):
+        return "a column it reads changes type"  # PostgreSQL refuses to alter such a column
     return None
 
 
