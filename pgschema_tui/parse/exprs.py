@@ -12,9 +12,22 @@ from pglast.stream import RawStream
 from pgschema_tui.parse.typenames import type_ref
 
 
+_NODE_ATTRS: dict[type, tuple[str, ...]] = {}
+
+
+def _node_attrs(cls: type) -> tuple[str, ...]:
+    """Attributes of a node class that can hold other nodes (pointer and list slots)."""
+    attrs = _NODE_ATTRS.get(cls)
+    if attrs is None:
+        attrs = tuple(name for name, info in cls.__slots__.items()
+                      if not hasattr(info, "c_type") or info.c_type.endswith("*") or info.c_type == "ValUnion")
+        _NODE_ATTRS[cls] = attrs
+    return attrs
+
+
 def children(node):
     """Direct child nodes of a pglast node (through lists and tuples)."""
-    for attr in type(node).__slots__:
+    for attr in _node_attrs(type(node)):
         value = getattr(node, attr, None)
         if isinstance(value, ast.Node):
             yield value
