@@ -6,7 +6,7 @@ from typing import Any, Iterable
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.reactive import reactive
+from textual.reactive import var
 from textual.screen import Screen
 
 from pgschema_tui.connection import ConnectionSettings
@@ -37,11 +37,11 @@ class ReviewApp(App):
         Binding("q", "quit_app", "Quit"),
     ]
 
-    selected_step: reactive[int | None] = reactive(None)
+    selected_step: var[int | None] = var(None)
     """The step selected in Review mode; Graph and Apply modes start from it."""
-    graph_subject: reactive[tuple | None] = reactive(None)
+    graph_subject: var[tuple | None] = var(None)
     """What Graph mode centres on: ("step", index) or ("object", collection, key, on_desired)."""
-    applying: reactive[bool] = reactive(False)
+    applying: var[bool] = var(False)
     """True while the apply worker runs: quitting then needs a confirmation."""
 
     def __init__(self, session: ReviewSession, *, settings: ConnectionSettings | None = None,

@@ -54,6 +54,9 @@ class ReviewSession:
                 (g, s) for g, group in enumerate(self.plan.groups) for s in group.steps)
         ]
         self._counts = _count_objects(self.plan)
+        self._by_group: dict[int, list[StepRef]] = {}
+        for ref in self.refs:
+            self._by_group.setdefault(ref.group, []).append(ref)
 
     # ------------------------------------------------------------- queries ---
 
@@ -99,7 +102,7 @@ class ReviewSession:
         return list(groups.items())
 
     def group_steps(self, group: int) -> list[StepRef]:
-        return [r for r in self.refs if r.group == group]
+        return self._by_group.get(group, [])
 
     # ---------------------------------------------------------------- marks ---
 
