@@ -74,3 +74,18 @@ def test_durations():
     assert parse_duration_ms("500ms") == 500
     assert parse_duration_ms("2min") == 120_000
     assert parse_duration_ms("1.5") == 1500
+
+
+def test_stopping_the_iteration_cancels_the_running_statement(db, conn):
+    plan = Plan(schema="public", groups=[Group((_step("SELECT pg_sleep(30)"),))])
+    events = Executor(plan, db, ApplyOptions(poll_interval=0.05)).events()
+    for event in events:
+        if event.type == "step_started":
+            break
+    time.sleep(0.2)
+    started = time.monotonic()
+    events.close()
+    assert time.monotonic() - started < 5
+    time.sleep(0.2)
+    assert conn.execute("SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(30)' "
+                        "AND state = 'active'").fetchone()[0] == 0

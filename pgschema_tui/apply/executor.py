@@ -109,6 +109,7 @@ class Executor:
             offset += len(group.steps)
         self.total_steps = offset
         self._conn = None
+        self._worker: threading.Thread | None = None  # runs the current statement
         self._monitor: StatementMonitor | None = None
         self._aborted = threading.Event()
         self._rng = random.Random()
@@ -124,12 +125,19 @@ class Executor:
     def abort(self) -> None:
         """Stop as soon as possible: cancel the running statement, run nothing more."""
         self._aborted.set()
-        conn = self._conn
-        if conn is not None and not conn.closed:
-            try:
-                conn.cancel_safe()
-            except Exception:  # nothing running or connection gone: nothing to cancel
-                pass
+        self._cancel_running(wait=False)
+
+    def _cancel_running(self, *, wait: bool) -> None:
+        """Cancel the statement the worker thread runs, if any (and with `wait`, let it end)."""
+        conn, worker = self._conn, self._worker
+        if conn is None or conn.closed or worker is None or not worker.is_alive():
+            return
+        try:
+            conn.cancel_safe()
+        except Exception:  # finished meanwhile, or the connection is gone: nothing to cancel
+            pass
+        if wait:
+            worker.join(timeout=5)
 
     @property
     def aborted(self) -> bool:
@@ -186,6 +194,7 @@ class Executor:
         self._monitor = StatementMonitor(monitor_conn, self._conn.info.backend_pid, self.options.schema)
 
     def _close(self) -> None:
+        self._cancel_running(wait=True)  # the consumer may stop iterating while a statement runs
         for conn in (self._conn, self._monitor.conn if self._monitor else None):
             if conn is not None:
                 try:
@@ -336,6 +345,7 @@ class Executor:
                 finished.set()
 
         worker = threading.Thread(target=work, name="pgschema-tui-statement", daemon=True)
+        self._worker = worker
         worker.start()
         seen: list[Blocker] = []
         yield from self._watch(index, attempt, finished, seen)
