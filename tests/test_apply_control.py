@@ -89,3 +89,19 @@ def test_stopping_the_iteration_cancels_the_running_statement(db, conn):
     time.sleep(0.2)
     assert conn.execute("SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(30)' "
                         "AND state = 'active'").fetchone()[0] == 0
+
+
+def test_if_not_exists_over_an_invalid_index_is_reported_not_trusted(db, conn):
+    conn.execute("CREATE TABLE t (id int); INSERT INTO t VALUES (1), (1)")
+    try:
+        conn.execute("CREATE UNIQUE INDEX CONCURRENTLY t_id ON t (id)")
+    except Exception:
+        pass  # leaves t_id INVALID
+    conn.execute("DELETE FROM t")
+    plan = Plan(schema="public", groups=[
+        Group((_step("CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS t_id ON t (id)", tx=False),))])
+    events = list(Executor(plan, db, ApplyOptions(poll_interval=0.05)).events())
+    failed = [e for e in events if isinstance(e, StepFailed)]
+    assert failed and "index t_id exists but is INVALID" in failed[0].error
+    assert events[-1].invalid_indexes == ("t_id",)
+    assert "INVALID index(es) left behind: t_id" in events[-1].message
