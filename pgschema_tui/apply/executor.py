@@ -220,7 +220,8 @@ class Executor:
                 self._commit(last_index)
             except _LockTimeout as timeout:
                 self._rollback()
-                yield GroupRolledBack(group=current, reason="lock timeout")
+                for group in _started(unit, current):
+                    yield GroupRolledBack(group=group, reason="lock timeout")
                 attempt += 1
                 if attempt > self.options.lock_retries:
                     yield from self._fail_lock(timeout, current, _started(unit, current))
@@ -240,7 +241,8 @@ class Executor:
                 continue
             except _StepFailure as failure:
                 self._rollback()
-                yield GroupRolledBack(group=current, reason=failure.message)
+                for group in _started(unit, current):
+                    yield GroupRolledBack(group=group, reason=failure.message)
                 yield from self._fail(failure, current, _started(unit, current))
                 return False
             for group in unit.groups:
@@ -296,7 +298,7 @@ class Executor:
             pass
 
     def _backoff(self, attempt: int) -> float:
-        """Exponential backoff with full jitter in its upper half, capped by backoff_max."""
+        """Exponential backoff with jitter: random in the upper half of base * 2^(attempt-1), capped."""
         ceiling = min(self.options.backoff_max, self.options.backoff_base * 2 ** (attempt - 1))
         return round(ceiling / 2 + self._rng.random() * ceiling / 2, 3)
 
