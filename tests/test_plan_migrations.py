@@ -29,11 +29,31 @@ def _load(settings, path: Path) -> None:
 @pytest.mark.parametrize("online", [True, False], ids=["online", "plain"])
 @pytest.mark.parametrize("case", CASE_NAMES)
 def test_migration_converges(pg_server, case, online):
+    _check_case(pg_server, case, online, parsed=False)
+
+
+# Cases the SQL parser cannot load faithfully yet (its gap, not the planner's): case -> why.
+PARSER_GAPS = {"indexes": "parser renders index option values like fastupdate = off as a TypeName"}
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, marks=pytest.mark.xfail(reason=PARSER_GAPS[c])) if c in PARSER_GAPS
+                                  else c for c in CASE_NAMES])
+def test_migration_converges_from_parsed_files(pg_server, case):
+    """The same, with the desired state from the default loader (the SQL parser)."""
+    _check_case(pg_server, case, True, parsed=True)
+
+
+def _check_case(pg_server, case: str, online: bool, *, parsed: bool) -> None:
     old_db, new_db = pg_server.create_database(), pg_server.create_database()
     try:
         _load(old_db, CASES / case / "old.sql")
         _load(new_db, CASES / case / "new.sql")
         live, desired = inspect(old_db), inspect(new_db)
+        fresh = desired
+        if parsed:
+            from pgschema_tui.desired import load_desired
+
+            desired = load_desired(CASES / case / "new.sql", "public")
         plan = build_plan(live, desired, online=online)
         assert not plan.is_empty, "the case should need a migration"
         with old_db.connect() as conn:
@@ -41,7 +61,7 @@ def test_migration_converges(pg_server, case, online):
         migrated = inspect(old_db)
         replan = build_plan(migrated, desired, online=online)
         assert replan.is_empty, "second plan not empty:\n" + render_sql(replan) + "\nfirst plan:\n" + render_sql(plan)
-        assert differences(migrated, desired) == []
+        assert differences(migrated, fresh) == []
     finally:
         pg_server.drop_database(old_db.db)
         pg_server.drop_database(new_db.db)

@@ -46,17 +46,11 @@ def created_with_table(con: Constraint, ctx) -> bool:
     return table is not None and table_declares_constraint(table, con, ctx.desired)
 
 
-def _references_other_table(con: Constraint) -> bool:
-    return con.type == "FOREIGN KEY" and bool(con.ref_table) and con.ref_table != con.table
-
-
 @compares("constraints")
 def compare_constraints(ctx):
     for _key, old, new in pairs(ctx, "constraints"):
         if new is None:
-            # a foreign key to another table goes first even when its own table is dropped:
-            # the referenced table may be dropped before its table in the same plan
-            if not ctx.owner_gone(old) or _references_other_table(old):
+            if not ctx.goes_with_owner(old):
                 yield Change("drop", "table.constraint", ctx.live_path(old), old=old,
                              statements=(drop_statement(old),))
             continue

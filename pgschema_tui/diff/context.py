@@ -54,6 +54,27 @@ class DiffContext:
         table = getattr(obj, "table", None)
         return bool(table) and self.relation_gone(table)
 
+    def goes_with_owner(self, obj) -> bool:
+        """True when dropping `obj`'s table or view drops it too, with nothing to order around.
+
+        A trigger whose function, or a foreign key whose referenced table, is dropped as well
+        must be dropped on its own first: the owner may come after that function or table.
+        """
+        if not self.owner_gone(obj):
+            return False
+        graph = self.live_graph
+        node = f"{collection_of(obj)}:{obj.key}"
+        if node not in graph:
+            return True
+        owners = {f"{coll}:{obj.table}" for coll in ("tables", "views", "materialized_views")}
+        for dependency in graph.predecessors(node):
+            if dependency in owners:
+                continue
+            coll, _, key = dependency.partition(":")
+            if key not in getattr(self.desired, coll, {}) or dependency in self.replacements:
+                return False
+        return True
+
 
 def object_path(schema: Schema, obj) -> str:
     """`public.users`, and for objects that belong to a table `public.users.idx_users_email`."""

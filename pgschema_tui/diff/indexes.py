@@ -34,7 +34,7 @@ def _comment(index: Index) -> str:
 def compare_indexes(ctx):
     for _key, old, new in pairs(ctx, "indexes"):
         if new is None:
-            if not ctx.owner_gone(old):
+            if not ctx.goes_with_owner(old):
                 yield Change("drop", "table.index", ctx.live_path(old), old=old, statements=(drop_statement(old),))
             continue
         path = ctx.path(new)

@@ -30,7 +30,7 @@ def policy_needs_replace(old: Policy, new: Policy, ctx) -> str | None:
 def compare_policies(ctx):
     for _key, old, new in pairs(ctx, "policies"):
         if new is None:
-            if not ctx.owner_gone(old):
+            if not ctx.goes_with_owner(old):
                 yield Change("drop", "table.policy", ctx.live_path(old), old=old, statements=(drop_statement(old),))
             continue
         path = ctx.path(new)

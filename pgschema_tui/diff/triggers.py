@@ -35,7 +35,7 @@ def _state_statement(t: Trigger) -> str:
 def compare_triggers(ctx):
     for _key, old, new in pairs(ctx, "triggers"):
         if new is None:
-            if not ctx.owner_gone(old):
+            if not ctx.goes_with_owner(old):
                 yield Change("drop", "table.trigger", ctx.live_path(old), old=old, statements=(drop_statement(old),))
             continue
         path = ctx.path(new)
