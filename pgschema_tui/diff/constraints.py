@@ -11,7 +11,7 @@ from pgschema_tui.ddl.quote import ident
 from pgschema_tui.diff.changes import Change
 from pgschema_tui.diff.creates import create_statements, drop_statement
 from pgschema_tui.diff.registry import compares, pairs, replaced_when
-from pgschema_tui.diff.sql import comment_literal
+from pgschema_tui.ddl.comment import comment_on, comment_target
 from pgschema_tui.ir.model import Constraint
 
 
@@ -35,7 +35,7 @@ def constraint_needs_replace(old: Constraint, new: Constraint, ctx) -> str | Non
 
 
 def _comment(c: Constraint) -> str:
-    return f"COMMENT ON CONSTRAINT {ident(c.name)} ON {ident(c.table)} IS {comment_literal(c.comment)};"
+    return comment_on(comment_target(c), c.comment)
 
 
 def created_with_table(con: Constraint, ctx) -> bool:

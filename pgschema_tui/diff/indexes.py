@@ -8,7 +8,7 @@ from pgschema_tui.ddl.quote import ident
 from pgschema_tui.diff.changes import Change
 from pgschema_tui.diff.creates import create_statements, drop_statement
 from pgschema_tui.diff.registry import compares, pairs, replaced_when
-from pgschema_tui.diff.sql import comment_literal
+from pgschema_tui.ddl.comment import comment_on, comment_target
 from pgschema_tui.ir.model import Index
 
 
@@ -26,7 +26,7 @@ def index_needs_replace(old: Index, new: Index, ctx) -> str | None:
 
 
 def _comment(index: Index) -> str:
-    return f"COMMENT ON INDEX {ident(index.name)} IS {comment_literal(index.comment)};"
+    return comment_on(comment_target(index), index.comment)
 
 
 

@@ -5,7 +5,7 @@ from pgschema_tui.ddl.quote import ident
 from pgschema_tui.diff.changes import Change
 from pgschema_tui.diff.creates import create_statements, drop_statement
 from pgschema_tui.diff.registry import compares, pairs
-from pgschema_tui.diff.sql import comment_literal
+from pgschema_tui.ddl.comment import comment_on, comment_target
 from pgschema_tui.ir.model import SequenceOptions
 
 
@@ -69,7 +69,7 @@ def compare_sequences(ctx):
             if new.owned_by:
                 deps = frozenset({f"tables:{new.owned_by.rpartition('.')[0]}"})
         if old.comment != new.comment:
-            statements.append(f"COMMENT ON SEQUENCE {ident(new.name)} IS {comment_literal(new.comment)};")
+            statements.append(comment_on(comment_target(new), new.comment))
         if statements:
             yield Change("alter", "sequence", path, old=old, new=new, statements=tuple(statements),
                          reason="sequence options changed", depends_on=deps)

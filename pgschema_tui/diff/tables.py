@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from pgschema_tui.ddl.comment import column_comment_on, comment_on, comment_target
 from pgschema_tui.ddl.create import render_column
 from pgschema_tui.ddl.names import maybe_quoted, sql_ref
 from pgschema_tui.ddl.quote import ident
@@ -15,7 +16,7 @@ from pgschema_tui.diff.changes import Change
 from pgschema_tui.diff.creates import create_statements, drop_statement
 from pgschema_tui.diff.registry import compares, pairs, prepares, replaced_when
 from pgschema_tui.diff.sequences import option_clauses
-from pgschema_tui.diff.sql import column_ref, comment_literal, set_reset_options
+from pgschema_tui.diff.reloptions import set_reset_options
 from pgschema_tui.ir.model import Column, Identity, SequenceOptions, Table
 
 # Base types between which an assignment cast exists, so ALTER COLUMN TYPE needs no USING.
@@ -148,7 +149,7 @@ def _alter_table(old: Table, new: Table, ctx):
         if inherited(name):
             continue
         if before is None:
-            comment = (f"COMMENT ON COLUMN {column_ref(new.name, name)} IS {comment_literal(col.comment)};",) \
+            comment = (column_comment_on(new.name, name, col.comment),) \
                 if col.comment is not None else ()
             yield Change("create", "table.column", f"{path}.{name}", new=col, anchor=new,
                          statements=(f"ALTER TABLE {t} ADD COLUMN {render_column(col)};", *comment))
@@ -204,7 +205,7 @@ def _alter_column(old: Column, new: Column, table: Table, ctx, *, inherited: boo
             if clauses:
                 statements.append(f"{alter} {' '.join(clauses)};")
     if old.comment != new.comment:
-        statements.append(f"COMMENT ON COLUMN {column_ref(table.name, new.name)} IS {comment_literal(new.comment)};")
+        statements.append(column_comment_on(table.name, new.name, new.comment))
     if statements or early:
         reason = "column type changed" if type_changed else "column changed"
         yield Change("alter", "table.column", path, old=old, new=new, anchor=table, reason=reason,
@@ -258,11 +259,11 @@ def _comment_changes(old: Table | None, new: Table, ctx):
     statements = []
     old_comment = old.comment if old else None
     if new.comment != old_comment:
-        statements.append(f"COMMENT ON TABLE {ident(new.name)} IS {comment_literal(new.comment)};")
+        statements.append(comment_on(comment_target(new), new.comment))
     if old is None:
         for col in new.columns:
             if col.comment is not None:
-                statements.append(f"COMMENT ON COLUMN {column_ref(new.name, col.name)} IS {comment_literal(col.comment)};")
+                statements.append(column_comment_on(new.name, col.name, col.comment))
     if statements:
         yield Change("alter", "table.comment", ctx.path(new), old=old, new=new, statements=tuple(statements),
                      reason="comment changed")

@@ -15,7 +15,7 @@ from pgschema_tui.ddl.quote import ident
 from pgschema_tui.diff.changes import Change
 from pgschema_tui.diff.creates import create_statements, drop_statement
 from pgschema_tui.diff.registry import compares, pairs, replaced_when
-from pgschema_tui.diff.sql import set_reset_options
+from pgschema_tui.diff.reloptions import set_reset_options
 from pgschema_tui.ir.model import MaterializedView, View
 
 

@@ -1,20 +1,9 @@
-"""Small SQL spelling helpers shared by the comparers: names, literals, option lists.
+"""Storage parameters (reloptions): the SET (...) / RESET (...) clauses between two lists.
 
-Statements are schema-agnostic like the dump (the executor sets `search_path` to the target
-schema), so names of objects in the target schema are rendered unqualified.
+Statements the comparers write are schema-agnostic like the dump (the executor sets
+`search_path` to the target schema), so names in the target schema stay unqualified.
 """
 from __future__ import annotations
-
-from pgschema_tui.ddl.quote import ident, literal
-
-
-def column_ref(table: str, column: str) -> str:
-    return f"{ident(table)}.{ident(column)}"
-
-
-def comment_literal(comment: str | None) -> str:
-    """The right-hand side of COMMENT ON ... IS: a literal, or NULL to remove the comment."""
-    return "NULL" if comment is None else literal(comment)
 
 
 def option_names(options: tuple[str, ...]) -> dict[str, str]:
