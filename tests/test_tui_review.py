@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from test_tui_support import load_plan, screen_text, shop_session, sync
 
 from pgschema_tui.tui.app import ReviewApp

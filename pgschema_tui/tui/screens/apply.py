@@ -13,6 +13,7 @@ from pgschema_tui.apply import events as ev
 from pgschema_tui.tui.apply_state import ApplyState
 from pgschema_tui.tui.formatting import duration
 from pgschema_tui.tui.messages import ApplyCrashed, ApplyEvent
+from pgschema_tui.tui.stale_plan import stale_plan_objects
 from pgschema_tui.tui.widgets.apply_progress import ApplyProgress
 from pgschema_tui.tui.widgets.apply_steps import ApplySteps
 from pgschema_tui.tui.widgets.ddl_pane import DdlPane
@@ -214,18 +215,3 @@ class ApplyScreen(Screen):
         self.state.log.append("abort requested: cancelling the running statement")
         self.redraw()
 
-
-def stale_plan_objects(plan, settings) -> list[str]:
-    """Objects that changed in the database since the plan was made (empty: safe to apply)."""
-    if not plan.fingerprint:
-        return []
-    try:
-        from pgschema_tui.plan.fingerprint import fingerprint
-    except ImportError:  # planner without fingerprints yet: the executor is the only guard
-        return []
-    from pgschema_tui.apply.preflight import as_live_fingerprint, changed_objects
-    from pgschema_tui.inspect import inspect_schema
-
-    with settings.connect() as conn:
-        live = as_live_fingerprint(fingerprint(inspect_schema(conn, plan.schema)))
-    return changed_objects(plan, live)
