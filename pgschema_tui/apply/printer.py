@@ -167,7 +167,7 @@ def print_finish(event: PlanFinished, out: TextIO, err: TextIO) -> None:
 
 
 def make_printer(use_rich: bool | None = None):
-    """A RichPrinter on an interactive terminal (unless NO_COLOR-only plain is asked), else plain."""
+    """A RichPrinter (bars) when stdout is a terminal, else plain lines (pipes, files, CI logs)."""
     if use_rich is None:
         use_rich = sys.stdout.isatty()
     return RichPrinter() if use_rich else PlainPrinter()
