@@ -32,9 +32,11 @@ _CHILDREN = (Constraint, Index, Trigger, Policy, OwnedBy)
 
 
 def _safe_file_stem(name: str) -> str:
-    """A file name for an object name: path separators and odd characters become '_'."""
-    stem = re.sub(r"[^A-Za-z0-9_.-]", "_", name).strip(".")
-    return stem or "_"
+    """A file name for an object name: dots, path separators and odd characters become '_'.
+
+    No dots, so no object name can end up looking like a `.deferred.sql` file.
+    """
+    return re.sub(r"[^A-Za-z0-9_-]", "_", name) or "_"
 
 
 def _home_of(obj, schema: Schema) -> tuple[str, str]:
