@@ -16,6 +16,10 @@ from pgschema_tui.parse.statements import Statement
 from pgschema_tui.parse.typenames import format_type, type_ref
 
 
+_BARE_DEFAULTS = (ast.A_Const, ast.ColumnRef, ast.FuncCall, ast.TypeCast, ast.SQLValueFunction,
+                  ast.A_ArrayExpr, ast.CaseExpr, ast.CoalesceExpr, ast.MinMaxExpr)
+
+
 class _Union:
     """`in` over two sets without copying them."""
 
@@ -107,6 +111,15 @@ class LoadContext:
         """(Expr of `node` with target-schema names unqualified, its references)."""
         exprs.localise(node, self.target)
         return Expr(exprs.deparse(node), kind), frozenset(exprs.references(node, self.target))
+
+    def default_expr(self, node) -> tuple[Expr, frozenset[str]]:
+        """A DEFAULT expression, parenthesised when the DEFAULT clause's restricted grammar
+        (b_expr) needs it (`DEFAULT (now() AT TIME ZONE 'utc')`), so renderers can paste it."""
+        expression, refs = self.expr(node)
+        special_syntax = isinstance(node, ast.FuncCall) and node.funcformat.name == "COERCE_SQL_SYNTAX"
+        if (special_syntax or not isinstance(node, _BARE_DEFAULTS)) and not expression.text.startswith("("):
+            expression = Expr(f"({expression.text})")
+        return expression, refs
 
     def unsupported(self, what: str, construct: str) -> UnsupportedError:
         where = self.statement.where if self.statement else "?"

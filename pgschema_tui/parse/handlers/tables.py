@@ -67,7 +67,7 @@ def build_column(ctx: LoadContext, table: str, coldef: ast.ColumnDef,
         elif kind == CT.CONSTR_NULL:
             pass
         elif kind == CT.CONSTR_DEFAULT:
-            default, refs = ctx.expr(_typed_literal(constraint.raw_expr, coldef.typeName))
+            default, refs = ctx.default_expr(_typed_literal(constraint.raw_expr, coldef.typeName))
             deps |= refs
         elif kind == CT.CONSTR_IDENTITY:
             identity = _identity(constraint, ctx, column_type)
@@ -410,7 +410,7 @@ def _options_only_column(ctx, table, coldef, pending) -> ir.Column:
         if c.contype == CT.CONSTR_NOTNULL:
             not_null = True
         elif c.contype == CT.CONSTR_DEFAULT:
-            default, _ = ctx.expr(c.raw_expr)
+            default, _ = ctx.default_expr(c.raw_expr)
         else:
             pending.append((c, coldef.colname))
     return ir.Column(name=coldef.colname, type="", not_null=not_null, default=default)
@@ -432,7 +432,7 @@ def _replace_column(ctx: LoadContext, table: ir.Table, column_name: str, **chang
 def _alter_column_default(ctx, table, cmd):
     if cmd.def_ is None:
         return _replace_column(ctx, table, cmd.name, default=None)
-    default, refs = ctx.expr(cmd.def_)
+    default, refs = ctx.default_expr(cmd.def_)
     column = table.column(cmd.name)
     if column is None:
         raise NotYet(f"column {table.name}.{cmd.name}")

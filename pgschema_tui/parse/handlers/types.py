@@ -184,7 +184,7 @@ def create_domain(node: ast.CreateDomainStmt, ctx: LoadContext, stmt) -> None:
             if c.conname and c.conname != f"{name}_not_null":  # PostgreSQL 17+ keeps the name
                 constraints.append(ir.DomainConstraint(name=c.conname, check=None))
         elif c.contype == CT.CONSTR_DEFAULT:
-            default, refs = ctx.expr(c.raw_expr)
+            default, refs = ctx.default_expr(c.raw_expr)
             deps |= refs
         elif c.contype == CT.CONSTR_CHECK:
             _cast_domain_value(ctx, node.typeName, c.raw_expr)
@@ -209,7 +209,7 @@ def alter_domain(node: ast.AlterDomainStmt, ctx: LoadContext, stmt) -> None:
         raise NotYet(f"domain {name}")
     kind = node.subtype
     if kind == "T":
-        default = ctx.expr(node.def_)[0] if node.def_ is not None else None
+        default = ctx.default_expr(node.def_)[0] if node.def_ is not None else None
         domain = replace(domain, default=default)
     elif kind == "O":
         domain = replace(domain, not_null=True)
