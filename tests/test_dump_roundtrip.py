@@ -105,3 +105,4 @@ def test_multi_file_round_trip(case, pg_server, db, second_db, tmp_path):
     write_multi_file(source_ir, main)
     psql_file(pg_server, second_db, main)
     assert_same_schema(inspect_db(second_db), source_ir)
+    assert pg_dump_statements(pg_server, second_db) == pg_dump_statements(pg_server, db)
