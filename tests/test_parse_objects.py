@@ -80,3 +80,13 @@ def test_unsupported_construct_names_object_and_suggests_plan_db():
 def test_reference_to_a_missing_object_is_an_error():
     with pytest.raises(UserError, match=r"<sql>:1:1: table missing is not created by any statement"):
         load_sql("ALTER TABLE missing ADD COLUMN x int")
+
+
+def test_if_not_exists_keeps_the_first_definition():
+    schema = load_sql("CREATE TABLE t (id int UNIQUE); CREATE TABLE IF NOT EXISTS t (id int UNIQUE, x int);"
+                      "CREATE SEQUENCE s; CREATE SEQUENCE IF NOT EXISTS s START 5;"
+                      "CREATE INDEX i ON t (id); CREATE INDEX IF NOT EXISTS i ON t (id DESC)")
+    assert [c.name for c in schema.tables["t"].columns] == ["id"]
+    assert set(schema.constraints) == {"t.t_id_key"}
+    assert schema.sequences["s"].options.start is None
+    assert not schema.indexes["i"].elements[0].descending

@@ -46,6 +46,8 @@ def create_index(node: ast.IndexStmt, ctx: LoadContext, stmt) -> None:
         return
     if table not in ctx.schema.tables and table not in ctx.schema.materialized_views:
         raise NotYet(f"table {table}")
+    if node.if_not_exists and node.idxname and node.idxname in ctx.schema.indexes:
+        return
     elements, deps = [], set()
     for elem in node.indexParams:
         element, refs = _element(ctx, elem)
@@ -338,6 +340,8 @@ def _sequence_type(ctx: LoadContext, rest: dict, current: str | None) -> str | N
 def create_sequence(node: ast.CreateSeqStmt, ctx: LoadContext, stmt) -> None:
     name = ctx.own_name(node.sequence)
     if name is None:
+        return
+    if node.if_not_exists and name in ctx.schema.sequences:
         return
     _, rest = sequence_options(node.options, None)
     data_type = _sequence_type(ctx, rest, None)

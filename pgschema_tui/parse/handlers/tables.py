@@ -286,6 +286,8 @@ def create_table(node: ast.CreateStmt, ctx: LoadContext, stmt) -> None:
     name = ctx.own_name(node.relation)
     if name is None:
         return
+    if node.if_not_exists and name in ctx.schema.tables:
+        return
     if node.relation.relpersistence == "t":
         raise ctx.unsupported(f"table {name}", "TEMPORARY tables")
     if node.ofTypename is not None:
