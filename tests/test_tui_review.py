@@ -208,3 +208,17 @@ def test_no_color_renders_every_mode(monkeypatch):
                 assert screen_text(app).strip()
 
     run()
+
+
+@sync
+async def test_explore_enter_opens_the_graph_of_the_object():
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("2")
+        await pilot.pause()
+        await pilot.press("/", *"order_totals", "enter")
+        await pilot.press("j", "enter")
+        await pilot.pause()
+        assert app.current_mode == "graph"
+        text = screen_text(app)
+        assert "Object order_totals" in text and "table customers" in text

@@ -1,7 +1,7 @@
 """Explore mode: the desired and live schemas as two trees, and one object's DDL on both sides."""
 from __future__ import annotations
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -43,17 +43,39 @@ class ExploreScreen(Screen):
                 yield DdlCompare("Live (database)", id="live-ddl")
         yield Footer(compact=True)
 
+    BACKGROUND_ABOVE = 2000
+    """Schemas with more objects than this are compared in a worker thread (comparing
+    expressions may parse them), so the screen appears at once."""
+
+    only_differences = False
+    grouped: list = []
+
     def on_mount(self) -> None:
         session = self.app.session
-        self.only_differences = False
-        self.grouped = pair_objects(session.desired, session.live)
         if not self.query(ObjectTree):
             return
         desired_tree, live_tree = self.query_one("#desired-tree", ObjectTree), self.query_one("#live-tree", ObjectTree)
         desired_tree.border_title, desired_tree.border_subtitle = "Desired (files)", "= same ~ changed + new"
         live_tree.border_title, live_tree.border_subtitle = "Live (database)", "= same ~ changed - dropped"
-        self._rebuild()
         desired_tree.focus()
+        sizes = sum(len(getattr(side, c)) for side in (session.desired, session.live) if side is not None
+                    for c in side.COLLECTIONS)
+        if sizes > self.BACKGROUND_ABOVE:
+            desired_tree.border_title = "Desired (files): comparing…"
+            self._compare_in_background()
+        else:
+            self._compared(pair_objects(session.desired, session.live))
+
+    @work(thread=True, exclusive=True, group="explore")
+    def _compare_in_background(self) -> None:
+        session = self.app.session
+        grouped = pair_objects(session.desired, session.live)
+        self.app.call_from_thread(self._compared, grouped)
+
+    def _compared(self, grouped: list) -> None:
+        self.grouped = grouped
+        self.query_one("#desired-tree", ObjectTree).border_title = "Desired (files)"
+        self._rebuild()
 
     def _visible_groups(self):
         if not self.only_differences:
@@ -105,6 +127,13 @@ class ExploreScreen(Screen):
         # Only the focused tree drives the selection; the other one follows.
         if event.control.has_focus or getattr(self, "current_pair", None) is None:
             self.show_pair(pair)
+
+    @on(Tree.NodeSelected)
+    def _on_selected(self, event: Tree.NodeSelected) -> None:
+        """Enter on an object (the tree takes enter before the screen does): its graph."""
+        if event.node.data is not None:
+            self.show_pair(event.node.data)
+            self.action_show_graph()
 
     def action_filter(self) -> None:
         self.query_one(FilterBar).open()
