@@ -64,7 +64,7 @@ USERS = "CREATE TABLE users (id integer PRIMARY KEY, email text, legacy text);"
 
 
 def test_refuses_data_loss_unless_allowed(pg_server, db, conn, tmp_path, capsys):
-    conn.execute(USERS)
+    conn.execute(USERS + "INSERT INTO users VALUES (1, 'a@example.com', 'old');")
     plan_file = tmp_path / "plan.json"
     _saved_plan(pg_server, conn, "CREATE TABLE users (id integer PRIMARY KEY, email text);", plan_file)
     assert "data_loss" in plan_file.read_text()
@@ -81,10 +81,23 @@ def test_refuses_data_loss_unless_allowed(pg_server, db, conn, tmp_path, capsys)
 
 
 def test_allowed_hazards_from_the_environment(pg_server, db, conn, tmp_path, capsys, monkeypatch):
-    conn.execute(USERS)
+    conn.execute(USERS + "INSERT INTO users VALUES (1, 'a@example.com', 'old');")
     plan_file = tmp_path / "plan.json"
     _saved_plan(pg_server, conn, "CREATE TABLE users (id integer PRIMARY KEY, email text);", plan_file)
     monkeypatch.setenv("PGSCHEMA_TUI_ALLOW_HAZARDS", "data_loss")
+    assert main(["apply", *_flags(db), "--plan", str(plan_file), "--auto-approve"]) == 0, capsys.readouterr()
+    assert _columns(conn, "users") == ["id", "email"]
+
+
+def test_data_loss_on_an_empty_table_is_not_blocking(pg_server, db, conn, tmp_path, capsys):
+    """Emptiness is checked at apply time: a row inserted after planning blocks again."""
+    conn.execute(USERS)
+    plan_file = tmp_path / "plan.json"
+    _saved_plan(pg_server, conn, "CREATE TABLE users (id integer PRIMARY KEY, email text);", plan_file)
+    conn.execute("INSERT INTO users VALUES (1, 'a@example.com', 'old')")
+    assert main(["apply", *_flags(db), "--plan", str(plan_file), "--auto-approve"]) == 1
+    assert "drops column legacy of public.users" in capsys.readouterr().err
+    conn.execute("DELETE FROM users")
     assert main(["apply", *_flags(db), "--plan", str(plan_file), "--auto-approve"]) == 0, capsys.readouterr()
     assert _columns(conn, "users") == ["id", "email"]
 

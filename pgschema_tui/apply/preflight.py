@@ -55,11 +55,38 @@ def parse_allowed(text: str | None) -> frozenset[str]:
     return frozenset(part.strip() for part in (text or "").split(",") if part.strip())
 
 
-def refused_hazards(plan: Plan, allowed: frozenset[str]) -> list[tuple[int, str, Hazard]]:
-    """(step index, step path, hazard) for every blocking hazard not in `allowed`."""
+def refused_hazards(plan: Plan, allowed: frozenset[str],
+                    empty_relations: frozenset[str] = frozenset()) -> list[tuple[int, str, Hazard]]:
+    """(step index, step path, hazard) for every blocking hazard not in `allowed`.
+
+    A data_loss hazard on a relation in `empty_relations` (checked on the live database just
+    before applying) is not blocking: there is no data to lose.
+    """
     out = []
     for index, step in enumerate(plan.steps):
         for hazard in step.hazards:
-            if hazard.type in BLOCKING_HAZARDS and hazard.type not in allowed:
-                out.append((index, step.path, hazard))
+            if hazard.type not in BLOCKING_HAZARDS or hazard.type in allowed:
+                continue
+            if hazard.type == "data_loss" and hazard.relation in empty_relations:
+                continue
+            out.append((index, step.path, hazard))
     return out
+
+
+def empty_relations(conn, plan: Plan) -> frozenset[str]:
+    """Relations named by data_loss hazards that hold no row right now (one cheap probe each)."""
+    from psycopg import sql
+
+    names = {h.relation for s in plan.steps for h in s.hazards if h.type == "data_loss" and h.relation}
+    empty = set()
+    for name in sorted(names):
+        schema, _, rel = name.partition(".")
+        try:
+            with conn.transaction():
+                row = conn.execute(sql.SQL("SELECT NOT EXISTS (SELECT FROM {}.{})").format(
+                    sql.Identifier(schema), sql.Identifier(rel))).fetchone()
+        except Exception:  # unreadable or gone: keep the hazard blocking
+            continue
+        if row and row[0]:
+            empty.add(name)
+    return frozenset(empty)

@@ -15,7 +15,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from pgschema_tui.apply.options import ApplyOptions
-from pgschema_tui.apply.preflight import as_live_fingerprint, changed_objects, parse_allowed, refused_hazards
+from pgschema_tui.apply.preflight import (as_live_fingerprint, changed_objects, empty_relations, parse_allowed,
+                                          refused_hazards)
 from pgschema_tui.commands.common import connect_to_schema
 from pgschema_tui.errors import UserError
 from pgschema_tui.plan.model import Group, Plan
@@ -106,6 +107,7 @@ def run(args) -> int:
             from pgschema_tui.commands.plan import plan_from_args
 
             plan = plan_from_args(args, conn).plan
+        empty = empty_relations(conn, plan) if not plan.is_empty else frozenset()
     finally:
         conn.close()
     if plan.is_empty:
@@ -115,7 +117,7 @@ def run(args) -> int:
     use_color = not args.no_color and not os.environ.get("NO_COLOR") and sys.stdout.isatty()
     text = render_plan(plan, use_color)
     print(text if text.endswith("\n") else text + "\n", end="", flush=True)
-    refused = refused_hazards(plan, allowed)
+    refused = refused_hazards(plan, allowed, empty)
     if refused:
         kinds = sorted({h.type for _, _, h in refused})
         listing = "\n".join(f"  step {i + 1} {path}: {h.message}" for i, path, h in refused)
