@@ -87,5 +87,6 @@ def _run_demo(args) -> int:
                                               "user": server.user, "password": None, "sslmode": None,
                                               "schema": "public"})
             build_app(demo_args).run()
+        print("Stopping the demo server...", file=sys.stderr)
     print("The demo server is gone; nothing outside it was touched.", file=sys.stderr)
     return 0
