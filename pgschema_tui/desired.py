@@ -53,8 +53,13 @@ def _load_in_database(statements: list[Statement], target: str, conn) -> ir.Sche
         # Bodies may name the target schema in their own search_path; they run later, not here.
         conn.execute("SET LOCAL check_function_bodies = off")
         _create_missing_roles(conn, statements)
-        _execute_all(conn, [(s, sql) for s in statements
-                            if (sql := scratch_sql(s, target, scratch)) is not None])
+        folded = _fold_enum_additions(statements, target)
+        work = []
+        for statement in statements:
+            sql = folded.get(id(statement), scratch_sql(statement, target, scratch))
+            if sql is not None:
+                work.append((statement, sql))
+        _execute_all(conn, work)
         result = inspect_schema(conn, scratch)
     finally:
         conn.rollback()
@@ -99,6 +104,35 @@ def _unqualify_target(schema: ir.Schema, target: str) -> ir.Schema:
         for key, obj in list(objects.items()):
             objects[key] = fix(obj)
     return schema
+
+
+def _fold_enum_additions(statements: list[Statement], target: str) -> dict[int, str | None]:
+    """`ALTER TYPE e ADD VALUE` cannot be used in the transaction that ran it, so labels added to
+    an enum the files create are folded into its CREATE TYPE (statement id → new SQL or None)."""
+    from pgschema_tui.ddl.quote import ident, literal
+
+    def key(names) -> tuple[str, ...]:
+        parts = tuple(n.sval for n in names)
+        return parts[1:] if len(parts) == 2 and parts[0] == target else parts
+
+    creates: dict[tuple[str, ...], tuple[Statement, list[str]]] = {}
+    replaced: dict[int, str | None] = {}
+    for statement in statements:
+        node = statement.node
+        if isinstance(node, ast.CreateEnumStmt):
+            creates[key(node.typeName)] = (statement, [v.sval for v in node.vals or ()])
+        elif isinstance(node, ast.AlterEnumStmt) and node.newVal and not node.oldVal \
+                and key(node.typeName) in creates:
+            create, labels = creates[key(node.typeName)]
+            if node.newVal not in labels:
+                neighbour = node.newValNeighbor
+                at = labels.index(neighbour) + (1 if node.newValIsAfter else 0) if neighbour in labels \
+                    else len(labels)
+                labels.insert(at, node.newVal)
+            name = ".".join(ident(p) for p in key(create.node.typeName))
+            replaced[id(create)] = f"CREATE TYPE {name} AS ENUM ({', '.join(literal(v) for v in labels)})"
+            replaced[id(statement)] = None
+    return replaced
 
 
 def _execute_all(conn, work: list[tuple[Statement, str]]) -> None:

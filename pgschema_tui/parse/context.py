@@ -112,6 +112,26 @@ class LoadContext:
         exprs.localise(node, self.target)
         return Expr(exprs.deparse(node), kind), frozenset(exprs.references(node, self.target))
 
+    def domain_bases(self) -> dict[str, str]:
+        """Domain name (as a column type spells it) → the built-in type at the bottom of it."""
+        bases = {}
+        for name, domain in self.schema.domains.items():
+            base, seen = domain.base_type, {name}
+            while base in self.schema.domains and base not in seen:
+                seen.add(base)
+                base = self.schema.domains[base].base_type
+            bases[ident(name)] = base
+        return bases
+
+    def table_expr(self, node, table: str, kind: str = "expr") -> tuple[Expr, frozenset[str]]:
+        """An expression over `table`'s columns, with the casts PostgreSQL adds for their types."""
+        table_obj = self.schema.tables.get(table)
+        if table_obj is not None:
+            types = {c.name: c.type for c in table_obj.columns}
+            exprs.cast_domain_columns(node, types, self.domain_bases())
+            exprs.add_implicit_casts(node, types)
+        return self.expr(node, kind)
+
     def default_expr(self, node) -> tuple[Expr, frozenset[str]]:
         """A DEFAULT expression, parenthesised when the DEFAULT clause's restricted grammar
         (b_expr) needs it (`DEFAULT (now() AT TIME ZONE 'utc')`), so renderers can paste it."""

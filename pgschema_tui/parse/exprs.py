@@ -251,6 +251,34 @@ def _operand_type(node, column_types: dict[str, str]) -> str | None:
     return None
 
 
+def _type_name_node(type_text: str) -> ast.TypeName:
+    from pglast import parse_sql
+
+    return parse_sql(f"SELECT NULL::{type_text}")[0].stmt.targetList[0].val.typeName
+
+
+def cast_domain_columns(node, column_types: dict[str, str], domain_bases: dict[str, str]):
+    """Columns of a domain type reach operators and functions through a cast to the domain's
+    base type, which the catalog prints: `(size)::integer >= 1`."""
+    if not domain_bases or not any(t in domain_bases for t in column_types.values()):
+        return node
+
+    def cast(operand):
+        if isinstance(operand, ast.ColumnRef) and all(isinstance(f, ast.String) for f in operand.fields):
+            column_type = column_types.get(".".join(f.sval for f in operand.fields))
+            if column_type in domain_bases:
+                return ast.TypeCast(arg=operand, typeName=_type_name_node(domain_bases[column_type]))
+        return operand
+
+    for n in walk(node):
+        if isinstance(n, ast.A_Expr):
+            n.lexpr = cast(n.lexpr)
+            n.rexpr = tuple(cast(r) for r in n.rexpr) if isinstance(n.rexpr, tuple) else cast(n.rexpr)
+        elif isinstance(n, ast.FuncCall) and n.args:
+            n.args = tuple(cast(a) for a in n.args)
+    return node
+
+
 def add_implicit_casts(node, column_types: dict[str, str]):
     """Add the casts PostgreSQL inserts between integer columns and numeric/float operands."""
     from pglast import parse_sql

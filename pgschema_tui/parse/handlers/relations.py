@@ -62,7 +62,7 @@ def create_index(node: ast.IndexStmt, ctx: LoadContext, stmt) -> None:
         name = ctx.choose_relation_name(table, addition, "idx")
     where = None
     if node.whereClause is not None:
-        where, refs = ctx.expr(node.whereClause)
+        where, refs = ctx.table_expr(node.whereClause, table)
         deps |= refs
     ctx.schema.add(ir.Index(
         table=table, name=name, elements=tuple(elements), unique=bool(node.unique),

@@ -153,10 +153,7 @@ def build_constraint(ctx: LoadContext, table: str, c: ast.Constraint, column: st
                              nulls_not_distinct=bool(c.nulls_not_distinct),
                              index_options=reloptions(c.options), **common)
     if c.contype == CT.CONSTR_CHECK:
-        table_obj = ctx.schema.tables.get(table)
-        if table_obj is not None:
-            exprs.add_implicit_casts(c.raw_expr, _column_types(table_obj))
-        check, refs = ctx.expr(c.raw_expr)
+        check, refs = ctx.table_expr(c.raw_expr, table)
         name = c.conname or ctx.choose_constraint_name(table, _check_column(c.raw_expr), "check")
         ctx.constraint_names.add(name)
         return ir.Constraint(table=table, name=name, type="CHECK", check=check,

@@ -69,10 +69,10 @@ def create_policy(node: ast.CreatePolicyStmt, ctx: LoadContext, stmt) -> None:
     deps = {f"relation:{table}"}
     using = with_check = None
     if node.qual is not None:
-        using, refs = ctx.expr(node.qual)
+        using, refs = ctx.table_expr(node.qual, table)
         deps |= refs
     if node.with_check is not None:
-        with_check, refs = ctx.expr(node.with_check)
+        with_check, refs = ctx.table_expr(node.with_check, table)
         deps |= refs
     ctx.schema.add(ir.Policy(table=table, name=node.policy_name, command=(node.cmd_name or "all").upper(),
                              permissive=bool(node.permissive), roles=role_names(node.roles) or ("PUBLIC",),
@@ -91,7 +91,7 @@ def alter_policy(node: ast.AlterPolicyStmt, ctx: LoadContext, stmt) -> None:
     if node.roles:
         changes["roles"] = role_names(node.roles)
     if node.qual is not None:
-        changes["using"] = ctx.expr(node.qual)[0]
+        changes["using"] = ctx.table_expr(node.qual, table)[0]
     if node.with_check is not None:
-        changes["with_check"] = ctx.expr(node.with_check)[0]
+        changes["with_check"] = ctx.table_expr(node.with_check, table)[0]
     ctx.schema.add(replace(policy, **changes))
