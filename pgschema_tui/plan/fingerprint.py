@@ -16,31 +16,43 @@ from pgschema_tui.diff.context import object_path
 from pgschema_tui.ir.expr import Expr
 from pgschema_tui.ir.model import Schema
 
-_SCALARS = (str, int, float, bool, type(None))
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 @lru_cache(maxsize=None)
-def _compared_fields(cls) -> tuple[str, ...]:
+def _compared_fields(cls) -> tuple[str, ...] | None:
+    """Names of the fields that take part in equality, or None for a class that is not a dataclass."""
+    if not is_dataclass(cls):
+        return None
     return tuple(f.name for f in fields(cls) if f.compare)
 
 
 def _encode(value, out: list[str]) -> None:
-    if isinstance(value, _SCALARS):
+    # hot path of a large schema: scalars are written inline, not through a call
+    kind = type(value)
+    if kind in _SCALARS:
         out.append(repr(value))
-    elif isinstance(value, Expr):
+    elif kind is Expr:
         out.append("E" + repr(value.canon))
-    elif is_dataclass(value):
-        out.append(type(value).__name__ + "(")
-        for name in _compared_fields(type(value)):
-            _encode(getattr(value, name), out)
-            out.append(",")
-        out.append(")")
-    elif isinstance(value, (list, tuple)):
+    elif kind is tuple or kind is list:
         out.append("[")
         for item in value:
-            _encode(item, out)
+            if type(item) in _SCALARS:
+                out.append(repr(item))
+            else:
+                _encode(item, out)
             out.append(",")
         out.append("]")
+    elif (names := _compared_fields(kind)) is not None:
+        out.append(kind.__name__ + "(")
+        for name in names:
+            item = getattr(value, name)
+            if type(item) in _SCALARS:
+                out.append(repr(item))
+            else:
+                _encode(item, out)
+            out.append(",")
+        out.append(")")
     elif isinstance(value, (set, frozenset)):
         out.append("{" + ",".join(sorted(canonical_text(v) for v in value)) + "}")
     elif isinstance(value, dict):
