@@ -55,9 +55,14 @@ CREATE_CASES = {
         ["CREATE UNLOGGED TABLE events (\n    at date NOT NULL\n)\nPARTITION BY RANGE (at);"],
     ),
     "partition": (
-        Table("events_2024", (Column("at", "date"),), partition_of="events",
+        Table("events_2024", partition_of="events",
               partition_bound="FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')"),
         ["CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');"],
+    ),
+    "partition with column overrides": (
+        Table("events_old", (Column("kind", "text", not_null=True), Column("n", "integer", default=Expr("0"))),
+              partition_of="other.events", partition_bound="DEFAULT"),
+        ["CREATE TABLE events_old PARTITION OF other.events (\n    kind NOT NULL,\n    n DEFAULT 0\n) DEFAULT;"],
     ),
     "inherits": (
         Table("child", (Column("x", "integer"),), inherits=("parent",)),

@@ -138,17 +138,38 @@ def render_column(col: Column) -> str:
     return " ".join(parts)
 
 
+def parent_ref(name: str, schema: Schema | None) -> str:
+    """A partition or inheritance parent: a raw name, or `schema.name` when it lives elsewhere."""
+    if "." in name and not (schema is not None and name in schema.tables):
+        parent_schema, _, parent = name.partition(".")
+        return f"{ident(parent_schema)}.{ident(parent)}"
+    return ident(name)
+
+
+def _partition_column(col: Column) -> str:
+    """A partition's override of an inherited column: only NOT NULL and DEFAULT may differ."""
+    text = ident(col.name)
+    if col.default is not None:
+        text += f" DEFAULT {sql(col.default)}"
+    if col.not_null:
+        text += " NOT NULL"
+    return text
+
+
 @renders(Table)
 def _table(table: Table, schema) -> list[str]:
     head = "CREATE UNLOGGED TABLE" if table.unlogged else "CREATE TABLE"
     if table.partition_of:
-        text = f"{head} {ident(table.name)} PARTITION OF {ident(table.partition_of)}"
+        text = f"{head} {ident(table.name)} PARTITION OF {parent_ref(table.partition_of, schema)}"
+        overrides = [c for c in table.columns if c.not_null or c.default is not None]
+        if overrides:
+            text += " (\n" + ",\n".join(f"    {_partition_column(c)}" for c in overrides) + "\n)"
         text += f" {table.partition_bound or 'DEFAULT'}"
     else:
         cols = ",\n".join(f"    {render_column(c)}" for c in table.columns)
         text = f"{head} {ident(table.name)} (\n{cols}\n)" if cols else f"{head} {ident(table.name)} ()"
         if table.inherits:
-            text += f"\nINHERITS ({', '.join(ident(p) for p in table.inherits)})"
+            text += f"\nINHERITS ({', '.join(parent_ref(p, schema) for p in table.inherits)})"
     if table.partition_by:
         text += f"\nPARTITION BY {table.partition_by}"
     text += _with_options(table.options)

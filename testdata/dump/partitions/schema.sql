@@ -20,3 +20,9 @@ CREATE TABLE by_hash_1 PARTITION OF by_hash FOR VALUES WITH (MODULUS 2, REMAINDE
 
 CREATE TABLE vehicles (id integer, wheels integer CHECK (wheels >= 0));
 CREATE TABLE cars (doors integer) INHERITS (vehicles);
+
+-- A partition that tightens its parent's columns: its own NOT NULL and default.
+CREATE TABLE readings (sensor integer NOT NULL, value numeric, note text) PARTITION BY LIST (sensor);
+CREATE TABLE readings_1 PARTITION OF readings (value NOT NULL, note DEFAULT 'none') FOR VALUES IN (1);
+CREATE TABLE readings_2 PARTITION OF readings FOR VALUES IN (2);
+CREATE TABLE cars_local (doors integer DEFAULT 4, wheels integer NOT NULL DEFAULT 4) INHERITS (vehicles);
