@@ -222,3 +222,15 @@ async def test_explore_enter_opens_the_graph_of_the_object():
         assert app.current_mode == "graph"
         text = screen_text(app)
         assert "Object order_totals" in text and "table customers" in text
+
+
+@sync
+async def test_graph_filter_narrows_the_layers():
+    from pgschema_tui.tui.widgets.layer_tree import LayerTree
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("3", "/", *"view", "enter")
+        tree = app.screen.query_one(LayerTree)
+        assert sorted(tree.step_nodes) == [2]
+        assert "Layer 2 (1)" in screen_text(app)

@@ -6,10 +6,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Tree
+from textual.widgets import Footer, Input, Tree
 
 from pgschema_tui.tui.formatting import symbol
 from pgschema_tui.tui.widgets.dependency_view import DependencyView
+from pgschema_tui.tui.widgets.filter_bar import FilterBar
 from pgschema_tui.tui.widgets.layer_tree import LayerTree
 from pgschema_tui.tui.widgets.mode_bar import ModeBar
 
@@ -23,6 +24,7 @@ class GraphScreen(Screen):
         Binding("right_square_bracket", "next_step", "Next"),
         Binding("left_square_bracket", "previous_step", "Previous", show=False),
         Binding("t", "toggle_transitive", "All levels"),
+        Binding("slash", "filter", "Filter"),
     ]
 
     transitive = False
@@ -30,6 +32,7 @@ class GraphScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield ModeBar("graph", self.app.source_label)
+        yield FilterBar("filter steps: path, kind, operation, hazard or SQL text", id="graph-filter")
         with Horizontal(id="graph-body"):
             yield LayerTree(self.app.session, id="layer-tree")
             yield DependencyView(id="dependency-view")
@@ -37,11 +40,25 @@ class GraphScreen(Screen):
 
     def on_mount(self) -> None:
         tree = self.query_one(LayerTree)
-        layers = self.app.dependencies.layers() if self.app.session.refs else []
-        tree.rebuild(layers)
-        tree.border_title = f"Plan layers ({len(layers)})"
+        self.plan_layers = self.app.dependencies.layers() if self.app.session.refs else []
+        tree.rebuild(self.plan_layers)
+        tree.border_title = f"Plan layers ({len(self.plan_layers)})"
         tree.focus()
         self._show_subject()
+
+    def action_filter(self) -> None:
+        self.query_one(FilterBar).open()
+
+    @on(Input.Changed, "#graph-filter")
+    def _on_filter(self, event: Input.Changed) -> None:
+        self.query_one(LayerTree).rebuild(self.plan_layers, event.value)
+
+    @on(FilterBar.Closed)
+    def _on_filter_closed(self) -> None:
+        tree = self.query_one(LayerTree)
+        if self.app.selected_step is not None:
+            tree.select_step(self.app.selected_step)
+        tree.focus()
 
     def on_screen_resume(self) -> None:
         if self.is_mounted:

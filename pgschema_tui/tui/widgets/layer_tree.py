@@ -18,13 +18,17 @@ class LayerTree(VimTree):
         self.step_nodes: dict[int, TreeNode] = {}
         self.layer_of: dict[int, int] = {}
 
-    def rebuild(self, layers: list[list[int]]) -> None:
+    def rebuild(self, layers: list[list[int]], needle: str = "") -> None:
+        """The layers with the steps matching `needle` (numbers stay those of the whole plan)."""
         self.clear()
         self.step_nodes, self.layer_of = {}, {}
         with self.bulk_add():
             for number, layer in enumerate(layers, start=1):
-                branch = self.root.add(Text(f"Layer {number} ({len(layer)})", style="bold"), expand=True)
-                for index in layer:
+                shown = [i for i in layer if self.session.matches(self.session.ref(i), needle)]
+                if not shown:
+                    continue
+                branch = self.root.add(Text(f"Layer {number} ({len(shown)})", style="bold"), expand=True)
+                for index in shown:
                     ref = self.session.ref(index)
                     label = Text()
                     label.append(f"{symbol(ref.step.operation):>3} ", style=OPERATION_STYLES.get(ref.step.operation, ""))
