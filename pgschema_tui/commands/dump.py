@@ -20,13 +20,13 @@ def run(args) -> int:
     _settings, conn = connect_to_schema(args)
     try:
         schema = inspect_schema(conn, args.schema)
-        server_version = conn.execute("SELECT split_part(version(), ' ', 2)").fetchone()[0]
+        version_number = conn.info.server_version  # 180006 for 18.6
     finally:
         conn.close()
     preload.join()
     from pgschema_tui.dump import render_dump, write_multi_file
 
-    version_text = f"PostgreSQL {server_version}"
+    version_text = f"PostgreSQL {version_number // 10000}.{version_number % 10000}"
     if args.multi_file:
         write_multi_file(schema, args.file, version_text)
     else:
