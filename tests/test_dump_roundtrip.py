@@ -106,3 +106,20 @@ def test_multi_file_round_trip(case, pg_server, db, second_db, tmp_path):
     psql_file(pg_server, second_db, main)
     assert_same_schema(inspect_db(second_db), source_ir)
     assert pg_dump_statements(pg_server, second_db) == pg_dump_statements(pg_server, db)
+
+
+def test_dump_moves_between_schemas(pg_server, db, tmp_path):
+    """A dump of schema `app` loads into schema `other` (search_path) and reproduces it there."""
+    case = TESTDATA / "dump" / "kitchen_sink" / "schema.sql"
+    with db.connect() as conn:
+        conn.execute("CREATE SCHEMA app; CREATE SCHEMA other")
+    source = tmp_path / "source.sql"
+    source.write_text("SET search_path = app;\n" + case.read_text())
+    psql_file(pg_server, db, source)
+    app_ir = inspect_db(db, "app")
+    dump = tmp_path / "dump.sql"
+    dump.write_text("SET search_path = other;\n" + render_dump(app_ir))
+    psql_file(pg_server, db, dump)
+    other_ir = inspect_db(db, "other")
+    other_ir.name = app_ir.name
+    assert_same_schema(other_ir, app_ir)
