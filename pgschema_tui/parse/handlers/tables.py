@@ -35,7 +35,7 @@ def _serial_type(type_name: ast.TypeName) -> str | None:
 
 
 def _identity(constraint: ast.Constraint, ctx: LoadContext, column_type: str) -> ir.Identity:
-    options, rest = sequence_options(constraint.options, None, column_type, keep_data_type=False)
+    options, _ = sequence_options(constraint.options, None, column_type, keep_data_type=False)
     return ir.Identity(always=constraint.generated_when == "a", options=options)
 
 
@@ -453,8 +453,8 @@ def _set_identity(ctx, table, cmd):
     always = column.identity.always
     values = {}
     for opt in cmd.def_ or ():
-        if opt.defname == "generated":
-            always = value_of(opt.arg) == 1 or value_of(opt.arg) in ("always", True)
+        if opt.defname == "generated":  # SET GENERATED ALWAYS / BY DEFAULT
+            always = value_of(opt.arg) in (1, "a", "always", True)
         else:
             values[opt.defname] = value_of(opt.arg)
     options = column.identity.options
@@ -492,10 +492,8 @@ def _add_column(ctx, table, cmd):
 
 
 def _add_constraint(ctx, table, cmd):
-    c = cmd.def_
-    if c.contype == CT.CONSTR_FOREIGN and ctx.own_name(c.pktable) is not None:
-        pass  # the referenced table may come later: FKs resolve their columns at the end
-    built = build_constraint(ctx, table.name, c, None, new_table=False)
+    # A foreign key's referenced table may come later: FK columns are resolved at the end.
+    built = build_constraint(ctx, table.name, cmd.def_, None, new_table=False)
     if built is not None:
         table = add_constraint(ctx, table, built)
         if table.partition_by:
