@@ -234,3 +234,15 @@ async def test_graph_filter_narrows_the_layers():
         tree = app.screen.query_one(LayerTree)
         assert sorted(tree.step_nodes) == [2]
         assert "Layer 2 (1)" in screen_text(app)
+
+
+@sync
+async def test_apply_filter_narrows_the_step_list():
+    from pgschema_tui.tui.widgets.apply_steps import ApplySteps
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("4", "/", *"coupon", "enter")
+        steps = app.screen.query_one(ApplySteps)
+        assert steps.shown == [3, 4, 5] and steps.has_focus
+        assert "legacy_coupons" in screen_text(app) and "customers.phone" not in screen_text(app)

@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, RichLog, Static
+from textual.widgets import Footer, Input, RichLog, Static
 
 from pgschema_tui.apply import events as ev
 from pgschema_tui.tui.apply_state import ApplyState
@@ -17,6 +17,7 @@ from pgschema_tui.tui.stale_plan import stale_plan_objects
 from pgschema_tui.tui.widgets.apply_progress import ApplyProgress
 from pgschema_tui.tui.widgets.apply_steps import ApplySteps
 from pgschema_tui.tui.widgets.ddl_pane import DdlPane
+from pgschema_tui.tui.widgets.filter_bar import FilterBar
 from pgschema_tui.tui.widgets.lock_table import LockTable
 from pgschema_tui.tui.widgets.mode_bar import ModeBar
 
@@ -29,6 +30,7 @@ class ApplyScreen(Screen):
     BINDINGS = [
         Binding("A", "start_apply", "Apply…"),
         Binding("X", "abort", "Abort…"),
+        Binding("slash", "filter", "Filter"),
     ]
 
     def __init__(self) -> None:
@@ -41,6 +43,7 @@ class ApplyScreen(Screen):
     def compose(self) -> ComposeResult:
         yield ModeBar("apply", self.app.source_label)
         yield Static(id="apply-status")
+        yield FilterBar("filter steps: path, kind, operation, hazard or SQL text", id="apply-filter")
         yield ApplyProgress(id="apply-progress")
         with Horizontal(id="apply-body"):
             yield ApplySteps(self.app.session, id="apply-steps")
@@ -134,6 +137,17 @@ class ApplyScreen(Screen):
             self.app.exit()
 
     # ------------------------------------------------------------- actions ---
+
+    def action_filter(self) -> None:
+        self.query_one(FilterBar).open()
+
+    @on(Input.Changed, "#apply-filter")
+    def _on_filter(self, event: Input.Changed) -> None:
+        self.query_one(ApplySteps).filter(event.value)
+
+    @on(FilterBar.Closed)
+    def _on_filter_closed(self) -> None:
+        self.query_one(ApplySteps).focus()
 
     def action_start_apply(self) -> None:
         from pgschema_tui.tui.screens.confirm import TypeYesScreen

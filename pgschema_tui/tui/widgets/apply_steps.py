@@ -35,8 +35,16 @@ class ApplySteps(ScrollView, can_focus=True):
         self.session = session
         self.state: ApplyState | None = None
         self.highlighted: int | None = None
-        width = max((len(session.label(r)) for r in session.refs), default=0) + len(HEADER)
-        self.virtual_size = Size(width, len(session.refs))
+        self.shown: list[int] = [r.index for r in session.refs]
+        self._width = max((len(session.label(r)) for r in session.refs), default=0) + len(HEADER)
+        self.virtual_size = Size(self._width, len(self.shown))
+
+    def filter(self, needle: str) -> None:
+        """Show only the steps matching `needle` (path, kind, operation, hazard or SQL)."""
+        self.shown = [r.index for r in self.session.refs if self.session.matches(r, needle)]
+        self.virtual_size = Size(self._width, len(self.shown))
+        self.scroll_home(animate=False)
+        self.refresh()
 
     def on_mount(self) -> None:
         self.border_subtitle = HEADER.strip()
@@ -47,8 +55,9 @@ class ApplySteps(ScrollView, can_focus=True):
         if focus is None:
             focus = next((i for i, s in enumerate(state.step_states) if s == FAILED), None)
         self.highlighted = focus
-        if focus is not None and not (self.scroll_offset.y <= focus < self.scroll_offset.y + self.size.height):
-            self.scroll_to(y=max(0, focus - self.size.height // 2), animate=False)
+        row = self.shown.index(focus) if focus in self.shown else None
+        if row is not None and not (self.scroll_offset.y <= row < self.scroll_offset.y + self.size.height):
+            self.scroll_to(y=max(0, row - self.size.height // 2), animate=False)
         self.refresh()
 
     def row_text(self, index: int) -> Text:
@@ -65,10 +74,11 @@ class ApplySteps(ScrollView, can_focus=True):
         return text
 
     def render_line(self, y: int) -> Strip:
-        index = self.scroll_offset.y + y
+        row = self.scroll_offset.y + y
         width = self.size.width
-        if index >= len(self.session.refs):
+        if row >= len(self.shown):
             return Strip.blank(width, self.rich_style)
+        index = self.shown[row]
         rendered = [s for s in self.row_text(index).render(self.app.console) if s.text != "\n"]
         # On top of the widget's own style: every segment gets a real Style (NO_COLOR filters need one).
         strip = Strip(list(Segment.apply_style(rendered, self.rich_style)))
