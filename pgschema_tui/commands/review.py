@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from pgschema_tui.commands.common import connect_to_schema
@@ -86,7 +87,10 @@ def _run_demo(args) -> int:
                                               "host": server.host, "port": server.port, "db": DEMO_DB,
                                               "user": server.user, "password": None, "sslmode": None,
                                               "schema": "public"})
-            build_app(demo_args).run()
+            app = build_app(demo_args)
+            # The demo's index builds in a fraction of a second: poll often enough to show its phases.
+            app.apply_options = replace(app.apply_options, poll_interval=0.05)
+            app.run()
         print("Stopping the demo server...", file=sys.stderr)
     print("The demo server is gone; nothing outside it was touched.", file=sys.stderr)
     return 0
