@@ -265,3 +265,12 @@ def test_keep_array_casts():
     unchanged = ["(x = ANY ((ARRAY['a'::text, 'b'::text])::text[]))", "(x = ANY (ARRAY[1, 2]))", "x > 0"]
     for text in unchanged:
         assert keep_array_casts(text) == text
+
+
+def test_check_expressions_are_wrapped_unless_one_group():
+    def check(text):
+        return render_create(Constraint("t", "c", "CHECK", check=Expr(text)))[0]
+
+    assert check("(a = '(') OR (b)") == "ALTER TABLE t ADD CONSTRAINT c CHECK ((a = '(') OR (b));"
+    assert check("((a) OR (b))") == "ALTER TABLE t ADD CONSTRAINT c CHECK ((a) OR (b));"
+    assert check("(a = ')')") == "ALTER TABLE t ADD CONSTRAINT c CHECK (a = ')');"

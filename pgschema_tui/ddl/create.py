@@ -17,7 +17,7 @@ from pgschema_tui.ddl.names import (
     column_list, key_signature, maybe_quoted, role, routine_signature, sql_ref,
 )
 from pgschema_tui.ddl.quote import dollar_quote, ident, literal
-from pgschema_tui.ddl.reparse import keep_array_casts
+from pgschema_tui.ddl.reparse import is_one_group, keep_array_casts
 from pgschema_tui.ir.expr import Expr
 from pgschema_tui.ir.model import (
     Aggregate, Column, CompositeType, Constraint, DefaultPrivilege, Domain, EnumType, Function,
@@ -49,15 +49,8 @@ def _schema_name(schema: Schema | None) -> str:
 def _paren(text: str) -> str:
     """`(text)` unless text is already one parenthesised group."""
     text = text.strip()
-    if text.startswith("(") and text.endswith(")"):
-        depth = 0
-        for i, ch in enumerate(text):
-            depth += ch == "("
-            depth -= ch == ")"
-            if depth == 0 and i < len(text) - 1:
-                break
-        else:
-            return text
+    if text.startswith("(") and text.endswith(")") and is_one_group(text):
+        return text
     return f"({text})"
 
 

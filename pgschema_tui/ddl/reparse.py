@@ -6,6 +6,9 @@ column is stored as an array of varchar constants cast to text[] as a whole, pri
 `ARRAY[...]::text[]` as a cast of each element, so a reload stores (and prints) something
 else. Casting the array to its elements' own type first keeps the original tree:
 `(ARRAY['a'::character varying, ...]::character varying[])::text[]`.
+
+The quote-aware scanning this needs also answers whether an expression is already one
+parenthesised group (`is_one_group`), which renderers ask before wrapping it.
 """
 from __future__ import annotations
 
@@ -44,6 +47,26 @@ def _closing_bracket(text: str, start: int) -> int:
                 return i if ch == "]" else -1
         i += 1
     return -1
+
+
+def is_one_group(text: str) -> bool:
+    """True when `text` is a single parenthesised group: "(a) OR (b)" is not, "((a) OR (b))" is."""
+    if not text.startswith("("):
+        return False
+    depth, i = 0, 0
+    while i < len(text):
+        ch = text[i]
+        if ch in "'\"":
+            i = _skip_quoted(text, i)
+            continue
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return i == len(text) - 1
+        i += 1
+    return False
 
 
 def _split_top_level(text: str) -> list[str]:
