@@ -55,3 +55,16 @@ def test_target_schema_other_than_public(tmp_path, db):
     assert parsed.name == applied.name == "tenant"
     assert parsed.views == applied.views and set(applied.tables) == {"accounts"}
     assert parsed.default_privileges == applied.default_privileges
+
+
+def test_embedded_plan_db_matches_the_parser(tmp_path):
+    from pgschema_tui.parse import load_files
+    from test_parity import schema_diff
+
+    main = tmp_path / "main.sql"
+    main.write_text("CREATE TYPE state AS ENUM ('new');\nALTER TYPE state ADD VALUE 'done';\n"
+                    "CREATE TABLE jobs (id bigserial PRIMARY KEY, state state DEFAULT 'done', "
+                    "tries int CHECK (tries BETWEEN 0 AND 5));\n")
+    applied = load_desired(main, "public", plan_db="embedded")
+    assert schema_diff(load_files(main, "public"), applied) == []
+    assert applied.types["state"].labels == ("new", "done")
