@@ -205,6 +205,16 @@ def _identifier(token_text: str) -> str:
     return token_text.lower()
 
 
+def _is_regclass_literal(tokens, i: int, text: str) -> bool:
+    """A string naming a relation: `'x'::regclass` or the first argument of nextval/currval/setval."""
+    after = tokens[i + 1:i + 3]
+    if len(after) == 2 and after[0].name == "TYPECAST" and text[after[1].start:after[1].end + 1].lower() == "regclass":
+        return True
+    before = tokens[max(i - 2, 0):i]
+    return len(before) == 2 and before[1].name == "ASCII_40" and \
+        text[before[0].start:before[0].end + 1].lower() in ("nextval", "currval", "setval")
+
+
 def scratch_sql(statement: Statement, target: str, scratch: str) -> str | None:
     """The statement's SQL as it must run in the scratch schema, or None to skip it.
 
@@ -234,6 +244,11 @@ def scratch_sql(statement: Statement, target: str, scratch: str) -> str | None:
                 and tokens[i - 1].name == "ASCII_44"
             if follows_dot or after_schema or in_schema_list:
                 edits.append((token.start, token.end + 1, quoted_scratch))
+        elif token.name == "SCONST" and _is_regclass_literal(tokens, i, text):
+            literal_text = text[token.start:token.end + 1]
+            prefix = "'" + target + "."
+            if literal_text.startswith(prefix):  # nextval('public.t_id_seq'::regclass)
+                edits.append((token.start, token.start + len(prefix), "'" + quoted_scratch + "."))
         elif token.name == "CONCURRENTLY" and isinstance(node, ast.IndexStmt):
             edits.append((token.start, token.end + 1, ""))
     if isinstance(node, (ast.CreateSchemaStmt, ast.CreateExtensionStmt)) and not node.if_not_exists:

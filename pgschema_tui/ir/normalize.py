@@ -15,6 +15,7 @@ operators, literal values) is kept.
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from pglast import ast
@@ -349,6 +350,28 @@ class MeaningText(str):
         return hash(canonical(str(self), self.kind))
 
 
+# ------------------------------------------------------------ partition bounds ---
+
+_TIMESTAMP = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}(?:\.\d+)?))?)?"
+                        r"(?:\s*(?:[+-]\d{2}(?::?\d{2})?|Z|UTC))?$")
+
+
+def _bound_literals(bound):
+    """Bound values as the catalog prints them for date/time keys: '2026-01-01' is printed
+    '2026-01-01 00:00:00+00' (a timestamptz key, in the session's zone). The key keeps the local
+    date and time and drops the offset, which is the session's own on both sides."""
+    for attr in ("listdatums", "lowerdatums", "upperdatums"):
+        for datum in getattr(bound, attr, None) or ():
+            const = datum.arg if isinstance(datum, ast.TypeCast) else datum
+            if isinstance(const, ast.A_Const) and isinstance(const.val, ast.String):
+                match = _TIMESTAMP.match(const.val.sval.strip())
+                if match:
+                    day, hour, minute, second = match.groups()
+                    seconds = (second or "00").rstrip("0").rstrip(".") if second and "." in second else (second or "00")
+                    const.val.sval = f"{day} {hour or '00'}:{minute or '00'}:{seconds}"
+    return bound
+
+
 # -------------------------------------------------------------------- entry ---
 
 
@@ -398,6 +421,9 @@ def canonical(text: str, kind: str = "expr") -> str:
             return _deparse(_normalise(_prepare(stmts[0].stmt))) if stmts else ""
         if kind == "body":
             return _body_key(text)
+        if kind == "bound":
+            stmt = parse_sql(f"CREATE TABLE t PARTITION OF p {text}")[0].stmt
+            return _deparse(_normalise(_bound_literals(stmt.partbound)))
         if kind == "partkey":
             stmt = parse_sql(f"CREATE TABLE t () PARTITION BY {text}")[0].stmt
             return _deparse(_normalise(stmt.partspec))

@@ -52,3 +52,57 @@ def do_block(node: ast.DoStmt, ctx: LoadContext, stmt) -> None:
                 if a.upper() not in ("SELECT", "PERFORM")}  # reads, such as the pg_roles check
     if not commands <= _ROLE_COMMANDS:
         raise ctx.unsupported("DO block", "DO blocks other than role creation")
+
+
+@handles(ast.InsertStmt, ast.UpdateStmt, ast.DeleteStmt)
+def data(node, ctx: LoadContext, stmt) -> None:
+    """Rows are not schema: seed data in a desired file changes nothing in the IR."""
+
+
+_DROP_COLLECTIONS = {
+    "OBJECT_TABLE": ("tables",), "OBJECT_VIEW": ("views",), "OBJECT_MATVIEW": ("materialized_views",),
+    "OBJECT_SEQUENCE": ("sequences",), "OBJECT_INDEX": ("indexes",), "OBJECT_TYPE": ("types",),
+    "OBJECT_DOMAIN": ("domains",),
+}
+
+
+@handles(ast.DropStmt)
+def drop(node: ast.DropStmt, ctx: LoadContext, stmt) -> None:
+    """`DROP ... IF EXISTS` before a CREATE (idempotent scripts) has nothing to drop yet; a DROP
+    of something created earlier in the files removes it, with what hangs off a table."""
+    kind = node.removeType.name
+    if kind in ("OBJECT_FUNCTION", "OBJECT_PROCEDURE", "OBJECT_ROUTINE", "OBJECT_AGGREGATE"):
+        aggregate = kind == "OBJECT_AGGREGATE"
+        for owa in node.objects:
+            key = ctx.function_key(owa, aggregate=aggregate) if not owa.args_unspecified else None
+            pool = ctx.schema.aggregates if aggregate else ctx.schema.functions
+            for candidate in ([key] if key else [k for k, f in pool.items() if f.name == owa.objname[-1].sval]):
+                pool.pop(candidate, None)
+        return
+    if kind in ("OBJECT_TRIGGER", "OBJECT_POLICY"):
+        for names in node.objects:
+            parts = [n.sval for n in names]
+            collection = ctx.schema.triggers if kind == "OBJECT_TRIGGER" else ctx.schema.policies
+            collection.pop(f"{parts[-2]}.{parts[-1]}", None)
+        return
+    if kind in ("OBJECT_SCHEMA", "OBJECT_EXTENSION", "OBJECT_ROLE"):
+        return
+    if kind not in _DROP_COLLECTIONS:
+        raise ctx.unsupported("DROP statement", f"DROP {kind[7:]}")
+    for obj in node.objects:
+        names = obj.names if isinstance(obj, ast.TypeName) else obj
+        name = ctx.own_qualified(names)
+        if name is None:
+            continue
+        for collection in _DROP_COLLECTIONS[kind]:
+            if getattr(ctx.schema, collection).pop(name, None) is not None and collection == "tables":
+                _drop_table_parts(ctx, name)
+
+
+def _drop_table_parts(ctx: LoadContext, table: str) -> None:
+    for collection in ("constraints", "indexes", "triggers", "policies"):
+        items = getattr(ctx.schema, collection)
+        for key in [k for k, v in items.items() if v.table == table]:
+            del items[key]
+    for key in [k for k, s in ctx.schema.sequences.items() if (s.owned_by or "").split(".")[0] == table]:
+        del ctx.schema.sequences[key]

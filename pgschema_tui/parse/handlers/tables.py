@@ -252,7 +252,13 @@ def _bound_datum(node) -> str:
 
 
 def partition_bound(spec: ast.PartitionBoundSpec) -> str:
-    """The bound as `pg_get_expr(relpartbound)` prints it."""
+    """The bound as `pg_get_expr(relpartbound)` prints it, comparing by meaning (time zones)."""
+    from pgschema_tui.ir.normalize import MeaningText
+
+    return MeaningText(_bound_text(spec), "bound")
+
+
+def _bound_text(spec: ast.PartitionBoundSpec) -> str:
     if spec.is_default:
         return "DEFAULT"
     if spec.strategy == "h":
