@@ -84,3 +84,10 @@ def test_canonical_is_cached():
     for _ in range(3):
         canonical("a + b")
     assert canonical.cache_info().hits == 2
+
+
+def test_partition_bounds_compare_across_time_zone_spellings():
+    written = MeaningText("FOR VALUES FROM ('2026-01-01') TO ('2026-02-01')", "bound")
+    assert written == "FOR VALUES FROM ('2026-01-01 00:00:00+00') TO ('2026-02-01 00:00:00+00')"
+    assert written != "FOR VALUES FROM ('2026-01-02 00:00:00+00') TO ('2026-02-01 00:00:00+00')"
+    assert MeaningText("FOR VALUES IN (1, 2)", "bound") != "FOR VALUES IN (1, 3)"

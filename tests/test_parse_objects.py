@@ -90,3 +90,11 @@ def test_if_not_exists_keeps_the_first_definition():
     assert set(schema.constraints) == {"t.t_id_key"}
     assert schema.sequences["s"].options.start is None
     assert not schema.indexes["i"].elements[0].descending
+
+
+def test_drop_and_data_statements():
+    schema = load_sql("DROP TABLE IF EXISTS t CASCADE; CREATE TABLE t (id serial PRIMARY KEY);"
+                      "INSERT INTO t DEFAULT VALUES; CREATE TABLE gone (id serial PRIMARY KEY);"
+                      "CREATE INDEX ON gone (id); DROP TABLE gone; DROP FUNCTION IF EXISTS f(int);")
+    assert list(schema.tables) == ["t"] and list(schema.sequences) == ["t_id_seq"]
+    assert list(schema.constraints) == ["t.t_pkey"] and not schema.indexes
