@@ -55,9 +55,7 @@ def routine_signature(obj: Function | Aggregate) -> str:
 
 
 def role(name: str) -> str:
-    """A role name as SQL: PUBLIC stays a keyword, every other role is an identifier."""
-    if name.upper() == "PUBLIC":
-        return "PUBLIC"
-    if name.upper() in ("CURRENT_USER", "SESSION_USER", "CURRENT_ROLE"):
-        return name.upper()
+    """A role name as SQL: the IR's literal "PUBLIC" stays a keyword, any other role is an identifier."""
+    if name in ("PUBLIC", "CURRENT_USER", "SESSION_USER", "CURRENT_ROLE"):
+        return name
     return ident(name)
