@@ -109,8 +109,8 @@ class LoadContext:
 
     def expr(self, node, kind: str = "expr") -> tuple[Expr, frozenset[str]]:
         """(Expr of `node` with target-schema names unqualified, its references)."""
-        exprs.localise(node, self.target)
-        return Expr(exprs.deparse(node), kind), frozenset(exprs.references(node, self.target))
+        refs = exprs.localise_with_references(node, self.target)
+        return Expr(exprs.deparse(node), kind), frozenset(refs)
 
     def domain_bases(self) -> dict[str, str]:
         """Domain name (as a column type spells it) → the built-in type at the bottom of it."""

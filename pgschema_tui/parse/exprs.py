@@ -63,25 +63,38 @@ def _regclass_literal(text: str, target: str) -> str:
 def localise(node, target: str):
     """Rewrite `node` in place so names in the target schema are unqualified; returns it."""
     for n in walk(node):
-        if isinstance(n, ast.RangeVar) and n.schemaname == target:
-            n.schemaname = None
-        elif isinstance(n, ast.FuncCall):
-            n.funcname = _strip_schema(n.funcname, target)
-            name = n.funcname[-1].sval if n.funcname else ""
-            if name in ("nextval", "currval", "setval") and n.args:
-                arg = n.args[0]
-                if isinstance(arg, ast.A_Const) and isinstance(arg.val, ast.String):
-                    arg.val.sval = _regclass_literal(arg.val.sval, target)
-        elif isinstance(n, ast.TypeName):
-            n.names = _strip_schema(n.names, target)
-        elif isinstance(n, ast.TypeCast):
-            type_name = n.typeName.names[-1].sval if n.typeName and n.typeName.names else ""
-            arg = n.arg
-            if type_name == "regclass" and isinstance(arg, ast.A_Const) and isinstance(arg.val, ast.String):
-                arg.val.sval = _regclass_literal(arg.val.sval, target)
-        elif isinstance(n, ast.ColumnRef) and len(n.fields) == 3:
-            n.fields = _strip_schema(n.fields, target)
+        _localise_node(n, target)
     return node
+
+
+def localise_with_references(node, target: str) -> set[str]:
+    """`localise` and `references` in one walk (the parser does both for every expression)."""
+    refs: set[str] = set()
+    for n in walk(node):
+        _localise_node(n, target)
+        _node_references(n, target, refs)
+    return refs
+
+
+def _localise_node(n, target: str) -> None:
+    if isinstance(n, ast.RangeVar) and n.schemaname == target:
+        n.schemaname = None
+    elif isinstance(n, ast.FuncCall):
+        n.funcname = _strip_schema(n.funcname, target)
+        name = n.funcname[-1].sval if n.funcname else ""
+        if name in ("nextval", "currval", "setval") and n.args:
+            arg = n.args[0]
+            if isinstance(arg, ast.A_Const) and isinstance(arg.val, ast.String):
+                arg.val.sval = _regclass_literal(arg.val.sval, target)
+    elif isinstance(n, ast.TypeName):
+        n.names = _strip_schema(n.names, target)
+    elif isinstance(n, ast.TypeCast):
+        type_name = n.typeName.names[-1].sval if n.typeName and n.typeName.names else ""
+        arg = n.arg
+        if type_name == "regclass" and isinstance(arg, ast.A_Const) and isinstance(arg.val, ast.String):
+            arg.val.sval = _regclass_literal(arg.val.sval, target)
+    elif isinstance(n, ast.ColumnRef) and len(n.fields) == 3:
+        n.fields = _strip_schema(n.fields, target)
 
 
 def deparse(node) -> str:
@@ -149,24 +162,28 @@ def references(node, target: str) -> set[str]:
     """Dependency refs used anywhere inside `node` (unknown names are harmless: the graph skips them)."""
     refs: set[str] = set()
     for n in walk(node):
-        if isinstance(n, ast.RangeVar):
-            refs.add("relation:" + (f"{n.schemaname}.{n.relname}" if n.schemaname not in (None, target)
-                                    else n.relname))
-        elif isinstance(n, ast.FuncCall):
-            parts = [p.sval for p in n.funcname]
-            if parts and parts[0] != "pg_catalog":
-                refs.add("function:" + _qualified(parts, target))
-            if parts and parts[-1] in ("nextval", "currval", "setval") and n.args:
-                arg = n.args[0]
-                if isinstance(arg, ast.TypeCast):
-                    arg = arg.arg
-                if isinstance(arg, ast.A_Const) and isinstance(arg.val, ast.String):
-                    refs.add("relation:" + _regclass_literal(arg.val.sval, target).replace('"', ""))
-        elif isinstance(n, ast.TypeName) and n.names:
-            ref = type_ref(n, target)
-            if ref:
-                refs.add(ref)
+        _node_references(n, target, refs)
     return refs
+
+
+def _node_references(n, target: str, refs: set[str]) -> None:
+    if isinstance(n, ast.RangeVar):
+        refs.add("relation:" + (f"{n.schemaname}.{n.relname}" if n.schemaname not in (None, target)
+                                else n.relname))
+    elif isinstance(n, ast.FuncCall):
+        parts = [p.sval for p in n.funcname]
+        if parts and parts[0] != "pg_catalog":
+            refs.add("function:" + _qualified(parts, target))
+        if parts and parts[-1] in ("nextval", "currval", "setval") and n.args:
+            arg = n.args[0]
+            if isinstance(arg, ast.TypeCast):
+                arg = arg.arg
+            if isinstance(arg, ast.A_Const) and isinstance(arg.val, ast.String):
+                refs.add("relation:" + _regclass_literal(arg.val.sval, target).replace('"', ""))
+    elif isinstance(n, ast.TypeName) and n.names:
+        ref = type_ref(n, target)
+        if ref:
+            refs.add(ref)
 
 
 _SQL_VALUE_NAMES = {  # SQLValueFunctionOp → the column name PostgreSQL gives it
