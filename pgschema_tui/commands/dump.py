@@ -35,4 +35,7 @@ def run(args) -> int:
         write_multi_file(schema, args.file, version_text)
     else:
         write_output(args.file, render_dump(schema, version_text))
+    # The interpreter's final collection would walk every object left; the output is written,
+    # so move them out of its sight (~30 ms of teardown on 1,000 tables).
+    gc.freeze()
     return 0
