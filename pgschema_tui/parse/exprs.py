@@ -9,43 +9,9 @@ from __future__ import annotations
 from pglast import ast
 from pglast.stream import RawStream
 
+from pgschema_tui.ir.normalize import children, figure_colname, walk  # noqa: F401 (shared tree helpers)
+
 from pgschema_tui.parse.typenames import type_ref
-
-
-_NODE_ATTRS: dict[type, tuple[str, ...]] = {}
-
-
-def _node_attrs(cls: type) -> tuple[str, ...]:
-    """Attributes of a node class that can hold other nodes (pointer and list slots)."""
-    attrs = _NODE_ATTRS.get(cls)
-    if attrs is None:
-        attrs = tuple(name for name, info in cls.__slots__.items()
-                      if not hasattr(info, "c_type") or info.c_type.endswith("*") or info.c_type == "ValUnion")
-        _NODE_ATTRS[cls] = attrs
-    return attrs
-
-
-def children(node):
-    """Direct child nodes of a pglast node (through lists and tuples)."""
-    for attr in _node_attrs(type(node)):
-        value = getattr(node, attr, None)
-        if isinstance(value, ast.Node):
-            yield value
-        elif isinstance(value, (tuple, list)):
-            for item in value:
-                if isinstance(item, ast.Node):
-                    yield item
-                elif isinstance(item, (tuple, list)):
-                    yield from (x for x in item if isinstance(x, ast.Node))
-
-
-def walk(node):
-    """Every node below and including `node`, depth first."""
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        stack.extend(children(current))
 
 
 def _strip_schema(names, target: str):
@@ -186,71 +152,6 @@ def _node_references(n, target: str, refs: set[str]) -> None:
             refs.add(ref)
 
 
-_SQL_VALUE_NAMES = {  # SQLValueFunctionOp → the column name PostgreSQL gives it
-    "SVFOP_CURRENT_DATE": "current_date", "SVFOP_CURRENT_TIME": "current_time",
-    "SVFOP_CURRENT_TIME_N": "current_time", "SVFOP_CURRENT_TIMESTAMP": "current_timestamp",
-    "SVFOP_CURRENT_TIMESTAMP_N": "current_timestamp", "SVFOP_LOCALTIME": "localtime",
-    "SVFOP_LOCALTIME_N": "localtime", "SVFOP_LOCALTIMESTAMP": "localtimestamp",
-    "SVFOP_LOCALTIMESTAMP_N": "localtimestamp", "SVFOP_CURRENT_ROLE": "current_role",
-    "SVFOP_CURRENT_USER": "current_user", "SVFOP_USER": "user", "SVFOP_SESSION_USER": "session_user",
-    "SVFOP_CURRENT_CATALOG": "current_catalog", "SVFOP_CURRENT_SCHEMA": "current_schema",
-}
-
-
-def figure_colname(node) -> tuple[str | None, int]:
-    """PostgreSQL's FigureColnameInternal: (implicit output name, strength; 0 = none, 2 = sure)."""
-    if isinstance(node, ast.ColumnRef):
-        last = node.fields[-1]
-        return (last.sval, 2) if isinstance(last, ast.String) else (None, 0)
-    if isinstance(node, ast.A_Indirection):
-        for ind in reversed(node.indirection or ()):
-            if isinstance(ind, ast.String):
-                return ind.sval, 2
-        return figure_colname(node.arg)
-    if isinstance(node, ast.FuncCall):
-        return node.funcname[-1].sval, 2
-    if isinstance(node, ast.A_Expr):
-        if node.kind.name == "AEXPR_NULLIF":
-            return "nullif", 2
-        return None, 0
-    if isinstance(node, ast.TypeCast):
-        name, strength = figure_colname(node.arg)
-        if strength <= 1 and node.typeName is not None:
-            return node.typeName.names[-1].sval, 1
-        return name, strength
-    if isinstance(node, ast.CollateClause):
-        return figure_colname(node.arg)
-    if isinstance(node, ast.SubLink):
-        kind = node.subLinkType.name
-        if kind == "EXISTS_SUBLINK":
-            return "exists", 2
-        if kind == "ARRAY_SUBLINK":
-            return "array", 2
-        if kind in ("EXPR_SUBLINK", "ROWCOMPARE_SUBLINK") and isinstance(node.subselect, ast.SelectStmt):
-            targets = node.subselect.targetList or ()
-            if kind == "EXPR_SUBLINK" and targets and targets[0].name:
-                return targets[0].name, 2
-            if kind == "EXPR_SUBLINK" and targets:
-                return figure_colname(targets[0].val)
-        return None, 0
-    if isinstance(node, ast.CaseExpr):
-        name, strength = figure_colname(node.defresult) if node.defresult is not None else (None, 0)
-        return (name, strength) if strength > 1 else ("case", 1)
-    if isinstance(node, ast.A_ArrayExpr):
-        return "array", 2
-    if isinstance(node, ast.RowExpr):
-        return "row", 2
-    if isinstance(node, ast.CoalesceExpr):
-        return "coalesce", 2
-    if isinstance(node, ast.MinMaxExpr):
-        return ("greatest" if node.op.name == "IS_GREATEST" else "least"), 2
-    if isinstance(node, ast.SQLValueFunction):
-        return _SQL_VALUE_NAMES.get(node.op.name), 2
-    if isinstance(node, ast.XmlExpr):
-        return None, 0
-    if isinstance(node, ast.GroupingFunc):
-        return "grouping", 2
-    return None, 0
 
 
 # Numeric types in PostgreSQL's implicit-cast order; mixed integer/numeric/float operands get

@@ -3,12 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from contextlib import contextmanager
-
-from pglast import ast, parse_sql
 from pglast.parser import ParseError
 
 from pgschema_tui.errors import SqlSyntaxError
+from pgschema_tui.ir.normalize import parse_sql_fast
 from pgschema_tui.parse.sources import Chunk
 
 
@@ -28,26 +26,6 @@ class Statement:
     @property
     def text(self) -> str:
         return self.chunk.text[self.offset:self.end or None].strip()
-
-
-@contextmanager
-def _trusted_node_construction():
-    """pglast validates and coerces every attribute its parser sets, although the parser
-    already passes values of the right types; that check is three quarters of the parse
-    time of a large schema (1.6 s of 2 s for 1,000 tables). The parser's output is the same
-    without it (tests/test_parse_includes.py compares both), so it is skipped while parsing."""
-    original = ast.Node.__setattr__
-    ast.Node.__setattr__ = object.__setattr__
-    try:
-        yield
-    finally:
-        ast.Node.__setattr__ = original
-
-
-def parse_sql_fast(text: str):
-    """`pglast.parse_sql` without per-attribute validation (see `_trusted_node_construction`)."""
-    with _trusted_node_construction():
-        return parse_sql(text)
 
 
 def parse_chunks(chunks: list[Chunk]) -> list[Statement]:
