@@ -16,6 +16,7 @@ operators, literal values) is kept.
 from __future__ import annotations
 
 import re
+import threading
 from contextlib import contextmanager
 from functools import lru_cache
 
@@ -195,18 +196,23 @@ def _prepare(node):
 # ------------------------------------------------------------- tree helpers ---
 
 
+_PARSE_LOCK = threading.Lock()
+
+
 @contextmanager
 def _trusted_node_construction():
     """pglast validates and coerces every attribute its parser sets, although the parser
     already passes values of the right types; that check is three quarters of the parse
     time of a large schema (1.6 s of 2 s for 1,000 tables). The parser's output is the same
-    without it (tests/test_parse_includes.py compares both), so it is skipped while parsing."""
-    original = ast.Node.__setattr__
-    ast.Node.__setattr__ = object.__setattr__
-    try:
-        yield
-    finally:
-        ast.Node.__setattr__ = original
+    without it (tests/test_parse_includes.py compares both), so it is skipped while parsing.
+    A lock keeps two threads from swapping the method at once (and restoring the wrong one)."""
+    with _PARSE_LOCK:
+        original = ast.Node.__setattr__
+        ast.Node.__setattr__ = object.__setattr__
+        try:
+            yield
+        finally:
+            ast.Node.__setattr__ = original
 
 
 def parse_sql_fast(text: str):
