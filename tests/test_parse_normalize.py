@@ -91,3 +91,11 @@ def test_partition_bounds_compare_across_time_zone_spellings():
     assert written == "FOR VALUES FROM ('2026-01-01 00:00:00+00') TO ('2026-02-01 00:00:00+00')"
     assert written != "FOR VALUES FROM ('2026-01-02 00:00:00+00') TO ('2026-02-01 00:00:00+00')"
     assert MeaningText("FOR VALUES IN (1, 2)", "bound") != "FOR VALUES IN (1, 3)"
+
+
+def test_datetime_literals_only_meet_under_a_datetime_cast():
+    assert canonical("at > '2024-01-01'::timestamptz") == \
+        canonical("(at > '2024-01-01 00:00:00+00'::timestamp with time zone)")
+    assert canonical("d = '2024-01-01'::date") == canonical("d = '2024-01-01'::date")
+    # As plain text the spellings mean different strings.
+    assert canonical("code = '2024-01-01'") != canonical("code = '2024-01-01 00:00:00'")

@@ -89,6 +89,8 @@ def _cast(node: ast.TypeCast):
         word = _BOOLEAN_WORDS.get(arg.val.sval.strip().lower())
         if word:
             return ast.A_Const(isnull=False, val=ast.String(sval=word))
+    if isinstance(arg, ast.A_Const) and isinstance(arg.val, ast.String) and base in _DATETIME_TYPES:
+        arg.val.sval = _datetime_text(arg.val.sval, date_only=base == "date")
     if _is_literal(arg):
         return arg  # PostgreSQL labels literals with the type they resolve to anyway
     if isinstance(arg, (ast.ColumnRef, ast.CoalesceExpr)) and base in _STRING_TYPES and not node.typeName.typmods:
@@ -486,6 +488,22 @@ _TIMESTAMP = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}(?
                         r"(?:\s*(?:[+-]\d{2}(?::?\d{2})?|Z|UTC))?$")
 
 
+_DATETIME_TYPES = frozenset({"date", "timestamp", "timestamptz"})
+
+
+def _datetime_text(text: str, date_only: bool = False) -> str:
+    """'2026-01-01', '2026-01-01 00:00' and '2026-01-01 00:00:00+00' (the catalog's output in a
+    UTC session) all become '2026-01-01 00:00:00'; the offset is the session's on both sides."""
+    match = _TIMESTAMP.match(text.strip())
+    if not match:
+        return text
+    day, hour, minute, second = match.groups()
+    if date_only:
+        return day
+    seconds = second.rstrip("0").rstrip(".") if second and "." in second else (second or "00")
+    return f"{day} {hour or '00'}:{minute or '00'}:{seconds}"
+
+
 def _bound_literals(bound):
     """Bound values as the catalog prints them for date/time keys: '2026-01-01' is printed
     '2026-01-01 00:00:00+00' (a timestamptz key, in the session's zone). The key keeps the local
@@ -494,11 +512,7 @@ def _bound_literals(bound):
         for datum in getattr(bound, attr, None) or ():
             const = datum.arg if isinstance(datum, ast.TypeCast) else datum
             if isinstance(const, ast.A_Const) and isinstance(const.val, ast.String):
-                match = _TIMESTAMP.match(const.val.sval.strip())
-                if match:
-                    day, hour, minute, second = match.groups()
-                    seconds = (second or "00").rstrip("0").rstrip(".") if second and "." in second else (second or "00")
-                    const.val.sval = f"{day} {hour or '00'}:{minute or '00'}:{seconds}"
+                const.val.sval = _datetime_text(const.val.sval)
     return bound
 
 

@@ -130,6 +130,7 @@ class LoadContext:
             types = {c.name: c.type for c in table_obj.columns}
             exprs.cast_domain_columns(node, types, self.domain_bases())
             exprs.add_implicit_casts(node, types)
+            exprs.type_datetime_literals(node, types)
         return self.expr(node, kind)
 
     def default_expr(self, node) -> tuple[Expr, frozenset[str]]:

@@ -197,6 +197,28 @@ def cast_domain_columns(node, column_types: dict[str, str], domain_bases: dict[s
     return node
 
 
+_DATETIME_COLUMN_TYPES = ("date", "timestamp without time zone", "timestamp with time zone")
+
+
+def type_datetime_literals(node, column_types: dict[str, str]):
+    """A string compared with a date/time column is stored cast to the column's type
+    (`'2024-01-01 00:00:00+00'::timestamp with time zone`); add the same cast so the
+    comparison keys line up."""
+    for n in walk(node):
+        if not (isinstance(n, ast.A_Expr) and n.kind.name == "AEXPR_OP" and n.lexpr is not None
+                and n.rexpr is not None):
+            continue
+        for column_side, literal_side in (("lexpr", "rexpr"), ("rexpr", "lexpr")):
+            column, literal = getattr(n, column_side), getattr(n, literal_side)
+            if isinstance(column, ast.ColumnRef) and isinstance(literal, ast.A_Const) \
+                    and isinstance(literal.val, ast.String) and all(isinstance(f, ast.String) for f in column.fields):
+                column_type = (column_types.get(".".join(f.sval for f in column.fields)) or "").split("(")[0]
+                if column_type.startswith(_DATETIME_COLUMN_TYPES):
+                    setattr(n, literal_side, ast.TypeCast(arg=literal, typeName=_type_name_node(
+                        column_types[".".join(f.sval for f in column.fields)])))
+    return node
+
+
 def add_implicit_casts(node, column_types: dict[str, str]):
     """Add the casts PostgreSQL inserts between integer columns and numeric/float operands."""
     from pglast import parse_sql

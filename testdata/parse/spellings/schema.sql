@@ -46,3 +46,8 @@ CREATE INDEX entries_price_idx ON entries USING btree (price DESC NULLS LAST) WI
 
 CREATE SEQUENCE counter_seq AS int START 10 INCREMENT 5 MAXVALUE 1000 CYCLE;
 CREATE SEQUENCE plain_seq;
+CREATE TABLE stamps (
+    at timestamptz DEFAULT '2024-01-01',
+    local_at timestamp DEFAULT '2024-01-01 10:00',
+    day date CHECK (day >= '2020-01-01')
+);

@@ -26,7 +26,7 @@ CREATE MATERIALIZED VIEW category_totals AS
     SELECT category, count(*) FROM products GROUP BY category
     WITH NO DATA;
 CREATE INDEX ON category_totals (category);
-CREATE INDEX sales_recent ON sales (sold_at) WHERE qty > 1 AND product_id IS NOT NULL;
+CREATE INDEX sales_recent ON sales (sold_at) WHERE qty > 1 AND sold_at > '2024-01-01';
 CREATE VIEW sale_lines AS
     SELECT name, qty, price * qty AS revenue
     FROM sales JOIN products ON product_id = products.id
