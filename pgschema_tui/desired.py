@@ -71,7 +71,7 @@ def _load_in_database(statements: list[Statement], target: str, conn) -> ir.Sche
 _REFERENCE_FIELDS = frozenset({  # IR fields holding type or routine references (SQL text)
     "type", "returns", "base_type", "subtype", "stype", "mstype", "ref_table", "function", "sfunc",
     "finalfunc", "combinefunc", "serialfunc", "deserialfunc", "msfunc", "minvfunc", "mfinalfunc",
-    "canonical", "subtype_diff", "order_by_arguments"})
+    "canonical", "subtype_diff", "order_by_arguments", "arguments"})
 
 
 def _unqualify_target(schema: ir.Schema, target: str) -> ir.Schema:
