@@ -55,3 +55,13 @@ def test_errors_are_one_line_and_exit_1(db, tmp_path):
     assert len(r.stderr.strip().splitlines()) == 1 and "bad.sql:1:" in r.stderr
     r = cli(db, "--file", str(tmp_path / "missing.sql"))
     assert r.returncode == 1 and len(r.stderr.strip().splitlines()) == 1
+
+
+def test_other_schema_plans_schema_agnostic_sql(db, tmp_path):
+    run_sql(db, "CREATE SCHEMA app; CREATE TABLE app.users (id integer PRIMARY KEY);")
+    desired = tmp_path / "schema.sql"
+    desired.write_text("CREATE TABLE users (id integer PRIMARY KEY, name text);\nCREATE INDEX users_name_idx ON users (name);\n")
+    r = cli(db, "--schema", "app", "--file", str(desired), "--output-sql", "stdout", "--no-online")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split("\n\n") == ["ALTER TABLE users ADD COLUMN name text;",
+                                      "CREATE INDEX users_name_idx ON users USING btree (name);\n"]
