@@ -314,3 +314,10 @@ def test_new_objects_start_with_the_default_privileges():
     assert sql(changes([defaults], [defaults, new_table, kept]))[-1] == "REVOKE DELETE, INSERT ON TABLE n FROM app;"
     everything = Grant("TABLE", "n", "app", ("DELETE", "INSERT", "SELECT"))
     assert not [c for c in changes([defaults], [defaults, new_table, everything]) if c.object_type == "privilege"]
+
+
+def test_sequence_kept_when_its_owning_table_is_dropped_is_released_first():
+    owner = Table("o", (Column("id", "integer"),))
+    old, new = Sequence("s", owned_by="o.id"), Sequence("s")
+    [c] = [c for c in changes([owner, old], [new]) if c.object_type == "sequence"]
+    assert c.drop_statements == ("ALTER SEQUENCE s OWNED BY NONE;",) and c.statements == ()

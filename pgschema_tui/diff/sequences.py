@@ -64,12 +64,17 @@ def compare_sequences(ctx):
         if clauses:
             statements.append(f"ALTER SEQUENCE {ident(new.name)} {' '.join(clauses)};")
         deps = frozenset()
+        released = ()
         if old.owned_by != new.owned_by:
-            statements.append(f"ALTER SEQUENCE {ident(new.name)} {owned_by_clause(new.owned_by)};")
+            if old.owned_by and ctx.relation_gone(old.owned_by.rpartition(".")[0]):
+                # DROP TABLE would take an owned sequence along: let go of it first
+                released = (f"ALTER SEQUENCE {ident(new.name)} OWNED BY NONE;",)
+            if new.owned_by or not released:
+                statements.append(f"ALTER SEQUENCE {ident(new.name)} {owned_by_clause(new.owned_by)};")
             if new.owned_by:
                 deps = frozenset({f"tables:{new.owned_by.rpartition('.')[0]}"})
         if old.comment != new.comment:
             statements.append(comment_on(comment_target(new), new.comment))
-        if statements:
+        if statements or released:
             yield Change("alter", "sequence", path, old=old, new=new, statements=tuple(statements),
-                         reason="sequence options changed", depends_on=deps)
+                         drop_statements=released, reason="sequence options changed", depends_on=deps)
