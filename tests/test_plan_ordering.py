@@ -119,3 +119,11 @@ def test_plan_is_deterministic():
     for p in (first, second):
         p["created_at"] = ""
     assert first == second
+
+
+def test_kept_serial_sequence_is_released_before_its_table_is_dropped():
+    seq = Sequence("t_id_seq", owned_by="t.id")
+    t = Table("t", (Column("id", "integer", default=Expr("nextval('t_id_seq'::regclass)"),
+                           depends_on=rel("t_id_seq")),))
+    plan = build_plan(schema(seq, t), schema(Sequence("t_id_seq")), online=False)
+    assert sqls(plan) == ["ALTER SEQUENCE t_id_seq OWNED BY NONE;", "DROP TABLE t;"]

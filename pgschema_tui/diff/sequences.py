@@ -76,5 +76,8 @@ def compare_sequences(ctx):
         if old.comment != new.comment:
             statements.append(comment_on(comment_target(new), new.comment))
         if statements or released:
+            # placed by the table it leaves, so the release runs before that table's drop
+            anchor = ctx.live.tables.get(old.owned_by.rpartition(".")[0]) if released else None
             yield Change("alter", "sequence", path, old=old, new=new, statements=tuple(statements),
-                         drop_statements=released, reason="sequence options changed", depends_on=deps)
+                         drop_statements=released, reason="sequence options changed", depends_on=deps,
+                         anchor=anchor)

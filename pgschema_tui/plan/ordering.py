@@ -89,7 +89,8 @@ def order_changes(changes: list[Change], live: Schema, desired: Schema,
         drop_half = change.statements if change.operation == "drop" else change.drop_statements
         if drop_half and i not in skip_drop_half:
             # later-created first; objects the live graph does not know (grants...) go first
-            key = (-live_rank.get(node, _LAST), -sub)
+            # at one node, what lets go of it (OWNED BY NONE, DROP DEFAULT) before what drops it
+            key = (-live_rank.get(node, _LAST), change.operation in ("drop", "replace"), -sub)
             drops.append((key, i, Unit(change, tuple(drop_half), "drop")))
         if change.operation != "drop" and change.statements:
             rank = desired_rank.get(node, _LAST - 1)
