@@ -54,9 +54,12 @@ def diff_schemas(live: Schema, desired: Schema, *, live_graph=None) -> list[Chan
 
 def _close_replacements(ctx: DiffContext) -> None:
     """Add to `ctx.replacements` every surviving live dependent of a dropped or replaced object."""
-    graph = ctx.live_graph
-    dropped = [node for node, data in graph.nodes(data=True) if _dropped(ctx, node)]
+    dropped = [f"{coll}:{key}" for coll in ctx.live.COLLECTIONS
+               for key in getattr(ctx.live, coll) if key not in getattr(ctx.desired, coll)]
     queue = sorted(ctx.replacements) + dropped
+    if not queue:
+        return  # nothing dropped or replaced: no need to build the live graph
+    graph = ctx.live_graph
     while queue:
         node = queue.pop()
         if node not in graph:
@@ -70,11 +73,6 @@ def _close_replacements(ctx: DiffContext) -> None:
                 continue
             ctx.replacements[dependent] = f"depends on {node.partition(':')[2]}, which is dropped or recreated"
             queue.append(dependent)
-
-
-def _dropped(ctx: DiffContext, node: str) -> bool:
-    coll, _, key = node.partition(":")
-    return coll in ctx.live.COLLECTIONS and key not in getattr(ctx.desired, coll)
 
 
 def _needs_to_exist(fn: Function, dependency) -> bool:

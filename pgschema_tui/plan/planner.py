@@ -14,7 +14,6 @@ from pgschema_tui import __version__
 from pgschema_tui.diff import diff_schemas
 from pgschema_tui.ir.model import Schema
 from pgschema_tui.plan.fingerprint import fingerprint
-from pgschema_tui.plan.graph import build_graph
 from pgschema_tui.plan.model import Group, Plan, Step
 from pgschema_tui.plan.ordering import Unit, order_changes
 
@@ -31,8 +30,7 @@ def _optional(module: str, name: str):
 
 def build_plan(live: Schema, desired: Schema, *, online: bool = True, sizes=None) -> Plan:
     """The plan that turns the live schema into the desired one."""
-    live_graph = build_graph(live)
-    changes = diff_schemas(live, desired, live_graph=live_graph)
+    changes = diff_schemas(live, desired)
     online_steps = _optional("pgschema_tui.plan.online", "online_steps") if online else None
     rewrites: dict[int, list[list[Step]]] = {}
     if online_steps is not None:
@@ -43,7 +41,7 @@ def build_plan(live: Schema, desired: Schema, *, online: bool = True, sizes=None
     # an online index rebuild drops the old index itself, concurrently
     skip_drop = frozenset(i for i, c in enumerate(changes)
                           if i in rewrites and c.object_type == "table.index" and c.operation == "replace")
-    units = order_changes(changes, live, desired, skip_drop_half=skip_drop, live_graph=live_graph)
+    units = order_changes(changes, live, desired, skip_drop_half=skip_drop)
     index_of = {id(c): i for i, c in enumerate(changes)}
     groups = _group(units, rewrites, index_of)
     annotate = _optional("pgschema_tui.plan.hazards", "annotate")
