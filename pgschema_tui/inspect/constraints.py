@@ -40,7 +40,8 @@ SELECT con.oid, con.conname, con.contype, rel.relname AS table_name, rel.oid AS 
        {_COLUMN_NAMES.format(keys='con.confkey', rel='con.confrelid')} AS ref_columns,
        {delete_set_columns} AS delete_set_columns, con.confupdtype, con.confdeltype, con.confmatchtype,
        con.condeferrable, con.condeferred, con.convalidated, con.connoinherit, {temporal} AS temporal,
-       CASE WHEN con.contype IN ('c', 'x') THEN pg_catalog.pg_get_constraintdef(con.oid) END AS definition,
+       CASE con.contype WHEN 'c' THEN pg_catalog.pg_get_expr(con.conbin, con.conrelid)
+                        WHEN 'x' THEN pg_catalog.pg_get_constraintdef(con.oid) END AS definition,
        idxrel.reloptions AS index_options, {comment_sql('pg_constraint', 'con.oid')} AS description
 FROM pg_catalog.pg_constraint con
 JOIN pg_catalog.pg_class rel ON rel.oid = con.conrelid
@@ -79,7 +80,9 @@ def read_constraints(ctx: InspectContext, deps: Dependencies) -> list[ir.Constra
                           match_full=row["confmatchtype"] == "f")
             depends_on.add(f"relation:{ctx.qualify(row['ref_schema'], row['ref_name'])}")
         elif ctype == "CHECK":
-            fields = dict(check=Expr(check_expression(definition)), no_inherit=row["connoinherit"])
+            # pg_get_expr prints what pg_get_constraintdef wraps in `CHECK (...)`, without the
+            # constraint lookup and the clauses after it
+            fields = dict(check=Expr(strip_outer_parens(definition)), no_inherit=row["connoinherit"])
         else:
             fields = dict(exclude=Expr(exclude_clause(definition), "exclude"),
                           index_options=tuple(row["index_options"] or ()))

@@ -43,7 +43,10 @@ WHERE ic.relnamespace = %(nsp)s AND t.relkind IN ('r', 'p', 'm') AND NOT ic.reli
 
 
 _ELEMENTS = f"""
-SELECT i.indexrelid, k.ord, k.attnum, pg_catalog.pg_get_indexdef(i.indexrelid, k.ord::int, false) AS element,
+SELECT i.indexrelid, k.ord, k.attnum,
+       -- a plain column prints as its quoted name: only expressions need the (costly) deparser
+       CASE WHEN k.attnum <> 0 THEN quote_ident(att.attname)
+            ELSE pg_catalog.pg_get_indexdef(i.indexrelid, k.ord::int, false) END AS element,
        k.option, opc.opcdefault,
        CASE WHEN opcn.nspname IN ('pg_catalog', %(schema)s) THEN quote_ident(opc.opcname)
             ELSE quote_ident(opcn.nspname) || '.' || quote_ident(opc.opcname) END AS opclass,

@@ -7,16 +7,31 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 _DOLLAR_TAG = re.compile(r"\$[A-Za-z_]*\$")
+_BRACKETS_AND_QUOTES = "()[]'\"$"
 
 
-def _scan(text: str) -> Iterator[tuple[int, str, int]]:
-    """Yield (position, character, paren depth) for characters outside quotes and dollar quotes."""
+@lru_cache(maxsize=None)
+def _interesting(extra: str) -> re.Pattern:
+    """The characters `_scan` stops at: brackets, quote starts and `extra`."""
+    return re.compile("[" + re.escape(_BRACKETS_AND_QUOTES + extra) + "]")
+
+
+def _scan(text: str, extra: str = "") -> Iterator[tuple[int, str, int]]:
+    """Yield (position, character, paren depth) for the brackets and the `extra` characters
+    outside quotes and dollar quotes; a regex jumps over everything else (definitions of
+    thousands of objects pass through here)."""
+    interesting = _interesting(extra)
     depth = 0
     i = 0
     n = len(text)
-    while i < n:
+    while True:
+        found = interesting.search(text, i)
+        if found is None:
+            return
+        i = found.start()
         ch = text[i]
         if ch in ("'", '"'):
             end = i + 1
@@ -35,7 +50,9 @@ def _scan(text: str) -> Iterator[tuple[int, str, int]]:
                 close = text.find(tag.group(0), tag.end())
                 i = n if close < 0 else close + len(tag.group(0))
                 continue
-        if ch in "([":
+            if "$" in extra:
+                yield i, ch, depth
+        elif ch in "([":
             depth += 1
             yield i, ch, depth
         elif ch in ")]":
@@ -49,7 +66,7 @@ def _scan(text: str) -> Iterator[tuple[int, str, int]]:
 def matching_paren(text: str, open_at: int) -> int:
     """Index of the parenthesis closing the one at `open_at` (-1 when unbalanced)."""
     base = None
-    for pos, ch, depth in _scan(text):
+    for pos, ch, depth in _scan(text, text[open_at:open_at + 1]):
         if pos == open_at:
             base = depth
         elif base is not None and ch == ")" and depth == base:
@@ -68,7 +85,7 @@ def strip_outer_parens(text: str) -> str:
 def split_top_level(text: str, sep: str = ",") -> list[str]:
     """Split on `sep` outside parentheses and quotes; pieces are stripped."""
     pieces, start = [], 0
-    for pos, ch, depth in _scan(text):
+    for pos, ch, depth in _scan(text, sep):
         if ch == sep and depth == 0:
             pieces.append(text[start:pos].strip())
             start = pos + 1
@@ -81,7 +98,7 @@ def split_top_level(text: str, sep: str = ",") -> list[str]:
 def find_top_level(text: str, word: str, start: int = 0) -> int:
     """Index of the keyword `word` (surrounded by spaces) outside parentheses and quotes, or -1."""
     target = f" {word} "
-    for pos, _ch, depth in _scan(text):
+    for pos, _ch, depth in _scan(text, " "):
         if pos >= start and depth == 0 and text.startswith(target, pos):
             return pos
     return -1
