@@ -44,10 +44,14 @@ ORDER BY i.inhrelid, i.inhseqno
 
 _COLUMNS = f"""
 SELECT a.attrelid, a.attnum, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod) AS type,
-       a.attnotnull, a.attidentity, a.attgenerated, pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) AS default_expr,
+       a.attnotnull, a.attidentity, a.attgenerated,
+       -- a default cannot name columns, so it deparses without the table (which PostgreSQL 16+
+       -- would open and lock for every row); a generation expression needs it
+       CASE WHEN a.attgenerated = '' THEN pg_catalog.pg_get_expr(ad.adbin, 0)
+            ELSE pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END AS default_expr,
        CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation
             THEN {collation_name_sql('coll', 'colln')} END AS collation,
-       {comment_sql('pg_class', 'a.attrelid', 'a.attnum')} AS description,
+       cd.description,
        pg_catalog.format_type(s.seqtypid, NULL) AS seq_type, s.seqstart, s.seqincrement, s.seqmin, s.seqmax,
        s.seqcache, s.seqcycle, a.attislocal, parent.not_null AS parent_not_null,
        parent.defaults AS parent_defaults
@@ -55,6 +59,9 @@ FROM pg_catalog.pg_attribute a
 JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
 JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
 LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+-- a join, not comment_sql's lookup per row: one hash join for thousands of columns
+LEFT JOIN pg_catalog.pg_description cd ON cd.classoid = 'pg_catalog.pg_class'::regclass
+     AND cd.objoid = a.attrelid AND cd.objsubid = a.attnum
 LEFT JOIN pg_catalog.pg_collation coll ON coll.oid = a.attcollation
 LEFT JOIN pg_catalog.pg_namespace colln ON colln.oid = coll.collnamespace
 LEFT JOIN LATERAL (
