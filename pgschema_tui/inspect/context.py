@@ -42,6 +42,13 @@ class InspectContext:
             cur.execute(sql, bound)
             return cur.fetchall()
 
+    def tuples(self, sql: str, params: dict | None = None) -> list[tuple]:
+        """Like `rows`, with plain tuples (for the big queries: no dict per row)."""
+        bound = {"nsp": self.namespace_oid, "schema": self.schema, **(params or {})}
+        with self.conn.cursor() as cur:
+            cur.execute(sql, bound)
+            return cur.fetchall()
+
     def qualify(self, namespace: str, name: str) -> str:
         """Raw reference name: `name` in the target schema, `namespace.name` elsewhere."""
         return name if namespace == self.schema else f"{namespace}.{name}"
