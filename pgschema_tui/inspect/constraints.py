@@ -15,7 +15,7 @@ Representation choices the parser mirrors:
 """
 from __future__ import annotations
 
-from pgschema_tui.inspect.context import InspectContext, comment_sql, not_extension_member
+from pgschema_tui.inspect.context import InspectContext, not_extension_member
 from pgschema_tui.inspect.deps import Dependencies
 from pgschema_tui.inspect.sqltext import strip_outer_parens
 from pgschema_tui.ir import model as ir
@@ -33,22 +33,29 @@ _COLUMN_NAMES = """ARRAY(SELECT (SELECT att.attname FROM pg_catalog.pg_attribute
 def _constraints_sql(nulls_not_distinct: str, delete_set_columns: str, temporal: str) -> str:
     return f"""
 SELECT con.oid, con.conname, con.contype, rel.relname AS table_name, rel.oid AS relid,
-       {_COLUMN_NAMES.format(keys='con.conkey', rel='con.conrelid')} AS columns,
-       {_COLUMN_NAMES.format(keys='(idx.indkey::int2[])[idx.indnkeyatts:]', rel='con.conrelid')} AS include,
+       -- column lists only where the constraint kind has them (each name is a lookup)
+       CASE WHEN con.contype IN ('p', 'u', 'f')
+            THEN {_COLUMN_NAMES.format(keys='con.conkey', rel='con.conrelid')} END AS columns,
+       CASE WHEN idx.indnatts > idx.indnkeyatts
+            THEN {_COLUMN_NAMES.format(keys='(idx.indkey::int2[])[idx.indnkeyatts:]', rel='con.conrelid')}
+       END AS include,
        {nulls_not_distinct} AS nulls_not_distinct,
        con.confrelid::regclass::text AS ref_table, refrel.relname AS ref_name, refn.nspname AS ref_schema,
-       {_COLUMN_NAMES.format(keys='con.confkey', rel='con.confrelid')} AS ref_columns,
+       CASE WHEN con.contype = 'f'
+            THEN {_COLUMN_NAMES.format(keys='con.confkey', rel='con.confrelid')} END AS ref_columns,
        {delete_set_columns} AS delete_set_columns, con.confupdtype, con.confdeltype, con.confmatchtype,
        con.condeferrable, con.condeferred, con.convalidated, con.connoinherit, {temporal} AS temporal,
        CASE con.contype WHEN 'c' THEN pg_catalog.pg_get_expr(con.conbin, con.conrelid)
                         WHEN 'x' THEN pg_catalog.pg_get_constraintdef(con.oid) END AS definition,
-       idxrel.reloptions AS index_options, {comment_sql('pg_constraint', 'con.oid')} AS description
+       idxrel.reloptions AS index_options, cd.description
 FROM pg_catalog.pg_constraint con
 JOIN pg_catalog.pg_class rel ON rel.oid = con.conrelid
 LEFT JOIN pg_catalog.pg_index idx ON idx.indexrelid = con.conindid AND con.contype IN ('p', 'u', 'x')
 LEFT JOIN pg_catalog.pg_class idxrel ON idxrel.oid = idx.indexrelid
 LEFT JOIN pg_catalog.pg_class refrel ON refrel.oid = con.confrelid
 LEFT JOIN pg_catalog.pg_namespace refn ON refn.oid = refrel.relnamespace
+LEFT JOIN pg_catalog.pg_description cd ON cd.classoid = 'pg_catalog.pg_constraint'::regclass
+     AND cd.objoid = con.oid AND cd.objsubid = 0
 WHERE rel.relnamespace = %(nsp)s AND rel.relkind IN ('r', 'p') AND {not_extension_member('pg_class', 'rel.oid')}
   AND con.contype IN ('p', 'u', 'f', 'c', 'x') AND con.conislocal AND con.conparentid = 0
 """
@@ -58,8 +65,8 @@ def read_constraints(ctx: InspectContext, deps: Dependencies) -> list[ir.Constra
     """Every PK, UNIQUE, FK, CHECK and EXCLUDE constraint on the schema's tables."""
     version = ctx.version
     nnd = "COALESCE(idx.indnullsnotdistinct, false)" if version.has_nulls_not_distinct else "false"
-    delete_set = ("ARRAY(SELECT quote_ident(col) FROM unnest("
-                  + _COLUMN_NAMES.format(keys="con.confdelsetcols", rel="con.conrelid") + ") col)"
+    delete_set = ("CASE WHEN con.confdelsetcols IS NOT NULL THEN ARRAY(SELECT quote_ident(col) FROM unnest("
+                  + _COLUMN_NAMES.format(keys="con.confdelsetcols", rel="con.conrelid") + ") col) END"
                   if version.has_fk_set_column_lists else "ARRAY[]::text[]")
     temporal = "con.conperiod" if version.has_temporal_constraints else "false"
     constraints = []
