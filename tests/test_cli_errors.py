@@ -84,3 +84,12 @@ def test_missing_database(pg_server):
 def test_missing_schema(db):
     result = cli("plan", *conn_flags(db), "--schema", "no_such_schema", "--file", os.devnull)
     assert_one_line_error(result, "no_such_schema")
+
+
+@pytest.mark.parametrize("command", ["plan", "apply"])
+def test_syntax_error_is_reported_before_connecting(command, tmp_path):
+    """The server is unreachable, yet the user sees the SQL error with its position."""
+    (tmp_path / "main.sql").write_text("\\i tables.sql\n")
+    (tmp_path / "tables.sql").write_text("CREATE TABLE t (\n  id int,,\n  x text\n);\n")
+    result = cli(command, "--host", "127.0.0.1", "--port", "1", "--file", str(tmp_path / "main.sql"))
+    assert_one_line_error(result, "tables.sql:2:10", "syntax error")

@@ -91,6 +91,11 @@ def confirm() -> bool:
 def run(args) -> int:
     options = ApplyOptions.from_args(args)
     allowed = parse_allowed(args.allow_hazards or os.environ.get(ALLOW_HAZARDS_ENV))
+    desired = None
+    if not args.plan:  # parse the files before connecting: a syntax error never touches the database
+        from pgschema_tui.commands.plan import desired_from_args
+
+        desired = desired_from_args(args)
     settings, conn = connect_to_schema(args)
     try:
         if args.plan:
@@ -106,7 +111,7 @@ def run(args) -> int:
         else:
             from pgschema_tui.commands.plan import plan_from_args
 
-            plan = plan_from_args(args, conn).plan
+            plan = plan_from_args(args, conn, desired).plan
         empty = empty_relations(conn, plan) if not plan.is_empty else frozenset()
     finally:
         conn.close()

@@ -22,13 +22,21 @@ class PlanResult(NamedTuple):
     desired: Schema
 
 
-def plan_from_args(args, conn) -> PlanResult:
-    """Load the desired state (`--file`) and the live schema, and plan between them."""
+def desired_from_args(args):
+    """The desired state of `--file`; callers load it before connecting, so a syntax error in
+    the files is reported (file:line:col) without touching the database."""
     from pgschema_tui.desired import load_desired
+
+    return load_desired(args.file, args.schema, plan_db=getattr(args, "plan_db", None))
+
+
+def plan_from_args(args, conn, desired=None) -> PlanResult:
+    """Load the desired state (`--file`, unless given) and the live schema, and plan between them."""
     from pgschema_tui.inspect import inspect_schema
     from pgschema_tui.plan.planner import build_plan
 
-    desired = load_desired(args.file, args.schema, plan_db=getattr(args, "plan_db", None))
+    if desired is None:
+        desired = desired_from_args(args)
     live = inspect_schema(conn, args.schema)
     plan = build_plan(live, desired, online=not getattr(args, "no_online", False), sizes=_sizes(conn, args.schema))
     return PlanResult(plan, live, desired)
@@ -53,9 +61,10 @@ def run(args) -> int:
     from pgschema_tui.plan.render_json import render_json
     from pgschema_tui.plan.render_sql import render_sql
 
+    desired = desired_from_args(args)
     _settings, conn = connect_to_schema(args)
     try:
-        plan = plan_from_args(args, conn).plan
+        plan = plan_from_args(args, conn, desired).plan
     finally:
         conn.close()
     outputs = [(args.output_human, "human"), (args.output_json, "json"), (args.output_sql, "sql")]

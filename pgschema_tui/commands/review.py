@@ -27,11 +27,12 @@ def build_app(args):
     """The reviewer for `--file` (plan now) or `--plan` (a saved plan), ready to `run()`."""
     if args.plan:
         return _saved_plan_app(args)
-    from pgschema_tui.commands.plan import plan_from_args
+    from pgschema_tui.commands.plan import desired_from_args, plan_from_args
 
+    desired = desired_from_args(args)  # before connecting: syntax errors never touch the database
     settings, conn = connect_to_schema(args)
     try:
-        plan, live, desired = plan_from_args(args, conn)
+        plan, live, desired = plan_from_args(args, conn, desired)
     finally:
         conn.close()
     return _app(plan, live, desired, settings, args, source=Path(args.file).name)
