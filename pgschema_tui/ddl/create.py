@@ -187,6 +187,15 @@ def _deferral(deferrable: bool, initially_deferred: bool) -> str:
     return " DEFERRABLE INITIALLY DEFERRED" if initially_deferred else " DEFERRABLE"
 
 
+def _key_columns(columns: tuple[str, ...], temporal: bool, period_keyword: str) -> str:
+    """A key's column list; a temporal key marks its last column (`b WITHOUT OVERLAPS`, `PERIOD b`)."""
+    if not temporal or not columns:
+        return column_list(columns)
+    last = ident(columns[-1])
+    last = f"{last} {period_keyword}" if period_keyword == "WITHOUT OVERLAPS" else f"{period_keyword} {last}"
+    return "(" + ", ".join([*(ident(c) for c in columns[:-1]), last]) + ")"
+
+
 def constraint_definition(con: Constraint) -> str:
     """The constraint clause after `ADD CONSTRAINT name` (also usable inline)."""
     if con.type == "CHECK":
@@ -197,15 +206,16 @@ def constraint_definition(con: Constraint) -> str:
         text = con.type
         if con.nulls_not_distinct:
             text += " NULLS NOT DISTINCT"
-        text += f" {column_list(con.columns)}"
+        text += f" {_key_columns(con.columns, con.temporal, 'WITHOUT OVERLAPS')}"
         if con.include:
             text += f" INCLUDE {column_list(con.include)}"
         text += _with_options(con.index_options)
         text += _deferral(con.deferrable, con.initially_deferred)
     elif con.type == "FOREIGN KEY":
-        text = f"FOREIGN KEY {column_list(con.columns)} REFERENCES {sql_ref(con.ref_table or '')}"
+        text = f"FOREIGN KEY {_key_columns(con.columns, con.temporal, 'PERIOD')} " \
+               f"REFERENCES {sql_ref(con.ref_table or '')}"
         if con.ref_columns:
-            text += column_list(con.ref_columns)
+            text += _key_columns(con.ref_columns, con.temporal, "PERIOD")
         if con.match_full:
             text += " MATCH FULL"
         if con.on_update != "NO ACTION":

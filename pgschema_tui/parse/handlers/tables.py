@@ -135,9 +135,8 @@ def build_constraint(ctx: LoadContext, table: str, c: ast.Constraint, column: st
                      new_table: bool) -> ir.Constraint | None:
     """IR constraint for a column or table constraint; None for NOT NULL-style ones."""
     common = dict(deferrable=bool(c.deferrable), initially_deferred=bool(c.initdeferred))
-    if getattr(c, "without_overlaps", False) or getattr(c, "fk_with_period", False) \
-            or getattr(c, "pk_with_period", False):
-        raise ctx.unsupported(f"constraint {c.conname or 'on ' + table}", "WITHOUT OVERLAPS / PERIOD keys")
+    # PostgreSQL 18 temporal keys: the last key column is WITHOUT OVERLAPS / PERIOD (conperiod)
+    temporal = bool(getattr(c, "without_overlaps", False) or getattr(c, "fk_with_period", False))
     if c.contype in (CT.CONSTR_PRIMARY, CT.CONSTR_UNIQUE):
         keys = _names(c.keys) or ((column,) if column else ())
         if c.indexname:
@@ -151,7 +150,7 @@ def build_constraint(ctx: LoadContext, table: str, c: ast.Constraint, column: st
         return ir.Constraint(table=table, name=name, type="PRIMARY KEY" if primary else "UNIQUE",
                              columns=keys, include=_names(c.including),
                              nulls_not_distinct=bool(c.nulls_not_distinct),
-                             index_options=reloptions(c.options), **common)
+                             index_options=reloptions(c.options), temporal=temporal, **common)
     if c.contype == CT.CONSTR_CHECK:
         check, refs = ctx.table_expr(c.raw_expr, table)
         name = c.conname or ctx.choose_constraint_name(table, _check_column(c.raw_expr), "check")
@@ -173,7 +172,7 @@ def build_constraint(ctx: LoadContext, table: str, c: ast.Constraint, column: st
                              on_update=_FK_ACTIONS.get(c.fk_upd_action, "NO ACTION"),
                              on_delete=_FK_ACTIONS.get(c.fk_del_action, "NO ACTION"),
                              match_full=c.fk_matchtype == "f",
-                             not_valid=bool(c.skip_validation) and not new_table,
+                             not_valid=bool(c.skip_validation) and not new_table, temporal=temporal,
                              depends_on=frozenset({"relation:" + ctx.raw_ref(pk.schemaname, pk.relname)}),
                              **common)
     if c.contype == CT.CONSTR_EXCLUSION:
@@ -374,7 +373,8 @@ def _without_redundant_keys(constraints: list) -> list:
     the primary key wins, a later duplicate only lends its name to an unnamed earlier one."""
     def signature(c, column):
         keys = _names(c.keys) or ((column,) if column else ())
-        return keys, _names(c.including), bool(c.nulls_not_distinct), bool(c.deferrable), bool(c.initdeferred)
+        return keys, _names(c.including), bool(c.nulls_not_distinct), bool(c.deferrable), bool(c.initdeferred), \
+            bool(getattr(c, "without_overlaps", False))
 
     index_kinds = (CT.CONSTR_PRIMARY, CT.CONSTR_UNIQUE)
     ordered = sorted(constraints, key=lambda pair: pair[0].contype != CT.CONSTR_PRIMARY)
@@ -541,7 +541,8 @@ def _attach_partition(ctx, table, cmd):
 
 
 def _key_signature(con: ir.Constraint):
-    return (con.type, con.columns, con.include, con.ref_table, con.ref_columns, con.on_update, con.on_delete)
+    return (con.type, con.columns, con.include, con.ref_table, con.ref_columns, con.on_update, con.on_delete,
+            con.temporal)
 
 
 def _index_signature(index: ir.Index):
