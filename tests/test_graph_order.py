@@ -6,7 +6,7 @@ from pgschema_tui.ir.model import (
     Column, Constraint, Domain, Function, Grant, Index, IndexElement, Policy, Schema, Sequence, Table,
     Trigger, View,
 )
-from pgschema_tui.plan.graph import (
+from pgschema_tui.graph import (
     build_graph, creation_order, dependencies, dependents, node_id, split_sql_name,
 )
 
@@ -115,7 +115,7 @@ def test_unknown_and_foreign_refs_are_ignored():
 
 
 def test_networkx_api_gives_the_same_order():
-    from pgschema_tui.plan.graph import break_cycles, ordered_nodes
+    from pgschema_tui.graph import break_cycles, ordered_nodes
 
     schema = make_schema(
         Function("f", returns="integer", depends_on=frozenset({"relation:t"})),
@@ -130,7 +130,7 @@ def test_networkx_api_gives_the_same_order():
 
 
 def test_three_way_cycle_drops_one_edge_deterministically():
-    from pgschema_tui.plan.graph import dependency_map, topological_order
+    from pgschema_tui.graph import dependency_map, topological_order
 
     schema = make_schema(*(View(name, Expr("SELECT 1", "query"), depends_on=frozenset({f"relation:{dep}"}))
                            for name, dep in (("a", "b"), ("b", "c"), ("c", "a"))))

@@ -7,7 +7,7 @@ import sys
 
 def test_core_packages_do_not_load_textual():
     code = ("import sys\n"
-            "import pgschema_tui.plan, pgschema_tui.plan.model, pgschema_tui.plan.graph\n"
+            "import pgschema_tui.plan, pgschema_tui.plan.model, pgschema_tui.graph\n"
             "import pgschema_tui.apply, pgschema_tui.apply.events, pgschema_tui.apply.executor\n"
             "import pgschema_tui.diff, pgschema_tui.diff.changes, pgschema_tui.commands.review\n"
             "import pgschema_tui.tui.session, pgschema_tui.tui.apply_state, pgschema_tui.tui.plan_files\n"

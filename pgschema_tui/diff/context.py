@@ -25,7 +25,7 @@ class DiffContext:
 
     @cached_property
     def live_graph(self):
-        from pgschema_tui.plan.graph import build_graph
+        from pgschema_tui.graph import build_graph
 
         return build_graph(self.live)
 

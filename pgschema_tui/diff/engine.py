@@ -30,7 +30,7 @@ def _load_comparers() -> None:
 def diff_schemas(live: Schema, desired: Schema, *, live_graph=None) -> list[Change]:
     """Every change that turns `live` into `desired`, unordered (the planner orders them).
 
-    `live_graph` is `plan.graph.build_graph(live)` when the caller already has it.
+    `live_graph` is `graph.build_graph(live)` when the caller already has it.
     """
     _load_comparers()
     ctx = DiffContext(live, desired)

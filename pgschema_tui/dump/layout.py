@@ -15,7 +15,7 @@ from pgschema_tui.ir.model import (
     Aggregate, CompositeType, Constraint, DefaultPrivilege, Domain, EnumType, Function, Grant,
     Index, MaterializedView, Policy, RangeType, Schema, Sequence, Table, Trigger, View, collection_of,
 )
-from pgschema_tui.plan.graph import KIND_RANK, dependency_map, node_id, topological_order
+from pgschema_tui.graph import KIND_RANK, dependency_map, node_id, topological_order
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from pgschema_tui.ir.model import (
     Aggregate, CompositeType, Constraint, DefaultPrivilege, Domain, EnumType, Function, Grant,
     Index, MaterializedView, Policy, RangeType, Schema, Sequence, Table, Trigger, View,
 )
-from pgschema_tui.plan.graph import node_id, topological_order
+from pgschema_tui.graph import node_id, topological_order
 
 _FOLDER = {
     EnumType: "types", CompositeType: "types", RangeType: "types", Domain: "domains",

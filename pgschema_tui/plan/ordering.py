@@ -14,7 +14,7 @@ import networkx as nx
 
 from pgschema_tui.diff.changes import Change
 from pgschema_tui.ir.model import Constraint, Schema, collection_of
-from pgschema_tui.plan.graph import break_cycles, build_graph, node_id, ordered_nodes
+from pgschema_tui.graph import break_cycles, build_graph, node_id, ordered_nodes
 
 # Within one object, the order of its kinds of change (create before its columns, comments and grants last).
 _TYPE_ORDER = {t: i for i, t in enumerate((

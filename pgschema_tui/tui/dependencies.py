@@ -1,6 +1,6 @@
 """Dependencies around a step or object, and the plan's topological layers, for Graph mode.
 
-Reads the same networkx graph the planner orders with (`pgschema_tui.plan.graph.build_graph`):
+Reads the same networkx graph the planner orders with (`pgschema_tui.graph.build_graph`):
 an edge `a -> b` means `b` depends on `a` (creation order). Step paths are mapped to IR
 objects; a column step maps to its table.
 """
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from pgschema_tui.ir.model import Schema
-from pgschema_tui.plan.graph import build_graph, dependencies, dependents, node_id
+from pgschema_tui.graph import build_graph, dependencies, dependents, node_id
 from pgschema_tui.tui.session import ReviewSession
 
 
