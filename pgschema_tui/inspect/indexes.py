@@ -65,6 +65,9 @@ LEFT JOIN pg_catalog.pg_attribute att ON att.attrelid = i.indrelid AND att.attnu
 LEFT JOIN pg_catalog.pg_collation coll ON coll.oid = k.collation_oid
 LEFT JOIN pg_catalog.pg_namespace colln ON colln.oid = coll.collnamespace
 WHERE ic.relnamespace = %(nsp)s AND k.ord <= i.indnkeyatts
+  -- constraint indexes are the constraints' business: their columns are not read here
+  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con WHERE con.conindid = i.indexrelid
+                  AND con.conrelid = i.indrelid AND con.contype IN ('p', 'u', 'x'))
 ORDER BY i.indexrelid, k.ord
 """
 

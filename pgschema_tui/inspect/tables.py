@@ -87,9 +87,32 @@ ORDER BY a.attrelid, a.attnum
 def read_tables(ctx: InspectContext, deps: Dependencies) -> list[ir.Table]:
     """Every ordinary and partitioned table of the schema."""
     columns_by_table: dict[int, list[ir.Column]] = {}
-    for row in ctx.rows(_COLUMNS):
-        if row["attislocal"] or _overrides_parent(row):
-            columns_by_table.setdefault(row["attrelid"], []).append(_column(row, deps))
+    for row in ctx.tuples(_COLUMNS):  # thousands of rows: tuples, unpacked once
+        (relid, attnum, name, type_name, not_null, identity_kind, generated_kind, default_text, collation,
+         comment, seq_type, seq_start, seq_increment, seq_min, seq_max, seq_cache, seq_cycle,
+         is_local, parent_not_null, parent_defaults) = row
+        if not is_local and not _overrides_parent(not_null, default_text, parent_not_null, parent_defaults):
+            continue
+        identity = None
+        if identity_kind in ("a", "d") and seq_type:
+            identity = ir.Identity(
+                always=identity_kind == "a",
+                options=sequence_options(seq_type, seq_start, seq_increment, seq_min, seq_max, seq_cache,
+                                         seq_cycle, identity=True),
+            )
+        generated = generated_kind in ("s", "v")
+        columns_by_table.setdefault(relid, []).append(ir.Column(
+            name=name,
+            type=type_name,
+            not_null=not_null,
+            default=None if generated else expr(default_text),
+            identity=identity,
+            generated=expr(default_text) if generated else None,
+            generated_stored=generated_kind != "v",
+            collation=collation,
+            comment=comment,
+            depends_on=deps.of("class", relid, attnum) | deps.of("attrdef", relid, attnum),
+        ))
     parents: dict[int, list[str]] = {}
     partition_parent: dict[int, str] = {}
     for row in ctx.rows(_PARENTS):
@@ -126,32 +149,9 @@ def read_tables(ctx: InspectContext, deps: Dependencies) -> list[ir.Table]:
     return tables
 
 
-def _overrides_parent(row: dict) -> bool:
+def _overrides_parent(not_null: bool, default_text: str | None, parent_not_null: bool | None,
+                      parent_defaults: list[str | None] | None) -> bool:
     """An inherited column whose NOT NULL or DEFAULT was set on this table, not the parent."""
-    if row["attnotnull"] and not row["parent_not_null"]:
+    if not_null and not parent_not_null:
         return True
-    return row["default_expr"] is not None and row["default_expr"] not in (row["parent_defaults"] or ())
-
-
-def _column(row: dict, deps: Dependencies) -> ir.Column:
-    generated = row["attgenerated"] in ("s", "v")
-    identity = None
-    if row["attidentity"] in ("a", "d") and row["seq_type"]:
-        identity = ir.Identity(
-            always=row["attidentity"] == "a",
-            options=sequence_options(row["seq_type"], row["seqstart"], row["seqincrement"], row["seqmin"],
-                                     row["seqmax"], row["seqcache"], row["seqcycle"], identity=True),
-        )
-    relid, attnum = row["attrelid"], row["attnum"]
-    return ir.Column(
-        name=row["attname"],
-        type=row["type"],
-        not_null=row["attnotnull"],
-        default=None if generated else expr(row["default_expr"]),
-        identity=identity,
-        generated=expr(row["default_expr"]) if generated else None,
-        generated_stored=row["attgenerated"] != "v",
-        collation=row["collation"],
-        comment=row["description"],
-        depends_on=deps.of("class", relid, attnum) | deps.of("attrdef", relid, attnum),
-    )
+    return default_text is not None and default_text not in (parent_defaults or ())
