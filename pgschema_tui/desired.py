@@ -14,17 +14,28 @@ from pglast import ast
 
 from pgschema_tui.errors import UserError
 from pgschema_tui.ir import model as ir
-from pgschema_tui.parse import load_files
+from pgschema_tui.parse.loader import build_schema
 from pgschema_tui.parse.exprs import walk
 from pgschema_tui.parse.sources import read_chunks
 from pgschema_tui.parse.statements import Statement, parse_chunks
 
 
-def load_desired(path: str | Path, schema: str, plan_db: str | None = None) -> ir.Schema:
-    """The desired state of `schema` from the SQL file `path` (and its includes)."""
+def read_desired(path: str | Path) -> list[Statement]:
+    """Read `path` and its includes and parse them: the step that reports SQL syntax errors
+    (file:line:col), cheap and with no database, so callers run it before connecting."""
+    return parse_chunks(read_chunks(path))
+
+
+def load_desired(path: str | Path, schema: str, plan_db: str | None = None,
+                 statements: list[Statement] | None = None) -> ir.Schema:
+    """The desired state of `schema` from the SQL file `path` (and its includes).
+
+    `statements` are `read_desired(path)`'s result when the caller already has them.
+    """
+    if statements is None:
+        statements = read_desired(path)  # syntax errors surface before any connection
     if not plan_db:
-        return load_files(path, schema)
-    statements = parse_chunks(read_chunks(path))  # syntax errors surface before any connection
+        return build_schema(statements, schema)
     if plan_db == "embedded":
         from pgschema_tui.embedded import EmbeddedServer
 

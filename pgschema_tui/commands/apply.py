@@ -91,12 +91,12 @@ def confirm() -> bool:
 def run(args) -> int:
     options = ApplyOptions.from_args(args)
     allowed = parse_allowed(args.allow_hazards or os.environ.get(ALLOW_HAZARDS_ENV))
-    desired = None
-    if not args.plan:  # parse the files before connecting: a syntax error never touches the database
-        from pgschema_tui.commands.plan import desired_from_args
+    if args.plan:
+        settings, conn = connect_to_schema(args)
+    else:  # the files are parsed before connecting: a syntax error never touches the database
+        from pgschema_tui.commands.plan import connect_and_plan
 
-        desired = desired_from_args(args)
-    settings, conn = connect_to_schema(args)
+        settings, conn, result = connect_and_plan(args)
     try:
         if args.plan:
             from pgschema_tui.inspect import inspect_schema
@@ -109,9 +109,7 @@ def run(args) -> int:
             if not plan.is_empty:
                 plan = with_hazards(plan, conn, live_schema)
         else:
-            from pgschema_tui.commands.plan import plan_from_args
-
-            plan = plan_from_args(args, conn, desired).plan
+            plan = result.plan
         empty = empty_relations(conn, plan) if not plan.is_empty else frozenset()
     finally:
         conn.close()

@@ -1,6 +1,6 @@
 """`pgschema-tui plan`: compare the desired-state files with the live schema and print the migration.
 
-`plan_from_args` is shared with `apply --file` and `review`: it loads both sides and builds
+`connect_and_plan` is shared with `apply --file` and `review`: it loads both sides and builds
 the plan, so all three see exactly the same plan for the same input.
 """
 from __future__ import annotations
@@ -22,24 +22,56 @@ class PlanResult(NamedTuple):
     desired: Schema
 
 
-def desired_from_args(args):
-    """The desired state of `--file`; callers load it before connecting, so a syntax error in
-    the files is reported (file:line:col) without touching the database."""
+def desired_from_args(args, statements=None):
+    """The desired state of `--file` (from already parsed `statements` when given)."""
     from pgschema_tui.desired import load_desired
 
-    return load_desired(args.file, args.schema, plan_db=getattr(args, "plan_db", None))
+    return load_desired(args.file, args.schema, plan_db=getattr(args, "plan_db", None), statements=statements)
 
 
-def plan_from_args(args, conn, desired=None) -> PlanResult:
-    """Load the desired state (`--file`, unless given) and the live schema, and plan between them."""
-    from pgschema_tui.inspect import inspect_schema
+def _plan(args, live: Schema, desired: Schema, sizes) -> PlanResult:
     from pgschema_tui.plan.planner import build_plan
 
-    if desired is None:
-        desired = desired_from_args(args)
-    live = inspect_schema(conn, args.schema)
-    plan = build_plan(live, desired, online=not getattr(args, "no_online", False), sizes=_sizes(conn, args.schema))
+    plan = build_plan(live, desired, online=not getattr(args, "no_online", False), sizes=sizes)
     return PlanResult(plan, live, desired)
+
+
+def connect_and_plan(args):
+    """Parse `--file`, then build its IR while a worker thread connects and inspects the live
+    schema (the server does its part meanwhile); returns (settings, open connection, PlanResult).
+
+    Syntax errors are found by the first step, before any connection is opened. Whichever side
+    fails, its error is raised and the connection (if any) is closed.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from pgschema_tui.desired import read_desired
+    from pgschema_tui.inspect import inspect_schema
+
+    statements = read_desired(args.file)
+
+    def connect_and_inspect():
+        settings, conn = connect_to_schema(args)
+        try:
+            return settings, conn, inspect_schema(conn, args.schema), _sizes(conn, args.schema)
+        except BaseException:
+            conn.close()
+            raise
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        live_side = pool.submit(connect_and_inspect)
+        try:
+            desired = desired_from_args(args, statements)
+        except BaseException:
+            if live_side.exception() is None:
+                live_side.result()[1].close()
+            raise
+        settings, conn, live, sizes = live_side.result()
+    try:
+        return settings, conn, _plan(args, live, desired, sizes)
+    except BaseException:
+        conn.close()
+        raise
 
 
 def _sizes(conn, schema: str):
@@ -61,12 +93,9 @@ def run(args) -> int:
     from pgschema_tui.plan.render_json import render_json
     from pgschema_tui.plan.render_sql import render_sql
 
-    desired = desired_from_args(args)
-    _settings, conn = connect_to_schema(args)
-    try:
-        plan = plan_from_args(args, conn, desired).plan
-    finally:
-        conn.close()
+    _settings, conn, result = connect_and_plan(args)
+    conn.close()
+    plan = result.plan
     outputs = [(args.output_human, "human"), (args.output_json, "json"), (args.output_sql, "sql")]
     if not any(target for target, _kind in outputs):
         outputs = [("stdout", "human")]

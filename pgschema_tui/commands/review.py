@@ -27,14 +27,10 @@ def build_app(args):
     """The reviewer for `--file` (plan now) or `--plan` (a saved plan), ready to `run()`."""
     if args.plan:
         return _saved_plan_app(args)
-    from pgschema_tui.commands.plan import desired_from_args, plan_from_args
+    from pgschema_tui.commands.plan import connect_and_plan
 
-    desired = desired_from_args(args)  # before connecting: syntax errors never touch the database
-    settings, conn = connect_to_schema(args)
-    try:
-        plan, live, desired = plan_from_args(args, conn, desired)
-    finally:
-        conn.close()
+    settings, conn, (plan, live, desired) = connect_and_plan(args)  # parses before connecting
+    conn.close()
     return _app(plan, live, desired, settings, args, source=Path(args.file).name)
 
 
