@@ -112,6 +112,7 @@ def read_tables(ctx: InspectContext, deps: Dependencies) -> list[ir.Table]:
             collation=collation,
             comment=comment,
             depends_on=deps.of("class", relid, attnum) | deps.of("attrdef", relid, attnum),
+            inherited=not is_local,
         ))
     parents: dict[int, list[str]] = {}
     partition_parent: dict[int, str] = {}

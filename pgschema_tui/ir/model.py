@@ -75,6 +75,10 @@ class Column:
     collation: str | None = None  # only when it differs from the type's default
     comment: str | None = None
     depends_on: frozenset[str] = _deps()
+    # Listed only because a child table overrides an inherited column's NOT NULL/DEFAULT (not
+    # attislocal): renderers then set the options with ALTER COLUMN instead of re-declaring it.
+    # A rendering hint only, like Index.valid: local or not, the column needs no migration.
+    inherited: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True)
