@@ -149,6 +149,21 @@ def _partition_column(col: Column) -> str:
     return text
 
 
+def _inherited_overrides(table: Table) -> list[str]:
+    """An inheritance child's own DEFAULT / NOT NULL on inherited columns, set after CREATE TABLE so
+    the columns stay inherited (a column listed in CREATE TABLE ... INHERITS would become local)."""
+    statements = []
+    for col in table.columns:
+        if not col.inherited:
+            continue
+        alter = f"ALTER TABLE {ident(table.name)} ALTER COLUMN {ident(col.name)}"
+        if col.default is not None and col.generated is None:
+            statements.append(f"{alter} SET DEFAULT {sql(col.default)};")
+        if col.not_null:
+            statements.append(f"{alter} SET NOT NULL;")
+    return statements
+
+
 @renders(Table)
 def _table(table: Table, schema) -> list[str]:
     head = "CREATE UNLOGGED TABLE" if table.unlogged else "CREATE TABLE"
@@ -159,7 +174,7 @@ def _table(table: Table, schema) -> list[str]:
             text += " (\n" + ",\n".join(f"    {_partition_column(c)}" for c in overrides) + "\n)"
         text += f" {table.partition_bound or 'DEFAULT'}"
     else:
-        cols = ",\n".join(f"    {render_column(c)}" for c in table.columns)
+        cols = ",\n".join(f"    {render_column(c)}" for c in table.columns if not c.inherited)
         text = f"{head} {ident(table.name)} (\n{cols}\n)" if cols else f"{head} {ident(table.name)} ()"
         if table.inherits:
             text += f"\nINHERITS ({', '.join(parent_ref(p, schema) for p in table.inherits)})"
@@ -167,6 +182,8 @@ def _table(table: Table, schema) -> list[str]:
         text += f"\nPARTITION BY {table.partition_by}"
     text += _with_options(table.options)
     statements = [text + ";"]
+    if not table.partition_of:
+        statements.extend(_inherited_overrides(table))
     statements.extend(render_rls(table))
     return statements
 

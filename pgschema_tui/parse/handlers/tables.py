@@ -9,7 +9,7 @@ from pglast.enums import ConstrType as CT
 
 from pgschema_tui.ir import model as ir
 from pgschema_tui.ir.expr import Expr
-from pgschema_tui.parse import exprs
+from pgschema_tui.parse import exprs, inherited
 from pgschema_tui.parse.context import LoadContext
 from pgschema_tui.parse.options import build_sequence_options, reloptions, sequence_options, value_of
 from pgschema_tui.parse.registry import NotYet, handles
@@ -202,7 +202,12 @@ def _index_addition(names: list[str]) -> str:
 def add_constraint(ctx: LoadContext, table: ir.Table, constraint: ir.Constraint) -> ir.Table:
     """File a constraint; a primary key also makes its columns NOT NULL."""
     ctx.schema.add(constraint)
-    if constraint.type == "PRIMARY KEY":
+    if constraint.type == "PRIMARY KEY" and inherited.parents_of(ctx, table):
+        for column in constraint.columns:
+            amended = inherited.change_column(ctx, table, column, not_null=True)
+            table = amended or table
+        ctx.schema.add(table)
+    elif constraint.type == "PRIMARY KEY":
         columns = tuple(replace(col, not_null=True) if col.name in constraint.columns else col
                         for col in table.columns)
         table = replace(table, columns=columns)
@@ -274,12 +279,17 @@ def _bound_text(spec: ast.PartitionBoundSpec) -> str:
 
 def _local_columns(inherited: tuple[ir.Column, ...], own: list[ir.Column]) -> tuple[ir.Column, ...]:
     """The child's own columns, as the catalog lists them (`attislocal`): inherited ones are not
-    repeated, a column declared again is merged with the parent's (NOT NULL is inherited)."""
+    repeated, a column declared again is merged with the parent's (NOT NULL and, unless the child
+    sets its own, the default are inherited)."""
     parent_columns = {c.name: c for c in inherited}
     local = []
     for col in own:
         parent = parent_columns.get(col.name)
-        local.append(replace(col, not_null=col.not_null or parent.not_null) if parent else col)
+        if parent is not None:
+            default = col.default if col.default is not None or col.generated is not None else parent.default
+            col = replace(col, not_null=col.not_null or parent.not_null, default=default,
+                          depends_on=col.depends_on | (parent.depends_on if default is parent.default else frozenset()))
+        local.append(col)
     return tuple(local)
 
 
@@ -314,11 +324,11 @@ def create_table(node: ast.CreateStmt, ctx: LoadContext, stmt) -> None:
             table_constraints.append(elt)
         else:
             raise ctx.unsupported(f"table {name}", type(elt).__name__)
-    inherited = tuple(col for parent in parents for col in parent.columns)
+    parent_columns = tuple(col for parent in parents for col in inherited.all_columns(ctx, parent))
     if node.partbound is not None:
         columns: tuple[ir.Column, ...] = ()  # a partition's columns all come from its parent
     else:
-        columns = _local_columns(inherited, own_columns) if parents else tuple(own_columns)
+        columns = _local_columns(parent_columns, own_columns) if parents else tuple(own_columns)
     deps = set()
     for col in columns:
         deps |= col.depends_on
@@ -333,6 +343,8 @@ def create_table(node: ast.CreateStmt, ctx: LoadContext, stmt) -> None:
         depends_on=frozenset(deps | {f"relation:{p.name}" for p in parents}),
     )
     table = _cast_generated(table)
+    if node.partbound is not None:  # only the overridden columns are listed
+        table = inherited.partition_columns(ctx, table, own_columns)
     ctx.schema.add(table)
     constraints = [(c, col) for c, col in _group_column_constraints(pending)]
     constraints += [(c, None) for c in _apply_attributes(table_constraints)]
@@ -410,24 +422,38 @@ def _group_column_constraints(pending):
 def _options_only_column(ctx, table, coldef, pending) -> ir.Column:
     """`col WITH OPTIONS NOT NULL DEFAULT x` of a PARTITION OF table: merged into the parent's column."""
     default = None
+    deps: frozenset[str] = frozenset()
     not_null = bool(coldef.is_not_null)
     for c in coldef.constraints or ():
         if c.contype == CT.CONSTR_NOTNULL:
             not_null = True
         elif c.contype == CT.CONSTR_DEFAULT:
-            default, _ = ctx.default_expr(c.raw_expr)
+            default, refs = ctx.default_expr(c.raw_expr)
+            deps = frozenset(refs)
+        elif c.contype == CT.CONSTR_PRIMARY:
+            not_null = True
+            pending.append((c, coldef.colname))
         else:
             pending.append((c, coldef.colname))
-    return ir.Column(name=coldef.colname, type="", not_null=not_null, default=default)
+    return ir.Column(name=coldef.colname, type="", not_null=not_null, default=default, depends_on=deps)
 
 
 # ------------------------------------------------------------- ALTER TABLE ---
 
 
 def _replace_column(ctx: LoadContext, table: ir.Table, column_name: str, **changes) -> ir.Table:
+    """Amend one column; on a child table it may be inherited and listed only while it overrides."""
+    if inherited.parents_of(ctx, table):
+        amended = inherited.change_column(ctx, table, column_name, **changes)
+        if amended is None:
+            raise NotYet(f"column {table.name}.{column_name}")
+        ctx.schema.add(amended)
+        return amended
     column = table.column(column_name)
     if column is None:
         raise NotYet(f"column {table.name}.{column_name}")
+    if "depends_on" in changes:
+        changes["depends_on"] = column.depends_on | changes["depends_on"]
     columns = tuple(replace(c, **changes) if c.name == column_name else c for c in table.columns)
     table = replace(table, columns=columns)
     ctx.schema.add(table)
@@ -438,10 +464,7 @@ def _alter_column_default(ctx, table, cmd):
     if cmd.def_ is None:
         return _replace_column(ctx, table, cmd.name, default=None)
     default, refs = ctx.default_expr(cmd.def_)
-    column = table.column(cmd.name)
-    if column is None:
-        raise NotYet(f"column {table.name}.{cmd.name}")
-    return _replace_column(ctx, table, cmd.name, default=default, depends_on=column.depends_on | refs)
+    return _replace_column(ctx, table, cmd.name, default=default, depends_on=frozenset(refs))
 
 
 def _add_identity(ctx, table, cmd):
@@ -533,7 +556,7 @@ def _attach_partition(ctx, table, cmd):
         raise ctx.unsupported(f"table {table.name}", "attaching a partition from another schema")
     child = ctx.table(child_name)
     # Once attached, a partition's columns all count as inherited (attislocal is cleared).
-    child = replace(child, columns=(), partition_of=table.name, partition_bound=partition_bound(cmd.def_.bound),
+    child = replace(inherited.attach(ctx, child, table.name), partition_bound=partition_bound(cmd.def_.bound),
                     depends_on=child.depends_on | {f"relation:{table.name}"})
     ctx.schema.add(child)
     absorb_partition_keys(ctx, table.name)
