@@ -25,7 +25,7 @@ from pgschema_tui.inspect.sequences import read_sequences
 from pgschema_tui.inspect.tables import read_tables
 from pgschema_tui.inspect.triggers import read_triggers
 from pgschema_tui.inspect.types import read_types
-from pgschema_tui.inspect.version import server_version
+from pgschema_tui.inspect.version import ServerVersion
 from pgschema_tui.inspect.views import read_views
 from pgschema_tui.ir import model as ir
 
@@ -43,17 +43,24 @@ def schema_exists(conn, schema: str) -> bool:
     return conn.execute(_NAMESPACE, (schema,)).fetchone() is not None
 
 
+# The namespace with the session facts the readers need, in one round trip.
+_SESSION = f"""
+SELECT namespace.oid, namespace.description, current_user::text,
+       current_setting('server_version_num')::int
+FROM ({_NAMESPACE}) namespace
+"""
+
+
 def inspect_schema(conn, schema: str) -> ir.Schema:
     """Read every object of `schema` from the live database into the IR.
 
     Raises `UserError` when the schema does not exist.
     """
-    found = conn.execute(_NAMESPACE, (schema,)).fetchone()
+    found = conn.execute(_SESSION, (schema,)).fetchone()
     if found is None:
         raise UserError(f'schema "{schema}" does not exist')
-    namespace_oid, comment = found
-    current_user = conn.execute("SELECT current_user::text").fetchone()[0]
-    ctx = InspectContext(conn, schema, namespace_oid, server_version(conn), current_user)
+    namespace_oid, comment, current_user, version_number = found
+    ctx = InspectContext(conn, schema, namespace_oid, ServerVersion(version_number), current_user)
     result = ir.Schema(name=schema, comment=comment)
     with _search_path(conn, schema):
         deps = read_dependencies(ctx)

@@ -111,7 +111,7 @@ def read_tables(ctx: InspectContext, deps: Dependencies) -> list[ir.Table]:
             generated_stored=generated_kind != "v",
             collation=collation,
             comment=comment,
-            depends_on=deps.of("class", relid, attnum) | deps.of("attrdef", relid, attnum),
+            depends_on=_column_dependencies(deps, relid, attnum),
             inherited=not is_local,
         ))
     parents: dict[int, list[str]] = {}
@@ -148,6 +148,13 @@ def read_tables(ctx: InspectContext, deps: Dependencies) -> list[ir.Table]:
             depends_on=frozenset(depends_on),
         ))
     return tables
+
+
+def _column_dependencies(deps: Dependencies, relid: int, attnum: int) -> frozenset[str]:
+    """What a column's type and default use (most columns have no default references: no new set)."""
+    of_type = deps.of("class", relid, attnum)
+    of_default = deps.of("attrdef", relid, attnum)
+    return of_type | of_default if of_default else of_type
 
 
 def _overrides_parent(not_null: bool, default_text: str | None, parent_not_null: bool | None,
