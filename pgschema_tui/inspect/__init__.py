@@ -78,19 +78,11 @@ def inspect_schema(conn, schema: str) -> ir.Schema:
 
 @contextmanager
 def _search_path(conn, schema: str):
-    """Set search_path to just `schema` for the duration, then restore the previous value.
-
-    Nested-loop joins are switched off meanwhile: right after DDL the catalogs' statistics are
-    stale (a thousand new tables estimated as one row), and the nested loops planned from them
-    make the set-based queries 2-3x slower; hash joins cost about the same with fresh statistics.
-    """
-    previous = conn.execute(
-        "SELECT current_setting('search_path'), current_setting('enable_nestloop'),"
-        " set_config('search_path', quote_ident(%s), false), set_config('enable_nestloop', 'off', false)",
-        (schema,)).fetchone()
+    """Set search_path to just `schema` for the duration, then restore the previous value."""
+    previous = conn.execute("SELECT current_setting('search_path'), set_config('search_path', quote_ident(%s), false)",
+                            (schema,)).fetchone()[0]
     try:
         yield
     finally:
-        conn.execute("SELECT set_config('search_path', %s, false), set_config('enable_nestloop', %s, false)",
-                     previous[:2])
+        conn.execute("SELECT set_config('search_path', %s, false)", (previous,))
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from psycopg.rows import dict_row
+from psycopg.rows import dict_row, tuple_row
 
 from pgschema_tui.inspect.version import ServerVersion
 
@@ -42,12 +42,25 @@ class InspectContext:
             cur.execute(sql, bound)
             return cur.fetchall()
 
-    def tuples(self, sql: str, params: dict | None = None) -> list[tuple]:
-        """Like `rows`, with plain tuples (for the big queries: no dict per row)."""
+    def tuples(self, sql: str, params: dict | None = None, *, hash_joins: bool = False) -> list[tuple]:
+        """Like `rows`, with plain tuples (for the big queries: no dict per row).
+
+        `hash_joins` switches nested-loop joins off for this query: right after DDL the
+        catalogs' statistics are stale (a thousand new tables estimated as one row), and a
+        query joining all of pg_depend to them runs 3x slower as the nested loops planned
+        from that. Only for queries that read whole catalogs anyway.
+        """
         bound = {"nsp": self.namespace_oid, "schema": self.schema, **(params or {})}
-        with self.conn.cursor() as cur:
-            cur.execute(sql, bound)
-            return cur.fetchall()
+        with self.conn.cursor(row_factory=tuple_row) as cur:
+            if hash_joins:
+                cur.execute("SELECT current_setting('enable_nestloop'), set_config('enable_nestloop', 'off', false)")
+                previous = cur.fetchone()[0]
+            try:
+                cur.execute(sql, bound)
+                return cur.fetchall()
+            finally:
+                if hash_joins:
+                    cur.execute("SELECT set_config('enable_nestloop', %s, false)", (previous,))
 
     def qualify(self, namespace: str, name: str) -> str:
         """Raw reference name: `name` in the target schema, `namespace.name` elsewhere."""

@@ -130,6 +130,6 @@ class Dependencies:
 def read_dependencies(ctx: InspectContext) -> Dependencies:
     """Run the pg_depend query, whose rows are already resolved into IR references."""
     refs: dict[DepKey, set[str]] = defaultdict(set)
-    for holder, oid, sub, ref in ctx.tuples(_DEPENDENCIES):
+    for holder, oid, sub, ref in ctx.tuples(_DEPENDENCIES, hash_joins=True):
         refs[(holder, oid, sub)].add(ref)
     return Dependencies(refs)
