@@ -70,18 +70,23 @@ def overrides_parent(col: ir.Column, parent_cols: list[ir.Column]) -> bool:
     return default is not None and default not in [_default_of(p) for p in parent_cols]
 
 
-def _parent_columns(ctx, parents: list[ir.Table], name: str) -> list[ir.Column]:
-    return [c for p in parents for c in all_columns(ctx, p) if c.name == name]
+def _parent_columns(ctx, parents: list[ir.Table]) -> dict[str, list[ir.Column]]:
+    """Each parent's version of every inherited column, by name."""
+    by_name: dict[str, list[ir.Column]] = {}
+    for parent in parents:
+        for col in all_columns(ctx, parent):
+            by_name.setdefault(col.name, []).append(col)
+    return by_name
 
 
 def list_columns(ctx, table: ir.Table, columns: tuple[ir.Column, ...], local: set[str]) -> ir.Table:
     """`table` with `columns` (its full column set, in order) reduced to what inspection lists:
     the names in `local`, and inherited columns that override their parents."""
-    parents = parents_of(ctx, table)
+    parent_columns = _parent_columns(ctx, parents_of(ctx, table))
     overrides = _overrides(ctx)
     listed = []
     for col in columns:
-        parent_cols = _parent_columns(ctx, parents, col.name)
+        parent_cols = parent_columns.get(col.name, [])
         overrides.discard((table.name, col.name))
         if col.name in local or not parent_cols:
             listed.append(replace(col, inherited=False))
