@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from pgschema_tui.ddl.quote import ident
 from pgschema_tui.diff.changes import Change
-from pgschema_tui.diff.creates import create_statements, drop_statement
+from pgschema_tui.diff.creates import create_change, drop_change, replace_change
 from pgschema_tui.diff.registry import compares, pairs, replaced_when
 from pgschema_tui.ddl.comment import comment_on, comment_target
 from pgschema_tui.ir.model import Constraint
@@ -51,21 +51,18 @@ def compare_constraints(ctx):
     for _key, old, new in pairs(ctx, "constraints"):
         if new is None:
             if not ctx.goes_with_owner(old):
-                yield Change("drop", "table.constraint", ctx.live_path(old), old=old,
-                             statements=(drop_statement(old),))
+                yield drop_change(ctx, "table.constraint", old)
             continue
         path = ctx.path(new)
         table_is_new = new.table not in ctx.live.tables or ctx.relation_gone(new.table)
         if old is None or table_is_new:
             if table_is_new and created_with_table(new, ctx):
                 continue
-            yield Change("create", "table.constraint", path, new=new, statements=create_statements(new, ctx.desired))
+            yield create_change(ctx, "table.constraint", new)
         elif ctx.owner_gone(old):  # dropped with its table or view, created with it again
-            yield Change("create", "table.constraint", path, new=new, reason=ctx.replace_reason(new),
-                         statements=create_statements(new, ctx.desired))
+            yield create_change(ctx, "table.constraint", new, ctx.replace_reason(new))
         elif ctx.replaced(new):
-            yield Change("replace", "table.constraint", path, old=old, new=new, reason=ctx.replace_reason(new),
-                         drop_statements=(drop_statement(old),), statements=create_statements(new, ctx.desired))
+            yield replace_change(ctx, "table.constraint", old, new)
         else:
             statements = []
             t, c = ident(new.table), ident(new.name)

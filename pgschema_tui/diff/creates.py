@@ -9,6 +9,7 @@ from pgschema_tui.ddl.comment import render_comment
 from pgschema_tui.ddl.create import render_create
 from pgschema_tui.ddl.drop import render_drop
 from pgschema_tui.ddl.quote import ident
+from pgschema_tui.diff.changes import Change
 
 
 def create_statements(obj, schema) -> tuple[str, ...]:
@@ -38,3 +39,22 @@ def table_declares_constraint(table, constraint, schema) -> bool:
 def _terminated(statement: str) -> str:
     statement = statement.strip()
     return statement if statement.endswith(";") else statement + ";"
+
+
+# The three whole-object changes every comparer makes the same way.
+
+def drop_change(ctx, object_type: str, old) -> Change:
+    """`old` is not in the desired state: drop it."""
+    return Change("drop", object_type, ctx.live_path(old), old=old, statements=(drop_statement(old),))
+
+
+def create_change(ctx, object_type: str, new, reason: str = "") -> Change:
+    """`new` is not in the live schema (or goes with a dropped owner): create it."""
+    return Change("create", object_type, ctx.path(new), new=new, reason=reason,
+                  statements=create_statements(new, ctx.desired))
+
+
+def replace_change(ctx, object_type: str, old, new) -> Change:
+    """PostgreSQL cannot alter `old` into `new`: drop it with the drops, create it with the creates."""
+    return Change("replace", object_type, ctx.path(new), old=old, new=new, reason=ctx.replace_reason(new),
+                  drop_statements=(drop_statement(old),), statements=create_statements(new, ctx.desired))

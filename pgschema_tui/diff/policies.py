@@ -6,7 +6,7 @@ from pgschema_tui.ddl.comment import comment_on, comment_target
 from pgschema_tui.ddl.names import role
 from pgschema_tui.ddl.quote import ident
 from pgschema_tui.diff.changes import Change
-from pgschema_tui.diff.creates import create_statements, drop_statement
+from pgschema_tui.diff.creates import create_change, drop_change, replace_change
 from pgschema_tui.diff.registry import compares, pairs, replaced_when
 from pgschema_tui.ir.model import Policy
 
@@ -31,17 +31,15 @@ def compare_policies(ctx):
     for _key, old, new in pairs(ctx, "policies"):
         if new is None:
             if not ctx.goes_with_owner(old):
-                yield Change("drop", "table.policy", ctx.live_path(old), old=old, statements=(drop_statement(old),))
+                yield drop_change(ctx, "table.policy", old)
             continue
         path = ctx.path(new)
         if old is None:
-            yield Change("create", "table.policy", path, new=new, statements=create_statements(new, ctx.desired))
+            yield create_change(ctx, "table.policy", new)
         elif ctx.owner_gone(old):  # dropped with its table or view, created with it again
-            yield Change("create", "table.policy", path, new=new, reason=ctx.replace_reason(new),
-                         statements=create_statements(new, ctx.desired))
+            yield create_change(ctx, "table.policy", new, ctx.replace_reason(new))
         elif ctx.replaced(new):
-            yield Change("replace", "table.policy", path, old=old, new=new, reason=ctx.replace_reason(new),
-                         drop_statements=(drop_statement(old),), statements=create_statements(new, ctx.desired))
+            yield replace_change(ctx, "table.policy", old, new)
         else:
             clauses = []
             if old.roles != new.roles:

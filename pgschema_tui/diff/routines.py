@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from pgschema_tui.ddl.comment import comment_on, comment_target
 from pgschema_tui.diff.changes import Change
-from pgschema_tui.diff.creates import create_statements, drop_statement
+from pgschema_tui.diff.creates import create_change, create_statements, drop_change, replace_change
 from pgschema_tui.diff.registry import compares, pairs, replaced_when
 from pgschema_tui.ir.model import Aggregate, Function
 
@@ -49,14 +49,13 @@ def _compare(ctx, collection: str):
         obj = new if new is not None else old
         object_type = obj.kind if isinstance(obj, Function) else "aggregate"
         if new is None:
-            yield Change("drop", object_type, ctx.live_path(old), old=old, statements=(drop_statement(old),))
+            yield drop_change(ctx, object_type, old)
             continue
         path = ctx.path(new)
         if old is None:
-            yield Change("create", object_type, path, new=new, statements=create_statements(new, ctx.desired))
+            yield create_change(ctx, object_type, new)
         elif ctx.replaced(new):
-            yield Change("replace", object_type, path, old=old, new=new, reason=ctx.replace_reason(new),
-                         drop_statements=(drop_statement(old),), statements=create_statements(new, ctx.desired))
+            yield replace_change(ctx, object_type, old, new)
         elif replace(old, comment=None) != replace(new, comment=None):
             # the renderer writes CREATE OR REPLACE; comments ride along only when they changed
             statements = create_statements(replace(new, comment=None), ctx.desired)

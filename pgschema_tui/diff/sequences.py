@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pgschema_tui.ddl.quote import ident
 from pgschema_tui.diff.changes import Change
-from pgschema_tui.diff.creates import create_statements, drop_statement
+from pgschema_tui.diff.creates import create_change, drop_change
 from pgschema_tui.diff.registry import compares, pairs
 from pgschema_tui.ddl.comment import comment_on, comment_target
 from pgschema_tui.ir.model import SequenceOptions
@@ -48,12 +48,12 @@ def compare_sequences(ctx):
             owner_table = old.owned_by.rpartition(".")[0] if old.owned_by else None
             if owner_table and ctx.relation_gone(owner_table):
                 continue  # an owned sequence goes with its table
-            yield Change("drop", "sequence", ctx.live_path(old), old=old, statements=(drop_statement(old),))
+            yield drop_change(ctx, "sequence", old)
             continue
         path = ctx.path(new)
         if old is None:
             # OWNED BY needs the table, and the table's default needs the sequence: own change after both.
-            yield Change("create", "sequence", path, new=new, statements=create_statements(new, ctx.desired))
+            yield create_change(ctx, "sequence", new)
             if new.owned_by:
                 yield Change("alter", "sequence", path, new=new,
                              statements=(f"ALTER SEQUENCE {ident(new.name)} {owned_by_clause(new.owned_by)};",),

@@ -13,7 +13,7 @@ from pgschema_tui.ddl.create import render_column
 from pgschema_tui.ddl.names import maybe_quoted, sql_ref
 from pgschema_tui.ddl.quote import ident
 from pgschema_tui.diff.changes import Change
-from pgschema_tui.diff.creates import create_statements, drop_statement
+from pgschema_tui.diff.creates import drop_change, create_statements, drop_statement
 from pgschema_tui.diff.registry import compares, pairs, prepares, replaced_when
 from pgschema_tui.diff.sequences import option_clauses
 from pgschema_tui.diff.reloptions import set_reset_options
@@ -116,7 +116,7 @@ def table_needs_replace(old: Table, new: Table, ctx) -> str | None:
 def compare_tables(ctx):
     for _name, old, new in pairs(ctx, "tables"):
         if new is None:
-            yield Change("drop", "table", ctx.live_path(old), old=old, statements=(drop_statement(old),))
+            yield drop_change(ctx, "table", old)
         elif old is None:
             created = create_statements(new, ctx.desired)
             yield Change("create", "table", ctx.path(new), new=new, statements=created)

@@ -8,7 +8,7 @@ from pgschema_tui.ddl.comment import comment_on, comment_target
 from pgschema_tui.ddl.create import render_create, render_trigger_state
 from pgschema_tui.ddl.quote import ident
 from pgschema_tui.diff.changes import Change
-from pgschema_tui.diff.creates import create_statements, drop_statement, or_replace
+from pgschema_tui.diff.creates import create_change, drop_change, or_replace, replace_change
 from pgschema_tui.diff.registry import compares, pairs, replaced_when
 from pgschema_tui.ir.model import Trigger
 
@@ -36,17 +36,15 @@ def compare_triggers(ctx):
     for _key, old, new in pairs(ctx, "triggers"):
         if new is None:
             if not ctx.goes_with_owner(old):
-                yield Change("drop", "table.trigger", ctx.live_path(old), old=old, statements=(drop_statement(old),))
+                yield drop_change(ctx, "table.trigger", old)
             continue
         path = ctx.path(new)
         if old is None:
-            yield Change("create", "table.trigger", path, new=new, statements=create_statements(new, ctx.desired))
+            yield create_change(ctx, "table.trigger", new)
         elif ctx.owner_gone(old):  # dropped with its table or view, created with it again
-            yield Change("create", "table.trigger", path, new=new, reason=ctx.replace_reason(new),
-                         statements=create_statements(new, ctx.desired))
+            yield create_change(ctx, "table.trigger", new, ctx.replace_reason(new))
         elif ctx.replaced(new):
-            yield Change("replace", "table.trigger", path, old=old, new=new, reason=ctx.replace_reason(new),
-                         drop_statements=(drop_statement(old),), statements=create_statements(new, ctx.desired))
+            yield replace_change(ctx, "table.trigger", old, new)
         else:
             statements = []
             if _definition(old) != _definition(new):

@@ -11,7 +11,7 @@ from pgschema_tui.ddl.comment import comment_on, comment_target
 from pgschema_tui.ddl.names import maybe_quoted, sql_ref
 from pgschema_tui.ddl.quote import ident, literal
 from pgschema_tui.diff.changes import Change
-from pgschema_tui.diff.creates import create_statements, drop_statement
+from pgschema_tui.diff.creates import create_change, drop_change, replace_change
 from pgschema_tui.diff.registry import compares, pairs, replaced_when
 from pgschema_tui.errors import UserError
 from pgschema_tui.ir.model import CompositeType, Domain, EnumType
@@ -90,15 +90,14 @@ def _composite_actions(old: CompositeType, new: CompositeType) -> list[str]:
 def compare_types(ctx):
     for _key, old, new in pairs(ctx, "types"):
         if new is None:
-            yield Change("drop", "type", ctx.live_path(old), old=old, statements=(drop_statement(old),))
+            yield drop_change(ctx, "type", old)
             continue
         path = ctx.path(new)
         if old is None:
-            yield Change("create", "type", path, new=new, statements=create_statements(new, ctx.desired))
+            yield create_change(ctx, "type", new)
             continue
         if ctx.replaced(new):
-            yield Change("replace", "type", path, old=old, new=new, reason=ctx.replace_reason(new),
-                         drop_statements=(drop_statement(old),), statements=create_statements(new, ctx.desired))
+            yield replace_change(ctx, "type", old, new)
             continue
         statements = []
         if isinstance(new, EnumType):
@@ -147,14 +146,13 @@ def _domain_alters(old: Domain, new: Domain) -> list[str]:
 def compare_domains(ctx):
     for _key, old, new in pairs(ctx, "domains"):
         if new is None:
-            yield Change("drop", "domain", ctx.live_path(old), old=old, statements=(drop_statement(old),))
+            yield drop_change(ctx, "domain", old)
             continue
         path = ctx.path(new)
         if old is None:
-            yield Change("create", "domain", path, new=new, statements=create_statements(new, ctx.desired))
+            yield create_change(ctx, "domain", new)
         elif ctx.replaced(new):
-            yield Change("replace", "domain", path, old=old, new=new, reason=ctx.replace_reason(new),
-                         drop_statements=(drop_statement(old),), statements=create_statements(new, ctx.desired))
+            yield replace_change(ctx, "domain", old, new)
         else:
             statements = _domain_alters(old, new)
             if statements:

@@ -13,7 +13,7 @@ from dataclasses import replace
 from pgschema_tui.ddl.comment import column_comment_on, comment_on, comment_target
 from pgschema_tui.ddl.quote import ident
 from pgschema_tui.diff.changes import Change
-from pgschema_tui.diff.creates import create_statements, drop_statement
+from pgschema_tui.diff.creates import create_change, create_statements, drop_change, replace_change
 from pgschema_tui.diff.registry import compares, pairs, replaced_when
 from pgschema_tui.diff.reloptions import set_reset_options
 from pgschema_tui.ir.model import MaterializedView, View
@@ -107,14 +107,13 @@ def _comment_statements(old, new) -> list[str]:
 def _compare(ctx, collection: str, object_type: str):
     for _key, old, new in pairs(ctx, collection):
         if new is None:
-            yield Change("drop", object_type, ctx.live_path(old), old=old, statements=(drop_statement(old),))
+            yield drop_change(ctx, object_type, old)
             continue
         path = ctx.path(new)
         if old is None:
-            yield Change("create", object_type, path, new=new, statements=create_statements(new, ctx.desired))
+            yield create_change(ctx, object_type, new)
         elif ctx.replaced(new):
-            yield Change("replace", object_type, path, old=old, new=new, reason=ctx.replace_reason(new),
-                         drop_statements=(drop_statement(old),), statements=create_statements(new, ctx.desired))
+            yield replace_change(ctx, object_type, old, new)
         else:
             statements = []
             if isinstance(new, View) and (old.query != new.query or old.check_option != new.check_option):
