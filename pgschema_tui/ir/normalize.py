@@ -231,7 +231,9 @@ def _node_attrs(cls: type) -> tuple[str, ...]:
     attrs = _NODE_ATTRS.get(cls)
     if attrs is None:
         attrs = tuple(name for name, info in cls.__slots__.items()
-                      if not hasattr(info, "c_type") or info.c_type.endswith("*") or info.c_type == "ValUnion")
+                      if not hasattr(info, "c_type")
+                      or (info.c_type.endswith("*") and info.c_type != "char*")  # text never holds nodes
+                      or info.c_type == "ValUnion")
         _NODE_ATTRS[cls] = attrs
     return attrs
 
@@ -251,12 +253,29 @@ def children(node):
 
 
 def walk(node):
-    """Every node below and including `node`, depth first."""
+    """Every node below and including `node`, depth first (the order of `children`, last
+    child first). Children are read after `node` is yielded, so callers may rewrite it.
+    Inlined rather than built on `children`: the parser walks every expression several times."""
     stack = [node]
+    pop, push = stack.pop, stack.append
+    node_type, sequence = ast.Node, (tuple, list)
     while stack:
-        current = stack.pop()
+        current = pop()
         yield current
-        stack.extend(children(current))
+        for attr in _node_attrs(type(current)):
+            value = getattr(current, attr, None)
+            if value is None:
+                continue
+            if isinstance(value, node_type):
+                push(value)
+            elif isinstance(value, sequence):
+                for item in value:
+                    if isinstance(item, node_type):
+                        push(item)
+                    elif isinstance(item, sequence):
+                        for x in item:
+                            if isinstance(x, node_type):
+                                push(x)
 
 
 _SQL_VALUE_NAMES = {  # SQLValueFunctionOp → the column name PostgreSQL gives it

@@ -43,24 +43,39 @@ def localise_with_references(node, target: str) -> set[str]:
 
 
 def _localise_node(n, target: str) -> None:
-    if isinstance(n, ast.RangeVar) and n.schemaname == target:
-        n.schemaname = None
+    # Assign only what changes: pglast validates every attribute assignment, and most
+    # nodes need no rewrite (that validation was the largest single cost of loading a schema).
+    if isinstance(n, ast.RangeVar):
+        if n.schemaname == target:
+            n.schemaname = None
     elif isinstance(n, ast.FuncCall):
-        n.funcname = _strip_schema(n.funcname, target)
+        stripped = _strip_schema(n.funcname, target)
+        if stripped is not n.funcname:
+            n.funcname = stripped
         name = n.funcname[-1].sval if n.funcname else ""
         if name in ("nextval", "currval", "setval") and n.args:
             arg = n.args[0]
             if isinstance(arg, ast.A_Const) and isinstance(arg.val, ast.String):
-                arg.val.sval = _regclass_literal(arg.val.sval, target)
+                _localise_regclass_string(arg.val, target)
     elif isinstance(n, ast.TypeName):
-        n.names = _strip_schema(n.names, target)
+        stripped = _strip_schema(n.names, target)
+        if stripped is not n.names:
+            n.names = stripped
     elif isinstance(n, ast.TypeCast):
         type_name = n.typeName.names[-1].sval if n.typeName and n.typeName.names else ""
         arg = n.arg
         if type_name == "regclass" and isinstance(arg, ast.A_Const) and isinstance(arg.val, ast.String):
-            arg.val.sval = _regclass_literal(arg.val.sval, target)
+            _localise_regclass_string(arg.val, target)
     elif isinstance(n, ast.ColumnRef) and len(n.fields) == 3:
-        n.fields = _strip_schema(n.fields, target)
+        stripped = _strip_schema(n.fields, target)
+        if stripped is not n.fields:
+            n.fields = stripped
+
+
+def _localise_regclass_string(value: ast.String, target: str) -> None:
+    localised = _regclass_literal(value.sval, target)
+    if localised != value.sval:
+        value.sval = localised
 
 
 def deparse(node) -> str:
@@ -170,6 +185,7 @@ def _operand_type(node, column_types: dict[str, str]) -> str | None:
 
 
 def _type_name_node(type_text: str) -> ast.TypeName:
+    """A fresh TypeName node for `type_text` (fresh: callers graft it into trees they rewrite)."""
     from pglast import parse_sql
 
     return parse_sql(f"SELECT NULL::{type_text}")[0].stmt.targetList[0].val.typeName
@@ -221,8 +237,6 @@ def type_datetime_literals(node, column_types: dict[str, str]):
 
 def add_implicit_casts(node, column_types: dict[str, str]):
     """Add the casts PostgreSQL inserts between integer columns and numeric/float operands."""
-    from pglast import parse_sql
-
     families = {_NUMERIC_RANK[t.split("(", 1)[0]] <= 3 for t in column_types.values()
                 if t.split("(", 1)[0] in _NUMERIC_RANK}
     if not families:
@@ -237,7 +251,7 @@ def add_implicit_casts(node, column_types: dict[str, str]):
         if (_NUMERIC_RANK[left] <= 3) == (_NUMERIC_RANK[right] <= 3):
             continue  # integers mix freely; so do numeric and float here
         wider = left if _NUMERIC_RANK[left] > _NUMERIC_RANK[right] else right
-        cast_type = parse_sql(f"SELECT NULL::{wider}")[0].stmt.targetList[0].val.typeName
+        cast_type = _type_name_node(wider)
         side = "rexpr" if wider == left else "lexpr"
         if isinstance(getattr(n, side), ast.ColumnRef):
             setattr(n, side, ast.TypeCast(arg=getattr(n, side), typeName=cast_type))
