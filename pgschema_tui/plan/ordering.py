@@ -8,9 +8,8 @@ own (deterministic) order, which keeps e.g. a table-level REVOKE before a column
 """
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
-
-import networkx as nx
 
 from pgschema_tui.diff.changes import Change
 from pgschema_tui.ir.model import Constraint, Schema, collection_of
@@ -113,18 +112,34 @@ def _with_explicit_dependencies(units: list[Unit]) -> list[Unit]:
         node = _node_of(unit.change)
         if node:
             by_node.setdefault(node, []).append(pos)
-    graph = nx.DiGraph()
-    graph.add_nodes_from(range(len(units)))
+    after: list[set[int]] = [set() for _ in units]  # pos → positions that must come after it
     for pos, unit in enumerate(units):
         for dep in unit.change.depends_on:
             for other in by_node.get(dep, ()):
                 if other != pos:
-                    graph.add_edge(other, pos)
-    if graph.number_of_edges() == 0:
-        return units
-    if not nx.is_directed_acyclic_graph(graph):
-        return units
-    return [units[pos] for pos in nx.lexicographical_topological_sort(graph, key=lambda p: p)]
+                    after[other].add(pos)
+    order = _stable_topological_order(after)
+    return units if order is None else [units[pos] for pos in order]
 
+
+def _stable_topological_order(after: list[set[int]]) -> list[int] | None:
+    """Positions in dependency order, the lowest ready position first (so an edge-free list keeps
+    its order); None on a cycle. Kahn's algorithm with a heap: planning a large schema should not
+    pay for importing a general graph library."""
+    waiting = [0] * len(after)
+    for successors in after:
+        for pos in successors:
+            waiting[pos] += 1
+    ready = [pos for pos, count in enumerate(waiting) if count == 0]
+    heapq.heapify(ready)
+    order: list[int] = []
+    while ready:
+        pos = heapq.heappop(ready)
+        order.append(pos)
+        for successor in after[pos]:
+            waiting[successor] -= 1
+            if waiting[successor] == 0:
+                heapq.heappush(ready, successor)
+    return order if len(order) == len(after) else None
 
 __all__ = ["Unit", "order_changes", "creation_ranks"]
