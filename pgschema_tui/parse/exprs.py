@@ -11,7 +11,8 @@ from pglast.stream import RawStream
 
 from pgschema_tui.ir.normalize import children, figure_colname, walk  # noqa: F401 (shared tree helpers)
 
-from pgschema_tui.parse.typenames import type_ref
+from pgschema_tui.ddl.quote import ident, literal
+from pgschema_tui.parse.typenames import format_type, type_ref
 
 
 def _strip_schema(names, target: str):
@@ -87,8 +88,6 @@ def deparse(node) -> str:
 def _simple_text(node) -> str | None:
     """Text of the few node shapes most defaults use, without pglast's printer (which costs
     about a millisecond per call: too much for schemas with thousands of defaults)."""
-    from pgschema_tui.ddl.quote import ident, literal
-
     if isinstance(node, ast.A_Const):
         value = node.val
         if node.isnull or value is None:
@@ -120,8 +119,6 @@ def _simple_text(node) -> str | None:
             return None
         return f"{left} {node.name[0].sval} {right}"
     if isinstance(node, ast.TypeCast) and isinstance(node.arg, ast.A_Const) and node.typeName is not None:
-        from pgschema_tui.parse.typenames import format_type
-
         inner = _simple_text(node.arg)
         try:
             type_text = format_type(node.typeName, "")

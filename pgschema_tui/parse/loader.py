@@ -7,6 +7,7 @@ from pathlib import Path
 from pgschema_tui.errors import UserError
 from pgschema_tui.ir import model as ir
 from pgschema_tui.parse.context import LoadContext
+from pgschema_tui.parse.gcpause import gc_paused
 from pgschema_tui.parse.registry import NotYet, handler_for
 from pgschema_tui.parse.sources import Chunk, SourceFile, read_chunks
 from pgschema_tui.parse.statements import Statement, parse_chunks
@@ -47,6 +48,11 @@ def _run(ctx: LoadContext, statement: Statement) -> None:
 
 def build_schema(statements: list[Statement], target: str) -> ir.Schema:
     """Run every statement's handler; statements waiting for later objects are retried until none progress."""
+    with gc_paused():
+        return _build_schema(statements, target)
+
+
+def _build_schema(statements: list[Statement], target: str) -> ir.Schema:
     _load_handlers()
     ctx = LoadContext(target)
     waiting: list[tuple[Statement, str]] = []

@@ -56,8 +56,15 @@ _COMMENT_EDGE = re.compile(r"/\*|\*/")
 _TOKEN = re.compile(r"""--|/\*|[eE]'|'|"|\$(?:[A-Za-z_\x80-\uffff][\w\x80-\uffff]*)?\$|\n""")
 
 
+# A backslash opening a line, wherever it is: when there is none (most files), there is no
+# meta-command either and the token scan below can be skipped.
+_MAYBE_META = re.compile(r"^[ \t]*\\", re.MULTILINE)
+
+
 def _meta_lines(text: str):
     """Yield (start, end) of every psql meta-command line outside strings and comments."""
+    if not _MAYBE_META.search(text):
+        return
     pos, at_line_start, n = 0, True, len(text)
     while pos < n:
         if at_line_start:

@@ -7,6 +7,7 @@ from pglast.parser import ParseError
 
 from pgschema_tui.errors import SqlSyntaxError
 from pgschema_tui.ir.normalize import parse_sql_fast
+from pgschema_tui.parse.gcpause import gc_paused
 from pgschema_tui.parse.sources import Chunk
 
 
@@ -30,6 +31,11 @@ class Statement:
 
 def parse_chunks(chunks: list[Chunk]) -> list[Statement]:
     """Parse every chunk; the first syntax error raises `SqlSyntaxError` at its original position."""
+    with gc_paused():
+        return _parse_chunks(chunks)
+
+
+def _parse_chunks(chunks: list[Chunk]) -> list[Statement]:
     statements: list[Statement] = []
     for chunk in chunks:
         try:
