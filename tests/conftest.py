@@ -34,6 +34,14 @@ class TestServer:
         with self.admin.connect() as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
+    @property
+    def major(self) -> int:
+        """Major version of the server, for skipping tests of newer syntax."""
+        if not hasattr(self, "_major"):
+            with self.admin.connect() as conn:
+                self._major = conn.execute("SELECT current_setting('server_version_num')::int").fetchone()[0] // 10000
+        return self._major
+
     def tool(self, name: str) -> str:
         import shutil
 
@@ -65,6 +73,47 @@ def pg_server():
         yield TestServer(server.settings(), server.bindir)
     finally:
         server.close()
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "requires_pg(major): skip unless the test server is PostgreSQL `major` or newer")
+
+
+def requires_pg(major: int, reason: str) -> pytest.MarkDecorator:
+    """Mark a test that uses syntax or catalogs older servers lack (the suite also runs on 14-17)."""
+    return pytest.mark.requires_pg(major, reason=reason)
+
+
+# testdata cases written in syntax newer than PostgreSQL 14: case directory name -> (major, why).
+CASES_REQUIRING_PG = {
+    "temporal_keys": (18, "WITHOUT OVERLAPS / PERIOD keys are PostgreSQL 18 syntax"),
+}
+
+
+def _case_name(param) -> str | None:
+    if isinstance(param, Path):
+        return param.parent.name if param.suffix == ".sql" else param.name
+    return str(param).rstrip("/").split("/")[-1] if isinstance(param, str) else None
+
+
+@pytest.fixture(autouse=True)
+def _skip_on_older_servers(request):
+    """Skip `requires_pg` tests and tests of `CASES_REQUIRING_PG` cases when the server is older."""
+    needed = []
+    marker = request.node.get_closest_marker("requires_pg")
+    if marker:
+        needed.append((marker.args[0], marker.kwargs.get("reason", "")))
+    callspec = getattr(request.node, "callspec", None)
+    if callspec is not None and "case" in callspec.params:
+        case = CASES_REQUIRING_PG.get(_case_name(callspec.params["case"]))
+        if case:
+            needed.append(case)
+    if not needed:
+        return
+    server_major = request.getfixturevalue("pg_server").major
+    for major, reason in needed:
+        if server_major < major:
+            pytest.skip(f"needs PostgreSQL {major}+ (server is {server_major}): {reason}")
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from pgschema_tui.ir.expr import Expr
+from conftest import requires_pg
 from test_inspect_support import load_case
 
 
@@ -87,9 +88,8 @@ def test_on_delete_set_null_column_list(conn):
     assert fk.columns == ("tenant_id", "Owner") and fk.on_delete == 'SET NULL ("Owner")'
 
 
+@requires_pg(18, "WITHOUT OVERLAPS / PERIOD keys are PostgreSQL 18 syntax")
 def test_temporal_keys(conn):
-    if conn.execute("SELECT current_setting('server_version_num')::int").fetchone()[0] < 180000:
-        return
     conn.execute("""
         CREATE EXTENSION IF NOT EXISTS btree_gist;
         CREATE TABLE rooms (id integer, valid tsrange,

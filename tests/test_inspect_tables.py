@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pgschema_tui.ir import model as ir
 from pgschema_tui.ir.expr import Expr
+from conftest import requires_pg
 from test_inspect_support import load_case
 
 
@@ -55,9 +56,8 @@ def test_identity_sequences_are_not_sequences(pg_server, db):
     assert schema.sequences == {}
 
 
+@requires_pg(18, "VIRTUAL generated columns are PostgreSQL 18 syntax")
 def test_virtual_generated_column(pg_server, db, conn):
-    if conn.execute("SELECT current_setting('server_version_num')::int").fetchone()[0] < 180000:
-        return
     conn.execute("CREATE TABLE v (a integer, b integer GENERATED ALWAYS AS (a * 2) VIRTUAL)")
     from pgschema_tui.inspect import inspect_schema
 

@@ -2,6 +2,7 @@
 and migrated onto a real server (parity itself is covered by testdata/schemas/temporal_keys)."""
 from __future__ import annotations
 
+from conftest import requires_pg
 from pgschema_tui.ddl.create import constraint_definition, render_create
 from pgschema_tui.desired import load_desired
 from pgschema_tui.ir import model as ir
@@ -49,6 +50,7 @@ def test_renderer_emits_keywords():
     assert render_create(plain) == ["ALTER TABLE t ADD CONSTRAINT t_key UNIQUE (id);"]
 
 
+@requires_pg(18, "WITHOUT OVERLAPS / PERIOD keys are PostgreSQL 18 syntax")
 def test_adding_temporal_keys_converges(pg_server, tmp_path):
     old_db, new_db = pg_server.create_database(), pg_server.create_database()
     try:
