@@ -258,11 +258,12 @@ def walk(node):
     Inlined rather than built on `children`: the parser walks every expression several times."""
     stack = [node]
     pop, push = stack.pop, stack.append
-    node_type, sequence = ast.Node, (tuple, list)
+    node_type, sequence, known_attrs = ast.Node, (tuple, list), _NODE_ATTRS
     while stack:
         current = pop()
         yield current
-        for attr in _node_attrs(type(current)):
+        attrs = known_attrs.get(type(current))
+        for attr in attrs if attrs is not None else _node_attrs(type(current)):
             value = getattr(current, attr, None)
             if value is None:
                 continue

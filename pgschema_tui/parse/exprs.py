@@ -217,6 +217,8 @@ def type_datetime_literals(node, column_types: dict[str, str]):
     """A string compared with a date/time column is stored cast to the column's type
     (`'2024-01-01 00:00:00+00'::timestamp with time zone`); add the same cast so the
     comparison keys line up."""
+    if not any(t.startswith(_DATETIME_COLUMN_TYPES) for t in column_types.values()):
+        return node  # no date/time column: nothing to cast (and no tree walk)
     for n in walk(node):
         if not (isinstance(n, ast.A_Expr) and n.kind.name == "AEXPR_OP" and n.lexpr is not None
                 and n.rexpr is not None):
