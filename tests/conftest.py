@@ -87,6 +87,11 @@ def requires_pg(major: int, reason: str) -> pytest.MarkDecorator:
 # testdata cases written in syntax newer than PostgreSQL 14: case directory name -> (major, why).
 CASES_REQUIRING_PG = {
     "temporal_keys": (18, "WITHOUT OVERLAPS / PERIOD keys are PostgreSQL 18 syntax"),
+    "constraints": (15, "UNIQUE NULLS NOT DISTINCT and ON DELETE SET NULL (columns) are PostgreSQL 15 syntax"),
+    "indexes": (15, "NULLS NOT DISTINCT is PostgreSQL 15 syntax"),
+    "views": (15, "the security_invoker view option is PostgreSQL 15"),
+    "kitchen_sink": (15, "UNIQUE NULLS NOT DISTINCT is PostgreSQL 15 syntax"),
+    "constraints_key_switch": (15, "UNIQUE NULLS NOT DISTINCT is PostgreSQL 15 syntax"),
 }
 
 
@@ -112,8 +117,19 @@ def _skip_on_older_servers(request):
         return
     server_major = request.getfixturevalue("pg_server").major
     for major, reason in needed:
-        if server_major < major:
-            pytest.skip(f"needs PostgreSQL {major}+ (server is {server_major}): {reason}")
+        _skip_below(server_major, major, reason)
+
+
+def _skip_below(server_major: int, major: int, reason: str) -> None:
+    if server_major < major:
+        pytest.skip(f"needs PostgreSQL {major}+ (server is {server_major}): {reason}")
+
+
+def skip_case_if_server_older(pg_server, case: str) -> None:
+    """For helpers that load a case by name: skip when the case needs a newer server."""
+    needed = CASES_REQUIRING_PG.get(case)
+    if needed:
+        _skip_below(pg_server.major, *needed)
 
 
 @pytest.fixture

@@ -28,6 +28,9 @@ def psql_file(pg_server, settings, path: Path) -> None:
 
 def load_case(pg_server, settings, case: str, schema: str = "public") -> ir.Schema:
     """Load one shared schema case into the (fresh) database and inspect it."""
+    from conftest import skip_case_if_server_older
+
+    skip_case_if_server_older(pg_server, case)
     psql_file(pg_server, settings, SCHEMAS / case / "schema.sql")
     with settings.connect() as conn:
         return inspect_schema(conn, schema)
