@@ -33,7 +33,7 @@ def test_migration_converges(pg_server, case, online):
 
 
 # Cases the SQL parser cannot load faithfully yet (its gap, not the planner's): case -> why.
-PARSER_GAPS = {"indexes": "parser renders index option values like fastupdate = off as a TypeName"}
+PARSER_GAPS: dict[str, str] = {}  # case -> why the parser path cannot converge yet
 
 
 @pytest.mark.parametrize("case", [pytest.param(c, marks=pytest.mark.xfail(reason=PARSER_GAPS[c])) if c in PARSER_GAPS

@@ -46,6 +46,8 @@ def reloptions(options) -> tuple[str, ...]:
             value = "true"
         elif isinstance(value, bool):
             value = "true" if value else "false"
+        elif isinstance(value, ast.TypeName):  # a bare word such as `off` parses as a type name
+            value = ".".join(n.sval for n in value.names)
         out.append(f"{name}={value}")
     return tuple(out)
 
