@@ -31,14 +31,3 @@ def test_usage_error_exits_2():
     assert r.returncode == 2
     r = cli("frobnicate")
     assert r.returncode == 2
-
-
-def test_wrong_password_is_one_line_and_secret(pg_server, tmp_path):
-    import os
-
-    env = dict(os.environ, PGPASSWORD="s3cr3t-pass")
-    r = cli("dump", "--host", "127.0.0.1", "--port", "1", "--user", "nobody", "--db", "x", env=env)
-    assert r.returncode == 1
-    assert "s3cr3t-pass" not in r.stderr + r.stdout
-    assert len(r.stderr.strip().splitlines()) == 1
-    assert r.stderr.startswith("Error: cannot connect")

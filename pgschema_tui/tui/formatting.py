@@ -5,6 +5,7 @@ Shared by every pane so a step reads the same in Review, Graph and Apply modes.
 from __future__ import annotations
 
 from pgschema_tui.plan.model import Hazard, Step
+from pgschema_tui.plan.hazards import human_bytes  # one spelling of sizes for the plan text and the reviewer
 
 SYMBOLS = {"create": "+", "alter": "~", "drop": "-", "replace": "-/+"}
 """Terraform's plan vocabulary; colour is only ever added on top of these."""
@@ -48,16 +49,6 @@ def human_count(n: int) -> str:
             value = n / limit
             return f"{value:.1f} {unit}" if value < 10 else f"{value:.0f} {unit}"
     return str(n)
-
-
-def human_bytes(n: int) -> str:
-    """3_300_000_000 -> "3.1 GB" (binary units, as pg_size_pretty)."""
-    value = float(n)
-    for unit in ("bytes", "kB", "MB", "GB", "TB"):
-        if value < 1024 or unit == "TB":
-            return f"{int(value)} {unit}" if unit == "bytes" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{n} bytes"  # pragma: no cover
 
 
 def hazard_size(hazard: Hazard) -> str:
