@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from pgschema_tui.inspect.sizes import RelationSize, relation_sizes
+from pgschema_tui.inspect.sizes import LazyRelationSizes, RelationSize, relation_sizes
 from pgschema_tui.ir.model import Column, Function, Index, IndexElement, Schema, Table
 from pgschema_tui.ir.expr import Expr
 from pgschema_tui.plan.hazards import annotate, format_hazard, human_bytes, human_rows
@@ -112,3 +112,11 @@ def test_relation_sizes_from_the_catalog(conn):
     assert sizes["t_n"].bytes > 0
     assert sizes["never_analysed"].rows is None
     assert sizes["p"].rows == 1000 and sizes["p"].bytes >= sizes["p1"].bytes > 0
+
+
+def test_lazy_sizes_query_on_first_use(conn):
+    """The plan reads sizes only when a hazard asks: a table created after the mapping but
+    before its first read is in it."""
+    sizes = LazyRelationSizes(conn, "public")
+    conn.execute("CREATE TABLE late (n int)")
+    assert sizes.get("late") is not None and "late" in sizes and len(sizes) == 1

@@ -99,3 +99,15 @@ def test_datetime_literals_only_meet_under_a_datetime_cast():
     assert canonical("d = '2024-01-01'::date") == canonical("d = '2024-01-01'::date")
     # As plain text the spellings mean different strings.
     assert canonical("code = '2024-01-01'") != canonical("code = '2024-01-01 00:00:00'")
+
+
+def test_raw_tree_ignores_layout_but_not_meaning():
+    from pgschema_tui.ir.normalize import raw_tree
+
+    catalog = "SELECT a.id,\n    b.n\n   FROM (t a\n     JOIN u b ON ((b.id = a.id)))\n  WHERE (a.s = 'on'::status)"
+    parser = "SELECT a.id, b.n FROM t AS a INNER JOIN u AS b ON b.id = a.id WHERE a.s = CAST('on' AS status)"
+    assert raw_tree(catalog, "query") == raw_tree(parser, "query") is not None
+    assert raw_tree("(n >= (0)::numeric)") == raw_tree("n >= 0::numeric")
+    assert raw_tree("n > 1") != raw_tree("n > 2") and raw_tree("s = 'a'") != raw_tree("s = 'b'")
+    assert raw_tree("n > 0", "body") is None and raw_tree("n >>> (") is None
+    assert Expr(catalog, "query") == Expr(parser, "query") and Expr("n > 1") != Expr("n > 2")

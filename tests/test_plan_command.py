@@ -65,3 +65,14 @@ def test_other_schema_plans_schema_agnostic_sql(db, tmp_path):
     assert r.returncode == 0, r.stderr
     assert r.stdout.split("\n\n") == ["ALTER TABLE users ADD COLUMN name text;",
                                       "CREATE INDEX users_name_idx ON users USING btree (name);\n"]
+
+
+
+def test_hazards_quote_the_table_sizes(db, tmp_path):
+    run_sql(db, "CREATE TABLE events (id integer PRIMARY KEY, n integer);"
+                "INSERT INTO events SELECT g, g FROM generate_series(1, 3000) g; ANALYZE events;")
+    desired = tmp_path / "schema.sql"
+    desired.write_text("CREATE TABLE events (id integer PRIMARY KEY, n bigint);\n")
+    r = cli(db, "--file", str(desired), "--no-color")
+    assert r.returncode == 0, r.stderr
+    assert "public.events (3.0 k rows, " in r.stdout

@@ -1,29 +1,18 @@
 """`pgschema-tui dump`: the live schema as schema-agnostic SQL, in one file or many."""
 from __future__ import annotations
 
-import gc
 import importlib
 import threading
 
-from pgschema_tui.commands.common import connect_to_schema, write_output
+from pgschema_tui.commands.common import collector_paused, connect_to_schema, write_output
 from pgschema_tui.errors import UserError
 
 
 def run(args) -> int:
     if args.multi_file and not args.file:
         raise UserError("--multi-file needs --file DIR/main.sql")
-    # A one-shot batch that builds tens of thousands of small acyclic objects: cyclic garbage
-    # collection passes over them are pure overhead (~10-15% of the run).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         return _dump(args)
-    finally:
-        # Frozen objects are still freed by reference counting; only the interpreter's final
-        # collection stops walking them (~30 ms of teardown on 1,000 tables).
-        gc.freeze()
-        if collecting:
-            gc.enable()
 
 
 def _dump(args) -> int:

@@ -9,7 +9,7 @@ import os
 import sys
 from typing import NamedTuple
 
-from pgschema_tui.commands.common import connect_to_schema, write_output
+from pgschema_tui.commands.common import collector_paused, connect_to_schema, write_output
 from pgschema_tui.ir.model import Schema
 from pgschema_tui.plan.model import Plan
 
@@ -43,6 +43,11 @@ def connect_and_plan(args):
     Syntax errors are found by the first step, before any connection is opened. Whichever side
     fails, its error is raised and the connection (if any) is closed.
     """
+    with collector_paused():
+        return _connect_and_plan(args)
+
+
+def _connect_and_plan(args):
     from concurrent.futures import ThreadPoolExecutor
 
     from pgschema_tui.desired import read_desired
@@ -75,11 +80,10 @@ def connect_and_plan(args):
 
 
 def _sizes(conn, schema: str):
-    try:
-        from pgschema_tui.inspect.sizes import relation_sizes
-    except ImportError:
-        return {}
-    return relation_sizes(conn, schema)
+    """Relation sizes for the hazards, read from the server only if a hazard asks."""
+    from pgschema_tui.inspect.sizes import LazyRelationSizes
+
+    return LazyRelationSizes(conn, schema)
 
 
 def _use_color(target: str | None, args) -> bool:

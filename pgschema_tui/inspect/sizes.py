@@ -6,6 +6,7 @@ table's figures are the sums over its partition tree.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 _SIZES_SQL = """
@@ -36,3 +37,26 @@ def relation_sizes(conn, schema: str) -> dict[str, RelationSize]:
         rows = int(reltuples) if reltuples is not None and reltuples >= 0 else None
         sizes[name] = RelationSize(rows=rows, bytes=int(total_bytes or 0))
     return sizes
+
+
+class LazyRelationSizes(Mapping):
+    """`relation_sizes(conn, schema)`, queried on first use: only a plan with a hazard that
+    quotes a size needs them, and an unchanged 1,000-table schema should not pay for them.
+    The connection must be idle (not used by another thread) when a size is first read."""
+
+    def __init__(self, conn, schema: str):
+        self._conn, self._schema, self._sizes = conn, schema, None
+
+    def _loaded(self) -> dict[str, RelationSize]:
+        if self._sizes is None:
+            self._sizes = relation_sizes(self._conn, self._schema)
+        return self._sizes
+
+    def __getitem__(self, name: str) -> RelationSize:
+        return self._loaded()[name]
+
+    def __iter__(self):
+        return iter(self._loaded())
+
+    def __len__(self) -> int:
+        return len(self._loaded())

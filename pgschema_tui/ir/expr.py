@@ -2,8 +2,9 @@
 
 The catalog hands back `(price > (0)::numeric)` where a user wrote `price > 0`. An
 `Expr` keeps the text it was given (for rendering DDL) and compares through a
-canonical form computed lazily by `canonical_expr`/`canonical_query`, so equal
-text costs nothing and only genuinely different spellings pay for a pglast parse.
+canonical form computed lazily by `ir.normalize.canonical`, so equal
+text costs nothing, a respelling with the same raw syntax tree costs one C-level parse,
+and only genuinely different trees pay for building and normalising a pglast AST.
 """
 from __future__ import annotations
 
@@ -32,7 +33,14 @@ class Expr:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Expr):
             return NotImplemented
-        return self.text == other.text or self.canon == other.canon
+        if self.text == other.text:
+            return True
+        from pgschema_tui.ir.normalize import raw_tree
+
+        if self.kind == other.kind and (tree := raw_tree(self.text, self.kind)) is not None \
+                and tree == raw_tree(other.text, other.kind):
+            return True  # same syntax tree: same canonical form, without computing it
+        return self.canon == other.canon
 
     def __hash__(self) -> int:
         return hash(self.canon)

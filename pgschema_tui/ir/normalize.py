@@ -574,6 +574,34 @@ def parse_sql(text: str):
     return parse_sql_fast(text)
 
 
+_WRAPPERS = {  # how `canonical` makes each kind of fragment a statement
+    "expr": "SELECT {}", "query": "{}", "index_elem": "CREATE INDEX x ON t ({})",
+    "exclude": "ALTER TABLE t ADD {}", "bound": "CREATE TABLE t PARTITION OF p {}",
+    "partkey": "CREATE TABLE t () PARTITION BY {}",
+}
+_LOCATION = re.compile(r',?"(?:\w*location|stmt_len)":-?\d+')
+
+
+@lru_cache(maxsize=65536)
+def raw_tree(text: str, kind: str = "expr") -> str | None:
+    """The raw parse tree of `text` as JSON, without source positions; None when it does
+    not parse or `kind` has no wrapper.
+
+    Two fragments with the same raw tree have the same `canonical` form (that is a function
+    of the tree), so this settles most comparisons of the catalog's spelling with the
+    parser's (`(a > (0)::numeric)` against `a > 0::numeric`, a view reformatted by
+    `pg_get_viewdef`) with one call into the C parser (~25 us) instead of building and
+    normalising a Python syntax tree (~1 ms for a view).
+    """
+    wrapper = _WRAPPERS.get(kind)
+    if wrapper is None:
+        return None
+    try:
+        return _LOCATION.sub("", pglast.parser.parse_sql_json(wrapper.format(text)))
+    except Exception:  # noqa: BLE001 - any parse failure just means "no fast answer"
+        return None
+
+
 @lru_cache(maxsize=65536)
 def canonical(text: str, kind: str = "expr") -> str:
     """Comparison key for `text` interpreted as `kind` (expr, query, index_elem, exclude, body, partkey)."""

@@ -1,10 +1,13 @@
 """Fingerprint of a live schema: SHA-256 of a canonical serialisation, plus one short hash per
 object, so `apply` can refuse a stale plan and name the objects that changed since.
 
-Expressions serialise by their canonical form (`Expr.canon`), so a spelling the server
-prints differently on another day does not count as a change; fields excluded from
-comparison (`depends_on`, `valid`...) are left out, and so are field names (each class has a
-fixed field order; the class name is written).
+Both fingerprints of a plan come from the catalog, read the same way (same `search_path`),
+so expressions serialise by their text: the server prints an unchanged expression the same
+way every time, and parsing every expression into its canonical form cost more than the
+rest of the fingerprint. (A server upgrade that respells an expression makes a stale plan
+refuse, which is the safe side.) Fields excluded from comparison (`depends_on`,
+`valid`...) are left out, and so are field names (each class has a fixed field order; the
+class name is written).
 """
 from __future__ import annotations
 
@@ -33,7 +36,7 @@ def _encode(value, out: list[str]) -> None:
     if kind in _SCALARS:
         out.append(repr(value))
     elif kind is Expr:
-        out.append("E" + repr(value.canon))
+        out.append("E" + repr(value.text))
     elif kind is tuple or kind is list:
         out.append("[")
         for item in value:
@@ -62,7 +65,8 @@ def _encode(value, out: list[str]) -> None:
 
 
 def canonical_text(value) -> str:
-    """A string that is equal for two IR values exactly when they compare equal."""
+    """A string that is equal for two IR values read from the same server exactly when they
+    compare equal (expressions are written as spelled)."""
     out: list[str] = []
     _encode(value, out)
     return "".join(out)

@@ -46,7 +46,7 @@ def build_plan(live: Schema, desired: Schema, *, online: bool = True, sizes=None
     groups = _group(units, rewrites, index_of)
     annotate = _optional("pgschema_tui.plan.hazards", "annotate")
     if annotate is not None:
-        groups = _annotated(groups, annotate, live, sizes or {})
+        groups = _annotated(groups, annotate, live, {} if sizes is None else sizes)
     digest, per_object = fingerprint(live)
     return Plan(schema=desired.name, groups=groups, fingerprint=digest, object_fingerprints=per_object,
                 created_at=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), tool_version=__version__)
