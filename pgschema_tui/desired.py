@@ -27,10 +27,13 @@ def read_desired(path: str | Path) -> list[Statement]:
 
 
 def load_desired(path: str | Path, schema: str, plan_db: str | None = None,
-                 statements: list[Statement] | None = None) -> ir.Schema:
+                 statements: list[Statement] | None = None,
+                 extensions: tuple[tuple[str, str], ...] = ()) -> ir.Schema:
     """The desired state of `schema` from the SQL file `path` (and its includes).
 
     `statements` are `read_desired(path)`'s result when the caller already has them.
+    `extensions` ((name, schema) pairs, the live database's) are installed on the `--plan-db`
+    server first, inside the same rolled-back transaction, where it has them available.
     """
     if statements is None:
         statements = read_desired(path)  # syntax errors surface before any connection
@@ -40,7 +43,7 @@ def load_desired(path: str | Path, schema: str, plan_db: str | None = None,
         from pgschema_tui.embedded import EmbeddedServer
 
         with EmbeddedServer() as server:
-            return _load_in_database(statements, schema, server.settings().connect(autocommit=False))
+            return _load_in_database(statements, schema, server.settings().connect(autocommit=False), extensions)
     import psycopg
 
     try:
@@ -48,14 +51,16 @@ def load_desired(path: str | Path, schema: str, plan_db: str | None = None,
     except psycopg.OperationalError as exc:
         reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
         raise UserError(f"cannot connect to the --plan-db server: {reason}") from None
-    return _load_in_database(statements, schema, conn)
+    return _load_in_database(statements, schema, conn, extensions)
 
 
-def _load_in_database(statements: list[Statement], target: str, conn) -> ir.Schema:
+def _load_in_database(statements: list[Statement], target: str, conn,
+                      extensions: tuple[tuple[str, str], ...] = ()) -> ir.Schema:
     from pgschema_tui.inspect import inspect_schema
 
     scratch = f"pgschema_tmp_{uuid.uuid4().hex[:12]}"
     try:
+        _install_extensions(conn, extensions)
         conn.execute(f'CREATE SCHEMA "{scratch}"')
         # The target schema stays visible (after the scratch one) for what the files use but do
         # not create there, such as an extension's types; the IR then names them unqualified.
@@ -77,6 +82,26 @@ def _load_in_database(statements: list[Statement], target: str, conn) -> ir.Sche
         conn.close()
     result.name = target
     return _unqualify_target(result, target)
+
+
+def _install_extensions(conn, extensions: tuple[tuple[str, str], ...]) -> None:
+    """Install each extension the live database has, in the schema it has it in, when the
+    server offers it; one the server lacks is skipped (if the files use it, their own error
+    names the missing type or function)."""
+    from pgschema_tui.ddl.quote import ident
+
+    available = {name for (name,) in conn.execute("SELECT name FROM pg_catalog.pg_available_extensions")}
+    for name, schema in extensions:
+        if name not in available:
+            continue
+        conn.execute("SAVEPOINT pgschema_extension")
+        try:
+            conn.execute(f"CREATE SCHEMA IF NOT EXISTS {ident(schema)}")
+            conn.execute(f"CREATE EXTENSION IF NOT EXISTS {ident(name)} SCHEMA {ident(schema)} CASCADE")
+        except Exception:  # noqa: BLE001 - e.g. no privilege on the --plan-db server: carry on without it
+            conn.execute("ROLLBACK TO SAVEPOINT pgschema_extension")
+        else:
+            conn.execute("RELEASE SAVEPOINT pgschema_extension")
 
 
 _REFERENCE_FIELDS = frozenset({  # IR fields holding type or routine references (SQL text)

@@ -76,3 +76,14 @@ def test_hazards_quote_the_table_sizes(db, tmp_path):
     r = cli(db, "--file", str(desired), "--no-color")
     assert r.returncode == 0, r.stderr
     assert "public.events (3.0 k rows, " in r.stdout
+
+
+def test_plan_db_embedded_installs_the_live_extensions(db, tmp_path):
+    """Files that use an extension the live database has, without creating it, still load on
+    the throwaway server: it installs the live database's extensions first."""
+    run_sql(db, "CREATE EXTENSION citext; CREATE TABLE users (id integer PRIMARY KEY, email citext);")
+    desired = tmp_path / "schema.sql"
+    desired.write_text("CREATE TABLE users (id integer PRIMARY KEY, email citext NOT NULL);\n")
+    r = cli(db, "--file", str(desired), "--plan-db", "embedded", "--output-sql", "stdout", "--no-online")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == "ALTER TABLE users ALTER COLUMN email SET NOT NULL;\n"

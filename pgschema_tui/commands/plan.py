@@ -22,11 +22,13 @@ class PlanResult(NamedTuple):
     desired: Schema
 
 
-def desired_from_args(args, statements=None):
-    """The desired state of `--file` (from already parsed `statements` when given)."""
+def desired_from_args(args, statements=None, extensions=()):
+    """The desired state of `--file` (from already parsed `statements` when given);
+    `extensions` are the live database's, for the `--plan-db` server."""
     from pgschema_tui.desired import load_desired
 
-    return load_desired(args.file, args.schema, plan_db=getattr(args, "plan_db", None), statements=statements)
+    return load_desired(args.file, args.schema, plan_db=getattr(args, "plan_db", None), statements=statements,
+                        extensions=tuple(extensions))
 
 
 def _plan(args, live: Schema, desired: Schema, sizes) -> PlanResult:
@@ -54,11 +56,13 @@ def _connect_and_plan(args):
     from pgschema_tui.inspect import inspect_schema
 
     statements = read_desired(args.file)
+    plan_db = getattr(args, "plan_db", None)
 
     def connect_and_inspect():
         settings, conn = connect_to_schema(args)
         try:
-            return settings, conn, inspect_schema(conn, args.schema), _sizes(conn, args.schema)
+            extensions = _installed_extensions(conn) if plan_db else ()
+            return settings, conn, inspect_schema(conn, args.schema), _sizes(conn, args.schema), extensions
         except BaseException:
             conn.close()
             raise
@@ -66,17 +70,25 @@ def _connect_and_plan(args):
     with ThreadPoolExecutor(max_workers=1) as pool:
         live_side = pool.submit(connect_and_inspect)
         try:
-            desired = desired_from_args(args, statements)
+            # the --plan-db server gets the live database's extensions first, so wait for them
+            extensions = live_side.result()[4] if plan_db else ()
+            desired = desired_from_args(args, statements, extensions)
         except BaseException:
             if live_side.exception() is None:
                 live_side.result()[1].close()
             raise
-        settings, conn, live, sizes = live_side.result()
+        settings, conn, live, sizes, _extensions = live_side.result()
     try:
         return settings, conn, _plan(args, live, desired, sizes)
     except BaseException:
         conn.close()
         raise
+
+
+def _installed_extensions(conn):
+    from pgschema_tui.inspect.extensions import installed_extensions
+
+    return installed_extensions(conn)
 
 
 def _sizes(conn, schema: str):
