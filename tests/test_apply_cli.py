@@ -234,3 +234,15 @@ def test_apply_file_plans_then_applies_online(db, conn, tmp_path, capsys):
                         "AND attname = 'email'").fetchone()[0] is True
     assert main(["apply", *_flags(db), "--file", str(desired), "--auto-approve"]) == 0
     assert "No changes. Nothing to apply." in capsys.readouterr().out
+
+
+def test_sql_function_calling_one_created_later(db, conn, tmp_path, capsys):
+    """Creation order follows names and dependencies, not calls inside string bodies: the
+    apply session does not validate bodies at CREATE time (as pg_dump's scripts do not)."""
+    desired = tmp_path / "schema.sql"
+    desired.write_text("CREATE FUNCTION a_outer() RETURNS integer LANGUAGE sql AS $$ SELECT z_inner() + 1 $$;\n"
+                       "CREATE FUNCTION z_inner() RETURNS integer LANGUAGE sql AS $$ SELECT 1 $$;\n")
+    code = main(["apply", *_flags(db), "--file", str(desired), "--auto-approve"])
+    out, err = capsys.readouterr()
+    assert code == 0, out + err
+    assert conn.execute("SELECT a_outer()").fetchone()[0] == 2

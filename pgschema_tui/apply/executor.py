@@ -191,6 +191,10 @@ class Executor:
         for conn in (self._conn, monitor_conn):
             # Plan SQL is schema-agnostic: unqualified names must land in the target schema.
             conn.execute(f"SET search_path TO {schema}")
+        # Function bodies are text the plan orders nothing by: a SQL function calling one that
+        # is created later (or a table created later) must not fail at CREATE time, as with
+        # pg_dump's scripts. Bodies are checked when they run, as PostgreSQL does then.
+        self._conn.execute("SET check_function_bodies = off")
         self._monitor = StatementMonitor(monitor_conn, self._conn.info.backend_pid, self.options.schema)
 
     def _close(self) -> None:
