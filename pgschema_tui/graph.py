@@ -203,6 +203,11 @@ def _implicit_dependencies(schema: Schema, resolver: _Resolver, obj, needed: set
             needed.update(resolver.sql_name("function", fn))
     elif isinstance(obj, Grant):
         needed.update(_grant_target(schema, obj))
+    elif cls is RangeType:
+        # a CANONICAL function also takes the type: that cycle breaks at the function's edge
+        # (the weakest, `_edge_strength`), and the function's statements bring a shell type
+        for fn in (obj.canonical, obj.subtype_diff):
+            needed.update(resolver.sql_name("function", fn))
 
 
 def dependency_map(schema: Schema) -> tuple[dict[str, object], dict[str, set[str]]]:

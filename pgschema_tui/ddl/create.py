@@ -445,9 +445,29 @@ def _function(fn: Function, schema) -> list[str]:
         text += f"\n    {render_setting(setting)}"
     if fn.sql_body:
         text += f"\n{_strip_semicolon(fn.body)}"
+    elif fn.library is not None:  # LANGUAGE c: the object file, then the link symbol
+        text += f"\n    AS {literal(fn.library)}, {literal(fn.body)}"
+    elif fn.language == "internal":  # the name of a built-in C function, like pg_dump writes it
+        text += f"\n    AS {literal(fn.body)}"
     else:
         text += f"\n    AS {dollar_quote(fn.body)}"
-    return [text + ";"]
+    return [*shell_types(fn, schema), text + ";"]
+
+
+def shell_types(fn: Function, schema: Schema | None) -> list[str]:
+    """`CREATE TYPE r;` for each range type of `schema` whose CANONICAL function is `fn`.
+
+    A canonical function takes and returns its range type, and the range type names the
+    function: PostgreSQL breaks that cycle with a shell type, created just before the function
+    and filled in by `CREATE TYPE r AS RANGE`. Without a schema (an existing function being
+    replaced in place) there is nothing to announce.
+    """
+    if schema is None or not fn.arguments:
+        return []
+    own_name = ident(fn.name)
+    argument_types = {a.type for a in fn.arguments}
+    return [f"CREATE TYPE {ident(typ.name)};" for typ in schema.types.values()
+            if isinstance(typ, RangeType) and typ.canonical == own_name and ident(typ.name) in argument_types]
 
 
 @renders(Aggregate)

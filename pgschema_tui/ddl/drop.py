@@ -2,6 +2,7 @@
 
 Drops never CASCADE: the planner orders drops on the dependency graph, so a dependent
 that still exists is a planning bug that should fail loudly, not silently take data along.
+The one exception is a range type with a CANONICAL function (a true cycle, see `_range`).
 """
 from __future__ import annotations
 
@@ -33,12 +34,21 @@ def render_drop(obj, schema: Schema | None = None) -> str:
 
 
 _SIMPLE = {Table: "TABLE", View: "VIEW", MaterializedView: "MATERIALIZED VIEW", Sequence: "SEQUENCE",
-           Index: "INDEX", EnumType: "TYPE", CompositeType: "TYPE", RangeType: "TYPE", Domain: "DOMAIN"}
+           Index: "INDEX", EnumType: "TYPE", CompositeType: "TYPE", Domain: "DOMAIN"}
 
 
 @drops(*_SIMPLE)
 def _simple(obj, schema) -> str:
     return f"DROP {_SIMPLE[type(obj)]} {ident(obj.name)};"
+
+
+@drops(RangeType)
+def _range(typ: RangeType, schema) -> str:
+    """The one CASCADE: a range type and its CANONICAL function depend on each other, so
+    neither can be dropped alone. Everything else that stands on the type is dropped first
+    by the planner; what the cascade takes is the canonical function (whose own drop then
+    says IF EXISTS, see `diff.routines`)."""
+    return f"DROP TYPE {ident(typ.name)}{' CASCADE' if typ.canonical else ''};"
 
 
 @drops(Constraint)

@@ -1,7 +1,9 @@
 """Enum, composite and range types, and domains: ALTER TYPE / ALTER DOMAIN where possible.
 
 Enum labels can only be added (ADD VALUE BEFORE/AFTER keeps the desired order); removing or
-reordering labels needs a new type, which is only possible while nothing uses it.
+reordering labels needs a new type, which is only possible while nothing uses it. A range type
+with a CANONICAL function can only go with CASCADE (it and the function depend on each other),
+so the plan refuses to drop or replace one while something it would not drop anyway uses it.
 """
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from pgschema_tui.diff.changes import Change
 from pgschema_tui.diff.creates import create_change, drop_change, replace_change
 from pgschema_tui.diff.registry import compares, pairs, replaced_when
 from pgschema_tui.errors import UserError
-from pgschema_tui.ir.model import CompositeType, Domain, EnumType
+from pgschema_tui.ir.model import CompositeType, Domain, EnumType, Function, RangeType
 
 
 class EnumChangeError(UserError):
@@ -86,10 +88,38 @@ def _composite_actions(old: CompositeType, new: CompositeType) -> list[str]:
     return [f"ALTER TYPE {ident(new.name)} {', '.join(actions)};"] if actions else []
 
 
+class RangeCascadeError(UserError):
+    """A range type with a CANONICAL function that cannot be dropped without taking more along."""
+
+
+def _check_cascade(ctx, old) -> None:
+    """A range type with a CANONICAL function is dropped with CASCADE (`ddl.drop`); refuse
+    when that would take along anything the plan does not drop or rebuild by itself first."""
+    if not isinstance(old, RangeType) or not old.canonical:
+        return
+    node = f"types:{old.key}"
+    graph = ctx.live_graph
+    kept = []
+    for dependent in sorted(graph.successors(node)) if node in graph else ():
+        obj = graph.nodes[dependent]["obj"]
+        coll, _, key = dependent.partition(":")
+        if isinstance(obj, Function) and ident(obj.name) == old.canonical:
+            continue
+        if key not in getattr(ctx.desired, coll) or dependent in ctx.replacements:
+            continue  # dropped or rebuilt by the plan before the type goes
+        kept.append(key)
+    if kept:
+        raise RangeCascadeError(
+            f"range type {old.name} has to be dropped, and because of its CANONICAL function only "
+            f"DROP TYPE ... CASCADE can do that, which would also take {', '.join(kept)}; "
+            f"change or drop what uses the type in an earlier migration")
+
+
 @compares("types")
 def compare_types(ctx):
     for _key, old, new in pairs(ctx, "types"):
         if new is None:
+            _check_cascade(ctx, old)
             yield drop_change(ctx, "type", old)
             continue
         path = ctx.path(new)
@@ -97,6 +127,7 @@ def compare_types(ctx):
             yield create_change(ctx, "type", new)
             continue
         if ctx.replaced(new):
+            _check_cascade(ctx, old)
             yield replace_change(ctx, "type", old, new)
             continue
         statements = []

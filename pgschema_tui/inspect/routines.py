@@ -8,6 +8,8 @@ Representation choices the parser mirrors:
 - `returns` is pg_get_function_result (None for procedures).
 - `body` is prosrc exactly as stored (dollar-quote content), or, for SQL-standard bodies, the
   `RETURN ...` / `BEGIN ATOMIC ... END` text from pg_get_functiondef with `sql_body=True`.
+  For LANGUAGE c, prosrc is the link symbol and `library` is probin (the object file), so
+  `AS 'file', 'symbol'` survives; LANGUAGE internal keeps the built-in's name in `body`.
 - `cost` is None when it is the language default (1 for C and internal, 100 otherwise);
   `rows` is None unless the function returns a set and the estimate is not 1000.
 - `config` is proconfig (`search_path=public, pg_temp`), in catalog order.
@@ -25,7 +27,7 @@ VOLATILITY = {"i": "IMMUTABLE", "s": "STABLE", "v": "VOLATILE"}
 PARALLEL = {"s": "SAFE", "r": "RESTRICTED", "u": "UNSAFE"}
 
 _ROUTINES = f"""
-SELECT p.oid, p.proname, p.prokind, l.lanname, p.prosrc,
+SELECT p.oid, p.proname, p.prokind, l.lanname, p.prosrc, p.probin,
        CASE WHEN p.prosqlbody IS NOT NULL THEN pg_catalog.pg_get_functiondef(p.oid) END AS functiondef,
        ARRAY(SELECT pg_catalog.format_type(t, NULL)
              FROM unnest(COALESCE(p.proallargtypes, p.proargtypes::oid[])) WITH ORDINALITY u(t, ord)
@@ -58,6 +60,7 @@ def read_routines(ctx: InspectContext, deps: Dependencies) -> list[ir.Function]:
             returns=row["result"] if row["prokind"] != "p" else None,
             language=row["lanname"],
             body=sql_standard_body(row["functiondef"]) if sql_body else row["prosrc"],
+            library=row["probin"] if row["lanname"] == "c" else None,
             sql_body=sql_body,
             is_procedure=row["prokind"] == "p",
             volatility=VOLATILITY[row["provolatile"]],

@@ -286,6 +286,8 @@ class Function:
     returns: str | None = None  # pg_get_function_result: "integer", "SETOF users", "TABLE(a integer)"
     language: str = "sql"
     body: str = ""  # prosrc, or the SQL-standard body (BEGIN ATOMIC ... END / RETURN ...)
+    # probin: a LANGUAGE c function's object file ("$libdir/x"); `body` is then its link symbol
+    library: str | None = None
     sql_body: bool = False  # body is SQL-standard, rendered without quotes
     is_procedure: bool = False
     volatility: str = "VOLATILE"  # IMMUTABLE | STABLE | VOLATILE

@@ -5,6 +5,7 @@ from pglast import ast
 from pglast.enums import ObjectType
 
 from pgschema_tui.ddl.quote import ident
+from pgschema_tui.errors import UserError
 from pgschema_tui.ir import model as ir
 from pgschema_tui.ir.normalize import MeaningText
 from pgschema_tui.parse import exprs
@@ -62,6 +63,21 @@ def _sql_body_text(body) -> str:
     return f"BEGIN ATOMIC\n{inner}END"
 
 
+def _as_clause(ctx: LoadContext, what: str, name: str, language: str, parts: list[str]) -> tuple[str, str | None]:
+    """(body, library) of `AS ...` as pg_proc stores them (prosrc, probin).
+
+    LANGUAGE c reads `AS 'file', 'symbol'`; without a symbol the link symbol is the function's
+    own name. Every other language takes one string (PostgreSQL refuses two).
+    """
+    if language == "c":
+        return (parts[1] if len(parts) > 1 else name), parts[0]
+    if len(parts) > 1:
+        where = ctx.statement.where if ctx.statement else "?"
+        raise UserError(f"{where}: {what}: AS 'file', 'symbol' needs LANGUAGE c; LANGUAGE {language} "
+                        "takes one string (PostgreSQL refuses this statement too)")
+    return parts[0], None
+
+
 @handles(ast.CreateFunctionStmt)
 def create_function(node: ast.CreateFunctionStmt, ctx: LoadContext, stmt) -> None:
     name = ctx.own_qualified(node.funcname)
@@ -90,7 +106,7 @@ def create_function(node: ast.CreateFunctionStmt, ctx: LoadContext, stmt) -> Non
         else:
             opts[opt.defname] = opt.arg
     language = str(value_of(opts["language"])).lower() if "language" in opts else "sql"
-    body, sql_body = "", False
+    body, sql_body, library = "", False, None
     if node.sql_body is not None:
         for part in ([node.sql_body] if not isinstance(node.sql_body, (list, tuple)) else node.sql_body):
             for item in (part if isinstance(part, (list, tuple)) else [part]):
@@ -99,8 +115,7 @@ def create_function(node: ast.CreateFunctionStmt, ctx: LoadContext, stmt) -> Non
                     deps |= exprs.references(item, ctx.target)
         body, sql_body = MeaningText(_sql_body_text(node.sql_body), "body"), True
     elif "as" in opts:
-        parts = [p.sval for p in opts["as"]]
-        body = parts[-1] if len(parts) > 1 else parts[0]
+        body, library = _as_clause(ctx, what, node.funcname[-1].sval, language, [p.sval for p in opts["as"]])
     returns = _returns(ctx, node, arguments)
     set_returning = bool(node.returnType is not None and node.returnType.setof)
     cost = value_of(opts["cost"]) if "cost" in opts else None
@@ -108,7 +123,7 @@ def create_function(node: ast.CreateFunctionStmt, ctx: LoadContext, stmt) -> Non
     rows = value_of(opts["rows"]) if "rows" in opts else None
     ctx.schema.add(ir.Function(
         name=name, arguments=tuple(arguments), returns=returns, language=language, body=body,
-        sql_body=sql_body, is_procedure=bool(node.is_procedure),
+        sql_body=sql_body, library=library, is_procedure=bool(node.is_procedure),
         volatility=str(value_of(opts.get("volatility")) if "volatility" in opts else "volatile").upper(),
         strict=bool(value_of(opts["strict"])) if "strict" in opts else False,
         security_definer=bool(value_of(opts["security"])) if "security" in opts else False,
@@ -129,6 +144,8 @@ _FUNCTION_FIELDS = ("sfunc", "finalfunc", "combinefunc", "serialfunc", "deserial
 
 @handles(ast.DefineStmt)
 def define(node: ast.DefineStmt, ctx: LoadContext, stmt) -> None:
+    if node.kind == ObjectType.OBJECT_TYPE and not node.definition:
+        return  # a shell type (`CREATE TYPE r;`): only a placeholder until CREATE TYPE r AS RANGE
     if node.kind != ObjectType.OBJECT_AGGREGATE:
         raise ctx.unsupported("CREATE " + node.kind.name[7:], "this object kind")
     name = ctx.own_qualified(node.defnames)
