@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Callable
 
 from pgschema_tui.ddl.names import (
-    column_list, key_signature, maybe_quoted, role, routine_signature, sql_ref,
+    column_list, key_signature, maybe_quoted, public_default_privilege, role, routine_signature, sql_ref,
 )
 from pgschema_tui.ddl.quote import dollar_quote, ident, literal
 from pgschema_tui.ddl.reparse import is_one_group, keep_array_casts
@@ -582,7 +582,7 @@ def grant_privileges(grant: Grant) -> str:
 def _grant(grant: Grant, schema) -> list[str]:
     target = grant_target(grant.object_type, grant.object_name, schema)
     if grant.revoked_default:
-        privilege = "USAGE" if grant.object_type in ("TYPE", "DOMAIN") else "EXECUTE"
+        privilege = public_default_privilege(grant.object_type)
         return [f"REVOKE {privilege} ON {target} FROM {role(grant.grantee)};"]
     option = " WITH GRANT OPTION" if grant.grantable else ""
     return [f"GRANT {grant_privileges(grant)} ON {target} TO {role(grant.grantee)}{option};"]

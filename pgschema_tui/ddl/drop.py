@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Callable
 
 from pgschema_tui.ddl.create import default_privilege_prefix, grant_privileges, grant_target
-from pgschema_tui.ddl.names import role, routine_signature
+from pgschema_tui.ddl.names import public_default_privilege, role, routine_signature
 from pgschema_tui.ddl.quote import ident
 from pgschema_tui.ir.model import (
     Aggregate, CompositeType, Constraint, DefaultPrivilege, Domain, EnumType, Function, Grant,
@@ -77,7 +77,7 @@ def _aggregate(agg: Aggregate, schema) -> str:
 def _grant(grant: Grant, schema) -> str:
     target = grant_target(grant.object_type, grant.object_name, schema)
     if grant.revoked_default:  # undoing a revoked default gives the privilege back
-        privilege = "USAGE" if grant.object_type in ("TYPE", "DOMAIN") else "EXECUTE"
+        privilege = public_default_privilege(grant.object_type)
         return f"GRANT {privilege} ON {target} TO {role(grant.grantee)};"
     return f"REVOKE {grant_privileges(grant)} ON {target} FROM {role(grant.grantee)};"
 

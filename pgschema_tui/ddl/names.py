@@ -59,3 +59,10 @@ def role(name: str) -> str:
     if name in ("PUBLIC", "CURRENT_USER", "SESSION_USER", "CURRENT_ROLE"):
         return name
     return ident(name)
+
+
+def public_default_privilege(object_type: str) -> str:
+    """The privilege PUBLIC holds on a new object of `object_type` without any GRANT, which a
+    `revoked_default` Grant takes away: EXECUTE on routines, USAGE on types, domains and the
+    built-in schema public (its initial privilege since PostgreSQL 15)."""
+    return "USAGE" if object_type in ("TYPE", "DOMAIN", "SCHEMA") else "EXECUTE"

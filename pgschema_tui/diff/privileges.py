@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from pgschema_tui.ddl.create import default_privilege_prefix, grant_target
-from pgschema_tui.ddl.names import column_list, role
+from pgschema_tui.ddl.names import column_list, public_default_privilege, role
 from pgschema_tui.diff.changes import Change
 from pgschema_tui.diff.registry import compares
 
@@ -138,17 +138,17 @@ def _coll(schema, object_type: str, object_name: str) -> str:
 
 
 def _revoked_defaults(ctx):
-    """PUBLIC's default EXECUTE/USAGE, revoked or given back."""
+    """PUBLIC's default EXECUTE/USAGE (on routines, types, the schema public), revoked or given back."""
     def revoked(schema, fresh_is_default: bool):
         return {(g.object_type, g.object_name, g.grantee) for g in schema.grants.values() if g.revoked_default
                 and not (fresh_is_default and _target_is_fresh(ctx, g.object_type, g.object_name))}
 
     live, desired = revoked(ctx.live, True), revoked(ctx.desired, False)
     for object_type, object_name, grantee in sorted(live ^ desired):
-        if _target(ctx.desired, object_type, object_name) is None:
+        if object_type != "SCHEMA" and _target(ctx.desired, object_type, object_name) is None:
             continue
         target = grant_target(object_type, object_name, ctx.desired)
-        privilege = "USAGE" if object_type in ("TYPE", "DOMAIN") else "EXECUTE"
+        privilege = public_default_privilege(object_type)
         if (object_type, object_name, grantee) in desired:
             sql = f"REVOKE {privilege} ON {target} FROM {role(grantee)};"
         else:

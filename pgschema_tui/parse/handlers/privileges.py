@@ -56,7 +56,7 @@ def _relation_targets(ctx: LoadContext, node: ast.GrantStmt) -> list[tuple[str, 
 def _targets(ctx: LoadContext, node: ast.GrantStmt) -> list[tuple[str, str]]:
     kind = node.objtype
     if node.targtype == GrantTargetType.ACL_TARGET_ALL_IN_SCHEMA:
-        if not any(s.sval == ctx.target for s in node.objects):
+        if not any(ctx.is_target_schema(s.sval) for s in node.objects):
             return []
         if kind == ObjectType.OBJECT_TABLE:
             names = [*ctx.schema.tables, *ctx.schema.views, *ctx.schema.materialized_views]
@@ -92,7 +92,7 @@ def _targets(ctx: LoadContext, node: ast.GrantStmt) -> list[tuple[str, str]]:
                 raise NotYet(f"type {name}")
         return out
     if kind == ObjectType.OBJECT_SCHEMA:
-        return [("SCHEMA", "") for s in node.objects if s.sval == ctx.target]
+        return [("SCHEMA", "") for s in node.objects if ctx.is_target_schema(s.sval)][:1]
     raise ctx.unsupported("GRANT", f"privileges on {kind.name[7:]}")
 
 
@@ -122,9 +122,12 @@ def grant(node: ast.GrantStmt, ctx: LoadContext, stmt) -> None:
 
 
 def _record(ctx, book, object_type, object_name, columns, grantee, privilege, node) -> None:
+    # privileges PUBLIC holds without a GRANT: EXECUTE on routines, USAGE on types, and (since
+    # PostgreSQL 15, from the built-in schema's initial privileges) USAGE on schema public
     implicit_public = (grantee == "PUBLIC" and not columns and
-                       (object_type, privilege) in {("FUNCTION", "EXECUTE"), ("PROCEDURE", "EXECUTE"),
-                                                    ("TYPE", "USAGE"), ("DOMAIN", "USAGE")})
+                       ((object_type, privilege) in {("FUNCTION", "EXECUTE"), ("PROCEDURE", "EXECUTE"),
+                                                     ("TYPE", "USAGE"), ("DOMAIN", "USAGE")}
+                        or (object_type, privilege) == ("SCHEMA", "USAGE") and ctx.target == "public"))
     revoked = _revoked_defaults(ctx)
     if implicit_public:
         if node.is_grant:
@@ -152,7 +155,7 @@ def alter_default_privileges(node: ast.AlterDefaultPrivilegesStmt, ctx: LoadCont
             roles = role_names(opt.arg)
         elif opt.defname == "schemas":
             schemas = [s.sval for s in opt.arg]
-    if ctx.target not in schemas:
+    if not any(ctx.is_target_schema(s) for s in schemas):
         return  # global defaults are not part of one schema's state
     action = node.action
     object_type = _DEFAULT_OBJECTS.get(action.objtype)
