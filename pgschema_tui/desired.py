@@ -28,17 +28,19 @@ def read_desired(path: str | Path) -> list[Statement]:
 
 def load_desired(path: str | Path, schema: str, plan_db: str | None = None,
                  statements: list[Statement] | None = None,
-                 extensions: tuple[tuple[str, str], ...] = ()) -> ir.Schema:
+                 extensions: tuple[tuple[str, str], ...] = (), running_role: str | None = None) -> ir.Schema:
     """The desired state of `schema` from the SQL file `path` (and its includes).
 
     `statements` are `read_desired(path)`'s result when the caller already has them.
     `extensions` ((name, schema) pairs, the live database's) are installed on the `--plan-db`
     server first, inside the same rolled-back transaction, where it has them available.
+    `running_role`: the role the plan will be applied as (the parser folds its `FOR ROLE`
+    default privileges into the role-less ones, as the catalog side records them).
     """
     if statements is None:
         statements = read_desired(path)  # syntax errors surface before any connection
     if not plan_db:
-        return build_schema(statements, schema)
+        return build_schema(statements, schema, running_role)
     if plan_db == "embedded":
         from pgschema_tui.embedded import EmbeddedServer
 
@@ -55,7 +57,7 @@ def load_desired(path: str | Path, schema: str, plan_db: str | None = None,
 
 
 def _load_in_database(statements: list[Statement], target: str, conn,
-                      extensions: tuple[tuple[str, str], ...] = ()) -> ir.Schema:
+                      extensions: tuple[tuple[str, str], ...] = (), running_role: str | None = None) -> ir.Schema:
     from pgschema_tui.inspect import inspect_schema
 
     scratch = f"pgschema_tmp_{uuid.uuid4().hex[:12]}"
@@ -70,9 +72,10 @@ def _load_in_database(statements: list[Statement], target: str, conn,
         conn.execute("SET LOCAL check_function_bodies = off")
         _create_missing_roles(conn, statements)
         folded = _fold_enum_additions(statements, target)
+        dumped = None
         work = []
         for statement in statements:
-            sql = folded.get(id(statement), scratch_sql(statement, target, scratch))
+            sql = folded.get(id(statement), scratch_sql(statement, target, scratch, dumped))
             if sql is not None:
                 work.append((statement, sql))
         _execute_all(conn, work)
@@ -251,13 +254,26 @@ def _is_regclass_literal(tokens, i: int, text: str) -> bool:
         text[before[0].start:before[0].end + 1].lower() in ("nextval", "currval", "setval")
 
 
-def scratch_sql(statement: Statement, target: str, scratch: str) -> str | None:
+def dumped_schema(statements: list[Statement]) -> str | None:
+    """The schema a dump declares it was taken from (`SET pgschema_tui.dumped_schema = ...`)."""
+    from pgschema_tui.parse.context import DUMPED_SCHEMA_SETTING
+    from pgschema_tui.parse.options import value_of
+
+    for statement in statements:
+        node = statement.node
+        if isinstance(node, ast.VariableSetStmt) and node.name == DUMPED_SCHEMA_SETTING and node.args:
+            return str(value_of(node.args[0]))
+    return None
+
+
+def scratch_sql(statement: Statement, target: str, scratch: str, dumped: str | None = None) -> str | None:
     """The statement's SQL as it must run in the scratch schema, or None to skip it.
 
     Edits are made on the original text, token by token (pglast's scanner), so function
     bodies and every other spelling stay exactly as written: `target.` qualifiers and
     `SCHEMA target` become the scratch schema, CONCURRENTLY (impossible inside the
-    transaction) is dropped, and CREATE SCHEMA/EXTENSION gain IF NOT EXISTS.
+    transaction) is dropped, and CREATE SCHEMA/EXTENSION gain IF NOT EXISTS. `SCHEMA dumped`
+    (a dump's schema-level statements, see `dumped_schema`) becomes the scratch schema too.
     """
     from pglast.parser import scan
 
@@ -270,10 +286,10 @@ def scratch_sql(statement: Statement, target: str, scratch: str) -> str | None:
     edits: list[tuple[int, int, str]] = []  # (start, end exclusive, replacement)
     for i, token in enumerate(tokens):
         if token.name == "IDENT":
-            word = text[token.start:token.end + 1]
-            if _identifier(word) != target:
+            word = _identifier(text[token.start:token.end + 1])
+            if word != target and (dumped is None or word != dumped):
                 continue
-            follows_dot = i + 1 < len(tokens) and tokens[i + 1].name == "ASCII_46" \
+            follows_dot = word == target and i + 1 < len(tokens) and tokens[i + 1].name == "ASCII_46" \
                 and not (i > 0 and tokens[i - 1].name == "ASCII_46")  # the first part only
             after_schema = i > 0 and tokens[i - 1].name == "SCHEMA"
             in_schema_list = isinstance(node, ast.AlterDefaultPrivilegesStmt) and i > 0 \

@@ -87,3 +87,17 @@ def test_plan_db_embedded_installs_the_live_extensions(db, tmp_path):
     r = cli(db, "--file", str(desired), "--plan-db", "embedded", "--output-sql", "stdout", "--no-online")
     assert r.returncode == 0, r.stderr
     assert r.stdout == "ALTER TABLE users ALTER COLUMN email SET NOT NULL;\n"
+
+
+def test_default_privileges_for_the_connected_role_by_name(db, tmp_path):
+    """`FOR ROLE <the connected role>` (as pg_dump and Supabase write it) is the running role's
+    own entry, which the catalog side records with no role, and it reaches tables created after."""
+    with db.connect() as c:
+        me = c.execute("SELECT current_user::text").fetchone()[0]
+    sql = (f'ALTER DEFAULT PRIVILEGES FOR ROLE "{me}" IN SCHEMA public GRANT SELECT ON TABLES TO PUBLIC;\n'
+           "CREATE TABLE t (id integer);\n")
+    run_sql(db, sql)
+    desired = tmp_path / "schema.sql"
+    desired.write_text(sql)
+    r = cli(db, "--file", str(desired), "--detailed-exitcode", "--output-sql", "stdout")
+    assert (r.returncode, r.stdout) == (0, ""), r.stdout + r.stderr

@@ -16,6 +16,11 @@ from pgschema_tui.parse.statements import Statement
 from pgschema_tui.parse.typenames import format_type, type_ref
 
 
+# `SET pgschema_tui.dumped_schema = 'name'` at the top of a dump: statements that must name a
+# schema (COMMENT ON SCHEMA, GRANT ... ON SCHEMA, ALTER DEFAULT PRIVILEGES IN SCHEMA) name the
+# dumped one, and mean whichever schema the dump is loaded into (`dump` docstring).
+DUMPED_SCHEMA_SETTING = "pgschema_tui.dumped_schema"
+
 _BARE_DEFAULTS = (ast.A_Const, ast.ColumnRef, ast.FuncCall, ast.TypeCast, ast.SQLValueFunction,
                   ast.A_ArrayExpr, ast.CaseExpr, ast.CoalesceExpr, ast.MinMaxExpr)
 
@@ -40,6 +45,9 @@ class LoadContext:
     constraint_names: set[str] = field(default_factory=set)
     statement: Statement | None = None
     extras: dict = field(default_factory=dict)  # per-module bookkeeping (privileges...)
+    # the role the migration will run as, when known: its `FOR ROLE` default privileges are the
+    # running role's own (the catalog side records those with no role)
+    running_role: str | None = None
 
     def __post_init__(self) -> None:
         if self.schema is None:
@@ -49,6 +57,12 @@ class LoadContext:
     def is_target(self, schema_name: str | None) -> bool:
         """Whether an object qualified with `schema_name` (None: unqualified) is ours."""
         return schema_name is None or schema_name == self.target
+
+    def is_target_schema(self, schema_name: str) -> bool:
+        """Whether a schema-level statement (COMMENT ON SCHEMA, GRANT ON SCHEMA, ALTER DEFAULT
+        PRIVILEGES IN SCHEMA) naming `schema_name` is about the target: its own name, or the
+        schema a dump declares with DUMPED_SCHEMA_SETTING."""
+        return schema_name == self.target or schema_name == self.extras.get(DUMPED_SCHEMA_SETTING)
 
     def own_name(self, rangevar: ast.RangeVar) -> str | None:
         """The raw name of a relation in the target schema, None when it lives elsewhere."""

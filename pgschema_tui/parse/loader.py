@@ -46,15 +46,16 @@ def _run(ctx: LoadContext, statement: Statement) -> None:
             privileges.apply_default_privileges(ctx, collection, key)
 
 
-def build_schema(statements: list[Statement], target: str) -> ir.Schema:
-    """Run every statement's handler; statements waiting for later objects are retried until none progress."""
+def build_schema(statements: list[Statement], target: str, running_role: str | None = None) -> ir.Schema:
+    """Run every statement's handler; statements waiting for later objects are retried until none
+    progress. `running_role`: the role the migration runs as, when known (see `LoadContext`)."""
     with gc_paused():
-        return _build_schema(statements, target)
+        return _build_schema(statements, target, running_role)
 
 
-def _build_schema(statements: list[Statement], target: str) -> ir.Schema:
+def _build_schema(statements: list[Statement], target: str, running_role: str | None) -> ir.Schema:
     _load_handlers()
-    ctx = LoadContext(target)
+    ctx = LoadContext(target, running_role=running_role)
     waiting: list[tuple[Statement, str]] = []
     for statement in statements:
         try:

@@ -151,8 +151,8 @@ def _record(ctx, book, object_type, object_name, columns, grantee, privilege, no
 def alter_default_privileges(node: ast.AlterDefaultPrivilegesStmt, ctx: LoadContext, stmt) -> None:
     roles, schemas = (None,), []
     for opt in node.options or ():
-        if opt.defname == "roles":
-            roles = role_names(opt.arg)
+        if opt.defname == "roles":  # FOR ROLE: the running role's own entries have no role
+            roles = tuple(None if r == ctx.running_role else r for r in role_names(opt.arg))
         elif opt.defname == "schemas":
             schemas = [s.sval for s in opt.arg]
     if not any(ctx.is_target_schema(s) for s in schemas):
