@@ -72,7 +72,7 @@ def _load_in_database(statements: list[Statement], target: str, conn,
         conn.execute("SET LOCAL check_function_bodies = off")
         _create_missing_roles(conn, statements)
         folded = _fold_enum_additions(statements, target)
-        dumped = None
+        dumped = dumped_schema(statements)
         work = []
         for statement in statements:
             sql = folded.get(id(statement), scratch_sql(statement, target, scratch, dumped))

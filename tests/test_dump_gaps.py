@@ -186,3 +186,78 @@ def test_replacing_a_canonical_range_in_use_is_refused(pg_server, db):
     desired.types["int_span"] = dataclasses.replace(desired.types["int_span"], subtype_diff=None)
     with pytest.raises(RangeCascadeError, match=r"range type int_span .* would also take bookings"):
         build_plan(live, desired)
+
+
+# ------------------------------------------------------- schema-level statements ---
+
+_SCHEMA_LEVEL = """
+DO $$ BEGIN CREATE ROLE h3_reader; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+CREATE SCHEMA app;
+CREATE SCHEMA other;
+COMMENT ON SCHEMA app IS 'the application';
+GRANT USAGE ON SCHEMA app TO h3_reader;
+ALTER DEFAULT PRIVILEGES IN SCHEMA app GRANT SELECT ON TABLES TO h3_reader;
+CREATE TABLE app.items (id integer PRIMARY KEY, name text);
+"""
+
+
+def _schema_state(schema: ir.Schema):
+    return schema.comment, sorted(schema.grants.values(), key=lambda g: g.key), \
+        sorted(schema.default_privileges.values(), key=lambda d: d.key)
+
+
+def test_dump_declares_its_schema_only_when_a_statement_names_it():
+    plain = ir.Schema(name="app")
+    plain.add(ir.Table(name="t", columns=(ir.Column("id", "integer"),)))
+    assert "dumped_schema" not in render_dump(plain)
+    plain.comment = "it's here"
+    text = render_dump(plain)
+    marker, comment = _positions(text, "SET pgschema_tui.dumped_schema = 'app';", "COMMENT ON SCHEMA app IS 'it''s here';")
+    assert marker < comment
+    odd = ir.Schema(name="My App")
+    odd.add(ir.DefaultPrivilege(for_role=None, object_type="TABLES", grantee="r", privileges=("SELECT",)))
+    text = render_dump(odd)
+    assert "SET pgschema_tui.dumped_schema = 'My App';" in text
+    assert 'ALTER DEFAULT PRIVILEGES IN SCHEMA "My App" GRANT SELECT ON TABLES TO r;' in text
+
+
+@pytest.mark.parametrize("loader", ["parser", "plan-db"])
+@pytest.mark.parametrize("layout", ["single", "multi"])
+def test_dump_planned_into_another_schema_carries_schema_level_state(db, tmp_path, loader, layout):
+    from pgschema_tui.desired import load_desired
+    from test_parity import conninfo
+
+    _load(db, _SCHEMA_LEVEL)
+    app = _inspect(db, "app")
+    assert app.comment == "the application" and app.default_privileges
+    if layout == "single":
+        path = tmp_path / "dump.sql"
+        path.write_text(render_dump(app))
+    else:
+        path = tmp_path / "out" / "main.sql"
+        write_multi_file(app, path)
+    assert "SET pgschema_tui.dumped_schema = 'app';" in path.read_text()
+    # the same files describe `app` when planned against it: nothing to do
+    assert build_plan(app, load_desired(path, "app", plan_db=conninfo(db) if loader == "plan-db" else None)).is_empty
+    desired = load_desired(path, "other", plan_db=conninfo(db) if loader == "plan-db" else None)
+    assert _schema_state(desired) == _schema_state(app)
+    plan = build_plan(_inspect(db, "other"), desired)
+    sql = render_sql(plan)
+    assert "COMMENT ON SCHEMA other IS 'the application';" in sql
+    assert "ALTER DEFAULT PRIVILEGES IN SCHEMA other GRANT SELECT ON TABLES TO h3_reader;" in sql
+    assert "SCHEMA app" not in sql
+    with db.connect() as conn:
+        run_plan(conn, plan, schema="other")
+    other = _inspect(db, "other")
+    assert build_plan(other, desired).is_empty
+    assert _schema_state(other) == _schema_state(app)
+    assert _schema_state(_inspect(db, "app")) == _schema_state(app)  # the source is untouched
+
+
+def test_without_the_marker_other_schemas_stay_out(tmp_path):
+    """A hand-written file's statements about another schema are not the target's state."""
+    path = tmp_path / "schema.sql"
+    path.write_text("COMMENT ON SCHEMA app IS 'x';\nGRANT USAGE ON SCHEMA app TO r;\n"
+                    "ALTER DEFAULT PRIVILEGES IN SCHEMA app GRANT SELECT ON TABLES TO r;\n")
+    assert _schema_state(load_files(path, "other")) == (None, [], [])
+    assert _schema_state(load_files(path, "app"))[0] == "x"

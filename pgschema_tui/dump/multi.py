@@ -155,7 +155,7 @@ def write_multi_file(schema: Schema, main_path: str | Path, server_version: str 
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("\n".join(render_unit(u) for u in by_file[rel]))
         written.append(path)
-    main = [dump_header(server_version)]
+    main = [dump_header(server_version, schema)]
     schema_comment = render_schema_comment(schema)
     if schema_comment:
         main.append("\n".join(schema_comment) + "\n")

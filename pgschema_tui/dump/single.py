@@ -3,21 +3,34 @@ from __future__ import annotations
 
 from pgschema_tui import __version__
 from pgschema_tui.ddl.comment import render_schema_comment
+from pgschema_tui.ddl.quote import literal
 from pgschema_tui.dump.layout import Unit, dump_units
 from pgschema_tui.ir.model import Schema
+from pgschema_tui.parse.context import DUMPED_SCHEMA_SETTING
 
 # Function bodies are checked when the function is created unless this is off; a body may
 # use a table that comes later in the dump (nothing in the catalog records that dependency).
 SESSION_SETTINGS = ("SET check_function_bodies = false;",)
 
 
-def dump_header(server_version: str | None = None) -> str:
+def names_its_schema(schema: Schema) -> bool:
+    """Whether the dump holds statements that must name the schema (see the package docstring)."""
+    return schema.comment is not None or bool(schema.default_privileges) or any(
+        g.object_type == "SCHEMA" for g in schema.grants.values())
+
+
+def dump_header(server_version: str | None = None, schema: Schema | None = None) -> str:
     lines = ["--", "-- pgschema-tui database dump", "--", ""]
     if server_version:
         lines.append(f"-- Dumped from database version {server_version}")
     lines.append(f"-- Dumped by pgschema-tui version {__version__}")
     lines.append("")
     lines.extend(SESSION_SETTINGS)
+    if schema is not None and names_its_schema(schema):
+        lines += ["",
+                  "-- COMMENT ON SCHEMA, GRANT ... ON SCHEMA and ALTER DEFAULT PRIVILEGES IN SCHEMA below name",
+                  "-- the dumped schema; `pgschema-tui plan --schema <other>` reads them as about <other>.",
+                  f"SET {DUMPED_SCHEMA_SETTING} = {literal(schema.name)};"]
     return "\n".join(lines) + "\n"
 
 
@@ -29,7 +42,7 @@ def render_unit(unit: Unit) -> str:
 
 def render_dump(schema: Schema, server_version: str | None = None) -> str:
     """The whole schema as SQL that `psql -f` reloads into an empty schema."""
-    parts = [dump_header(server_version)]
+    parts = [dump_header(server_version, schema)]
     schema_comment = render_schema_comment(schema)
     if schema_comment:
         parts.append("\n".join(schema_comment) + "\n")

@@ -59,7 +59,7 @@ def comment_on(node: ast.CommentStmt, ctx: LoadContext, stmt) -> None:
     if kind in _IGNORED:
         return
     if kind == OT.OBJECT_SCHEMA:
-        if _names(node.object)[0] == ctx.target:
+        if ctx.is_target_schema(_names(node.object)[0]):
             ctx.schema.comment = comment
         return
     if kind == OT.OBJECT_COLUMN:

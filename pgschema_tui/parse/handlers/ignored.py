@@ -10,7 +10,8 @@ import re
 
 from pglast import ast
 
-from pgschema_tui.parse.context import LoadContext
+from pgschema_tui.parse.context import DUMPED_SCHEMA_SETTING, LoadContext
+from pgschema_tui.parse.options import value_of
 from pgschema_tui.parse.registry import handles
 
 _NO_OP_FUNCTIONS = frozenset({"set_config", "setval"})
@@ -21,6 +22,9 @@ _NO_OP_FUNCTIONS = frozenset({"set_config", "setval"})
          ast.AlterDatabaseSetStmt, ast.AlterRoleSetStmt, ast.GrantRoleStmt, ast.VariableShowStmt,
          ast.CheckPointStmt, ast.DiscardStmt)
 def ignore(node, ctx: LoadContext, stmt) -> None:
+    if isinstance(node, ast.VariableSetStmt) and node.name == DUMPED_SCHEMA_SETTING and node.args:
+        ctx.extras[DUMPED_SCHEMA_SETTING] = str(value_of(node.args[0]))  # a dump's own schema name
+        return
     if isinstance(node, ast.CreateSchemaStmt) and node.schemaElts:
         raise ctx.unsupported(f"schema {node.schemaname}", "CREATE SCHEMA with elements")
 
