@@ -13,6 +13,7 @@ from pgschema_tui.ir.expr import Expr
 from pgschema_tui.parse import exprs
 from pgschema_tui.parse.context import LoadContext
 from pgschema_tui.parse.naming import index_column_names, index_name_addition
+from pgschema_tui.parse.opclasses import is_default_opclass
 from pgschema_tui.parse.options import reloptions, sequence_options, value_of
 from pgschema_tui.parse.registry import NotYet, handles
 
@@ -49,8 +50,13 @@ def create_index(node: ast.IndexStmt, ctx: LoadContext, stmt) -> None:
     if node.if_not_exists and node.idxname and node.idxname in ctx.schema.indexes:
         return
     elements, deps = [], set()
+    method = node.accessMethod or "btree"
+    column_types = _relation_column_types(ctx, table)
     for elem in node.indexParams:
         element, refs = _element(ctx, elem)
+        if element.opclass and elem.name in column_types and not elem.opclassopts \
+                and is_default_opclass(ctx.schema, method, column_types[elem.name], element.opclass):
+            element = replace(element, opclass=None)  # the catalog does not print a default opclass
         elements.append(element)
         deps |= refs
     column_names = [e.name or exprs.figure_colname(e.expr)[0] or "expr" for e in node.indexParams]
@@ -66,7 +72,7 @@ def create_index(node: ast.IndexStmt, ctx: LoadContext, stmt) -> None:
         deps |= refs
     ctx.schema.add(ir.Index(
         table=table, name=name, elements=tuple(elements), unique=bool(node.unique),
-        method=node.accessMethod or "btree",
+        method=method,
         include=tuple(e.name for e in node.indexIncludingParams or ()),
         where=where, options=reloptions(node.options),
         nulls_not_distinct=bool(node.nulls_not_distinct),

@@ -1,0 +1,90 @@
+"""Default operator classes of the built-in types, so an index that names one explicitly
+(`(email text_ops)`) reads like the catalog prints it: without it.
+
+`pg_get_indexdef` leaves out an element's operator class when it is the default for the
+column's type and access method, so a named default would otherwise differ on every plan and
+rebuild the index. The table is PostgreSQL's own (`pg_opclass.opcdefault`, identical from 14
+to 18 for these types); types it does not know keep whatever opclass the files name.
+"""
+from __future__ import annotations
+
+import re
+
+from pgschema_tui.ir import model as ir
+
+DEFAULT_OPCLASSES: dict[str, dict[str, str]] = {
+    "brin": {
+        'anyrange': 'range_inclusion_ops', 'bigint': 'int8_minmax_ops', 'bit': 'bit_minmax_ops',
+        'bit varying': 'varbit_minmax_ops', 'box': 'box_inclusion_ops', 'bytea': 'bytea_minmax_ops',
+        'character': 'bpchar_minmax_ops', 'date': 'date_minmax_ops', 'double precision': 'float8_minmax_ops',
+        'inet': 'inet_inclusion_ops', 'integer': 'int4_minmax_ops', 'interval': 'interval_minmax_ops',
+        'macaddr': 'macaddr_minmax_ops', 'macaddr8': 'macaddr8_minmax_ops', 'numeric': 'numeric_minmax_ops',
+        'real': 'float4_minmax_ops', 'smallint': 'int2_minmax_ops', 'text': 'text_minmax_ops',
+        'time with time zone': 'timetz_minmax_ops', 'time without time zone': 'time_minmax_ops',
+        'timestamp with time zone': 'timestamptz_minmax_ops',
+        'timestamp without time zone': 'timestamp_minmax_ops', 'uuid': 'uuid_minmax_ops',
+    },
+    "btree": {
+        'anyarray': 'array_ops', 'anyenum': 'enum_ops', 'anymultirange': 'multirange_ops',
+        'anyrange': 'range_ops', 'bigint': 'int8_ops', 'bit': 'bit_ops', 'bit varying': 'varbit_ops',
+        'boolean': 'bool_ops', 'bytea': 'bytea_ops', 'character': 'bpchar_ops', 'date': 'date_ops',
+        'double precision': 'float8_ops', 'inet': 'inet_ops', 'integer': 'int4_ops',
+        'interval': 'interval_ops', 'jsonb': 'jsonb_ops', 'macaddr': 'macaddr_ops',
+        'macaddr8': 'macaddr8_ops', 'money': 'money_ops', 'numeric': 'numeric_ops', 'real': 'float4_ops',
+        'smallint': 'int2_ops', 'text': 'text_ops', 'time with time zone': 'timetz_ops',
+        'time without time zone': 'time_ops', 'timestamp with time zone': 'timestamptz_ops',
+        'timestamp without time zone': 'timestamp_ops', 'tsquery': 'tsquery_ops', 'tsvector': 'tsvector_ops',
+        'uuid': 'uuid_ops',
+    },
+    "gin": {
+        'anyarray': 'array_ops', 'jsonb': 'jsonb_ops', 'tsvector': 'tsvector_ops',
+    },
+    "gist": {
+        'anymultirange': 'multirange_ops', 'anyrange': 'range_ops', 'box': 'box_ops', 'circle': 'circle_ops',
+        'point': 'point_ops', 'polygon': 'poly_ops', 'tsquery': 'tsquery_ops', 'tsvector': 'tsvector_ops',
+    },
+    "hash": {
+        'anyarray': 'array_ops', 'anyenum': 'enum_ops', 'anymultirange': 'multirange_ops',
+        'anyrange': 'range_ops', 'bigint': 'int8_ops', 'boolean': 'bool_ops', 'bytea': 'bytea_ops',
+        'character': 'bpchar_ops', 'date': 'date_ops', 'double precision': 'float8_ops', 'inet': 'inet_ops',
+        'integer': 'int4_ops', 'interval': 'interval_ops', 'jsonb': 'jsonb_ops', 'macaddr': 'macaddr_ops',
+        'macaddr8': 'macaddr8_ops', 'numeric': 'numeric_ops', 'real': 'float4_ops', 'smallint': 'int2_ops',
+        'text': 'text_ops', 'time with time zone': 'timetz_ops', 'time without time zone': 'time_ops',
+        'timestamp with time zone': 'timestamptz_ops', 'timestamp without time zone': 'timestamp_ops',
+        'uuid': 'uuid_ops',
+    },
+    "spgist": {
+        'anyrange': 'range_ops', 'box': 'box_ops', 'inet': 'inet_ops', 'point': 'quad_point_ops',
+        'polygon': 'poly_ops', 'text': 'text_ops',
+    },
+}
+
+# binary-coercible types whose default is another type's opclass (GetDefaultOpClass)
+_COERCED = {"character varying": "text", "cidr": "inet"}
+_TYPMOD = re.compile(r"\(\s*\d+(?:\s*,\s*\d+)?\s*\)")
+
+
+def _lookup_type(schema: ir.Schema, type_text: str) -> str:
+    """The type an opclass is looked up by: typmods removed, domains resolved to their base,
+    arrays, enums and ranges to the polymorphic type their opclasses take."""
+    for _ in range(10):  # domains over domains
+        if type_text.endswith("]"):
+            return "anyarray"
+        base = " ".join(_TYPMOD.sub("", type_text).split())
+        domain = schema.domains.get(base)
+        if domain is None:
+            break
+        type_text = domain.base_type
+    user_type = schema.types.get(base)
+    if isinstance(user_type, ir.EnumType):
+        return "anyenum"
+    if isinstance(user_type, ir.RangeType):
+        return "anyrange"
+    return _COERCED.get(base, base)
+
+
+def is_default_opclass(schema: ir.Schema, method: str, column_type: str, opclass: str) -> bool:
+    """Whether `opclass` (as written, maybe `pg_catalog.`-qualified) is what PostgreSQL would
+    pick by itself for a `column_type` column in a `method` index."""
+    name = opclass.removeprefix("pg_catalog.")
+    return DEFAULT_OPCLASSES.get(method, {}).get(_lookup_type(schema, column_type)) == name
