@@ -101,3 +101,15 @@ def test_default_privileges_for_the_connected_role_by_name(db, tmp_path):
     desired.write_text(sql)
     r = cli(db, "--file", str(desired), "--detailed-exitcode", "--output-sql", "stdout")
     assert (r.returncode, r.stdout) == (0, ""), r.stdout + r.stderr
+
+
+def test_warns_about_an_extension_the_database_lacks(db, tmp_path):
+    desired = tmp_path / "schema.sql"
+    desired.write_text("CREATE TABLE s (q text);\nCREATE EXTENSION IF NOT EXISTS pg_trgm;\n"
+                       "CREATE INDEX s_q ON s USING gist (q gist_trgm_ops);\n")
+    r = cli(db, "--file", str(desired), "--output-sql", "stdout")
+    assert r.returncode == 0, r.stderr
+    assert "Warning: schema.sql:2:1: extension 'pg_trgm' is not installed in the database" in r.stderr
+    run_sql(db, "CREATE EXTENSION pg_trgm")
+    r = cli(db, "--file", str(desired), "--output-sql", "stdout")
+    assert r.returncode == 0 and "Warning" not in r.stderr, r.stderr

@@ -69,7 +69,7 @@ def _connect_and_plan(args):
             raise
         try:
             running_role.set_result(conn.execute("SELECT current_user::text").fetchone()[0])
-            extensions = _installed_extensions(conn) if plan_db else ()
+            extensions = _installed_extensions(conn)
             return settings, conn, inspect_schema(conn, args.schema), _sizes(conn, args.schema), extensions
         except BaseException as exc:
             if not running_role.done():
@@ -87,12 +87,27 @@ def _connect_and_plan(args):
             if live_side.exception() is None:
                 live_side.result()[1].close()
             raise
-        settings, conn, live, sizes, _extensions = live_side.result()
+        settings, conn, live, sizes, extensions = live_side.result()
+    _warn_missing_extensions(statements, extensions)
     try:
         return settings, conn, _plan(args, live, desired, sizes)
     except BaseException:
         conn.close()
         raise
+
+
+def _warn_missing_extensions(statements, installed) -> None:
+    """The files create an extension the database lacks: the plan will not create it (no
+    extension is part of one schema's state), so say so before its objects fail to apply."""
+    from pgschema_tui.parse.statements import created_extensions
+
+    have = {name for name, _schema in installed} | {"plpgsql"}
+    for name, where in created_extensions(statements):
+        if name not in have:
+            print(f"Warning: {where}: extension {name!r} is not installed in the database, and plans do not "
+                  f"install extensions: run CREATE EXTENSION {name} first, or objects using it fail to apply",
+                  file=sys.stderr)
+            have.add(name)
 
 
 def _installed_extensions(conn):

@@ -69,3 +69,11 @@ def _skip_space_and_comments(text: str, pos: int) -> int:
         else:
             break
     return pos
+
+
+def created_extensions(statements: list[Statement]) -> list[tuple[str, str]]:
+    """(extension, where) for each `CREATE EXTENSION` in the files: the plan does not run them
+    (extensions are outside one schema's state), so the command warns about those missing."""
+    from pglast import ast
+
+    return [(s.node.extname, s.where) for s in statements if isinstance(s.node, ast.CreateExtensionStmt)]
