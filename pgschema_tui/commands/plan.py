@@ -22,14 +22,14 @@ class PlanResult(NamedTuple):
     desired: Schema
 
 
-def desired_from_args(args, statements=None, extensions=(), session=None):
+def desired_from_args(args, statements=None, extensions=(), running_role=None):
     """The desired state of `--file` (from already parsed `statements` when given);
-    `extensions` are the live database's, for the `--plan-db` server; `session` the connected
-    session's facts (`parse.session.SessionFacts`)."""
+    `extensions` are the live database's, for the `--plan-db` server; `running_role` the
+    connected role."""
     from pgschema_tui.desired import load_desired
 
     return load_desired(args.file, args.schema, plan_db=getattr(args, "plan_db", None), statements=statements,
-                        extensions=tuple(extensions), session=session)
+                        extensions=tuple(extensions), running_role=running_role)
 
 
 def _plan(args, live: Schema, desired: Schema, sizes) -> PlanResult:
@@ -55,26 +55,25 @@ def _connect_and_plan(args):
 
     from pgschema_tui.desired import read_desired
     from pgschema_tui.inspect import inspect_schema
-    from pgschema_tui.parse.session import SessionFacts
 
     statements = read_desired(args.file)
     plan_db = getattr(args, "plan_db", None)
 
-    session: Future = Future()  # known right after connecting, long before the inspection ends
+    running_role: Future = Future()  # known right after connecting, long before the inspection ends
 
     def connect_and_inspect():
         try:
             settings, conn = connect_to_schema(args)
         except BaseException as exc:
-            session.set_exception(exc)
+            running_role.set_exception(exc)
             raise
         try:
-            session.set_result(SessionFacts(*conn.execute(SessionFacts.SQL).fetchone()))
+            running_role.set_result(conn.execute("SELECT current_user::text").fetchone()[0])
             extensions = _installed_extensions(conn)
             return settings, conn, inspect_schema(conn, args.schema), _sizes(conn, args.schema), extensions
         except BaseException as exc:
-            if not session.done():
-                session.set_exception(exc)
+            if not running_role.done():
+                running_role.set_exception(exc)
             conn.close()
             raise
 
@@ -83,7 +82,7 @@ def _connect_and_plan(args):
         try:
             # the --plan-db server gets the live database's extensions first, so wait for them
             extensions = live_side.result()[4] if plan_db else ()
-            desired = desired_from_args(args, statements, extensions, session.result())
+            desired = desired_from_args(args, statements, extensions, running_role.result())
         except BaseException:
             if live_side.exception() is None:
                 live_side.result()[1].close()

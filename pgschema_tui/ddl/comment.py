@@ -1,4 +1,5 @@
-"""COMMENT ON statements for every kind of object, including table, view and column comments."""
+"""COMMENT ON statements for every kind of object, including table, view and column comments
+and the comment on the index behind a PK/UNIQUE/EXCLUDE constraint."""
 from __future__ import annotations
 
 from pgschema_tui.ddl.names import routine_signature
@@ -35,6 +36,11 @@ def column_comment_on(relation: str, column: str, comment: str | None) -> str:
     return comment_on(f"COLUMN {ident(relation)}.{ident(column)}", comment)
 
 
+def constraint_index_comment_on(con: Constraint, comment: str | None) -> str:
+    """COMMENT ON INDEX for the index of a PK/UNIQUE/EXCLUDE constraint, which bears its name."""
+    return comment_on(f"INDEX {ident(con.name)}", comment)
+
+
 def render_comment(obj) -> list[str]:
     """Every COMMENT ON statement `obj` needs: its own comment and its columns' comments."""
     out = []
@@ -45,6 +51,8 @@ def render_comment(obj) -> list[str]:
         out.extend(column_comment_on(obj.name, c.name, c.comment) for c in obj.columns if c.comment is not None)
     elif isinstance(obj, (View, MaterializedView)):
         out.extend(column_comment_on(obj.name, col, text) for col, text in obj.column_comments)
+    elif isinstance(obj, Constraint) and obj.index_comment is not None:
+        out.append(constraint_index_comment_on(obj, obj.index_comment))
     return out
 
 

@@ -1,7 +1,8 @@
 """Table constraints: drop and add again (PostgreSQL alters little of a constraint in place).
 
 What can change in place does: VALIDATE CONSTRAINT for a NOT VALID one that should be valid,
-ALTER CONSTRAINT for a foreign key's deferrability, COMMENT ON CONSTRAINT.
+ALTER CONSTRAINT for a foreign key's deferrability, COMMENT ON CONSTRAINT, and COMMENT ON INDEX
+for the index behind a key (a replaced constraint gets it back with its other comments).
 """
 from __future__ import annotations
 
@@ -11,14 +12,14 @@ from pgschema_tui.ddl.quote import ident
 from pgschema_tui.diff.changes import Change
 from pgschema_tui.diff.creates import create_change, drop_change, replace_change
 from pgschema_tui.diff.registry import compares, pairs, replaced_when
-from pgschema_tui.ddl.comment import comment_on, comment_target
+from pgschema_tui.ddl.comment import comment_on, comment_target, constraint_index_comment_on
 from pgschema_tui.ir.model import Constraint
 
 
 def _core(c: Constraint) -> Constraint:
     """The constraint without what ALTER can change in place."""
     return replace(c, comment=None, not_valid=False, deferrable=False, initially_deferred=False) \
-        if c.type == "FOREIGN KEY" else replace(c, comment=None, not_valid=False)
+        if c.type == "FOREIGN KEY" else replace(c, comment=None, index_comment=None, not_valid=False)
 
 
 @replaced_when("constraints")
@@ -74,6 +75,8 @@ def compare_constraints(ctx):
                 statements.append(f"ALTER TABLE {t} VALIDATE CONSTRAINT {c};")
             if old.comment != new.comment:
                 statements.append(_comment(new))
+            if old.index_comment != new.index_comment:
+                statements.append(constraint_index_comment_on(new, new.index_comment))
             if statements:
                 yield Change("alter", "table.constraint", path, old=old, new=new, statements=tuple(statements),
                              reason="constraint changed")

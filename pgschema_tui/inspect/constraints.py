@@ -10,12 +10,13 @@ Representation choices the parser mirrors:
 - `ref_table` is `regclass` text: quoted when needed, qualified outside the target schema.
 - `temporal` is pg_constraint.conperiod (PostgreSQL 18): the last key column is WITHOUT OVERLAPS
   (PK/UNIQUE) or PERIOD (FK); `columns` still hold plain names.
+- `index_comment` is the COMMENT ON INDEX of a PK/UNIQUE/EXCLUDE constraint's index.
 - `on_delete` carries the column list of `SET NULL (a, b)` / `SET DEFAULT (a)` (PostgreSQL 15+),
   with the columns quoted where needed.
 """
 from __future__ import annotations
 
-from pgschema_tui.inspect.context import InspectContext, not_extension_member
+from pgschema_tui.inspect.context import InspectContext, comment_sql, not_extension_member
 from pgschema_tui.inspect.deps import Dependencies
 from pgschema_tui.inspect.sqltext import strip_outer_parens
 from pgschema_tui.ir import model as ir
@@ -47,7 +48,7 @@ SELECT con.oid, con.conname, con.contype, rel.relname AS table_name, rel.oid AS 
        con.condeferrable, con.condeferred, con.convalidated, con.connoinherit, {temporal} AS temporal,
        CASE con.contype WHEN 'c' THEN pg_catalog.pg_get_expr(con.conbin, con.conrelid)
                         WHEN 'x' THEN pg_catalog.pg_get_constraintdef(con.oid) END AS definition,
-       idxrel.reloptions AS index_options, cd.description
+       idxrel.reloptions AS index_options, cd.description, {comment_sql('pg_class', 'idx.indexrelid')} AS index_description
 FROM pg_catalog.pg_constraint con
 JOIN pg_catalog.pg_class rel ON rel.oid = con.conrelid
 LEFT JOIN pg_catalog.pg_index idx ON idx.indexrelid = con.conindid AND con.contype IN ('p', 'u', 'x')
@@ -102,6 +103,7 @@ def read_constraints(ctx: InspectContext, deps: Dependencies) -> list[ir.Constra
             not_valid=not row["convalidated"],
             temporal=row["temporal"],
             comment=row["description"],
+            index_comment=row["index_description"],
             depends_on=frozenset(depends_on),
             **fields,
         ))

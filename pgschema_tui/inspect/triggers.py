@@ -1,12 +1,15 @@
 """Triggers, including constraint triggers; internal ones (FK enforcement) are skipped.
 
 Representation choices the parser mirrors:
-- `events` in the order INSERT, UPDATE, DELETE, TRUNCATE; `update_columns` in column order.
+- `events` in the order INSERT, UPDATE, DELETE, TRUNCATE; `update_columns` in the order written
+  (tgattr keeps it and pg_get_triggerdef prints it, so a dump must too).
 - `function` is the name without parentheses (quoted where needed, qualified outside the
   target schema and pg_catalog); `arguments` are the literal strings.
 - `when` is the WHEN condition of pg_get_triggerdef without its outer parentheses
   (`(old.* IS DISTINCT FROM new.*)`).
 - Triggers cloned onto partitions from a partitioned table's trigger are skipped.
+- `from_table` (CONSTRAINT TRIGGER ... FROM) is `regclass` text like `Constraint.ref_table`; the
+  trigger depends on it (pg_depend records that edge as automatic, which the deps query skips).
 """
 from __future__ import annotations
 
@@ -23,13 +26,17 @@ _TRIGGERS = f"""
 SELECT tg.oid, tg.tgname, c.relname AS table_name, tg.tgtype, {function_name_sql('tg.tgfoid')} AS function,
        tg.tgnargs, tg.tgargs, tg.tgconstraint <> 0 AS is_constraint, tg.tgdeferrable, tg.tginitdeferred,
        tg.tgoldtable, tg.tgnewtable, tg.tgenabled,
-       ARRAY(SELECT a.attname FROM unnest(tg.tgattr::int2[]) k(attnum)
+       CASE WHEN tg.tgconstrrelid <> 0 THEN tg.tgconstrrelid::regclass::text END AS from_table,
+       fromrel.relname AS from_name, fromn.nspname AS from_schema,
+       ARRAY(SELECT a.attname FROM unnest(tg.tgattr::int2[]) WITH ORDINALITY k(attnum, ord)
              JOIN pg_catalog.pg_attribute a ON a.attrelid = tg.tgrelid AND a.attnum = k.attnum
-             ORDER BY a.attnum) AS update_columns,
+             ORDER BY k.ord) AS update_columns,
        CASE WHEN tg.tgqual IS NOT NULL THEN pg_catalog.pg_get_triggerdef(tg.oid) END AS definition,
        {comment_sql('pg_trigger', 'tg.oid')} AS description
 FROM pg_catalog.pg_trigger tg
 JOIN pg_catalog.pg_class c ON c.oid = tg.tgrelid
+LEFT JOIN pg_catalog.pg_class fromrel ON fromrel.oid = tg.tgconstrrelid
+LEFT JOIN pg_catalog.pg_namespace fromn ON fromn.oid = fromrel.relnamespace
 WHERE c.relnamespace = %(nsp)s AND NOT tg.tgisinternal AND tg.tgparentid = 0
   AND {not_extension_member('pg_class', 'c.oid')}
 """
@@ -40,6 +47,9 @@ def read_triggers(ctx: InspectContext, deps: Dependencies) -> list[ir.Trigger]:
     triggers = []
     for row in ctx.rows(_TRIGGERS):
         tgtype = row["tgtype"]
+        depends_on = deps.of("trigger", row["oid"]) | {f"relation:{row['table_name']}"}
+        if row["from_table"]:
+            depends_on |= {f"relation:{ctx.qualify(row['from_schema'], row['from_name'])}"}
         timing = "INSTEAD OF" if tgtype & INSTEAD else "BEFORE" if tgtype & BEFORE else "AFTER"
         events = tuple(name for bit, name in ((INSERT, "INSERT"), (UPDATE, "UPDATE"), (DELETE, "DELETE"),
                                               (TRUNCATE, "TRUNCATE")) if tgtype & bit)
@@ -54,13 +64,14 @@ def read_triggers(ctx: InspectContext, deps: Dependencies) -> list[ir.Trigger]:
             update_columns=tuple(row["update_columns"] or ()),
             when=expr(when_condition(row["definition"])) if row["definition"] else None,
             constraint=row["is_constraint"],
+            from_table=row["from_table"],
             deferrable=row["tgdeferrable"],
             initially_deferred=row["tginitdeferred"],
             old_table=row["tgoldtable"],
             new_table=row["tgnewtable"],
             enabled=row["tgenabled"],
             comment=row["description"],
-            depends_on=deps.of("trigger", row["oid"]) | {f"relation:{row['table_name']}"},
+            depends_on=depends_on,
         ))
     return triggers
 

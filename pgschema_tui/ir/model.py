@@ -74,9 +74,6 @@ class Column:
     generated_stored: bool = True  # False for PostgreSQL 18 VIRTUAL generated columns
     collation: str | None = None  # only when it differs from the type's default
     comment: str | None = None
-    # SET STORAGE keyword (PLAIN, EXTERNAL, MAIN, EXTENDED), only when not the type's typstorage
-    storage: str | None = None
-    compression: str | None = None  # pglz | lz4 when set on the column (attcompression), else None
     depends_on: frozenset[str] = _deps()
     # Listed only because a child table overrides an inherited column's NOT NULL/DEFAULT (not
     # attislocal): renderers then set the options with ALTER COLUMN instead of re-declaring it.
@@ -95,7 +92,6 @@ class Table:
     inherits: tuple[str, ...] = ()
     unlogged: bool = False
     options: tuple[str, ...] = ()  # reloptions: ("fillfactor=70",)
-    access_method: str | None = None  # USING am, only when not default_table_access_method
     rls_enabled: bool = False
     rls_forced: bool = False
     comment: str | None = None
@@ -136,6 +132,9 @@ class Constraint:
     # WITHOUT OVERLAPS (PK/UNIQUE), or the last column of both lists is PERIOD (FK)
     temporal: bool = False
     comment: str | None = None
+    # COMMENT ON INDEX of the PK/UNIQUE/EXCLUDE constraint's index (named like the constraint):
+    # the index is no IR object of its own, so its comment lives here and is restored with it
+    index_comment: str | None = None
     depends_on: frozenset[str] = _deps()
 
     @property
@@ -185,9 +184,10 @@ class Trigger:
     function: str  # name, qualified when in another schema; no parentheses
     arguments: tuple[str, ...] = ()  # literal arguments, as plain strings
     for_each_row: bool = True
-    update_columns: tuple[str, ...] = ()  # UPDATE OF a, b
+    update_columns: tuple[str, ...] = ()  # UPDATE OF a, b, in the order written (as tgattr keeps it)
     when: Expr | None = None
     constraint: bool = False
+    from_table: str | None = None  # CONSTRAINT TRIGGER ... FROM t (SQL text, like Constraint.ref_table)
     deferrable: bool = False
     initially_deferred: bool = False
     old_table: str | None = None  # REFERENCING OLD TABLE AS

@@ -53,6 +53,12 @@ def _column_comment(ctx: LoadContext, names: list[str], comment: str | None) -> 
     ctx.schema.add(replace(view, column_comments=tuple(sorted(comments.items()))))
 
 
+def _constraint_with_index(ctx: LoadContext, name: str):
+    """The PK/UNIQUE/EXCLUDE constraint whose index is `name` (PostgreSQL names it like the constraint)."""
+    return next((c for c in ctx.schema.constraints.values()
+                 if c.name == name and c.type in ("PRIMARY KEY", "UNIQUE", "EXCLUDE")), None)
+
+
 @handles(ast.CommentStmt)
 def comment_on(node: ast.CommentStmt, ctx: LoadContext, stmt) -> None:
     kind, comment = node.objtype, node.comment
@@ -83,6 +89,11 @@ def comment_on(node: ast.CommentStmt, ctx: LoadContext, stmt) -> None:
     if len(names) == 2 and not ctx.is_target(names[0]):
         return
     name = names[-1]
+    if kind == OT.OBJECT_INDEX and name not in ctx.schema.indexes:
+        con = _constraint_with_index(ctx, name)
+        if con is not None:
+            ctx.schema.add(replace(con, index_comment=comment))
+            return
     if kind in _RELATION_COLLECTIONS:
         _set(ctx, _RELATION_COLLECTIONS[kind][0], name, comment, f"{kind.name[7:].lower()} {name}")
     elif kind in (OT.OBJECT_TYPE, OT.OBJECT_DOMAIN):

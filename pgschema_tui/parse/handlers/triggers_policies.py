@@ -33,15 +33,18 @@ def create_trigger(node: ast.CreateTrigStmt, ctx: LoadContext, stmt) -> None:
             new_table = transition.name
         else:
             old_table = transition.name
+    from_table = None
     if node.constrrel is not None:
-        raise ctx.unsupported(f"trigger {node.trigname}", "CONSTRAINT TRIGGER ... FROM")
+        rel = node.constrrel
+        from_table = ctx.sql_ref([rel.schemaname, rel.relname] if rel.schemaname else [rel.relname])
+        deps.add("relation:" + ctx.raw_ref(rel.schemaname, rel.relname))
     ctx.schema.add(ir.Trigger(
         table=table, name=node.trigname, timing=timing,
         events=tuple(name for bit, name in _EVENTS if node.events & bit),
         function=ctx.sql_ref(node.funcname),
         arguments=tuple(a.sval if isinstance(a, ast.String) else str(a) for a in node.args or ()),
         for_each_row=bool(node.row), update_columns=tuple(c.sval for c in node.columns or ()),
-        when=when, constraint=bool(node.isconstraint), deferrable=bool(node.deferrable),
+        when=when, constraint=bool(node.isconstraint), from_table=from_table, deferrable=bool(node.deferrable),
         initially_deferred=bool(node.initdeferred), old_table=old_table, new_table=new_table,
         depends_on=frozenset(deps)))
 
