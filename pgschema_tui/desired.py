@@ -15,6 +15,7 @@ from pglast import ast
 from pgschema_tui.errors import UserError
 from pgschema_tui.ir import model as ir
 from pgschema_tui.parse.loader import build_schema
+from pgschema_tui.parse.session import SessionFacts
 from pgschema_tui.parse.exprs import walk
 from pgschema_tui.parse.sources import read_chunks
 from pgschema_tui.parse.statements import Statement, parse_chunks
@@ -28,19 +29,18 @@ def read_desired(path: str | Path) -> list[Statement]:
 
 def load_desired(path: str | Path, schema: str, plan_db: str | None = None,
                  statements: list[Statement] | None = None,
-                 extensions: tuple[tuple[str, str], ...] = (), running_role: str | None = None) -> ir.Schema:
+                 extensions: tuple[tuple[str, str], ...] = (), session: SessionFacts | None = None) -> ir.Schema:
     """The desired state of `schema` from the SQL file `path` (and its includes).
 
     `statements` are `read_desired(path)`'s result when the caller already has them.
     `extensions` ((name, schema) pairs, the live database's) are installed on the `--plan-db`
     server first, inside the same rolled-back transaction, where it has them available.
-    `running_role`: the role the plan will be applied as (the parser folds its `FOR ROLE`
-    default privileges into the role-less ones, as the catalog side records them).
+    `session`: the role and time zone the plan will run with (parse/session.py).
     """
     if statements is None:
         statements = read_desired(path)  # syntax errors surface before any connection
     if not plan_db:
-        return build_schema(statements, schema, running_role)
+        return build_schema(statements, schema, session)
     if plan_db == "embedded":
         from pgschema_tui.embedded import EmbeddedServer
 
@@ -57,7 +57,7 @@ def load_desired(path: str | Path, schema: str, plan_db: str | None = None,
 
 
 def _load_in_database(statements: list[Statement], target: str, conn,
-                      extensions: tuple[tuple[str, str], ...] = (), running_role: str | None = None) -> ir.Schema:
+                      extensions: tuple[tuple[str, str], ...] = ()) -> ir.Schema:
     from pgschema_tui.inspect import inspect_schema
 
     scratch = f"pgschema_tmp_{uuid.uuid4().hex[:12]}"

@@ -22,14 +22,14 @@ class PlanResult(NamedTuple):
     desired: Schema
 
 
-def desired_from_args(args, statements=None, extensions=(), running_role=None):
+def desired_from_args(args, statements=None, extensions=(), session=None):
     """The desired state of `--file` (from already parsed `statements` when given);
-    `extensions` are the live database's, for the `--plan-db` server; `running_role` the
-    connected role."""
+    `extensions` are the live database's, for the `--plan-db` server; `session` the connected
+    session's facts (`parse.session.SessionFacts`)."""
     from pgschema_tui.desired import load_desired
 
     return load_desired(args.file, args.schema, plan_db=getattr(args, "plan_db", None), statements=statements,
-                        extensions=tuple(extensions), running_role=running_role)
+                        extensions=tuple(extensions), session=session)
 
 
 def _plan(args, live: Schema, desired: Schema, sizes) -> PlanResult:
@@ -55,25 +55,26 @@ def _connect_and_plan(args):
 
     from pgschema_tui.desired import read_desired
     from pgschema_tui.inspect import inspect_schema
+    from pgschema_tui.parse.session import SessionFacts
 
     statements = read_desired(args.file)
     plan_db = getattr(args, "plan_db", None)
 
-    running_role: Future = Future()  # known right after connecting, long before the inspection ends
+    session: Future = Future()  # known right after connecting, long before the inspection ends
 
     def connect_and_inspect():
         try:
             settings, conn = connect_to_schema(args)
         except BaseException as exc:
-            running_role.set_exception(exc)
+            session.set_exception(exc)
             raise
         try:
-            running_role.set_result(conn.execute("SELECT current_user::text").fetchone()[0])
+            session.set_result(SessionFacts(*conn.execute(SessionFacts.SQL).fetchone()))
             extensions = _installed_extensions(conn)
             return settings, conn, inspect_schema(conn, args.schema), _sizes(conn, args.schema), extensions
         except BaseException as exc:
-            if not running_role.done():
-                running_role.set_exception(exc)
+            if not session.done():
+                session.set_exception(exc)
             conn.close()
             raise
 
@@ -82,7 +83,7 @@ def _connect_and_plan(args):
         try:
             # the --plan-db server gets the live database's extensions first, so wait for them
             extensions = live_side.result()[4] if plan_db else ()
-            desired = desired_from_args(args, statements, extensions, running_role.result())
+            desired = desired_from_args(args, statements, extensions, session.result())
         except BaseException:
             if live_side.exception() is None:
                 live_side.result()[1].close()

@@ -117,6 +117,8 @@ def _identity(identity: Identity) -> str:
 def render_column(col: Column) -> str:
     """One column definition as in CREATE TABLE / ALTER TABLE ADD COLUMN."""
     parts = [ident(col.name), sql_ref(col.type)]
+    if col.compression:
+        parts.append(f"COMPRESSION {ident(col.compression)}")
     if col.collation:
         parts.append(f"COLLATE {maybe_quoted(col.collation)}")
     if col.generated is not None:
@@ -164,6 +166,14 @@ def _inherited_overrides(table: Table) -> list[str]:
     return statements
 
 
+def render_storage(table: str, col: Column) -> str | None:
+    """`ALTER TABLE t ALTER COLUMN c SET STORAGE x;` for a column stored unlike its type's default.
+    Separate, not inline: STORAGE in a column definition needs PostgreSQL 16, plans run on 14+."""
+    if col.storage is None:
+        return None
+    return f"ALTER TABLE {ident(table)} ALTER COLUMN {ident(col.name)} SET STORAGE {col.storage};"
+
+
 @renders(Table)
 def _table(table: Table, schema) -> list[str]:
     head = "CREATE UNLOGGED TABLE" if table.unlogged else "CREATE TABLE"
@@ -180,10 +190,13 @@ def _table(table: Table, schema) -> list[str]:
             text += f"\nINHERITS ({', '.join(parent_ref(p, schema) for p in table.inherits)})"
     if table.partition_by:
         text += f"\nPARTITION BY {table.partition_by}"
+    if table.access_method:
+        text += f"\nUSING {ident(table.access_method)}"
     text += _with_options(table.options)
     statements = [text + ";"]
     if not table.partition_of:
         statements.extend(_inherited_overrides(table))
+        statements.extend(s for c in table.columns if not c.inherited and (s := render_storage(table.name, c)))
     statements.extend(render_rls(table))
     return statements
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 
 from pgschema_tui.ddl.comment import column_comment_on, comment_on, comment_target
-from pgschema_tui.ddl.create import render_column
+from pgschema_tui.ddl.create import render_column, render_storage
+from pgschema_tui.ddl.storage import default_storage
 from pgschema_tui.ddl.names import maybe_quoted, sql_ref
 from pgschema_tui.ddl.quote import ident
 from pgschema_tui.diff.changes import Change
@@ -151,8 +152,9 @@ def _alter_table(old: Table, new: Table, ctx):
         if before is None:
             comment = (column_comment_on(new.name, name, col.comment),) \
                 if col.comment is not None else ()
+            storage = (render_storage(new.name, col),) if col.storage else ()
             yield Change("create", "table.column", f"{path}.{name}", new=col, anchor=new,
-                         statements=(f"ALTER TABLE {t} ADD COLUMN {render_column(col)};", *comment))
+                         statements=(f"ALTER TABLE {t} ADD COLUMN {render_column(col)};", *storage, *comment))
         elif before != col:
             yield from _alter_column(before, col, new, ctx, inherited=same_parent and name in parent_columns)
         elif col.default is not None and _default_uses_rebuilt_function(before, ctx):
@@ -172,7 +174,8 @@ def _alter_column(old: Column, new: Column, table: Table, ctx, *, inherited: boo
         yield Change("replace", "table.column", path, old=old, new=new, anchor=table,
                      reason="generation expression changed",
                      drop_statements=(f"ALTER TABLE {t} DROP COLUMN {c};",),
-                     statements=(f"ALTER TABLE {t} ADD COLUMN {render_column(new)};",))
+                     statements=(f"ALTER TABLE {t} ADD COLUMN {render_column(new)};",
+                                 *([render_storage(table.name, new)] if new.storage else [])))
         return
     early: list[str] = []  # run with the drops: they release what the old column needed
     statements: list[str] = []
@@ -204,12 +207,26 @@ def _alter_column(old: Column, new: Column, table: Table, ctx, *, inherited: boo
             clauses += [f"SET {cl}" for cl in option_clauses(old.identity.options, new.identity.options, identity=True)]
             if clauses:
                 statements.append(f"{alter} {' '.join(clauses)};")
+    statements.extend(_storage_changes(old, new, alter, ctx, type_changed))
     if old.comment != new.comment:
         statements.append(column_comment_on(table.name, new.name, new.comment))
     if statements or early:
         reason = "column type changed" if type_changed else "column changed"
         yield Change("alter", "table.column", path, old=old, new=new, anchor=table, reason=reason,
                      statements=tuple(statements), drop_statements=tuple(early))
+
+
+def _storage_changes(old: Column, new: Column, alter: str, ctx, type_changed: bool) -> list[str]:
+    """SET STORAGE / SET COMPRESSION. A new type resets both to its defaults, so they are set
+    again after ALTER COLUMN TYPE. Back to the default: the type's keyword for storage (SET
+    STORAGE DEFAULT needs PostgreSQL 16), `default` for compression."""
+    statements = []
+    if old.storage != new.storage or (type_changed and new.storage):
+        storage = new.storage or default_storage(new.type, ctx.desired)
+        statements.append(f"{alter} SET STORAGE {storage};")
+    if old.compression != new.compression or (type_changed and new.compression):
+        statements.append(f"{alter} SET COMPRESSION {ident(new.compression) if new.compression else 'default'};")
+    return statements
 
 
 def _table_options(old: Table, new: Table, ctx):
@@ -231,6 +248,10 @@ def _table_options(old: Table, new: Table, ctx):
             statements.append(f"ALTER TABLE {t} INHERIT {ident(parent)};")
     if old.unlogged != new.unlogged:
         statements.append(f"ALTER TABLE {t} SET {'UNLOGGED' if new.unlogged else 'LOGGED'};")
+    if old.access_method != new.access_method:
+        # PostgreSQL 15+; no access method recorded means the default, heap on every stock server
+        # (SET ACCESS METHOD DEFAULT would follow default_table_access_method, but needs 17)
+        statements.append(f"ALTER TABLE {t} SET ACCESS METHOD {ident(new.access_method or 'heap')};")
     set_clause, reset_clause = set_reset_options(old.options, new.options)
     for clause in (reset_clause, set_clause):
         if clause:

@@ -10,11 +10,15 @@ Representation choices the parser mirrors:
 - `Column.not_null` is pg_attribute.attnotnull (true for primary-key and identity columns too).
 - `Column.collation` only when it differs from the type's default collation, printed as a
   quoted reference (`"C"`).
+- `Column.storage` only when attstorage differs from the type's typstorage (as a SET STORAGE
+  keyword), `Column.compression` only when attcompression is set; `Table.access_method` only
+  when relam is not `default_table_access_method` (partitioned tables without one: relam 0).
 - `Table.options` (reloptions) and `inherits` keep the order they were written in.
 - `partition_of` / `inherits` are raw names, `schema.name` for a parent in another schema.
 """
 from __future__ import annotations
 
+from pgschema_tui.ddl.storage import STORAGE_KEYWORDS
 from pgschema_tui.inspect.context import InspectContext, collation_name_sql, comment_sql, not_extension_member
 from pgschema_tui.inspect.deps import Dependencies
 from pgschema_tui.inspect.sequences import sequence_options
@@ -24,10 +28,12 @@ from pgschema_tui.ir.expr import expr
 _TABLES = f"""
 SELECT c.oid, c.relname, c.relkind, c.relpersistence, c.reloptions, c.relrowsecurity,
        c.relforcerowsecurity,
+       CASE WHEN am.amname <> current_setting('default_table_access_method') THEN am.amname END AS access_method,
        CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END AS partition_by,
        CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END AS partition_bound,
        {comment_sql('pg_class', 'c.oid')} AS description
 FROM pg_catalog.pg_class c
+LEFT JOIN pg_catalog.pg_am am ON am.oid = c.relam
 WHERE c.relnamespace = %(nsp)s AND c.relkind IN ('r', 'p')
   AND {not_extension_member('pg_class', 'c.oid')}
 """
@@ -54,7 +60,9 @@ SELECT a.attrelid, a.attnum, a.attname, pg_catalog.format_type(a.atttypid, a.att
        cd.description,
        pg_catalog.format_type(s.seqtypid, NULL) AS seq_type, s.seqstart, s.seqincrement, s.seqmin, s.seqmax,
        s.seqcache, s.seqcycle, a.attislocal, parent.not_null AS parent_not_null,
-       parent.defaults AS parent_defaults
+       parent.defaults AS parent_defaults,
+       CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage END AS storage,
+       CASE a.attcompression WHEN 'p' THEN 'pglz' WHEN 'l' THEN 'lz4' END AS compression
 FROM pg_catalog.pg_attribute a
 JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
 JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
@@ -90,7 +98,7 @@ def read_tables(ctx: InspectContext, deps: Dependencies) -> list[ir.Table]:
     for row in ctx.tuples(_COLUMNS):  # thousands of rows: tuples, unpacked once
         (relid, attnum, name, type_name, not_null, identity_kind, generated_kind, default_text, collation,
          comment, seq_type, seq_start, seq_increment, seq_min, seq_max, seq_cache, seq_cycle,
-         is_local, parent_not_null, parent_defaults) = row
+         is_local, parent_not_null, parent_defaults, storage, compression) = row
         if not is_local and not _overrides_parent(not_null, default_text, parent_not_null, parent_defaults):
             continue
         identity = None
@@ -111,6 +119,8 @@ def read_tables(ctx: InspectContext, deps: Dependencies) -> list[ir.Table]:
             generated_stored=generated_kind != "v",
             collation=collation,
             comment=comment,
+            storage=STORAGE_KEYWORDS[storage] if storage else None,
+            compression=compression,
             depends_on=_column_dependencies(deps, relid, attnum),
             inherited=not is_local,
         ))
@@ -142,6 +152,7 @@ def read_tables(ctx: InspectContext, deps: Dependencies) -> list[ir.Table]:
             inherits=inherits,
             unlogged=row["relpersistence"] == "u",
             options=tuple(row["reloptions"] or ()),
+            access_method=row["access_method"],
             rls_enabled=row["relrowsecurity"],
             rls_forced=row["relforcerowsecurity"],
             comment=row["description"],

@@ -74,6 +74,9 @@ class Column:
     generated_stored: bool = True  # False for PostgreSQL 18 VIRTUAL generated columns
     collation: str | None = None  # only when it differs from the type's default
     comment: str | None = None
+    # SET STORAGE keyword (PLAIN, EXTERNAL, MAIN, EXTENDED), only when not the type's typstorage
+    storage: str | None = None
+    compression: str | None = None  # pglz | lz4 when set on the column (attcompression), else None
     depends_on: frozenset[str] = _deps()
     # Listed only because a child table overrides an inherited column's NOT NULL/DEFAULT (not
     # attislocal): renderers then set the options with ALTER COLUMN instead of re-declaring it.
@@ -92,6 +95,7 @@ class Table:
     inherits: tuple[str, ...] = ()
     unlogged: bool = False
     options: tuple[str, ...] = ()  # reloptions: ("fillfactor=70",)
+    access_method: str | None = None  # USING am, only when not default_table_access_method
     rls_enabled: bool = False
     rls_forced: bool = False
     comment: str | None = None

@@ -14,6 +14,7 @@ from pgschema_tui.parse.naming import choose_name
 from pgschema_tui.parse.registry import NotYet
 from pgschema_tui.parse.statements import Statement
 from pgschema_tui.parse.typenames import format_type, type_ref
+from pgschema_tui.parse.session import SessionFacts
 
 
 # `SET pgschema_tui.dumped_schema = 'name'` at the top of a dump: statements that must name a
@@ -45,9 +46,7 @@ class LoadContext:
     constraint_names: set[str] = field(default_factory=set)
     statement: Statement | None = None
     extras: dict = field(default_factory=dict)  # per-module bookkeeping (privileges...)
-    # the role the migration will run as, when known: its `FOR ROLE` default privileges are the
-    # running role's own (the catalog side records those with no role)
-    running_role: str | None = None
+    session: SessionFacts = field(default_factory=SessionFacts)  # what the connection told (parse/session.py)
 
     def __post_init__(self) -> None:
         if self.schema is None:

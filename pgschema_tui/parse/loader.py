@@ -8,6 +8,7 @@ from pgschema_tui.errors import UserError
 from pgschema_tui.ir import model as ir
 from pgschema_tui.parse.context import LoadContext
 from pgschema_tui.parse.gcpause import gc_paused
+from pgschema_tui.parse.session import SessionFacts
 from pgschema_tui.parse.registry import NotYet, handler_for
 from pgschema_tui.parse.sources import Chunk, SourceFile, read_chunks
 from pgschema_tui.parse.statements import Statement, parse_chunks
@@ -46,16 +47,16 @@ def _run(ctx: LoadContext, statement: Statement) -> None:
             privileges.apply_default_privileges(ctx, collection, key)
 
 
-def build_schema(statements: list[Statement], target: str, running_role: str | None = None) -> ir.Schema:
+def build_schema(statements: list[Statement], target: str, session: SessionFacts | None = None) -> ir.Schema:
     """Run every statement's handler; statements waiting for later objects are retried until none
-    progress. `running_role`: the role the migration runs as, when known (see `LoadContext`)."""
+    progress. `session`: what the connection told about the session the plan will run in."""
     with gc_paused():
-        return _build_schema(statements, target, running_role)
+        return _build_schema(statements, target, session or SessionFacts())
 
 
-def _build_schema(statements: list[Statement], target: str, running_role: str | None) -> ir.Schema:
+def _build_schema(statements: list[Statement], target: str, session: SessionFacts) -> ir.Schema:
     _load_handlers()
-    ctx = LoadContext(target, running_role=running_role)
+    ctx = LoadContext(target, session=session)
     waiting: list[tuple[Statement, str]] = []
     for statement in statements:
         try:

@@ -203,6 +203,10 @@ def _alter_table(stmt, ctx: _Context, pending_checks) -> list[Hazard]:
             what = "LOGGED" if kind == T.AT_SetLogged else "UNLOGGED"
             hazards.append(ctx.hazard(TABLE_REWRITE, table, f"rewrites {{rel}} (SET {what}) under ACCESS EXCLUSIVE"))
             exclusive = True
+        elif kind == T.AT_SetAccessMethod:
+            hazards.append(ctx.hazard(TABLE_REWRITE, table,
+                                      "rewrites {rel} (SET ACCESS METHOD) under ACCESS EXCLUSIVE"))
+            exclusive = True
         elif kind == T.AT_SetNotNull:
             exclusive = True
             if (table, cmd.name) not in ctx.validated_not_null_checks:

@@ -152,7 +152,7 @@ def alter_default_privileges(node: ast.AlterDefaultPrivilegesStmt, ctx: LoadCont
     roles, schemas = (None,), []
     for opt in node.options or ():
         if opt.defname == "roles":  # FOR ROLE: the running role's own entries have no role
-            roles = tuple(None if r == ctx.running_role else r for r in role_names(opt.arg))
+            roles = tuple(None if r == ctx.session.role else r for r in role_names(opt.arg))
         elif opt.defname == "schemas":
             schemas = [s.sval for s in opt.arg]
     if not any(ctx.is_target_schema(s) for s in schemas):

@@ -7,9 +7,10 @@ from pglast import ast
 from pglast.enums import AlterTableType as AT
 from pglast.enums import ConstrType as CT
 
+from pgschema_tui.ddl.storage import default_storage, storage_keyword
 from pgschema_tui.ir import model as ir
 from pgschema_tui.ir.expr import Expr
-from pgschema_tui.parse import exprs, inherited
+from pgschema_tui.parse import exprs, inherited, like
 from pgschema_tui.parse.context import LoadContext
 from pgschema_tui.parse.options import build_sequence_options, reloptions, sequence_options, value_of
 from pgschema_tui.parse.registry import NotYet, handles
@@ -83,7 +84,26 @@ def build_column(ctx: LoadContext, table: str, coldef: ast.ColumnDef,
             pending.append((constraint, coldef.colname))
     return ir.Column(name=coldef.colname, type=column_type, not_null=not_null, default=default,
                      identity=identity, generated=generated, generated_stored=generated_stored,
-                     collation=collation, depends_on=frozenset(deps))
+                     collation=collation, storage=column_storage(ctx, column_type, coldef.storage_name),
+                     compression=column_compression(coldef.compression), depends_on=frozenset(deps))
+
+
+def column_storage(ctx: LoadContext, column_type: str, written: str | None) -> str | None:
+    """STORAGE x as the IR keeps it: None when it is the type's default (or DEFAULT, PostgreSQL 16)."""
+    if not written or written.lower() == "default":
+        return None
+    keyword = storage_keyword(written)
+    return None if keyword == default_storage(column_type, ctx.schema) else keyword
+
+
+def column_compression(written: str | None) -> str | None:
+    """COMPRESSION x: None for DEFAULT (attcompression '')."""
+    return None if not written or written.lower() == "default" else written.lower()
+
+
+def access_method(written: str | None) -> str | None:
+    """USING am / SET ACCESS METHOD am: None for heap, the stock default_table_access_method."""
+    return None if not written or written.lower() in ("heap", "default") else written
 
 
 def _typed_literal(node, type_name: ast.TypeName | None):
@@ -143,7 +163,7 @@ def build_constraint(ctx: LoadContext, table: str, c: ast.Constraint, column: st
             raise ctx.unsupported(f"constraint on {table}", "USING INDEX")
         primary = c.contype == CT.CONSTR_PRIMARY
         name = c.conname or ctx.choose_constraint_index_name(
-            table, None if primary else _index_addition(list(keys)), "pkey" if primary else "key")
+            table, None if primary else _index_addition([*keys, *_names(c.including)]), "pkey" if primary else "key")
         if c.conname:
             ctx.relation_names.add(name)
             ctx.constraint_names.add(name)
@@ -178,7 +198,8 @@ def build_constraint(ctx: LoadContext, table: str, c: ast.Constraint, column: st
     if c.contype == CT.CONSTR_EXCLUSION:
         elements = [pair[0] for pair in c.exclusions]
         names = [e.name or "expr" for e in elements]
-        name = c.conname or ctx.choose_constraint_index_name(table, _index_addition(names), "excl")
+        name = c.conname or ctx.choose_constraint_index_name(table, _index_addition([*names, *_names(c.including)]),
+                                                             "excl")
         if c.conname:
             ctx.relation_names.add(name)
             ctx.constraint_names.add(name)
@@ -194,9 +215,9 @@ def build_constraint(ctx: LoadContext, table: str, c: ast.Constraint, column: st
 
 
 def _index_addition(names: list[str]) -> str:
-    from pgschema_tui.parse.naming import index_name_addition
+    from pgschema_tui.parse.naming import index_column_names, index_name_addition
 
-    return index_name_addition(names)
+    return index_name_addition(index_column_names(names))
 
 
 def add_constraint(ctx: LoadContext, table: ir.Table, constraint: ir.Constraint) -> ir.Table:
@@ -288,6 +309,7 @@ def _local_columns(inherited: tuple[ir.Column, ...], own: list[ir.Column]) -> tu
         if parent is not None:
             default = col.default if col.default is not None or col.generated is not None else parent.default
             col = replace(col, not_null=col.not_null or parent.not_null, default=default,
+                          storage=col.storage or parent.storage, compression=col.compression or parent.compression,
                           depends_on=col.depends_on | (parent.depends_on if default is parent.default else frozenset()))
         local.append(col)
     return tuple(local)
@@ -314,8 +336,13 @@ def create_table(node: ast.CreateStmt, ctx: LoadContext, stmt) -> None:
     pending: list = []
     own_columns: list[ir.Column] = []
     table_constraints: list = []
+    likes: list = []  # (source table, clause)
     for elt in node.tableElts or ():
-        if isinstance(elt, ast.ColumnDef):
+        if isinstance(elt, ast.TableLikeClause):
+            source = like.like_source(ctx, name, elt)
+            likes.append((source, elt))
+            own_columns.extend(like.like_columns(ctx, source, elt))
+        elif isinstance(elt, ast.ColumnDef):
             if elt.typeName is None:  # PARTITION OF t (col WITH OPTIONS ...)
                 own_columns.append(_options_only_column(ctx, name, elt, pending))
             else:
@@ -340,6 +367,7 @@ def create_table(node: ast.CreateStmt, ctx: LoadContext, stmt) -> None:
         inherits=tuple(p.name for p in parents) if node.partbound is None else (),
         unlogged=node.relation.relpersistence == "u",
         options=reloptions(node.options),
+        access_method=access_method(node.accessMethod),
         depends_on=frozenset(deps | {f"relation:{p.name}" for p in parents}),
     )
     table = _cast_generated(table)
@@ -349,13 +377,30 @@ def create_table(node: ast.CreateStmt, ctx: LoadContext, stmt) -> None:
     constraints = [(c, col) for c, col in _group_column_constraints(pending)]
     constraints += [(c, None) for c in _apply_attributes(table_constraints)]
     constraints = _without_redundant_keys(constraints)
-    # PostgreSQL names CHECK constraints while creating the table, then index-backed ones, then FKs.
+    # PostgreSQL names CHECK constraints while creating the table, then index-backed ones, then
+    # copies what LIKE clauses include, then adds FKs.
     order = {CT.CONSTR_CHECK: 0, CT.CONSTR_PRIMARY: 1, CT.CONSTR_UNIQUE: 1, CT.CONSTR_EXCLUSION: 1,
              CT.CONSTR_FOREIGN: 2}
-    for c, col in sorted(constraints, key=lambda pair: order.get(pair[0].contype, 3)):
+    constraints.sort(key=lambda pair: order.get(pair[0].contype, 3))
+    for c, col in constraints:
+        if likes and order.get(c.contype, 3) >= 2:
+            table = _expand_likes(ctx, table, likes)
+            likes = []
         built = build_constraint(ctx, name, c, col, new_table=True)
         if built is not None:
             table = add_constraint(ctx, table, built)
+    if likes:
+        _expand_likes(ctx, table, likes)
+
+
+def _expand_likes(ctx: LoadContext, table: ir.Table, likes: list) -> ir.Table:
+    for source, clause in likes:
+        for obj in like.like_constraints(ctx, table.name, source, clause):
+            if isinstance(obj, ir.Constraint):
+                table = add_constraint(ctx, table, obj)
+            else:
+                ctx.schema.add(obj)
+    return table
 
 
 def _column_types(table: ir.Table) -> dict[str, str]:
@@ -498,10 +543,27 @@ def _set_identity(ctx, table, cmd):
 def _alter_column_type(ctx, table, cmd):
     coldef = cmd.def_
     column_type = ctx.type_text(coldef.typeName, f"column {table.name}.{cmd.name}")
-    changes = dict(type=column_type)
+    changes = dict(type=column_type, storage=None, compression=None)  # a new type resets both
     if coldef.collClause is not None:
         changes["collation"] = ctx.sql_ref(coldef.collClause.collname)
     return _replace_column(ctx, table, cmd.name, **changes)
+
+
+def _column_type(ctx, table, name: str) -> str:
+    column = next((c for c in inherited.all_columns(ctx, table) if c.name == name), None)
+    if column is None:
+        raise NotYet(f"column {table.name}.{name}")
+    return column.type
+
+
+def _set_storage(ctx, table, cmd):
+    storage = column_storage(ctx, _column_type(ctx, table, cmd.name), cmd.def_.sval)
+    return _replace_column(ctx, table, cmd.name, storage=storage)
+
+
+def _set_compression(ctx, table, cmd):
+    _column_type(ctx, table, cmd.name)
+    return _replace_column(ctx, table, cmd.name, compression=column_compression(cmd.def_.sval))
 
 
 def _add_column(ctx, table, cmd):
@@ -683,10 +745,13 @@ _ALTER_TABLE = {
     AT.AT_SetLogged: _flag(unlogged=False),
     AT.AT_SetUnLogged: _flag(unlogged=True),
     AT.AT_AddInherit: _add_inherit,
-    # Not part of the IR: ownership, storage and planner settings.
+    AT.AT_SetStorage: _set_storage,
+    AT.AT_SetCompression: _set_compression,
+    AT.AT_SetAccessMethod: lambda ctx, t, cmd: _flag(access_method=access_method(cmd.name))(ctx, t, cmd),
+    # Not part of the IR: ownership, tablespace and planner settings.
     AT.AT_ChangeOwner: _ignore, AT.AT_ClusterOn: _ignore, AT.AT_DropCluster: _ignore,
-    AT.AT_ReplicaIdentity: _ignore, AT.AT_SetStatistics: _ignore, AT.AT_SetStorage: _ignore,
-    AT.AT_SetCompression: _ignore, AT.AT_SetOptions: _ignore, AT.AT_ResetOptions: _ignore,
+    AT.AT_ReplicaIdentity: _ignore, AT.AT_SetStatistics: _ignore,
+    AT.AT_SetOptions: _ignore, AT.AT_ResetOptions: _ignore,
     AT.AT_SetTableSpace: _ignore,
 }
 
