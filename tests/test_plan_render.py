@@ -89,3 +89,16 @@ def test_fingerprint_is_stable_and_names_changed_objects():
 def test_fingerprint_ignores_fields_excluded_from_comparison():
     idx = Index("t", "i", (IndexElement(Expr("id", "index_elem")),))
     assert fingerprint(schema(idx)) == fingerprint(schema(replace(idx, valid=False, depends_on=frozenset({"x"}))))
+
+
+def test_human_output_keeps_brackets_in_sql():
+    """Regular expressions and subscripts are not Rich markup: `[a-z]` must print as written."""
+    from pgschema_tui.plan.model import Group, Step
+
+    sql = "ALTER TABLE t ADD CONSTRAINT t_u_check CHECK (u ~ '^[a-zA-Z][0-9]$' AND tags[1] <> '[bold]');"
+    plan = Plan(schema="public", groups=[Group((Step(sql=sql, type="table.constraint", operation="create",
+                                                     path="public.t.t_u_check"),))], fingerprint="x")
+    import re
+
+    assert sql in render_human(plan, color=False)
+    assert sql in re.sub(r"\x1b\[[0-9;]*m", "", render_human(plan, color=True))

@@ -61,8 +61,9 @@ def render_human(plan: Plan, *, color: bool = False) -> str:
     from rich.text import Text
 
     buffer = io.StringIO()
+    # markup off: SQL is full of brackets ('^[a-z]+$', arr[1]) that Rich would take as tags
     console = Console(file=buffer, force_terminal=color, no_color=not color, width=10_000, highlight=False,
-                      soft_wrap=True)
+                      soft_wrap=True, markup=False)
     console.print(Text(summary_line(plan), style="bold"))
     objects = object_changes(plan)
     by_kind: "OrderedDict[str, list[tuple[str, str, str]]]" = OrderedDict()
