@@ -25,7 +25,7 @@ class ConfirmScreen(ModalScreen[bool]):
         with Vertical(id="dialog"):
             yield Label(self.question, id="dialog-title")
             if self.detail:
-                yield Label(self.detail)
+                yield Label(self.detail, markup=False)  # error text and SQL: brackets are not markup
             yield Label("y: yes · n: no", classes="hint")
 
     def action_answer(self, value: bool) -> None:
@@ -45,7 +45,7 @@ class TypeYesScreen(ModalScreen[bool]):
         with Vertical(id="dialog"):
             yield Label(self.question, id="dialog-title")
             if self.detail:
-                yield Label(self.detail)
+                yield Label(self.detail, markup=False)  # error text and SQL: brackets are not markup
             yield Input(placeholder="type yes to apply", id="confirm-input")
             yield Label("enter: confirm · escape: cancel", classes="hint", id="confirm-hint")
 
