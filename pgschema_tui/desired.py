@@ -228,8 +228,8 @@ def _skip(node, target: str) -> bool:
         return True  # pg_dump's set_config('search_path', ...) and friends
     if isinstance(node, ast.CreateSchemaStmt):
         return node.schemaname == target
-    if isinstance(node, ast.TransactionStmt):
-        return True
+    if isinstance(node, (ast.TransactionStmt, ast.CopyStmt)):
+        return True  # COPY: data, whose rows the reader has skipped
     if isinstance(node, ast.AlterOwnerStmt):
         return True
     if isinstance(node, ast.AlterTableStmt) and all(

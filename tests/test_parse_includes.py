@@ -97,3 +97,18 @@ def test_fast_parse_builds_the_same_tree():
         fast = [repr(s).replace("boolval=0", "boolval=False").replace("boolval=1", "boolval=True")
                 for s in parse_sql_fast(text)]
         assert fast == [repr(s) for s in parse_sql(text)], path
+
+
+def test_copy_data_blocks_are_skipped_like_psql_sends_them(tmp_path):
+    """A pg_dump with data: rows after `COPY ... FROM stdin;` up to `\\.` are not SQL (quotes,
+    backslashes, even an `\\i` at a row's start); positions after them stay right."""
+    main = write(tmp_path, {"main.sql": (
+        "CREATE TABLE t (id int, name text);\n"
+        "COPY public.t (id, name) FROM stdin;\n1\tO'Brien\n\\i not_an_include.sql\n\\.\n"
+        "copy t from stdin;\n\\.\n"
+        "CREATE TABLE u (x int);\nCREATE TABLE oops (;\n")})
+    with pytest.raises(SqlSyntaxError) as err:
+        load_files(main, "public")
+    assert str(err.value).startswith("main.sql:9:")
+    (tmp_path / "main.sql").write_text((tmp_path / "main.sql").read_text().replace("CREATE TABLE oops (;\n", ""))
+    assert set(load_files(main, "public").tables) == {"t", "u"}

@@ -60,19 +60,40 @@ _TOKEN = re.compile(r"""--|/\*|[eE]'|'|"|\$(?:[A-Za-z_\x80-\uffff][\w\x80-\uffff
 # meta-command either and the token scan below can be skipped.
 _MAYBE_META = re.compile(r"^[ \t]*\\", re.MULTILINE)
 
+# pg_dump's data: `COPY t (a, b) FROM stdin;`, then rows up to a `\.` line. psql sends the
+# rows to the server, not to the SQL parser; here they are skipped as one meta span (rows
+# hold quotes and backslashes that are no SQL tokens).
+_COPY_FROM_STDIN = re.compile(r"^[ \t]*COPY\b[^;]*?\bFROM\s+stdin\b[^;]*;[^\n]*\n", re.IGNORECASE | re.MULTILINE)
+_END_OF_DATA = re.compile(r"^\\\.[ \t]*\r?$", re.MULTILINE)
+
+
+def _copy_data(text: str) -> dict[int, int]:
+    """start -> end of each COPY ... FROM stdin data block (its rows and the `\\.` line)."""
+    blocks = {}
+    for m in _COPY_FROM_STDIN.finditer(text):
+        end = _END_OF_DATA.search(text, m.end())
+        blocks[m.end()] = end.end() if end else len(text)
+    return blocks
+
 
 def _meta_lines(text: str):
-    """Yield (start, end) of every psql meta-command line outside strings and comments."""
+    """Yield (start, end, is_data) of every psql meta-command line outside strings and
+    comments, and of every COPY data block (is_data True)."""
     if not _MAYBE_META.search(text):
         return
+    data = _copy_data(text) if "COPY" in text or "copy" in text else {}
     pos, at_line_start, n = 0, True, len(text)
     while pos < n:
+        if at_line_start and pos in data:
+            yield pos, data[pos], True
+            pos = data[pos]
+            continue
         if at_line_start:
             stripped = _BLANKS.match(text, pos).end()
             if stripped < n and text[stripped] == "\\":
                 end = text.find("\n", stripped)
                 end = n if end < 0 else end
-                yield stripped, end
+                yield stripped, end, False
                 pos, at_line_start = end, False
                 continue
         m = _TOKEN.search(text, pos)
@@ -157,9 +178,10 @@ class _Reader:
             raise UserError(f"{where + ': ' if where else ''}cannot read {self.display(path)}: {exc}") from None
         self.stack.append(path)
         pos = 0
-        for start, end in _meta_lines(source.text):
+        for start, end, is_data in _meta_lines(source.text):
             self._add_chunk(source, pos, start)
-            self._meta_command(source, start, source.text[start:end])
+            if not is_data:
+                self._meta_command(source, start, source.text[start:end])
             pos = end
         self._add_chunk(source, pos, len(source.text))
         self.stack.pop()

@@ -1,4 +1,4 @@
-"""Statements that carry no schema state for the target: session settings, roles, extensions.
+"""Statements that carry no schema state for the target: session settings, roles, extensions, data.
 
 pg_dump emits `SET ...`, `SELECT pg_catalog.set_config('search_path', '', false)`,
 `CREATE SCHEMA`, `CREATE EXTENSION` and `ALTER ... OWNER TO`; none of them is part of
@@ -20,7 +20,7 @@ _NO_OP_FUNCTIONS = frozenset({"set_config", "setval"})
 @handles(ast.VariableSetStmt, ast.CreateSchemaStmt, ast.CreateExtensionStmt, ast.AlterOwnerStmt,
          ast.TransactionStmt, ast.CreateRoleStmt, ast.AlterRoleStmt, ast.AlterExtensionStmt,
          ast.AlterDatabaseSetStmt, ast.AlterRoleSetStmt, ast.GrantRoleStmt, ast.VariableShowStmt,
-         ast.CheckPointStmt, ast.DiscardStmt)
+         ast.CheckPointStmt, ast.DiscardStmt, ast.CopyStmt)
 def ignore(node, ctx: LoadContext, stmt) -> None:
     if isinstance(node, ast.VariableSetStmt) and node.name == DUMPED_SCHEMA_SETTING and node.args:
         ctx.extras[DUMPED_SCHEMA_SETTING] = str(value_of(node.args[0]))  # a dump's own schema name
