@@ -113,3 +113,22 @@ def test_warns_about_an_extension_the_database_lacks(db, tmp_path):
     run_sql(db, "CREATE EXTENSION pg_trgm")
     r = cli(db, "--file", str(desired), "--output-sql", "stdout")
     assert r.returncode == 0 and "Warning" not in r.stderr, r.stderr
+
+
+def test_timestamptz_bounds_with_their_own_offset(db, tmp_path, monkeypatch):
+    """pg_dump writes bounds with an offset ('2022-04-01 01:00:00+01'); the catalog prints them in
+    the session's zone. The plan converges in any session zone, and a list key of text is untouched."""
+    sql = ("CREATE TABLE m (d timestamptz NOT NULL) PARTITION BY RANGE (d);\n"
+           "CREATE TABLE m_1 PARTITION OF m FOR VALUES FROM ('2022-04-01 01:00:00+01') TO ('2022-05-01 00:00:00+00');\n"
+           "CREATE TABLE l (k text NOT NULL) PARTITION BY LIST (k);\n"
+           "CREATE TABLE l_1 PARTITION OF l FOR VALUES IN ('2022-04-01 01:00:00+01');\n")
+    run_sql(db, sql)
+    desired = tmp_path / "schema.sql"
+    desired.write_text(sql)
+    for zone in ("UTC", "Europe/Paris", "America/New_York"):
+        monkeypatch.setenv("PGTZ", zone)
+        r = cli(db, "--file", str(desired), "--detailed-exitcode", "--output-sql", "stdout")
+        assert (r.returncode, r.stdout) == (0, ""), f"{zone}: {r.stdout}{r.stderr}"
+    desired.write_text(sql.replace("'2022-04-01 01:00:00+01'", "'2022-04-01 02:00:00+01'", 1))
+    r = cli(db, "--file", str(desired), "--detailed-exitcode", "--output-sql", "stdout", "--no-online")
+    assert r.returncode == 2 and "ATTACH PARTITION m_1 FOR VALUES FROM ('2022-04-01 02:00:00+01')" in r.stdout

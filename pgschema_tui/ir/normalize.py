@@ -483,23 +483,30 @@ class MeaningText(str):
     """
 
     kind: str = "body"
+    compare_as: str | None = None  # the text to compare by, when it is not the rendered one
 
-    def __new__(cls, text: str, kind: str = "body") -> "MeaningText":
+    def __new__(cls, text: str, kind: str = "body", compare_as: str | None = None) -> "MeaningText":
         obj = super().__new__(cls, text)
         obj.kind = kind
+        obj.compare_as = compare_as if compare_as != text else None
         return obj
+
+    def _key(self) -> str:
+        return canonical(self.compare_as or str(self), self.kind)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, str):
             return NotImplemented
-        return str.__eq__(self, other) or canonical(str(self), self.kind) == canonical(str(other), self.kind)
+        if isinstance(other, MeaningText) and (self.compare_as or other.compare_as):
+            return self._key() == other._key()
+        return str.__eq__(self, other) or self._key() == canonical(str(other), self.kind)
 
     def __ne__(self, other: object) -> bool:
         result = self.__eq__(other)
         return result if result is NotImplemented else not result
 
     def __hash__(self) -> int:
-        return hash(canonical(str(self), self.kind))
+        return hash(self._key())
 
 
 # ------------------------------------------------------------ partition bounds ---

@@ -14,6 +14,7 @@ from pgschema_tui.parse import exprs, inherited, like
 from pgschema_tui.parse.context import LoadContext
 from pgschema_tui.parse.options import build_sequence_options, reloptions, sequence_options, value_of
 from pgschema_tui.parse.registry import NotYet, handles
+from pgschema_tui.parse.timezones import in_session_zone
 from pgschema_tui.parse.typenames import SERIAL_TYPES, type_parts
 
 _FK_ACTIONS = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
@@ -261,7 +262,8 @@ def _partition_key(ctx: LoadContext, spec: ast.PartitionSpec) -> str:
     return MeaningText(f"{strategy} ({', '.join(parts)})", "partkey")
 
 
-def _bound_datum(node) -> str:
+def _bound_datum(node, zone: str | None = None) -> str:
+    """One bound value; `zone`: the session's time zone, for a `timestamptz` key's values."""
     if isinstance(node, ast.ColumnRef):
         return node.fields[-1].sval.upper()  # MINVALUE / MAXVALUE
     if isinstance(node, ast.A_Const):
@@ -269,30 +271,51 @@ def _bound_datum(node) -> str:
             return "NULL"
         value = node.val
         if isinstance(value, ast.String):
-            return "'" + value.sval.replace("'", "''") + "'"
+            text = in_session_zone(value.sval, zone) if zone else value.sval
+            return "'" + text.replace("'", "''") + "'"
         return str(value_of(value)).lower() if isinstance(value, ast.Boolean) else str(value_of(value))
     if isinstance(node, ast.TypeCast):
-        return _bound_datum(node.arg)
+        return _bound_datum(node.arg, zone)
     return exprs.deparse(node)
 
 
-def partition_bound(spec: ast.PartitionBoundSpec) -> str:
-    """The bound as `pg_get_expr(relpartbound)` prints it, comparing by meaning (time zones)."""
+def partition_bound(spec: ast.PartitionBoundSpec, ctx: LoadContext | None = None,
+                    parent: ir.Table | None = None) -> str:
+    """The bound as `pg_get_expr(relpartbound)` prints it, comparing by meaning (time zones).
+
+    Values of `timestamptz` key columns written with their own offset compare as moved into
+    the session's zone (`parse/timezones.py`) when the plan command knows it; the text
+    rendered keeps them as written, so the DDL does not depend on the applying session."""
     from pgschema_tui.ir.normalize import MeaningText
 
-    return MeaningText(_bound_text(spec), "bound")
+    zones: tuple[str | None, ...] = ()
+    if ctx is not None and parent is not None and ctx.session.timezone:
+        zones = tuple(ctx.session.timezone if t == "timestamp with time zone" else None
+                      for t in _key_column_types(ctx, parent))
+    return MeaningText(_bound_text(spec), "bound", compare_as=_bound_text(spec, zones) if zones else None)
 
 
-def _bound_text(spec: ast.PartitionBoundSpec) -> str:
+def _key_column_types(ctx: LoadContext, parent: ir.Table) -> list[str | None]:
+    """The type of each partition key column of `parent` (None for an expression)."""
+    key = str(parent.partition_by or "")
+    inner = key[key.find("(") + 1:key.rfind(")")] if "(" in key else ""
+    if "(" in inner:  # expressions in the key: their types are not known here
+        return []
+    types = {c.name: c.type for c in inherited.all_columns(ctx, parent)}
+    return [types.get(part.strip().strip('"')) for part in inner.split(",")]
+
+
+def _bound_text(spec: ast.PartitionBoundSpec, zones: tuple[str | None, ...] = ()) -> str:
+    def datums(values, zone_of=lambda i: zones[i] if i < len(zones) else None):
+        return ", ".join(_bound_datum(d, zone_of(i)) for i, d in enumerate(values))
+
     if spec.is_default:
         return "DEFAULT"
     if spec.strategy == "h":
         return f"FOR VALUES WITH (modulus {spec.modulus}, remainder {spec.remainder})"
-    if spec.strategy == "l":
-        return f"FOR VALUES IN ({', '.join(_bound_datum(d) for d in spec.listdatums)})"
-    lower = ", ".join(_bound_datum(d) for d in spec.lowerdatums)
-    upper = ", ".join(_bound_datum(d) for d in spec.upperdatums)
-    return f"FOR VALUES FROM ({lower}) TO ({upper})"
+    if spec.strategy == "l":  # one key column, every value is of its type
+        return f"FOR VALUES IN ({datums(spec.listdatums, lambda i: zones[0] if zones else None)})"
+    return f"FOR VALUES FROM ({datums(spec.lowerdatums)}) TO ({datums(spec.upperdatums)})"
 
 
 # ----------------------------------------------------------------- handlers ---
@@ -363,7 +386,7 @@ def create_table(node: ast.CreateStmt, ctx: LoadContext, stmt) -> None:
         name=name, columns=columns,
         partition_by=_partition_key(ctx, node.partspec) if node.partspec else None,
         partition_of=parents[0].name if node.partbound is not None else None,
-        partition_bound=partition_bound(node.partbound) if node.partbound is not None else None,
+        partition_bound=partition_bound(node.partbound, ctx, parents[0]) if node.partbound is not None else None,
         inherits=tuple(p.name for p in parents) if node.partbound is None else (),
         unlogged=node.relation.relpersistence == "u",
         options=reloptions(node.options),
@@ -618,7 +641,8 @@ def _attach_partition(ctx, table, cmd):
         raise ctx.unsupported(f"table {table.name}", "attaching a partition from another schema")
     child = ctx.table(child_name)
     # Once attached, a partition's columns all count as inherited (attislocal is cleared).
-    child = replace(inherited.attach(ctx, child, table.name), partition_bound=partition_bound(cmd.def_.bound),
+    child = replace(inherited.attach(ctx, child, table.name),
+                    partition_bound=partition_bound(cmd.def_.bound, ctx, table),
                     depends_on=child.depends_on | {f"relation:{table.name}"})
     ctx.schema.add(child)
     absorb_partition_keys(ctx, table.name)
