@@ -67,6 +67,11 @@ def _localise_node(n, target: str) -> None:
         arg = n.arg
         if type_name == "regclass" and isinstance(arg, ast.A_Const) and isinstance(arg.val, ast.String):
             _localise_regclass_string(arg.val, target)
+    elif isinstance(n, ast.A_Expr) and n.name and len(n.name) == 2:
+        # OPERATOR(pg_catalog.~) / OPERATOR(target.~), as pg_dump writes them: the catalog
+        # prints a visible operator bare
+        if isinstance(n.name[0], ast.String) and n.name[0].sval in (target, "pg_catalog"):
+            n.name = tuple(n.name[1:])
     elif isinstance(n, ast.ColumnRef) and len(n.fields) == 3:
         stripped = _strip_schema(n.fields, target)
         if stripped is not n.fields:
