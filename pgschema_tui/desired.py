@@ -62,8 +62,9 @@ def _load_in_database(statements: list[Statement], target: str, conn,
 
     scratch = f"pgschema_tmp_{uuid.uuid4().hex[:12]}"
     try:
-        _install_extensions(conn, extensions)
         conn.execute(f'CREATE SCHEMA "{scratch}"')
+        # extensions of the target go into the scratch schema, where `target.citext` now points
+        _install_extensions(conn, [(name, scratch if schema == target else schema) for name, schema in extensions])
         # The target schema stays visible (after the scratch one) for what the files use but do
         # not create there, such as an extension's types; the IR then names them unqualified.
         conn.execute("SELECT set_config('search_path', quote_ident(%s) || ', ' || quote_ident(%s), true)",
@@ -87,7 +88,7 @@ def _load_in_database(statements: list[Statement], target: str, conn,
     return _unqualify_target(result, target)
 
 
-def _install_extensions(conn, extensions: tuple[tuple[str, str], ...]) -> None:
+def _install_extensions(conn, extensions) -> None:
     """Install each extension the live database has, in the schema it has it in, when the
     server offers it; one the server lacks is skipped (if the files use it, their own error
     names the missing type or function)."""
