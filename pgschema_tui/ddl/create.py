@@ -271,12 +271,26 @@ def _constraint(con: Constraint, schema) -> list[str]:
 # ---------------------------------------------------------------- indexes ---
 
 
+def _opclass_options(options: tuple[str, ...]) -> str:
+    """`siglen=64` items as `siglen='64'`: a literal value parses whatever the parameter's type."""
+    parts = []
+    for item in options:
+        name, _, value = item.partition("=")
+        parts.append(f"{ident(name)}={literal(value)}")
+    return ", ".join(parts)
+
+
 def _index_element(elem: IndexElement) -> str:
     text = sql(elem.expression).strip()
     if elem.collation:
         text += f" COLLATE {maybe_quoted(elem.collation)}"
+    if elem.opclass_options and not elem.opclass:
+        raise ValueError(f"index key {text}: operator class parameters {elem.opclass_options} "
+                         "need the operator class named (PostgreSQL takes no parameters without it)")
     if elem.opclass:
         text += f" {elem.opclass}"
+        if elem.opclass_options:
+            text += f" ({_opclass_options(elem.opclass_options)})"
     if elem.descending:
         text += " DESC"
     if elem.nulls_first is not None and elem.nulls_first != elem.descending:

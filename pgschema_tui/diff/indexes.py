@@ -14,6 +14,8 @@ from pgschema_tui.ir.model import Index
 @replaced_when("indexes")
 def index_needs_replace(old: Index, new: Index, ctx) -> str | None:
     if replace(old, comment=None) != replace(new, comment=None):
+        if _only_opclass_options_differ(old, new):
+            return "operator class parameters changed"  # no ALTER for them: rebuilt like any key change
         return "index definition changed"
     if not old.valid:
         return "index is INVALID (a failed concurrent build)"
@@ -22,6 +24,12 @@ def index_needs_replace(old: Index, new: Index, ctx) -> str | None:
     if any(col in text for col in rebuilt for text in texts):
         return "its column is rebuilt"
     return None
+
+
+def _only_opclass_options_differ(old: Index, new: Index) -> bool:
+    def plain(index: Index) -> Index:
+        return replace(index, comment=None, elements=tuple(replace(e, opclass_options=()) for e in index.elements))
+    return len(old.elements) == len(new.elements) and plain(old) == plain(new)
 
 
 def _comment(index: Index) -> str:

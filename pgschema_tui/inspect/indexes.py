@@ -5,8 +5,11 @@ Representation choices the parser mirrors:
   for that column, a quoted column name (`"Email"`) or an expression without wrapping
   parentheses (`lower(email)`).
 - `opclass` only when not the default operator class for the column's type (quoted, qualified
-  outside pg_catalog and the target schema); `collation` only when it differs from the column's
-  (or, for an expression, when it is set and not the database default).
+  outside pg_catalog and the target schema), or when it has `opclass_options` (the index
+  column's `pg_attribute.attoptions`, `siglen=64`): options cannot be written without the
+  opclass's name, and `pg_get_indexdef` prints it then.
+- `collation` only when it differs from the column's (or, for an expression, when it is set
+  and not the database default).
 - `nulls_first` is None when it matches the direction's default (ASC NULLS LAST, DESC NULLS FIRST).
 - `where` is `pg_get_expr(indpred)`; `options` (reloptions) keep the order they were written in.
 - Indexes of partitions that are attached to an index of the partitioned parent are skipped.
@@ -47,7 +50,7 @@ SELECT i.indexrelid, k.ord, k.attnum,
        -- a plain column prints as its quoted name: only expressions need the (costly) deparser
        CASE WHEN k.attnum <> 0 THEN quote_ident(att.attname)
             ELSE pg_catalog.pg_get_indexdef(i.indexrelid, k.ord::int, false) END AS element,
-       k.option, opc.opcdefault,
+       k.option, opc.opcdefault, iatt.attoptions AS opclass_options,
        CASE WHEN opcn.nspname IN ('pg_catalog', %(schema)s) THEN quote_ident(opc.opcname)
             ELSE quote_ident(opcn.nspname) || '.' || quote_ident(opc.opcname) END AS opclass,
        CASE WHEN k.collation_oid <> 0 AND k.collation_oid IS DISTINCT FROM
@@ -62,6 +65,8 @@ CROSS JOIN LATERAL unnest(i.indkey::int2[], i.indclass::oid[], i.indoption::int2
 LEFT JOIN pg_catalog.pg_opclass opc ON opc.oid = k.opclass
 LEFT JOIN pg_catalog.pg_namespace opcn ON opcn.oid = opc.opcnamespace
 LEFT JOIN pg_catalog.pg_attribute att ON att.attrelid = i.indrelid AND att.attnum = k.attnum
+-- the index's own column holds the operator class parameters, (siglen=64)
+LEFT JOIN pg_catalog.pg_attribute iatt ON iatt.attrelid = i.indexrelid AND iatt.attnum = k.ord
 LEFT JOIN pg_catalog.pg_collation coll ON coll.oid = k.collation_oid
 LEFT JOIN pg_catalog.pg_namespace colln ON colln.oid = coll.collnamespace
 WHERE ic.relnamespace = %(nsp)s AND k.ord <= i.indnkeyatts
@@ -102,9 +107,11 @@ def _element(row: dict) -> ir.IndexElement:
     option = row["option"] or 0
     descending = bool(option & INDOPTION_DESC)
     nulls_first = bool(option & INDOPTION_NULLS_FIRST)
+    opclass_options = tuple(row["opclass_options"] or ())
     return ir.IndexElement(
         expression=Expr(row["element"], "index_elem"),
-        opclass=None if row["opcdefault"] else row["opclass"],
+        opclass=None if row["opcdefault"] and not opclass_options else row["opclass"],
+        opclass_options=opclass_options,
         collation=row["collation"],
         descending=descending,
         nulls_first=None if nulls_first == descending else nulls_first,

@@ -151,10 +151,11 @@ class IndexElement:
     """One index key: a column name or an expression, with ordering and opclass."""
 
     expression: Expr  # kind "index_elem": the column or expression as pg_get_indexdef prints it
-    opclass: str | None = None
+    opclass: str | None = None  # kept even when the default if opclass_options are given
     collation: str | None = None
     descending: bool = False
     nulls_first: bool | None = None  # None: the default for the direction
+    opclass_options: tuple[str, ...] = ()  # (siglen=64), spelled as pg_attribute.attoptions holds them
 
 
 @dataclass(frozen=True)

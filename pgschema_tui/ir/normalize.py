@@ -163,7 +163,21 @@ def _normalise(node):
         _default_sort(node)
     elif isinstance(node, ast.RangeFunction):
         _plain_function_alias(node)
+    elif isinstance(node, ast.IndexElem) and node.opclassopts:
+        node.opclassopts = tuple(_option_as_text(opt) for opt in node.opclassopts)
     return node
+
+
+def _option_as_text(opt):
+    """`siglen = 64` and the catalog's `siglen='64'` are one operator class parameter (EXCLUDE)."""
+    arg = opt.arg
+    if isinstance(arg, ast.Integer):
+        opt.arg = ast.String(sval=str(arg.ival))
+    elif isinstance(arg, ast.Float):
+        opt.arg = ast.String(sval=arg.fval)
+    elif isinstance(arg, ast.Boolean):
+        opt.arg = ast.String(sval="true" if arg.boolval else "false")
+    return opt
 
 
 def _default_sort(node: ast.SortBy) -> None:

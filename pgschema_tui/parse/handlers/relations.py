@@ -37,7 +37,9 @@ def _element(ctx: LoadContext, elem: ast.IndexElem) -> tuple[ir.IndexElement, fr
         expression=Expr(text, "index_elem"),
         opclass=ctx.sql_ref(elem.opclass) if elem.opclass else None,
         collation=ctx.sql_ref(elem.collation) if elem.collation else None,
-        descending=descending, nulls_first=nulls_first), refs
+        descending=descending, nulls_first=nulls_first,
+        # `gist_trgm_ops (siglen = 64)` → ("siglen=64",), as pg_attribute.attoptions holds it
+        opclass_options=reloptions(elem.opclassopts)), refs
 
 
 @handles(ast.IndexStmt)
