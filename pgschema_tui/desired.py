@@ -67,8 +67,8 @@ def _load_in_database(statements: list[Statement], target: str, conn,
         _install_extensions(conn, [(name, scratch if schema == target else schema) for name, schema in extensions])
         # The target schema stays visible (after the scratch one) for what the files use but do
         # not create there, such as an extension's types; the IR then names them unqualified.
-        conn.execute("SELECT set_config('search_path', quote_ident(%s) || ', ' || quote_ident(%s), true)",
-                     (scratch, target))
+        conn.execute("SELECT set_config('search_path', quote_ident(%s) || ', ' || quote_ident(%s) || ', pg_catalog',"
+                     " true)", (scratch, target))
         # Bodies may name the target schema in their own search_path; they run later, not here.
         conn.execute("SET LOCAL check_function_bodies = off")
         _create_missing_roles(conn, statements)

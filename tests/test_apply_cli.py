@@ -246,3 +246,25 @@ def test_sql_function_calling_one_created_later(db, conn, tmp_path, capsys):
     out, err = capsys.readouterr()
     assert code == 0, out + err
     assert conn.execute("SELECT a_outer()").fetchone()[0] == 2
+
+
+def test_a_function_named_like_a_builtin_is_the_schema_s_own(db, conn, tmp_path, capsys):
+    """`"current_user"()` in the target schema: comments, grants and views reach it, never
+    pg_catalog's function of the same name (the target comes before pg_catalog, as inspected)."""
+    desired = tmp_path / "schema.sql"
+    desired.write_text(
+        "CREATE FUNCTION public.\"current_user\"() RETURNS text LANGUAGE sql AS $$ SELECT 'me' $$;\n"
+        "COMMENT ON FUNCTION public.\"current_user\"() IS 'mine';\n"
+        "REVOKE ALL ON FUNCTION public.\"current_user\"() FROM PUBLIC;\n"
+        "CREATE VIEW v AS SELECT public.\"current_user\"() AS mine, pg_catalog.\"current_user\"() AS theirs;\n")
+    assert main(["apply", *_flags(db), "--file", str(desired), "--auto-approve"]) == 0, capsys.readouterr()
+    rows = conn.execute("SELECT n.nspname, p.proacl::text, obj_description(p.oid, 'pg_proc') FROM pg_proc p "
+                        "JOIN pg_namespace n ON n.oid = p.pronamespace WHERE p.proname = 'current_user' "
+                        "ORDER BY 1").fetchall()
+    assert rows[0][0] == "pg_catalog" and rows[0][1] is None and rows[0][2] != "mine"
+    public_acl = rows[1][1].strip("{}").split(",")  # no PUBLIC entry ("=X/owner") left
+    assert rows[1][0] == "public" and not any(e.startswith("=") for e in public_acl) and rows[1][2] == "mine"
+    assert conn.execute("SELECT mine <> theirs FROM v").fetchone()[0] is True
+    capsys.readouterr()
+    assert main(["apply", *_flags(db), "--file", str(desired), "--auto-approve"]) == 0
+    assert "No changes. Nothing to apply." in capsys.readouterr().out

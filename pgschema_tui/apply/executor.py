@@ -189,8 +189,10 @@ class Executor:
         monitor_conn = monitor_settings.connect(autocommit=True)
         schema = ident(self.options.schema)
         for conn in (self._conn, monitor_conn):
-            # Plan SQL is schema-agnostic: unqualified names must land in the target schema.
-            conn.execute(f"SET search_path TO {schema}")
+            # Plan SQL is schema-agnostic: unqualified names must land in the target schema, and
+            # resolve there first, before pg_catalog (a user "current_user"() function), as they
+            # were read (inspect/__init__.py)
+            conn.execute(f"SET search_path TO {schema}, pg_catalog")
         # Function bodies are text the plan orders nothing by: a SQL function calling one that
         # is created later (or a table created later) must not fail at CREATE time, as with
         # pg_dump's scripts. Bodies are checked when they run, as PostgreSQL does then.

@@ -78,8 +78,13 @@ def inspect_schema(conn, schema: str) -> ir.Schema:
 
 @contextmanager
 def _search_path(conn, schema: str):
-    """Set search_path to just `schema` for the duration, then restore the previous value."""
-    previous = conn.execute("SELECT current_setting('search_path'), set_config('search_path', quote_ident(%s), false)",
+    """Set search_path to `schema`, then pg_catalog, for the duration; then restore it.
+
+    pg_catalog named last (not first, as when it is left out) makes the schema's own objects
+    win: a user function `"current_user"()` prints bare and the built-in one qualified, and the
+    plan's SQL runs with the same path (apply/executor.py)."""
+    previous = conn.execute("SELECT current_setting('search_path'), "
+                            "set_config('search_path', quote_ident(%s) || ', pg_catalog', false)",
                             (schema,)).fetchone()[0]
     try:
         yield
