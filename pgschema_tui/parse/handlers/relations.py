@@ -61,7 +61,9 @@ def create_index(node: ast.IndexStmt, ctx: LoadContext, stmt) -> None:
             element = replace(element, opclass=None)  # the catalog does not print a default opclass
         elements.append(element)
         deps |= refs
-    column_names = [e.name or exprs.figure_colname(e.expr)[0] or "expr" for e in node.indexParams]
+    # PostgreSQL names an index after all its columns, INCLUDE ones too (t_a_b_idx)
+    column_names = [e.name or exprs.figure_colname(e.expr)[0] or "expr"
+                    for e in (*node.indexParams, *(node.indexIncludingParams or ()))]
     if node.idxname:
         name = node.idxname
         ctx.relation_names.add(name)

@@ -24,3 +24,8 @@ CREATE INDEX docs_brin_idx ON docs USING brin (created_at) WITH (pages_per_range
 CREATE INDEX docs_partial_idx ON docs (author) WHERE (body IS NOT NULL AND id > 10);
 CREATE INDEX docs_fill_idx ON docs (id) WITH (fillfactor = 50);
 CREATE UNIQUE INDEX docs_title_nnd_idx ON docs (title, author) NULLS NOT DISTINCT;
+
+-- Unnamed indexes with INCLUDE columns: PostgreSQL names them after every column.
+CREATE TABLE covering (a integer, b integer, c text);
+CREATE INDEX ON covering (a) INCLUDE (b);
+CREATE UNIQUE INDEX ON covering (lower(c)) INCLUDE (a, b);
