@@ -10,7 +10,7 @@ from pglast.enums import ObjectType, SortByDir, SortByNulls, ViewCheckOption
 from pgschema_tui.ddl.quote import ident
 from pgschema_tui.ir import model as ir
 from pgschema_tui.ir.expr import Expr
-from pgschema_tui.parse import exprs
+from pgschema_tui.parse import exprs, inherited
 from pgschema_tui.parse.context import LoadContext
 from pgschema_tui.parse.naming import index_column_names, index_name_addition
 from pgschema_tui.parse.opclasses import is_default_opclass
@@ -42,6 +42,37 @@ def _element(ctx: LoadContext, elem: ast.IndexElem) -> tuple[ir.IndexElement, fr
         opclass_options=reloptions(elem.opclassopts)), refs
 
 
+# Functions and operators whose result is text of their text inputs' collation (a
+# whitelist: without a catalog the parser cannot know any other function's result type).
+_TEXT_FUNCTIONS = frozenset({
+    "lower", "upper", "initcap", "btrim", "ltrim", "rtrim", "substr", "substring", "replace", "left", "right",
+    "lpad", "rpad", "concat", "concat_ws", "translate", "reverse", "repeat", "regexp_replace", "split_part",
+    "normalize", "casefold", "unaccent", "coalesce", "nullif", "trim"})
+
+
+def _derived_collation(node, columns: dict[str, ir.Column]) -> str | None:
+    """The collation PostgreSQL derives for an index expression on columns with a non-default
+    one (`lower(c)` on `c text COLLATE "C"`), which `pg_get_indexdef` then prints: the single
+    non-default collation among the columns read, when the result is text."""
+    if isinstance(node, ast.FuncCall):
+        collatable = node.funcname[-1].sval in _TEXT_FUNCTIONS
+    elif isinstance(node, ast.A_Expr):
+        collatable = bool(node.name) and node.name[-1].sval == "||"
+    else:
+        collatable = isinstance(node, ast.CoalesceExpr)
+    if not collatable:
+        return None
+    found = set()
+    for n in exprs.walk(node):
+        if isinstance(n, ast.CollateClause):
+            return None  # an explicit COLLATE inside decides, and prints with the expression
+        if isinstance(n, ast.ColumnRef) and isinstance(n.fields[-1], ast.String):
+            column = columns.get(n.fields[-1].sval)
+            if column is not None and column.collation:
+                found.add(column.collation)
+    return found.pop() if len(found) == 1 else None
+
+
 @handles(ast.IndexStmt)
 def create_index(node: ast.IndexStmt, ctx: LoadContext, stmt) -> None:
     table = ctx.own_name(node.relation)
@@ -59,6 +90,11 @@ def create_index(node: ast.IndexStmt, ctx: LoadContext, stmt) -> None:
         if element.opclass and elem.name in column_types and not elem.opclassopts \
                 and is_default_opclass(ctx.schema, method, column_types[elem.name], element.opclass):
             element = replace(element, opclass=None)  # the catalog does not print a default opclass
+        if elem.expr is not None and element.collation is None and table in ctx.schema.tables:
+            all_columns = inherited.all_columns(ctx, ctx.schema.tables[table])  # a partition's are its parent's
+            derived = _derived_collation(elem.expr, {c.name: c for c in all_columns})
+            if derived:
+                element = replace(element, collation=derived)
         elements.append(element)
         deps |= refs
     # PostgreSQL names an index after all its columns, INCLUDE ones too (t_a_b_idx)
