@@ -35,7 +35,7 @@ def test_index_methods_and_options(pg_server, db):
     assert idx["docs_partial_idx"].where.text == "((body IS NOT NULL) AND (id > 10))"
     assert idx["docs_title_nnd_idx"].nulls_not_distinct and idx["docs_title_nnd_idx"].unique
     assert all(i.valid for i in idx.values())
-    assert all("relation:docs" in i.depends_on for i in idx.values())
+    assert all(f"relation:{i.table}" in i.depends_on for i in idx.values())
 
 
 def test_matview_index_and_expression_dependency(pg_server, db):
