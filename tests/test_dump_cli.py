@@ -59,3 +59,17 @@ def test_missing_schema_is_one_line(db):
     result = dump_cli(db, "--schema", "nope")
     assert result.returncode == 1
     assert len(result.stderr.strip().splitlines()) == 1 and "nope" in result.stderr
+
+
+def test_extensions_of_the_schema_are_listed(db, tmp_path):
+    """An extension installed in the dumped schema is listed in the header, so a reload into a
+    fresh database has it and `plan` warns where it is missing; the parser skips the line."""
+    run_sql(db, "CREATE EXTENSION pg_trgm; CREATE TABLE s (q text);"
+                "CREATE INDEX s_q ON s USING gist (q gist_trgm_ops (siglen = 64));")
+    r = dump_cli(db)
+    assert r.returncode == 0, r.stderr
+    assert "\nCREATE EXTENSION IF NOT EXISTS pg_trgm;\n" in r.stdout
+    assert r.stdout.index("CREATE EXTENSION") < r.stdout.index("CREATE TABLE s")
+    main = tmp_path / "schema" / "main.sql"
+    r = dump_cli(db, "--multi-file", "--file", str(main))
+    assert r.returncode == 0 and "CREATE EXTENSION IF NOT EXISTS pg_trgm;" in main.read_text()

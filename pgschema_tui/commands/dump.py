@@ -21,10 +21,12 @@ def _dump(args) -> int:
     preload = threading.Thread(target=importlib.import_module, args=("pgschema_tui.dump",), daemon=True)
     preload.start()
     from pgschema_tui.inspect import inspect_schema
+    from pgschema_tui.inspect.extensions import installed_extensions
 
     _settings, conn = connect_to_schema(args)
     try:
         schema = inspect_schema(conn, args.schema)
+        extensions = tuple(name for name, where in installed_extensions(conn) if where == args.schema)
         version_number = conn.info.server_version  # 180006 for 18.6
     finally:
         conn.close()
@@ -33,7 +35,7 @@ def _dump(args) -> int:
 
     version_text = f"PostgreSQL {version_number // 10000}.{version_number % 10000}"
     if args.multi_file:
-        write_multi_file(schema, args.file, version_text)
+        write_multi_file(schema, args.file, version_text, extensions)
     else:
-        write_output(args.file, render_dump(schema, version_text))
+        write_output(args.file, render_dump(schema, version_text, extensions))
     return 0

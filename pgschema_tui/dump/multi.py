@@ -144,7 +144,8 @@ def plan_files(schema: Schema) -> tuple[list[str], dict[str, list[Unit]]]:
     return order, dict(by_file)
 
 
-def write_multi_file(schema: Schema, main_path: str | Path, server_version: str | None = None) -> list[Path]:
+def write_multi_file(schema: Schema, main_path: str | Path, server_version: str | None = None,
+                     extensions: tuple[str, ...] = ()) -> list[Path]:
     """Write main.sql and one file per object beside it; returns every path written."""
     main_path = Path(main_path)
     root = main_path.parent
@@ -155,7 +156,7 @@ def write_multi_file(schema: Schema, main_path: str | Path, server_version: str 
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("\n".join(render_unit(u) for u in by_file[rel]))
         written.append(path)
-    main = [dump_header(server_version, schema)]
+    main = [dump_header(server_version, schema, extensions)]
     schema_comment = render_schema_comment(schema)
     if schema_comment:
         main.append("\n".join(schema_comment) + "\n")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pgschema_tui import __version__
 from pgschema_tui.ddl.comment import render_schema_comment
-from pgschema_tui.ddl.quote import literal
+from pgschema_tui.ddl.quote import ident, literal
 from pgschema_tui.dump.layout import Unit, dump_units
 from pgschema_tui.ir.model import Schema
 from pgschema_tui.parse.context import DUMPED_SCHEMA_SETTING
@@ -19,13 +19,20 @@ def names_its_schema(schema: Schema) -> bool:
         g.object_type == "SCHEMA" for g in schema.grants.values())
 
 
-def dump_header(server_version: str | None = None, schema: Schema | None = None) -> str:
+def dump_header(server_version: str | None = None, schema: Schema | None = None,
+                extensions: tuple[str, ...] = ()) -> str:
+    """Header lines; `extensions`: those installed in the dumped schema, which its objects may
+    use (an operator class, a type): listed so a reload into a fresh database has them, and so
+    `plan` warns when the target database lacks one (plans never install extensions)."""
     lines = ["--", "-- pgschema-tui database dump", "--", ""]
     if server_version:
         lines.append(f"-- Dumped from database version {server_version}")
     lines.append(f"-- Dumped by pgschema-tui version {__version__}")
     lines.append("")
     lines.extend(SESSION_SETTINGS)
+    if extensions:
+        lines += ["", "-- Extensions installed in this schema (plans do not install extensions):"]
+        lines += [f"CREATE EXTENSION IF NOT EXISTS {ident(name)};" for name in extensions]
     if schema is not None and names_its_schema(schema):
         lines += ["",
                   "-- COMMENT ON SCHEMA, GRANT ... ON SCHEMA and ALTER DEFAULT PRIVILEGES IN SCHEMA below name",
@@ -40,9 +47,9 @@ def render_unit(unit: Unit) -> str:
     return head + "\n".join(unit.statements) + "\n"
 
 
-def render_dump(schema: Schema, server_version: str | None = None) -> str:
+def render_dump(schema: Schema, server_version: str | None = None, extensions: tuple[str, ...] = ()) -> str:
     """The whole schema as SQL that `psql -f` reloads into an empty schema."""
-    parts = [dump_header(server_version, schema)]
+    parts = [dump_header(server_version, schema, extensions)]
     schema_comment = render_schema_comment(schema)
     if schema_comment:
         parts.append("\n".join(schema_comment) + "\n")
