@@ -132,14 +132,24 @@ def skip_case_if_server_older(pg_server, case: str) -> None:
         _skip_below(pg_server.major, *needed)
 
 
-@pytest.fixture
-def db(pg_server):
-    """ConnectionSettings of a fresh, empty database, dropped after the test."""
+def _fresh_database(pg_server):
     settings = pg_server.create_database()
     try:
         yield settings
     finally:
         pg_server.drop_database(settings.db)
+
+
+@pytest.fixture
+def db(pg_server):
+    """ConnectionSettings of a fresh, empty database, dropped after the test."""
+    yield from _fresh_database(pg_server)
+
+
+@pytest.fixture
+def second_db(pg_server):
+    """Another fresh database, for tests that compare two (a round trip, a migration)."""
+    yield from _fresh_database(pg_server)
 
 
 @pytest.fixture

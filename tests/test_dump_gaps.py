@@ -37,15 +37,6 @@ def _load(settings, sql: str) -> None:
         conn.execute(sql)
 
 
-@pytest.fixture
-def second_db(pg_server):
-    settings = pg_server.create_database()
-    try:
-        yield settings
-    finally:
-        pg_server.drop_database(settings.db)
-
-
 # ------------------------------------------------------- C and internal functions ---
 
 

@@ -75,15 +75,6 @@ def pg_dump_statements(pg_server, settings) -> list[str]:
     return sorted(st for st in statements if st and "SCHEMA public" not in st)
 
 
-@pytest.fixture
-def second_db(pg_server):
-    settings = pg_server.create_database()
-    try:
-        yield settings
-    finally:
-        pg_server.drop_database(settings.db)
-
-
 @pytest.mark.parametrize("case", CASES, ids=[str(c.parent.relative_to(TESTDATA)) for c in CASES])
 def test_single_file_round_trip(case, pg_server, db, second_db, tmp_path):
     psql_file(pg_server, db, case)
