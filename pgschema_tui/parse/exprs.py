@@ -6,6 +6,8 @@ text is compared. References (`relation:x`, `function:f`, `type:t`) feed `depend
 """
 from __future__ import annotations
 
+import re
+
 from pglast import ast
 from pglast.stream import RawStream
 
@@ -193,9 +195,13 @@ def _type_name_node(type_text: str) -> ast.TypeName:
     return parse_sql(f"SELECT NULL::{type_text}")[0].stmt.targetList[0].val.typeName
 
 
+_TYPMOD = re.compile(r"\(\s*\d+(?:\s*,\s*-?\d+)?\s*\)")
+
+
 def cast_domain_columns(node, column_types: dict[str, str], domain_bases: dict[str, str]):
     """Columns of a domain type reach operators and functions through a cast to the domain's
-    base type, which the catalog prints: `(size)::integer >= 1`."""
+    base type, which the catalog prints: `(size)::integer >= 1`. The cast carries no typmod
+    (a domain over `numeric(12,2)` prints `(m)::numeric`, over `varchar(20)` a bare coercion)."""
     if not domain_bases or not any(t in domain_bases for t in column_types.values()):
         return node
 
@@ -203,7 +209,8 @@ def cast_domain_columns(node, column_types: dict[str, str], domain_bases: dict[s
         if isinstance(operand, ast.ColumnRef) and all(isinstance(f, ast.String) for f in operand.fields):
             column_type = column_types.get(".".join(f.sval for f in operand.fields))
             if column_type in domain_bases:
-                return ast.TypeCast(arg=operand, typeName=_type_name_node(domain_bases[column_type]))
+                base = _TYPMOD.sub("", domain_bases[column_type])
+                return ast.TypeCast(arg=operand, typeName=_type_name_node(base))
         return operand
 
     for n in walk(node):

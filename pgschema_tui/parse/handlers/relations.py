@@ -20,12 +20,13 @@ from pgschema_tui.parse.registry import NotYet, handles
 # ------------------------------------------------------------------ indexes ---
 
 
-def _element(ctx: LoadContext, elem: ast.IndexElem) -> tuple[ir.IndexElement, frozenset[str]]:
+def _element(ctx: LoadContext, elem: ast.IndexElem,
+             table: str | None = None) -> tuple[ir.IndexElement, frozenset[str]]:
     refs: frozenset[str] = frozenset()
     if elem.name:
         text = ident(elem.name)
-    else:
-        expr, refs = ctx.expr(elem.expr)
+    else:  # with the casts PostgreSQL adds for the table's column types (domains...)
+        expr, refs = ctx.table_expr(elem.expr, table) if table else ctx.expr(elem.expr)
         text = expr.text if isinstance(elem.expr, ast.FuncCall) else f"({expr.text})"
     descending = elem.ordering == SortByDir.SORTBY_DESC
     nulls_first = None
@@ -86,7 +87,7 @@ def create_index(node: ast.IndexStmt, ctx: LoadContext, stmt) -> None:
     method = node.accessMethod or "btree"
     column_types = _relation_column_types(ctx, table)
     for elem in node.indexParams:
-        element, refs = _element(ctx, elem)
+        element, refs = _element(ctx, elem, table)
         if element.opclass and elem.name in column_types and not elem.opclassopts \
                 and is_default_opclass(ctx.schema, method, column_types[elem.name], element.opclass):
             element = replace(element, opclass=None)  # the catalog does not print a default opclass
@@ -142,8 +143,10 @@ def _cast_view_operands(ctx: LoadContext, select: ast.SelectStmt) -> None:
         for col, col_type in _relation_column_types(ctx, rangevar.relname).items():
             types[f"{refname}.{col}"] = col_type
             types[col] = col_type if col not in types else types[col]
+    bases = ctx.domain_bases()
     for node in (select.targetList or ()) + tuple(select.sortClause or ()) + (
             (select.whereClause,) if select.whereClause is not None else ()):
+        exprs.cast_domain_columns(node, types, bases)
         exprs.add_implicit_casts(node, types)
 
 

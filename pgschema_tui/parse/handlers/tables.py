@@ -393,7 +393,7 @@ def create_table(node: ast.CreateStmt, ctx: LoadContext, stmt) -> None:
         access_method=access_method(node.accessMethod),
         depends_on=frozenset(deps | {f"relation:{p.name}" for p in parents}),
     )
-    table = _cast_generated(table)
+    table = _cast_generated(ctx, table)
     if node.partbound is not None:  # only the overridden columns are listed
         table = inherited.partition_columns(ctx, table, own_columns)
     ctx.schema.add(table)
@@ -430,8 +430,8 @@ def _column_types(table: ir.Table) -> dict[str, str]:
     return {c.name: c.type for c in table.columns}
 
 
-def _with_casts(expression: Expr, column_types: dict[str, str]) -> Expr:
-    """Re-deparse `expression` with the implicit numeric casts the catalog would print."""
+def _with_casts(expression: Expr, column_types: dict[str, str], domain_bases: dict[str, str]) -> Expr:
+    """Re-deparse `expression` with the implicit casts the catalog would print (numeric, domains)."""
     from pglast import parse_sql
 
     node = parse_sql(f"SELECT {expression.text}")[0].stmt.targetList[0].val
@@ -441,9 +441,9 @@ def _with_casts(expression: Expr, column_types: dict[str, str]) -> Expr:
     return expression if after == before else Expr(after, expression.kind)
 
 
-def _cast_generated(table: ir.Table) -> ir.Table:
-    types = _column_types(table)
-    columns = tuple(replace(c, generated=_with_casts(c.generated, types)) if c.generated is not None else c
+def _cast_generated(ctx: LoadContext, table: ir.Table) -> ir.Table:
+    types, bases = _column_types(table), ctx.domain_bases()
+    columns = tuple(replace(c, generated=_with_casts(c.generated, types, bases)) if c.generated is not None else c
                     for c in table.columns)
     return replace(table, columns=columns)
 
@@ -460,6 +460,7 @@ def _without_redundant_keys(constraints: list) -> list:
     ordered = sorted(constraints, key=lambda pair: pair[0].contype != CT.CONSTR_PRIMARY)
     kept: dict[tuple, ast.Constraint] = {}
     dropped: set[int] = set()
+    exprs.cast_domain_columns(node, column_types, domain_bases)
     for c, column in ordered:
         if c.contype not in index_kinds:
             continue

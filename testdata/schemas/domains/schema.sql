@@ -26,3 +26,16 @@ CREATE TABLE contacts (
 );
 
 ALTER DOMAIN positive_int ADD CONSTRAINT positive_int_max CHECK (VALUE < 1000000) NOT VALID;
+
+-- Domains over types with a typmod, read through expressions: the catalog casts to the base
+-- type without it ((code)::text, (amount)::numeric) in checks, generated columns, views, indexes.
+CREATE DOMAIN short_code AS varchar(20);
+CREATE DOMAIN money_amount AS numeric(12,2);
+CREATE TABLE ledger_lines (
+    code short_code,
+    amount money_amount,
+    doubled numeric GENERATED ALWAYS AS (amount * 2) STORED,
+    CONSTRAINT ledger_lines_code_check CHECK (length(code) > 1)
+);
+CREATE INDEX ledger_lines_rounded ON ledger_lines ((round(amount)));
+CREATE VIEW ledger_totals AS SELECT sum(amount) AS total FROM ledger_lines;
