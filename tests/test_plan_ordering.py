@@ -101,6 +101,20 @@ def test_enum_label_used_later_gets_its_own_group():
     assert [g.transactional for g in unused.groups] == [True]
 
 
+def test_enum_labels_go_before_the_drops_so_the_rest_is_one_transaction():
+    """A new label first: otherwise its own group splits the drops (before it) from the
+    creates (after it), and a failure in between leaves views dropped."""
+    old, new = EnumType("mood", ("a", "c")), EnumType("mood", ("a", "b", "c"))
+    t_old = Table("t", (Column("m", "mood"), Column("y", "integer")), depends_on=frozenset({"type:mood"}))
+    t_new = Table("t", (Column("m", "mood", default=Expr("'b'::mood")), Column("y", "bigint")),
+                  depends_on=frozenset({"type:mood"}))
+    view = View("v", Expr("SELECT y FROM t", "query"), columns=("y",), depends_on=rel("t"))
+    plan = build_plan(schema(old, t_old, view), schema(new, t_new, view), online=False)
+    assert [g.transactional for g in plan.groups] == [False, True]
+    assert plan.groups[0].steps[0].sql == "ALTER TYPE mood ADD VALUE 'b' BEFORE 'c';"
+    assert plan.groups[1].steps[0].sql.startswith("DROP VIEW v")
+
+
 def test_online_index_build_gets_non_transactional_groups():
     idx = Index("t", "t_v_idx", (IndexElement(Expr("v", "index_elem")),))
     plan = build_plan(schema(T), schema(T, idx), online=True)

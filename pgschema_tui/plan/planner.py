@@ -28,9 +28,11 @@ def _optional(module: str, name: str):
         return None
 
 
-def build_plan(live: Schema, desired: Schema, *, online: bool = True, sizes=None) -> Plan:
-    """The plan that turns the live schema into the desired one."""
-    changes = diff_schemas(live, desired)
+def build_plan(live: Schema, desired: Schema, *, online: bool = True, sizes=None,
+               server_version: int | None = None) -> Plan:
+    """The plan that turns the live schema into the desired one (on a server of `server_version`,
+    server_version_num, when known: see `DiffContext.server_version`)."""
+    changes = diff_schemas(live, desired, server_version=server_version)
     online_steps = _optional("pgschema_tui.plan.online", "online_steps") if online else None
     rewrites: dict[int, list[list[Step]]] = {}
     if online_steps is not None:
@@ -41,7 +43,7 @@ def build_plan(live: Schema, desired: Schema, *, online: bool = True, sizes=None
     # an online index rebuild drops the old index itself, concurrently
     skip_drop = frozenset(i for i, c in enumerate(changes)
                           if i in rewrites and c.object_type == "table.index" and c.operation == "replace")
-    units = order_changes(changes, live, desired, skip_drop_half=skip_drop)
+    units = _enum_labels_first(order_changes(changes, live, desired, skip_drop_half=skip_drop))
     index_of = {id(c): i for i, c in enumerate(changes)}
     groups = _group(units, rewrites, index_of)
     annotate = _optional("pgschema_tui.plan.hazards", "annotate")
@@ -50,6 +52,22 @@ def build_plan(live: Schema, desired: Schema, *, online: bool = True, sizes=None
     digest, per_object = fingerprint(live)
     return Plan(schema=desired.name, groups=groups, fingerprint=digest, object_fingerprints=per_object,
                 created_at=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), tool_version=__version__)
+
+
+def _enum_labels_first(units: list[Unit]) -> list[Unit]:
+    """New labels of existing enums go before everything else.
+
+    A label the plan uses must be committed before that use, so it gets a group of its own;
+    in the middle of the plan that split the drops before it from the creates after it into
+    separate transactions, and a failure after it left views and constraints dropped. Adding
+    a label depends on nothing but the type, which exists already, so it can always go first.
+    """
+    first = [u for u in units if u.phase == "create" and u.change.operation == "alter" and u.statements
+             and all(_ADD_VALUE.match(sql) for sql in u.statements)]
+    if not first:
+        return units
+    hoisted = {id(u) for u in first}
+    return first + [u for u in units if id(u) not in hoisted]
 
 
 def _step(unit: Unit, sql: str, *, in_transaction: bool = True) -> Step:
