@@ -32,10 +32,11 @@ def desired_from_args(args, statements=None, extensions=(), session=None):
                         extensions=tuple(extensions), session=session)
 
 
-def _plan(args, live: Schema, desired: Schema, sizes) -> PlanResult:
+def _plan(args, live: Schema, desired: Schema, sizes, server_version: int | None = None) -> PlanResult:
     from pgschema_tui.plan.planner import build_plan
 
-    plan = build_plan(live, desired, online=not getattr(args, "no_online", False), sizes=sizes)
+    plan = build_plan(live, desired, online=not getattr(args, "no_online", False), sizes=sizes,
+                      server_version=server_version)
     return PlanResult(plan, live, desired)
 
 
@@ -91,7 +92,7 @@ def _connect_and_plan(args):
         settings, conn, live, sizes, extensions = live_side.result()
     _warn_missing_extensions(statements, extensions)
     try:
-        return settings, conn, _plan(args, live, desired, sizes)
+        return settings, conn, _plan(args, live, desired, sizes, conn.info.server_version)
     except BaseException:
         conn.close()
         raise

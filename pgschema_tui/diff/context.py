@@ -22,6 +22,9 @@ class DiffContext:
     reshaped_columns: dict[str, set[str]] = field(default_factory=dict)
     # table name -> columns dropped and added again (dependent indexes/constraints are rebuilt)
     rebuilt_columns: dict[str, set[str]] = field(default_factory=dict)
+    # the live server's server_version_num when known: some changes have an in-place form on
+    # newer servers (SET EXPRESSION on 17+); None plans the form every supported server runs
+    server_version: int | None = None
 
     @cached_property
     def live_graph(self):

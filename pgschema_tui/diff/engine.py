@@ -27,13 +27,14 @@ def _load_comparers() -> None:
     )
 
 
-def diff_schemas(live: Schema, desired: Schema, *, live_graph=None) -> list[Change]:
+def diff_schemas(live: Schema, desired: Schema, *, live_graph=None, server_version: int | None = None) -> list[Change]:
     """Every change that turns `live` into `desired`, unordered (the planner orders them).
 
-    `live_graph` is `graph.build_graph(live)` when the caller already has it.
+    `live_graph` is `graph.build_graph(live)` when the caller already has it; `server_version`
+    the live server's server_version_num, when known (enables forms newer servers have).
     """
     _load_comparers()
-    ctx = DiffContext(live, desired)
+    ctx = DiffContext(live, desired, server_version=server_version)
     if live_graph is not None:
         ctx.__dict__["live_graph"] = live_graph  # fills the cached_property
     for prepare in PREPARERS:

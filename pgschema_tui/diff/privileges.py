@@ -37,6 +37,11 @@ def _target_is_fresh(ctx, object_type: str, object_name: str) -> bool:
     return live_obj is None or ctx.replaced(live_obj)
 
 
+def _column_is_fresh(ctx, grant) -> bool:
+    """A column grant on a column dropped and added again (a rebuilt generated column) is gone."""
+    return bool(grant.columns) and bool(set(grant.columns) & ctx.rebuilt_columns.get(grant.object_name, set()))
+
+
 def _privilege_maps(grants, keep) -> dict[tuple, dict[str, bool]]:
     out: dict[tuple, dict[str, bool]] = defaultdict(dict)
     for g in grants:
@@ -106,7 +111,8 @@ def _defaulted_grants(ctx) -> dict[tuple, dict[str, bool]]:
 @compares("grants")
 def compare_grants(ctx):
     live_maps = _privilege_maps(ctx.live.grants.values(),
-                                lambda g: not _target_is_fresh(ctx, g.object_type, g.object_name))
+                                lambda g: not _target_is_fresh(ctx, g.object_type, g.object_name)
+                                and not _column_is_fresh(ctx, g))
     live_maps.update(_defaulted_grants(ctx))
     desired_maps = _privilege_maps(ctx.desired.grants.values(), lambda g: True)
     # table-level before column-level: revoking a table privilege also revokes it on every column

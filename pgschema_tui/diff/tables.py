@@ -1,12 +1,14 @@
 """Tables and their columns: ALTER TABLE wherever PostgreSQL allows it.
 
-A changed generation expression is a drop and re-add of the column. PostgreSQL 17 has
-`ALTER COLUMN ... SET EXPRESSION`, but plans must run on 14 to 18 and both forms rewrite the
-table; the stored values are derived, so re-adding loses nothing.
+Generated columns that cannot change in place, or that read a column changing type, are
+dropped and added again (`diff/generated.py` decides which); they are listed after the
+other column changes, and column drops after them, so a generated column lets go of what
+it reads before that changes or goes, and comes back after.
 """
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from pgschema_tui.ddl.comment import column_comment_on, comment_on, comment_target
 from pgschema_tui.ddl.create import render_column, render_storage
@@ -15,6 +17,8 @@ from pgschema_tui.ddl.names import maybe_quoted, sql_ref
 from pgschema_tui.ddl.quote import ident
 from pgschema_tui.diff.changes import Change
 from pgschema_tui.diff.creates import drop_change, create_statements, drop_statement
+from pgschema_tui.diff.generated import generation_changed, in_place, read_by_rebuilt, rebuild_reason, \
+    rebuilt, record_generated_rebuilds
 from pgschema_tui.diff.registry import compares, pairs, prepares, replaced_when
 from pgschema_tui.diff.sequences import option_clauses
 from pgschema_tui.diff.reloptions import set_reset_options
@@ -97,13 +101,7 @@ def record_reshaped_columns(ctx) -> None:
             other = new.column(col.name)
             if other is None or other.type != col.type or other.collation != col.collation:
                 ctx.reshaped_columns.setdefault(name, set()).add(col.name)
-            if other is not None and _generation_changed(col, other):
-                ctx.rebuilt_columns.setdefault(name, set()).add(col.name)
-                ctx.reshaped_columns.setdefault(name, set()).add(col.name)
-
-
-def _generation_changed(old: Column, new: Column) -> bool:
-    return old.generated != new.generated or (old.generated is not None and old.generated_stored != new.generated_stored)
+        record_generated_rebuilds(ctx, name, old, new)
 
 
 @replaced_when("tables")
@@ -141,10 +139,11 @@ def _alter_table(old: Table, new: Table, ctx):
     def inherited(name: str) -> bool:
         return same_parent and name not in own
 
-    for name, col in old_columns.items():
-        if name not in new_columns and not inherited(name):
-            yield Change("drop", "table.column", f"{path}.{name}", old=col, anchor=old, reason="column removed",
-                         statements=(f"ALTER TABLE {t} DROP COLUMN {ident(name)};",))
+    # a column a rebuilt generated column reads is dropped after that one (in the drop phase)
+    read = read_by_rebuilt(ctx, old)
+    dropped = [name for name, _col in old_columns.items() if name not in new_columns and not inherited(name)]
+    yield from _drop_columns(old, path, old_columns, [name for name in dropped if name not in read])
+    regenerated = []  # after the other column changes: they may read what those add or retype
     for name, col in new_columns.items():
         before = old_columns.get(name)
         if inherited(name):
@@ -155,30 +154,51 @@ def _alter_table(old: Table, new: Table, ctx):
             storage = (render_storage(new.name, col),) if col.storage else ()
             yield Change("create", "table.column", f"{path}.{name}", new=col, anchor=new,
                          statements=(f"ALTER TABLE {t} ADD COLUMN {render_column(col)};", *storage, *comment))
-        elif before != col:
-            yield from _alter_column(before, col, new, ctx, inherited=same_parent and name in parent_columns)
+        elif before != col or rebuilt(ctx, new.name, name):
+            changes = _alter_column(before, col, new, ctx, inherited=same_parent and name in parent_columns)
+            if generation_changed(before, col) or rebuilt(ctx, new.name, name):
+                regenerated.extend(changes)
+            else:
+                yield from changes
         elif col.default is not None and _default_uses_rebuilt_function(before, ctx):
             alter = f"ALTER TABLE {t} ALTER COLUMN {ident(name)}"
             yield Change("alter", "table.column", f"{path}.{name}", old=before, new=col, anchor=new,
                          reason="its default calls a function that is recreated",
                          drop_statements=(f"{alter} DROP DEFAULT;",), statements=(f"{alter} SET DEFAULT {col.default.text};",))
+    yield from regenerated
+    yield from _drop_columns(old, path, old_columns, [name for name in dropped if name in read])
     yield from _table_options(old, new, ctx)
     yield from _comment_changes(old, new, ctx)
+
+
+def _drop_columns(table: Table, path: str, columns: dict[str, Column], names: list[str]):
+    for name in names:
+        yield Change("drop", "table.column", f"{path}.{name}", old=columns[name], anchor=table, reason="column removed",
+                     statements=(f"ALTER TABLE {ident(table.name)} DROP COLUMN {ident(name)};",))
 
 
 def _alter_column(old: Column, new: Column, table: Table, ctx, *, inherited: bool):
     t, c = ident(table.name), ident(new.name)
     path = f"{ctx.path(table)}.{new.name}"
     alter = f"ALTER TABLE {t} ALTER COLUMN {c}"
-    if _generation_changed(old, new):
+    regenerate = in_place(old, new, table, ctx) if generation_changed(old, new) else None
+    if rebuilt(ctx, table.name, new.name) or (generation_changed(old, new) and regenerate is None):
+        comment = (column_comment_on(table.name, new.name, new.comment),) if new.comment is not None else ()
         yield Change("replace", "table.column", path, old=old, new=new, anchor=table,
-                     reason="generation expression changed",
+                     reason=rebuild_reason(old, new, table.name, ctx),
                      drop_statements=(f"ALTER TABLE {t} DROP COLUMN {c};",),
                      statements=(f"ALTER TABLE {t} ADD COLUMN {render_column(new)};",
-                                 *([render_storage(table.name, new)] if new.storage else [])))
+                                 *([render_storage(table.name, new)] if new.storage else []), *comment))
         return
     early: list[str] = []  # run with the drops: they release what the old column needed
     statements: list[str] = []
+    live = old
+    if regenerate == "set_expression":
+        statements.append(f"{alter} SET EXPRESSION AS ({new.generated.text});")
+    elif regenerate == "drop_expression":
+        statements.append(f"{alter} DROP EXPRESSION;")
+    if regenerate:  # what follows compares the rest of the column
+        old = replace(old, generated=new.generated, generated_stored=new.generated_stored)
     type_changed = (old.type != new.type or old.collation != new.collation) and not inherited
     using = type_changed and old.type != new.type and needs_using(old.type, new.type)
     default_changed = old.default != new.default
@@ -211,8 +231,9 @@ def _alter_column(old: Column, new: Column, table: Table, ctx, *, inherited: boo
     if old.comment != new.comment:
         statements.append(column_comment_on(table.name, new.name, new.comment))
     if statements or early:
-        reason = "column type changed" if type_changed else "column changed"
-        yield Change("alter", "table.column", path, old=old, new=new, anchor=table, reason=reason,
+        reason = "generation expression changed" if regenerate else \
+            "column type changed" if type_changed else "column changed"
+        yield Change("alter", "table.column", path, old=live, new=new, anchor=table, reason=reason,
                      statements=tuple(statements), drop_statements=tuple(early))
 
 

@@ -191,7 +191,15 @@ def _alter_table(stmt, ctx: _Context, pending_checks) -> list[Hazard]:
     for cmd in stmt.cmds or ():
         kind = cmd.subtype
         if kind == T.AT_DropColumn:
-            hazards.append(ctx.hazard(DATA_LOSS, table, f"drops column {cmd.name} of {{rel}} and its data"))
+            column = live_table.column(cmd.name) if live_table is not None else None
+            if column is None or column.generated is None:  # a generated column's values are derived
+                hazards.append(ctx.hazard(DATA_LOSS, table, f"drops column {cmd.name} of {{rel}} and its data"))
+            exclusive = True
+        elif kind == T.AT_SetExpression:
+            column = live_table.column(cmd.name) if live_table is not None else None
+            if column is None or column.generated_stored:
+                hazards.append(ctx.hazard(TABLE_REWRITE, table, f"rewrites {{rel}} under ACCESS EXCLUSIVE to "
+                                                                f"compute {cmd.name} from its new expression"))
             exclusive = True
         elif kind == T.AT_AlterColumnType:
             hazards.extend(_column_type_change(cmd, table, live_table, ctx))
