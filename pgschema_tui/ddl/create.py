@@ -111,6 +111,8 @@ def render_owned_by(seq: Sequence) -> str | None:
 def _identity(identity: Identity) -> str:
     when = "ALWAYS" if identity.always else "BY DEFAULT"
     opts = sequence_options(identity.options, with_type=False)
+    if identity.sequence_name is not None:  # first, as pg_dump writes it
+        opts.insert(0, f"SEQUENCE NAME {ident(identity.sequence_name)}")
     return f"GENERATED {when} AS IDENTITY" + (f" ({' '.join(opts)})" if opts else "")
 
 

@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from pgschema_tui.ddl.comment import column_comment_on, comment_on, comment_target
 from pgschema_tui.ddl.create import render_column, render_storage
+from pgschema_tui.ddl.implicit_names import identity_sequence_name
 from pgschema_tui.ddl.storage import default_storage
 from pgschema_tui.ddl.names import maybe_quoted, sql_ref
 from pgschema_tui.ddl.quote import ident
@@ -56,7 +57,20 @@ def needs_using(old_type: str, new_type: str) -> bool:
 def identity_clause(identity: Identity) -> str:
     kind = "ALWAYS" if identity.always else "BY DEFAULT"
     opts = option_clauses(SequenceOptions(), identity.options, identity=True)
+    if identity.sequence_name is not None:
+        opts.insert(0, f"SEQUENCE NAME {ident(identity.sequence_name)}")
     return f"GENERATED {kind} AS IDENTITY" + (f" ({' '.join(opts)})" if opts else "")
+
+
+def _identity_sequence(table: Table, column: Column) -> str:
+    """The raw name of a column's identity sequence, the implicit one when none is recorded."""
+    return column.identity.sequence_name or identity_sequence_name(table.name, column.name)
+
+
+def _identity_rename(table: Table, old: Column, new: Column) -> list[str]:
+    """ALTER SEQUENCE for a changed SEQUENCE NAME: the sequence keeps its counter, no identity drop."""
+    before, after = _identity_sequence(table, old), _identity_sequence(table, new)
+    return [] if before == after else [f"ALTER SEQUENCE {ident(before)} RENAME TO {ident(after)};"]
 
 
 def effective_columns(table: Table, schema, _seen: frozenset[str] = frozenset()) -> dict[str, Column]:
@@ -227,6 +241,7 @@ def _alter_column(old: Column, new: Column, table: Table, ctx, *, inherited: boo
             clauses += [f"SET {cl}" for cl in option_clauses(old.identity.options, new.identity.options, identity=True)]
             if clauses:
                 statements.append(f"{alter} {' '.join(clauses)};")
+            statements += _identity_rename(table, old, new)
     statements.extend(_storage_changes(old, new, alter, ctx, type_changed))
     if old.comment != new.comment:
         statements.append(column_comment_on(table.name, new.name, new.comment))

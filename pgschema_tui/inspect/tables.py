@@ -8,6 +8,9 @@ Representation choices the parser mirrors:
 - `Column.default` is `pg_get_expr(adbin)`; for generated columns the expression goes to
   `generated` instead and `default` stays None. Identity columns have no default.
 - `Column.not_null` is pg_attribute.attnotnull (true for primary-key and identity columns too).
+- `Identity.sequence_name` (the sequence pg_depend ties to the column with deptype 'i') only when
+  it is not `<table>_<column>_seq` cut to 63 bytes. PostgreSQL keeps it in the table's schema
+  (`SEQUENCE NAME other.s` fails, an owned sequence cannot change schema).
 - `Column.collation` only when it differs from the type's default collation, printed as a
   quoted reference (`"C"`).
 - `Column.storage` only when attstorage differs from the type's typstorage (as a SET STORAGE
@@ -18,6 +21,7 @@ Representation choices the parser mirrors:
 """
 from __future__ import annotations
 
+from pgschema_tui.ddl.implicit_names import identity_sequence_name
 from pgschema_tui.ddl.storage import STORAGE_KEYWORDS
 from pgschema_tui.inspect.context import InspectContext, collation_name_sql, comment_sql, not_extension_member
 from pgschema_tui.inspect.deps import Dependencies
@@ -59,7 +63,7 @@ SELECT a.attrelid, a.attnum, a.attname, pg_catalog.format_type(a.atttypid, a.att
             THEN {collation_name_sql('coll', 'colln')} END AS collation,
        cd.description,
        pg_catalog.format_type(s.seqtypid, NULL) AS seq_type, s.seqstart, s.seqincrement, s.seqmin, s.seqmax,
-       s.seqcache, s.seqcycle, a.attislocal, parent.not_null AS parent_not_null,
+       s.seqcache, s.seqcycle, s.seq_name, c.relname AS table_name, a.attislocal, parent.not_null AS parent_not_null,
        parent.defaults AS parent_defaults,
        CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage END AS storage,
        CASE a.attcompression WHEN 'p' THEN 'pglz' WHEN 'l' THEN 'lz4' END AS compression
@@ -73,7 +77,9 @@ LEFT JOIN pg_catalog.pg_description cd ON cd.classoid = 'pg_catalog.pg_class'::r
 LEFT JOIN pg_catalog.pg_collation coll ON coll.oid = a.attcollation
 LEFT JOIN pg_catalog.pg_namespace colln ON colln.oid = coll.collnamespace
 LEFT JOIN LATERAL (
-    SELECT seq.* FROM pg_catalog.pg_depend idd JOIN pg_catalog.pg_sequence seq ON seq.seqrelid = idd.objid
+    SELECT seq.*, sc.relname AS seq_name
+    FROM pg_catalog.pg_depend idd JOIN pg_catalog.pg_sequence seq ON seq.seqrelid = idd.objid
+    JOIN pg_catalog.pg_class sc ON sc.oid = seq.seqrelid
     WHERE a.attidentity <> '' AND idd.refclassid = 'pg_catalog.pg_class'::regclass AND idd.refobjid = a.attrelid
       AND idd.refobjsubid = a.attnum AND idd.deptype = 'i' AND idd.classid = 'pg_catalog.pg_class'::regclass
 ) s ON true
@@ -98,7 +104,7 @@ def read_tables(ctx: InspectContext, deps: Dependencies) -> list[ir.Table]:
     for row in ctx.tuples(_COLUMNS):  # thousands of rows: tuples, unpacked once
         (relid, attnum, name, type_name, not_null, identity_kind, generated_kind, default_text, collation,
          comment, seq_type, seq_start, seq_increment, seq_min, seq_max, seq_cache, seq_cycle,
-         is_local, parent_not_null, parent_defaults, storage, compression) = row
+         seq_name, table_name, is_local, parent_not_null, parent_defaults, storage, compression) = row
         if not is_local and not _overrides_parent(not_null, default_text, parent_not_null, parent_defaults):
             continue
         identity = None
@@ -107,6 +113,7 @@ def read_tables(ctx: InspectContext, deps: Dependencies) -> list[ir.Table]:
                 always=identity_kind == "a",
                 options=sequence_options(seq_type, seq_start, seq_increment, seq_min, seq_max, seq_cache,
                                          seq_cycle, identity=True),
+                sequence_name=None if seq_name == identity_sequence_name(table_name, name) else seq_name,
             )
         generated = generated_kind in ("s", "v")
         columns_by_table.setdefault(relid, []).append(ir.Column(

@@ -61,6 +61,9 @@ class Identity:
 
     always: bool
     options: SequenceOptions = SequenceOptions()
+    # SEQUENCE NAME, a raw name in the table's schema; None when it is `<table>_<column>_seq`
+    # (ddl/implicit_names.identity_sequence_name), so the unnamed spelling compares equal
+    sequence_name: str | None = None
 
 
 @dataclass(frozen=True)

@@ -3,38 +3,13 @@
 The catalog is the truth the parser must match, so these follow `makeObjectName`,
 `ChooseRelationName`, `ChooseConstraintName` and `ChooseIndexNameAddition` from
 PostgreSQL's source: names are cut to 63 bytes (the longer part shortened first,
-never inside a UTF-8 character) and made unique with a counter on the label.
+never inside a UTF-8 character, `ddl/implicit_names.py`) and made unique with a counter on the label.
 """
 from __future__ import annotations
 
-NAMEDATALEN = 64
+from pgschema_tui.ddl.implicit_names import NAMEDATALEN, clip_bytes as _clip_bytes, make_object_name
 
-
-def _clip_bytes(name: str, max_bytes: int) -> str:
-    """The longest prefix of `name` fitting in `max_bytes` UTF-8 bytes (pg_mbcliplen)."""
-    raw = name.encode()
-    if len(raw) <= max_bytes:
-        return name
-    return raw[:max_bytes].decode("utf-8", errors="ignore")
-
-
-def make_object_name(name1: str, name2: str | None, label: str | None) -> str:
-    """makeObjectName: `name1_name2_label`, shortening the longer of name1/name2 to fit 63 bytes."""
-    n1 = len(name1.encode())
-    n2 = len(name2.encode()) if name2 is not None else 0
-    overhead = (1 if name2 is not None else 0) + (len(label.encode()) + 1 if label else 0)
-    available = NAMEDATALEN - 1 - overhead
-    while n1 + n2 > available:
-        if n1 > n2:
-            n1 -= 1
-        else:
-            n2 -= 1
-    name = _clip_bytes(name1, n1)
-    if name2 is not None:
-        name += "_" + _clip_bytes(name2, n2)
-    if label:
-        name += "_" + label
-    return name
+__all__ = ["NAMEDATALEN", "make_object_name", "index_name_addition", "index_column_names", "choose_name"]
 
 
 def index_name_addition(column_names: list[str]) -> str:

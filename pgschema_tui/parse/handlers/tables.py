@@ -8,6 +8,8 @@ from pglast.enums import AlterTableType as AT
 from pglast.enums import ConstrType as CT
 
 from pgschema_tui.ddl.storage import default_storage, storage_keyword
+from pgschema_tui.ddl.implicit_names import identity_sequence_name
+from pgschema_tui.errors import UserError
 from pgschema_tui.ir import model as ir
 from pgschema_tui.ir.expr import Expr
 from pgschema_tui.parse import exprs, inherited, like
@@ -36,9 +38,32 @@ def _serial_type(type_name: ast.TypeName) -> str | None:
     return None
 
 
-def _identity(constraint: ast.Constraint, ctx: LoadContext, column_type: str) -> ir.Identity:
-    options, _ = sequence_options(constraint.options, None, column_type, keep_data_type=False)
-    return ir.Identity(always=constraint.generated_when == "a", options=options)
+def _identity(constraint: ast.Constraint, ctx: LoadContext, table: str, column: str,
+              column_type: str) -> ir.Identity:
+    options, rest = sequence_options(constraint.options, None, column_type, keep_data_type=False)
+    return ir.Identity(always=constraint.generated_when == "a", options=options,
+                       sequence_name=_identity_sequence_name(ctx, table, column, rest.get("sequence_name")))
+
+
+def _identity_sequence_name(ctx: LoadContext, table: str, column: str, written) -> str | None:
+    """The IR's `sequence_name` for SEQUENCE NAME `written` (None: PostgreSQL chooses, as for
+    SERIAL); reserves the name so later implicit names step around it, as the catalog would."""
+    if written is None:
+        name = ctx.choose_relation_name(table, column, "seq")
+    else:
+        name = ctx.own_qualified(written)
+        if name is None:  # PostgreSQL makes it OWNED BY <its schema>.<table>: "relation does not exist"
+            where = ctx.statement.where if ctx.statement else "?"
+            raise UserError(f"{where}: identity column {table}.{column}: SEQUENCE NAME "
+                            f"{'.'.join(n.sval for n in written)} must be in the table's schema {ctx.target}")
+        ctx.relation_names.add(name)
+    return None if name == identity_sequence_name(table, column) else name
+
+
+def _like_identities(ctx: LoadContext, table: str, columns: list[ir.Column]) -> list[ir.Column]:
+    """LIKE ... INCLUDING IDENTITY makes new sequences, named after the new table."""
+    return [replace(c, identity=replace(c.identity, sequence_name=_identity_sequence_name(ctx, table, c.name, None)))
+            if c.identity is not None else c for c in columns]
 
 
 def build_column(ctx: LoadContext, table: str, coldef: ast.ColumnDef,
@@ -72,7 +97,7 @@ def build_column(ctx: LoadContext, table: str, coldef: ast.ColumnDef,
             default, refs = ctx.default_expr(_typed_literal(constraint.raw_expr, coldef.typeName))
             deps |= refs
         elif kind == CT.CONSTR_IDENTITY:
-            identity = _identity(constraint, ctx, column_type)
+            identity = _identity(constraint, ctx, table, coldef.colname, column_type)
             not_null = True
         elif kind == CT.CONSTR_GENERATED:
             generated, refs = ctx.expr(constraint.raw_expr)
@@ -364,7 +389,7 @@ def create_table(node: ast.CreateStmt, ctx: LoadContext, stmt) -> None:
         if isinstance(elt, ast.TableLikeClause):
             source = like.like_source(ctx, name, elt)
             likes.append((source, elt))
-            own_columns.extend(like.like_columns(ctx, source, elt))
+            own_columns.extend(_like_identities(ctx, name, like.like_columns(ctx, source, elt)))
         elif isinstance(elt, ast.ColumnDef):
             if elt.typeName is None:  # PARTITION OF t (col WITH OPTIONS ...)
                 own_columns.append(_options_only_column(ctx, name, elt, pending))
@@ -540,7 +565,7 @@ def _add_identity(ctx, table, cmd):
     column = table.column(cmd.name)
     if column is None:
         raise NotYet(f"column {table.name}.{cmd.name}")
-    identity = _identity(cmd.def_, ctx, column.type)
+    identity = _identity(cmd.def_, ctx, table.name, cmd.name, column.type)
     return _replace_column(ctx, table, cmd.name, identity=identity, not_null=True)
 
 
@@ -552,7 +577,7 @@ def _set_identity(ctx, table, cmd):
     values = {}
     for opt in cmd.def_ or ():
         if opt.defname == "generated":  # SET GENERATED ALWAYS / BY DEFAULT
-            always = value_of(opt.arg) in (1, "a", "always", True)
+            always = value_of(opt.arg) in (ord("a"), "a")  # the grammar stores ATTRIBUTE_IDENTITY_ALWAYS as an int
         else:
             values[opt.defname] = value_of(opt.arg)
     options = column.identity.options
@@ -560,8 +585,9 @@ def _set_identity(ctx, table, cmd):
               "maxvalue": options.max_value, "cache": options.cache, "cycle": options.cycle}
     merged.update({k: v for k, v in values.items() if k in merged})
     merged = {k: v for k, v in merged.items() if v is not None}
-    return _replace_column(ctx, table, cmd.name, identity=ir.Identity(
-        always=always, options=build_sequence_options(merged, None, column.type, keep_data_type=False)))
+    return _replace_column(ctx, table, cmd.name, identity=replace(
+        column.identity, always=always,
+        options=build_sequence_options(merged, None, column.type, keep_data_type=False)))
 
 
 def _alter_column_type(ctx, table, cmd):
