@@ -461,6 +461,7 @@ def _with_casts(expression: Expr, column_types: dict[str, str], domain_bases: di
 
     node = parse_sql(f"SELECT {expression.text}")[0].stmt.targetList[0].val
     before = exprs.deparse(node)
+    exprs.cast_domain_columns(node, column_types, domain_bases)
     exprs.add_implicit_casts(node, column_types)
     after = exprs.deparse(node)
     return expression if after == before else Expr(after, expression.kind)
@@ -485,7 +486,6 @@ def _without_redundant_keys(constraints: list) -> list:
     ordered = sorted(constraints, key=lambda pair: pair[0].contype != CT.CONSTR_PRIMARY)
     kept: dict[tuple, ast.Constraint] = {}
     dropped: set[int] = set()
-    exprs.cast_domain_columns(node, column_types, domain_bases)
     for c, column in ordered:
         if c.contype not in index_kinds:
             continue
