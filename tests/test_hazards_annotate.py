@@ -120,3 +120,24 @@ def test_lazy_sizes_query_on_first_use(conn):
     sizes = LazyRelationSizes(conn, "public")
     conn.execute("CREATE TABLE late (n int)")
     assert sizes.get("late") is not None and "late" in sizes and len(sizes) == 1
+
+
+def test_partition_bounds_are_checked_against_rows():
+    """ATTACH scans the table attached, and a new bound beside a default partition scans the
+    default one: a row that does not fit fails the step, so the plan says so up front."""
+    live = Schema("public")
+    live.add(Table("m", (Column("d", "date"),), partition_by="RANGE (d)"))
+    live.add(Table("m_default", (), partition_of="m", partition_bound="DEFAULT"))
+    live.add(Table("m_old", (Column("d", "date"),)))
+    attach = Step(sql="ALTER TABLE m ATTACH PARTITION m_old FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')",
+                  type="table", operation="alter", path="public.m_old")
+    scans = {h.relation: h.message for h in annotate([attach], live, {})[0].hazards if h.type == "validation_scan"}
+    assert scans["public.m_old"].startswith("scans public.m_old under ACCESS EXCLUSIVE")
+    assert "the default partition" in scans["public.m_default"]
+    step = Step(sql="CREATE TABLE m_2025 PARTITION OF m FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')",
+                type="table", operation="create", path="public.m_2025")
+    [annotated] = annotate([step], live, {})
+    assert [h.relation for h in annotated.hazards] == ["public.m_default"]
+    default_itself = Step(sql="CREATE TABLE m_other PARTITION OF m DEFAULT", type="table", operation="create",
+                          path="public.m_other")
+    assert annotate([default_itself], live, {})[0].hazards == ()

@@ -132,6 +132,9 @@ def _analyse(stmt, ctx: _Context, pending_checks) -> list[Hazard]:
         return _alter_table(stmt, ctx, pending_checks)
     if isinstance(stmt, ast.IndexStmt):
         return _create_index(stmt, ctx)
+    if isinstance(stmt, ast.CreateStmt) and stmt.partbound is not None and stmt.inhRelations:
+        parent = stmt.inhRelations[0].relname
+        return _default_partition_scan(parent, stmt.partbound, stmt.relation.relname, ctx) if ctx.exists(parent) else []
     if isinstance(stmt, ast.TruncateStmt):
         return [ctx.hazard(DATA_LOSS, rv.relname, "empties {rel}") for rv in stmt.relations or ()
                 if ctx.exists(rv.relname)]
@@ -224,6 +227,8 @@ def _alter_table(stmt, ctx: _Context, pending_checks) -> list[Hazard]:
             found, is_exclusive = _add_constraint(cmd.def_, table, ctx, pending_checks)
             hazards.extend(found)
             exclusive = exclusive or is_exclusive
+        elif kind == T.AT_AttachPartition:
+            hazards.extend(_attach_partition(cmd.def_, table, ctx))
         elif kind == T.AT_ValidateConstraint:
             hazards.append(ctx.hazard(VALIDATION_SCAN, table,
                                       f"scans {{rel}} to validate {cmd.name} (writes continue)"))
@@ -232,7 +237,7 @@ def _alter_table(stmt, ctx: _Context, pending_checks) -> list[Hazard]:
         elif kind in (T.AT_SetStatistics, T.AT_SetOptions, T.AT_ResetOptions, T.AT_ClusterOn,
                       T.AT_DropCluster, T.AT_SetRelOptions, T.AT_ResetRelOptions, T.AT_ReplicaIdentity,
                       T.AT_EnableTrig, T.AT_DisableTrig, T.AT_EnableAlwaysTrig, T.AT_EnableReplicaTrig,
-                      T.AT_DropConstraint, T.AT_AttachPartition):
+                      T.AT_DropConstraint):
             # Weaker locks (SHARE UPDATE EXCLUSIVE / SHARE ROW EXCLUSIVE), or over in an instant.
             if kind == T.AT_DropConstraint:
                 exclusive = True
@@ -241,6 +246,29 @@ def _alter_table(stmt, ctx: _Context, pending_checks) -> list[Hazard]:
     if exclusive and not any(h.type == ACCESS_EXCLUSIVE for h in hazards):
         hazards.append(ctx.hazard(ACCESS_EXCLUSIVE, table, "takes ACCESS EXCLUSIVE on {rel}: reads and writes wait"))
     return hazards
+
+
+def _attach_partition(partition_cmd, parent: str, ctx: _Context) -> list[Hazard]:
+    """ATTACH PARTITION checks rows against the bound: those of the table attached (when it holds
+    any) and those of the parent's default partition; one row that does not fit fails the step."""
+    hazards = []
+    child = partition_cmd.name.relname if partition_cmd.name is not None else None
+    if child and ctx.exists(child):
+        hazards.append(ctx.hazard(VALIDATION_SCAN, child, "scans {rel} under ACCESS EXCLUSIVE to check that its "
+                                                          "rows fit the partition bound; one that does not fails "
+                                                          "the attach"))
+    return hazards + _default_partition_scan(parent, partition_cmd.bound, child, ctx)
+
+
+def _default_partition_scan(parent: str, bound, new_partition: str | None, ctx: _Context) -> list[Hazard]:
+    """A new bound beside a default partition: PostgreSQL scans the default partition for rows
+    that now belong to the new one, and fails if it finds any (they are not moved)."""
+    if bound is None or bound.is_default:
+        return []
+    return [ctx.hazard(VALIDATION_SCAN, t.name, "scans {rel}, the default partition, under ACCESS EXCLUSIVE: "
+                                                "a row of it that belongs to the new partition fails the step")
+            for t in ctx.live.tables.values()
+            if t.partition_of == parent and str(t.partition_bound or "").upper() == "DEFAULT" and t.name != new_partition]
 
 
 def _add_constraint(con, table: str, ctx: _Context, pending_checks) -> tuple[list[Hazard], bool]:
