@@ -159,6 +159,16 @@ def conn(db):
         yield c
 
 
+def cli_flags(settings: ConnectionSettings) -> list[str]:
+    """The connection flags of `settings` for a `pgschema-tui` command line."""
+    flags = ["--host", settings.host, "--db", settings.db]
+    if settings.port:
+        flags += ["--port", str(settings.port)]
+    if settings.user:
+        flags += ["--user", settings.user]
+    return flags
+
+
 def run_sql(settings: ConnectionSettings, sql: str) -> None:
     """Execute a script (several statements) on the database."""
     with settings.connect() as c:

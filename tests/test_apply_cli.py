@@ -7,21 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from conftest import cli_flags as _flags
 from pgschema_tui.cli import main
 from pgschema_tui.inspect import inspect_schema
 from pgschema_tui.inspect.sizes import relation_sizes
 from pgschema_tui.plan.fingerprint import fingerprint
 from pgschema_tui.plan.model import Group, Plan, Step
 from pgschema_tui.plan.planner import build_plan
-
-
-def _flags(db) -> list[str]:
-    flags = ["--host", db.host, "--db", db.db]
-    if db.port:
-        flags += ["--port", db.port]
-    if db.user:
-        flags += ["--user", db.user]
-    return flags
 
 
 def _desired(pg_server, sql: str):

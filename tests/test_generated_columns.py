@@ -7,7 +7,7 @@ EXPRESSION on PostgreSQL 17+ (the plan knows the live server's version), else dr
 """
 from __future__ import annotations
 
-from conftest import requires_pg
+from conftest import cli_flags as _flags, requires_pg
 from pgschema_tui.apply.preflight import refused_hazards
 from pgschema_tui.cli import main
 from pgschema_tui.parse import load_sql
@@ -27,15 +27,6 @@ GRANT SELECT (b) ON c TO PUBLIC;
 """
 ROWS = "INSERT INTO c (id, a, n) VALUES (1, 'x', 10), (2, 'hello', 20), (3, NULL, 30);"
 WIDER = LIVE.replace("a varchar(50)", "a varchar(100)")
-
-
-def _flags(db) -> list[str]:
-    flags = ["--host", db.host, "--db", db.db]
-    if db.port:
-        flags += ["--port", db.port]
-    if db.user:
-        flags += ["--user", db.user]
-    return flags
 
 
 def _sql(plan) -> list[str]:

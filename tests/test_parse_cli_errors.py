@@ -1,16 +1,8 @@
 """`plan --file` with broken desired files: one clear line on stderr, exit 1, database untouched."""
 from __future__ import annotations
 
+from conftest import cli_flags as _flags
 from pgschema_tui.cli import main
-
-
-def _flags(db) -> list[str]:
-    flags = ["--host", db.host, "--db", db.db]
-    if db.port:
-        flags += ["--port", str(db.port)]
-    if db.user:
-        flags += ["--user", db.user]
-    return flags
 
 
 def test_syntax_error_through_an_include(tmp_path, db, conn, capsys):
