@@ -57,18 +57,25 @@ def _settings_from_dsn(dsn: str) -> ConnectionSettings:
                               password=info.get("password"), sslmode=info.get("sslmode"))
 
 
+def _create_test_roles(settings: ConnectionSettings) -> None:
+    """Roles the testdata grants to (roles are cluster-wide, so this runs once per server)."""
+    with settings.connect() as conn:
+        conn.execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'testuser') "
+                     "THEN CREATE ROLE testuser; END IF; END $$")
+
+
 @pytest.fixture(scope="session")
 def pg_server():
     dsn = os.environ.get("PGSCHEMA_TEST_DSN")
     if dsn:
-        yield TestServer(_settings_from_dsn(dsn), None)
+        settings = _settings_from_dsn(dsn)
+        _create_test_roles(settings)
+        yield TestServer(settings, None)
         return
     from pgschema_tui.embedded import EmbeddedServer
 
     server = EmbeddedServer()
-    with server.settings().connect() as conn:
-        conn.execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'testuser') "
-                     "THEN CREATE ROLE testuser; END IF; END $$")
+    _create_test_roles(server.settings())
     try:
         yield TestServer(server.settings(), server.bindir)
     finally:
