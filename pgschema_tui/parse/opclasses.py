@@ -59,8 +59,11 @@ DEFAULT_OPCLASSES: dict[str, dict[str, str]] = {
     },
 }
 
-# binary-coercible types whose default is another type's opclass (GetDefaultOpClass)
-_COERCED = {"character varying": "text", "cidr": "inet"}
+# binary-coercible types whose default is another type's opclass (GetDefaultOpClass), and
+# the built-in range and multirange types, whose opclasses take the polymorphic type
+_RANGES = ("int4range", "int8range", "numrange", "tsrange", "tstzrange", "daterange")
+_COERCED = {"character varying": "text", "cidr": "inet",
+            **{r: "anyrange" for r in _RANGES}, **{r.replace("range", "multirange"): "anymultirange" for r in _RANGES}}
 _TYPMOD = re.compile(r"\(\s*\d+(?:\s*,\s*\d+)?\s*\)")
 
 

@@ -231,6 +231,7 @@ def build_constraint(ctx: LoadContext, table: str, c: ast.Constraint, column: st
             ctx.constraint_names.add(name)
         c.conname = None
         c.deferrable = c.initdeferred = False
+        _drop_default_opclasses(ctx, table, c.access_method or "btree", elements)
         exclude, refs = ctx.expr(c, "exclude")
         return ir.Constraint(table=table, name=name, type="EXCLUDE", exclude=exclude,
                              include=_names(c.including), index_options=reloptions(c.options),
@@ -238,6 +239,21 @@ def build_constraint(ctx: LoadContext, table: str, c: ast.Constraint, column: st
     if c.contype in (CT.CONSTR_NOTNULL, CT.CONSTR_NULL, CT.CONSTR_DEFAULT):
         return None
     raise ctx.unsupported(f"constraint on {table}", f"constraint type {c.contype.name}")
+
+
+def _drop_default_opclasses(ctx: LoadContext, table: str, method: str, elements) -> None:
+    """`(r range_ops WITH &&)` reads as the catalog prints it, `(r WITH &&)`: a named default
+    operator class is left out (as for indexes, `parse/opclasses.py`)."""
+    from pgschema_tui.parse.opclasses import is_default_opclass
+
+    table_obj = ctx.schema.tables.get(table)
+    if table_obj is None:
+        return
+    types = {col.name: col.type for col in inherited.all_columns(ctx, table_obj)}
+    for elem in elements:
+        if elem.name in types and elem.opclass and not elem.opclassopts \
+                and is_default_opclass(ctx.schema, method, types[elem.name], ctx.sql_ref(elem.opclass)):
+            elem.opclass = None
 
 
 def _index_addition(names: list[str]) -> str:

@@ -23,3 +23,11 @@ CREATE INDEX docs_title_prefix ON docs (title text_pattern_ops);
 CREATE INDEX docs_net ON docs (net inet_ops);
 CREATE INDEX docs_state_hash ON docs USING hash (state enum_ops);
 CREATE INDEX docs_seen_brin ON docs USING brin (seen_at timestamptz_minmax_ops);
+
+-- Exclusion constraints naming the default operator class of a range column.
+CREATE TABLE bookings (
+    room integer,
+    during tsrange,
+    CONSTRAINT bookings_during_excl EXCLUDE USING gist (during range_ops WITH &&)
+);
+CREATE INDEX bookings_during ON bookings USING gist (during range_ops);
