@@ -231,6 +231,10 @@ def _skip(node, target: str) -> bool:
         return node.schemaname == target
     if isinstance(node, (ast.TransactionStmt, ast.CopyStmt)):
         return True  # COPY: data, whose rows the reader has skipped
+    if isinstance(node, (ast.CreatePublicationStmt, ast.AlterPublicationStmt, ast.CreateSubscriptionStmt,
+                         ast.AlterSubscriptionStmt, ast.CreateEventTrigStmt, ast.AlterEventTrigStmt,
+                         ast.CreateCastStmt)):
+        return True  # database-wide, outside the schema (and the parser skips them too)
     if isinstance(node, ast.AlterOwnerStmt):
         return True
     if isinstance(node, ast.AlterTableStmt) and all(

@@ -98,3 +98,16 @@ def test_drop_and_data_statements():
                       "CREATE INDEX ON gone (id); DROP TABLE gone; DROP FUNCTION IF EXISTS f(int);")
     assert list(schema.tables) == ["t"] and list(schema.sequences) == ["t_id_seq"]
     assert list(schema.constraints) == ["t.t_pkey"] and not schema.indexes
+
+
+def test_database_wide_objects_of_a_full_pg_dump_are_skipped(tmp_path):
+    """Publications, subscriptions, event triggers and casts belong to the database, not to the
+    schema a plan manages: a full pg_dump that holds them still loads."""
+    from pgschema_tui.parse import load_files
+
+    path = tmp_path / "full.sql"
+    path.write_text("CREATE TABLE t (a integer);\nCREATE PUBLICATION pub FOR ALL TABLES;\n"
+                    "COMMENT ON PUBLICATION pub IS 'all';\n"
+                    "CREATE EVENT TRIGGER et ON ddl_command_end EXECUTE FUNCTION f();\n"
+                    "COMMENT ON EVENT TRIGGER et IS 'x';\nCREATE CAST (text AS integer) WITH INOUT;\n")
+    assert set(load_files(path, "public").tables) == {"t"}

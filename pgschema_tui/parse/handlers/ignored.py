@@ -20,7 +20,10 @@ _NO_OP_FUNCTIONS = frozenset({"set_config", "setval"})
 @handles(ast.VariableSetStmt, ast.CreateSchemaStmt, ast.CreateExtensionStmt, ast.AlterOwnerStmt,
          ast.TransactionStmt, ast.CreateRoleStmt, ast.AlterRoleStmt, ast.AlterExtensionStmt,
          ast.AlterDatabaseSetStmt, ast.AlterRoleSetStmt, ast.GrantRoleStmt, ast.VariableShowStmt,
-         ast.CheckPointStmt, ast.DiscardStmt, ast.CopyStmt)
+         ast.CheckPointStmt, ast.DiscardStmt, ast.CopyStmt,
+         # database-wide objects a full pg_dump holds, outside any one schema's state
+         ast.CreatePublicationStmt, ast.AlterPublicationStmt, ast.CreateSubscriptionStmt,
+         ast.AlterSubscriptionStmt, ast.CreateEventTrigStmt, ast.AlterEventTrigStmt, ast.CreateCastStmt)
 def ignore(node, ctx: LoadContext, stmt) -> None:
     if isinstance(node, ast.VariableSetStmt) and node.name == DUMPED_SCHEMA_SETTING and node.args:
         ctx.extras[DUMPED_SCHEMA_SETTING] = str(value_of(node.args[0]))  # a dump's own schema name
