@@ -29,13 +29,16 @@ def read_desired(path: str | Path) -> list[Statement]:
 
 def load_desired(path: str | Path, schema: str, plan_db: str | None = None,
                  statements: list[Statement] | None = None,
-                 extensions: tuple[tuple[str, str], ...] = (), session: SessionFacts | None = None) -> ir.Schema:
+                 extensions: tuple[tuple[str, str], ...] = (), session: SessionFacts | None = None,
+                 neighbours: tuple[tuple[str, tuple[str, ...]], ...] = ()) -> ir.Schema:
     """The desired state of `schema` from the SQL file `path` (and its includes).
 
     `statements` are `read_desired(path)`'s result when the caller already has them.
     `extensions` ((name, schema) pairs, the live database's) are installed on the `--plan-db`
     server first, inside the same rolled-back transaction, where it has them available.
     `session`: the role and time zone the plan will run with (parse/session.py).
+    `neighbours`: (schema, its objects' DDL) for the live database's other schemas the files
+    name (`utils.custom_text`, `auth.users`); the `--plan-db` server creates them first.
     """
     if statements is None:
         statements = read_desired(path)  # syntax errors surface before any connection
@@ -45,7 +48,8 @@ def load_desired(path: str | Path, schema: str, plan_db: str | None = None,
         from pgschema_tui.embedded import EmbeddedServer
 
         with EmbeddedServer() as server:
-            return _load_in_database(statements, schema, server.settings().connect(autocommit=False), extensions)
+            return _load_in_database(statements, schema, server.settings().connect(autocommit=False), extensions,
+                                     neighbours)
     import psycopg
 
     try:
@@ -53,15 +57,19 @@ def load_desired(path: str | Path, schema: str, plan_db: str | None = None,
     except psycopg.OperationalError as exc:
         reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
         raise UserError(f"cannot connect to the --plan-db server: {reason}") from None
-    return _load_in_database(statements, schema, conn, extensions)
+    return _load_in_database(statements, schema, conn, extensions, neighbours)
 
 
 def _load_in_database(statements: list[Statement], target: str, conn,
-                      extensions: tuple[tuple[str, str], ...] = ()) -> ir.Schema:
+                      extensions: tuple[tuple[str, str], ...] = (),
+                      neighbours: tuple[tuple[str, tuple[str, ...]], ...] = ()) -> ir.Schema:
     from pgschema_tui.inspect import inspect_schema
 
     scratch = f"pgschema_tmp_{uuid.uuid4().hex[:12]}"
     try:
+        # Bodies may name the target schema in their own search_path; they run later, not here.
+        conn.execute("SET LOCAL check_function_bodies = off")
+        _create_neighbours(conn, neighbours)
         conn.execute(f'CREATE SCHEMA "{scratch}"')
         # extensions of the target go into the scratch schema, where `target.citext` now points
         _install_extensions(conn, [(name, scratch if schema == target else schema) for name, schema in extensions])
@@ -69,8 +77,6 @@ def _load_in_database(statements: list[Statement], target: str, conn,
         # not create there, such as an extension's types; the IR then names them unqualified.
         conn.execute("SELECT set_config('search_path', quote_ident(%s) || ', ' || quote_ident(%s) || ', pg_catalog',"
                      " true)", (scratch, target))
-        # Bodies may name the target schema in their own search_path; they run later, not here.
-        conn.execute("SET LOCAL check_function_bodies = off")
         _create_missing_roles(conn, statements)
         folded = _fold_enum_additions(statements, target)
         dumped = dumped_schema(statements)
@@ -86,6 +92,31 @@ def _load_in_database(statements: list[Statement], target: str, conn,
         conn.close()
     result.name = target
     return _unqualify_target(result, target)
+
+
+def _create_neighbours(conn, neighbours) -> None:
+    """The other schemas' objects the files refer to, statement by statement: one that fails
+    (it needs something else the server lacks) is skipped, and the files' own error, if any,
+    names what is still missing."""
+    from pgschema_tui.ddl.quote import ident
+
+    for schema, ddl in neighbours:
+        conn.execute("SAVEPOINT pgschema_neighbour")
+        try:
+            conn.execute(f"CREATE SCHEMA IF NOT EXISTS {ident(schema)}")
+        except Exception:  # noqa: BLE001 - no privilege: the files will say what they miss
+            conn.execute("ROLLBACK TO SAVEPOINT pgschema_neighbour")
+            continue
+        conn.execute("RELEASE SAVEPOINT pgschema_neighbour")
+        conn.execute("SELECT set_config('search_path', quote_ident(%s) || ', pg_catalog', true)", (schema,))
+        for sql in ddl:
+            conn.execute("SAVEPOINT pgschema_neighbour")
+            try:
+                conn.execute(sql)
+            except Exception:  # noqa: BLE001 - see the docstring
+                conn.execute("ROLLBACK TO SAVEPOINT pgschema_neighbour")
+            else:
+                conn.execute("RELEASE SAVEPOINT pgschema_neighbour")
 
 
 def _install_extensions(conn, extensions) -> None:

@@ -133,3 +133,18 @@ def test_timestamptz_bounds_with_their_own_offset(db, tmp_path, monkeypatch):
     desired.write_text(sql.replace("'2022-04-01 01:00:00+01'", "'2022-04-01 02:00:00+01'", 1))
     r = cli(db, "--file", str(desired), "--detailed-exitcode", "--output-sql", "stdout", "--no-online")
     assert r.returncode == 2 and "ATTACH PARTITION m_1 FOR VALUES FROM ('2022-04-01 02:00:00+01')" in r.stdout
+
+
+def test_plan_db_embedded_creates_the_other_schemas_the_files_name(db, tmp_path):
+    """A type or table of another schema of the live database (Supabase's auth.users, a utils
+    schema's enum) exists on the throwaway server before the files run there."""
+    run_sql(db, "CREATE SCHEMA utils; CREATE TYPE utils.mood AS ENUM ('ok', 'sad');"
+                "CREATE TABLE utils.accounts (id integer PRIMARY KEY);"
+                "CREATE TABLE notes (id integer PRIMARY KEY);")
+    desired = tmp_path / "schema.sql"
+    desired.write_text("CREATE TABLE notes (id integer PRIMARY KEY, mood utils.mood,\n"
+                       "    account integer REFERENCES utils.accounts (id));\n")
+    r = cli(db, "--file", str(desired), "--plan-db", "embedded", "--output-sql", "stdout", "--no-online")
+    assert r.returncode == 0, r.stderr
+    assert "ALTER TABLE notes ADD COLUMN mood utils.mood;" in r.stdout
+    assert "REFERENCES utils.accounts (id)" in r.stdout or "REFERENCES utils.accounts(id)" in r.stdout

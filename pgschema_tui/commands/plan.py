@@ -22,14 +22,14 @@ class PlanResult(NamedTuple):
     desired: Schema
 
 
-def desired_from_args(args, statements=None, extensions=(), session=None):
+def desired_from_args(args, statements=None, extensions=(), session=None, neighbours=()):
     """The desired state of `--file` (from already parsed `statements` when given);
-    `extensions` are the live database's, for the `--plan-db` server; `session` the connected
-    session's facts (`parse.session.SessionFacts`)."""
+    `extensions` and `neighbours` (other schemas' DDL) are the live database's, for the
+    `--plan-db` server; `session` the connected session's facts (`parse.session.SessionFacts`)."""
     from pgschema_tui.desired import load_desired
 
     return load_desired(args.file, args.schema, plan_db=getattr(args, "plan_db", None), statements=statements,
-                        extensions=tuple(extensions), session=session)
+                        extensions=tuple(extensions), session=session, neighbours=tuple(neighbours))
 
 
 def _plan(args, live: Schema, desired: Schema, sizes, server_version: int | None = None) -> PlanResult:
@@ -72,7 +72,9 @@ def _connect_and_plan(args):
         try:
             session.set_result(SessionFacts(*conn.execute(SessionFacts.SQL).fetchone()))
             extensions = _installed_extensions(conn)
-            return settings, conn, inspect_schema(conn, args.schema), _sizes(conn, args.schema), extensions
+            live = inspect_schema(conn, args.schema)
+            neighbours = _neighbour_schemas(conn, statements, args.schema) if plan_db else ()
+            return settings, conn, live, _sizes(conn, args.schema), (extensions, neighbours)
         except BaseException as exc:
             if not session.done():
                 session.set_exception(exc)
@@ -82,14 +84,15 @@ def _connect_and_plan(args):
     with ThreadPoolExecutor(max_workers=1) as pool:
         live_side = pool.submit(connect_and_inspect)
         try:
-            # the --plan-db server gets the live database's extensions first, so wait for them
-            extensions = live_side.result()[4] if plan_db else ()
-            desired = desired_from_args(args, statements, extensions, session.result())
+            # the --plan-db server gets the live database's extensions and the other schemas the
+            # files name first, so wait for them
+            extensions, neighbours = live_side.result()[4] if plan_db else ((), ())
+            desired = desired_from_args(args, statements, extensions, session.result(), neighbours)
         except BaseException:
             if live_side.exception() is None:
                 live_side.result()[1].close()
             raise
-        settings, conn, live, sizes, extensions = live_side.result()
+        settings, conn, live, sizes, (extensions, _neighbours) = live_side.result()
     _warn_missing_extensions(statements, extensions)
     try:
         return settings, conn, _plan(args, live, desired, sizes, conn.info.server_version)
@@ -110,6 +113,24 @@ def _warn_missing_extensions(statements, installed) -> None:
                   f"install extensions: run CREATE EXTENSION {name} first, or objects using it fail to apply",
                   file=sys.stderr)
             have.add(name)
+
+
+def _neighbour_schemas(conn, statements, target: str) -> list[tuple[str, tuple[str, ...]]]:
+    """(schema, DDL of its objects in creation order) for each other schema of the live database
+    whose name the files use as a qualifier, for the `--plan-db` server to create first."""
+    from pgschema_tui.dump.layout import dump_units
+    from pgschema_tui.inspect import inspect_schema
+
+    names = [name for (name,) in conn.execute(
+        "SELECT nspname FROM pg_catalog.pg_namespace WHERE nspname <> %s AND nspname NOT LIKE 'pg\\_%%' "
+        "AND nspname <> 'information_schema' ORDER BY nspname", (target,)).fetchall()]
+    text = "\n".join(s.text for s in statements)
+    out = []
+    for name in names:
+        if f"{name}." in text or f'"{name}".' in text:
+            schema = inspect_schema(conn, name)
+            out.append((name, tuple(sql for unit in dump_units(schema) for sql in unit.statements)))
+    return out
 
 
 def _installed_extensions(conn):
