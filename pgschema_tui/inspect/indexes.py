@@ -50,7 +50,11 @@ SELECT i.indexrelid, k.ord, k.attnum,
        -- a plain column prints as its quoted name: only expressions need the (costly) deparser
        CASE WHEN k.attnum <> 0 THEN quote_ident(att.attname)
             ELSE pg_catalog.pg_get_indexdef(i.indexrelid, k.ord::int, false) END AS element,
-       k.option, opc.opcdefault, iatt.attoptions AS opclass_options,
+       k.option, opc.opcdefault,
+       -- the index's own column holds the operator class parameters, (siglen=64): one index
+       -- lookup per element (a join would read all of pg_attribute)
+       (SELECT iatt.attoptions FROM pg_catalog.pg_attribute iatt
+        WHERE iatt.attrelid = i.indexrelid AND iatt.attnum = k.ord::int2) AS opclass_options,
        CASE WHEN opcn.nspname IN ('pg_catalog', %(schema)s) THEN quote_ident(opc.opcname)
             ELSE quote_ident(opcn.nspname) || '.' || quote_ident(opc.opcname) END AS opclass,
        CASE WHEN k.collation_oid <> 0 AND k.collation_oid IS DISTINCT FROM
@@ -65,8 +69,6 @@ CROSS JOIN LATERAL unnest(i.indkey::int2[], i.indclass::oid[], i.indoption::int2
 LEFT JOIN pg_catalog.pg_opclass opc ON opc.oid = k.opclass
 LEFT JOIN pg_catalog.pg_namespace opcn ON opcn.oid = opc.opcnamespace
 LEFT JOIN pg_catalog.pg_attribute att ON att.attrelid = i.indrelid AND att.attnum = k.attnum
--- the index's own column holds the operator class parameters, (siglen=64)
-LEFT JOIN pg_catalog.pg_attribute iatt ON iatt.attrelid = i.indexrelid AND iatt.attnum = k.ord
 LEFT JOIN pg_catalog.pg_collation coll ON coll.oid = k.collation_oid
 LEFT JOIN pg_catalog.pg_namespace colln ON colln.oid = coll.collnamespace
 WHERE ic.relnamespace = %(nsp)s AND k.ord <= i.indnkeyatts
