@@ -140,7 +140,9 @@ class LoadContext:
         """An expression over `table`'s columns, with the casts PostgreSQL adds for their types."""
         table_obj = self.schema.tables.get(table)
         if table_obj is not None:
-            types = {c.name: c.type for c in table_obj.columns}
+            from pgschema_tui.parse.inherited import all_columns  # inherited columns count too
+
+            types = {c.name: c.type for c in all_columns(self, table_obj)}
             exprs.cast_domain_columns(node, types, self.domain_bases())
             exprs.add_implicit_casts(node, types)
             exprs.type_datetime_literals(node, types)

@@ -49,6 +49,13 @@ def create_trigger(node: ast.CreateTrigStmt, ctx: LoadContext, stmt) -> None:
         depends_on=frozenset(deps)))
 
 
+def policy_roles(roles) -> tuple[str, ...]:
+    """A policy's roles: PUBLIC with others is PUBLIC alone (PostgreSQL ignores the others, with
+    a warning); none is PUBLIC."""
+    names = role_names(roles)
+    return ("PUBLIC",) if not names or "PUBLIC" in names else names
+
+
 def role_names(roles) -> tuple[str, ...]:
     """RoleSpec list → sorted raw names, PUBLIC as "PUBLIC"."""
     names = []
@@ -78,7 +85,7 @@ def create_policy(node: ast.CreatePolicyStmt, ctx: LoadContext, stmt) -> None:
         with_check, refs = ctx.table_expr(node.with_check, table)
         deps |= refs
     ctx.schema.add(ir.Policy(table=table, name=node.policy_name, command=(node.cmd_name or "all").upper(),
-                             permissive=bool(node.permissive), roles=role_names(node.roles) or ("PUBLIC",),
+                             permissive=bool(node.permissive), roles=policy_roles(node.roles),
                              using=using, with_check=with_check, depends_on=frozenset(deps)))
 
 
@@ -92,7 +99,7 @@ def alter_policy(node: ast.AlterPolicyStmt, ctx: LoadContext, stmt) -> None:
         raise NotYet(f"policy {node.policy_name} on {table}")
     changes: dict = {}
     if node.roles:
-        changes["roles"] = role_names(node.roles)
+        changes["roles"] = policy_roles(node.roles)
     if node.qual is not None:
         changes["using"] = ctx.table_expr(node.qual, table)[0]
     if node.with_check is not None:

@@ -31,3 +31,8 @@ CREATE POLICY notes_delete ON notes FOR DELETE TO testuser
 
 CREATE TABLE open_table (id integer);
 ALTER TABLE open_table ENABLE ROW LEVEL SECURITY;
+
+-- PUBLIC with other roles is PUBLIC alone (PostgreSQL warns and drops the others).
+CREATE TABLE bulletins (id integer, body text);
+ALTER TABLE bulletins ENABLE ROW LEVEL SECURITY;
+CREATE POLICY bulletins_read ON bulletins FOR SELECT TO testuser, PUBLIC USING (true);
