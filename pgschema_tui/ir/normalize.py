@@ -199,6 +199,11 @@ def _plain_function_alias(node: ast.RangeFunction) -> None:
             and isinstance(alias.colnames[0], ast.String) and alias.colnames[0].sval == alias.aliasname \
             and len(node.functions or ()) == 1:
         alias.colnames = None
+    # `generate_series(1, 2) generate_series`: an alias naming the function is what none means
+    if alias is not None and not alias.colnames and len(node.functions or ()) == 1 and not node.is_rowsfrom:
+        call = node.functions[0][0]
+        if isinstance(call, ast.FuncCall) and call.funcname[-1].sval == alias.aliasname:
+            node.alias = None
 
 
 def _prepare(node):
@@ -417,6 +422,9 @@ def _simplify_select(select: ast.SelectStmt) -> None:
     elif len(from_items) == 1 and isinstance(from_items[0], (ast.RangeFunction, ast.RangeSubselect)) \
             and from_items[0].alias is not None:
         refname = from_items[0].alias.aliasname
+    elif len(from_items) == 1 and isinstance(from_items[0], ast.RangeFunction) \
+            and len(from_items[0].functions or ()) == 1 and isinstance(from_items[0].functions[0][0], ast.FuncCall):
+        refname = from_items[0].functions[0][0].funcname[-1].sval  # its alias was dropped above
     if refname is not None:
         for attr in ("targetList", "whereClause", "groupClause", "havingClause", "sortClause",
                      "windowClause", "distinctClause"):

@@ -267,3 +267,20 @@ def add_implicit_casts(node, column_types: dict[str, str]):
         if isinstance(getattr(n, side), ast.ColumnRef):
             setattr(n, side, ast.TypeCast(arg=getattr(n, side), typeName=cast_type))
     return node
+
+
+def spread_variadic(call: ast.FuncCall, fixed: int) -> None:
+    """Rewrite `f(a, b, c)` to `f(a, VARIADIC ARRAY[b, c])` (with `fixed` = 1), the form
+    PostgreSQL stores for a call whose trailing arguments fill a VARIADIC array parameter."""
+    args = tuple(call.args or ())
+    call.args = args[:fixed] + (ast.A_ArrayExpr(elements=args[fixed:]),)
+    call.func_variadic = True
+
+
+def add_column_aliases(item: ast.RangeFunction, refname: str, columns: tuple[str, ...]) -> None:
+    """Give a function in FROM the alias and full column list the catalog prints
+    (`f() t` is stored as `f() t(a, b)`, `f()` as `f() f(a, b)`); names written stay first."""
+    written = tuple(c.sval for c in (item.alias.colnames or ())) if item.alias else ()
+    names = written + columns[len(written):]
+    alias_name = item.alias.aliasname if item.alias else refname
+    item.alias = ast.Alias(aliasname=alias_name, colnames=tuple(ast.String(sval=n) for n in names))

@@ -268,7 +268,111 @@ def _apply_aliases(select, aliases: tuple[str, ...]) -> None:
         target.name = alias
 
 
+def _own_functions(ctx: LoadContext) -> dict[str, list[ir.Function]]:
+    by_name: dict[str, list[ir.Function]] = {}
+    for fn in ctx.schema.functions.values():
+        if not fn.is_procedure:
+            by_name.setdefault(fn.name, []).append(fn)
+    return by_name
+
+
+def _called(ctx: LoadContext, funcname, by_name: dict[str, list[ir.Function]]) -> list[ir.Function]:
+    """The desired schema's functions a call by `funcname` may mean (none for other schemas)."""
+    parts = [p.sval for p in funcname or ()]
+    if not parts or len(parts) > 2 or (len(parts) == 2 and not ctx.is_target(parts[0])):
+        return []
+    return by_name.get(parts[-1], [])
+
+
+def _inputs(fn: ir.Function) -> list[ir.Argument]:
+    return [a for a in fn.arguments if a.mode in ("IN", "INOUT", "VARIADIC")]
+
+
+def _accepts(fn: ir.Function, count: int) -> bool:
+    inputs = _inputs(fn)
+    required = next((i for i, a in enumerate(inputs) if a.default is not None), len(inputs))
+    if inputs and inputs[-1].mode == "VARIADIC":
+        return count >= required
+    return required <= count <= len(inputs)
+
+
+def _spread_variadic_calls(ctx: LoadContext, query, by_name) -> None:
+    """`cat('-', a, b)` calling our `cat(sep text, VARIADIC parts text[])` is stored (and printed)
+    as `cat('-', VARIADIC ARRAY[a, b])`; rewrite the call the same way. Only when exactly one of
+    our functions of that name takes that many arguments (`VARIADIC "any"` stays as written)."""
+    for node in exprs.walk(query):
+        if not isinstance(node, ast.FuncCall) or node.func_variadic or node.agg_star or not node.args \
+                or any(isinstance(a, ast.NamedArgExpr) for a in node.args):
+            continue
+        count = len(node.args)
+        fits = [f for f in _called(ctx, node.funcname, by_name) if _accepts(f, count)]
+        if len(fits) != 1:
+            continue
+        inputs = _inputs(fits[0])
+        if inputs[-1].mode == "VARIADIC" and inputs[-1].type not in ('"any"', "any") and count >= len(inputs):
+            exprs.spread_variadic(node, len(inputs) - 1)
+
+
+def _type_relation_columns(ctx: LoadContext, type_text: str) -> tuple[str, ...] | None:
+    """Columns of a row type of ours named as format_type prints it; None if not one of ours."""
+    if type_text.startswith('"') and type_text.endswith('"'):
+        name = type_text[1:-1].replace('""', '"')
+    elif "." in type_text or '"' in type_text:
+        return None
+    else:
+        name = type_text
+    composite = ctx.schema.types.get(name)
+    if isinstance(composite, ir.CompositeType):
+        return tuple(a.name for a in composite.attributes)
+    return _relation_columns(ctx, name)
+
+
+def _result_columns(ctx: LoadContext, fn: ir.Function, refname: str) -> tuple[str, ...] | None:
+    """Column names of `fn` in FROM: its OUT/TABLE arguments, a row type's columns, or for a
+    scalar result the one column named like the FROM item."""
+    outs = [a.name for a in fn.arguments if a.mode in ("OUT", "INOUT", "TABLE")]
+    if outs:
+        return tuple(outs) if all(outs) else None
+    returns = fn.returns or ""
+    base = returns[len("SETOF "):] if returns.startswith("SETOF ") else returns
+    if base in ("record", "void", ""):
+        return None
+    columns = _type_relation_columns(ctx, base)
+    if columns is not None:
+        return columns or None
+    if base in ctx.schema.types and not isinstance(ctx.schema.types[base], ir.EnumType):
+        return None  # a type of ours the parser cannot see the shape of
+    return (refname,)
+
+
+def _alias_function_columns(ctx: LoadContext, query, by_name) -> None:
+    """`FROM f() t` is stored with the columns of f's result: `f() t(a, b)` (`f() f(a, b)` without
+    an alias); name them the same way for the functions of the desired schema."""
+    for node in exprs.walk(query):
+        if not isinstance(node, ast.RangeFunction) or node.is_rowsfrom or node.coldeflist \
+                or len(node.functions or ()) != 1:
+            continue
+        call = node.functions[0][0]
+        if not isinstance(call, ast.FuncCall):
+            continue
+        count = len(call.args or ())
+        fits = [f for f in _called(ctx, call.funcname, by_name) if _accepts(f, count)]
+        if len(fits) != 1:
+            continue
+        refname = node.alias.aliasname if node.alias else call.funcname[-1].sval
+        columns = _result_columns(ctx, fits[0], refname)
+        if columns is None:
+            continue
+        if node.ordinality:
+            columns += ("ordinality",)
+        exprs.add_column_aliases(node, refname, columns)
+
+
 def _view_parts(ctx: LoadContext, query, aliases) -> tuple[Expr, tuple[str, ...], frozenset[str]]:
+    if ctx.schema.functions and any(isinstance(n, ast.FuncCall) for n in exprs.walk(query)):
+        by_name = _own_functions(ctx)
+        _spread_variadic_calls(ctx, query, by_name)
+        _alias_function_columns(ctx, query, by_name)
     if isinstance(query, ast.SelectStmt):
         _expand_stars(ctx, query)
         _qualify_columns(ctx, query)
