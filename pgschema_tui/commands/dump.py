@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import importlib
+import sys
 import threading
 
 from pgschema_tui.commands.common import collector_paused, connect_to_schema, write_output
@@ -22,17 +23,21 @@ def _dump(args) -> int:
     preload.start()
     from pgschema_tui.inspect import inspect_schema
     from pgschema_tui.inspect.extensions import installed_extensions
+    from pgschema_tui.inspect.unmanaged import unmanaged_objects, warning
 
     _settings, conn = connect_to_schema(args)
     try:
         schema = inspect_schema(conn, args.schema)
         extensions = tuple(name for name, where in installed_extensions(conn) if where == args.schema)
+        unmanaged = unmanaged_objects(conn, args.schema)
         version_number = conn.info.server_version  # 180006 for 18.6
     finally:
         conn.close()
     preload.join()
     from pgschema_tui.dump import render_dump, write_multi_file
 
+    if unmanaged:
+        print(warning(unmanaged, "dumped"), file=sys.stderr)
     version_text = f"PostgreSQL {version_number // 10000}.{version_number % 10000}"
     if args.multi_file:
         write_multi_file(schema, args.file, version_text, extensions)

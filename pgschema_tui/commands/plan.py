@@ -74,6 +74,7 @@ def _connect_and_plan(args):
             extensions = _installed_extensions(conn)
             live = inspect_schema(conn, args.schema)
             neighbours = _neighbour_schemas(conn, statements, args.schema) if plan_db else ()
+            _warn_unmanaged(conn, args.schema)
             return settings, conn, live, _sizes(conn, args.schema), (extensions, neighbours)
         except BaseException as exc:
             if not session.done():
@@ -99,6 +100,14 @@ def _connect_and_plan(args):
     except BaseException:
         conn.close()
         raise
+
+
+def _warn_unmanaged(conn, schema: str) -> None:
+    from pgschema_tui.inspect.unmanaged import unmanaged_objects, warning
+
+    objects = unmanaged_objects(conn, schema)
+    if objects:
+        print(warning(objects, "planned: left as they are in the database"), file=sys.stderr)
 
 
 def _warn_missing_extensions(statements, installed) -> None:
