@@ -44,6 +44,18 @@ class DiffContext:
     def replace_reason(self, obj) -> str:
         return self.replacements.get(f"{collection_of(obj)}:{obj.key}", "")
 
+    def gone_functions(self) -> frozenset[str]:
+        """Names of live functions this plan drops or drops and creates again (a changed
+        signature is a drop of the old key): a default, index or generated column calling one
+        has to let go of it before the drop."""
+        memo = self.__dict__.get("_gone_functions")
+        if memo is not None and memo[0] == len(self.replacements):
+            return memo[1]
+        names = frozenset(fn.name for key, fn in self.live.functions.items()
+                          if key not in self.desired.functions or f"functions:{key}" in self.replacements)
+        self.__dict__["_gone_functions"] = (len(self.replacements), names)
+        return names
+
     def relation_gone(self, name: str) -> bool:
         """True when the live relation `name` (table, view, matview) is dropped or replaced."""
         for coll in ("tables", "views", "materialized_views"):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pgschema_tui.diff.changes import Change
 from pgschema_tui.diff.context import DiffContext
+from pgschema_tui.diff.generated import record_function_rebuilds
 from pgschema_tui.diff.registry import COMPARERS, PREPARERS, REPLACE_RULES, pairs
 from pgschema_tui.ir.model import Function, Schema
 
@@ -39,6 +40,16 @@ def diff_schemas(live: Schema, desired: Schema, *, live_graph=None, server_versi
         ctx.__dict__["live_graph"] = live_graph  # fills the cached_property
     for prepare in PREPARERS:
         prepare(ctx)
+    _apply_replace_rules(ctx)
+    _close_replacements(ctx)
+    if record_function_rebuilds(ctx):  # generated columns calling a recreated function, and what stands on them
+        _apply_replace_rules(ctx)
+        _close_replacements(ctx)
+    return [change for _name, comparer in COMPARERS for change in comparer(ctx)]
+
+
+def _apply_replace_rules(ctx: DiffContext) -> None:
+    """Record in `ctx.replacements` the live objects their kind's rule says cannot be altered in place."""
     for collection, rule in REPLACE_RULES.items():
         for key, old, new in pairs(ctx, collection):
             if old is None or new is None:
@@ -49,8 +60,6 @@ def diff_schemas(live: Schema, desired: Schema, *, live_graph=None, server_versi
             reason = rule(old, new, ctx)
             if reason:
                 ctx.replacements[f"{collection}:{key}"] = reason
-    _close_replacements(ctx)
-    return [change for _name, comparer in COMPARERS for change in comparer(ctx)]
 
 
 def _close_replacements(ctx: DiffContext) -> None:

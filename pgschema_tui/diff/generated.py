@@ -84,6 +84,35 @@ def record_generated_rebuilds(ctx, name: str, old: Table, new: Table) -> None:
             ctx.reshaped_columns.setdefault(name, set()).add(col.name)
 
 
+def record_function_rebuilds(ctx) -> bool:
+    """Record the stored generated columns that call a function this plan drops or recreates
+    (PostgreSQL refuses the DROP FUNCTION while they use it): dropped before, added back after.
+    Runs after the replace rules, which decide what functions are recreated; True when it
+    recorded a column (the rules of what stands on it then run again)."""
+    gone = ctx.gone_functions()
+    if not gone:
+        return False
+    recorded = False
+    for name, old in ctx.live.tables.items():
+        new = ctx.desired.tables.get(name)
+        if new is None or ctx.relation_gone(name):
+            continue
+        for col in old.columns:
+            other = new.column(col.name)
+            if col.generated is None or other is None or other.generated is None or rebuilt(ctx, name, col.name):
+                continue
+            if not gone.isdisjoint(calls(col)):
+                ctx.rebuilt_columns.setdefault(name, set()).add(col.name)
+                ctx.reshaped_columns.setdefault(name, set()).add(col.name)
+                recorded = True
+    return recorded
+
+
+def calls(col: Column) -> set[str]:
+    """Names of the functions a live column's default or generation expression calls."""
+    return {ref.partition(":")[2] for ref in col.depends_on if ref.startswith("function:")}
+
+
 def rebuilt(ctx, table: str, column: str) -> bool:
     return column in ctx.rebuilt_columns.get(table, ())
 
@@ -110,4 +139,7 @@ def rebuild_reason(old: Column, new: Column, table: str, ctx) -> str:
                 return f"generated from {name}, which is dropped: dropped and added again"
             if (before.type, before.collation) != (after.type, after.collation):
                 return f"generated from {name}, whose type changes: dropped and added again"
+    called = sorted(calls(old) & ctx.gone_functions())
+    if called:
+        return f"calls {called[0]}, which is dropped or recreated: dropped and added again"
     return "generation expression changed"

@@ -32,6 +32,21 @@ def _only_opclass_options_differ(old: Index, new: Index) -> bool:
     return len(old.elements) == len(new.elements) and plain(old) == plain(new)
 
 
+def _dependency_goes(ctx, old: Index) -> bool:
+    """True when something the live index needs, other than its table, is dropped or recreated."""
+    graph = ctx.live_graph
+    node = f"indexes:{old.key}"
+    if node not in graph:
+        return False
+    for dependency in graph.predecessors(node):
+        coll, _, key = dependency.partition(":")
+        if key == old.table:
+            continue
+        if key not in getattr(ctx.desired, coll, {}) or dependency in ctx.replacements:
+            return True
+    return False
+
+
 def _comment(index: Index) -> str:
     return comment_on(comment_target(index), index.comment)
 
@@ -49,6 +64,14 @@ def compare_indexes(ctx):
             yield create_change(ctx, "table.index", new)
         elif ctx.owner_gone(old):  # dropped with its table or view, created with it again
             yield create_change(ctx, "table.index", new, ctx.replace_reason(new))
+        elif ctx.replaced(new) and _dependency_goes(ctx, old):
+            # the old index must be gone before what it calls (a function dropped or recreated)
+            # is dropped, and the new one can only be built once that exists again: a drop with
+            # the drops and a create with the creates (which the online path builds concurrently),
+            # not a replace, which online builds the new index before dropping the old one
+            reason = ctx.replace_reason(new)
+            yield replace(drop_change(ctx, "table.index", old), reason=reason)
+            yield create_change(ctx, "table.index", new, reason)
         elif ctx.replaced(new):
             yield replace_change(ctx, "table.index", old, new)
         elif old.comment != new.comment:

@@ -19,7 +19,7 @@ from pgschema_tui.ddl.quote import ident
 from pgschema_tui.diff.changes import Change
 from pgschema_tui.diff.creates import drop_change, create_statements, drop_statement
 from pgschema_tui.diff.generated import generation_changed, in_place, read_by_rebuilt, rebuild_reason, \
-    rebuilt, record_generated_rebuilds
+    calls, rebuilt, record_generated_rebuilds
 from pgschema_tui.diff.registry import compares, pairs, prepares, replaced_when
 from pgschema_tui.diff.sequences import option_clauses
 from pgschema_tui.diff.reloptions import set_reset_options
@@ -94,15 +94,12 @@ def _default_blocks_drop(col: Column) -> bool:
 
 
 def _default_uses_rebuilt_function(col: Column, ctx) -> bool:
-    """A default calling a function that is dropped and created again has to let go of it first."""
-    called = {ref.partition(":")[2] for ref in col.depends_on if ref.startswith("function:")}
-    if not called:
+    """A default calling a function that is dropped (or dropped and created again, as a changed
+    signature is) has to let go of it first: DROP DEFAULT before, SET DEFAULT after."""
+    if col.default is None:
         return False
-    for node in ctx.replacements:
-        coll, _, key = node.partition(":")
-        if coll == "functions" and key.partition("(")[0] in called:
-            return True
-    return False
+    called = calls(col)
+    return bool(called) and not called.isdisjoint(ctx.gone_functions())
 
 
 @prepares
@@ -215,7 +212,9 @@ def _alter_column(old: Column, new: Column, table: Table, ctx, *, inherited: boo
         old = replace(old, generated=new.generated, generated_stored=new.generated_stored)
     type_changed = (old.type != new.type or old.collation != new.collation) and not inherited
     using = type_changed and old.type != new.type and needs_using(old.type, new.type)
-    default_changed = old.default != new.default
+    # a default calling a function that is recreated is dropped early and set again, unchanged
+    default_changed = old.default != new.default or (
+        new.default is not None and _default_uses_rebuilt_function(old, ctx))
     if old.default is not None and (default_changed or using):
         if _default_blocks_drop(old):
             early.append(f"{alter} DROP DEFAULT;")
