@@ -11,10 +11,8 @@ from __future__ import annotations
 import pytest
 
 from pgschema_tui.parse import load_sql
-from pgschema_tui.plan.planner import build_plan
-from pgschema_tui.plan.render_sql import render_sql
 
-from test_plan_helpers import differences, inspect, run_plan
+from test_plan_helpers import inspect, migrate_and_check
 
 DEFAULT_OLD = """
 CREATE FUNCTION gen_code(prefix text) RETURNS text LANGUAGE sql AS $$ SELECT prefix || '1' $$;
@@ -78,15 +76,7 @@ def desired_of(pg_server):
 
 def _apply(db, desired, *, online: bool):
     """Plan, run it group by group, check the re-plan is empty; returns the plan's statements."""
-    plan = build_plan(inspect(db), desired, online=online)
-    assert not plan.is_empty
-    with db.connect() as conn:
-        run_plan(conn, plan)
-    migrated = inspect(db)
-    replan = build_plan(migrated, desired, online=online)
-    assert replan.is_empty, "re-plan not empty:\n" + render_sql(replan) + "\nfirst plan:\n" + render_sql(plan)
-    assert [d for d in differences(migrated, desired) if not d.startswith("schema comment")] == []
-    return _statements(plan)
+    return _statements(migrate_and_check(db, desired, online=online))
 
 
 def _desired(source: str, sql: str, desired_of):

@@ -12,9 +12,8 @@ from pgschema_tui.apply.preflight import refused_hazards
 from pgschema_tui.cli import main
 from pgschema_tui.parse import load_sql
 from pgschema_tui.plan.planner import build_plan
-from pgschema_tui.plan.render_sql import render_sql
 
-from test_plan_helpers import differences, inspect, run_plan
+from test_plan_helpers import inspect, migrate_and_check, run_plan
 
 LIVE = """
 CREATE TABLE c (id integer PRIMARY KEY, a varchar(50), b text GENERATED ALWAYS AS (upper(a)) STORED, n integer);
@@ -45,16 +44,7 @@ def _rows(conn, columns: str = "id, a, b, n") -> list[tuple]:
 
 def _migrate(db, desired_sql: str, server_version: int | None):
     """Plan the database to the parsed `desired_sql`, run it; the re-plan must be empty."""
-    desired = load_sql(desired_sql)
-    plan = build_plan(inspect(db), desired, server_version=server_version)
-    assert not plan.is_empty
-    with db.connect() as conn:
-        run_plan(conn, plan)
-    migrated = inspect(db)
-    replan = build_plan(migrated, desired, server_version=server_version)
-    assert replan.is_empty, "re-plan not empty:\n" + render_sql(replan) + "\nfirst plan:\n" + render_sql(plan)
-    assert [d for d in differences(migrated, desired) if not d.startswith("schema comment")] == []
-    return plan
+    return migrate_and_check(db, load_sql(desired_sql), server_version=server_version)
 
 
 # ------------------------------------------------------------ type change ---

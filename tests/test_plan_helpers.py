@@ -67,3 +67,20 @@ def _unordered(obj):
     if isinstance(obj, Table):
         return replace(obj, columns=tuple(sorted(obj.columns, key=lambda c: c.name)))
     return obj
+
+
+def migrate_and_check(db, desired, **build_options) -> Plan:
+    """Plan `db` to `desired`, run the plan group by group, and require an empty re-plan and a
+    migrated schema equal to `desired` (the schema comment aside); returns the first plan."""
+    from pgschema_tui.plan.planner import build_plan
+    from pgschema_tui.plan.render_sql import render_sql
+
+    plan = build_plan(inspect(db), desired, **build_options)
+    assert not plan.is_empty
+    with db.connect() as conn:
+        run_plan(conn, plan)
+    migrated = inspect(db)
+    replan = build_plan(migrated, desired, **build_options)
+    assert replan.is_empty, "re-plan not empty:\n" + render_sql(replan) + "\nfirst plan:\n" + render_sql(plan)
+    assert [d for d in differences(migrated, desired) if not d.startswith("schema comment")] == []
+    return plan
