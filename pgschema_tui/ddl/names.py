@@ -5,6 +5,8 @@ text (`"Users"`, `other.t`); these helpers turn either into something safe to sp
 """
 from __future__ import annotations
 
+import re
+
 from pgschema_tui.ir.model import Aggregate, Function
 from pgschema_tui.ddl.quote import ident
 
@@ -66,3 +68,12 @@ def public_default_privilege(object_type: str) -> str:
     `revoked_default` Grant takes away: EXECUTE on routines, USAGE on types, domains and the
     built-in schema public (its initial privilege since PostgreSQL 15)."""
     return "USAGE" if object_type in ("TYPE", "DOMAIN", "SCHEMA") else "EXECUTE"
+
+
+_TYPMOD = re.compile(r"\(\s*\d+(?:\s*,\s*-?\d+)?\s*\)")
+
+
+def without_typmod(type_text: str) -> str:
+    """A type spelling without its typmods: `numeric(12,2)` -> `numeric`, `timestamp(3) with
+    time zone` -> `timestamp with time zone` (what casts, storage and opclass defaults go by)."""
+    return " ".join(_TYPMOD.sub("", type_text).split())

@@ -6,7 +6,7 @@ storage a column goes back to on PostgreSQL 14/15 (no `SET STORAGE DEFAULT` befo
 """
 from __future__ import annotations
 
-import re
+from pgschema_tui.ddl.names import without_typmod
 
 STORAGE_KEYWORDS = {"p": "PLAIN", "e": "EXTERNAL", "m": "MAIN", "x": "EXTENDED"}
 
@@ -33,7 +33,7 @@ def default_storage(type_text: str, schema=None) -> str:
     as most variable-length types are."""
     if type_text.endswith("]"):
         return "EXTENDED"
-    base = re.sub(r"\([^)]*\)", "", type_text).strip()
+    base = without_typmod(type_text)
     base = base.removeprefix("pg_catalog.").removesuffix(" with time zone").removesuffix(" without time zone")
     if base in _MAIN:
         return "MAIN"

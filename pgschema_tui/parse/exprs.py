@@ -6,13 +6,12 @@ text is compared. References (`relation:x`, `function:f`, `type:t`) feed `depend
 """
 from __future__ import annotations
 
-import re
-
 from pglast import ast
 from pglast.stream import RawStream
 
 from pgschema_tui.ir.normalize import children, figure_colname, walk  # noqa: F401 (shared tree helpers)
 
+from pgschema_tui.ddl.names import without_typmod
 from pgschema_tui.ddl.quote import ident, literal
 from pgschema_tui.parse.typenames import format_type, type_ref
 
@@ -195,9 +194,6 @@ def _type_name_node(type_text: str) -> ast.TypeName:
     return parse_sql(f"SELECT NULL::{type_text}")[0].stmt.targetList[0].val.typeName
 
 
-_TYPMOD = re.compile(r"\(\s*\d+(?:\s*,\s*-?\d+)?\s*\)")
-
-
 def cast_domain_columns(node, column_types: dict[str, str], domain_bases: dict[str, str]):
     """Columns of a domain type reach operators and functions through a cast to the domain's
     base type, which the catalog prints: `(size)::integer >= 1`. The cast carries no typmod
@@ -209,8 +205,7 @@ def cast_domain_columns(node, column_types: dict[str, str], domain_bases: dict[s
         if isinstance(operand, ast.ColumnRef) and all(isinstance(f, ast.String) for f in operand.fields):
             column_type = column_types.get(".".join(f.sval for f in operand.fields))
             if column_type in domain_bases:
-                base = _TYPMOD.sub("", domain_bases[column_type])
-                return ast.TypeCast(arg=operand, typeName=_type_name_node(base))
+                return ast.TypeCast(arg=operand, typeName=_type_name_node(without_typmod(domain_bases[column_type])))
         return operand
 
     for n in walk(node):

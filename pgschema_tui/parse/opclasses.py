@@ -8,8 +8,7 @@ to 18 for these types); types it does not know keep whatever opclass the files n
 """
 from __future__ import annotations
 
-import re
-
+from pgschema_tui.ddl.names import without_typmod
 from pgschema_tui.ir import model as ir
 
 DEFAULT_OPCLASSES: dict[str, dict[str, str]] = {
@@ -64,21 +63,15 @@ DEFAULT_OPCLASSES: dict[str, dict[str, str]] = {
 _RANGES = ("int4range", "int8range", "numrange", "tsrange", "tstzrange", "daterange")
 _COERCED = {"character varying": "text", "cidr": "inet",
             **{r: "anyrange" for r in _RANGES}, **{r.replace("range", "multirange"): "anymultirange" for r in _RANGES}}
-_TYPMOD = re.compile(r"\(\s*\d+(?:\s*,\s*\d+)?\s*\)")
-
-
-def _lookup_type(schema: ir.Schema, type_text: str) -> str:
-    """The type an opclass is looked up by: typmods removed, domains resolved to their base,
-    arrays, enums and ranges to the polymorphic type their opclasses take."""
-    for _ in range(10):  # domains over domains
-        if type_text.endswith("]"):
-            return "anyarray"
-        base = " ".join(_TYPMOD.sub("", type_text).split())
-        domain = schema.domains.get(base)
-        if domain is None:
-            break
-        type_text = domain.base_type
-    user_type = schema.types.get(base)
+def _lookup_type(ctx, type_text: str) -> str:
+    """The type an opclass is looked up by: domains resolved to their base (`LoadContext.
+    domain_bases`, as the domain casts are), typmods removed, arrays, enums and ranges to the
+    polymorphic type their opclasses take."""
+    type_text = ctx.domain_bases().get(type_text, type_text)
+    if type_text.endswith("]"):
+        return "anyarray"
+    base = without_typmod(type_text)
+    user_type = ctx.schema.types.get(base)
     if isinstance(user_type, ir.EnumType):
         return "anyenum"
     if isinstance(user_type, ir.RangeType):
@@ -86,8 +79,8 @@ def _lookup_type(schema: ir.Schema, type_text: str) -> str:
     return _COERCED.get(base, base)
 
 
-def is_default_opclass(schema: ir.Schema, method: str, column_type: str, opclass: str) -> bool:
+def is_default_opclass(ctx, method: str, column_type: str, opclass: str) -> bool:
     """Whether `opclass` (as written, maybe `pg_catalog.`-qualified) is what PostgreSQL would
-    pick by itself for a `column_type` column in a `method` index."""
+    pick by itself for a `column_type` column in a `method` index (`ctx`: the LoadContext)."""
     name = opclass.removeprefix("pg_catalog.")
-    return DEFAULT_OPCLASSES.get(method, {}).get(_lookup_type(schema, column_type)) == name
+    return DEFAULT_OPCLASSES.get(method, {}).get(_lookup_type(ctx, column_type)) == name

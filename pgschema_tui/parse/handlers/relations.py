@@ -89,7 +89,7 @@ def create_index(node: ast.IndexStmt, ctx: LoadContext, stmt) -> None:
     for elem in node.indexParams:
         element, refs = _element(ctx, elem, table)
         if element.opclass and elem.name in column_types and not elem.opclassopts \
-                and is_default_opclass(ctx.schema, method, column_types[elem.name], element.opclass):
+                and is_default_opclass(ctx, method, column_types[elem.name], element.opclass):
             element = replace(element, opclass=None)  # the catalog does not print a default opclass
         if elem.expr is not None and element.collation is None and table in ctx.schema.tables:
             all_columns = inherited.all_columns(ctx, ctx.schema.tables[table])  # a partition's are its parent's

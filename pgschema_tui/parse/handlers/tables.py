@@ -252,7 +252,7 @@ def _drop_default_opclasses(ctx: LoadContext, table: str, method: str, elements)
     types = {col.name: col.type for col in inherited.all_columns(ctx, table_obj)}
     for elem in elements:
         if elem.name in types and elem.opclass and not elem.opclassopts \
-                and is_default_opclass(ctx.schema, method, types[elem.name], ctx.sql_ref(elem.opclass)):
+                and is_default_opclass(ctx, method, types[elem.name], ctx.sql_ref(elem.opclass)):
             elem.opclass = None
 
 
