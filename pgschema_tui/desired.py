@@ -101,22 +101,11 @@ def _create_neighbours(conn, neighbours) -> None:
     from pgschema_tui.ddl.quote import ident
 
     for schema, ddl in neighbours:
-        conn.execute("SAVEPOINT pgschema_neighbour")
-        try:
-            conn.execute(f"CREATE SCHEMA IF NOT EXISTS {ident(schema)}")
-        except Exception:  # noqa: BLE001 - no privilege: the files will say what they miss
-            conn.execute("ROLLBACK TO SAVEPOINT pgschema_neighbour")
-            continue
-        conn.execute("RELEASE SAVEPOINT pgschema_neighbour")
+        if _attempt(conn, f"CREATE SCHEMA IF NOT EXISTS {ident(schema)}") is not None:
+            continue  # no privilege: the files will say what they miss
         conn.execute("SELECT set_config('search_path', quote_ident(%s) || ', pg_catalog', true)", (schema,))
         for sql in ddl:
-            conn.execute("SAVEPOINT pgschema_neighbour")
-            try:
-                conn.execute(sql)
-            except Exception:  # noqa: BLE001 - see the docstring
-                conn.execute("ROLLBACK TO SAVEPOINT pgschema_neighbour")
-            else:
-                conn.execute("RELEASE SAVEPOINT pgschema_neighbour")
+            _attempt(conn, sql)
 
 
 def _install_extensions(conn, extensions) -> None:
@@ -129,14 +118,9 @@ def _install_extensions(conn, extensions) -> None:
     for name, schema in extensions:
         if name not in available:
             continue
-        conn.execute("SAVEPOINT pgschema_extension")
-        try:
-            conn.execute(f"CREATE SCHEMA IF NOT EXISTS {ident(schema)}")
-            conn.execute(f"CREATE EXTENSION IF NOT EXISTS {ident(name)} SCHEMA {ident(schema)} CASCADE")
-        except Exception:  # noqa: BLE001 - e.g. no privilege on the --plan-db server: carry on without it
-            conn.execute("ROLLBACK TO SAVEPOINT pgschema_extension")
-        else:
-            conn.execute("RELEASE SAVEPOINT pgschema_extension")
+        # no privilege on the --plan-db server, say: carry on without it
+        _attempt(conn, f"CREATE SCHEMA IF NOT EXISTS {ident(schema)}",
+                 f"CREATE EXTENSION IF NOT EXISTS {ident(name)} SCHEMA {ident(schema)} CASCADE")
 
 
 _REFERENCE_FIELDS = frozenset({  # IR fields holding type or routine references (SQL text)
@@ -206,20 +190,30 @@ def _fold_enum_additions(statements: list[Statement], target: str) -> dict[int, 
     return replaced
 
 
+def _attempt(conn, *statements: str):
+    """Run `statements` inside a savepoint: None when they all succeed, else the server's error
+    (the transaction carries on as it was before them)."""
+    import psycopg
+
+    conn.execute("SAVEPOINT pgschema_attempt")
+    try:
+        for sql in statements:
+            conn.execute(sql)
+    except psycopg.Error as exc:
+        conn.execute("ROLLBACK TO SAVEPOINT pgschema_attempt")
+        return exc
+    conn.execute("RELEASE SAVEPOINT pgschema_attempt")
+    return None
+
+
 def _execute_all(conn, work: list[tuple[Statement, str]]) -> None:
     """Run statements in order; one that fails is retried after the others (files may list
     objects in any order), and the first error that no retry fixes is reported with file:line."""
-    import psycopg
-
     while work:
         failed: list[tuple[Statement, str, str]] = []
         for statement, sql in work:
-            try:
-                conn.execute("SAVEPOINT desired_statement")
-                conn.execute(sql)
-                conn.execute("RELEASE SAVEPOINT desired_statement")
-            except psycopg.Error as exc:
-                conn.execute("ROLLBACK TO SAVEPOINT desired_statement")
+            exc = _attempt(conn, sql)
+            if exc is not None:
                 message = (exc.diag.message_primary if exc.diag and exc.diag.message_primary else str(exc))
                 failed.append((statement, sql, message.strip()))
         if len(failed) == len(work):
