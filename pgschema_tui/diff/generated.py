@@ -14,31 +14,26 @@ older servers) is a drop and re-add.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from pgschema_tui.ir.model import Column, Table
 
 SET_EXPRESSION_VERSION = 170000
 
 
-def expression_columns(text: str) -> set[str] | None:
+@lru_cache(maxsize=4096)
+def expression_columns(text: str) -> frozenset[str] | None:
     """Names of the columns an expression reads; None when it does not parse (assume any)."""
-    import pglast
     from pglast import ast
-    from pglast.visitors import Visitor
+
+    from pgschema_tui.ir.normalize import parse_sql_fast, walk
 
     try:
-        tree = pglast.parse_sql(f"SELECT ({text})")
+        tree = parse_sql_fast(f"SELECT ({text})")
     except Exception:
         return None
-    found: set[str] = set()
-
-    class _Refs(Visitor):
-        def visit_ColumnRef(self, _ancestors, node):
-            last = node.fields[-1]
-            if isinstance(last, ast.String):
-                found.add(last.sval)
-
-    _Refs()(tree)
-    return found
+    return frozenset(node.fields[-1].sval for stmt in tree for node in walk(stmt)
+                     if isinstance(node, ast.ColumnRef) and isinstance(node.fields[-1], ast.String))
 
 
 def generation_changed(old: Column, new: Column) -> bool:
