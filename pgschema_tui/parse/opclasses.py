@@ -84,3 +84,12 @@ def is_default_opclass(ctx, method: str, column_type: str, opclass: str) -> bool
     pick by itself for a `column_type` column in a `method` index (`ctx`: the LoadContext)."""
     name = opclass.removeprefix("pg_catalog.")
     return DEFAULT_OPCLASSES.get(method, {}).get(_lookup_type(ctx, column_type)) == name
+
+
+def drop_named_defaults(ctx, method: str, column_types: dict[str, str], elements) -> None:
+    """Clear the opclass of each IndexElem (of an index or an EXCLUDE) that names its column
+    type's default one without parameters: `(t text_ops)` reads as the catalog prints it, `(t)`."""
+    for elem in elements:
+        if elem.opclass and elem.name in column_types and not elem.opclassopts \
+                and is_default_opclass(ctx, method, column_types[elem.name], ctx.sql_ref(elem.opclass)):
+            elem.opclass = None

@@ -13,7 +13,7 @@ from pgschema_tui.ir.expr import Expr
 from pgschema_tui.parse import exprs, inherited
 from pgschema_tui.parse.context import LoadContext
 from pgschema_tui.parse.naming import index_column_names, index_name_addition
-from pgschema_tui.parse.opclasses import is_default_opclass
+from pgschema_tui.parse.opclasses import drop_named_defaults
 from pgschema_tui.parse.options import reloptions, sequence_options, value_of
 from pgschema_tui.parse.registry import NotYet, handles
 
@@ -85,15 +85,14 @@ def create_index(node: ast.IndexStmt, ctx: LoadContext, stmt) -> None:
         return
     elements, deps = [], set()
     method = node.accessMethod or "btree"
-    column_types = _relation_column_types(ctx, table)
+    table_obj = ctx.schema.tables.get(table)
+    # a partition's columns are its parent's; a materialized view's are not known here
+    columns = {c.name: c for c in inherited.all_columns(ctx, table_obj)} if table_obj is not None else {}
+    drop_named_defaults(ctx, method, {name: c.type for name, c in columns.items()}, node.indexParams)
     for elem in node.indexParams:
         element, refs = _element(ctx, elem, table)
-        if element.opclass and elem.name in column_types and not elem.opclassopts \
-                and is_default_opclass(ctx, method, column_types[elem.name], element.opclass):
-            element = replace(element, opclass=None)  # the catalog does not print a default opclass
-        if elem.expr is not None and element.collation is None and table in ctx.schema.tables:
-            all_columns = inherited.all_columns(ctx, ctx.schema.tables[table])  # a partition's are its parent's
-            derived = _derived_collation(elem.expr, {c.name: c for c in all_columns})
+        if elem.expr is not None and element.collation is None and columns:
+            derived = _derived_collation(elem.expr, columns)
             if derived:
                 element = replace(element, collation=derived)
         elements.append(element)

@@ -14,6 +14,7 @@ from pgschema_tui.ir import model as ir
 from pgschema_tui.ir.expr import Expr
 from pgschema_tui.parse import exprs, inherited, like
 from pgschema_tui.parse.context import LoadContext
+from pgschema_tui.parse.opclasses import drop_named_defaults
 from pgschema_tui.parse.options import build_sequence_options, reloptions, sequence_options, value_of
 from pgschema_tui.parse.registry import NotYet, handles
 from pgschema_tui.parse.timezones import in_session_zone
@@ -231,7 +232,10 @@ def build_constraint(ctx: LoadContext, table: str, c: ast.Constraint, column: st
             ctx.constraint_names.add(name)
         c.conname = None
         c.deferrable = c.initdeferred = False
-        _drop_default_opclasses(ctx, table, c.access_method or "btree", elements)
+        table_obj = ctx.schema.tables.get(table)
+        if table_obj is not None:
+            drop_named_defaults(ctx, c.access_method or "btree",
+                                {col.name: col.type for col in inherited.all_columns(ctx, table_obj)}, elements)
         exclude, refs = ctx.expr(c, "exclude")
         return ir.Constraint(table=table, name=name, type="EXCLUDE", exclude=exclude,
                              include=_names(c.including), index_options=reloptions(c.options),
@@ -239,21 +243,6 @@ def build_constraint(ctx: LoadContext, table: str, c: ast.Constraint, column: st
     if c.contype in (CT.CONSTR_NOTNULL, CT.CONSTR_NULL, CT.CONSTR_DEFAULT):
         return None
     raise ctx.unsupported(f"constraint on {table}", f"constraint type {c.contype.name}")
-
-
-def _drop_default_opclasses(ctx: LoadContext, table: str, method: str, elements) -> None:
-    """`(r range_ops WITH &&)` reads as the catalog prints it, `(r WITH &&)`: a named default
-    operator class is left out (as for indexes, `parse/opclasses.py`)."""
-    from pgschema_tui.parse.opclasses import is_default_opclass
-
-    table_obj = ctx.schema.tables.get(table)
-    if table_obj is None:
-        return
-    types = {col.name: col.type for col in inherited.all_columns(ctx, table_obj)}
-    for elem in elements:
-        if elem.name in types and elem.opclass and not elem.opclassopts \
-                and is_default_opclass(ctx, method, types[elem.name], ctx.sql_ref(elem.opclass)):
-            elem.opclass = None
 
 
 def _index_addition(names: list[str]) -> str:
