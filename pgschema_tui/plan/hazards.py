@@ -2,7 +2,9 @@
 
 `annotate(steps, live, sizes)` parses every step's statement (pglast) and sets
 `Step.hazards` from what PostgreSQL will do: lose data, rewrite a table, hold an ACCESS
-EXCLUSIVE lock, build an index, scan to validate, or block writes. Only relations that
+EXCLUSIVE lock, build an index, scan to validate, or block writes; and, on the drop of a view,
+function, trigger or policy the plan creates again (it stands on something that changes),
+`dependents_replaced` naming it. Only relations that
 exist in the live schema count: a table created by the same plan is empty.
 `format_hazard(h)` is the one-line text the renderers and the reviewer show.
 """
@@ -20,6 +22,7 @@ ACCESS_EXCLUSIVE = "access_exclusive_lock"
 INDEX_BUILD = "index_build"
 VALIDATION_SCAN = "validation_scan"
 BLOCKS_WRITES = "blocks_writes"
+DEPENDENTS_REPLACED = "dependents_replaced"
 
 # Built-in functions whose value differs per row: a column default calling one forces a rewrite.
 _VOLATILE_BUILTINS = frozenset({
@@ -95,14 +98,70 @@ def annotate(steps: list[Step], live, sizes: Mapping[str, object]) -> list[Step]
     schema = getattr(live, "name", "public")
     ctx = _Context(live=live, sizes=sizes, schema=schema, validated_not_null_checks=set())
     pending_checks: dict[str, tuple[str, str]] = {}  # constraint name -> (table, column) until validated
+    parsed = [_statements(step.sql) if step.directive is None else [] for step in steps]
+    created_at = {key: pos for pos, stmts in enumerate(parsed) for stmt in stmts for key in _created(stmt)}
     out = []
-    for step in steps:
+    for pos, (step, stmts) in enumerate(zip(steps, parsed)):
         hazards: list[Hazard] = []
-        if step.directive is None:
-            for stmt in _statements(step.sql):
-                hazards.extend(_analyse(stmt, ctx, pending_checks))
+        for stmt in stmts:
+            hazards.extend(_analyse(stmt, ctx, pending_checks))
+            for key in _dropped(stmt):
+                if created_at.get(key, -1) > pos:
+                    hazards.append(_replaced(key, ctx))
         out.append(replace(step, hazards=tuple(_unique(hazards))))
     return out
+
+
+# ------------------------------------------------- dropped and created again ---
+
+_KIND_WORDS = {"view": "view", "matview": "materialized view", "function": "function",
+               "trigger": "trigger", "policy": "policy"}
+
+
+def _replaced(key: tuple[str, str, str], ctx: _Context) -> Hazard:
+    kind, table, name = key
+    what = f"{ctx.schema}.{table}.{name}" if table else f"{ctx.schema}.{name}"
+    return Hazard(type=DEPENDENTS_REPLACED, relation=f"{ctx.schema}.{table or name}",
+                  message=f"drops {_KIND_WORDS[kind]} {what} and creates it again later in the plan: "
+                          f"it stands on something the plan changes")
+
+
+def _dropped(stmt) -> list[tuple[str, str, str]]:
+    """(kind, table, name) of what a DROP removes, for the kinds a plan may create again."""
+    from pglast import ast
+    from pglast.enums import ObjectType as O
+
+    if not isinstance(stmt, ast.DropStmt):
+        return []
+    kind = {O.OBJECT_VIEW: "view", O.OBJECT_MATVIEW: "matview", O.OBJECT_FUNCTION: "function",
+            O.OBJECT_PROCEDURE: "function", O.OBJECT_ROUTINE: "function", O.OBJECT_TRIGGER: "trigger",
+            O.OBJECT_POLICY: "policy"}.get(stmt.removeType)
+    if kind is None:
+        return []
+    out = []
+    for obj in stmt.objects or ():
+        names = getattr(obj, "objname", None) or (obj if isinstance(obj, tuple) else (obj,))
+        parts = [getattr(n, "sval", str(n)) for n in names]
+        table = parts[-2] if kind in ("trigger", "policy") and len(parts) >= 2 else ""
+        out.append((kind, table, parts[-1]))
+    return out
+
+
+def _created(stmt) -> list[tuple[str, str, str]]:
+    from pglast import ast
+    from pglast.enums import ObjectType as O
+
+    if isinstance(stmt, ast.ViewStmt):
+        return [("view", "", stmt.view.relname)]
+    if isinstance(stmt, ast.CreateTableAsStmt) and stmt.objtype == O.OBJECT_MATVIEW:
+        return [("matview", "", stmt.into.rel.relname)]
+    if isinstance(stmt, ast.CreateFunctionStmt):
+        return [("function", "", stmt.funcname[-1].sval)]
+    if isinstance(stmt, ast.CreateTrigStmt):
+        return [("trigger", stmt.relation.relname, stmt.trigname)]
+    if isinstance(stmt, ast.CreatePolicyStmt):
+        return [("policy", stmt.table.relname, stmt.policy_name)]
+    return []
 
 
 def _unique(hazards: list[Hazard]) -> list[Hazard]:

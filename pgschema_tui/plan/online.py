@@ -15,7 +15,9 @@ gain). What each rewrite does:
 - SET NOT NULL on an existing column: a `CHECK (col IS NOT NULL) NOT VALID`, validate it,
   SET NOT NULL (which then skips its scan), drop the check;
 - `ALTER TYPE ... ADD VALUE`: each in its own autocommit step, committed before anything
-  that may use the new label.
+  that may use the new label;
+- dropped index (`concurrent_index_drop`): `DROP INDEX CONCURRENTLY`, alone and outside a
+  transaction, when the index stands alone (no constraint or key needs it) on a plain table.
 
 Except for the index replace, the groups stand for the change's `statements` only.
 """
@@ -88,6 +90,26 @@ def _rewritable_table(live, name: str) -> bool:
 
 
 # --------------------------------------------------------------- indexes ---
+
+
+def concurrent_index_drop(change, live, has_dependents) -> Step | None:
+    """`DROP INDEX CONCURRENTLY` for an index the plan drops, or None to keep the plain drop.
+
+    Only a standalone index qualifies: on a table that is neither partitioned nor a partition
+    (CONCURRENTLY cannot drop those), and that nothing else needs (`has_dependents(index)`:
+    a foreign key on its unique key would have to go first, in a transaction). The step takes
+    no ACCESS EXCLUSIVE lock, so reads and writes go on while it waits for them.
+    """
+    index = change.old
+    if change.object_type != "table.index" or change.operation != "drop" or index is None:
+        return None
+    table = live.tables.get(index.table)
+    plain_table = table is not None and table.partition_by is None and table.partition_of is None
+    if (not (plain_table or index.table in live.materialized_views)
+            or index.name not in live.indexes or has_dependents(index)):
+        return None
+    return Step(sql=f"DROP INDEX CONCURRENTLY IF EXISTS {ident(index.name)};", type=change.object_type,
+                operation="drop", path=change.path, can_run_in_transaction=False)
 
 
 def _index(change, live, desired) -> list[list[Step]] | None:

@@ -3,6 +3,14 @@
 Grouping: consecutive steps that can run in a transaction share one group (one transaction);
 a step that cannot (CREATE INDEX CONCURRENTLY, an enum label used later) gets its own group,
 and so does every group an online rewrite asks for.
+
+No window without replaced objects: from the first drop of an object the plan creates again
+(a view on a column that changes type, the views on that view...) to its last re-creation,
+every step stays in one transaction. An online rewrite in that stretch keeps its transactional
+head there (`ADD ... NOT VALID`) and runs the rest (CREATE INDEX CONCURRENTLY, VALIDATE, wait
+steps) after it; when something in the stretch needs the rewritten object, the rewrite gives
+way to the plain statements. A failure anywhere then leaves the old or the new objects, never
+none. Indexes dropped online (`DROP INDEX CONCURRENTLY`) go first, before that stretch.
 """
 from __future__ import annotations
 
@@ -12,6 +20,7 @@ from datetime import datetime, timezone
 
 from pgschema_tui import __version__
 from pgschema_tui.diff import diff_schemas
+from pgschema_tui.graph import node_id
 from pgschema_tui.ir.model import Schema
 from pgschema_tui.plan.fingerprint import fingerprint
 from pgschema_tui.plan.model import Group, Plan, Step
@@ -43,9 +52,11 @@ def build_plan(live: Schema, desired: Schema, *, online: bool = True, sizes=None
     # an online index rebuild drops the old index itself, concurrently
     skip_drop = frozenset(i for i, c in enumerate(changes)
                           if i in rewrites and c.object_type == "table.index" and c.operation == "replace")
+    concurrent_drops = _concurrent_drops(changes, live) if online_steps is not None else {}
     units = _enum_labels_first(order_changes(changes, live, desired, skip_drop_half=skip_drop))
     index_of = {id(c): i for i, c in enumerate(changes)}
-    groups = _group(units, rewrites, index_of)
+    entries = _arranged(units, rewrites, index_of, concurrent_drops, skip_drop, desired)
+    groups = _group(entries)
     annotate = _optional("pgschema_tui.plan.hazards", "annotate")
     if annotate is not None:
         groups = _annotated(groups, annotate, live, {} if sizes is None else sizes)
@@ -77,7 +88,119 @@ def _step(unit: Unit, sql: str, *, in_transaction: bool = True) -> Step:
                 can_run_in_transaction=in_transaction)
 
 
-def _group(units: list[Unit], rewrites: dict[int, list[list[Step]]], index_of: dict[int, int]) -> list[Group]:
+def _concurrent_drops(changes, live) -> dict[int, Step]:
+    """change index -> its `DROP INDEX CONCURRENTLY` step, for the standalone indexes dropped."""
+    concurrent_index_drop = _optional("pgschema_tui.plan.online", "concurrent_index_drop")
+    candidates = [i for i, c in enumerate(changes) if c.object_type == "table.index" and c.operation == "drop"]
+    if concurrent_index_drop is None or not candidates:
+        return {}
+    from pgschema_tui.graph import dependency_map
+
+    _nodes, needs = dependency_map(live)
+    needed = {dep for deps in needs.values() for dep in deps}
+    out = {}
+    for i in candidates:
+        step = concurrent_index_drop(changes[i], live, lambda index: f"indexes:{index.key}" in needed)
+        if step is not None:
+            out[i] = step
+    return out
+
+
+# An entry of the arranged plan: ("unit", Unit) runs a unit's statements, ("inline", [Step])
+# joins the current transaction, ("groups", [[Step]]) are groups of their own.
+Entry = tuple[str, object]
+
+
+def _arranged(units: list[Unit], rewrites: dict[int, list[list[Step]]], index_of: dict[int, int],
+              concurrent_drops: dict[int, Step], skip_drop: frozenset[int], desired) -> list[Entry]:
+    """The units as entries, with concurrent index drops first and no non-transactional step
+    between the drop and the re-creation of any object (see the module docstring)."""
+    front: list[Entry] = []
+    rest: list[Unit] = []
+    for unit in units:
+        i = index_of[id(unit.change)]
+        if unit.phase == "drop" and i in concurrent_drops:
+            front.append(("groups", [[concurrent_drops[i]]]))
+        else:
+            rest.append(unit)
+    start, end = _replace_window(rest)
+    needs = None
+    entries: list[Entry] = []
+    deferred: list[list[Step]] = []
+    for pos, unit in enumerate(rest):
+        i = index_of[id(unit.change)]
+        groups = rewrites.get(i) if unit.phase == "create" else None
+        if groups is None:
+            entries.append(("unit", unit))
+        elif not start <= pos <= end:
+            entries.append(("groups", groups))
+        else:
+            # the first group joins the stretch when it can (ADD ... NOT VALID); the rest (a
+            # VALIDATE in its own transaction, a concurrent build and its wait) comes after it
+            k = 1 if all(s.can_run_in_transaction and s.directive is None for s in groups[0]) else 0
+            head, tail = groups[:k], groups[k:]
+            if tail and _needed_later(unit, rest[pos + 1:end + 1], needs := needs or _needs(desired)):
+                statements = (unit.change.drop_statements if i in skip_drop else ()) + unit.statements
+                entries.append(("unit", Unit(unit.change, tuple(statements), unit.phase)))
+            else:
+                if head:
+                    entries.append(("inline", [s for g in head for s in g]))
+                deferred.extend(tail)
+        if pos == end and deferred:
+            entries.append(("groups", deferred))
+    return front + entries
+
+
+def _replace_window(units: list[Unit]) -> tuple[int, int]:
+    """(first, last) position of the stretch from the first drop of an object the plan creates
+    again to its last re-creation; (0, -1) when nothing is dropped and created again."""
+    dropped = {u.change.path for u in units if u.phase == "drop"}
+    created = {u.change.path for u in units if u.phase == "create"}
+    again = dropped & created
+    if not again:
+        return 0, -1
+    positions = [pos for pos, u in enumerate(units) if u.change.path in again]
+    first = next(pos for pos in positions if units[pos].phase == "drop")
+    last = max(pos for pos in positions if units[pos].phase == "create")
+    return first, last
+
+
+def _needs(desired) -> dict[str, set[str]]:
+    from pgschema_tui.graph import dependency_map
+
+    return dependency_map(desired)[1]
+
+
+def _needed_later(unit: Unit, later: list[Unit], needs: dict[str, set[str]]) -> bool:
+    """True when a unit of `later` stands (transitively, in the desired graph) on `unit`'s own
+    object. Column and constraint rewrites are never needed: what follows them in the stretch
+    cannot need a validation or a NOT NULL, and their node is their table's."""
+    change = unit.change
+    if change.object_type in ("table.column", "table.constraint") or change.placed_by is None:
+        return False
+    try:
+        target = node_id(change.placed_by)
+    except KeyError:
+        return False
+    for other in later:
+        if other.change.placed_by is None:
+            continue
+        try:
+            start = node_id(other.change.placed_by)
+        except KeyError:
+            continue
+        seen, todo = set(), [start]
+        while todo:
+            node = todo.pop()
+            if node == target:
+                return True
+            if node not in seen:
+                seen.add(node)
+                todo.extend(needs.get(node, ()))
+    return False
+
+
+def _group(entries: list[Entry]) -> list[Group]:
     groups: list[Group] = []
     current: list[Step] = []
 
@@ -87,15 +210,27 @@ def _group(units: list[Unit], rewrites: dict[int, list[list[Step]]], index_of: d
             groups.append(Group(tuple(current)))
             current = []
 
-    later_sql = [s for u in units for s in u.statements]
+    def sqls(entry: Entry) -> list[str]:
+        kind, payload = entry
+        if kind == "unit":
+            return list(payload.statements)
+        if kind == "inline":
+            return [s.sql for s in payload]
+        return [s.sql for g in payload for s in g]
+
+    later_sql = [sql for entry in entries for sql in sqls(entry)]
     seen = 0
-    for unit in units:
-        i = index_of[id(unit.change)]
-        if unit.phase == "create" and i in rewrites:
+    for kind, payload in entries:
+        if kind == "groups":
             close()
-            groups.extend(Group(tuple(g)) for g in rewrites[i] if g)
-            seen += len(unit.statements)
+            groups.extend(Group(tuple(g)) for g in payload if g)
+            seen += sum(len(g) for g in payload)
             continue
+        if kind == "inline":
+            current.extend(payload)
+            seen += len(payload)
+            continue
+        unit = payload
         for sql in unit.statements:
             seen += 1
             if not _runs_in_transaction(sql, later_sql[seen:]):
