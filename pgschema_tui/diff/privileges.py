@@ -108,13 +108,55 @@ def _defaulted_grants(ctx) -> dict[tuple, dict[str, bool]]:
     return out
 
 
+def _default_kind(schema, object_type: str, object_name: str) -> str | None:
+    """The ON <kind> of ALTER DEFAULT PRIVILEGES that reaches a grant's object."""
+    if object_type == "TABLE":
+        return "SEQUENCES" if object_name in schema.sequences else "TABLES"
+    return {"SEQUENCE": "SEQUENCES", "FUNCTION": "FUNCTIONS", "PROCEDURE": "FUNCTIONS",
+            "TYPE": "TYPES", "DOMAIN": "TYPES"}.get(object_type)
+
+
+def _keep_covered_by_defaults(ctx, live_maps, desired_maps) -> None:
+    """Live grants that another role's desired default privileges give by themselves stay,
+    when the files grant that grantee nothing on that object.
+
+    An object created by a role with default privileges receives their grants without any
+    GRANT being written (and the catalog does not say who created it, nor whether the grants
+    came that way): files that declare `FOR ROLE other` default privileges and leave the
+    grants implicit describe that state, and revoking them would undo what PostgreSQL did by
+    itself. The running role's own default privileges need no such rule: the parser gives
+    objects the files create what those give, as PostgreSQL would (and a REVOKE takes it back).
+    Grants the files write for that grantee and object are the whole truth for them;
+    privileges no desired default privilege covers are revoked as usual.
+    """
+    covers: dict[tuple[str, str], dict[str, bool]] = defaultdict(dict)
+    for dp in ctx.desired.default_privileges.values():
+        if dp.for_role is None:
+            continue
+        slot = covers[(dp.object_type, dp.grantee)]
+        for p in dp.privileges:
+            slot[p] = slot.get(p, False) or dp.grantable
+    if not covers:
+        return
+    for slot, privileges in live_maps.items():
+        object_type, object_name, columns, grantee = slot
+        if columns or slot in desired_maps or _target(ctx.desired, object_type, object_name) is None:
+            continue
+        given = covers.get((_default_kind(ctx.desired, object_type, object_name), grantee), {})
+        kept = {p: grantable for p, grantable in privileges.items()
+                if p in given and (given[p] or not grantable)}
+        if kept:
+            desired_maps[slot] = kept
+
+
 @compares("grants")
 def compare_grants(ctx):
     live_maps = _privilege_maps(ctx.live.grants.values(),
                                 lambda g: not _target_is_fresh(ctx, g.object_type, g.object_name)
                                 and not _column_is_fresh(ctx, g))
-    live_maps.update(_defaulted_grants(ctx))
     desired_maps = _privilege_maps(ctx.desired.grants.values(), lambda g: True)
+    _keep_covered_by_defaults(ctx, live_maps, desired_maps)  # live objects only, not the ones created
+    live_maps.update(_defaulted_grants(ctx))
     # table-level before column-level: revoking a table privilege also revokes it on every column
     for slot in sorted(set(live_maps) | set(desired_maps), key=lambda s: (s[0], s[1], bool(s[2]), s[3], s[2])):
         object_type, object_name, columns, grantee = slot
