@@ -38,6 +38,8 @@ def _plan_flags(p: argparse.ArgumentParser) -> None:
                         "('embedded' starts a throwaway one) instead of parsing it")
     p.add_argument("--no-online", action="store_true",
                    help="plain DDL: no CONCURRENTLY index builds, no NOT VALID + VALIDATE")
+    p.add_argument("--allow-drop-all", action="store_true",
+                   help="plan even when the desired files keep none of the schema's objects (drops them all)")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -33,8 +33,13 @@ def desired_from_args(args, statements=None, extensions=(), session=None, neighb
 
 
 def _plan(args, live: Schema, desired: Schema, sizes, server_version: int | None = None) -> PlanResult:
+    from pgschema_tui.errors import UserError
+    from pgschema_tui.plan.guards import drop_all_refusal
     from pgschema_tui.plan.planner import build_plan
 
+    refusal = None if getattr(args, "allow_drop_all", False) else drop_all_refusal(live, desired)
+    if refusal:
+        raise UserError(refusal)
     plan = build_plan(live, desired, online=not getattr(args, "no_online", False), sizes=sizes,
                       server_version=server_version)
     return PlanResult(plan, live, desired)
