@@ -102,7 +102,7 @@ def test_narrowing_the_read_column_is_the_only_data_loss(db, conn):
     losses = [(step.sql, h.message) for group in plan.groups for step in group.steps for h in step.hazards
               if h.type == "data_loss"]
     assert losses == [("ALTER TABLE c ALTER COLUMN a TYPE character varying(100);",
-                       "narrows a of public.c from text: values may be cut or rejected")]
+                       "changes the type of a of public.c from text to varchar(100): values may be cut, rounded or rejected")]
 
 
 def test_generated_column_declared_before_what_it_reads_and_a_dropped_column(db, conn):

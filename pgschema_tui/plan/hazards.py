@@ -414,9 +414,6 @@ _TYPE_ALIASES = {
     "timestamptz": "timestamp with time zone", "timestamp": "timestamp without time zone",
     "time": "time without time zone", "timetz": "time with time zone", "bool": "boolean",
 }
-_INT_WIDTH = {"smallint": 2, "integer": 4, "bigint": 8}
-_FLOAT_WIDTH = {"real": 4, "double precision": 8}
-_STRINGS = {"text", "character varying", "character"}
 _TYPE_TEXT = re.compile(r"^\s*([a-z][a-z ]*?)\s*(?:\(([\d,\s]+)\))?\s*(with(?:out)? time zone)?\s*$")
 
 
@@ -453,31 +450,6 @@ def _shape_of_typename(type_name) -> _TypeShape | None:
     return _TypeShape(_TYPE_ALIASES.get(base, base), tuple(mods))
 
 
-def _narrows(old: _TypeShape, new: _TypeShape) -> bool:
-    """True when some value of `old` does not survive conversion to `new` unchanged."""
-    if old.base in _INT_WIDTH and new.base in _INT_WIDTH:
-        return _INT_WIDTH[new.base] < _INT_WIDTH[old.base]
-    if old.base in _FLOAT_WIDTH and new.base in _FLOAT_WIDTH:
-        return _FLOAT_WIDTH[new.base] < _FLOAT_WIDTH[old.base]
-    if old.base in ("numeric", *_FLOAT_WIDTH) and new.base in _INT_WIDTH:
-        return True
-    if old.base == "numeric" and new.base == "numeric":
-        if not new.mods:
-            return False
-        if not old.mods:
-            return True
-        old_p, old_s = old.mods[0], old.mods[1] if len(old.mods) > 1 else 0
-        new_p, new_s = new.mods[0], new.mods[1] if len(new.mods) > 1 else 0
-        return new_s < old_s or (new_p - new_s) < (old_p - old_s)
-    if old.base in _STRINGS and new.base in ("character varying", "character"):
-        new_len = new.mods[0] if new.mods else (None if new.base == "character varying" else 1)
-        old_len = old.mods[0] if old.mods else None
-        return new_len is not None and (old_len is None or new_len < old_len)
-    if old.base.startswith("timestamp") and new.base == "date":
-        return True
-    return False
-
-
 def _binary_coercible(old: _TypeShape, new: _TypeShape) -> bool:
     """Conversions PostgreSQL does without rewriting the table."""
     if old == new:
@@ -492,15 +464,43 @@ def _binary_coercible(old: _TypeShape, new: _TypeShape) -> bool:
     return old.base == "cidr" and new.base == "inet"
 
 
+def _lossy_type_change(cmd, column) -> str | None:
+    """Why converting the column's rows may change or lose values (`plan/casts.py`), or None.
+    A USING expression other than a plain cast of the column decides the values itself."""
+    from pglast import ast
+
+    from pgschema_tui.plan.casts import lossy_reason, parse_type, type_of
+
+    if column is None:
+        return None  # a column this plan adds: no rows to convert
+    using = cmd.def_.raw_default if cmd.def_ is not None else None
+    if using is not None:
+        arg = using.arg if isinstance(using, ast.TypeCast) else None
+        if not (isinstance(arg, ast.ColumnRef) and [getattr(f, "sval", None) for f in arg.fields][-1:] == [cmd.name]):
+            return "the USING expression computes the new values"
+    return lossy_reason(parse_type(column.type), type_of(cmd.def_.typeName if cmd.def_ is not None else None))
+
+
+def _type_text(type_name) -> str:
+    from pglast.stream import RawStream
+
+    try:
+        return RawStream()(type_name).replace("pg_catalog.", "")
+    except Exception:
+        return "?"
+
+
 def _column_type_change(cmd, table: str, live_table, ctx: _Context) -> list[Hazard]:
     column = live_table.column(cmd.name) if live_table is not None else None
     new = _shape_of_typename(cmd.def_.typeName if cmd.def_ is not None else None)
     old = _shape_of_text(column.type) if column is not None else None
     old_text = column.type if column is not None else "?"
     hazards = []
-    if old is not None and new is not None and _narrows(old, new):
-        hazards.append(ctx.hazard(DATA_LOSS, table,
-                                  f"narrows {cmd.name} of {{rel}} from {old_text}: values may be cut or rejected"))
+    reason = _lossy_type_change(cmd, column)
+    if reason:
+        new_text = _type_text(cmd.def_.typeName if cmd.def_ is not None else None)
+        hazards.append(ctx.hazard(DATA_LOSS, table, f"changes the type of {cmd.name} of {{rel}} from {old_text} "
+                                                    f"to {new_text}: {reason}"))
     if old is None or new is None or not _binary_coercible(old, new):
         hazards.append(ctx.hazard(TABLE_REWRITE, table,
                                   f"rewrites {{rel}} under ACCESS EXCLUSIVE to change the type of {cmd.name}"))
