@@ -57,15 +57,14 @@ def test_allow_drop_all_plans_and_applies_the_drops(db, tmp_path, capsys):
     assert _objects(db) == 0
 
 
-def test_files_that_keep_nothing_of_the_schema_are_refused_too(db, tmp_path, capsys):
-    """Every live object dropped, others created (a --schema pointing at the wrong schema)."""
+def test_files_that_define_other_objects_are_a_plan_like_any_other(db, tmp_path, capsys):
+    """Only files defining nothing are refused: replacing every object (a function whose
+    signature changes, a table renamed) is a plan like any other."""
     run_sql(db, LIVE)
     schema = tmp_path / "schema.sql"
     schema.write_text("CREATE TABLE other (id integer);\n")
-    assert main(["plan", *cli_flags(db), "--file", str(schema)]) == 1
-    err = capsys.readouterr().err
-    assert "none of the 5 objects of schema public is in the desired files" in err
-    assert "--allow-drop-all" in err
+    assert main(["plan", *cli_flags(db), "--file", str(schema)]) == 0
+    assert "DROP TABLE notes" in capsys.readouterr().out
 
 
 def test_an_empty_schema_or_a_kept_object_is_no_reason_to_refuse(db, tmp_path, capsys):
