@@ -207,3 +207,48 @@ def test_rerun_after_kill_9_waits_for_the_build_the_killed_apply_left_running(db
     assert not [e for e in events if isinstance(e, ev.LockWait)]
     assert conn.execute("SELECT indisvalid FROM pg_index WHERE indexrelid = 't_id'::regclass").fetchone() == (True,)
     assert _invalid_indexes(conn) == []
+
+
+def test_replan_after_kill_9_waits_for_the_build_instead_of_deadlocking(db, conn, tmp_path):
+    """Re-running `apply --file` plans while the killed apply's build still runs (an INVALID index)."""
+    conn.execute("CREATE TABLE t (id int); INSERT INTO t SELECT generate_series(1, 1000); CREATE TABLE report (x int)")
+    desired = tmp_path / "schema.sql"
+    desired.write_text("CREATE TABLE t (id int);\nCREATE INDEX t_id ON t (id);\nCREATE TABLE report (x int);\n")
+    holder = _old_snapshot(db)
+    journal = tmp_path / "rerun.jsonl"
+    command = [*_tool(), "apply", *cli_flags(db), "--file", str(desired), "--auto-approve", "--lock-timeout", "1s",
+               "--lock-retries", "1"]
+    first = subprocess.Popen([*command, "--application-name", "killed-apply"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    rerun = None
+    try:
+        build_pid = wait_until(lambda: (conn.execute(
+            "SELECT p.pid FROM pg_stat_progress_create_index p JOIN pg_stat_activity a ON a.pid = p.pid "
+            "WHERE a.application_name = 'killed-apply' AND p.phase LIKE 'waiting for%'").fetchone() or [None])[0],
+            "the killed apply's build to wait for the old snapshot")
+        first.send_signal(signal.SIGKILL)
+        first.wait(timeout=30)
+        rerun = subprocess.Popen([*command, "--log-json", str(journal)], stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True)
+
+        def seen_waiting():
+            if not journal.exists():
+                return None
+            lines = [json.loads(line) for line in journal.read_text().splitlines() if line.strip()]
+            return next((e for e in lines if e["type"] == "index_build_in_progress"), None)
+
+        event = wait_until(seen_waiting, "the re-run to report the build in progress")
+        assert event["pid"] == build_pid and event["index_name"] == "t_id"
+        holder.commit()  # the old report ends: the killed apply's build finishes, then the re-run goes on
+        holder.close()
+        out, err = rerun.communicate(timeout=120)
+    finally:
+        holder.close()
+        for proc in (first, rerun):
+            if proc is not None and proc.poll() is None:
+                proc.kill()
+    assert rerun.returncode == 0, out + err
+    assert f"being built by pid {build_pid}" in out
+    assert "deadlock" not in out + err
+    assert conn.execute("SELECT indisvalid FROM pg_index WHERE indexrelid = 't_id'::regclass").fetchone() == (True,)
+    assert _invalid_indexes(conn) == []

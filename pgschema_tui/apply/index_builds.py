@@ -277,9 +277,14 @@ def wait_for_other_builds(executor, relations: list[str] | None = None, index: i
     to wait for, or a message when the wait was aborted or ran past --index-build-timeout.
     """
     monitor = executor._monitor
-    if relations is None:
-        relations = plan_relations(executor)
     ours = [executor._conn.info.backend_pid, monitor.conn.info.backend_pid]
+    if relations is None:  # parse the plan's statements only when the schema has a build at all
+        try:
+            if not monitor.other_builds(None, ours):
+                return None
+        except Exception:
+            return None
+        relations = plan_relations(executor)
     options = executor.options
     started = time.monotonic()
     seen: dict[int, OtherBuild] = {}

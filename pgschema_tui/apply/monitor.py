@@ -69,7 +69,7 @@ LEFT JOIN pg_stat_activity a ON a.pid = p.pid
 WHERE p.datid = (SELECT oid FROM pg_database WHERE datname = current_database())
   AND t.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = %(schema)s)
   AND p.pid <> ALL(%(ours)s)
-  AND (t.relname = ANY(%(names)s) OR ic.relname = ANY(%(names)s))
+  AND (%(names)s::text[] IS NULL OR t.relname = ANY(%(names)s) OR ic.relname = ANY(%(names)s))
 ORDER BY p.pid
 """
 
@@ -192,9 +192,10 @@ class StatementMonitor:
         rows = self.conn.execute(_WAITS_SQL, {"pid": self.pid}).fetchall()
         return [Wait(*row) for row in rows]
 
-    def other_builds(self, relations: list[str], ours: list[int]) -> list[OtherBuild]:
-        """Index builds of other sessions (not `ours`) on these relations (tables or indexes) of the schema."""
-        if not relations:
+    def other_builds(self, relations: list[str] | None, ours: list[int]) -> list[OtherBuild]:
+        """Index builds of other sessions (not `ours`) on these relations (tables or indexes) of the
+        schema, or on any of its relations when `relations` is None."""
+        if relations is not None and not relations:
             return []
         rows = self.conn.execute(_OTHER_BUILDS_SQL, {"schema": self.schema, "names": relations,
                                                      "ours": ours}).fetchall()
