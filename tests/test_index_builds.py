@@ -252,3 +252,29 @@ def test_replan_after_kill_9_waits_for_the_build_instead_of_deadlocking(db, conn
     assert "deadlock" not in out + err
     assert conn.execute("SELECT indisvalid FROM pg_index WHERE indexrelid = 't_id'::regclass").fetchone() == (True,)
     assert _invalid_indexes(conn) == []
+
+
+def test_the_printer_and_the_reviewer_show_what_a_build_waits_for():
+    from pgschema_tui.apply.printer import EventDescriber
+    from pgschema_tui.tui.apply_state import WAITING, ApplyState
+
+    wait = ev.IndexBuildWait(index=0, index_name="t_id", phase="waiting for old snapshots", blocker_pid=42,
+                             blocker_query="SELECT count(*)\n FROM report", blocker_state="idle in transaction",
+                             blocker_application="psql", transaction_age_seconds=75.0, waited_seconds=3.2)
+    other = ev.IndexBuildInProgress(pid=7, index_name="t_id", table="t", phase="waiting for old snapshots",
+                                    percent=97.0, application_name="killed-apply")
+    words = EventDescriber()
+    words.describe(ev.PlanStarted(total_steps=2, total_groups=2))
+    line = words.describe(wait)
+    assert line == ("[1/2] index t_id waiting for old snapshots: waiting for pid 42 (psql, idle in transaction, "
+                    "transaction open 75.0s) for 3.2s: SELECT count(*) FROM report"), line
+    assert words.describe(other) == ("waiting for pid 7 (killed-apply) building index t_id on t: "
+                                     "waiting for old snapshots 97%")
+    state = ApplyState(total_steps=2)
+    state.record(ev.StepStarted(index=0, group=0, path="public.t.t_id", operation="create", sql="CREATE INDEX"))
+    state.record(wait)
+    state.record(other)
+    assert state.step_states[0] == WAITING
+    assert any("waiting for pid 42" in line for line in state.log)
+    assert any("waiting for pid 7 (killed-apply)" in line for line in state.log)
+    assert json.loads(json.dumps(wait.to_json()))["type"] == "index_build_wait"

@@ -33,7 +33,16 @@ from pgschema_tui.ddl.quote import ident, literal
 
 QUERY_CANCELED = "57014"
 UNIQUE_VIOLATION = "23505"
-ANNOUNCE_EVERY = 1.0  # seconds between two events about the same wait
+ANNOUNCE_EVERY = 1.0  # seconds between two events about the same wait, at first
+ANNOUNCE_AT_MOST = 30.0  # ... then a fifth of the time waited so far, up to this
+
+
+def _due(announced: dict[int, float], first_seen: dict[int, float], pid: int, now: float) -> bool:
+    """Whether to report wait `pid` again: often at first, less and less as it goes on."""
+    if pid not in announced:
+        return True
+    every = max(ANNOUNCE_EVERY, min(ANNOUNCE_AT_MOST, (now - first_seen.get(pid, now)) / 5))
+    return now - announced[pid] >= every
 _DUPLICATE = re.compile(r"Key \((?P<columns>.*)\)=\((?P<values>.*)\) is duplicated", re.DOTALL)
 
 _INDEX_STATE_SQL = """
@@ -64,17 +73,15 @@ def run_build(executor, index: int, sql: str, attempt: int):
     from pgschema_tui.apply import executor as ex
 
     name = concurrent_index(sql).name
-    schema = executor.options.schema
-    monitor = executor._monitor
     tables = [n for n in relation_names(sql) if n != name]
     blocked = yield from wait_for_other_builds(executor, tables, index=index)
     if blocked:
         raise ex._StepFailure(index, sql, blocked)
-    before = index_state(monitor.conn, schema, name)
+    before = _state(executor, name, default=True)  # unknown: never treat the index as ours
     run = _Build(executor, index, name, attempt)
     error = yield from run.execute(sql)
     if error is None:
-        if index_state(monitor.conn, schema, name) is False:
+        if _state(executor, name, default=None) is False:
             executor._invalid_indexes.append(name)
             raise ex._StepFailure(index, sql, (
                 f"index {name} exists but is INVALID (left by an earlier failed CREATE INDEX "
@@ -162,7 +169,7 @@ class _Build:
                 return
             for wait in waits:
                 first_seen.setdefault(wait.blocker_pid, now)
-                if wait.blocker_pid not in announced or now - announced[wait.blocker_pid] >= ANNOUNCE_EVERY:
+                if _due(announced, first_seen, wait.blocker_pid, now):
                     announced[wait.blocker_pid] = now
                     yield self._event(wait, now - first_seen[wait.blocker_pid])
                 if not wait.on_transaction:
@@ -231,15 +238,20 @@ def _duplicate_text(error, name: str) -> str:
             f"(or make the index non-unique) and apply again")
 
 
+def _state(executor, name: str, default):
+    """`index_state` through the monitor connection, or `default` when the monitor cannot say."""
+    try:
+        return index_state(executor._monitor.conn, executor.options.schema, name)
+    except Exception:
+        return default
+
+
 def _drop_failed_build(executor, index: int, name: str, before: bool | None):
     """Drop the INVALID index a failed build of ours left; returns a sentence saying what happened."""
     from pgschema_tui.apply import executor as ex
 
     schema = executor.options.schema
-    try:
-        state = index_state(executor._monitor.conn, schema, name)
-    except Exception:
-        state = None
+    state = _state(executor, name, default=None)
     if before is not None or state is not False:
         return ""  # nothing built, or not ours (it existed before this statement)
     drop = f"DROP INDEX CONCURRENTLY IF EXISTS {ident(schema)}.{ident(name)}"
@@ -289,6 +301,7 @@ def wait_for_other_builds(executor, relations: list[str] | None = None, index: i
     started = time.monotonic()
     seen: dict[int, OtherBuild] = {}
     announced: dict[int, float] = {}
+    first_seen: dict[int, float] = {}
     while True:
         try:
             builds = monitor.other_builds(relations, ours)
@@ -299,7 +312,8 @@ def wait_for_other_builds(executor, relations: list[str] | None = None, index: i
             if build.pid not in seen:
                 yield Notice(index=index, message=_explain(build))
             seen[build.pid] = build
-            if build.pid not in announced or now - announced[build.pid] >= ANNOUNCE_EVERY:
+            first_seen.setdefault(build.pid, now)
+            if _due(announced, first_seen, build.pid, now):
                 announced[build.pid] = now
                 yield IndexBuildInProgress(pid=build.pid, index_name=build.index_name, table=build.table,
                                            phase=build.phase, percent=build.percent,
@@ -333,10 +347,7 @@ def _explain(build: OtherBuild) -> str:
 def _ended(build: OtherBuild, executor) -> str:
     state = None
     if build.index_name:
-        try:
-            state = index_state(executor._monitor.conn, executor.options.schema, build.index_name)
-        except Exception:
-            pass
+        state = _state(executor, build.index_name, default=None)
     now = {True: "now valid", False: "left INVALID", None: "not there"}[state]
     return f"the build of {build.index_name or 'an index'} on {build.table} by pid {build.pid} ended ({now})"
 
