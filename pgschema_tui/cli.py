@@ -78,6 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
     src.add_argument("--file", help="desired-state SQL file: plan it, then apply")
     apply.add_argument("--auto-approve", action="store_true", help="do not ask for confirmation")
     apply.add_argument("--lock-timeout", default="5s", help="lock_timeout for every statement (default 5s)")
+    apply.add_argument("--index-build-timeout", metavar="DURATION",
+                       help="give up a CREATE INDEX CONCURRENTLY after this long (default: none); it waits for "
+                            "older transactions, which --lock-timeout does not cut")
     apply.add_argument("--lock-retries", type=int, default=3, help="retries after a lock timeout (default 3)")
     apply.add_argument("--allow-hazards", default="", metavar="KINDS",
                        help="comma-separated hazard kinds to accept (e.g. data_loss)")

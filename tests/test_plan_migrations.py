@@ -1,9 +1,10 @@
 """Migrations over testdata/migrations/<case>/{old,new}.sql on a real server.
 
 Both sides come from catalog inspection (old.sql loaded in one database, new.sql in another),
-so these cases test the diff and the ordering, not the parser. For each case: plan, run the
-plan on the old database group by group, then the re-plan must be empty and the migrated
-schema must inspect equal to the fresh one.
+so these cases test the diff and the ordering, not the parser. For each case: plan, apply the
+plan to the old database through the real apply path (`apply.executor.Executor`: its
+search_path, settings, transactions and wait steps), then the re-plan must be empty and the
+migrated schema must inspect equal to the fresh one.
 """
 from __future__ import annotations
 
@@ -11,12 +12,30 @@ from pathlib import Path
 
 import pytest
 
-from test_plan_helpers import differences, inspect, run_plan
+from test_plan_helpers import differences, inspect
+from pgschema_tui.apply.events import PlanFinished, StepFailed
+from pgschema_tui.apply.executor import Executor
+from pgschema_tui.apply.options import ApplyOptions
 from pgschema_tui.plan.planner import build_plan
 from pgschema_tui.plan.render_sql import render_sql
 
 CASES = Path(__file__).resolve().parent.parent / "testdata" / "migrations"
 CASE_NAMES = sorted(p.name for p in CASES.iterdir() if (p / "new.sql").exists())
+
+
+# What apply uses, with a faster poll: nothing else runs on these databases, so no lock waits.
+OPTIONS = ApplyOptions(schema="public", poll_interval=0.02)
+
+
+def apply_plan(settings, plan) -> None:
+    """Run `plan` as `pgschema-tui apply` does, failing the test with the failed step's error."""
+    events = list(Executor(plan, settings, OPTIONS).events())
+    finished = events[-1]
+    assert isinstance(finished, PlanFinished), events
+    if not finished.success:
+        failed = next((e for e in events if isinstance(e, StepFailed)), None)
+        detail = f"step {failed.index + 1} failed:\n{failed.sql}\n{failed.error}" if failed else finished.message
+        raise AssertionError(f"apply failed: {detail}\n{finished.message}\nplan:\n{render_sql(plan)}")
 
 
 def _load(settings, path: Path) -> None:
@@ -56,8 +75,7 @@ def _check_case(pg_server, case: str, online: bool, *, parsed: bool) -> None:
             desired = load_desired(CASES / case / "new.sql", "public")
         plan = build_plan(live, desired, online=online)
         assert not plan.is_empty, "the case should need a migration"
-        with old_db.connect() as conn:
-            run_plan(conn, plan)
+        apply_plan(old_db, plan)
         migrated = inspect(old_db)
         replan = build_plan(migrated, desired, online=online)
         assert replan.is_empty, "second plan not empty:\n" + render_sql(replan) + "\nfirst plan:\n" + render_sql(plan)

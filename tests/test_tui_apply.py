@@ -76,11 +76,17 @@ async def test_abort_cancels_the_running_statement(db):
         holder.execute("LOCK TABLE events IN ACCESS EXCLUSIVE MODE")
         async with app.run_test(size=(120, 36)) as pilot:
             await pilot.press("4", "A", *"yes", "enter")
-            for _ in range(200):
-                await pilot.pause(0.05)
-                if app.apply_screen.state.current is not None:
-                    break
-            await pilot.pause(0.3)
+            # abort once the ALTER is really waiting for the lock on the server (pg_locks), not after a delay
+            with db.connect() as watcher:
+                for _ in range(1200):
+                    await pilot.pause(0.05)
+                    if watcher.execute(
+                            "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+                            "WHERE NOT l.granted AND a.query LIKE 'ALTER TABLE events ADD COLUMN note%'"
+                    ).fetchone()[0]:
+                        break
+                else:
+                    raise AssertionError("the step never waited for the lock")
             assert app.applying
             await pilot.press("X", "y")
             await _wait_until_finished(pilot, app)

@@ -185,7 +185,12 @@ async def test_command_palette_offers_modes_and_writing(tmp_path):
         await pilot.press("ctrl+p")
         assert isinstance(app.screen, CommandPalette)
         await pilot.press(*"graph mode")
-        await pilot.pause(0.3)
+        from textual.command import CommandList
+
+        for _ in range(1200):  # until the palette lists its match (the search runs in a worker)
+            await pilot.pause(0.05)
+            if app.screen.query_one(CommandList).option_count:
+                break
         await pilot.press("enter")
         await pilot.pause()
         assert app.current_mode == "graph"

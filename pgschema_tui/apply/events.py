@@ -126,3 +126,39 @@ class Notice(Event):
     message: str
     index: int | None = None
     group: int | None = None
+
+
+@dataclass(frozen=True)
+class IndexBuildWait(Event):
+    """A `CREATE INDEX CONCURRENTLY` waits for another transaction to end (an old snapshot, a writer).
+
+    Not a lock wait: no lock_timeout applies to it, only `--index-build-timeout` when given.
+    """
+
+    index: int
+    index_name: str
+    phase: str  # pg_stat_progress_create_index.phase
+    blocker_pid: int | None
+    blocker_query: str | None = None
+    blocker_state: str | None = None
+    blocker_application: str | None = None
+    transaction_age_seconds: float | None = None  # how long the blocker's transaction has been open
+    waited_seconds: float | None = None  # how long the build has waited for it
+
+
+@dataclass(frozen=True)
+class IndexBuildInProgress(Event):
+    """Another session is building an index on a relation the plan touches (e.g. a killed apply's).
+
+    The apply waits for it to end before running anything that would queue behind it.
+    """
+
+    pid: int
+    index_name: str | None
+    table: str
+    phase: str
+    percent: float | None = None
+    application_name: str | None = None
+    state: str | None = None
+    running_seconds: float | None = None
+    index: int | None = None  # the step that waits, None before the first step

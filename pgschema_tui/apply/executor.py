@@ -24,6 +24,7 @@ from pgschema_tui.apply.events import (
     Event, GroupCommitted, GroupRolledBack, GroupStarted, LockWait, Notice, PlanFinished,
     PlanStarted, Progress, StepFailed, StepFinished, StepStarted,
 )
+from pgschema_tui.apply import index_builds
 from pgschema_tui.apply.monitor import Blocker, StatementMonitor
 from pgschema_tui.apply.options import ApplyOptions
 from pgschema_tui.apply.statements import concurrent_index, relation_names
@@ -158,6 +159,11 @@ class Executor:
             yield PlanFinished(success=False, message=str(exc), duration_seconds=time.monotonic() - started)
             return
         try:
+            blocked = yield from index_builds.wait_for_other_builds(self)  # e.g. a killed apply's build
+            if blocked:
+                yield PlanFinished(success=False, message=blocked + "\nCommitted: nothing.",
+                                   duration_seconds=round(time.monotonic() - started, 3))
+                return
             for unit in self._units():
                 if unit.transactional:
                     ok = yield from self._run_transaction(unit)
@@ -318,21 +324,10 @@ class Executor:
         started = time.monotonic()
         if step.directive is not None and step.directive.type == "wait":
             yield from self._wait(index, step)
+        elif not step.can_run_in_transaction and concurrent_index(step.sql):
+            yield from index_builds.run_build(self, index, step.sql, attempt)  # no lock_timeout; cleans up
         else:
-            built = concurrent_index(step.sql) if not step.can_run_in_transaction else None
-            before = self._index_valid(built.name) if built else None
-            try:
-                yield from self._statement(index, step.sql, attempt)
-            except (_LockTimeout, _StepFailure):
-                if built and before is None and self._index_valid(built.name) is False:
-                    self._invalid_indexes.append(built.name)
-                raise
-            if built and self._index_valid(built.name) is False:
-                self._invalid_indexes.append(built.name)
-                raise _StepFailure(index, step.sql, (
-                    f"index {built.name} exists but is INVALID (left by an earlier failed CREATE INDEX "
-                    f"CONCURRENTLY), so this statement did not build it; plan again: the planner drops "
-                    f"and rebuilds invalid indexes"))
+            yield from self._statement(index, step.sql, attempt)
         yield StepFinished(index=index, duration_seconds=round(time.monotonic() - started, 3))
 
     def _statement(self, index: int, sql: str, attempt: int):

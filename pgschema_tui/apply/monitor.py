@@ -42,6 +42,37 @@ WHERE l.granted AND l.pid <> %(pid)s AND c.relnamespace = (SELECT oid FROM pg_na
 ORDER BY l.pid
 """
 
+# What `pid` waits for right now (the lock it has not been granted) and who holds it: for a
+# CREATE INDEX CONCURRENTLY, a `virtualxid` lock is another transaction it waits to see end.
+_WAITS_SQL = """
+SELECT w.locktype, w.mode, w.relation::regclass::text,
+       extract(epoch FROM clock_timestamp() - w.waitstart)::float8,
+       b.pid, a.query, a.state, a.application_name,
+       extract(epoch FROM clock_timestamp() - coalesce(a.xact_start, a.query_start))::float8,
+       (SELECT p.phase FROM pg_stat_progress_create_index p WHERE p.pid = %(pid)s)
+FROM pg_locks w
+CROSS JOIN LATERAL unnest(pg_blocking_pids(%(pid)s)) AS b(pid)
+LEFT JOIN pg_stat_activity a ON a.pid = b.pid
+WHERE w.pid = %(pid)s AND NOT w.granted
+ORDER BY b.pid
+"""
+
+# Index builds by other sessions on these relations of the schema (a killed apply's build
+# goes on in the server until it ends).
+_OTHER_BUILDS_SQL = """
+SELECT p.pid, ic.relname, t.relname, p.phase, p.blocks_done, p.blocks_total, p.tuples_done, p.tuples_total,
+       a.application_name, a.state, extract(epoch FROM clock_timestamp() - a.query_start)::float8
+FROM pg_stat_progress_create_index p
+JOIN pg_class t ON t.oid = p.relid
+LEFT JOIN pg_class ic ON ic.oid = p.index_relid
+LEFT JOIN pg_stat_activity a ON a.pid = p.pid
+WHERE p.datid = (SELECT oid FROM pg_database WHERE datname = current_database())
+  AND t.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = %(schema)s)
+  AND p.pid <> ALL(%(ours)s)
+  AND (%(names)s::text[] IS NULL OR t.relname = ANY(%(names)s) OR ic.relname = ANY(%(names)s))
+ORDER BY p.pid
+"""
+
 # Share of the whole build each phase covers, so the percentage only ever grows.
 # (start, end) in percent; a phase with a block or tuple counter fills its band by it.
 _PHASE_BANDS: dict[str, tuple[float, float]] = {
@@ -91,6 +122,45 @@ class Blocker:
                         retry_in_seconds=retry_in)
 
 
+@dataclass(frozen=True)
+class Wait:
+    """One session `pid` waits for: the lock it was not granted and the session holding it."""
+
+    locktype: str
+    lock_mode: str | None
+    relation: str | None
+    waited_seconds: float | None
+    blocker_pid: int
+    blocker_query: str | None
+    blocker_state: str | None
+    blocker_application: str | None
+    blocker_age_seconds: float | None
+    phase: str | None  # the index build's phase, when `pid` builds one
+
+    @property
+    def on_transaction(self) -> bool:
+        """Waiting for a transaction to end (virtualxid/transaction), not for a lock on an object."""
+        return self.locktype in ("virtualxid", "transactionid")
+
+    def blocker(self) -> Blocker:
+        return Blocker(self.blocker_pid, self.blocker_query, self.blocker_state, self.blocker_age_seconds,
+                       self.lock_mode, self.relation)
+
+
+@dataclass(frozen=True)
+class OtherBuild:
+    """An index build another session runs (pg_stat_progress_create_index)."""
+
+    pid: int
+    index_name: str | None
+    table: str
+    phase: str
+    percent: float | None
+    application_name: str | None
+    state: str | None
+    running_seconds: float | None
+
+
 class StatementMonitor:
     """Polls one backend (`pid`) through its own connection; every method returns fresh facts."""
 
@@ -116,6 +186,24 @@ class StatementMonitor:
         """Sessions `pid` is waiting for right now (empty when it is not waiting)."""
         rows = self.conn.execute(_BLOCKERS_SQL, {"pid": self.pid}).fetchall()
         return [Blocker(*row) for row in rows]
+
+    def waits(self) -> list[Wait]:
+        """What `pid` waits for right now, one row per blocking session (empty when not waiting)."""
+        rows = self.conn.execute(_WAITS_SQL, {"pid": self.pid}).fetchall()
+        return [Wait(*row) for row in rows]
+
+    def other_builds(self, relations: list[str] | None, ours: list[int]) -> list[OtherBuild]:
+        """Index builds of other sessions (not `ours`) on these relations (tables or indexes) of the
+        schema, or on any of its relations when `relations` is None."""
+        if relations is not None and not relations:
+            return []
+        rows = self.conn.execute(_OTHER_BUILDS_SQL, {"schema": self.schema, "names": relations,
+                                                     "ours": ours}).fetchall()
+        return [OtherBuild(pid, index_name, table, phase,
+                           build_percent(phase, blocks_done, blocks_total, tuples_done, tuples_total),
+                           app, state, running)
+                for pid, index_name, table, phase, blocks_done, blocks_total, tuples_done, tuples_total,
+                app, state, running in rows]
 
     def lock_holders(self, relations: list[str]) -> list[Blocker]:
         """Other sessions holding any lock on these relations of the schema (after the fact)."""

@@ -34,6 +34,9 @@ class ApplyOptions:
     backoff_base: float = 0.5  # first retry delay after a lock timeout, doubled each attempt
     backoff_max: float = 30.0
     wait_stall_seconds: float = 10.0  # a wait step gives up when no build runs and nothing moves
+    # CREATE INDEX CONCURRENTLY runs without lock_timeout (its waits for other transactions are
+    # not lock waits to retry, apply/index_builds.py); this bounds a build instead; 0 = none.
+    index_build_timeout_ms: int = 0
 
     @property
     def lock_poll_interval(self) -> float:
@@ -44,5 +47,7 @@ class ApplyOptions:
     def from_args(cls, args) -> "ApplyOptions":
         if args.lock_retries < 0:
             raise UserError("--lock-retries must be 0 or more")
+        build_timeout = getattr(args, "index_build_timeout", None)
         return cls(schema=args.schema, lock_timeout_ms=parse_duration_ms(args.lock_timeout),
-                   lock_retries=args.lock_retries)
+                   lock_retries=args.lock_retries,
+                   index_build_timeout_ms=parse_duration_ms(build_timeout) if build_timeout else 0)

@@ -12,6 +12,7 @@ from pgschema_tui.apply.events import (
     Event, GroupRolledBack, GroupStarted, LockWait, Notice, PlanFinished, PlanStarted, Progress,
     StepFailed, StepFinished, StepStarted,
 )
+from pgschema_tui.apply.index_builds import describe_event as describe_build_event
 
 
 def short_sql(sql: str, width: int = 72) -> str:
@@ -70,6 +71,9 @@ class EventDescriber:
             return event.message
         if isinstance(event, GroupRolledBack):
             return f"Group {event.group + 1} rolled back ({event.reason.splitlines()[0] if event.reason else 'failed'})"
+        build = describe_build_event(event)  # an index build waiting for other sessions
+        if build:
+            return f"{self.tag(event.index)} {build}" if event.index is not None else build
         return None
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from pgschema_tui.apply import events as ev
+from pgschema_tui.apply.index_builds import describe_event as describe_build_event
 from pgschema_tui.tui.formatting import duration
 
 PENDING, RUNNING, DONE, FAILED, WAITING = "pending", "running", "done", "failed", "waiting"
@@ -69,6 +70,9 @@ class ApplyState:
     def _on_lock_wait(self, e: ev.LockWait) -> None:
         self._set(e.index, WAITING)
         self.lock_waits[e.blocker_pid] = e
+
+    def _on_index_build_wait(self, e: ev.IndexBuildWait) -> None:
+        self._set(e.index, WAITING)  # waits for another transaction to end (shown in the log)
 
     def _on_step_finished(self, e: ev.StepFinished) -> None:
         self._set(e.index, DONE)
@@ -134,6 +138,9 @@ def describe(event: ev.Event) -> str:
         return f"group {event.group + 1} rolled back{why}"
     if isinstance(event, ev.Notice):
         return event.message
+    build = describe_build_event(event)  # an index build waiting for other sessions
+    if build:
+        return f"step {event.index + 1} {build}" if event.index is not None else build
     if isinstance(event, ev.PlanFinished):
         verdict = "succeeded" if event.success else "stopped"
         groups = ", ".join(str(g + 1) for g in event.applied_groups) or "none"
