@@ -23,7 +23,6 @@ from pgschema_tui.apply.options import ApplyOptions
 from pgschema_tui.inspect import inspect_schema
 from pgschema_tui.plan.planner import build_plan
 
-NEEDS_PLANNER = pytest.mark.xfail(strict=True, reason="needs planner branch")
 
 OLD = """
 CREATE TABLE t (id int PRIMARY KEY, b int, c int);
@@ -69,7 +68,6 @@ def _plan_shape_is_the_case(plan) -> None:
     assert sum(1 for s in sqls if s.startswith("DROP VIEW")) == 2, sqls
 
 
-@NEEDS_PLANNER
 def test_abort_during_the_index_build_leaves_every_view(pg_server, db, conn):
     conn.execute(OLD)
     plan = _plan(pg_server, conn, NEW)
@@ -95,7 +93,6 @@ def test_abort_during_the_index_build_leaves_every_view(pg_server, db, conn):
     assert _views(conn) == ["v1", "v2"], finished.message
 
 
-@NEEDS_PLANNER
 def test_a_failing_validation_after_the_replace_leaves_every_view(pg_server, db, conn):
     conn.execute(OLD)
     plan = _plan(pg_server, conn, NEW.replace("c int);", "c int, CONSTRAINT c_positive CHECK (c > 0));"))
