@@ -26,7 +26,12 @@ class SourceFile:
 
     @classmethod
     def read(cls, path: Path, display: str) -> "SourceFile":
-        text = path.read_text(encoding="utf-8")
+        return cls.from_bytes(path, display, path.read_bytes())
+
+    @classmethod
+    def from_bytes(cls, path: Path, display: str, data: bytes) -> "SourceFile":
+        """The file's text as psql reads it (`decode_source`); UserError at file:line:col otherwise."""
+        text = decode_source(data, display)
         starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
         return cls(path, display, text, tuple(starts))
 
@@ -34,6 +39,35 @@ class SourceFile:
         """1-based (line, column) of a character offset."""
         line = bisect.bisect_right(self.line_starts, offset) - 1
         return line + 1, offset - self.line_starts[line] + 1
+
+
+_BOM = b"\xef\xbb\xbf"
+
+
+def _line_col(text: str) -> tuple[int, int]:
+    """1-based (line, column) just past `text`."""
+    return text.count("\n") + 1, len(text) - (text.rfind("\n") + 1) + 1
+
+
+def decode_source(data: bytes, display: str) -> str:
+    """A desired file's bytes as text, read the way psql reads it: a UTF-8 byte-order mark at the
+    start is dropped (psql skips it in every file it reads, included ones too; anywhere else it is
+    text, and a syntax error as in psql). Bytes that are not UTF-8 and NUL bytes are errors at
+    file:line:col: a NUL ends the text for the C parser (and for psql's line reader), so whatever
+    follows it would vanish without a word."""
+    if data.startswith(_BOM):
+        data = data[len(_BOM):]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, col = _line_col(data[:exc.start].decode("utf-8", errors="replace"))
+        raise UserError(f"{display}:{line}:{col}: the file is not valid UTF-8 (byte 0x{data[exc.start]:02x}); "
+                        f"save it as UTF-8 (the tool reads desired files as UTF-8)") from None
+    nul = text.find("\0")
+    if nul >= 0:
+        line, col = _line_col(text[:nul])
+        raise UserError(f"{display}:{line}:{col}: NUL byte in the file (psql would cut the text here); remove it")
+    return text
 
 
 @dataclass(frozen=True)
@@ -174,7 +208,7 @@ class _Reader:
             source = SourceFile.read(path, self.display(path))
         except FileNotFoundError:
             raise UserError(f"{where + ': ' if where else ''}file not found: {self.display(path)}") from None
-        except (OSError, UnicodeDecodeError) as exc:
+        except OSError as exc:
             raise UserError(f"{where + ': ' if where else ''}cannot read {self.display(path)}: {exc}") from None
         self.stack.append(path)
         pos = 0
