@@ -94,6 +94,7 @@ def _connect_and_plan(args):
                 live_side.result()[1].close()
             raise
         settings, conn, live, sizes, (extensions, _neighbours) = live_side.result()
+    _warn_skipped(statements, args.schema)
     _warn_missing_extensions(statements, extensions)
     try:
         return settings, conn, _plan(args, live, desired, sizes, conn.info.server_version)
@@ -108,6 +109,14 @@ def _warn_unmanaged(conn, schema: str) -> None:
     objects = unmanaged_objects(conn, schema)
     if objects:
         print(warning(objects, "planned: left as they are in the database"), file=sys.stderr)
+
+
+def _warn_skipped(statements, schema: str) -> None:
+    """Statements and meta-commands of the files that the plan leaves out, each with file:line."""
+    from pgschema_tui.parse.skipped import format_skipped, skipped_statements
+
+    for line in format_skipped(skipped_statements(statements, schema, getattr(statements, "meta_commands", ()))):
+        print(line, file=sys.stderr)
 
 
 def _warn_missing_extensions(statements, installed) -> None:

@@ -185,12 +185,22 @@ def _include_argument(command: str) -> str:
     return arg
 
 
+class SourceChunks(list):
+    """The chunks of a desired file and its includes, in execution order (a list of `Chunk`),
+    and the psql meta-commands that are not includes (`\\set`, `\\connect`...) as
+    (file:line:col, command) pairs: not run, so named in a warning (parse/skipped.py)."""
+
+    def __init__(self, chunks=(), meta_commands=()):
+        super().__init__(chunks)
+        self.meta_commands: list[tuple[str, str]] = list(meta_commands)
+
+
 class _Reader:
     """Walks includes depth-first, collecting chunks and guarding cycles and the root."""
 
     def __init__(self, root_file: Path):
         self.root_dir = root_file.resolve().parent
-        self.chunks: list[Chunk] = []
+        self.chunks = SourceChunks()
         self.stack: list[Path] = []
 
     def display(self, path: Path) -> str:
@@ -230,7 +240,8 @@ class _Reader:
         where = f"{source.display}:{line}:{col}"
         name = command.split(None, 1)[0]
         if name not in ("\\i", "\\ir", "\\include", "\\include_relative"):
-            return  # \set, \restrict, \connect...: no schema content
+            self._other_meta_command(where, command)
+            return
         arg = _include_argument(command)
         if not arg:
             raise UserError(f"{where}: {name} needs a path")
@@ -245,8 +256,12 @@ class _Reader:
             return
         self.read_file(target, where)
 
+    def _other_meta_command(self, where: str, command: str) -> None:
+        """\\set, \\connect, \\restrict...: not run (no schema content), remembered for the warning."""
+        self.chunks.meta_commands.append((where, command.strip()))
 
-def read_chunks(path: str | Path) -> list[Chunk]:
+
+def read_chunks(path: str | Path) -> SourceChunks:
     """All SQL chunks of `path` and the files it includes, in execution order."""
     root = Path(path)
     if root.is_dir():
