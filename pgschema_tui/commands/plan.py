@@ -97,6 +97,8 @@ def _connect_and_plan(args):
     _warn_skipped(statements, args.schema)
     _warn_missing_extensions(statements, extensions)
     try:
+        if not plan_db:  # the --plan-db server has checked every name already
+            _check_names(conn, statements, desired, args.schema)
         return settings, conn, _plan(args, live, desired, sizes, conn.info.server_version)
     except BaseException:
         conn.close()
@@ -109,6 +111,17 @@ def _warn_unmanaged(conn, schema: str) -> None:
     objects = unmanaged_objects(conn, schema)
     if objects:
         print(warning(objects, "planned: left as they are in the database"), file=sys.stderr)
+
+
+def _check_names(conn, statements, desired, schema: str) -> None:
+    """Types, functions and relations the files use but neither create nor find in the database
+    (or built in): an error at file:line:col now rather than at apply (parse/namecheck.py)."""
+    from pgschema_tui.parse import namecheck
+
+    names = namecheck.unresolved(desired, schema)
+    if names:
+        rows = conn.execute(namecheck.CATALOG_QUERY, namecheck.query_parameters(names)).fetchall()
+        namecheck.check(statements, schema, namecheck.missing(names, rows))
 
 
 def _warn_skipped(statements, schema: str) -> None:

@@ -74,7 +74,7 @@ def skipped_statements(statements, target: str, meta_commands=()) -> list[Skippe
     that the plan leaves out, in file order. `target`: the schema being planned."""
     from pgschema_tui.parse.context import DUMPED_SCHEMA_SETTING
 
-    dumped = next((str(s.node.args[0].val.sval) for s in statements if isinstance(s.node, ast.VariableSetStmt)
+    dumped = next((str(s.node.args[0].val.sval) for s in statements if type(s.node) is ast.VariableSetStmt
                    and s.node.name == DUMPED_SCHEMA_SETTING and s.node.args
                    and isinstance(getattr(s.node.args[0], "val", None), ast.String)), None)
     ours = {target, dumped} - {None}
@@ -95,10 +95,19 @@ def _meta_name(text: str) -> str:
     return text.split(None, 1)[0] if text.split() else text
 
 
+_PLAIN = frozenset({ast.CreateStmt, ast.IndexStmt, ast.ViewStmt, ast.CreateFunctionStmt, ast.CreateSeqStmt,
+                    ast.CreateTrigStmt, ast.CreatePolicyStmt, ast.CreateEnumStmt, ast.CreateDomainStmt,
+                    ast.CompositeTypeStmt, ast.CreateTableAsStmt, ast.CreateRangeStmt, ast.DefineStmt,
+                    ast.AlterSeqStmt, ast.AlterEnumStmt, ast.RenameStmt, ast.AlterPolicyStmt})
+
+
 def _classify(node, ours: set[str]) -> tuple[str, str] | None:
     found = _BY_CLASS.get(type(node))
     if found is not None:
         return found
+    if type(node) in _PLAIN:  # the common statements: only their schema matters
+        other = _other_schema(node, ours)
+        return None if other is None else (f"{_statement_kind(node)} {other}", _elsewhere(ours))
     if isinstance(node, ast.SelectStmt):
         return _select(node)
     if isinstance(node, ast.DoStmt):
@@ -179,42 +188,36 @@ def _names_schema(names, parts_for_object: int = 1) -> str | None:
     return parts[-1 - parts_for_object] if len(parts) > parts_for_object else None
 
 
+_SUBJECTS = {  # statement class -> the explicit schema qualifiers of the objects it creates or changes
+    **dict.fromkeys((ast.CreateStmt, ast.IndexStmt, ast.CreateTrigStmt, ast.AlterTableStmt, ast.RuleStmt),
+                    lambda n: [_rangevar(n.relation)]),
+    ast.ViewStmt: lambda n: [_rangevar(n.view)],
+    ast.CreateTableAsStmt: lambda n: [_rangevar(n.into.rel)],
+    ast.CreateSeqStmt: lambda n: [_rangevar(n.sequence)],
+    ast.AlterSeqStmt: lambda n: [_rangevar(n.sequence)],
+    ast.CreatePolicyStmt: lambda n: [_rangevar(n.table)],
+    ast.AlterPolicyStmt: lambda n: [_rangevar(n.table)],
+    ast.CompositeTypeStmt: lambda n: [_rangevar(n.typevar)],
+    ast.CreateFunctionStmt: lambda n: [_names_schema(n.funcname)],
+    ast.DefineStmt: lambda n: [_names_schema(n.defnames)],
+    **dict.fromkeys((ast.CreateEnumStmt, ast.CreateRangeStmt, ast.AlterEnumStmt, ast.AlterDomainStmt),
+                    lambda n: [_names_schema(n.typeName)]),
+    ast.CreateDomainStmt: lambda n: [_names_schema(n.domainname)],
+    ast.AlterFunctionStmt: lambda n: [_names_schema(n.func)],
+    ast.RenameStmt: lambda n: [_rangevar(n.relation)] if n.relation is not None else [_names_schema(n.object)],
+    ast.CommentStmt: lambda n: _comment_schemas(n),
+    ast.GrantStmt: lambda n: _grant_schemas(n),
+    ast.DropStmt: lambda n: [_names_schema(obj) for obj in n.objects or ()],
+    ast.AlterDefaultPrivilegesStmt: lambda n: [s.sval for opt in n.options or () if opt.defname == "schemas"
+                                               for s in opt.arg],
+}
+
+
 def _subject_schemas(node) -> list[str | None]:
     """The explicit schema qualifier (None: unqualified) of each object the statement creates or
     changes; empty when it names none this module knows of."""
-    if isinstance(node, (ast.CreateStmt, ast.IndexStmt, ast.CreateTrigStmt, ast.AlterTableStmt, ast.RuleStmt)):
-        return [_rangevar(node.relation)]
-    if isinstance(node, ast.ViewStmt):
-        return [_rangevar(node.view)]
-    if isinstance(node, ast.CreateTableAsStmt):
-        return [_rangevar(node.into.rel)]
-    if isinstance(node, (ast.CreateSeqStmt, ast.AlterSeqStmt)):
-        return [_rangevar(node.sequence)]
-    if isinstance(node, (ast.CreatePolicyStmt, ast.AlterPolicyStmt)):
-        return [_rangevar(node.table)]
-    if isinstance(node, ast.CompositeTypeStmt):
-        return [_rangevar(node.typevar)]
-    if isinstance(node, ast.CreateFunctionStmt):
-        return [_names_schema(node.funcname)]
-    if isinstance(node, ast.DefineStmt):
-        return [_names_schema(node.defnames)]
-    if isinstance(node, (ast.CreateEnumStmt, ast.CreateRangeStmt, ast.AlterEnumStmt, ast.AlterDomainStmt)):
-        return [_names_schema(node.typeName)]
-    if isinstance(node, ast.CreateDomainStmt):
-        return [_names_schema(node.domainname)]
-    if isinstance(node, ast.AlterFunctionStmt):
-        return [_names_schema(node.func)]
-    if isinstance(node, ast.RenameStmt):
-        return [_rangevar(node.relation)] if node.relation is not None else [_names_schema(node.object)]
-    if isinstance(node, ast.CommentStmt):
-        return _comment_schemas(node)
-    if isinstance(node, ast.GrantStmt):
-        return _grant_schemas(node)
-    if isinstance(node, ast.DropStmt):
-        return [_names_schema(obj) for obj in node.objects or ()]
-    if isinstance(node, ast.AlterDefaultPrivilegesStmt):
-        return [s.sval for opt in node.options or () if opt.defname == "schemas" for s in opt.arg]
-    return []
+    subjects = _SUBJECTS.get(type(node))
+    return subjects(node) if subjects is not None else []
 
 
 def _comment_schemas(node: ast.CommentStmt) -> list[str | None]:
