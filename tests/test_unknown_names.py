@@ -57,7 +57,8 @@ def test_known_names_from_the_files_the_database_and_the_built_ins(db, tmp_path,
             id serial PRIMARY KEY, b bigserial, c character varying(3), d double precision, e "char",
             f timestamptz, g int[], h _int4, i later_used, j ext.mood, k mood, l interval day to second,
             m text DEFAULT lower('X') CHECK (length(m) > 0), n int DEFAULT ext.plus(1),
-            o int REFERENCES ext.ref (id), p t2, q numeric(10, 2) DEFAULT extract(epoch from now())
+            o int REFERENCES ext.ref (id), p t2, q numeric(10, 2) DEFAULT extract(epoch from now()),
+            r _later_used
         );
         CREATE TABLE t2 (id int);
         CREATE FUNCTION trg() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from pglast import ast
 
+from pgschema_tui.ddl.quote import comment_text
 from pgschema_tui.errors import UserError
 from pgschema_tui.ir.normalize import walk
 from pgschema_tui.parse.typenames import SERIAL_TYPES
@@ -158,7 +159,8 @@ def unresolved(desired, target: str) -> set[Name]:
                     continue
                 schema, _, name = qualified.rpartition(".")
                 schema = schema or None
-                if schema in (None, target) and name in own[kind]:
+                if schema in (None, target) and (name in own[kind] or (  # `_mood`: the array type of mood
+                        kind == "type" and name.startswith("_") and name[1:] in own[kind])):
                     continue
                 if kind == "type" and schema is None and name in SERIAL_TYPES:
                     continue
@@ -201,7 +203,11 @@ def check(statements, target: str, unknown: set[Name]) -> None:
     Names no statement uses where this module looks (a CTE a view reads) are not reported."""
     if not unknown:
         return
-    located = [ref for ref in references(statements, target) if (ref.kind, ref.schema, ref.name) in unknown
+    # only statements whose text holds one of the names are walked (a CTE a view reads looks
+    # like an unknown relation to the IR, and must not cost a walk of every statement)
+    words = {name for _kind, _schema, name in unknown}
+    candidates = [s for s in statements if any(word in s.text for word in words)]
+    located = [ref for ref in references(candidates, target) if (ref.kind, ref.schema, ref.name) in unknown
                or (ref.schema == target and (ref.kind, None, ref.name) in unknown)]
     seen: set[Name] = set()
     first_uses = []
@@ -218,4 +224,4 @@ def check(statements, target: str, unknown: set[Name]) -> None:
         others = ", ".join(f"{m.kind} {m.shown} ({m.where})" for m in first_uses[1:4])
         more = f" and {len(first_uses) - 4} more" if len(first_uses) > 4 else ""
         message += f" (also unknown: {others}{more})"
-    raise UserError(message)
+    raise UserError(comment_text(message))  # names are untrusted: no line breaks of their own
