@@ -35,7 +35,7 @@ ALTER TABLE t OWNER TO postgres;
 EXPECTED = [  # (line, what) of each warning, in file order (meta-commands first)
     (11, "\\connect"), (12, "\\set"),
     (5, "INSERT"), (6, "UPDATE"), (7, "DELETE"), (8, "SELECT setval"), (9, "SELECT"),
-    (10, "CREATE ROLE"), (13, "CALL"), (14, "DO"), (15, "CREATE elsewhere"), (16, "CREATE INDEX elsewhere"),
+    (10, "CREATE ROLE"), (13, "CALL"), (14, "DO"), (15, "CREATE TABLE elsewhere"), (16, "CREATE INDEX elsewhere"),
     (17, "COMMENT ON elsewhere"), (18, "GRANT elsewhere"), (19, "OWNER TO"),
 ]
 

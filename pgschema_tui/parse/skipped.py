@@ -159,7 +159,7 @@ def _do_block(node: ast.DoStmt) -> tuple[str, str] | None:
 
 def _statement_kind(node) -> str:
     name = type(node).__name__.removesuffix("Stmt")
-    words = {"Create": "CREATE", "Alter": "ALTER", "Index": "CREATE INDEX", "View": "CREATE VIEW",
+    words = {"Create": "CREATE TABLE", "Alter": "ALTER", "Index": "CREATE INDEX", "View": "CREATE VIEW",
              "CreateTableAs": "CREATE MATERIALIZED VIEW", "CreateFunction": "CREATE FUNCTION",
              "Define": "CREATE", "CompositeType": "CREATE TYPE", "CreateEnum": "CREATE TYPE",
              "CreateRange": "CREATE TYPE", "CreateDomain": "CREATE DOMAIN", "CreateSeq": "CREATE SEQUENCE",
