@@ -99,8 +99,11 @@ def _connect_and_plan(args):
                 live_side.result()[1].close()
             raise
         settings, conn, live, sizes, (extensions, _neighbours) = live_side.result()
+    _warn_skipped(statements, args.schema)
     _warn_missing_extensions(statements, extensions)
     try:
+        if not plan_db:  # the --plan-db server has checked every name already
+            _check_names(conn, statements, desired, args.schema)
         return settings, conn, _plan(args, live, desired, sizes, conn.info.server_version)
     except BaseException:
         conn.close()
@@ -113,6 +116,25 @@ def _warn_unmanaged(conn, schema: str) -> None:
     objects = unmanaged_objects(conn, schema)
     if objects:
         print(warning(objects, "planned: left as they are in the database"), file=sys.stderr)
+
+
+def _check_names(conn, statements, desired, schema: str) -> None:
+    """Types, functions and relations the files use but neither create nor find in the database
+    (or built in): an error at file:line:col now rather than at apply (parse/namecheck.py)."""
+    from pgschema_tui.parse import namecheck
+
+    names = namecheck.unresolved(desired, schema)
+    if names:
+        rows = conn.execute(namecheck.CATALOG_QUERY, namecheck.query_parameters(names)).fetchall()
+        namecheck.check(statements, schema, namecheck.missing(names, rows))
+
+
+def _warn_skipped(statements, schema: str) -> None:
+    """Statements and meta-commands of the files that the plan leaves out, each with file:line."""
+    from pgschema_tui.parse.skipped import format_skipped, skipped_statements
+
+    for line in format_skipped(skipped_statements(statements, schema, getattr(statements, "meta_commands", ()))):
+        print(line, file=sys.stderr)
 
 
 def _warn_missing_extensions(statements, installed) -> None:

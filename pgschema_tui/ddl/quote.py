@@ -68,3 +68,24 @@ def dollar_quote(body: str) -> str:
     while (body + f"${tag}$").find(f"${tag}$") != len(body):
         tag += "_"
     return f"${tag}${body}${tag}$"
+
+
+# Characters that end a line for the server's lexer (\n, \r), for a terminal or for Python's
+# splitlines (the other C0 controls, DEL, NEL, the Unicode separators), and ESC, which starts a
+# terminal escape sequence. None of them may reach a comment or a message line unescaped.
+_LINE_BREAKERS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f\x85\u2028\u2029]")
+_ESCAPES = {"\n": "\\n", "\r": "\\r"}
+
+
+def _escape(m: re.Match) -> str:
+    ch = m.group()
+    return _ESCAPES.get(ch) or (f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
+
+
+def comment_text(text: object) -> str:
+    """`text` made safe for one line of a comment or message the tool writes (`-- Name: ...`, a plan
+    comment, a warning): newlines, carriage returns and other control characters become visible
+    escapes (`\\n`, `\\r`, `\\x1b`), so an object name cannot end the comment and put SQL of its own
+    on the next line (what pg_dump fixed for CVE-2012-0868), nor draw on the terminal."""
+    text = str(text)
+    return _LINE_BREAKERS.sub(_escape, text) if _LINE_BREAKERS.search(text) else text

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pgschema_tui import __version__
 from pgschema_tui.ddl.comment import render_schema_comment
-from pgschema_tui.ddl.quote import ident, literal
+from pgschema_tui.ddl.quote import comment_text, ident, literal
 from pgschema_tui.dump.layout import Unit, dump_units
 from pgschema_tui.ir.model import Schema
 from pgschema_tui.parse.context import DUMPED_SCHEMA_SETTING
@@ -26,7 +26,7 @@ def dump_header(server_version: str | None = None, schema: Schema | None = None,
     `plan` warns when the target database lacks one (plans never install extensions)."""
     lines = ["--", "-- pgschema-tui database dump", "--", ""]
     if server_version:
-        lines.append(f"-- Dumped from database version {server_version}")
+        lines.append(f"-- Dumped from database version {comment_text(server_version)}")
     lines.append(f"-- Dumped by pgschema-tui version {__version__}")
     lines.append("")
     lines.extend(SESSION_SETTINGS)
@@ -43,7 +43,8 @@ def dump_header(server_version: str | None = None, schema: Schema | None = None,
 
 def render_unit(unit: Unit) -> str:
     """One object: `-- Name: x; Type: T; Schema: -; Owner: -` then its statements."""
-    head = f"--\n-- Name: {unit.name}; Type: {unit.type_label}; Schema: -; Owner: -\n--\n\n"
+    # object names are untrusted: one with a newline must not end the comment (comment_text)
+    head = f"--\n-- Name: {comment_text(unit.name)}; Type: {comment_text(unit.type_label)}; Schema: -; Owner: -\n--\n\n"
     return head + "\n".join(unit.statements) + "\n"
 
 

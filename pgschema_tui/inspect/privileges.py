@@ -22,6 +22,15 @@ from pgschema_tui.ir import model as ir
 PUBLIC_OID = 0
 DEFAULT_ACL_TYPES = {"r": "TABLES", "S": "SEQUENCES", "f": "FUNCTIONS", "T": "TYPES", "n": "SCHEMAS"}
 
+# Relations whose grants are read: the kinds the IR models (tables, partitioned tables, views,
+# materialized views; sequences apart). Foreign tables are not modelled (inspect/unmanaged.py names
+# them as left alone), so their grants are not either: a dump holding a GRANT on a table it does not
+# create could not be planned. Indexes (partitioned or not) and composite types' relations hold no
+# grants of their own. An implicitly created relation (an identity sequence, a TOAST table) is
+# skipped by its internal dependency on another object; a partitioned table's internal dependency on
+# its own partition-key columns is not one of those.
+_RELKINDS = "'r', 'p', 'v', 'm'"
+
 _ACLS = f"""
 WITH objects AS (
     SELECT CASE WHEN c.relkind = 'S' THEN 'SEQUENCE' ELSE 'TABLE' END AS object_type, c.relname AS name,
@@ -30,14 +39,14 @@ WITH objects AS (
            pg_catalog.acldefault(CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END::"char", c.relowner) AS baseline,
            c.relowner AS owner
     FROM pg_catalog.pg_class c
-    WHERE c.relnamespace = %(nsp)s AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND c.relacl IS NOT NULL
+    WHERE c.relnamespace = %(nsp)s AND c.relkind IN ({_RELKINDS}, 'S') AND c.relacl IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend own WHERE own.classid = 'pg_catalog.pg_class'::regclass
-                      AND own.objid = c.oid AND own.deptype = 'i')
+                      AND own.objid = c.oid AND own.deptype = 'i' AND own.refobjid <> c.oid)
       AND {not_extension_member('pg_class', 'c.oid')}
     UNION ALL
     SELECT 'TABLE', c.relname, NULL, NULL, 0, a.attname, a.attnum, a.attacl, NULL::aclitem[], c.relowner
     FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
-    WHERE c.relnamespace = %(nsp)s AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND a.attacl IS NOT NULL
+    WHERE c.relnamespace = %(nsp)s AND c.relkind IN ({_RELKINDS}) AND a.attacl IS NOT NULL
       AND a.attnum > 0 AND NOT a.attisdropped AND {not_extension_member('pg_class', 'c.oid')}
     UNION ALL
     SELECT CASE WHEN p.prokind = 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END, p.proname,

@@ -6,6 +6,7 @@ a plan would never touch them. Listing them turns that silence into a warning.
 """
 from __future__ import annotations
 
+from pgschema_tui.ddl.quote import comment_text
 from pgschema_tui.inspect.context import not_extension_member
 
 _UNMANAGED = f"""
@@ -43,4 +44,4 @@ def unmanaged_objects(conn, schema: str) -> list[str]:
 def warning(objects: list[str], doing: str) -> str:
     """One warning line for the objects the command `doing` (`dumped`, `planned`) leaves out."""
     shown = ", ".join(objects[:5]) + (f" and {len(objects) - 5} more" if len(objects) > 5 else "")
-    return f"Warning: not {doing} (pgschema-tui does not manage these kinds yet): {shown}"
+    return comment_text(f"Warning: not {doing} (pgschema-tui does not manage these kinds yet): {shown}")

@@ -26,7 +26,12 @@ class SourceFile:
 
     @classmethod
     def read(cls, path: Path, display: str) -> "SourceFile":
-        text = path.read_text(encoding="utf-8")
+        return cls.from_bytes(path, display, path.read_bytes())
+
+    @classmethod
+    def from_bytes(cls, path: Path, display: str, data: bytes) -> "SourceFile":
+        """The file's text as psql reads it (`decode_source`); UserError at file:line:col otherwise."""
+        text = decode_source(data, display)
         starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
         return cls(path, display, text, tuple(starts))
 
@@ -34,6 +39,35 @@ class SourceFile:
         """1-based (line, column) of a character offset."""
         line = bisect.bisect_right(self.line_starts, offset) - 1
         return line + 1, offset - self.line_starts[line] + 1
+
+
+_BOM = b"\xef\xbb\xbf"
+
+
+def _line_col(text: str) -> tuple[int, int]:
+    """1-based (line, column) just past `text`."""
+    return text.count("\n") + 1, len(text) - (text.rfind("\n") + 1) + 1
+
+
+def decode_source(data: bytes, display: str) -> str:
+    """A desired file's bytes as text, read the way psql reads it: a UTF-8 byte-order mark at the
+    start is dropped (psql skips it in every file it reads, included ones too; anywhere else it is
+    text, and a syntax error as in psql). Bytes that are not UTF-8 and NUL bytes are errors at
+    file:line:col: a NUL ends the text for the C parser (and for psql's line reader), so whatever
+    follows it would vanish without a word."""
+    if data.startswith(_BOM):
+        data = data[len(_BOM):]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, col = _line_col(data[:exc.start].decode("utf-8", errors="replace"))
+        raise UserError(f"{display}:{line}:{col}: the file is not valid UTF-8 (byte 0x{data[exc.start]:02x}); "
+                        f"save it as UTF-8 (the tool reads desired files as UTF-8)") from None
+    nul = text.find("\0")
+    if nul >= 0:
+        line, col = _line_col(text[:nul])
+        raise UserError(f"{display}:{line}:{col}: NUL byte in the file (psql would cut the text here); remove it")
+    return text
 
 
 @dataclass(frozen=True)
@@ -151,12 +185,22 @@ def _include_argument(command: str) -> str:
     return arg
 
 
+class SourceChunks(list):
+    """The chunks of a desired file and its includes, in execution order (a list of `Chunk`),
+    and the psql meta-commands that are not includes (`\\set`, `\\connect`...) as
+    (file:line:col, command) pairs: not run, so named in a warning (parse/skipped.py)."""
+
+    def __init__(self, chunks=(), meta_commands=()):
+        super().__init__(chunks)
+        self.meta_commands: list[tuple[str, str]] = list(meta_commands)
+
+
 class _Reader:
     """Walks includes depth-first, collecting chunks and guarding cycles and the root."""
 
     def __init__(self, root_file: Path):
         self.root_dir = root_file.resolve().parent
-        self.chunks: list[Chunk] = []
+        self.chunks = SourceChunks()
         self.stack: list[Path] = []
 
     def display(self, path: Path) -> str:
@@ -174,7 +218,7 @@ class _Reader:
             source = SourceFile.read(path, self.display(path))
         except FileNotFoundError:
             raise UserError(f"{where + ': ' if where else ''}file not found: {self.display(path)}") from None
-        except (OSError, UnicodeDecodeError) as exc:
+        except OSError as exc:
             raise UserError(f"{where + ': ' if where else ''}cannot read {self.display(path)}: {exc}") from None
         self.stack.append(path)
         pos = 0
@@ -196,7 +240,8 @@ class _Reader:
         where = f"{source.display}:{line}:{col}"
         name = command.split(None, 1)[0]
         if name not in ("\\i", "\\ir", "\\include", "\\include_relative"):
-            return  # \set, \restrict, \connect...: no schema content
+            self._other_meta_command(where, command)
+            return
         arg = _include_argument(command)
         if not arg:
             raise UserError(f"{where}: {name} needs a path")
@@ -211,8 +256,12 @@ class _Reader:
             return
         self.read_file(target, where)
 
+    def _other_meta_command(self, where: str, command: str) -> None:
+        """\\set, \\connect, \\restrict...: not run (no schema content), remembered for the warning."""
+        self.chunks.meta_commands.append((where, command.strip()))
 
-def read_chunks(path: str | Path) -> list[Chunk]:
+
+def read_chunks(path: str | Path) -> SourceChunks:
     """All SQL chunks of `path` and the files it includes, in execution order."""
     root = Path(path)
     if root.is_dir():

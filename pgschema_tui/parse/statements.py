@@ -29,14 +29,23 @@ class Statement:
         return self.chunk.text[self.offset:self.end or None].strip()
 
 
-def parse_chunks(chunks: list[Chunk]) -> list[Statement]:
+class Statements(list):
+    """Parsed statements (a list of `Statement`) with the psql meta-commands their files held
+    besides includes (`SourceChunks.meta_commands`), for the skipped-statement warnings."""
+
+    def __init__(self, statements=(), meta_commands=()):
+        super().__init__(statements)
+        self.meta_commands: list[tuple[str, str]] = list(meta_commands)
+
+
+def parse_chunks(chunks: list[Chunk]) -> Statements:
     """Parse every chunk; the first syntax error raises `SqlSyntaxError` at its original position."""
     with gc_paused():
         return _parse_chunks(chunks)
 
 
-def _parse_chunks(chunks: list[Chunk]) -> list[Statement]:
-    statements: list[Statement] = []
+def _parse_chunks(chunks: list[Chunk]) -> Statements:
+    statements = Statements(meta_commands=getattr(chunks, "meta_commands", ()))
     for chunk in chunks:
         try:
             raw_statements = parse_sql_fast(chunk.text)

@@ -2,13 +2,16 @@
 transaction group with each step's hazards.
 
 It reads only the `Plan` (not the diff), so a saved JSON plan renders the same as a fresh one.
-Colour is decoration: every line carries its meaning in text (symbols, words).
+Colour is decoration: every line carries its meaning in text (symbols, words). Object names,
+hazards and directive messages go through `comment_text`, so no name can break a line; the
+statements are printed as they will run.
 """
 from __future__ import annotations
 
 import io
 from collections import OrderedDict
 
+from pgschema_tui.ddl.quote import comment_text
 from pgschema_tui.plan.model import Plan, Step
 
 NO_CHANGES = "No changes. The schema matches the desired state."
@@ -85,9 +88,9 @@ def render_human(plan: Plan, *, color: bool = False) -> str:
         for path, symbol, step_type in items:
             line = Text("  ")
             line.append(f"{symbol:<3}", style=_STYLE[symbol])
-            line.append(f" {path}")
+            line.append(f" {comment_text(path)}")
             if step_type != kind:
-                line.append(f" ({step_type.split('.', 1)[1]})", style="dim")
+                line.append(f" ({comment_text(step_type.split('.', 1)[1])})", style="dim")
             console.print(line)
 
     console.print()
@@ -106,9 +109,9 @@ def _print_step(console, step: Step) -> None:
     from rich.text import Text
 
     for hazard in step.hazards:
-        console.print(Text(f"-- hazard {_format_hazard(hazard)}", style="bold red"))
+        console.print(Text(f"-- hazard {comment_text(_format_hazard(hazard))}", style="bold red"))
     if step.directive is not None:
-        console.print(Text(f"-- {step.directive.type}: {step.directive.message}", style="cyan"))
+        console.print(Text(comment_text(f"-- {step.directive.type}: {step.directive.message}"), style="cyan"))
     console.print(step.sql)
 
 

@@ -5,6 +5,7 @@ Wait steps (directives) are executor instructions, not migration SQL: they are w
 """
 from __future__ import annotations
 
+from pgschema_tui.ddl.quote import comment_text
 from pgschema_tui.plan.model import Plan
 
 
@@ -12,7 +13,8 @@ def render_sql(plan: Plan) -> str:
     parts = []
     for step in plan.steps:
         if step.directive is not None:
-            parts.append(f"-- pgschema-tui:{step.directive.type} {step.directive.message}\n{step.sql}")
+            comment = comment_text(f"pgschema-tui:{step.directive.type} {step.directive.message}")
+            parts.append(f"-- {comment}\n{step.sql}")
         else:
             parts.append(step.sql)
     return "\n\n".join(parts) + ("\n" if parts else "")

@@ -8,6 +8,7 @@ import dataclasses
 
 from pgschema_tui.ddl.comment import render_comment
 from pgschema_tui.ddl.create import render_create
+from pgschema_tui.ddl.quote import comment_text
 from pgschema_tui.ir.model import Schema
 
 
@@ -22,10 +23,10 @@ def object_ddl(obj, schema: Schema) -> str:
 
 def _fields_text(obj) -> str:
     """The object's fields as SQL comments, when no renderer handles it."""
-    lines = [f"-- {type(obj).__name__} {getattr(obj, 'key', '')} (no DDL renderer)"]
+    lines = [comment_text(f"-- {type(obj).__name__} {getattr(obj, 'key', '')} (no DDL renderer)")]
     for f in dataclasses.fields(obj):
         value = getattr(obj, f.name)
         if value in (None, (), "", frozenset()) or f.name == "depends_on":
             continue
-        lines.append(f"--   {f.name}: {value}")
+        lines.append(comment_text(f"--   {f.name}: {value}"))
     return "\n".join(lines)

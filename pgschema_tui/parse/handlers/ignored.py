@@ -2,7 +2,8 @@
 
 pg_dump emits `SET ...`, `SELECT pg_catalog.set_config('search_path', '', false)`,
 `CREATE SCHEMA`, `CREATE EXTENSION` and `ALTER ... OWNER TO`; none of them is part of
-one schema's IR, so they are accepted and skipped.
+one schema's IR, so they are accepted and skipped. Skipped is never silent: parse/skipped.py
+names each one that is more than a session setting in a warning with its file:line.
 """
 from __future__ import annotations
 
@@ -14,13 +15,11 @@ from pgschema_tui.parse.context import DUMPED_SCHEMA_SETTING, LoadContext
 from pgschema_tui.parse.options import value_of
 from pgschema_tui.parse.registry import handles
 
-_NO_OP_FUNCTIONS = frozenset({"set_config", "setval"})
-
 
 @handles(ast.VariableSetStmt, ast.CreateSchemaStmt, ast.CreateExtensionStmt, ast.AlterOwnerStmt,
          ast.TransactionStmt, ast.CreateRoleStmt, ast.AlterRoleStmt, ast.AlterExtensionStmt,
          ast.AlterDatabaseSetStmt, ast.AlterRoleSetStmt, ast.GrantRoleStmt, ast.VariableShowStmt,
-         ast.CheckPointStmt, ast.DiscardStmt, ast.CopyStmt,
+         ast.CheckPointStmt, ast.DiscardStmt, ast.CopyStmt,  # all but SET: a warning (parse/skipped.py)
          # database-wide objects a full pg_dump holds, outside any one schema's state
          ast.CreatePublicationStmt, ast.AlterPublicationStmt, ast.CreateSubscriptionStmt,
          ast.AlterSubscriptionStmt, ast.CreateEventTrigStmt, ast.AlterEventTrigStmt, ast.CreateCastStmt)
@@ -32,13 +31,12 @@ def ignore(node, ctx: LoadContext, stmt) -> None:
         raise ctx.unsupported(f"schema {node.schemaname}", "CREATE SCHEMA with elements")
 
 
-@handles(ast.SelectStmt)
-def select(node: ast.SelectStmt, ctx: LoadContext, stmt) -> None:
-    """Only `SELECT pg_catalog.set_config(...)`-style calls are accepted, as no-ops."""
-    for target in node.targetList or ():
-        value = target.val
-        if not (isinstance(value, ast.FuncCall) and value.funcname[-1].sval in _NO_OP_FUNCTIONS):
-            raise ctx.unsupported("SELECT statement", "SELECT other than set_config()/setval()")
+@handles(ast.SelectStmt, ast.CallStmt)
+def select(node, ctx: LoadContext, stmt) -> None:
+    """Queries and procedure calls change nothing the parser can see: skipped, and named in a
+    warning (parse/skipped.py). `SELECT ... INTO` creates a table, which needs --plan-db."""
+    if isinstance(node, ast.SelectStmt) and node.intoClause is not None:
+        raise ctx.unsupported("SELECT INTO", "SELECT ... INTO (it creates a table)")
 
 
 _DO_COMMAND = re.compile(r"\b(CREATE|ALTER|DROP|GRANT|REVOKE|COMMENT|INSERT|UPDATE|DELETE|TRUNCATE|EXECUTE|"
@@ -51,14 +49,20 @@ _ROLE_COMMANDS = {("CREATE", "ROLE"), ("CREATE", "USER"), ("CREATE", "GROUP"), (
 @handles(ast.DoStmt)
 def do_block(node: ast.DoStmt, ctx: LoadContext, stmt) -> None:
     """A DO block that only creates roles (the usual `IF NOT EXISTS ... CREATE ROLE`) has no
-    schema state; anything else could do anything, so it needs --plan-db."""
+    schema state (it is named in a warning, parse/skipped.py); anything else could do anything,
+    so it needs --plan-db."""
+    if not do_block_only_manages_roles(node):
+        raise ctx.unsupported("DO block", "DO blocks other than role creation")
+
+
+def do_block_only_manages_roles(node: ast.DoStmt) -> bool:
+    """Whether every command the block's body names is role management (or a read)."""
     body = next((opt.arg.sval for opt in node.args or () if opt.defname == "as"), "")
     # EXECUTE of a role-membership grant ('GRANT role TO ...', no ON clause) is role management too.
     body = _ROLE_MEMBERSHIP.sub(" ", body)
     commands = {(a.upper(), b.upper()) for a, b in _DO_COMMAND.findall(body)
                 if a.upper() not in ("SELECT", "PERFORM")}  # reads, such as the pg_roles check
-    if not commands <= _ROLE_COMMANDS:
-        raise ctx.unsupported("DO block", "DO blocks other than role creation")
+    return commands <= _ROLE_COMMANDS
 
 
 @handles(ast.InsertStmt, ast.UpdateStmt, ast.DeleteStmt)
