@@ -10,6 +10,10 @@ group runs on its own (in a transaction when all its steps can, else step by ste
 autocommit). A lock timeout (SQLSTATE 55P03) retries with exponential backoff and jitter:
 the failed step in autocommit, or the whole transaction from its first step, because
 PostgreSQL has aborted it.
+
+Safety: the whole run holds the schema's apply lock (`apply.advisory`), and a step that can
+lose stored rows is guarded (`apply.guard`): its relations are locked and probed for rows in
+the step's own transaction, right before it runs, unless data loss is accepted.
 """
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ import time
 from dataclasses import dataclass
 from typing import Iterator
 
+from pgschema_tui.apply import advisory, guard
 from pgschema_tui.apply.events import (
     Event, GroupCommitted, GroupRolledBack, GroupStarted, LockWait, Notice, PlanFinished,
     PlanStarted, Progress, StepFailed, StepFinished, StepStarted,
@@ -119,6 +124,7 @@ class Executor:
         self._failure: _StepFailure | None = None
         self._failed_group: int | None = None
         self._rolled_back: tuple[int, ...] = ()
+        self._in_transaction = False  # an explicit BEGIN is open on the main connection
 
     # ------------------------------------------------------------ control ---
 
@@ -154,8 +160,15 @@ class Executor:
             return
         try:
             self._connect()
-        except UserError as exc:
+        except (UserError, advisory.ApplyLockBusy) as exc:
+            self._close()
             yield PlanFinished(success=False, message=str(exc), duration_seconds=time.monotonic() - started)
+            return
+        except Exception as exc:  # the server went away while we set the session up
+            self._close()
+            yield PlanFinished(success=False, message=f"could not prepare the apply session: "
+                               f"{server_error_text(exc)}\nNothing was applied.",
+                               duration_seconds=time.monotonic() - started)
             return
         try:
             for unit in self._units():
@@ -198,6 +211,8 @@ class Executor:
         # pg_dump's scripts. Bodies are checked when they run, as PostgreSQL does then.
         self._conn.execute("SET check_function_bodies = off")
         self._monitor = StatementMonitor(monitor_conn, self._conn.info.backend_pid, self.options.schema)
+        # One apply at a time on this schema: held until the connection closes
+        advisory.acquire(self._conn, self.options.schema, self.options.lock_timeout_ms)
 
     def _close(self) -> None:
         self._cancel_running(wait=True)  # the consumer may stop iterating while a statement runs
@@ -217,6 +232,7 @@ class Executor:
             current = unit.groups[0]
             try:
                 self._conn.execute("BEGIN")
+                self._in_transaction = True
                 for group in unit.groups:
                     current = group
                     yield GroupStarted(group=group, transactional=True)
@@ -292,12 +308,14 @@ class Executor:
     def _commit(self, last_index: int) -> None:
         import psycopg
 
+        self._in_transaction = False
         try:
             self._conn.execute("COMMIT")
         except psycopg.Error as exc:  # deferred constraints are checked here
             raise _StepFailure(last_index, "COMMIT", server_error_text(exc), getattr(exc, "sqlstate", None))
 
     def _rollback(self) -> None:
+        self._in_transaction = False
         try:
             self._conn.execute("ROLLBACK")
         except Exception:  # the connection may be gone; the server rolls back on close
@@ -316,24 +334,69 @@ class Executor:
         yield StepStarted(index=index, group=group, path=step.path, operation=step.operation, sql=step.sql,
                           message=step.directive.message if step.directive else "")
         started = time.monotonic()
+        risks = [] if guard.DATA_LOSS in self.options.allow_hazards else guard.risks(step)
         if step.directive is not None and step.directive.type == "wait":
+            if any(r.kind != guard.STORED for r in risks):
+                raise _StepFailure(index, step.sql, "refusing a wait step that is not a read-only query: "
+                                   + "; ".join(r.statement for r in risks))
             yield from self._wait(index, step)
+        elif risks:
+            yield from self._guarded(index, step, risks, attempt)
         else:
-            built = concurrent_index(step.sql) if not step.can_run_in_transaction else None
-            before = self._index_valid(built.name) if built else None
-            try:
-                yield from self._statement(index, step.sql, attempt)
-            except (_LockTimeout, _StepFailure):
-                if built and before is None and self._index_valid(built.name) is False:
-                    self._invalid_indexes.append(built.name)
-                raise
-            if built and self._index_valid(built.name) is False:
-                self._invalid_indexes.append(built.name)
-                raise _StepFailure(index, step.sql, (
-                    f"index {built.name} exists but is INVALID (left by an earlier failed CREATE INDEX "
-                    f"CONCURRENTLY), so this statement did not build it; plan again: the planner drops "
-                    f"and rebuilds invalid indexes"))
+            yield from self._execute(index, step, attempt)
         yield StepFinished(index=index, duration_seconds=round(time.monotonic() - started, 3))
+
+    def _guarded(self, index: int, step: Step, risks, attempt: int):
+        """Run a step that can lose rows: lock its relations, prove they hold none, then run it,
+        all in one transaction (its own when the group has none)."""
+        own = not self._in_transaction
+        if own:
+            self._conn.execute("BEGIN")
+            self._in_transaction = True
+        try:
+            for relation in guard.relations(risks):
+                if guard.exists(self._conn, relation):
+                    yield from self._statement(index, guard.lock_sql(relation), attempt)
+            blocked = [b for b in (guard.verdict(self._conn, risk) for risk in risks) if b is not None]
+            if blocked:
+                listing = "\n".join(f"  {b}" for b in blocked)
+                raise _StepFailure(index, step.sql, (
+                    f"refusing step {index + 1}: it can lose stored data (data_loss):\n{listing}\n"
+                    f"(checked inside the step's transaction after locking the relations). Pass "
+                    f"--allow-hazards data_loss to accept the loss."))
+            yield from self._execute(index, step, attempt)
+            if own:
+                self._commit(index)
+        except (_LockTimeout, _StepFailure):
+            if own:
+                self._rollback()
+            raise
+        except Exception as exc:  # the probe's own queries failed: refuse rather than guess
+            if own:
+                self._rollback()
+            import psycopg
+
+            if not isinstance(exc, psycopg.Error):
+                raise
+            raise _StepFailure(index, step.sql, f"refusing step {index + 1}: the data-loss check failed: "
+                                                f"{server_error_text(exc)}", exc.sqlstate) from None
+
+    def _execute(self, index: int, step: Step, attempt: int):
+        """Run a step's statement (a concurrent index build is checked for an INVALID result)."""
+        built = concurrent_index(step.sql) if not step.can_run_in_transaction else None
+        before = self._index_valid(built.name) if built else None
+        try:
+            yield from self._statement(index, step.sql, attempt)
+        except (_LockTimeout, _StepFailure):
+            if built and before is None and self._index_valid(built.name) is False:
+                self._invalid_indexes.append(built.name)
+            raise
+        if built and self._index_valid(built.name) is False:
+            self._invalid_indexes.append(built.name)
+            raise _StepFailure(index, step.sql, (
+                f"index {built.name} exists but is INVALID (left by an earlier failed CREATE INDEX "
+                f"CONCURRENTLY), so this statement did not build it; plan again: the planner drops "
+                f"and rebuilds invalid indexes"))
 
     def _statement(self, index: int, sql: str, attempt: int):
         """Run one statement in a worker thread, yielding progress and lock waits meanwhile."""
