@@ -125,6 +125,8 @@ class Executor:
         self._failed_group: int | None = None
         self._rolled_back: tuple[int, ...] = ()
         self._in_transaction = False  # an explicit BEGIN is open on the main connection
+        self._pending: list[str] = []  # notices raised outside a generator (the monitor was lost)
+        self._monitor_losses = 0
 
     # ------------------------------------------------------------ control ---
 
@@ -197,22 +199,58 @@ class Executor:
 
     def _connect(self) -> None:
         self._conn = self.settings.connect(autocommit=True)
-        monitor_settings = dataclasses.replace(
-            self.settings, application_name=f"{self.settings.application_name} (monitor)")
-        monitor_conn = monitor_settings.connect(autocommit=True)
-        schema = ident(self.options.schema)
-        for conn in (self._conn, monitor_conn):
-            # Plan SQL is schema-agnostic: unqualified names must land in the target schema, and
-            # resolve there first, before pg_catalog (a user "current_user"() function), as they
-            # were read (inspect/__init__.py)
-            conn.execute(f"SET search_path TO {schema}, pg_catalog")
+        # Plan SQL is schema-agnostic: unqualified names must land in the target schema, and
+        # resolve there first, before pg_catalog (a user "current_user"() function), as they
+        # were read (inspect/__init__.py)
+        self._conn.execute(f"SET search_path TO {ident(self.options.schema)}, pg_catalog")
         # Function bodies are text the plan orders nothing by: a SQL function calling one that
         # is created later (or a table created later) must not fail at CREATE time, as with
         # pg_dump's scripts. Bodies are checked when they run, as PostgreSQL does then.
         self._conn.execute("SET check_function_bodies = off")
-        self._monitor = StatementMonitor(monitor_conn, self._conn.info.backend_pid, self.options.schema)
+        self._monitor = self._open_monitor()
         # One apply at a time on this schema: held until the connection closes
         advisory.acquire(self._conn, self.options.schema, self.options.lock_timeout_ms)
+
+    def _open_monitor(self) -> StatementMonitor:
+        settings = dataclasses.replace(self.settings, application_name=f"{self.settings.application_name} (monitor)")
+        conn = settings.connect(autocommit=True)
+        conn.execute(f"SET search_path TO {ident(self.options.schema)}, pg_catalog")
+        return StatementMonitor(conn, self._conn.info.backend_pid, self.options.schema)
+
+    def _monitor_lost(self, exc: Exception) -> None:
+        """The monitor's session died: open another (a few times at most), else go on without it."""
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        old, self._monitor = self._monitor, None
+        if old is not None:
+            try:
+                old.conn.close()
+            except Exception:
+                pass
+        self._monitor_losses += 1
+        if self._monitor_losses <= 3:
+            try:
+                self._monitor = self._open_monitor()
+            except Exception:
+                self._monitor = None
+        self._pending.append(f"the monitor connection was lost ({first}); " + (
+            "reconnected: progress and lock waits are shown again" if self._monitor is not None
+            else "the apply continues without progress and lock-wait reports"))
+
+    def _between_statements(self, sql: str, params=()):
+        """Rows of a catalog query run while no statement runs: on the monitor, or on the main
+        connection (free right now) when the monitor is gone."""
+        import psycopg
+
+        if self._monitor is not None:
+            try:
+                return self._monitor.conn.execute(sql, params).fetchall()
+            except psycopg.OperationalError as exc:
+                self._monitor_lost(exc)
+        return self._conn.execute(sql, params).fetchall()
+
+    def _flush_notices(self, index: int | None = None):
+        while self._pending:
+            yield Notice(index=index, message=self._pending.pop(0))
 
     def _close(self) -> None:
         self._cancel_running(wait=True)  # the consumer may stop iterating while a statement runs
@@ -344,6 +382,7 @@ class Executor:
             yield from self._guarded(index, step, risks, attempt)
         else:
             yield from self._execute(index, step, attempt)
+        yield from self._flush_notices(index)
         yield StepFinished(index=index, duration_seconds=round(time.monotonic() - started, 3))
 
     def _guarded(self, index: int, step: Step, risks, attempt: int):
@@ -441,16 +480,16 @@ class Executor:
         next_progress = time.monotonic() + options.poll_interval
         announced: dict[int, float] = {}
         last_progress: Progress | None = None
-        monitor_ok = True
         while not finished.wait(options.lock_poll_interval):
-            if not monitor_ok:
+            yield from self._flush_notices(index)
+            if self._monitor is None:
                 continue
             now = time.monotonic()
             try:
                 blockers = self._monitor.blockers()
                 progress = self._monitor.progress(index) if now >= next_progress else None
-            except Exception:  # the monitor is a convenience: never fail the apply over it
-                monitor_ok = False
+            except Exception as exc:  # the monitor is a convenience: never fail the apply over it
+                self._monitor_lost(exc)
                 continue
             for blocker in blockers:
                 if blocker.pid not in announced or now - announced[blocker.pid] >= 1.0:
@@ -465,7 +504,7 @@ class Executor:
 
     def _holders_after_the_fact(self, sql: str) -> list[Blocker]:
         try:
-            return self._monitor.lock_holders(relation_names(sql))
+            return self._monitor.lock_holders(relation_names(sql)) if self._monitor else []
         except Exception:
             return []
 
@@ -485,7 +524,7 @@ class Executor:
                 yield Progress(index=index, phase=message, percent=100.0)
                 return
             yield Progress(index=index, phase=message, percent=percent)
-            building = self._monitor.conn.execute(_ANY_BUILD_SQL).fetchone()[0] > 0
+            building = self._between_statements(_ANY_BUILD_SQL)[0][0] > 0
             now = time.monotonic()
             if building or percent != last_percent:
                 stalled_since = None
@@ -500,7 +539,8 @@ class Executor:
 
     def _index_valid(self, name: str) -> bool | None:
         """indisvalid of index `name` in the target schema; None when there is no such index."""
-        row = self._monitor.conn.execute(_INDEX_VALID_SQL, (name, self.options.schema)).fetchone()
+        rows = self._between_statements(_INDEX_VALID_SQL, (name, self.options.schema))
+        row = rows[0] if rows else None
         return None if row is None else bool(row[0])
 
     def _drop_own_invalid_index(self, index: int, step: Step):
@@ -536,6 +576,7 @@ class Executor:
 
     def _fail(self, failure: _StepFailure, group: int, rolled_back: tuple[int, ...]):
         self._failure, self._failed_group, self._rolled_back = failure, group, tuple(rolled_back)
+        yield from self._flush_notices(failure.index)
         yield StepFailed(index=failure.index, error=failure.message, sql=failure.sql, sqlstate=failure.sqlstate)
 
     def _step_sql(self, index: int) -> str:

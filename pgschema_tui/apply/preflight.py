@@ -142,14 +142,15 @@ def refused_hazards(plan: Plan, allowed: frozenset[str],
     return out
 
 
-# Sessions holding a lock on a relation of the schema that an inspection (ACCESS SHARE) waits for.
+# Sessions holding (or queued for: a reader waits behind them too) ACCESS EXCLUSIVE on a relation
+# of the schema, which an inspection's ACCESS SHARE locks wait for.
 _EXCLUSIVE_HOLDERS_SQL = """
-SELECT DISTINCT ON (l.pid, c.relname) l.pid, c.relname, l.mode, a.state, a.query,
+SELECT DISTINCT ON (l.pid, c.relname) l.pid, c.relname, l.mode, l.granted, a.state, a.query,
        extract(epoch FROM clock_timestamp() - coalesce(a.xact_start, a.query_start))::float8
 FROM pg_locks l
 JOIN pg_class c ON c.oid = l.relation
 LEFT JOIN pg_stat_activity a ON a.pid = l.pid
-WHERE l.granted AND l.mode = 'AccessExclusiveLock' AND l.pid <> pg_backend_pid()
+WHERE l.mode = 'AccessExclusiveLock' AND l.pid <> pg_backend_pid()
   AND c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = %s)
   AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
 ORDER BY l.pid, c.relname
@@ -207,9 +208,9 @@ class LiveInspection:
         if not rows:
             return ""
         parts = []
-        for pid, rel, mode, state, query, age in rows[:5]:
+        for pid, rel, mode, granted, state, query, age in rows[:5]:
             flat = " ".join((query or "").split())
             facts = ", ".join(f for f in (state, f"{age:.1f}s" if age is not None else None) if f)
-            parts.append(f"pid {pid} holds {mode} on {rel}" + (f" ({facts})" if facts else "")
+            parts.append(f"pid {pid} {'holds' if granted else 'is queued for'} {mode} on {rel}" + (f" ({facts})" if facts else "")
                          + (f": {flat[:80]}" if flat else ""))
         return ": " + "; ".join(parts)

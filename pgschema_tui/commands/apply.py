@@ -94,9 +94,14 @@ def run(args) -> int:
 
         settings, conn, result = connect_and_plan(args)
     try:
+        from pgschema_tui.apply import advisory
         from pgschema_tui.inspect import inspect_schema
         from pgschema_tui.inspect.sizes import relation_sizes
 
+        try:  # another apply running on the schema is said first; the executor takes the lock again
+            advisory.acquire(conn, args.schema, options.lock_timeout_ms)
+        except advisory.ApplyLockBusy as exc:
+            raise UserError(str(exc)) from None
         inspection = LiveInspection(conn, args.schema, options.lock_timeout_ms)
         if args.plan:
             live_schema = inspection.run(lambda c: inspect_schema(c, args.schema))
