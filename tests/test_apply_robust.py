@@ -79,6 +79,9 @@ def test_a_second_apply_waits_then_names_the_session_holding_the_apply_lock(db, 
         assert f"pid {first_pid}" in err and "application_name 'first-apply'" in err and "connected since" in err
         assert "nothing was applied" in err
         assert "Traceback" not in err
+        second = list(Executor(plan, db, ApplyOptions(lock_timeout_ms=300, **FAST)).events())  # the TUI's way
+        assert not second[-1].success and f"held by pid {first_pid}" in second[-1].message, second
+        assert not any(isinstance(e, StepStarted) for e in second)
         blocker.commit()
         rest = list(events)
     finally:
