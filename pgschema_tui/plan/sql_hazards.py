@@ -83,7 +83,11 @@ _READ_ONLY_FUNCTIONS = frozenset({
     "current_schema", "current_database", "count", "coalesce", "nullif", "greatest", "least", "max",
     "min", "sum", "round", "now", "clock_timestamp", "extract", "date_part", "age", "pg_blocking_pids",
     "array_agg", "string_agg", "format", "pg_relation_size", "pg_total_relation_size", "to_regclass",
-    "bool_and", "bool_or", "array_length", "cardinality", "unnest", "pg_sleep",
+    "bool_and", "bool_or", "array_length", "cardinality", "unnest", "pg_sleep", "pg_backend_pid",
+    "pg_current_snapshot", "pg_snapshot_xmin", "txid_current_snapshot", "txid_snapshot_xmin", "left", "substr",
+    "substring", "length", "lower", "upper", "concat", "format_type", "pg_get_indexdef", "quote_ident",
+    "array_position", "jsonb_build_object", "json_build_object", "jsonb_agg", "json_agg", "abs", "floor", "ceil",
+    "pg_size_pretty", "pg_table_size", "pg_indexes_size", "current_setting", "pg_is_in_recovery",
 })
 _TYPE_ALIASES = {
     "int2": "smallint", "int4": "integer", "int": "integer", "int8": "bigint", "float4": "real",
