@@ -240,3 +240,41 @@ def test_relation_names_are_quoted_and_qualified_as_written():
 ])
 def test_lossless_type_changes(old, new, lossless):
     assert lossless_type_change(old, shape_of_text(new)) is lossless
+
+
+# ---------------------------------------------------------- the reviewer ---
+
+def test_reviewer_apply_acknowledged_data_loss_is_consent_but_unlisted_loss_is_guarded(db, conn):
+    """In the reviewer, acknowledging a data_loss hazard is the consent `--allow-hazards` gives on
+    the command line; a drop the plan does not list as a hazard is still refused by the executor."""
+    from test_tui_support import sync
+
+    from pgschema_tui.tui.app import ReviewApp
+    from pgschema_tui.tui.session import ReviewSession
+
+    conn.execute("CREATE TABLE users (id int, legacy text); INSERT INTO users VALUES (1, 'x');"
+                 "CREATE TABLE audit (id int); INSERT INTO audit VALUES (1)")
+    listed = Hazard("data_loss", "drops column legacy of public.users and its data", relation="public.users")
+
+    async def run(plan: Plan, acknowledge: bool) -> str:
+        app = ReviewApp(ReviewSession(plan), settings=db, apply_options=ApplyOptions(schema="public",
+                                                                                    poll_interval=0.02))
+        async with app.run_test(size=(120, 36)) as pilot:
+            await pilot.press(*(["1", "a"] if acknowledge else []), "4", "A", *"yes", "enter")
+            for _ in range(1200):
+                await pilot.pause(0.05)
+                if app.apply_screen.state.finished:
+                    break
+            return app.apply_screen.state.phase
+
+    @sync
+    async def scenario():
+        hidden = Plan(schema="public", groups=[Group((_step("DROP TABLE audit;", path="public.audit"),))])
+        assert await run(hidden, acknowledge=False) == "failed"
+        ok = Plan(schema="public", groups=[Group((_step("ALTER TABLE users DROP COLUMN legacy;", hazards=(listed,)),))])
+        assert await run(ok, acknowledge=True) == "succeeded"
+
+    scenario()
+    assert _count(conn, "SELECT count(*) FROM audit") == 1
+    assert _count(conn, "SELECT count(*) FROM pg_attribute WHERE attrelid = 'users'::regclass "
+                        "AND attname = 'legacy'") == 0
