@@ -398,9 +398,9 @@ class Executor:
                     yield from self._statement(index, guard.lock_sql(relation), attempt)
             blocked = [b for b in (guard.verdict(self._conn, risk) for risk in risks) if b is not None]
             if blocked:
-                listing = "\n".join(f"  {b}" for b in blocked)
+                also = "".join(f"\n  and {b}" for b in blocked[1:])
                 raise _StepFailure(index, step.sql, (
-                    f"refusing step {index + 1}: it can lose stored data (data_loss):\n{listing}\n"
+                    f"refusing step {index + 1}, which can lose stored data (data_loss): {blocked[0]}{also}\n"
                     f"(checked inside the step's transaction after locking the relations). Pass "
                     f"--allow-hazards data_loss to accept the loss."))
             yield from self._execute(index, step, attempt)

@@ -60,6 +60,8 @@ def risks(step: Step) -> list[SqlRisk]:
     for hazard in step.hazards:
         if hazard.type == DATA_LOSS and hazard.relation:
             schema, _, name = hazard.relation.partition(".")
+            if any(r.names in ((name,), (schema, name)) for r in found):
+                continue  # the SQL names it already
             relation = f"{ident(schema)}.{ident(name)}" if name else ident(schema)
             found.append(SqlRisk(STORED, relation, hazard.message))
     return found
