@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from pgschema_tui.ddl.quote import ident
 from pgschema_tui.plan.model import Step
-from pgschema_tui.plan.sql_hazards import (DROP_TYPE_CASCADE, TYPE_CHANGE, UNKNOWN, SqlRisk, classify,
+from pgschema_tui.plan.sql_hazards import (DROP_COLUMN, DROP_TYPE_CASCADE, TYPE_CHANGE, UNKNOWN, SqlRisk, classify,
                                            lossless_type_change)
 
 DATA_LOSS = "data_loss"
@@ -23,6 +23,10 @@ STORED = "stored_hazard"  # a data_loss hazard the plan file lists for the relat
 RLS_SQLSTATE = "42501"  # insufficient_privilege: "query would be affected by row-level security policy"
 
 _HAS_ROWS_SQL = "SELECT EXISTS (SELECT FROM {rel})"
+_GENERATED_SQL = """
+SELECT a.attgenerated <> '' FROM pg_attribute a
+WHERE a.attrelid = to_regclass(%s) AND a.attname = %s AND a.attnum > 0 AND NOT a.attisdropped
+"""
 _COLUMN_TYPE_SQL = """
 SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a
 WHERE a.attrelid = to_regclass(%s) AND a.attname = %s AND a.attnum > 0 AND NOT a.attisdropped
@@ -96,6 +100,8 @@ def verdict(conn, risk: SqlRisk) -> Blocked | None:
         return None
     if not exists(conn, risk.relation):
         return None  # DROP ... IF EXISTS of a missing relation, or one the server will reject anyway
+    if risk.kind == DROP_COLUMN and conn.execute(_GENERATED_SQL, (risk.relation, risk.column)).fetchone() == (True,):
+        return None  # a generated column's values are derived from the others
     problem = row_problem(conn, risk.relation)
     if problem is None:
         return None

@@ -123,8 +123,9 @@ def row_problems(conn, plan: Plan) -> dict[str, str | None]:
 
 
 def refused_hazards(plan: Plan, allowed: frozenset[str],
-                    problems: dict[str, str | None] | None = None) -> list[tuple[int, str, Hazard, str | None]]:
-    """(step index, step path, hazard, why) for every blocking hazard not in `allowed`.
+                    problems: dict[str, str | None] | None = None) -> list[tuple[int, str, Hazard]]:
+    """(step index, step path, hazard) for every blocking hazard not in `allowed`; why each
+    blocks is `problems[hazard.relation]` (rows, row-level security...).
 
     A data_loss hazard on a relation that `problems` says holds no row (None) is not
     blocking: there is no data to lose. One without a relation always blocks.
@@ -135,10 +136,9 @@ def refused_hazards(plan: Plan, allowed: frozenset[str],
         for hazard in step.hazards:
             if hazard.type not in BLOCKING_HAZARDS or hazard.type in allowed:
                 continue
-            why = problems.get(hazard.relation, "not checked") if hazard.relation else None
-            if hazard.type == "data_loss" and hazard.relation and why is None:
+            if hazard.type == "data_loss" and hazard.relation and problems.get(hazard.relation, "?") is None:
                 continue
-            out.append((index, step.path, hazard, why))
+            out.append((index, step.path, hazard))
     return out
 
 

@@ -124,9 +124,10 @@ def run(args) -> int:
     print(text if text.endswith("\n") else text + "\n", end="", flush=True)
     refused = refused_hazards(plan, allowed, problems)
     if refused:
-        kinds = sorted({h.type for _, _, h, _ in refused})
-        listing = "\n".join(f"  step {i + 1} {path}: {h.message}" + (f" ({why})" if why else "")
-                            for i, path, h, why in refused)
+        kinds = sorted({h.type for _, _, h in refused})
+        listing = "\n".join(f"  step {i + 1} {path}: {h.message}"
+                            + (f" ({problems[h.relation]})" if problems.get(h.relation) else "")
+                            for i, path, h in refused)
         raise UserError(f"refusing to apply: the plan has {', '.join(kinds)} hazards:\n{listing}\n"
                         f"Nothing was applied. Pass --allow-hazards {','.join(kinds)} (or set "
                         f"{ALLOW_HAZARDS_ENV}) to accept them.")

@@ -22,8 +22,9 @@ class PlanFormatError(ValueError):
 
 
 def plan_digest(data: dict[str, Any]) -> str:
-    """SHA-256 of a plan's JSON without its `plan_digest`: keys sorted, no whitespace, UTF-8."""
-    body = {k: v for k, v in data.items() if k != "plan_digest"}
+    """SHA-256 of a plan's JSON without its `plan_digest` and `created_at` (so the same plan made
+    twice has the same digest): keys sorted, no whitespace, UTF-8."""
+    body = {k: v for k, v in data.items() if k not in ("plan_digest", "created_at")}
     text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
