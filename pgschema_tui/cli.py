@@ -21,7 +21,8 @@ def _connection_flags(p: argparse.ArgumentParser) -> None:
     g.add_argument("--port", help="server port (PGPORT)")
     g.add_argument("--db", help="database name (PGDATABASE)")
     g.add_argument("--user", help="user name (PGUSER)")
-    g.add_argument("--password", help="password (PGPASSWORD); prefer the variable")
+    g.add_argument("--password", help="password; other users can read it in the process list: prefer "
+                                      "PGPASSWORD or ~/.pgpass")
     g.add_argument("--sslmode", help="libpq sslmode (PGSSLMODE)")
     g.add_argument("--schema", default="public", help="schema to manage (default: public)")
     g.add_argument("--application-name", default="pgschema-tui", help="application_name on the server")
@@ -77,7 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
     src.add_argument("--plan", help="JSON plan written by `plan --output-json`")
     src.add_argument("--file", help="desired-state SQL file: plan it, then apply")
     apply.add_argument("--auto-approve", action="store_true", help="do not ask for confirmation")
-    apply.add_argument("--lock-timeout", default="5s", help="lock_timeout for every statement (default 5s)")
+    apply.add_argument("--lock-timeout", default="5s",
+                       help="lock_timeout for every statement, e.g. 500ms, 5s, 2min (default 5s; 0, which would "
+                            "wait forever, is refused)")
     apply.add_argument("--index-build-timeout", metavar="DURATION",
                        help="give up a CREATE INDEX CONCURRENTLY after this long (default: none); it waits for "
                             "older transactions, which --lock-timeout does not cut")
@@ -107,6 +110,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     if getattr(args, "no_color", False):
         os.environ["NO_COLOR"] = "1"
+    if getattr(args, "password", None):
+        print("Warning: --password is visible to other users in the process list; set PGPASSWORD or use "
+              "~/.pgpass instead.", file=sys.stderr)
     from pgschema_tui.errors import UserError
 
     try:

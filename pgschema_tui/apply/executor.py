@@ -10,6 +10,10 @@ group runs on its own (in a transaction when all its steps can, else step by ste
 autocommit). A lock timeout (SQLSTATE 55P03) retries with exponential backoff and jitter:
 the failed step in autocommit, or the whole transaction from its first step, because
 PostgreSQL has aborted it.
+
+Safety: the whole run holds the schema's apply lock (`apply.advisory`), and a step that can
+lose stored rows is guarded (`apply.guard`): its relations are locked and probed for rows in
+the step's own transaction, right before it runs, unless data loss is accepted.
 """
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ import time
 from dataclasses import dataclass
 from typing import Iterator
 
+from pgschema_tui.apply import advisory, guard
 from pgschema_tui.apply.events import (
     Event, GroupCommitted, GroupRolledBack, GroupStarted, LockWait, Notice, PlanFinished,
     PlanStarted, Progress, StepFailed, StepFinished, StepStarted,
@@ -120,6 +125,9 @@ class Executor:
         self._failure: _StepFailure | None = None
         self._failed_group: int | None = None
         self._rolled_back: tuple[int, ...] = ()
+        self._in_transaction = False  # an explicit BEGIN is open on the main connection
+        self._pending: list[str] = []  # notices raised outside a generator (the monitor was lost)
+        self._monitor_losses = 0
 
     # ------------------------------------------------------------ control ---
 
@@ -155,8 +163,15 @@ class Executor:
             return
         try:
             self._connect()
-        except UserError as exc:
+        except (UserError, advisory.ApplyLockBusy) as exc:
+            self._close()
             yield PlanFinished(success=False, message=str(exc), duration_seconds=time.monotonic() - started)
+            return
+        except Exception as exc:  # the server went away while we set the session up
+            self._close()
+            yield PlanFinished(success=False, message=f"could not prepare the apply session: "
+                               f"{server_error_text(exc)}\nNothing was applied.",
+                               duration_seconds=time.monotonic() - started)
             return
         try:
             blocked = yield from index_builds.wait_for_other_builds(self)  # e.g. a killed apply's build
@@ -190,20 +205,58 @@ class Executor:
 
     def _connect(self) -> None:
         self._conn = self.settings.connect(autocommit=True)
-        monitor_settings = dataclasses.replace(
-            self.settings, application_name=f"{self.settings.application_name} (monitor)")
-        monitor_conn = monitor_settings.connect(autocommit=True)
-        schema = ident(self.options.schema)
-        for conn in (self._conn, monitor_conn):
-            # Plan SQL is schema-agnostic: unqualified names must land in the target schema, and
-            # resolve there first, before pg_catalog (a user "current_user"() function), as they
-            # were read (inspect/__init__.py)
-            conn.execute(f"SET search_path TO {schema}, pg_catalog")
+        # Plan SQL is schema-agnostic: unqualified names must land in the target schema, and
+        # resolve there first, before pg_catalog (a user "current_user"() function), as they
+        # were read (inspect/__init__.py)
+        self._conn.execute(f"SET search_path TO {ident(self.options.schema)}, pg_catalog")
         # Function bodies are text the plan orders nothing by: a SQL function calling one that
         # is created later (or a table created later) must not fail at CREATE time, as with
         # pg_dump's scripts. Bodies are checked when they run, as PostgreSQL does then.
         self._conn.execute("SET check_function_bodies = off")
-        self._monitor = StatementMonitor(monitor_conn, self._conn.info.backend_pid, self.options.schema)
+        self._monitor = self._open_monitor()
+        # One apply at a time on this schema: held until the connection closes
+        advisory.acquire(self._conn, self.options.schema, self.options.lock_timeout_ms)
+
+    def _open_monitor(self) -> StatementMonitor:
+        settings = dataclasses.replace(self.settings, application_name=f"{self.settings.application_name} (monitor)")
+        conn = settings.connect(autocommit=True)
+        conn.execute(f"SET search_path TO {ident(self.options.schema)}, pg_catalog")
+        return StatementMonitor(conn, self._conn.info.backend_pid, self.options.schema)
+
+    def _monitor_lost(self, exc: Exception) -> None:
+        """The monitor's session died: open another (a few times at most), else go on without it."""
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        old, self._monitor = self._monitor, None
+        if old is not None:
+            try:
+                old.conn.close()
+            except Exception:
+                pass
+        self._monitor_losses += 1
+        if self._monitor_losses <= 3:
+            try:
+                self._monitor = self._open_monitor()
+            except Exception:
+                self._monitor = None
+        self._pending.append(f"the monitor connection was lost ({first}); " + (
+            "reconnected: progress and lock waits are shown again" if self._monitor is not None
+            else "the apply continues without progress and lock-wait reports"))
+
+    def _between_statements(self, sql: str, params=()):
+        """Rows of a catalog query run while no statement runs: on the monitor, or on the main
+        connection (free right now) when the monitor is gone."""
+        import psycopg
+
+        if self._monitor is not None:
+            try:
+                return self._monitor.conn.execute(sql, params).fetchall()
+            except psycopg.OperationalError as exc:
+                self._monitor_lost(exc)
+        return self._conn.execute(sql, params).fetchall()
+
+    def _flush_notices(self, index: int | None = None):
+        while self._pending:
+            yield Notice(index=index, message=self._pending.pop(0))
 
     def _close(self) -> None:
         self._cancel_running(wait=True)  # the consumer may stop iterating while a statement runs
@@ -223,6 +276,7 @@ class Executor:
             current = unit.groups[0]
             try:
                 self._conn.execute("BEGIN")
+                self._in_transaction = True
                 for group in unit.groups:
                     current = group
                     yield GroupStarted(group=group, transactional=True)
@@ -298,12 +352,14 @@ class Executor:
     def _commit(self, last_index: int) -> None:
         import psycopg
 
+        self._in_transaction = False
         try:
             self._conn.execute("COMMIT")
         except psycopg.Error as exc:  # deferred constraints are checked here
             raise _StepFailure(last_index, "COMMIT", server_error_text(exc), getattr(exc, "sqlstate", None))
 
     def _rollback(self) -> None:
+        self._in_transaction = False
         try:
             self._conn.execute("ROLLBACK")
         except Exception:  # the connection may be gone; the server rolls back on close
@@ -322,13 +378,61 @@ class Executor:
         yield StepStarted(index=index, group=group, path=step.path, operation=step.operation, sql=step.sql,
                           message=step.directive.message if step.directive else "")
         started = time.monotonic()
+        risks = [] if guard.DATA_LOSS in self.options.allow_hazards else guard.risks(step)
         if step.directive is not None and step.directive.type == "wait":
+            if any(r.kind != guard.STORED for r in risks):
+                raise _StepFailure(index, step.sql, "refusing a wait step that is not a read-only query: "
+                                   + "; ".join(r.statement for r in risks))
             yield from self._wait(index, step)
-        elif not step.can_run_in_transaction and concurrent_index(step.sql):
-            yield from index_builds.run_build(self, index, step.sql, attempt)  # no lock_timeout; cleans up
+        elif risks:
+            yield from self._guarded(index, step, risks, attempt)
+        else:
+            yield from self._execute(index, step, attempt)
+        yield from self._flush_notices(index)
+        yield StepFinished(index=index, duration_seconds=round(time.monotonic() - started, 3))
+
+    def _guarded(self, index: int, step: Step, risks, attempt: int):
+        """Run a step that can lose rows: lock its relations, prove they hold none, then run it,
+        all in one transaction (its own when the group has none)."""
+        own = not self._in_transaction
+        if own:
+            self._conn.execute("BEGIN")
+            self._in_transaction = True
+        try:
+            for relation in guard.relations(risks):
+                if guard.exists(self._conn, relation):
+                    yield from self._statement(index, guard.lock_sql(relation), attempt)
+            blocked = [b for b in (guard.verdict(self._conn, risk) for risk in risks) if b is not None]
+            if blocked:
+                also = "".join(f"\n  and {b}" for b in blocked[1:])
+                raise _StepFailure(index, step.sql, (
+                    f"refusing step {index + 1}, which can lose stored data (data_loss): {blocked[0]}{also}\n"
+                    f"(checked inside the step's transaction after locking the relations). Pass "
+                    f"--allow-hazards data_loss to accept the loss."))
+            yield from self._execute(index, step, attempt)
+            if own:
+                self._commit(index)
+        except (_LockTimeout, _StepFailure):
+            if own:
+                self._rollback()
+            raise
+        except Exception as exc:  # the probe's own queries failed: refuse rather than guess
+            if own:
+                self._rollback()
+            import psycopg
+
+            if not isinstance(exc, psycopg.Error):
+                raise
+            raise _StepFailure(index, step.sql, f"refusing step {index + 1}: the data-loss check failed: "
+                                                f"{server_error_text(exc)}", exc.sqlstate) from None
+
+    def _execute(self, index: int, step: Step, attempt: int):
+        """Run a step's statement; a concurrent index build goes through apply/index_builds.py
+        (no lock_timeout once it has its table lock, its own failed INVALID index dropped)."""
+        if not step.can_run_in_transaction and concurrent_index(step.sql):
+            yield from index_builds.run_build(self, index, step.sql, attempt)
         else:
             yield from self._statement(index, step.sql, attempt)
-        yield StepFinished(index=index, duration_seconds=round(time.monotonic() - started, 3))
 
     def _statement(self, index: int, sql: str, attempt: int):
         """Run one statement in a worker thread, yielding progress and lock waits meanwhile."""
@@ -373,16 +477,16 @@ class Executor:
         next_progress = time.monotonic() + options.poll_interval
         announced: dict[int, float] = {}
         last_progress: Progress | None = None
-        monitor_ok = True
         while not finished.wait(options.lock_poll_interval):
-            if not monitor_ok:
+            yield from self._flush_notices(index)
+            if self._monitor is None:
                 continue
             now = time.monotonic()
             try:
                 blockers = self._monitor.blockers()
                 progress = self._monitor.progress(index) if now >= next_progress else None
-            except Exception:  # the monitor is a convenience: never fail the apply over it
-                monitor_ok = False
+            except Exception as exc:  # the monitor is a convenience: never fail the apply over it
+                self._monitor_lost(exc)
                 continue
             for blocker in blockers:
                 if blocker.pid not in announced or now - announced[blocker.pid] >= 1.0:
@@ -397,7 +501,7 @@ class Executor:
 
     def _holders_after_the_fact(self, sql: str) -> list[Blocker]:
         try:
-            return self._monitor.lock_holders(relation_names(sql))
+            return self._monitor.lock_holders(relation_names(sql)) if self._monitor else []
         except Exception:
             return []
 
@@ -417,7 +521,7 @@ class Executor:
                 yield Progress(index=index, phase=message, percent=100.0)
                 return
             yield Progress(index=index, phase=message, percent=percent)
-            building = self._monitor.conn.execute(_ANY_BUILD_SQL).fetchone()[0] > 0
+            building = self._between_statements(_ANY_BUILD_SQL)[0][0] > 0
             now = time.monotonic()
             if building or percent != last_percent:
                 stalled_since = None
@@ -432,7 +536,8 @@ class Executor:
 
     def _index_valid(self, name: str) -> bool | None:
         """indisvalid of index `name` in the target schema; None when there is no such index."""
-        row = self._monitor.conn.execute(_INDEX_VALID_SQL, (name, self.options.schema)).fetchone()
+        rows = self._between_statements(_INDEX_VALID_SQL, (name, self.options.schema))
+        row = rows[0] if rows else None
         return None if row is None else bool(row[0])
 
     def _drop_own_invalid_index(self, index: int, step: Step):
@@ -468,6 +573,7 @@ class Executor:
 
     def _fail(self, failure: _StepFailure, group: int, rolled_back: tuple[int, ...]):
         self._failure, self._failed_group, self._rolled_back = failure, group, tuple(rolled_back)
+        yield from self._flush_notices(failure.index)
         yield StepFailed(index=failure.index, error=failure.message, sql=failure.sql, sqlstate=failure.sqlstate)
 
     def _step_sql(self, index: int) -> str:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from pgschema_tui.errors import UserError
 
+MAX_LOCK_TIMEOUT_MS = 2_147_483_647  # lock_timeout is an int4 of milliseconds on the server
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|sec|min|m|h)?\s*$", re.IGNORECASE)
 _UNIT_MS = {"ms": 1, "s": 1000, "sec": 1000, "min": 60_000, "m": 60_000, "h": 3_600_000}
 
@@ -28,7 +29,7 @@ class ApplyOptions:
     """Knobs of one apply run; the defaults are the CLI defaults."""
 
     schema: str = "public"
-    lock_timeout_ms: int = 5000
+    lock_timeout_ms: int = 5000  # > 0: 0 would mean "wait forever" to the server, which apply refuses
     lock_retries: int = 3
     poll_interval: float = 0.5  # seconds between progress polls of a running statement
     backoff_base: float = 0.5  # first retry delay after a lock timeout, doubled each attempt
@@ -37,6 +38,7 @@ class ApplyOptions:
     # CREATE INDEX CONCURRENTLY runs without lock_timeout (its waits for other transactions are
     # not lock waits to retry, apply/index_builds.py); this bounds a build instead; 0 = none.
     index_build_timeout_ms: int = 0
+    allow_hazards: frozenset[str] = frozenset()  # hazard kinds accepted (data_loss turns the guard off)
 
     @property
     def lock_poll_interval(self) -> float:
@@ -44,10 +46,23 @@ class ApplyOptions:
         return max(0.01, min(self.poll_interval, self.lock_timeout_ms / 1000 / 5))
 
     @classmethod
-    def from_args(cls, args) -> "ApplyOptions":
+    def from_args(cls, args, allow_hazards: frozenset[str] = frozenset()) -> "ApplyOptions":
+        """Options from the CLI flags, every value checked before anything connects."""
         if args.lock_retries < 0:
             raise UserError("--lock-retries must be 0 or more")
         build_timeout = getattr(args, "index_build_timeout", None)
-        return cls(schema=args.schema, lock_timeout_ms=parse_duration_ms(args.lock_timeout),
-                   lock_retries=args.lock_retries,
+        return cls(schema=args.schema, lock_timeout_ms=lock_timeout_ms(args.lock_timeout),
+                   lock_retries=args.lock_retries, allow_hazards=allow_hazards,
                    index_build_timeout_ms=parse_duration_ms(build_timeout) if build_timeout else 0)
+
+
+def lock_timeout_ms(text: str) -> int:
+    """--lock-timeout in milliseconds: at least 1ms (0 would wait forever) and at most the server's limit."""
+    ms = parse_duration_ms(text)
+    if ms <= 0:
+        raise UserError(f"--lock-timeout {text}: 0 would make every statement wait for its locks forever, "
+                        f"which apply refuses; give a duration of at least 1ms (e.g. 5s)")
+    if ms > MAX_LOCK_TIMEOUT_MS:
+        raise UserError(f"--lock-timeout {text}: at most {MAX_LOCK_TIMEOUT_MS}ms (about 24 days), the "
+                        f"largest lock_timeout PostgreSQL accepts")
+    return ms

@@ -55,38 +55,162 @@ def parse_allowed(text: str | None) -> frozenset[str]:
     return frozenset(part.strip() for part in (text or "").split(",") if part.strip())
 
 
-def refused_hazards(plan: Plan, allowed: frozenset[str],
-                    empty_relations: frozenset[str] = frozenset()) -> list[tuple[int, str, Hazard]]:
-    """(step index, step path, hazard) for every blocking hazard not in `allowed`.
+def recompute_hazards(plan: Plan, live, sizes) -> Plan:
+    """The plan with hazards recomputed from its SQL against the live schema (what the file says
+    is not trusted): the planner's analysis, plus data_loss for what only the SQL classifier
+    sees (statements plans never contain, DELETE/UPDATE, type changes not known to be lossless,
+    relations outside the schema)."""
+    from dataclasses import replace
 
-    A data_loss hazard on a relation in `empty_relations` (checked on the live database just
-    before applying) is not blocking: there is no data to lose.
+    from pgschema_tui.plan.hazards import annotate
+    from pgschema_tui.plan.model import Group
+
+    flat = annotate(plan.steps, live, sizes)
+    flat = [replace(step, hazards=step.hazards + tuple(_sql_only_hazards(step, live))) for step in flat]
+    groups, position = [], 0
+    for group in plan.groups:
+        groups.append(Group(tuple(flat[position: position + len(group.steps)])))
+        position += len(group.steps)
+    return replace(plan, groups=groups)
+
+
+def _sql_only_hazards(step, live) -> list[Hazard]:
+    from pgschema_tui.plan.sql_hazards import DELETE, TYPE_CHANGE, UNKNOWN, UPDATE, classify, lossless_type_change
+
+    schema = live.name
+    flagged = {h.relation for h in step.hazards if h.type == "data_loss"}
+    out = []
+    for risk in classify(step.sql):
+        if risk.kind == UNKNOWN:
+            out.append(Hazard("data_loss", f"{risk.statement}: pgschema-tui cannot tell which rows it touches"))
+            continue
+        if not risk.names:
+            continue  # DROP TYPE ... CASCADE: the executor checks the columns it would take
+        if len(risk.names) == 2 and risk.names[0] != schema:
+            out.append(Hazard("data_loss", f"{risk.statement}: touches a relation outside schema {schema}"))
+            continue
+        qualified = f"{schema}.{risk.names[-1]}"
+        if qualified in flagged or risk.names[-1] not in live.tables:
+            continue  # flagged already, or created by the plan (empty)
+        if risk.kind in (DELETE, UPDATE):
+            out.append(Hazard("data_loss", f"{risk.statement}: changes or removes rows of {qualified}", qualified))
+        elif risk.kind == TYPE_CHANGE:
+            column = live.tables[risk.names[-1]].column(risk.column)
+            if column is not None and (risk.using or not lossless_type_change(column.type, risk.new_type)):
+                out.append(Hazard("data_loss", f"changes {risk.column} of {qualified} from {column.type} to "
+                                               f"{risk.new_type}: values may change or be lost", qualified))
+    return out
+
+
+def row_problems(conn, plan: Plan) -> dict[str, str | None]:
+    """For each relation named by a data_loss hazard: None when it holds no row right now, else
+    why it cannot be taken as empty (rows, row-level security, unreadable). The executor checks
+    again after locking; this only refuses early, before the prompt."""
+    from pgschema_tui.apply.guard import HOLDS_ROWS, exists, row_problem
+    from pgschema_tui.ddl.quote import ident
+
+    names = {h.relation for s in plan.steps for h in s.hazards if h.type == "data_loss" and h.relation}
+    out: dict[str, str | None] = {}
+    for name in sorted(names):
+        schema, _, rel = name.partition(".")
+        relation = f"{ident(schema)}.{ident(rel)}"
+        if not exists(conn, relation):
+            out[name] = None
+            continue
+        problem = row_problem(conn, relation)
+        out[name] = "it holds rows" if problem == HOLDS_ROWS else problem
+    return out
+
+
+def refused_hazards(plan: Plan, allowed: frozenset[str],
+                    problems: dict[str, str | None] | None = None) -> list[tuple[int, str, Hazard]]:
+    """(step index, step path, hazard) for every blocking hazard not in `allowed`; why each
+    blocks is `problems[hazard.relation]` (rows, row-level security...).
+
+    A data_loss hazard on a relation that `problems` says holds no row (None) is not
+    blocking: there is no data to lose. One without a relation always blocks.
     """
+    problems = problems or {}
     out = []
     for index, step in enumerate(plan.steps):
         for hazard in step.hazards:
             if hazard.type not in BLOCKING_HAZARDS or hazard.type in allowed:
                 continue
-            if hazard.type == "data_loss" and hazard.relation in empty_relations:
+            if hazard.type == "data_loss" and hazard.relation and problems.get(hazard.relation, "?") is None:
                 continue
             out.append((index, step.path, hazard))
     return out
 
 
-def empty_relations(conn, plan: Plan) -> frozenset[str]:
-    """Relations named by data_loss hazards that hold no row right now (one cheap probe each)."""
-    from psycopg import sql
+# Sessions holding (or queued for: a reader waits behind them too) ACCESS EXCLUSIVE on a relation
+# of the schema, which an inspection's ACCESS SHARE locks wait for.
+_EXCLUSIVE_HOLDERS_SQL = """
+SELECT DISTINCT ON (l.pid, c.relname) l.pid, c.relname, l.mode, l.granted, a.state, a.query,
+       extract(epoch FROM clock_timestamp() - coalesce(a.xact_start, a.query_start))::float8
+FROM pg_locks l
+JOIN pg_class c ON c.oid = l.relation
+LEFT JOIN pg_stat_activity a ON a.pid = l.pid
+WHERE l.mode = 'AccessExclusiveLock' AND l.pid <> pg_backend_pid()
+  AND c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = %s)
+  AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+ORDER BY l.pid, c.relname
+"""
 
-    names = {h.relation for s in plan.steps for h in s.hazards if h.type == "data_loss" and h.relation}
-    empty = set()
-    for name in sorted(names):
-        schema, _, rel = name.partition(".")
+
+class LiveInspection:
+    """Reads the live schema before an apply (for the fingerprint check and the hazards),
+    bounded by the lock timeout and abortable from another thread (`abort()`, for the TUI).
+
+    Reading the catalog takes ACCESS SHARE locks on some relations (sizes, definitions), so a
+    session holding ACCESS EXCLUSIVE on one (an open ALTER TABLE) would stall it: after the
+    lock timeout it stops and names that session.
+    """
+
+    def __init__(self, conn, schema: str, lock_timeout_ms: int):
+        self.conn, self.schema, self.lock_timeout_ms = conn, schema, lock_timeout_ms
+        self._aborted = False
+
+    def abort(self) -> None:
+        """Cancel the inspection's running query; `run` then raises UserError."""
+        self._aborted = True
         try:
-            with conn.transaction():
-                row = conn.execute(sql.SQL("SELECT NOT EXISTS (SELECT FROM {}.{})").format(
-                    sql.Identifier(schema), sql.Identifier(rel))).fetchone()
-        except Exception:  # unreadable or gone: keep the hazard blocking
-            continue
-        if row and row[0]:
-            empty.add(name)
-    return frozenset(empty)
+            self.conn.cancel_safe()
+        except Exception:  # finished meanwhile, or the connection is gone
+            pass
+
+    def run(self, what):
+        """`what(conn)` (e.g. `lambda c: inspect_schema(c, schema)`) under the lock timeout."""
+        import psycopg
+
+        from pgschema_tui.ddl.quote import literal
+        from pgschema_tui.errors import UserError
+
+        if self._aborted:
+            raise UserError("the pre-apply inspection was aborted; nothing was applied")
+        self.conn.execute(f"SET lock_timeout = {literal(f'{self.lock_timeout_ms}ms')}")
+        try:
+            return what(self.conn)
+        except psycopg.Error as exc:
+            if exc.sqlstate == "57014" and self._aborted:
+                raise UserError("the pre-apply inspection was aborted; nothing was applied") from None
+            if exc.sqlstate != "55P03":
+                raise
+            raise UserError(
+                f"reading schema {self.schema!r} before applying waited more than the lock timeout "
+                f"({self.lock_timeout_ms / 1000:g}s) for a lock{self._holders()}. Nothing was applied; try again "
+                f"when it is released, or raise --lock-timeout.") from None
+
+    def _holders(self) -> str:
+        try:
+            rows = self.conn.execute(_EXCLUSIVE_HOLDERS_SQL, (self.schema,)).fetchall()
+        except Exception:
+            return ""
+        if not rows:
+            return ""
+        parts = []
+        for pid, rel, mode, granted, state, query, age in rows[:5]:
+            flat = " ".join((query or "").split())
+            facts = ", ".join(f for f in (state, f"{age:.1f}s" if age is not None else None) if f)
+            parts.append(f"pid {pid} {'holds' if granted else 'is queued for'} {mode} on {rel}" + (f" ({facts})" if facts else "")
+                         + (f": {flat[:80]}" if flat else ""))
+        return ": " + "; ".join(parts)

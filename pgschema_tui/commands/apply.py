@@ -15,34 +15,43 @@ from dataclasses import replace
 from pathlib import Path
 
 from pgschema_tui.apply.options import ApplyOptions
-from pgschema_tui.apply.preflight import (as_live_fingerprint, changed_objects, empty_relations, parse_allowed,
-                                          refused_hazards)
+from pgschema_tui.apply.preflight import (LiveInspection, as_live_fingerprint, changed_objects, parse_allowed,
+                                          recompute_hazards, refused_hazards, row_problems)
 from pgschema_tui.commands.common import connect_to_schema
 from pgschema_tui.errors import UserError
-from pgschema_tui.plan.model import Group, Plan
+from pgschema_tui.plan.model import Plan, PlanFormatError
 
 # Default for --allow-hazards, for unattended runs that accept hazards by policy (CI, harnesses).
 ALLOW_HAZARDS_ENV = "PGSCHEMA_TUI_ALLOW_HAZARDS"
 
 
 def load_plan_file(path: str) -> Plan:
+    """The plan in `path`; UserError naming the problem when it is not a plan `plan` wrote, unchanged."""
     try:
-        data = json.loads(Path(path).read_text())
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
         raise UserError(f"cannot read plan {path}: {exc.strerror or exc}") from None
-    except ValueError as exc:
-        raise UserError(f"plan {path} is not valid JSON: {exc}") from None
-    if not isinstance(data, dict) or "groups" not in data:
-        raise UserError(f"{path} is not a plan written by `plan --output-json` (no \"groups\")")
-    return Plan.from_json(data)
+    except ValueError as exc:  # not JSON, truncated, not UTF-8
+        raise UserError(f"plan {path} is not valid JSON ({exc}); nothing was applied") from None
+    try:
+        return Plan.from_json(data)
+    except PlanFormatError as exc:
+        raise UserError(f"plan {path} is not usable: {exc}") from None
+
+
+def check_plan_target(plan: Plan, schema: str, path: str) -> None:
+    """Refuse a plan for another schema, or one without the fingerprint that makes it safe to apply."""
+    if plan.schema != schema:
+        raise UserError(f"plan {path} was made for schema {plan.schema!r}, not {schema!r}: pass --schema "
+                        f"{plan.schema} to apply it there. Nothing was applied.")
+    if not plan.fingerprint:
+        raise UserError(f"plan {path} carries no source fingerprint (source_fingerprint.hash is empty), so "
+                        f"apply cannot check that the database is still what it was planned against. "
+                        f"Nothing was applied; plan again with `pgschema-tui plan --output-json`.")
 
 
 def check_fingerprint(plan: Plan, live_schema) -> None:
     """Refuse (UserError) when the live schema changed since the plan was made, naming what changed."""
-    if not plan.fingerprint:
-        print("Warning: the plan carries no source fingerprint; the live schema is not checked against it.",
-              file=sys.stderr)
-        return
     from pgschema_tui.plan.fingerprint import fingerprint
 
     live = as_live_fingerprint(fingerprint(live_schema))
@@ -53,21 +62,6 @@ def check_fingerprint(plan: Plan, live_schema) -> None:
             f"schema {live_schema.name!r} changed since the plan was made (fingerprint {plan.fingerprint[:12]} "
             f"at plan time, {live.hash[:12]} now). Changed objects:\n{listing}\n"
             f"Nothing was applied. Plan again against the current database.")
-
-
-def with_hazards(plan: Plan, conn, live_schema) -> Plan:
-    """The plan with hazards on its steps; computed here when a saved plan carries none."""
-    if any(step.hazards for step in plan.steps):
-        return plan
-    from pgschema_tui.inspect.sizes import relation_sizes
-    from pgschema_tui.plan.hazards import annotate
-
-    flat = annotate(plan.steps, live_schema, relation_sizes(conn, live_schema.name))
-    groups, position = [], 0
-    for group in plan.groups:
-        groups.append(Group(tuple(flat[position: position + len(group.steps)])))
-        position += len(group.steps)
-    return replace(plan, groups=groups)
 
 
 def render_plan(plan: Plan, color: bool) -> str:
@@ -89,28 +83,36 @@ def confirm() -> bool:
 
 
 def run(args) -> int:
-    options = ApplyOptions.from_args(args)
     allowed = parse_allowed(args.allow_hazards or os.environ.get(ALLOW_HAZARDS_ENV))
+    options = ApplyOptions.from_args(args, allowed)  # bad values are refused before connecting
     if args.plan:
+        plan = load_plan_file(args.plan)  # and so is a bad plan file
+        check_plan_target(plan, args.schema, args.plan)
         settings, conn = connect_to_schema(args)
     else:  # the files are parsed before connecting: a syntax error never touches the database
         from pgschema_tui.commands.plan import connect_and_plan
 
         settings, conn, result = connect_and_plan(args)
     try:
-        if args.plan:
-            from pgschema_tui.inspect import inspect_schema
+        from pgschema_tui.apply import advisory
+        from pgschema_tui.inspect import inspect_schema
+        from pgschema_tui.inspect.sizes import relation_sizes
 
-            plan = load_plan_file(args.plan)
-            if plan.schema and plan.schema != args.schema:
-                raise UserError(f"the plan was made for schema {plan.schema!r}; pass --schema {plan.schema}")
-            live_schema = inspect_schema(conn, args.schema)
+        try:  # another apply running on the schema is said first; the executor takes the lock again
+            advisory.acquire(conn, args.schema, options.lock_timeout_ms)
+        except advisory.ApplyLockBusy as exc:
+            raise UserError(str(exc)) from None
+        inspection = LiveInspection(conn, args.schema, options.lock_timeout_ms)
+        if args.plan:
+            live_schema = inspection.run(lambda c: inspect_schema(c, args.schema))
             check_fingerprint(plan, live_schema)
-            if not plan.is_empty:
-                plan = with_hazards(plan, conn, live_schema)
         else:
-            plan = result.plan
-        empty = empty_relations(conn, plan) if not plan.is_empty else frozenset()
+            plan, live_schema = result.plan, result.live
+        problems = {}
+        if not plan.is_empty:  # hazards from the SQL, not from the file; rows as they are now
+            sizes = inspection.run(lambda c: relation_sizes(c, args.schema))
+            plan = recompute_hazards(plan, live_schema, sizes)
+            problems = inspection.run(lambda c: row_problems(c, plan))
     finally:
         conn.close()
     if plan.is_empty:
@@ -120,16 +122,19 @@ def run(args) -> int:
     use_color = not args.no_color and not os.environ.get("NO_COLOR") and sys.stdout.isatty()
     text = render_plan(plan, use_color)
     print(text if text.endswith("\n") else text + "\n", end="", flush=True)
-    refused = refused_hazards(plan, allowed, empty)
+    refused = refused_hazards(plan, allowed, problems)
     if refused:
         kinds = sorted({h.type for _, _, h in refused})
-        listing = "\n".join(f"  step {i + 1} {path}: {h.message}" for i, path, h in refused)
+        listing = "\n".join(f"  step {i + 1} {path}: {h.message}"
+                            + (f" ({problems[h.relation]})" if problems.get(h.relation) else "")
+                            for i, path, h in refused)
         raise UserError(f"refusing to apply: the plan has {', '.join(kinds)} hazards:\n{listing}\n"
                         f"Nothing was applied. Pass --allow-hazards {','.join(kinds)} (or set "
                         f"{ALLOW_HAZARDS_ENV}) to accept them.")
     if not args.auto_approve and not confirm():
         print("Apply cancelled: nothing was applied.", file=sys.stderr)
         return 1
+    # The executor checks the data-loss hazards again, after locking, in each step's transaction
     return execute_and_print(plan, settings, replace(options, schema=args.schema), args.log_json)
 
 

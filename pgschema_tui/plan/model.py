@@ -2,14 +2,31 @@
 
 This is the contract between the planner, the renderers (human, SQL, JSON), `apply` and
 the terminal reviewer. `to_json`/`from_json` are the on-disk format of `--output-json`.
+A plan file is untrusted input: `from_json` checks its structure field by field
+(`PlanFormatError` names the bad field) and its `plan_digest`, a SHA-256 of everything else in
+the file, so a plan edited after `plan` wrote it is refused.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-PLAN_FORMAT_VERSION = "1.0.0"
+PLAN_FORMAT_VERSION = "1.1.0"  # 1.1.0: plan_digest
 TOOL_NAME = "pgschema-tui"
+
+
+class PlanFormatError(ValueError):
+    """A plan file that is not one `plan --output-json` wrote: bad structure, version or digest."""
+
+
+def plan_digest(data: dict[str, Any]) -> str:
+    """SHA-256 of a plan's JSON without its `plan_digest` and `created_at` (so the same plan made
+    twice has the same digest): keys sorted, no whitespace, UTF-8."""
+    body = {k: v for k, v in data.items() if k not in ("plan_digest", "created_at")}
+    text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -59,6 +76,37 @@ class Step:
             hazards=tuple(Hazard(**h) for h in d.get("hazards", ())),
         )
 
+    @staticmethod
+    def check_json(d: Any, where: str) -> None:
+        """PlanFormatError naming the first field of step `d` that is missing or of the wrong type."""
+        _need(d, dict, where)
+        _need(d.get("sql"), str, f"{where}.sql")
+        if not d["sql"].strip():
+            raise PlanFormatError(f"{where}.sql: empty statement")
+        for key in ("type", "operation", "path"):
+            _need(d.get(key), str, f"{where}.{key}")
+        _need(d.get("can_run_in_transaction"), bool, f"{where}.can_run_in_transaction")
+        _check_keys(d, {"sql", "type", "operation", "path", "can_run_in_transaction", "directive", "hazards"}, where)
+        if "directive" in d:
+            directive = d["directive"]
+            _need(directive, dict, f"{where}.directive")
+            _check_keys(directive, {"type", "message"}, f"{where}.directive")
+            if directive.get("type") != "wait":
+                raise PlanFormatError(f"{where}.directive.type: {directive.get('type')!r} is not a known "
+                                      f"directive (expected 'wait')")
+            _need(directive.get("message"), str, f"{where}.directive.message")
+        hazards = d.get("hazards", [])
+        _need(hazards, list, f"{where}.hazards")
+        for k, hazard in enumerate(hazards):
+            at = f"{where}.hazards[{k}]"
+            _need(hazard, dict, at)
+            _check_keys(hazard, {"type", "message", "relation", "rows", "bytes"}, at)
+            _need(hazard.get("type"), str, f"{at}.type")
+            _need(hazard.get("message"), str, f"{at}.message")
+            for key, kind in (("relation", str), ("rows", int), ("bytes", int)):
+                if hazard.get(key) is not None:
+                    _need(hazard[key], kind, f"{at}.{key}")
+
 
 @dataclass(frozen=True)
 class Group:
@@ -90,7 +138,7 @@ class Plan:
         return not any(g.steps for g in self.groups)
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out = {
             "version": PLAN_FORMAT_VERSION,
             "tool": TOOL_NAME,
             "tool_version": self.tool_version,
@@ -99,9 +147,13 @@ class Plan:
             "schema": self.schema,
             "groups": [{"steps": [s.to_json() for s in g.steps]} for g in self.groups if g.steps],
         }
+        out["plan_digest"] = plan_digest(out)
+        return out
 
     @classmethod
-    def from_json(cls, d: dict[str, Any]) -> "Plan":
+    def from_json(cls, d: Any) -> "Plan":
+        """The plan of a JSON document; PlanFormatError when it is not one `to_json` wrote unchanged."""
+        check_plan_json(d)
         fp = d.get("source_fingerprint") or {}
         return cls(
             schema=d.get("schema", "public"),
@@ -111,3 +163,68 @@ class Plan:
             tool_version=d.get("tool_version", ""),
             object_fingerprints=fp.get("objects", {}) or {},
         )
+
+
+_TYPE_WORDS = {dict: "an object", list: "a list", str: "a string", bool: "true or false", int: "an integer"}
+
+
+def _need(value: Any, kind: type, where: str) -> None:
+    if value is None:
+        raise PlanFormatError(f"{where}: missing")
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise PlanFormatError(f"{where}: expected {_TYPE_WORDS[kind]}, found {type(value).__name__} {_short(value)}")
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, default=str)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _check_keys(d: dict, known: set[str], where: str) -> None:
+    unknown = sorted(set(d) - known)
+    if unknown:
+        raise PlanFormatError(f"{where}: unknown field {unknown[0]!r}")
+
+
+def check_plan_json(d: Any) -> None:
+    """PlanFormatError naming the first problem of a plan document: structure, version, digest."""
+    _need(d, dict, "plan")
+    if d.get("tool") != TOOL_NAME:
+        raise PlanFormatError(f"tool: expected {TOOL_NAME!r}, found {_short(d.get('tool'))}: not a plan written "
+                              f"by `pgschema-tui plan --output-json`")
+    version = d.get("version")
+    if version != PLAN_FORMAT_VERSION:
+        hint = (" (an older pgschema-tui wrote it, without a digest)" if version == "1.0.0"
+                else " (a newer or unknown format)")
+        raise PlanFormatError(f"version: plan format {_short(version)} is not supported{hint}; this pgschema-tui "
+                              f"reads format {PLAN_FORMAT_VERSION}: plan again")
+    _check_keys(d, {"version", "tool", "tool_version", "created_at", "source_fingerprint", "schema", "groups",
+                    "plan_digest"}, "plan")
+    for key in ("tool_version", "created_at", "schema"):
+        _need(d.get(key), str, key)
+    if not d["schema"]:
+        raise PlanFormatError("schema: empty")
+    fp = d.get("source_fingerprint")
+    _need(fp, dict, "source_fingerprint")
+    _need(fp.get("hash"), str, "source_fingerprint.hash")
+    objects = fp.get("objects", {})
+    _need(objects, dict, "source_fingerprint.objects")
+    for path, digest in objects.items():
+        _need(digest, str, f"source_fingerprint.objects[{path!r}]")
+    groups = d.get("groups")
+    _need(groups, list, "groups")
+    for g, group in enumerate(groups):
+        _need(group, dict, f"groups[{g}]")
+        _check_keys(group, {"steps"}, f"groups[{g}]")
+        steps = group.get("steps")
+        _need(steps, list, f"groups[{g}].steps")
+        for k, step in enumerate(steps):
+            Step.check_json(step, f"groups[{g}].steps[{k}]")
+    _need(d.get("plan_digest"), str, "plan_digest")
+    try:
+        expected = plan_digest(d)
+    except ValueError as exc:  # NaN or infinity somewhere
+        raise PlanFormatError(f"plan: {exc}") from None
+    if d["plan_digest"] != expected:
+        raise PlanFormatError("plan_digest: does not match the plan's content: the file was edited after "
+                              "`plan` wrote it (or damaged); plan again rather than editing a plan")

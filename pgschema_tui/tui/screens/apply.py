@@ -1,6 +1,8 @@
 """Apply mode: confirm, run the plan in a worker thread, and watch steps, progress, locks and log."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -185,6 +187,10 @@ class ApplyScreen(Screen):
 
         plan = self.app.session.plan
         options = self.app.apply_options or ApplyOptions(schema=plan.schema)
+        # every hazard of the plan was acknowledged (action_start_apply): that is the consent the
+        # executor's data-loss guard asks for; hazards the plan does not list stay guarded
+        acknowledged = frozenset(h.type for step in plan.steps for h in step.hazards)
+        options = replace(options, allow_hazards=options.allow_hazards | acknowledged)
         self._executor = Executor(plan, self.app.settings, options)
         self.state.phase = "running"
         self.app.applying = True

@@ -1,0 +1,316 @@
+"""What a statement can do to the rows already stored, read from its SQL alone (no connection).
+
+`apply` does not trust the hazards a plan file carries: a plan is a file anyone can edit. Before
+a step runs, `classify(sql)` parses it with pglast and names every way it can lose or change
+stored data: dropping a table or column, changing a column's type, TRUNCATE, DELETE, UPDATE, a
+CASCADE drop. Statements of a kind the planner never writes (`DO`, `COMMIT`, `COPY`, `SET`,
+`INSERT`, a SELECT calling unknown functions...) and SQL that does not parse are `unknown`:
+whoever applies cannot tell what they touch, so they are refused unless data loss is accepted
+(fail closed).
+
+`lossless_type_change(old, new)` says whether every value of type `old` (as `format_type`
+prints it) survives the conversion to `new` unchanged; only a short list of widenings is.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pgschema_tui.ddl.quote import ident
+
+DROP_TABLE = "drop_table"
+DROP_COLUMN = "drop_column"
+TYPE_CHANGE = "type_change"
+TRUNCATE = "truncate"
+DELETE = "delete"
+UPDATE = "update"
+DROP_TYPE_CASCADE = "drop_type_cascade"  # drops every column of the type with it
+UNKNOWN = "unknown"  # cannot tell what it touches: refused unless data loss is accepted
+
+
+@dataclass(frozen=True)
+class TypeShape:
+    """A type as `format_type` spells it, split: `character varying`, (20,), array."""
+
+    base: str
+    mods: tuple[int, ...] = ()
+    array: bool = False
+
+    def __str__(self) -> str:
+        mods = f"({','.join(str(m) for m in self.mods)})" if self.mods else ""
+        if self.base.endswith(" time zone") and mods:  # timestamp(3) with time zone
+            head, _, zone = self.base.partition(" with")
+            text = f"{head}{mods} with{zone}"
+        else:
+            text = self.base + mods
+        return text + ("[]" if self.array else "")
+
+
+@dataclass(frozen=True)
+class SqlRisk:
+    """One way a statement can lose or change stored rows."""
+
+    kind: str
+    relation: str | None  # the relation as SQL (quoted; qualified when the statement qualifies it)
+    statement: str  # what the statement does, for messages: `DROP TABLE users`
+    column: str | None = None
+    new_type: TypeShape | None = None
+    using: bool = False  # ALTER COLUMN TYPE ... USING: an arbitrary expression computes the values
+    type_name: str | None = None  # DROP TYPE ... CASCADE: the type, as SQL
+    names: tuple[str, ...] = ()  # the relation's name parts as written (schema, name) or (name,)
+
+
+# Statement node classes that never remove or change stored rows.
+_SAFE_NODES = frozenset({
+    "CreateStmt", "CreateTableAsStmt", "ViewStmt", "IndexStmt", "CreateFunctionStmt", "CreateTrigStmt",
+    "CreatePolicyStmt", "AlterPolicyStmt", "CreateSeqStmt", "AlterSeqStmt", "CreateEnumStmt",
+    "CreateDomainStmt", "AlterDomainStmt", "CompositeTypeStmt", "CreateRangeStmt", "DefineStmt",
+    "AlterEnumStmt", "CommentStmt", "GrantStmt", "AlterDefaultPrivilegesStmt", "AlterOwnerStmt",
+    "RenameStmt", "AlterObjectSchemaStmt", "RefreshMatViewStmt", "CreateSchemaStmt", "AlterFunctionStmt",
+    "CreateStatsStmt", "AlterStatsStmt", "SecLabelStmt", "AlterTypeStmt", "AlterCollationStmt",
+})
+# Drops of objects that hold no rows of their own (dropping them without CASCADE fails when
+# a column or another object still needs them).
+_SAFE_DROPS = frozenset({
+    "OBJECT_INDEX", "OBJECT_VIEW", "OBJECT_MATVIEW", "OBJECT_SEQUENCE", "OBJECT_FUNCTION",
+    "OBJECT_PROCEDURE", "OBJECT_ROUTINE", "OBJECT_AGGREGATE", "OBJECT_TRIGGER", "OBJECT_POLICY",
+    "OBJECT_TYPE", "OBJECT_DOMAIN", "OBJECT_RULE", "OBJECT_COLLATION", "OBJECT_STATISTIC_EXT",
+    "OBJECT_OPERATOR", "OBJECT_FOREIGN_TABLE",
+})
+# Functions a read-only SELECT step (the planner's wait steps) may call.
+_READ_ONLY_FUNCTIONS = frozenset({
+    "current_schema", "current_database", "count", "coalesce", "nullif", "greatest", "least", "max",
+    "min", "sum", "round", "now", "clock_timestamp", "extract", "date_part", "age", "pg_blocking_pids",
+    "array_agg", "string_agg", "format", "pg_relation_size", "pg_total_relation_size", "to_regclass",
+    "bool_and", "bool_or", "array_length", "cardinality", "unnest", "pg_sleep", "pg_backend_pid",
+    "pg_current_snapshot", "pg_snapshot_xmin", "txid_current_snapshot", "txid_snapshot_xmin", "left", "substr",
+    "substring", "length", "lower", "upper", "concat", "format_type", "pg_get_indexdef", "quote_ident",
+    "array_position", "jsonb_build_object", "json_build_object", "jsonb_agg", "json_agg", "abs", "floor", "ceil",
+    "pg_size_pretty", "pg_table_size", "pg_indexes_size", "current_setting", "pg_is_in_recovery",
+})
+_TYPE_ALIASES = {
+    "int2": "smallint", "int4": "integer", "int": "integer", "int8": "bigint", "float4": "real",
+    "float8": "double precision", "decimal": "numeric", "varchar": "character varying",
+    "bpchar": "character", "char": "character", "timestamptz": "timestamp with time zone",
+    "timestamp": "timestamp without time zone", "time": "time without time zone",
+    "timetz": "time with time zone", "bool": "boolean", "varbit": "bit varying",
+}
+
+
+@lru_cache(maxsize=512)
+def classify(sql: str) -> tuple[SqlRisk, ...]:
+    """Every way the statements of `sql` can lose or change stored rows (empty: none)."""
+    import pglast
+
+    try:
+        statements = pglast.parse_sql(sql)
+    except Exception as exc:  # pglast.parser.ParseError: cannot tell what it does
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return (SqlRisk(UNKNOWN, None, f"SQL that does not parse ({first})"),)
+    risks: list[SqlRisk] = []
+    for raw in statements:
+        risks.extend(_statement(raw.stmt))
+    return tuple(risks)
+
+
+def _statement(stmt) -> list[SqlRisk]:
+    name = type(stmt).__name__
+    if name in _SAFE_NODES:
+        return []
+    handler = _HANDLERS.get(name)
+    if handler is not None:
+        return handler(stmt)
+    return [SqlRisk(UNKNOWN, None, f"a {_words(name)} statement, which pgschema-tui plans never contain")]
+
+
+def _words(node_name: str) -> str:
+    """`TransactionStmt` → `transaction`; `DoStmt` → `do`."""
+    base = node_name[:-4] if node_name.endswith("Stmt") else node_name
+    return re.sub(r"(?<!^)([A-Z])", r" \1", base).lower()
+
+
+def _relation(rv) -> str:
+    """A RangeVar as SQL: quoted, schema-qualified when the statement qualifies it."""
+    return f"{ident(rv.schemaname)}.{ident(rv.relname)}" if rv.schemaname else ident(rv.relname)
+
+
+def _names(rv) -> tuple[str, ...]:
+    return (rv.schemaname, rv.relname) if rv.schemaname else (rv.relname,)
+
+
+def _drop(stmt) -> list[SqlRisk]:
+    kind = stmt.removeType.name
+    cascade = stmt.behavior.name == "DROP_CASCADE"
+    if kind == "OBJECT_TABLE":
+        return [SqlRisk(DROP_TABLE, _name_parts(obj), f"DROP TABLE {_name_parts(obj)}",
+                        names=tuple(getattr(p, "sval", str(p)) for p in obj)) for obj in stmt.objects or ()]
+    if kind == "OBJECT_TYPE" and cascade:
+        return [SqlRisk(DROP_TYPE_CASCADE, None, f"DROP TYPE {_name_parts(obj)} CASCADE", type_name=_name_parts(obj))
+                for obj in stmt.objects or ()]
+    if kind in _SAFE_DROPS and not cascade:
+        return []
+    what = kind.removeprefix("OBJECT_").replace("_", " ")
+    return [SqlRisk(UNKNOWN, None, f"DROP {what}{' ... CASCADE' if cascade else ''}, which can take stored data "
+                                   f"with it")]
+
+
+def _name_parts(obj) -> str:
+    """A dropped object's name as SQL: `a`, `"s"."t"`."""
+    parts = getattr(obj, "names", None) or (obj if isinstance(obj, tuple) else (obj,))
+    return ".".join(ident(getattr(p, "sval", str(p))) for p in parts)
+
+
+def _alter_table(stmt) -> list[SqlRisk]:
+    from pglast.enums import AlterTableType as T
+
+    relation, names = _relation(stmt.relation), _names(stmt.relation)
+    risks = []
+    for cmd in stmt.cmds or ():
+        if cmd.subtype == T.AT_DropColumn:
+            risks.append(SqlRisk(DROP_COLUMN, relation, f"ALTER TABLE {relation} DROP COLUMN {ident(cmd.name)}",
+                                 column=cmd.name, names=names))
+        elif cmd.subtype == T.AT_AlterColumnType:
+            definition = cmd.def_
+            shape = type_shape(definition.typeName) if definition is not None else None
+            using = definition is not None and definition.raw_default is not None
+            risks.append(SqlRisk(TYPE_CHANGE, relation,
+                                 f"ALTER TABLE {relation} ALTER COLUMN {ident(cmd.name)} TYPE {shape or '?'}"
+                                 + (" USING ..." if using else ""), column=cmd.name, new_type=shape, using=using,
+                                 names=names))
+    return risks
+
+
+def _truncate(stmt) -> list[SqlRisk]:
+    if stmt.behavior.name == "DROP_CASCADE":
+        return [SqlRisk(UNKNOWN, None, "TRUNCATE ... CASCADE, which empties every table referencing these")]
+    return [SqlRisk(TRUNCATE, _relation(rv), f"TRUNCATE {_relation(rv)}", names=_names(rv))
+            for rv in stmt.relations or ()]
+
+
+def _dml(kind: str, verb: str):
+    def handler(stmt) -> list[SqlRisk]:
+        if stmt.withClause is not None:
+            return [SqlRisk(UNKNOWN, None, f"{verb} with a WITH clause")]
+        relation = _relation(stmt.relation)
+        return [SqlRisk(kind, relation, f"{verb} {relation}", names=_names(stmt.relation))]
+    return handler
+
+
+def _select(stmt) -> list[SqlRisk]:
+    """A SELECT (the planner's wait steps) is safe when it only reads: no locking clause, no
+    INTO, no data-modifying WITH, and only functions of a short read-only list."""
+    from pglast.visitors import Visitor
+
+    problems: list[str] = []
+
+    class _Look(Visitor):
+        def visit_FuncCall(self, _ancestors, node):
+            name = node.funcname[-1].sval
+            if name not in _READ_ONLY_FUNCTIONS:
+                problems.append(f"calls {name}()")
+
+        def visit_CommonTableExpr(self, _ancestors, node):
+            if type(node.ctequery).__name__ != "SelectStmt":
+                problems.append("modifies data in WITH")
+
+        def visit_SelectStmt(self, _ancestors, node):
+            if node.lockingClause:
+                problems.append("locks rows (FOR UPDATE/SHARE)")
+            if node.intoClause is not None:
+                problems.append("creates a table (SELECT INTO)")
+
+    _Look()(stmt)
+    if not problems:
+        return []
+    return [SqlRisk(UNKNOWN, None, f"a SELECT that {', '.join(sorted(set(problems)))}")]
+
+
+_HANDLERS = {
+    "DropStmt": _drop,
+    "AlterTableStmt": _alter_table,
+    "TruncateStmt": _truncate,
+    "DeleteStmt": _dml(DELETE, "DELETE FROM"),
+    "UpdateStmt": _dml(UPDATE, "UPDATE"),
+    "SelectStmt": _select,
+}
+
+
+# ------------------------------------------------------------------ types ---
+
+_TYPE_TEXT = re.compile(r"^\s*([a-z][a-z0-9_ ]*?)\s*(?:\(([\d,\s]+)\))?\s*(with(?:out)? time zone)?\s*(\[\])?\s*$")
+
+
+def type_shape(type_name) -> TypeShape | None:
+    """A pglast TypeName as a shape; None for anything with non-constant modifiers."""
+    from pglast import ast
+
+    if type_name is None:
+        return None
+    names = [n.sval for n in type_name.names]
+    base = names[-1] if names[:-1] in ([], ["pg_catalog"]) else ".".join(names)
+    mods = []
+    for mod in type_name.typmods or ():
+        if isinstance(mod, ast.A_Const) and isinstance(mod.val, ast.Integer):
+            mods.append(mod.val.ival)
+        else:
+            return None
+    return TypeShape(_TYPE_ALIASES.get(base, base), tuple(mods), bool(type_name.arrayBounds))
+
+
+def shape_of_text(text: str) -> TypeShape | None:
+    """`character varying(20)` (as format_type prints it) → shape; None when unusual."""
+    match = _TYPE_TEXT.match(text.lower())
+    if not match:
+        return None
+    base = match.group(1).strip()
+    if match.group(3):
+        base = f"{base} {match.group(3)}"
+    mods = tuple(int(m) for m in match.group(2).split(",")) if match.group(2) else ()
+    return TypeShape(_TYPE_ALIASES.get(base, base), mods, bool(match.group(4)))
+
+
+_INT_DIGITS = {"smallint": 5, "integer": 10, "bigint": 19}  # digits before the point a numeric needs
+_INT_ORDER = ("smallint", "integer", "bigint")
+_EXACT_IN_DOUBLE = {"smallint", "integer"}  # every value has an exact double precision
+_TO_TEXT = frozenset({"smallint", "integer", "bigint", "numeric", "boolean", "uuid", "date", "character varying",
+                      "text", "inet", "cidr", "macaddr"})
+
+
+def lossless_type_change(old_text: str, new: TypeShape | None) -> bool:
+    """True only when every value of `old_text` converts to `new` unchanged (a known widening)."""
+    old = shape_of_text(old_text)
+    if old is None or new is None:
+        return False
+    if old == new:
+        return True
+    if old.array or new.array:
+        return False
+    o, n = old.base, new.base
+    if o in _INT_ORDER and n in _INT_ORDER:
+        return _INT_ORDER.index(n) >= _INT_ORDER.index(o)
+    if o in _INT_DIGITS and n == "numeric":
+        return not new.mods or new.mods[0] - (new.mods[1] if len(new.mods) > 1 else 0) >= _INT_DIGITS[o]
+    if o in _EXACT_IN_DOUBLE and n == "double precision":
+        return True
+    if o == "smallint" and n == "real":
+        return True
+    if o == "real" and n == "double precision":
+        return True
+    if o == "numeric" and n == "numeric":
+        if not new.mods:
+            return True
+        if not old.mods:
+            return False
+        old_s = old.mods[1] if len(old.mods) > 1 else 0
+        new_s = new.mods[1] if len(new.mods) > 1 else 0
+        return new_s >= old_s and new.mods[0] - new_s >= old.mods[0] - old_s
+    if o in ("character varying", "text") and n in ("character varying", "text"):
+        if n == "text" or not new.mods:
+            return True
+        return o == "character varying" and bool(old.mods) and new.mods[0] >= old.mods[0]
+    if n == "text" and o in _TO_TEXT:
+        return True
+    if n == "character varying" and not new.mods and o in _TO_TEXT:
+        return True
+    return o == "cidr" and n == "inet"
