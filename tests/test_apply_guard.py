@@ -236,7 +236,7 @@ def test_relation_names_are_quoted_and_qualified_as_written():
     ("timestamp with time zone", "timestamp without time zone", False),
     ("character varying(10)", "character varying(20)", True), ("character varying(20)", "character varying(10)", False),
     ("character varying(10)", "text", True), ("text", "character varying(10)", False), ("character(3)", "text", False),
-    ("integer", "text", True), ("integer[]", "bigint[]", False), ("integer[]", "integer[]", True),
+    ("integer", "text", True), ("integer[]", "bigint[]", True), ("bigint[]", "integer[]", False), ("integer[]", "integer[]", True),
 ])
 def test_lossless_type_changes(old, new, lossless):
     assert lossless_type_change(old, shape_of_text(new)) is lossless

@@ -270,47 +270,11 @@ def shape_of_text(text: str) -> TypeShape | None:
     return TypeShape(_TYPE_ALIASES.get(base, base), mods, bool(match.group(4)))
 
 
-_INT_DIGITS = {"smallint": 5, "integer": 10, "bigint": 19}  # digits before the point a numeric needs
-_INT_ORDER = ("smallint", "integer", "bigint")
-_EXACT_IN_DOUBLE = {"smallint", "integer"}  # every value has an exact double precision
-_TO_TEXT = frozenset({"smallint", "integer", "bigint", "numeric", "boolean", "uuid", "date", "character varying",
-                      "text", "inet", "cidr", "macaddr"})
-
-
 def lossless_type_change(old_text: str, new: TypeShape | None) -> bool:
-    """True only when every value of `old_text` converts to `new` unchanged (a known widening)."""
-    old = shape_of_text(old_text)
-    if old is None or new is None:
+    """True only when every value of `old_text` converts to `new` unchanged: the planner's table of
+    known-safe widenings (plan/casts.py) decides, so plan and apply never disagree."""
+    from pgschema_tui.plan import casts
+
+    if new is None:
         return False
-    if old == new:
-        return True
-    if old.array or new.array:
-        return False
-    o, n = old.base, new.base
-    if o in _INT_ORDER and n in _INT_ORDER:
-        return _INT_ORDER.index(n) >= _INT_ORDER.index(o)
-    if o in _INT_DIGITS and n == "numeric":
-        return not new.mods or new.mods[0] - (new.mods[1] if len(new.mods) > 1 else 0) >= _INT_DIGITS[o]
-    if o in _EXACT_IN_DOUBLE and n == "double precision":
-        return True
-    if o == "smallint" and n == "real":
-        return True
-    if o == "real" and n == "double precision":
-        return True
-    if o == "numeric" and n == "numeric":
-        if not new.mods:
-            return True
-        if not old.mods:
-            return False
-        old_s = old.mods[1] if len(old.mods) > 1 else 0
-        new_s = new.mods[1] if len(new.mods) > 1 else 0
-        return new_s >= old_s and new.mods[0] - new_s >= old.mods[0] - old_s
-    if o in ("character varying", "text") and n in ("character varying", "text"):
-        if n == "text" or not new.mods:
-            return True
-        return o == "character varying" and bool(old.mods) and new.mods[0] >= old.mods[0]
-    if n == "text" and o in _TO_TEXT:
-        return True
-    if n == "character varying" and not new.mods and o in _TO_TEXT:
-        return True
-    return o == "cidr" and n == "inet"
+    return casts.lossy_reason(casts.parse_type(old_text), casts.parse_type(str(new))) is None
