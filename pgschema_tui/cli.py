@@ -38,6 +38,10 @@ def _plan_flags(p: argparse.ArgumentParser) -> None:
                         "('embedded' starts a throwaway one) instead of parsing it")
     p.add_argument("--no-online", action="store_true",
                    help="plain DDL: no CONCURRENTLY index builds, no NOT VALID + VALIDATE")
+    p.add_argument("--skip-data-checks", action="store_true",
+                   help="do not count the rows that would make a step fail (NULLs, duplicates, orphans...)")
+    p.add_argument("--data-check-timeout", default="2s", metavar="DURATION",
+                   help="statement_timeout of each data check, e.g. 500ms, 2s (default 2s)")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -107,7 +107,10 @@ def run(args) -> int:
             live_schema = inspect_schema(conn, args.schema)
             check_fingerprint(plan, live_schema)
             if not plan.is_empty:
-                plan = with_hazards(plan, conn, live_schema)
+                from pgschema_tui.commands.plan import data_check_timeout, data_checked
+
+                data_check_timeout(args)
+                plan = data_checked(with_hazards(plan, conn, live_schema), conn, live_schema, args)  # counted now
         else:
             plan = result.plan
         empty = empty_relations(conn, plan) if not plan.is_empty else frozenset()
