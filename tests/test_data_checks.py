@@ -171,6 +171,47 @@ def test_rows_violating_a_new_check(db, conn, tmp_path, capsys):
     assert "2 rows of public.t violate qty_positive" in checks[0][1]["message"]
 
 
+def test_validating_a_live_not_valid_constraint(db, conn, tmp_path, capsys):
+    conn.execute("CREATE TABLE t (id integer PRIMARY KEY, qty integer); INSERT INTO t VALUES (1, 0), (2, 3);"
+                 "ALTER TABLE t ADD CONSTRAINT qty_positive CHECK (qty > 0) NOT VALID;")
+    plan, _text = _plan_json(db, tmp_path, capsys,
+                             "CREATE TABLE t (id integer PRIMARY KEY, qty integer CONSTRAINT qty_positive "
+                             "CHECK (qty > 0));")
+    checks = _checks(plan)
+    assert [sql for sql, _ in checks] == ["ALTER TABLE t VALIDATE CONSTRAINT qty_positive;"]
+    assert checks[0][1]["samples"] == ["id=1"]
+
+
+def test_match_full_and_partial_unique_index(db, conn, tmp_path, capsys):
+    conn.execute("""
+        CREATE TABLE p (a integer, b integer, PRIMARY KEY (a, b));
+        CREATE TABLE c (id integer PRIMARY KEY, a integer, b integer, state text);
+        INSERT INTO p VALUES (1, 1);
+        INSERT INTO c VALUES (1, 1, 1, 'open'), (2, 1, NULL, 'open'), (3, NULL, NULL, 'closed'), (4, 1, 1, 'closed');
+    """)
+    plan, _text = _plan_json(db, tmp_path, capsys, """
+        CREATE TABLE p (a integer, b integer, PRIMARY KEY (a, b));
+        CREATE TABLE c (id integer PRIMARY KEY, a integer, b integer, state text,
+                        CONSTRAINT c_full FOREIGN KEY (a, b) REFERENCES p (a, b) MATCH FULL);
+        CREATE UNIQUE INDEX c_open_a ON c (a) WHERE state = 'open';
+    """)
+    checks = {h["message"].split(" (e.g.")[0]: h for _sql, h in _checks(plan)}
+    # MATCH FULL: a key with only some of its columns NULL fails
+    assert checks["1 row of public.c references no row of p (c_full)"]["samples"] == ["id=2 a=1 b=NULL"]
+    # only the rows the index covers count: a=1 appears twice, once open
+    assert checks["1 value of (a) occurs more than once in public.c (index c_open_a)"]["samples"] == [
+        "a=1 (2 rows)"]
+    assert len(checks) == 2
+
+
+def test_a_check_that_fails_on_a_row_is_reported_not_passed(db, conn, tmp_path, capsys):
+    conn.execute("CREATE TABLE t (id integer PRIMARY KEY, qty integer); INSERT INTO t VALUES (1, 0);")
+    plan, _text = _plan_json(db, tmp_path, capsys,
+                             "CREATE TABLE t (id integer PRIMARY KEY, qty integer CONSTRAINT inv CHECK (1 / qty > 0));")
+    assert [h["message"] for _sql, h in _checks(plan, "data_unchecked")] == [
+        "not checked (error: division by zero): rows of public.t violating inv"]
+
+
 # ---------------------------------------------------------- scope and safety ---
 
 
