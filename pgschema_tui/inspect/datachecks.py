@@ -3,8 +3,8 @@
 Every check runs in its own read-only transaction with `statement_timeout` set, the target
 schema first on `search_path` (the plan's expressions name its functions unqualified). A
 count that takes too long, or fails, is returned as `count=None` with the reason: the
-caller reports it as not checked, never as passed. The samples are read only when the
-count found rows, with the LIMIT already in their SQL.
+caller reports it as not checked, never as passed. The samples (the same rows, LIMIT in
+their SQL) are read first: fewer than the limit are the count, so most checks scan once.
 """
 from __future__ import annotations
 
@@ -34,7 +34,8 @@ def parse_timeout(text: str) -> int | None:
 
 
 def run_checks(conn, schema: str, checks, timeout_ms: int) -> list[CheckOutcome]:
-    """One outcome per check (objects with `count_sql`, `sample_sql` and `unchecked`), in order."""
+    """One outcome per check (objects with `count_sql`, `sample_sql`, `sample_limit` (the LIMIT
+    of `sample_sql`) and `unchecked`), in order."""
     return [_run_one(conn, schema, check, timeout_ms) for check in checks]
 
 
@@ -48,11 +49,17 @@ def _run_one(conn, schema: str, check, timeout_ms: int) -> CheckOutcome:
             conn.execute("SELECT set_config('statement_timeout', %s, true), "
                          "set_config('search_path', quote_ident(%s) || ', pg_catalog', true)",
                          (f"{int(timeout_ms)}ms", schema))
-            # the generated SQL goes without parameters, so a `%` in it stays a `%`
-            count = int(conn.execute(check.count_sql).fetchone()[0])
+            # the generated SQL goes without parameters, so a `%` in it stays a `%`. The samples
+            # first: they are the same rows, so fewer than the limit is the count, in one scan;
+            # a full sample stops early, and only then does the count scan on
+            limit = int(getattr(check, "sample_limit", 0) or 0)
             samples = ()
-            if count and check.sample_sql:
+            if limit and check.sample_sql:
                 samples = tuple(tuple(row) for row in conn.execute(check.sample_sql).fetchall())
+            if limit and len(samples) < limit:
+                count = len(samples)
+            else:
+                count = int(conn.execute(check.count_sql).fetchone()[0])
     except Exception as exc:  # timeout, an expression failing on some row, a lost connection
         seconds = time.perf_counter() - start
         if getattr(exc, "sqlstate", None) == _QUERY_CANCELED:

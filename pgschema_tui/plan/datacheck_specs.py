@@ -53,6 +53,7 @@ class DataCheck:
     sample_sql: str  # up to the sample limit of rows of text columns, labelled by sample_labels
     sample_labels: tuple[str, ...] = field(default=())  # "#rows" labels a group's row count
     unchecked: str = ""  # why it cannot be counted (then there is no SQL)
+    sample_limit: int = 0  # the LIMIT of sample_sql: fewer sampled rows than this are all of them
 
 
 # ------------------------------------------------------------ what to check ---
@@ -246,7 +247,7 @@ def _check_spec(index, kind, table, ctx, subject, one, many, where, value_sql=()
     sample_sql = f"SELECT {', '.join(columns)} FROM {rel} WHERE {where} LIMIT {ctx.sample_limit}"
     return DataCheck(step=index, kind=kind, relation=ctx.qualified(table.name), subject=subject, found_one=one,
                      found_many=many, count_sql=count_sql, sample_sql=sample_sql,
-                     sample_labels=tuple(labels) + tuple(value_labels))
+                     sample_labels=tuple(labels) + tuple(value_labels), sample_limit=ctx.sample_limit)
 
 
 def _unchecked(index: int, table, ctx: _Context, subject: str, reason: str) -> DataCheck:
@@ -350,7 +351,7 @@ def _duplicates(index: int, table, inh: bool, keys, where_expr, nulls_not_distin
         count_sql=f"SELECT count(*) FROM (SELECT 1 {grouped}) AS {ident('_dups')}",
         sample_sql=(f"SELECT {', '.join(f'({k.sql})::text' for k in keys)}, count(*)::text {grouped} "
                     f"ORDER BY {group} LIMIT {ctx.sample_limit}"),
-        sample_labels=tuple(k.label for k in keys) + ("#rows",))]
+        sample_labels=tuple(k.label for k in keys) + ("#rows",), sample_limit=ctx.sample_limit)]
 
 
 def _index_keys(params) -> list[_Key | None]:
