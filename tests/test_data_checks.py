@@ -59,7 +59,7 @@ def test_nulls_before_set_not_null_direct_form(db, conn, tmp_path, capsys):
 
 def test_more_rows_than_samples_are_all_counted(db, conn, tmp_path, capsys):
     conn.execute("CREATE TABLE t (id integer PRIMARY KEY, a text);"
-                 "INSERT INTO t SELECT i, CASE WHEN i > 1 THEN NULL END FROM generate_series(1, 8) i;")
+                 "INSERT INTO t SELECT i, CASE WHEN i = 1 THEN 'x' END FROM generate_series(1, 8) i;")
     plan, _text = _plan_json(db, tmp_path, capsys, NULLS_DESIRED)
     hazard = _checks(plan)[0][1]
     assert hazard["count"] == 7 and hazard["samples"] == ["id=2", "id=3", "id=4", "id=5", "id=6"]
