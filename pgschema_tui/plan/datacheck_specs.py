@@ -68,6 +68,7 @@ class _Context:
     added: dict[tuple[str, str], object] = field(default_factory=dict)  # (table, column) -> ColumnDef
     pending: dict[tuple[str, str], object] = field(default_factory=dict)  # NOT VALID constraints added
     not_null_covered: set[tuple[str, str]] = field(default_factory=set)  # counted by a validated check
+    indexes: dict[str, list[str | None]] = field(default_factory=dict)  # unique indexes the plan builds
 
     def live_table(self, name: str, schemaname: str | None):
         if schemaname not in (None, self.schema) or name in self.dropped:
@@ -82,12 +83,38 @@ def data_checks(steps, live, sample_limit: int = SAMPLE_LIMIT) -> list[DataCheck
     """The counts to make before the steps (in step order); nothing for steps that cannot fail."""
     ctx = _Context(live=live, schema=getattr(live, "name", "public"), sample_limit=max(0, int(sample_limit)))
     out: list[DataCheck] = []
+    if not getattr(live, "tables", None):
+        return out  # a first deploy: every table is new and empty
     for index, step in enumerate(steps):
-        if step.directive is not None:
-            continue
+        if step.directive is not None or not _may_need_count(step.sql, ctx):
+            continue  # most steps of a large plan: no parse needed
         for stmt in _statements(step.sql):
             out.extend(_analyse(stmt, index, ctx))
     return out
+
+
+# A cheap filter before parsing: a step needs a look only if it alters a live table, builds a
+# unique index on one, or drops a table. A name the pattern cannot read is looked at.
+_NAME = r'(?:"(?:[^"]|"")*"|[^\s."(;]+)'
+_QUALIFIED = rf"({_NAME}(?:\s*\.\s*{_NAME})?)"
+_TARGET = re.compile(
+    rf"\b(?:(DROP\s+TABLE)\b|ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?{_QUALIFIED}"
+    rf"|UNIQUE\s+INDEX\s+(?:CONCURRENTLY\s+)?(?:IF\s+NOT\s+EXISTS\s+)?(?:{_NAME}\s+)?ON\s+(?:ONLY\s+)?{_QUALIFIED})",
+    re.IGNORECASE)
+
+
+def _unquoted(name: str) -> str:
+    return name[1:-1].replace('""', '"') if name.startswith('"') else name.lower()
+
+
+def _may_need_count(sql: str, ctx: _Context) -> bool:
+    for match in _TARGET.finditer(sql):
+        if match.group(1):
+            return True  # DROP TABLE: later steps must know the table is gone
+        parts = [_unquoted(p.strip()) for p in re.findall(_NAME, match.group(2) or match.group(3))]
+        if not parts or (len(parts) == 1 or parts[0] == ctx.schema) and parts[-1] in ctx.live.tables:
+            return True
+    return False
 
 
 def _statements(sql: str):
@@ -121,6 +148,7 @@ def _analyse(stmt, index: int, ctx: _Context) -> list[DataCheck]:
         table = ctx.live_table(stmt.relation.relname, stmt.relation.schemaname)
         if table is None:
             return []
+        ctx.indexes[stmt.idxname] = [elem.name for elem in stmt.indexParams or ()]
         return _duplicates(index, table, stmt.relation.inh, _index_keys(stmt.indexParams), stmt.whereClause,
                            bool(stmt.nulls_not_distinct), ctx, what=f"index {stmt.idxname or '(unnamed)'}")
     return []
@@ -169,7 +197,16 @@ def _constraint(index: int, table, inh: bool, con, ctx: _Context) -> list[DataCh
     if con.contype == C.CONSTR_FOREIGN:
         check = _orphans(index, table, inh, name, con, ctx)
         return [check] if check else []
+    if con.contype == C.CONSTR_PRIMARY and getattr(con, "indexname", None):
+        # USING INDEX: the index is unique already, but its columns become NOT NULL
+        columns = _index_columns(con.indexname, ctx)
+        covered = [c for c in columns if table.column(c) is not None and (table.name, c) not in ctx.not_null_covered]
+        ctx.not_null_covered.update((table.name, c) for c in covered)
+        return [_nulls(index, table, inh, tuple(covered), ctx)] if covered else []
     if con.contype in (C.CONSTR_PRIMARY, C.CONSTR_UNIQUE) and not getattr(con, "indexname", None):
+        if getattr(con, "without_overlaps", False):
+            return [_unchecked(index, table, ctx, f"overlapping keys in {ctx.qualified(table.name)} ({name})",
+                               "WITHOUT OVERLAPS keys are not counted")]
         keys = [_Key(_col(k.sval), k.sval, (k.sval,)) for k in con.keys or ()]
         out = []
         if con.contype == C.CONSTR_PRIMARY:  # its columns become NOT NULL: unless counted already
@@ -181,6 +218,16 @@ def _constraint(index: int, table, inh: bool, con, ctx: _Context) -> list[DataCh
         return out + _duplicates(index, table, inh, keys, None, bool(getattr(con, "nulls_not_distinct", False)),
                                  ctx, what=f"constraint {name}")
     return []
+
+
+def _index_columns(name: str, ctx: _Context) -> list[str]:
+    """The plain columns of unique index `name`: built earlier in the plan, or live."""
+    if name in ctx.indexes:
+        return [c for c in ctx.indexes[name] if c]
+    live = ctx.live.indexes.get(name)
+    if live is None:
+        return []
+    return [e.expression.text.strip('"') for e in live.elements if re.fullmatch(r'"?[^"()\s]+"?', e.expression.text)]
 
 
 def _live_constraint(index: int, table, inh: bool, name: str, ctx: _Context) -> list[DataCheck]:
@@ -280,6 +327,9 @@ def _orphans(index: int, table, inh: bool, name: str, con, ctx: _Context) -> Dat
     columns = [k.sval for k in con.fk_attrs or ()]
     if not columns:
         return None
+    if getattr(con, "fk_with_period", False):
+        return _unchecked(index, table, ctx, f"rows of {ctx.qualified(table.name)} referencing no row ({name})",
+                          "PERIOD foreign keys are not counted")
     new = [c for c in columns if table.column(c) is None]
     if new:
         if con.fk_matchtype != "f" and any(_null_filled(ctx.added.get((table.name, c))) for c in new):
