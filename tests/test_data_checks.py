@@ -220,6 +220,32 @@ def test_a_check_that_fails_on_a_row_is_reported_not_passed(db, conn, tmp_path, 
         "not checked (error: division by zero): rows of public.t violating inv"]
 
 
+def test_percent_signs_in_an_expression_are_not_placeholders(db, conn, tmp_path, capsys):
+    conn.execute("CREATE TABLE t (id integer PRIMARY KEY, name text);"
+                 "INSERT INTO t VALUES (1, 'ok'), (2, 'a%bad%s');")
+    plan, _text = _plan_json(db, tmp_path, capsys, "CREATE TABLE t (id integer PRIMARY KEY, name text "
+                                                   "CONSTRAINT clean CHECK (name NOT LIKE '%bad%'));")
+    assert [h["samples"] for _sql, h in _checks(plan)] == [["id=2"]]
+
+
+def test_primary_key_using_a_unique_index_counts_nulls(conn):
+    """PRIMARY KEY USING INDEX: the index is unique already, the NULLs still fail it."""
+    from pgschema_tui.inspect import inspect_schema
+    from pgschema_tui.inspect.datachecks import run_checks
+    from pgschema_tui.plan.datacheck_specs import data_checks
+    from pgschema_tui.plan.model import Step
+
+    conn.execute("CREATE TABLE t (k integer, v text); INSERT INTO t VALUES (1, 'a'), (NULL, 'b'), (NULL, 'c');")
+    steps = [Step(sql="CREATE UNIQUE INDEX CONCURRENTLY t_k ON t (k);", type="table.index", operation="create",
+                  path="public.t.t_k", can_run_in_transaction=False),
+             Step(sql="ALTER TABLE t ADD CONSTRAINT t_pkey PRIMARY KEY USING INDEX t_k;", type="table.constraint",
+                  operation="create", path="public.t.t_pkey")]
+    checks = data_checks(steps, inspect_schema(conn, "public"))
+    assert [(c.step, c.kind) for c in checks] == [(0, "duplicates"), (1, "not_null")]
+    outcomes = run_checks(conn, "public", checks, 2000)
+    assert [(o.count, o.samples) for o in outcomes] == [(0, ()), (2, (("(0,2)",), ("(0,3)",)))]
+
+
 # ---------------------------------------------------------- scope and safety ---
 
 
@@ -231,6 +257,19 @@ def test_new_tables_and_new_columns_are_not_checked(db, conn, tmp_path, capsys):
     """)
     assert _checks(plan) == [] and _checks(plan, "data_unchecked") == []
     assert "Data checks" not in text
+
+
+def test_a_check_on_a_column_the_plan_adds_reads_it_as_null(db, conn, tmp_path, capsys):
+    conn.execute("CREATE TABLE t (id integer PRIMARY KEY); INSERT INTO t VALUES (1), (2);")
+    plan, _text = _plan_json(db, tmp_path, capsys, """
+        CREATE TABLE t (id integer PRIMARY KEY,
+                        note text CONSTRAINT note_set CHECK (note IS NOT NULL),
+                        memo text CONSTRAINT memo_filled CHECK (memo <> ''));
+    """)
+    # every existing row gets NULL: note_set fails on both, memo_filled passes (NULL passes a check)
+    assert [(h["message"].split(" (e.g.")[0], h["count"]) for _sql, h in _checks(plan)] == [
+        ("2 rows of public.t violate note_set", 2)]
+    assert _checks(plan, "data_unchecked") == []
 
 
 def test_hostile_names_are_quoted_and_samples_neutralised(db, conn, tmp_path, capsys):
