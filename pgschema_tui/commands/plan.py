@@ -124,7 +124,8 @@ def data_checked(plan: Plan, conn, live: Schema, args) -> Plan:
     import time
 
     from pgschema_tui.inspect.datachecks import run_checks
-    from pgschema_tui.plan.datacheck_specs import data_checks, summary, with_data_check_hazards
+    from pgschema_tui.plan.datacheck_hazards import summary, with_data_check_hazards
+    from pgschema_tui.plan.datacheck_specs import data_checks
 
     checks = data_checks(plan.steps, live)
     if not checks:

@@ -21,22 +21,18 @@ Only relations that exist live are counted (a table the plan creates, or drops f
 creates again, has no rows). A column the plan adds holds NULLs: a key or a check on it is
 counted as if it were NULL. Every identifier is quoted; expressions are re-printed from
 their syntax tree, never pasted. The predicates never raise on the data: ranges are
-compared, not cast. `with_data_check_hazards` turns the counts into `data_check` hazards
-(rows found: `apply` refuses them) and `data_unchecked` ones (no count: timeout or error).
+compared, not cast. `plan/datacheck_hazards.py` turns the counts into hazards.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from pgschema_tui.ddl.quote import ident
-from pgschema_tui.plan.model import Group, Hazard, Plan
 
 DATA_CHECK = "data_check"  # rows that make the step fail were found: blocking in apply
 DATA_UNCHECKED = "data_unchecked"  # the rows could not be counted (timeout, error): said, not blocking
 SAMPLE_LIMIT = 5
-_VALUE_WIDTH = 40  # characters of one sampled value
-_SAMPLE_WIDTH = 72  # characters of one sample
 
 
 @dataclass(frozen=True)
@@ -372,8 +368,11 @@ def _orphans(index: int, table, inh: bool, name: str, con, ctx: _Context) -> Dat
 
 def _duplicates(index: int, table, inh: bool, keys, where_expr, nulls_not_distinct: bool, ctx: _Context,
                 what: str) -> list[DataCheck]:
-    if not keys or any(k is None for k in keys):
+    if not keys:
         return []
+    if any(k is None for k in keys):
+        return [_unchecked(index, table, ctx, f"duplicate keys in {ctx.qualified(table.name)} ({what})",
+                           "a key element could not be read")]
     new = sorted({c for k in keys for c in k.columns if table.column(c) is None})
     if new:
         if not nulls_not_distinct and any(_null_filled(ctx.added.get((table.name, c))) for c in new):
@@ -593,90 +592,3 @@ def _null_filled(coldef) -> bool:
     return not any(c.contype in (C.CONSTR_DEFAULT, C.CONSTR_IDENTITY, C.CONSTR_GENERATED)
                    for c in coldef.constraints or ()) and coldef.typeName is not None and \
         coldef.typeName.names[-1].sval not in ("serial", "serial4", "bigserial", "serial8", "smallserial", "serial2")
-
-
-# ------------------------------------------------------------------ results ---
-
-
-def neutral(text: str, width: int) -> str:
-    """One line of at most `width` characters: control characters escaped, the rest cut with `…`."""
-    out = []
-    for ch in str(text):
-        if ch == "\n":
-            out.append("\\n")
-        elif ch == "\r":
-            out.append("\\r")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0 or ch in "\u2028\u2029\u0085":
-            out.append(f"\\x{ord(ch):02x}")
-        else:
-            out.append(ch)
-    joined = "".join(out)
-    return joined if len(joined) <= width else joined[: width - 1] + "…"
-
-
-def format_sample(labels: tuple[str, ...], values) -> str:
-    """`id=2`, `id=1 c=abcdefgh`, `email=a@x (2 rows)`: one line, cut to a fixed width."""
-    parts, rows = [], None
-    for label, value in zip(labels, values):
-        if label == "#rows":
-            rows = value
-            continue
-        shown = "NULL" if value is None else neutral(value, _VALUE_WIDTH)
-        parts.append(f"{neutral(label, _VALUE_WIDTH)}={shown}")
-    text = " ".join(parts)
-    if rows is not None:
-        text += f" ({rows} rows)"
-    return neutral(text, _SAMPLE_WIDTH)
-
-
-def with_data_check_hazards(plan: Plan, checks: list[DataCheck], outcomes, timeout_text: str) -> Plan:
-    """`plan` with fresh data-check hazards: those it carried are replaced by `outcomes` (one per
-    check, with `count` (None when not counted), `samples` (tuples of text) and `error`)."""
-    added: dict[int, list[Hazard]] = {}
-    for check, outcome in zip(checks, outcomes):
-        hazard = outcome_hazard(check, outcome, timeout_text)
-        if hazard is not None:
-            added.setdefault(check.step, []).append(hazard)
-    groups, position = [], 0
-    for group in plan.groups:
-        steps = []
-        for step in group.steps:
-            kept = tuple(h for h in step.hazards if h.type not in (DATA_CHECK, DATA_UNCHECKED))
-            steps.append(replace(step, hazards=kept + tuple(added.get(position, ()))))
-            position += 1
-        groups.append(Group(tuple(steps)))
-    return replace(plan, groups=groups)
-
-
-def outcome_hazard(check: DataCheck, outcome, timeout_text: str) -> Hazard | None:
-    """The hazard of one counted check: None when nothing was found."""
-    if check.unchecked or outcome.count is None:
-        if check.unchecked:
-            reason = check.unchecked
-        elif outcome.error == "timeout":
-            reason = f"timeout after {timeout_text}"
-        else:
-            reason = f"error: {outcome.error}"
-        return Hazard(type=DATA_UNCHECKED, message=neutral(f"not checked ({reason}): {check.subject}", 400),
-                      relation=check.relation)
-    if outcome.count <= 0:
-        return None
-    samples = tuple(format_sample(check.sample_labels, row) for row in outcome.samples)
-    template = check.found_one if outcome.count == 1 else check.found_many
-    message = template.replace("{n}", str(outcome.count))
-    if samples:
-        message += f" (e.g. {', '.join(samples)})"
-    return Hazard(type=DATA_CHECK, message=neutral(message, 1000), relation=check.relation, count=outcome.count,
-                  samples=samples)
-
-
-def summary(checks: list[DataCheck], outcomes, seconds: float) -> str:
-    """`Data checks: 4 run, 1 found rows, 1 not checked (0.12s)`."""
-    found = sum(1 for o in outcomes if o.count)
-    unchecked = sum(1 for c, o in zip(checks, outcomes) if c.unchecked or o.count is None)
-    parts = [f"{len(checks)} run", f"{found} found rows" if found else "none found rows"]
-    if unchecked:
-        parts.append(f"{unchecked} not checked")
-    return f"Data checks: {', '.join(parts)} ({seconds:.2f}s)"
