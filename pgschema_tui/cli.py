@@ -41,6 +41,10 @@ def _plan_flags(p: argparse.ArgumentParser) -> None:
                    help="plain DDL: no CONCURRENTLY index builds, no NOT VALID + VALIDATE")
     p.add_argument("--allow-drop-all", action="store_true",
                    help="plan even when the desired files keep none of the schema's objects (drops them all)")
+    p.add_argument("--skip-data-checks", action="store_true",
+                   help="do not count the rows that would make a step fail (NULLs, duplicates, orphans...)")
+    p.add_argument("--data-check-timeout", default="2s", metavar="DURATION",
+                   help="statement_timeout of each data check, e.g. 500ms, 2s (default 2s)")
 
 
 def build_parser() -> argparse.ArgumentParser:

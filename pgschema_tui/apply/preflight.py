@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from pgschema_tui.plan.model import Hazard, Plan
 
-BLOCKING_HAZARDS = frozenset({"data_loss"})  # refused unless listed in --allow-hazards
+# refused unless listed in --allow-hazards; data_check: rows that make a step fail, counted at apply time
+BLOCKING_HAZARDS = frozenset({"data_loss", "data_check"})
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from pgschema_tui.apply.preflight import (LiveInspection, as_live_fingerprint, c
                                           recompute_hazards, refused_hazards, row_problems)
 from pgschema_tui.commands.common import connect_to_schema
 from pgschema_tui.errors import UserError
+from pgschema_tui.plan.datacheck_hazards import with_data_checks_of
 from pgschema_tui.plan.model import Plan, PlanFormatError
 
 # Default for --allow-hazards, for unattended runs that accept hazards by policy (CI, harnesses).
@@ -111,7 +112,15 @@ def run(args) -> int:
         problems = {}
         if not plan.is_empty:  # hazards from the SQL, not from the file; rows as they are now
             sizes = inspection.run(lambda c: relation_sizes(c, args.schema))
+            counted = plan if not args.plan else None  # apply --file: counted while planning, just now
             plan = recompute_hazards(plan, live_schema, sizes)
+            if counted is None:
+                from pgschema_tui.commands.plan import data_check_timeout, data_checked
+
+                data_check_timeout(args)
+                plan = data_checked(plan, conn, live_schema, args)  # a saved plan's rows, counted now
+            else:
+                plan = with_data_checks_of(counted, plan)
             problems = inspection.run(lambda c: row_problems(c, plan))
     finally:
         conn.close()

@@ -52,6 +52,7 @@ def connect_and_plan(args):
     Syntax errors are found by the first step, before any connection is opened. Whichever side
     fails, its error is raised and the connection (if any) is closed.
     """
+    data_check_timeout(args)  # a bad value fails before connecting
     with collector_paused():
         return _connect_and_plan(args)
 
@@ -104,10 +105,48 @@ def _connect_and_plan(args):
     try:
         if not plan_db:  # the --plan-db server has checked every name already
             _check_names(conn, statements, desired, args.schema)
-        return settings, conn, _plan(args, live, desired, sizes, conn.info.server_version)
+        result = _plan(args, live, desired, sizes, conn.info.server_version)
+        return settings, conn, result._replace(plan=data_checked(result.plan, conn, live, args))
     except BaseException:
         conn.close()
         raise
+
+
+def data_check_timeout(args) -> tuple[str, int]:
+    """(`--data-check-timeout` as given, in milliseconds); a UserError when it is not a duration."""
+    from pgschema_tui.errors import UserError
+    from pgschema_tui.inspect.datachecks import parse_timeout
+
+    text = str(getattr(args, "data_check_timeout", None) or "2s").strip()
+    ms = parse_timeout(text)
+    if ms is None or ms <= 0:
+        raise UserError(f"--data-check-timeout {text!r} is not a duration like 500ms, 2s or 1min")
+    return text, ms
+
+
+def data_checked(plan: Plan, conn, live: Schema, args) -> Plan:
+    """The plan with its data checks counted on `conn` now (`plan/datacheck_specs.py`), replacing
+    any it carried; says on stderr how many ran, found rows or could not count."""
+    if plan.is_empty:
+        return plan
+    import time
+
+    from pgschema_tui.inspect.datachecks import run_checks
+    from pgschema_tui.plan.datacheck_hazards import summary, with_data_check_hazards
+    from pgschema_tui.plan.datacheck_specs import data_checks
+
+    checks = data_checks(plan.steps, live)
+    if not checks:
+        return with_data_check_hazards(plan, [], [], "")
+    if getattr(args, "skip_data_checks", False):
+        print(f"Note: data checks skipped (--skip-data-checks): {len(checks)} count(s) of rows that would make "
+              f"a step fail were not made", file=sys.stderr)
+        return with_data_check_hazards(plan, [], [], "")
+    text, ms = data_check_timeout(args)
+    start = time.perf_counter()
+    outcomes = run_checks(conn, live.name, checks, ms)
+    print(summary(checks, outcomes, time.perf_counter() - start), file=sys.stderr)
+    return with_data_check_hazards(plan, checks, outcomes, text)
 
 
 def _warn_unmanaged(conn, schema: str) -> None:

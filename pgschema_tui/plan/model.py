@@ -34,10 +34,17 @@ class Hazard:
     """A cost or risk of running one step, with the size of what it touches."""
 
     type: str  # data_loss | table_rewrite | access_exclusive_lock | index_build | validation_scan | blocks_writes
+    #          | data_check (rows that make the step fail, counted) | data_unchecked (could not count them)
     message: str
     relation: str | None = None
     rows: int | None = None  # pg_class.reltuples estimate
     bytes: int | None = None  # pg_total_relation_size
+    count: int | None = None  # data_check: rows (or duplicated keys) found
+    samples: tuple[str, ...] | None = None  # data_check: a few of their keys, one line each
+
+    def __post_init__(self) -> None:
+        if isinstance(self.samples, list):  # read back from JSON
+            object.__setattr__(self, "samples", tuple(str(s) for s in self.samples))
 
 
 @dataclass(frozen=True)
