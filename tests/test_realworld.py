@@ -1,0 +1,126 @@
+"""Real applications' schemas (testdata/realworld/, sources and licences in its README) on a real server.
+
+For each schema, as a user meeting the tool would try it:
+- load the files with plain psql, then plan the same files against that database: no changes;
+- dump that database, load the dump with psql elsewhere: the two dumps are equal, and planning the
+  dump (single file and --multi-file) against the original database finds no changes;
+- apply the files into an empty database, re-plan: no changes, and its dump equals the psql load's;
+- three edits each (edits.toml beside the schema): apply the edited files onto the psql load, re-plan
+  (no changes), and compare with a psql load of the edited files.
+"""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from conftest import TESTDATA, cli_flags
+
+REALWORLD = TESTDATA / "realworld"
+CASES = sorted(p.parent.name for p in REALWORLD.glob("*/schema.sql"))
+EDITS = [(case, i, edit["what"]) for case in CASES
+         for i, edit in enumerate(tomllib.loads((REALWORLD / case / "edits.toml").read_text())["edit"])]
+
+
+def tool(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pgschema_tui", *args], capture_output=True, text=True,
+                          timeout=300)
+
+
+def psql_load(pg_server, settings, schema_dir: Path) -> None:
+    """Load `schema.sql` of a folder the way its users do: psql, from the folder, stopping at an error."""
+    cmd = [pg_server.tool("psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", settings.host, "-p",
+           str(settings.port), "-U", settings.user, "-d", settings.db, "-f", "schema.sql"]
+    result = subprocess.run(cmd, capture_output=True, text=True, cwd=schema_dir, timeout=300)
+    assert result.returncode == 0, f"psql could not load {schema_dir.name}:\n{result.stderr[-2000:]}"
+
+
+def psql_file(pg_server, settings, path: Path) -> None:
+    cmd = [pg_server.tool("psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", settings.host, "-p",
+           str(settings.port), "-U", settings.user, "-d", settings.db, "-f", str(path)]
+    result = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, f"psql -f {path}:\n{result.stderr[-2000:]}"
+
+
+def dump(settings) -> str:
+    result = tool("dump", *cli_flags(settings))
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def assert_no_changes(settings, desired: Path) -> None:
+    result = tool("plan", *cli_flags(settings), "--file", str(desired), "--detailed-exitcode", "--no-color")
+    assert result.returncode == 0, f"plan of {desired} is not empty:\n{result.stdout[-4000:]}{result.stderr}"
+
+
+def apply(settings, desired: Path) -> None:
+    result = tool("apply", *cli_flags(settings), "--file", str(desired), "--auto-approve",
+                  "--allow-hazards", "data_loss")
+    assert result.returncode == 0, f"apply of {desired} failed:\n{result.stdout[-4000:]}{result.stderr}"
+
+
+def assert_same_dump(got: str, want: str) -> None:
+    if got != want:
+        import difflib
+
+        diff = "".join(list(difflib.unified_diff(want.splitlines(True), got.splitlines(True), "psql load",
+                                                 "tool"))[:80])
+        pytest.fail(f"the dumps differ:\n{diff}")
+
+
+def edited_copy(case: str, index: int, tmp_path: Path) -> Path:
+    """A copy of the schema's folder with edit `index` made; returns the copy's folder."""
+    target = tmp_path / f"{case}_edit{index}"
+    shutil.copytree(REALWORLD / case, target)
+    edit = tomllib.loads((REALWORLD / case / "edits.toml").read_text())["edit"][index]
+    path = target / edit.get("file", "schema.sql")
+    text = path.read_text()
+    if "replace" in edit:
+        old, new = edit["replace"]
+        assert text.count(old) == 1, f"edit {edit['what']!r}: the text to replace is not there once"
+        text = text.replace(old, new)
+    text += edit.get("append", "")
+    path.write_text(text)
+    return target
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_plan_of_the_files_is_empty_on_their_psql_load(pg_server, db, case):
+    psql_load(pg_server, db, REALWORLD / case)
+    assert_no_changes(db, REALWORLD / case / "schema.sql")
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_dump_round_trip(pg_server, db, second_db, case, tmp_path):
+    psql_load(pg_server, db, REALWORLD / case)
+    dumped = tmp_path / "dump.sql"
+    dumped.write_text(dump(db))
+    psql_file(pg_server, second_db, dumped)
+    assert_same_dump(dump(second_db), dumped.read_text())
+    assert_no_changes(db, dumped)
+    multi = tmp_path / "multi" / "main.sql"
+    result = tool("dump", *cli_flags(db), "--multi-file", "--file", str(multi))
+    assert result.returncode == 0, result.stderr
+    assert_no_changes(db, multi)
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_apply_into_an_empty_database_converges(pg_server, db, second_db, case):
+    psql_load(pg_server, db, REALWORLD / case)
+    apply(second_db, REALWORLD / case / "schema.sql")
+    assert_no_changes(second_db, REALWORLD / case / "schema.sql")
+    assert_same_dump(dump(second_db), dump(db))
+
+
+@pytest.mark.parametrize("case,index,what", EDITS, ids=[f"{c}-{i}" for c, i, _ in EDITS])
+def test_edit_applies_and_converges(pg_server, db, second_db, case, index, what, tmp_path):
+    psql_load(pg_server, db, REALWORLD / case)
+    edited = edited_copy(case, index, tmp_path)
+    apply(db, edited / "schema.sql")
+    assert_no_changes(db, edited / "schema.sql")
+    psql_load(pg_server, second_db, edited)
+    assert_same_dump(dump(db), dump(second_db))
