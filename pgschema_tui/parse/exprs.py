@@ -187,7 +187,7 @@ def _operand_type(node, column_types: dict[str, str]) -> str | None:
     return None
 
 
-def _type_name_node(type_text: str) -> ast.TypeName:
+def type_name_node(type_text: str) -> ast.TypeName:
     """A fresh TypeName node for `type_text` (fresh: callers graft it into trees they rewrite)."""
     from pglast import parse_sql
 
@@ -205,7 +205,7 @@ def cast_domain_columns(node, column_types: dict[str, str], domain_bases: dict[s
         if isinstance(operand, ast.ColumnRef) and all(isinstance(f, ast.String) for f in operand.fields):
             column_type = column_types.get(".".join(f.sval for f in operand.fields))
             if column_type in domain_bases:
-                return ast.TypeCast(arg=operand, typeName=_type_name_node(without_typmod(domain_bases[column_type])))
+                return ast.TypeCast(arg=operand, typeName=type_name_node(without_typmod(domain_bases[column_type])))
         return operand
 
     for n in walk(node):
@@ -236,7 +236,7 @@ def type_datetime_literals(node, column_types: dict[str, str]):
                     and isinstance(literal.val, ast.String) and all(isinstance(f, ast.String) for f in column.fields):
                 column_type = (column_types.get(".".join(f.sval for f in column.fields)) or "").split("(")[0]
                 if column_type.startswith(_DATETIME_COLUMN_TYPES):
-                    setattr(n, literal_side, ast.TypeCast(arg=literal, typeName=_type_name_node(
+                    setattr(n, literal_side, ast.TypeCast(arg=literal, typeName=type_name_node(
                         column_types[".".join(f.sval for f in column.fields)])))
     return node
 
@@ -257,7 +257,7 @@ def add_implicit_casts(node, column_types: dict[str, str]):
         if (_NUMERIC_RANK[left] <= 3) == (_NUMERIC_RANK[right] <= 3):
             continue  # integers mix freely; so do numeric and float here
         wider = left if _NUMERIC_RANK[left] > _NUMERIC_RANK[right] else right
-        cast_type = _type_name_node(wider)
+        cast_type = type_name_node(wider)
         side = "rexpr" if wider == left else "lexpr"
         if isinstance(getattr(n, side), ast.ColumnRef):
             setattr(n, side, ast.TypeCast(arg=getattr(n, side), typeName=cast_type))

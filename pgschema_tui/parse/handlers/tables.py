@@ -95,6 +95,9 @@ def build_column(ctx: LoadContext, table: str, coldef: ast.ColumnDef,
         elif kind == CT.CONSTR_NULL:
             pass
         elif kind == CT.CONSTR_DEFAULT:
+            if serial is None and ctx.is_null_default(constraint.raw_expr, coldef.typeName):
+                default = None  # PostgreSQL stores no default (context.is_null_default)
+                continue
             default, refs = ctx.default_expr(_typed_literal(constraint.raw_expr, coldef.typeName))
             deps |= refs
         elif kind == CT.CONSTR_IDENTITY:
@@ -560,10 +563,18 @@ def _replace_column(ctx: LoadContext, table: ir.Table, column_name: str, **chang
 
 
 def _alter_column_default(ctx, table, cmd):
-    if cmd.def_ is None:
+    if cmd.def_ is None or ctx.is_null_default(cmd.def_, _column_type_name(ctx, table, cmd.name)):
         return _replace_column(ctx, table, cmd.name, default=None)
     default, refs = ctx.default_expr(cmd.def_)
     return _replace_column(ctx, table, cmd.name, default=default, depends_on=frozenset(refs))
+
+
+def _column_type_name(ctx, table, column_name: str) -> ast.TypeName | None:
+    """The TypeName of a column's (IR) type, None when the column is not known yet."""
+    from pgschema_tui.parse.inherited import all_columns
+
+    column = next((c for c in all_columns(ctx, table) if c.name == column_name), None)
+    return exprs.type_name_node(column.type) if column is not None and column.type else None
 
 
 def _add_identity(ctx, table, cmd):

@@ -1,0 +1,102 @@
+"""Issue 10, items 3-8: parser normalisation seen on real schemas, against a real server.
+
+Each schema is run by the server and planned against itself (empty), and applied by the tool
+into an empty database and re-planned (empty, equivalent): `converge_helpers.converges`.
+"""
+from __future__ import annotations
+
+import pytest
+
+from conftest import requires_pg, run_sql
+from converge_helpers import assert_applies_and_converges, converges, plan_against
+from pgschema_tui.plan.render_sql import render_sql
+
+
+# ------------------------------------------------------------ 3. DEFAULT NULL ---
+
+@pytest.mark.parametrize("column", [
+    "c text DEFAULT NULL", "c text DEFAULT NULL::text", "c text DEFAULT (NULL)", "c text DEFAULT CAST(NULL AS text)",
+    "c integer[] DEFAULT NULL::int[]", "c timestamptz DEFAULT NULL::timestamp with time zone",
+    # stored as a coercion, so kept: a typmod, or a cast to another type
+    "c varchar(3) DEFAULT NULL", "c character DEFAULT NULL::bpchar", "c text DEFAULT NULL::varchar",
+    "c numeric(5,2) DEFAULT NULL::numeric",
+])
+def test_default_null_is_no_default(db, second_db, column):
+    converges(db, second_db, f"CREATE TABLE t (id integer, {column});")
+
+
+def test_set_default_null_in_alter_statements(db, second_db):
+    converges(db, second_db, "CREATE DOMAIN d AS integer;\nALTER DOMAIN d SET DEFAULT NULL;\n"
+                             "CREATE TABLE t (id integer, c text, e d);\n"
+                             "ALTER TABLE t ALTER COLUMN c SET DEFAULT NULL::text;\n"
+                             "ALTER TABLE t ALTER COLUMN e SET DEFAULT NULL;")
+
+
+def test_domain_default_null_is_no_default(db, second_db):
+    converges(db, second_db, "CREATE DOMAIN d AS text DEFAULT NULL;\n"
+                             "CREATE DOMAIN e AS integer DEFAULT NULL::integer CHECK (VALUE > 0);\n"
+                             "CREATE TABLE t (id integer, c d, n e DEFAULT NULL);")
+
+
+def test_default_null_against_a_real_default_drops_it(db):
+    """`DEFAULT NULL` is no default: a live default is dropped, not set to NULL forever."""
+    run_sql(db, "CREATE TABLE t (id integer, c text DEFAULT 'x');")
+    plan = plan_against(db, "CREATE TABLE t (id integer, c text DEFAULT NULL);")
+    assert "DROP DEFAULT" in render_sql(plan)
+
+
+# ---------------------------------------------------- 4. (composite).* in views ---
+
+COMPOSITE = """
+CREATE TYPE pair AS (a integer, b text);
+CREATE TABLE t (id integer, p pair, q pair);
+CREATE FUNCTION f(t) RETURNS pair LANGUAGE sql STABLE AS $$ SELECT ($1).p $$;
+CREATE FUNCTION g(integer) RETURNS pair LANGUAGE sql STABLE AS $$ SELECT ROW($1, 'x')::pair $$;
+"""
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT (f(t)).* FROM t",
+    "SELECT id, (p).* FROM t",
+    "SELECT t.id, (t.p).* FROM t",
+    "SELECT (x.q).*, x.id FROM t x",
+    "SELECT (g(id)).* FROM t",
+    "SELECT (ROW(id, 'y')::pair).* FROM t",
+    "SELECT (t.*).p FROM t",
+])
+def test_composite_star_in_a_view(db, second_db, query):
+    converges(db, second_db, COMPOSITE + f"CREATE VIEW v AS {query};")
+
+
+def test_composite_star_of_a_table_row(db, second_db):
+    converges(db, second_db, "CREATE TABLE t (id integer, name text);\n"
+                             "CREATE TABLE u (t_id integer, row_t t);\n"
+                             "CREATE VIEW v AS SELECT (row_t).* FROM u;")
+
+
+# ----------------------------------------------- 5. GROUP BY 1 / ORDER BY 1 ---
+
+@pytest.mark.parametrize("kind", ["VIEW", "MATERIALIZED VIEW"])
+@pytest.mark.parametrize("query", [
+    "SELECT lower(name), count(*) FROM t GROUP BY 1",
+    "SELECT lower(name) AS n, count(*) AS c FROM t GROUP BY 1 ORDER BY 2 DESC, 1",
+    "SELECT lower(name) AS n, count(*) AS c FROM t GROUP BY n ORDER BY c",
+    "SELECT id % 10, name, count(*) FROM t GROUP BY 1, 2 HAVING count(*) > 1",
+    "SELECT DISTINCT ON (1) lower(name), id FROM t ORDER BY 1, 2",
+])
+def test_positional_group_and_order_by(db, second_db, kind, query):
+    converges(db, second_db, f"CREATE TABLE t (id integer, name text);\nCREATE {kind} v AS {query};")
+
+
+# ------------------------------------------- 6. table-level NOT NULL (PG 18) ---
+
+@requires_pg(18, reason="table-level NOT NULL constraints are PostgreSQL 18 syntax")
+def test_table_level_not_null(db, second_db):
+    converges(db, second_db, "CREATE TABLE t (a integer, b text, CONSTRAINT a_nn NOT NULL a);")
+
+
+@requires_pg(18, reason="table-level NOT NULL constraints are PostgreSQL 18 syntax")
+def test_table_level_not_null_against_live_keeps_it(db):
+    run_sql(db, "CREATE TABLE t (a integer NOT NULL, b text);")
+    plan = plan_against(db, "CREATE TABLE t (a integer, b text, NOT NULL a);")
+    assert "DROP NOT NULL" not in render_sql(plan)
