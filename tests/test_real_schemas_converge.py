@@ -83,6 +83,8 @@ def test_composite_star_of_a_table_row(db, second_db):
     "SELECT lower(name) AS n, count(*) AS c FROM t GROUP BY n ORDER BY c",
     "SELECT id % 10, name, count(*) FROM t GROUP BY 1, 2 HAVING count(*) > 1",
     "SELECT DISTINCT ON (1) lower(name), id FROM t ORDER BY 1, 2",
+    "SELECT lower(name), id % 2, count(*) FROM t GROUP BY ROLLUP (1), CUBE (2)",
+    "SELECT lower(name), id % 2, count(*) FROM t GROUP BY GROUPING SETS ((1, 2), (2), ())",
 ])
 def test_positional_group_and_order_by(db, second_db, kind, query):
     converges(db, second_db, f"CREATE TABLE t (id integer, name text);\nCREATE {kind} v AS {query};")
@@ -100,3 +102,36 @@ def test_table_level_not_null_against_live_keeps_it(db):
     run_sql(db, "CREATE TABLE t (a integer NOT NULL, b text);")
     plan = plan_against(db, "CREATE TABLE t (a integer, b text, NOT NULL a);")
     assert "DROP NOT NULL" not in render_sql(plan)
+
+
+def test_replacing_a_materialized_view_carries_a_rebuild_hazard(db):
+    """A materialized view whose query changes is dropped and built again: the plan says so,
+    with its size, on the drop and on the create (nothing else in the plan mentions it)."""
+    from pgschema_tui.inspect.sizes import relation_sizes
+
+    run_sql(db, "CREATE TABLE t (id integer, name text);\n"
+                "INSERT INTO t SELECT i, 'n' || (i % 7) FROM generate_series(1, 5000) i;\n"
+                "CREATE MATERIALIZED VIEW m AS SELECT name, count(*) FROM t GROUP BY 1;\n"
+                "ANALYZE t; ANALYZE m;")
+    from converge_helpers import server_version
+    from pgschema_tui.parse import load_sql
+    from pgschema_tui.plan.planner import build_plan
+    from test_plan_helpers import inspect
+
+    desired = load_sql("CREATE TABLE t (id integer, name text);\n"
+                       "CREATE MATERIALIZED VIEW m AS SELECT name, count(*), max(id) FROM t GROUP BY 1;")
+    with db.connect() as conn:
+        plan = build_plan(inspect(db), desired, sizes=relation_sizes(conn, "public"),
+                          server_version=server_version(db))
+    steps = [s for g in plan.groups for s in g.steps]
+    drop = next(s for s in steps if s.sql.startswith("DROP MATERIALIZED VIEW"))
+    create = next(s for s in steps if s.sql.startswith("CREATE MATERIALIZED VIEW"))
+    for step in (drop, create):
+        hazards = [h for h in step.hazards if h.relation == "public.m"]
+        assert hazards and all(h.type == "access_exclusive_lock" for h in hazards), step
+        assert hazards[0].rows == 7 and "7 rows" in hazards[0].message, hazards
+    assert "recomput" in create.hazards[0].message
+    # a materialized view the plan creates for the first time is empty of hazards
+    fresh = build_plan(inspect(db), load_sql(desired_sql := "CREATE TABLE t (id integer, name text);\n"
+                                             "CREATE MATERIALIZED VIEW m2 AS SELECT 1 AS one;"))
+    assert all(not s.hazards for g in fresh.groups for s in g.steps if "m2" in s.sql), desired_sql
