@@ -51,7 +51,9 @@ COMPOSITE = """
 CREATE TYPE pair AS (a integer, b text);
 CREATE TABLE t (id integer, p pair, q pair);
 CREATE FUNCTION f(t) RETURNS pair LANGUAGE sql STABLE AS $$ SELECT ($1).p $$;
-CREATE FUNCTION g(integer) RETURNS pair LANGUAGE sql STABLE AS $$ SELECT ROW($1, 'x')::pair $$;
+CREATE FUNCTION g(integer) RETURNS pair LANGUAGE sql STABLE AS $$ SELECT ROW($1, 'x')::public.pair $$;
+CREATE FUNCTION o(integer, OUT x integer, OUT y text) LANGUAGE sql AS $$ SELECT $1, 'o' $$;
+CREATE FUNCTION s() RETURNS SETOF pair LANGUAGE sql AS $$ SELECT ROW(1, 's')::pair $$;
 """
 
 
@@ -63,9 +65,19 @@ CREATE FUNCTION g(integer) RETURNS pair LANGUAGE sql STABLE AS $$ SELECT ROW($1,
     "SELECT (g(id)).* FROM t",
     "SELECT (ROW(id, 'y')::pair).* FROM t",
     "SELECT (t.*).p FROM t",
+    "SELECT (t).* FROM t",
+    "SELECT f(t) AS x, t AS y, (t).id AS z, t FROM t",
+    "SELECT (o(id)).*, (s()).* FROM t",
+    "SELECT (s()).b",
+    "SELECT t.id, (u.p).*, (f(u)).a AS fa FROM t JOIN t u ON u.id = t.id",
+    "SELECT x.* FROM (SELECT (p).* FROM t) x",
 ])
 def test_composite_star_in_a_view(db, second_db, query):
     converges(db, second_db, COMPOSITE + f"CREATE VIEW v AS {query};")
+
+
+def test_composite_star_in_a_materialized_view(db, second_db):
+    converges(db, second_db, COMPOSITE + "CREATE MATERIALIZED VIEW m AS SELECT id, (g(id)).* FROM t;")
 
 
 def test_composite_star_of_a_table_row(db, second_db):
