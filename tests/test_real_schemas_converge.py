@@ -147,3 +147,12 @@ def test_replacing_a_materialized_view_carries_a_rebuild_hazard(db):
     fresh = build_plan(inspect(db), load_sql(desired_sql := "CREATE TABLE t (id integer, name text);\n"
                                              "CREATE MATERIALIZED VIEW m2 AS SELECT 1 AS one;"))
     assert all(not s.hazards for g in fresh.groups for s in g.steps if "m2" in s.sql), desired_sql
+
+
+@requires_pg(18, reason="table-level NOT NULL constraints are PostgreSQL 18 syntax")
+def test_table_level_not_null_on_inherited_and_added_columns(db, second_db):
+    converges(db, second_db, "CREATE TABLE p (a integer, b text) PARTITION BY LIST (a);\n"
+                             "CREATE TABLE c PARTITION OF p (NOT NULL b) FOR VALUES IN (1);\n"
+                             "CREATE TABLE i (x integer, y integer);\n"
+                             "CREATE TABLE j (z integer, NOT NULL x) INHERITS (i);\n"
+                             "ALTER TABLE i ADD CONSTRAINT y_nn NOT NULL y;")

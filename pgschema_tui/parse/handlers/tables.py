@@ -407,6 +407,9 @@ def create_table(node: ast.CreateStmt, ctx: LoadContext, stmt) -> None:
             table_constraints.append(elt)
         else:
             raise ctx.unsupported(f"table {name}", type(elt).__name__)
+    # PostgreSQL 18's table-level `[CONSTRAINT x] NOT NULL col`: the column is NOT NULL
+    not_null_keys = [key for c in table_constraints if c.contype == CT.CONSTR_NOTNULL for key in _names(c.keys)]
+    own_columns = [replace(col, not_null=True) if col.name in not_null_keys else col for col in own_columns]
     parent_columns = tuple(col for parent in parents for col in inherited.all_columns(ctx, parent))
     if node.partbound is not None:
         columns: tuple[ir.Column, ...] = ()  # a partition's columns all come from its parent
@@ -430,6 +433,9 @@ def create_table(node: ast.CreateStmt, ctx: LoadContext, stmt) -> None:
     if node.partbound is not None:  # only the overridden columns are listed
         table = inherited.partition_columns(ctx, table, own_columns)
     ctx.schema.add(table)
+    for key in not_null_keys:
+        if table.column(key) is None or not table.column(key).not_null:  # an inherited column
+            table = _replace_column(ctx, table, key, not_null=True)
     constraints = [(c, col) for c, col in _group_column_constraints(pending)]
     constraints += [(c, None) for c in _apply_attributes(table_constraints)]
     constraints = _without_redundant_keys(constraints)
@@ -649,6 +655,10 @@ def _add_column(ctx, table, cmd):
 
 
 def _add_constraint(ctx, table, cmd):
+    if cmd.def_.contype == CT.CONSTR_NOTNULL:  # PostgreSQL 18: ADD [CONSTRAINT x] NOT NULL col
+        for key in _names(cmd.def_.keys):
+            table = _replace_column(ctx, table, key, not_null=True)
+        return table
     # A foreign key's referenced table may come later: FK columns are resolved at the end.
     built = build_constraint(ctx, table.name, cmd.def_, None, new_table=False)
     if built is not None:
