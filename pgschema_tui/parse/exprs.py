@@ -88,7 +88,26 @@ def _localise_regclass_string(value: ast.String, target: str) -> None:
 def deparse(node) -> str:
     """SQL text of an expression or statement node."""
     simple = _simple_text(node)
-    return simple if simple is not None else RawStream(special_functions=True)(node)
+    if simple is not None:
+        return simple
+    for n in walk(node):
+        if isinstance(n, ast.TypeName) and n.names and not n.typmods:
+            _printable_type_name(n)
+    return RawStream(special_functions=True)(node)
+
+
+def _printable_type_name(type_name: ast.TypeName) -> None:
+    """Spell a typmod-less `bpchar` / `"bit"` so pglast's printer keeps its meaning.
+
+    pglast prints `pg_catalog.bpchar` as the keyword `char` (PostgreSQL reads that as
+    `character(1)`: a cast to it truncates to one character, silently), and an unqualified
+    `"bit"` as the keyword `bit` (`bit(1)`). Unqualified `bpchar` and qualified
+    `pg_catalog.bit` print as they are and mean the unbounded types."""
+    names = [n.sval for n in type_name.names if isinstance(n, ast.String)]
+    if names == ["pg_catalog", "bpchar"]:
+        type_name.names = (ast.String(sval="bpchar"),)
+    elif names == ["bit"]:
+        type_name.names = (ast.String(sval="pg_catalog"), ast.String(sval="bit"))
 
 
 def _simple_text(node) -> str | None:

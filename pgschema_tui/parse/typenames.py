@@ -71,10 +71,13 @@ def _builtin_spelling(name: str, mods: list) -> str | None:
     """format_type text for a pg_catalog type, or None if `name` is not special."""
     if name == "varchar":
         return _with_precision("character varying", mods, "")
+    # The grammar gives `character`/`char` and `bit` a typmod of 1; a TypeName without one was
+    # written `bpchar` / `"bit"`: no length limit, which format_type prints as `bpchar` / `"bit"`
+    # (`character` or `bit` would mean length 1, and casts to them truncate silently).
     if name == "bpchar":
-        return f"character({mods[0] if mods else 1})"
+        return f"character({mods[0]})" if mods else "bpchar"
     if name == "bit":
-        return f"bit({mods[0] if mods else 1})"
+        return f"bit({mods[0]})" if mods else '"bit"'
     if name == "varbit":
         return _with_precision("bit varying", mods, "")
     if name == "numeric" or name == "decimal":
@@ -96,6 +99,8 @@ def _builtin_spelling(name: str, mods: list) -> str | None:
         return f"interval{fields}({mods[1]})" if len(mods) > 1 else f"interval{fields}"
     if name in _DISPLAY_NAMES:
         return _DISPLAY_NAMES[name]
+    if name.startswith("_") and name[1:] in BUILTIN_TYPES and not mods:  # `_int4`: the array type's own name
+        return (_builtin_spelling(name[1:], []) or name[1:]) + "[]"
     return None
 
 
@@ -117,7 +122,7 @@ def format_type(type_name: ast.TypeName, target_schema: str) -> str:
             text = f"{ident(schema)}.{ident(name)}"
         if mods:
             text += "(" + ",".join(str(m) for m in mods) + ")"
-    if type_name.arrayBounds:
+    if type_name.arrayBounds and not text.endswith("[]"):
         text += "[]"
     return text
 
