@@ -86,3 +86,17 @@ def test_applied_types_keep_the_data_the_server_would_store(db, second_db, kind)
     for settings in (db, second_db):
         plan = plan_against(settings, schema)
         assert plan.is_empty, render_sql(plan)
+
+
+def test_literal_keys_never_equal_different_values():
+    """The comparison keys of folded literals (ir/literals.py) keep every difference of value."""
+    from pgschema_tui.ir.normalize import canonical
+
+    different = [("'1 day'::interval", "'24 hours'::interval"),
+                 ("'1 day 3 hours'::interval day", "'1 day 3 hours'::interval"),
+                 ("'12.345 seconds'::interval second(2)", "'12.345 seconds'::interval second(3)"),
+                 ("'1 mon'::interval", "'30 days'::interval"),
+                 ("B'101'::bit(3)", "B'0101'::bit(3)"), ("X'1'::varbit", "B'1'::varbit"),
+                 ("'1 day'::interval", "'1 day ago'::interval")]
+    for left, right in different:
+        assert canonical(left) != canonical(right), (left, right)

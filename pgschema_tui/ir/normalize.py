@@ -24,6 +24,8 @@ import pglast
 from pglast import ast
 from pglast.enums import A_Expr_Kind, BoolExprType
 
+from pgschema_tui.ir.literals import bit_string, interval_key
+
 # Type names the grammar qualifies with pg_catalog (`int` → pg_catalog.int4): written
 # unqualified (`int4`) they are the same type.
 _GRAMMAR_TYPES = frozenset({"int2", "int4", "int8", "float4", "float8", "bool", "varchar", "bpchar",
@@ -72,8 +74,9 @@ def _literal_key(node: ast.A_Const) -> ast.A_Const:
         return ast.A_Const(isnull=False, val=ast.String(sval=value.fval))
     if isinstance(value, ast.Boolean):
         return ast.A_Const(isnull=False, val=ast.String(sval="true" if value.boolval else "false"))
-    if isinstance(value, ast.BitString):
-        return node
+    if isinstance(value, ast.BitString):  # B'101' / X'1F' are stored as the string of their bits
+        bits = bit_string(value.bsval)
+        return node if bits is None else ast.A_Const(isnull=False, val=ast.String(sval=bits))
     return node
 
 
@@ -91,11 +94,29 @@ def _cast(node: ast.TypeCast):
             return ast.A_Const(isnull=False, val=ast.String(sval=word))
     if isinstance(arg, ast.A_Const) and isinstance(arg.val, ast.String) and base in _DATETIME_TYPES:
         arg.val.sval = _datetime_text(arg.val.sval, date_only=base == "date")
+    if isinstance(arg, ast.A_Const) and isinstance(arg.val, ast.String) and base == "interval":
+        mods = _typmod_integers(node.typeName)
+        key = interval_key(arg.val.sval, mods) if mods is not None else None
+        if key is not None:  # the value the catalog folds the cast to, with the typmod applied
+            return ast.A_Const(isnull=False, val=ast.String(sval=key))
     if _is_literal(arg):
         return arg  # PostgreSQL labels literals with the type they resolve to anyway
     if isinstance(arg, (ast.ColumnRef, ast.CoalesceExpr)) and base in _STRING_TYPES and not node.typeName.typmods:
         return arg  # varchar columns compared with text: see the module docstring
     return node
+
+
+def _typmod_integers(type_name: ast.TypeName) -> list[int] | None:
+    """The typmod values of a (normalised) TypeName as integers; None when one is not a number."""
+    values = []
+    for mod in type_name.typmods or ():
+        value = getattr(mod, "val", None)
+        text = getattr(value, "sval", None) if isinstance(value, ast.String) else getattr(value, "ival", None)
+        try:
+            values.append(int(text))
+        except (TypeError, ValueError):
+            return None
+    return values
 
 
 def _a_expr(node: ast.A_Expr):
