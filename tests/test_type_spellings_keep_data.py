@@ -20,7 +20,8 @@ CLASSES = {
     "bpchar": (
         "CREATE TABLE t (id integer, code character(3) DEFAULT 'abc'::bpchar, b bpchar DEFAULT 'long text'::bpchar, "
         "c char DEFAULT 'xyz'::character, d character(5) DEFAULT 'ab'::pg_catalog.bpchar, "
-        "e text DEFAULT 'abc'::bpchar(2), f text DEFAULT ('abcd'::char(2) || 'z'));",
+        "e text DEFAULT 'abc'::bpchar(2), f text DEFAULT ('abcd'::char(2) || 'z'));\n"
+        "CREATE INDEX t_b_idx ON t (b bpchar_ops);",
         "INSERT INTO t (id, b) VALUES (2, 'an unbounded bpchar');"),
     "varchar": (
         "CREATE TABLE t (id integer, v varchar DEFAULT 'a long value'::varchar, "
@@ -100,3 +101,15 @@ def test_literal_keys_never_equal_different_values():
                  ("'1 day'::interval", "'1 day ago'::interval")]
     for left, right in different:
         assert canonical(left) != canonical(right), (left, right)
+
+
+def test_widening_to_bpchar_is_no_data_loss(db):
+    """`character(3)` → `bpchar` widens (no length limit); `bpchar` → `character(3)` narrows."""
+    from pgschema_tui.plan.hazards import DATA_LOSS
+
+    run_sql(db, "CREATE TABLE t (a character(3), b bpchar); INSERT INTO t VALUES ('abc', 'abcdef');")
+    plan = plan_against(db, "CREATE TABLE t (a bpchar, b character(3));")
+    hazards = {step.sql.split(" TYPE ")[0]: {h.type for h in step.hazards}
+               for g in plan.groups for step in g.steps if " TYPE " in step.sql}
+    assert DATA_LOSS not in hazards["ALTER TABLE t ALTER COLUMN a"], hazards
+    assert DATA_LOSS in hazards["ALTER TABLE t ALTER COLUMN b"], hazards

@@ -434,7 +434,7 @@ def _narrows(old: _TypeShape, new: _TypeShape) -> bool:
         new_p, new_s = new.mods[0], new.mods[1] if len(new.mods) > 1 else 0
         return new_s < old_s or (new_p - new_s) < (old_p - old_s)
     if old.base in _STRINGS and new.base in ("character varying", "character"):
-        new_len = new.mods[0] if new.mods else (None if new.base == "character varying" else 1)
+        new_len = new.mods[0] if new.mods else None  # `character` always has one: no typmod is bpchar
         old_len = old.mods[0] if old.mods else None
         return new_len is not None and (old_len is None or new_len < old_len)
     if old.base.startswith("timestamp") and new.base == "date":
