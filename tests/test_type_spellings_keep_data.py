@@ -113,3 +113,17 @@ def test_widening_to_bpchar_is_no_data_loss(db):
                for g in plan.groups for step in g.steps if " TYPE " in step.sql}
     assert DATA_LOSS not in hazards["ALTER TABLE t ALTER COLUMN a"], hazards
     assert DATA_LOSS in hazards["ALTER TABLE t ALTER COLUMN b"], hazards
+
+
+def test_routine_signatures_with_typmod_spellings_converge(db, second_db):
+    """Argument and result types drop their typmods in the catalog: `character(3)`, `bpchar`
+    and `char` are all `character`, `bit` and `"bit"` are `bit`, `interval day` is `interval`."""
+    from converge_helpers import converges
+
+    converges(db, second_db, """
+        CREATE FUNCTION f1(a character(3), b bpchar, c char, d varchar(4), e numeric(5,2), f bit, g "bit",
+                           h interval day, i timestamp(2), j character(2)[]) RETURNS character(2)
+            LANGUAGE sql AS $$ SELECT 'x'::bpchar $$;
+        CREATE FUNCTION f2(x bpchar DEFAULT 'abc'::bpchar) RETURNS bpchar LANGUAGE sql AS $$ SELECT x $$;
+        CREATE FUNCTION f3() RETURNS TABLE (a character(3), b "bit") LANGUAGE sql AS $$ SELECT 'a'::bpchar, B'1'::"bit" $$;
+    """)

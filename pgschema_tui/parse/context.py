@@ -116,6 +116,14 @@ class LoadContext:
         except ValueError as exc:
             raise self.unsupported(what, str(exc)) from None
 
+    def routine_type_text(self, type_name: ast.TypeName, what: str) -> str:
+        """A routine's argument or result type: PostgreSQL keeps no typmod there
+        (`character(3)` is stored and printed `character`, `numeric(5,2)` `numeric`)."""
+        try:
+            return format_type(type_name, self.target, with_typmod=False)
+        except ValueError as exc:
+            raise self.unsupported(what, str(exc)) from None
+
     def type_dep(self, type_name: ast.TypeName) -> frozenset[str]:
         ref = type_ref(type_name, self.target)
         return frozenset({ref}) if ref else frozenset()
@@ -209,7 +217,7 @@ class LoadContext:
             return matches[0]
         if aggregate and not owa.objargs:
             return f"{name}(*)"
-        types = [self.type_text(t, f"routine {name}") for t in owa.objargs or ()]
+        types = [self.routine_type_text(t, f"routine {name}") for t in owa.objargs or ()]
         return f"{name}({', '.join(types)})"
 
     # -- objects -----------------------------------------------------------------
