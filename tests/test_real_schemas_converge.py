@@ -156,3 +156,75 @@ def test_table_level_not_null_on_inherited_and_added_columns(db, second_db):
                              "CREATE TABLE i (x integer, y integer);\n"
                              "CREATE TABLE j (z integer, NOT NULL x) INHERITS (i);\n"
                              "ALTER TABLE i ADD CONSTRAINT y_nn NOT NULL y;")
+
+
+# ------------------------------------------ 8. NOT NULL constraint names (PG 18) ---
+
+PARTITIONS = """
+CREATE TABLE p (a integer NOT NULL, b text, CONSTRAINT b_nn NOT NULL b) PARTITION BY LIST (a);
+CREATE TABLE c1 PARTITION OF p FOR VALUES IN (1);
+CREATE TABLE c2 (a integer NOT NULL, b text NOT NULL);
+ALTER TABLE p ATTACH PARTITION c2 FOR VALUES IN (2);
+CREATE TABLE c3 (a integer CONSTRAINT c3_a NOT NULL, b text CONSTRAINT c3_b NOT NULL);
+ALTER TABLE ONLY p ATTACH PARTITION c3 FOR VALUES IN (3);
+CREATE TABLE c4 PARTITION OF p (b CONSTRAINT c4_mine NOT NULL) FOR VALUES IN (4);
+CREATE TABLE t (id integer PRIMARY KEY, x integer CONSTRAINT x_required NOT NULL, y integer NOT NULL,
+                z integer, CONSTRAINT z_nn NOT NULL z);
+"""
+
+
+def _not_null_names(settings) -> list[tuple]:
+    with settings.connect() as conn:
+        return conn.execute(
+            "SELECT c.conrelid::regclass::text, a.attname, c.conname FROM pg_constraint c "
+            "JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1] "
+            "JOIN pg_class r ON r.oid = c.conrelid "
+            "WHERE c.contype = 'n' AND r.relnamespace = 'public'::regnamespace ORDER BY 1, 2").fetchall()
+
+
+@requires_pg(18, reason="NOT NULL constraints have names from PostgreSQL 18 on")
+def test_not_null_names_of_partitions_survive_apply(db, second_db):
+    """PARTITION OF takes the parent's names, CREATE + ATTACH keeps the child's: applying the
+    file gives every constraint the name the server gives it, and both plans are empty."""
+    converges(db, second_db, PARTITIONS)
+    assert _not_null_names(second_db) == _not_null_names(db)
+
+
+@requires_pg(18, reason="NOT NULL constraints have names from PostgreSQL 18 on")
+def test_not_null_names_survive_a_dump_round_trip(db, second_db, tmp_path):
+    from pgschema_tui.cli import main
+    from conftest import cli_flags
+
+    run_sql(db, PARTITIONS)
+    dump = tmp_path / "dump.sql"
+    assert main(["dump", *cli_flags(db), "--file", str(dump)]) == 0
+    run_sql(second_db, dump.read_text())
+    assert _not_null_names(second_db) == _not_null_names(db)
+    plan = plan_against(db, dump.read_text())
+    assert plan.is_empty, render_sql(plan)
+
+
+@requires_pg(18, reason="NOT NULL constraints have names from PostgreSQL 18 on")
+def test_not_null_constraint_renamed(db):
+    """A new name is RENAME CONSTRAINT (not DROP + SET NOT NULL); a new NOT NULL column gets
+    its name too; the re-plan is empty."""
+    from converge_helpers import server_version
+    from pgschema_tui.parse import load_sql
+    from pgschema_tui.plan.planner import build_plan
+    from test_plan_helpers import inspect, run_plan
+
+    run_sql(db, "CREATE TABLE t (a integer CONSTRAINT a_nn NOT NULL, b integer NOT NULL, c integer, d integer);"
+                "INSERT INTO t VALUES (1, 2, 3, 4);")
+    desired = load_sql("CREATE TABLE t (a integer CONSTRAINT a_required NOT NULL, b integer CONSTRAINT b_nn NOT NULL, "
+                       "c integer CONSTRAINT c_nn NOT NULL, d integer NOT NULL, e integer CONSTRAINT e_nn NOT NULL DEFAULT 0);")
+    version = server_version(db)
+    plan = build_plan(inspect(db), desired, server_version=version)
+    sql = render_sql(plan)
+    assert 'RENAME CONSTRAINT a_nn TO a_required' in sql and "RENAME CONSTRAINT t_b_not_null TO b_nn" in sql, sql
+    assert "DROP NOT NULL" not in sql, sql
+    with db.connect() as conn:
+        run_plan(conn, plan)
+    replan = build_plan(inspect(db), desired, server_version=version)
+    assert replan.is_empty, render_sql(replan)
+    assert [r[1:] for r in _not_null_names(db)] == [("a", "a_required"), ("b", "b_nn"), ("c", "c_nn"),
+                                                     ("d", "t_d_not_null"), ("e", "e_nn")]

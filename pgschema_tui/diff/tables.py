@@ -13,6 +13,7 @@ from dataclasses import replace
 from pgschema_tui.ddl.comment import column_comment_on, comment_on, comment_target
 from pgschema_tui.ddl.create import render_column, render_storage
 from pgschema_tui.ddl.implicit_names import identity_sequence_name
+from pgschema_tui.ddl.not_null import effective_not_null_name, expected_not_null_name, not_null_columns
 from pgschema_tui.ddl.storage import default_storage
 from pgschema_tui.ddl.names import maybe_quoted, sql_ref
 from pgschema_tui.ddl.quote import ident
@@ -178,8 +179,37 @@ def _alter_table(old: Table, new: Table, ctx):
                          drop_statements=(f"{alter} DROP DEFAULT;",), statements=(f"{alter} SET DEFAULT {col.default.text};",))
     yield from regenerated
     yield from _drop_columns(old, path, old_columns, [name for name in dropped if name in read])
+    yield from _not_null_renames(old, new, ctx)
     yield from _table_options(old, new, ctx)
     yield from _comment_changes(old, new, ctx)
+
+
+def _not_null_renames(old: Table, new: Table, ctx):
+    """PostgreSQL 18 names NOT NULL constraints (`ddl/not_null.py`): RENAME CONSTRAINT where the
+    desired name differs from the live one, or from the one SET NOT NULL / ADD COLUMN gives.
+    A constraint a partition or child inherits cannot be renamed (PostgreSQL refuses); its name
+    is set when the table is created. Older servers keep no names: nothing to compare."""
+    if not ctx.server_version or ctx.server_version < 180000 or (not old.not_null_names and not new.not_null_names
+                                                                 and not old.partition_of and not new.partition_of
+                                                                 and not old.inherits and not new.inherits):
+        return
+    live_columns = not_null_columns(old, ctx.live)
+    statements = []
+    for column in sorted(not_null_columns(new, ctx.desired)):
+        after = effective_not_null_name(new, column, ctx.desired)
+        if column in live_columns:
+            if any(column in not_null_columns(parent, ctx.live) for parent in
+                   (ctx.live.tables.get(p) for p in ((old.partition_of,) if old.partition_of else ()) + old.inherits)
+                   if parent is not None):
+                continue  # inherited: PostgreSQL cannot rename it
+            before = effective_not_null_name(old, column, ctx.live)
+        else:
+            before = expected_not_null_name(new, column, ctx.desired)  # what SET NOT NULL will name it
+        if before != after:
+            statements.append(f"ALTER TABLE {ident(new.name)} RENAME CONSTRAINT {ident(before)} TO {ident(after)};")
+    if statements:
+        yield Change("alter", "table.not_null", ctx.path(new), old=old, new=new, statements=tuple(statements),
+                     reason="NOT NULL constraint name changed")
 
 
 def _drop_columns(table: Table, path: str, columns: dict[str, Column], names: list[str]):

@@ -67,6 +67,45 @@ def _like_identities(ctx: LoadContext, table: str, columns: list[ir.Column]) -> 
             if c.identity is not None else c for c in columns]
 
 
+_NOT_NULL_NAMES = "not_null_names"  # ctx.extras: table -> column -> NOT NULL constraint name written
+_CREATED_UNDER = "created_under"  # ctx.extras: table -> the parents it was created with (PARTITION OF, INHERITS)
+
+
+def record_not_null_name(ctx: LoadContext, table: str, column: str, name: str) -> None:
+    """`CONSTRAINT name NOT NULL`: PostgreSQL 18 keeps the name (older servers ignore it)."""
+    ctx.extras.setdefault(_NOT_NULL_NAMES, {}).setdefault(table, {})[column] = name
+
+
+def finish_not_null_names(ctx: LoadContext) -> None:
+    """Every table's NOT NULL constraint names as PostgreSQL 18 would make them from the files,
+    reduced to those the structure does not imply (`ddl/not_null.py`): a name written is kept;
+    a table created with PARTITION OF / INHERITS takes its parent's name for a column the parent
+    has NOT NULL; anything else is `<table>_<column>_not_null`. ATTACH PARTITION renames nothing."""
+    from pgschema_tui.ddl.not_null import implicit_not_null_name, not_null_columns, reduce_not_null_names
+
+    written = ctx.extras.get(_NOT_NULL_NAMES, {})
+    created_under = ctx.extras.get(_CREATED_UNDER, {})
+    schema = ctx.schema
+    cache: dict[tuple[str, str], str] = {}
+
+    def actual(table_name: str, column: str, seen: frozenset[str]) -> str:
+        key = (table_name, column)
+        if key not in cache:
+            name = written.get(table_name, {}).get(column)
+            if name is None:
+                for parent in created_under.get(table_name, ()):
+                    if parent in schema.tables and parent not in seen \
+                            and column in not_null_columns(schema.tables[parent], schema):
+                        name = actual(parent, column, seen | {table_name})
+                        break
+            cache[key] = name or implicit_not_null_name(table_name, column)
+        return cache[key]
+
+    names = {t.name: {c: actual(t.name, c, frozenset()) for c in not_null_columns(t, schema)}
+             for t in schema.tables.values()}
+    reduce_not_null_names(schema, names)
+
+
 def build_column(ctx: LoadContext, table: str, coldef: ast.ColumnDef,
                  pending: list) -> ir.Column:
     """An IR column from a ColumnDef; its inline constraints go to `pending` as (constraint, column)."""
@@ -92,6 +131,8 @@ def build_column(ctx: LoadContext, table: str, coldef: ast.ColumnDef,
         kind = constraint.contype
         if kind == CT.CONSTR_NOTNULL:
             not_null = True
+            if constraint.conname:
+                record_not_null_name(ctx, table, coldef.colname, constraint.conname)
         elif kind == CT.CONSTR_NULL:
             pass
         elif kind == CT.CONSTR_DEFAULT:
@@ -409,6 +450,11 @@ def create_table(node: ast.CreateStmt, ctx: LoadContext, stmt) -> None:
             raise ctx.unsupported(f"table {name}", type(elt).__name__)
     # PostgreSQL 18's table-level `[CONSTRAINT x] NOT NULL col`: the column is NOT NULL
     not_null_keys = [key for c in table_constraints if c.contype == CT.CONSTR_NOTNULL for key in _names(c.keys)]
+    for c in table_constraints:
+        if c.contype == CT.CONSTR_NOTNULL and c.conname:
+            for key in _names(c.keys):
+                record_not_null_name(ctx, name, key, c.conname)
+    ctx.extras.setdefault(_CREATED_UNDER, {})[name] = tuple(p.name for p in parents)
     own_columns = [replace(col, not_null=True) if col.name in not_null_keys else col for col in own_columns]
     parent_columns = tuple(col for parent in parents for col in inherited.all_columns(ctx, parent))
     if node.partbound is not None:
@@ -535,6 +581,8 @@ def _options_only_column(ctx, table, coldef, pending) -> ir.Column:
     for c in coldef.constraints or ():
         if c.contype == CT.CONSTR_NOTNULL:
             not_null = True
+            if c.conname:
+                record_not_null_name(ctx, table, coldef.colname, c.conname)
         elif c.contype == CT.CONSTR_DEFAULT:
             default, refs = ctx.default_expr(c.raw_expr)
             deps = frozenset(refs)
@@ -658,6 +706,8 @@ def _add_constraint(ctx, table, cmd):
     if cmd.def_.contype == CT.CONSTR_NOTNULL:  # PostgreSQL 18: ADD [CONSTRAINT x] NOT NULL col
         for key in _names(cmd.def_.keys):
             table = _replace_column(ctx, table, key, not_null=True)
+            if cmd.def_.conname:
+                record_not_null_name(ctx, table.name, key, cmd.def_.conname)
         return table
     # A foreign key's referenced table may come later: FK columns are resolved at the end.
     built = build_constraint(ctx, table.name, cmd.def_, None, new_table=False)
