@@ -228,3 +228,29 @@ def test_not_null_constraint_renamed(db):
     assert replan.is_empty, render_sql(replan)
     assert [r[1:] for r in _not_null_names(db)] == [("a", "a_required"), ("b", "b_nn"), ("c", "c_nn"),
                                                      ("d", "t_d_not_null"), ("e", "e_nn")]
+
+
+@requires_pg(18, reason="NOT NULL constraints have names from PostgreSQL 18 on")
+def test_partition_not_null_names_renamed_while_detached(db):
+    """Live partitions made with PARTITION OF (the parent's names), desired in pg_dump's form
+    (CREATE TABLE + ATTACH, the child's names): PostgreSQL cannot rename an inherited constraint,
+    so the plan detaches, renames and attaches again; rows stay, the re-plan is empty."""
+    from converge_helpers import server_version
+    from pgschema_tui.parse import load_sql
+    from pgschema_tui.plan.planner import build_plan
+    from test_plan_helpers import inspect, run_plan
+
+    run_sql(db, "CREATE TABLE p (a integer NOT NULL, b text) PARTITION BY LIST (a);\n"
+                "CREATE TABLE c PARTITION OF p FOR VALUES IN (1);\nINSERT INTO p VALUES (1, 'x');")
+    desired = load_sql("CREATE TABLE p (a integer NOT NULL, b text) PARTITION BY LIST (a);\n"
+                       "CREATE TABLE c (a integer NOT NULL, b text);\n"
+                       "ALTER TABLE p ATTACH PARTITION c FOR VALUES IN (1);")
+    version = server_version(db)
+    plan = build_plan(inspect(db), desired, server_version=version)
+    assert "RENAME CONSTRAINT p_a_not_null TO c_a_not_null" in render_sql(plan), render_sql(plan)
+    with db.connect() as conn:
+        run_plan(conn, plan)
+        assert conn.execute("SELECT a, b FROM c").fetchall() == [(1, "x")]
+    replan = build_plan(inspect(db), desired, server_version=version)
+    assert replan.is_empty, render_sql(replan)
+    assert ("c", "a", "c_a_not_null") in _not_null_names(db)
