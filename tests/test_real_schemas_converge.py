@@ -97,6 +97,8 @@ def test_composite_star_of_a_table_row(db, second_db):
     "SELECT DISTINCT ON (1) lower(name), id FROM t ORDER BY 1, 2",
     "SELECT lower(name), id % 2, count(*) FROM t GROUP BY ROLLUP (1), CUBE (2)",
     "SELECT lower(name), id % 2, count(*) FROM t GROUP BY GROUPING SETS ((1, 2), (2), ())",
+    # a GROUP BY name that is an input column and an output alias means the input column
+    "SELECT lower(name) AS name, count(*) FROM t GROUP BY name",
 ])
 def test_positional_group_and_order_by(db, second_db, kind, query):
     converges(db, second_db, f"CREATE TABLE t (id integer, name text);\nCREATE {kind} v AS {query};")

@@ -417,30 +417,30 @@ def _strip_qualifiers(node, refname: str) -> None:
 
 def _resolve_sort_references(select: ast.SelectStmt) -> None:
     """`ORDER BY alias` / `ORDER BY 2`, `GROUP BY 1`, `DISTINCT ON (1)` name an output column; the
-    catalog prints its expression. (A GROUP BY name that is also an input column means the input
-    column; the key cannot tell, so such a view only compares unequal: it is never equal wrongly.)"""
+    catalog prints its expression. A GROUP BY name is an input column first: the parser resolves
+    GROUP BY aliases itself, where it knows the columns (`parse/rows.group_by_aliases`)."""
     import copy
 
     targets = [t for t in select.targetList or () if isinstance(t, ast.ResTarget)]
     by_name = {t.name: t.val for t in targets if t.name}
 
-    def resolved(node):
-        if isinstance(node, ast.ColumnRef) and len(node.fields) == 1 and isinstance(node.fields[0], ast.String) \
-                and node.fields[0].sval in by_name:
+    def resolved(node, names: bool = True):
+        if names and isinstance(node, ast.ColumnRef) and len(node.fields) == 1 \
+                and isinstance(node.fields[0], ast.String) and node.fields[0].sval in by_name:
             return copy.deepcopy(by_name[node.fields[0].sval])
         if isinstance(node, ast.A_Const) and isinstance(node.val, ast.Integer) \
                 and 1 <= node.val.ival <= len(targets) and not isinstance(targets[node.val.ival - 1].val, ast.A_Star):
             return copy.deepcopy(targets[node.val.ival - 1].val)
         if isinstance(node, ast.GroupingSet) and node.content:
-            node.content = tuple(resolved(n) for n in node.content)
+            node.content = tuple(resolved(n, names) for n in node.content)
         elif isinstance(node, ast.RowExpr) and node.row_format.name == "COERCE_IMPLICIT_CAST" and node.args:
-            node.args = tuple(resolved(n) for n in node.args)  # GROUPING SETS ((1, 2))
+            node.args = tuple(resolved(n, names) for n in node.args)  # GROUPING SETS ((1, 2))
         return node
 
     for sort in select.sortClause or ():
         sort.node = resolved(sort.node)
-    if select.groupClause:
-        select.groupClause = tuple(resolved(n) for n in select.groupClause)
+    if select.groupClause:  # positions only: a GROUP BY name is an input column first (parse/rows.py)
+        select.groupClause = tuple(resolved(n, names=False) for n in select.groupClause)
     if select.distinctClause and any(n is not None for n in select.distinctClause):
         select.distinctClause = tuple(resolved(n) if n is not None else n for n in select.distinctClause)
 

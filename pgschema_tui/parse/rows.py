@@ -140,9 +140,14 @@ def _whole_row_value(scope: _Scope, node):
 
 def normalise_rows(ctx, query) -> None:
     """Rewrite every SELECT level of a view's query in place (see the module docstring)."""
+    nodes = list(exprs.walk(query))
+    refnames = {n.alias.aliasname if n.alias else n.relname for n in nodes if isinstance(n, ast.RangeVar)}
+    if not any(isinstance(n, ast.A_Indirection) or (isinstance(n, ast.ColumnRef) and len(n.fields) == 1
+                                                   and _string(n.fields[0]) in refnames) for n in nodes):
+        return  # nothing of the kind: most views (one walk, no scope built)
     relations = _handlers()
     by_name = relations._own_functions(ctx) if ctx.schema.functions else {}
-    for select in [n for n in exprs.walk(query) if isinstance(n, ast.SelectStmt)]:
+    for select in [n for n in nodes if isinstance(n, ast.SelectStmt)]:
         if select.op and select.op.value != 0 or not select.targetList:
             continue
         scope = _Scope(ctx, select)
@@ -193,3 +198,27 @@ def _expanded_star(ctx, scope: _Scope, target, by_name) -> list | None:
     return [ast.ResTarget(name=a, val=ast.A_Indirection(arg=copy.deepcopy(val.arg),
                                                         indirection=(ast.String(sval=a),)))
             for a in attributes]
+
+
+def group_by_aliases(ctx, query) -> None:
+    """`GROUP BY n` naming an output alias is stored as the alias's expression, unless `n` is
+    also an input column, which GROUP BY prefers (ORDER BY prefers the alias). The catalog
+    prints a bare name in GROUP BY only for an input column, so the comparison key resolves no
+    GROUP BY name itself: the parser, which knows the FROM relations' columns, does it here."""
+    for select in [n for n in exprs.walk(query) if isinstance(n, ast.SelectStmt)]:
+        if not select.groupClause or not select.targetList:
+            continue
+        aliases = {t.name: t.val for t in select.targetList if isinstance(t, ast.ResTarget) and t.name}
+        if not any(isinstance(g, ast.ColumnRef) and len(g.fields) == 1 and _string(g.fields[0]) in aliases
+                   for g in select.groupClause):
+            continue
+        scope = _Scope(ctx, select)
+        if not scope.complete:
+            continue  # which relation has which column is not known: leave it as written
+        groups = []
+        for g in select.groupClause:
+            name = _string(g.fields[0]) if isinstance(g, ast.ColumnRef) and len(g.fields) == 1 else None
+            if name in aliases and not any(name in cols for _, cols, _ in scope.relations.values()):
+                g = copy.deepcopy(aliases[name])
+            groups.append(g)
+        select.groupClause = tuple(groups)

@@ -394,6 +394,7 @@ def _view_parts(ctx: LoadContext, query, aliases) -> tuple[Expr, tuple[str, ...]
         _spread_variadic_calls(ctx, query, by_name)
         _alias_function_columns(ctx, query, by_name)
     rows.normalise_rows(ctx, query)
+    rows.group_by_aliases(ctx, query)
     if isinstance(query, ast.SelectStmt):
         _expand_stars(ctx, query)
         _qualify_columns(ctx, query)
