@@ -256,3 +256,12 @@ def test_partition_not_null_names_renamed_while_detached(db):
     replan = build_plan(inspect(db), desired, server_version=version)
     assert replan.is_empty, render_sql(replan)
     assert ("c", "a", "c_a_not_null") in _not_null_names(db)
+
+
+@requires_pg(18, reason="NOT NULL constraints have names from PostgreSQL 18 on")
+def test_not_null_names_copied_by_like_and_inherits(db, second_db):
+    sql = ("CREATE TABLE l1 (a integer CONSTRAINT l1_custom NOT NULL, b integer NOT NULL);\n"
+           "CREATE TABLE l2 (LIKE l1);\nCREATE TABLE l3 (LIKE l1 INCLUDING ALL, c integer NOT NULL);\n"
+           "CREATE TABLE i4 (c integer) INHERITS (l1);")
+    converges(db, second_db, sql)
+    assert _not_null_names(second_db) == _not_null_names(db)

@@ -69,6 +69,7 @@ def _like_identities(ctx: LoadContext, table: str, columns: list[ir.Column]) -> 
 
 _NOT_NULL_NAMES = "not_null_names"  # ctx.extras: table -> column -> NOT NULL constraint name written
 _CREATED_UNDER = "created_under"  # ctx.extras: table -> the parents it was created with (PARTITION OF, INHERITS)
+_LIKE_FROM = "like_from"  # ctx.extras: table -> column -> the table LIKE copied it from
 
 
 def record_not_null_name(ctx: LoadContext, table: str, column: str, name: str) -> None:
@@ -80,11 +81,13 @@ def finish_not_null_names(ctx: LoadContext) -> None:
     """Every table's NOT NULL constraint names as PostgreSQL 18 would make them from the files,
     reduced to those the structure does not imply (`ddl/not_null.py`): a name written is kept;
     a table created with PARTITION OF / INHERITS takes its parent's name for a column the parent
-    has NOT NULL; anything else is `<table>_<column>_not_null`. ATTACH PARTITION renames nothing."""
+    has NOT NULL, and LIKE copies the source's; anything else is `<table>_<column>_not_null`.
+    ATTACH PARTITION renames nothing."""
     from pgschema_tui.ddl.not_null import implicit_not_null_name, not_null_columns, reduce_not_null_names
 
     written = ctx.extras.get(_NOT_NULL_NAMES, {})
     created_under = ctx.extras.get(_CREATED_UNDER, {})
+    like_from = ctx.extras.get(_LIKE_FROM, {})
     schema = ctx.schema
     cache: dict[tuple[str, str], str] = {}
 
@@ -98,6 +101,10 @@ def finish_not_null_names(ctx: LoadContext) -> None:
                             and column in not_null_columns(schema.tables[parent], schema):
                         name = actual(parent, column, seen | {table_name})
                         break
+            source = like_from.get(table_name, {}).get(column)
+            if name is None and source in schema.tables and source not in seen \
+                    and column in not_null_columns(schema.tables[source], schema):
+                name = actual(source, column, seen | {table_name})
             cache[key] = name or implicit_not_null_name(table_name, column)
         return cache[key]
 
@@ -438,7 +445,10 @@ def create_table(node: ast.CreateStmt, ctx: LoadContext, stmt) -> None:
         if isinstance(elt, ast.TableLikeClause):
             source = like.like_source(ctx, name, elt)
             likes.append((source, elt))
-            own_columns.extend(_like_identities(ctx, name, like.like_columns(ctx, source, elt)))
+            copied = like.like_columns(ctx, source, elt)
+            for col in copied:  # LIKE copies NOT NULL constraints with their names (PostgreSQL 18)
+                ctx.extras.setdefault(_LIKE_FROM, {}).setdefault(name, {})[col.name] = source.name
+            own_columns.extend(_like_identities(ctx, name, copied))
         elif isinstance(elt, ast.ColumnDef):
             if elt.typeName is None:  # PARTITION OF t (col WITH OPTIONS ...)
                 own_columns.append(_options_only_column(ctx, name, elt, pending))
