@@ -30,6 +30,8 @@ def _connection_flags(p: argparse.ArgumentParser) -> None:
 def _common_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-color", action="store_true", help="plain output without colours")
     p.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    p.add_argument("--ignore-file", metavar="PATH",
+                   help="objects to leave alone, pgschema's TOML format (default: ./.pgschemaignore when present)")
 
 
 def _plan_flags(p: argparse.ArgumentParser) -> None:
@@ -80,6 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
     apply.add_argument("--allow-hazards", default="", metavar="KINDS",
                        help="comma-separated hazard kinds to accept (e.g. data_loss)")
     apply.add_argument("--log-json", metavar="PATH", help="write apply events as JSON lines")
+    apply.add_argument("--unverified-plan", action="store_true",
+                       help="apply a plan written by pgschema, whose fingerprint cannot be checked here")
     _plan_flags(apply)
 
     review = sub.add_parser("review", help="open the terminal reviewer",

@@ -17,9 +17,9 @@ from pathlib import Path
 from pgschema_tui.apply.options import ApplyOptions
 from pgschema_tui.apply.preflight import (as_live_fingerprint, changed_objects, empty_relations, parse_allowed,
                                           refused_hazards)
-from pgschema_tui.commands.common import connect_to_schema
+from pgschema_tui.commands.common import connect_to_schema, live_as_planned
 from pgschema_tui.errors import UserError
-from pgschema_tui.plan.model import Group, Plan
+from pgschema_tui.plan.model import TOOL_NAME, Group, Plan
 
 # Default for --allow-hazards, for unattended runs that accept hazards by policy (CI, harnesses).
 ALLOW_HAZARDS_ENV = "PGSCHEMA_TUI_ALLOW_HAZARDS"
@@ -32,13 +32,18 @@ def load_plan_file(path: str) -> Plan:
         raise UserError(f"cannot read plan {path}: {exc.strerror or exc}") from None
     except ValueError as exc:
         raise UserError(f"plan {path} is not valid JSON: {exc}") from None
-    if not isinstance(data, dict) or "groups" not in data:
+    if not isinstance(data, dict) or ("groups" not in data and "diffs" not in data):
         raise UserError(f"{path} is not a plan written by `plan --output-json` (no \"groups\")")
-    return Plan.from_json(data)
+    try:
+        return Plan.from_json(data)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise UserError(f"{path} is not a valid plan: {type(exc).__name__}: {exc}") from None
 
 
-def check_fingerprint(plan: Plan, live_schema) -> None:
+def check_fingerprint(plan: Plan, live_schema, unverified_ok: bool = False) -> None:
     """Refuse (UserError) when the live schema changed since the plan was made, naming what changed."""
+    if plan.origin != TOOL_NAME:
+        return _foreign_plan(plan, unverified_ok)
     if not plan.fingerprint:
         print("Warning: the plan carries no source fingerprint; the live schema is not checked against it.",
               file=sys.stderr)
@@ -53,6 +58,23 @@ def check_fingerprint(plan: Plan, live_schema) -> None:
             f"schema {live_schema.name!r} changed since the plan was made (fingerprint {plan.fingerprint[:12]} "
             f"at plan time, {live.hash[:12]} now). Changed objects:\n{listing}\n"
             f"Nothing was applied. Plan again against the current database.")
+
+
+def _foreign_plan(plan: Plan, unverified_ok: bool) -> None:
+    """A plan another tool wrote (pgschema): its fingerprint hashes that tool's own model of the
+    schema, which cannot be recomputed here, so a match can never be confirmed. Refused unless
+    the user takes that on with --unverified-plan (hazards are still checked at apply time)."""
+    who = f"{plan.origin or 'another tool'} {plan.pgschema_version}".strip()
+    what = (f"its source fingerprint ({plan.fingerprint[:12]}...) is {plan.origin or 'that tool'}'s hash of its own "
+            f"model of the schema, which pgschema-tui cannot recompute" if plan.fingerprint
+            else "it carries no source fingerprint")
+    if unverified_ok:
+        print(f"Warning: the plan was written by {who}; {what}: applying it without checking that the database "
+              f"is still what it was planned against (--unverified-plan).", file=sys.stderr)
+        return
+    raise UserError(f"the plan was written by {who}: {what}, so pgschema-tui cannot verify that the database "
+                    f"has not changed since it was made. Nothing was applied. Plan again with pgschema-tui "
+                    f"(`plan --output-json`), or pass --unverified-plan to apply it anyway.")
 
 
 def with_hazards(plan: Plan, conn, live_schema) -> Plan:
@@ -104,8 +126,9 @@ def run(args) -> int:
             plan = load_plan_file(args.plan)
             if plan.schema and plan.schema != args.schema:
                 raise UserError(f"the plan was made for schema {plan.schema!r}; pass --schema {plan.schema}")
-            live_schema = inspect_schema(conn, args.schema)
-            check_fingerprint(plan, live_schema)
+            plan.schema = plan.schema or args.schema
+            live_schema = live_as_planned(plan, inspect_schema(conn, args.schema), args)
+            check_fingerprint(plan, live_schema, getattr(args, "unverified_plan", False))
             if not plan.is_empty:
                 plan = with_hazards(plan, conn, live_schema)
         else:

@@ -9,7 +9,7 @@ import os
 import sys
 from typing import NamedTuple
 
-from pgschema_tui.commands.common import collector_paused, connect_to_schema, write_output
+from pgschema_tui.commands.common import collector_paused, connect_to_schema, ignore_rules, write_output
 from pgschema_tui.ir.model import Schema
 from pgschema_tui.plan.model import Plan
 
@@ -59,6 +59,7 @@ def _connect_and_plan(args):
     from pgschema_tui.parse.session import SessionFacts
 
     statements = read_desired(args.file)
+    rules = ignore_rules(args)
     plan_db = getattr(args, "plan_db", None)
 
     session: Future = Future()  # known right after connecting, long before the inspection ends
@@ -96,10 +97,22 @@ def _connect_and_plan(args):
         settings, conn, live, sizes, (extensions, _neighbours) = live_side.result()
     _warn_missing_extensions(statements, extensions)
     try:
-        return settings, conn, _plan(args, live, desired, sizes, conn.info.server_version)
+        live, desired, ignored = _without_ignored(rules, live, desired)
+        result = _plan(args, live, desired, sizes, conn.info.server_version)
+        result.plan.ignore, result.plan.ignored = rules.to_json(), ignored
+        return settings, conn, result
     except BaseException:
         conn.close()
         raise
+
+
+def _without_ignored(rules, live: Schema, desired: Schema):
+    """Both sides without what `.pgschemaignore` names, so the diff never sees it; the paths left out."""
+    from pgschema_tui.ir.ignore import filter_schema
+
+    live, gone_live = filter_schema(live, rules)
+    desired, gone_desired = filter_schema(desired, rules)
+    return live, desired, sorted(set(gone_live) | set(gone_desired))
 
 
 def _warn_unmanaged(conn, schema: str) -> None:
