@@ -10,6 +10,7 @@ import sys
 from typing import NamedTuple
 
 from pgschema_tui.commands.common import collector_paused, connect_to_schema, ignore_rules, write_output
+from pgschema_tui.errors import UserError
 from pgschema_tui.ir.model import Schema
 from pgschema_tui.plan.model import Plan
 
@@ -179,10 +180,14 @@ def run(args) -> int:
     from pgschema_tui.plan.render_json import render_json
     from pgschema_tui.plan.render_sql import render_sql
 
+    outputs = [(args.output_human, "human"), (args.output_json, "json"), (args.output_sql, "sql")]
+    on_stdout = [kind for target, kind in outputs if target in ("stdout", "-")]
+    if len(on_stdout) > 1:  # as pgschema: the formats would interleave
+        raise UserError(f"only one output format can go to stdout (asked for {', '.join(on_stdout)}); "
+                        f"write the others to files")
     _settings, conn, result = connect_and_plan(args)
     conn.close()
     plan = result.plan
-    outputs = [(args.output_human, "human"), (args.output_json, "json"), (args.output_sql, "sql")]
     if not any(target for target, _kind in outputs):
         outputs = [("stdout", "human")]
     for target, kind in outputs:
