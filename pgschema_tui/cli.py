@@ -24,20 +24,25 @@ def _connection_flags(p: argparse.ArgumentParser) -> None:
     g.add_argument("--password", help="password (PGPASSWORD); prefer the variable")
     g.add_argument("--sslmode", help="libpq sslmode (PGSSLMODE)")
     g.add_argument("--schema", default="public", help="schema to manage (default: public)")
-    g.add_argument("--application-name", default="pgschema-tui", help="application_name on the server")
+    g.add_argument("--application-name", help="application_name on the server (PGAPPNAME, else pgschema-tui)")
 
 
 def _common_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-color", action="store_true", help="plain output without colours")
-    p.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                   help="log the SQL sent to stderr and show tracebacks on errors")
     p.add_argument("--ignore-file", metavar="PATH",
                    help="objects to leave alone, pgschema's TOML format (default: ./.pgschemaignore when present)")
 
 
 def _plan_flags(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--plan-db", metavar="embedded|CONNINFO",
+    p.add_argument("--plan-db", metavar="embedded|CONNINFO|NAME",
                    help="load the desired state by applying it in a temporary schema of this server "
-                        "('embedded' starts a throwaway one) instead of parsing it")
+                        "('embedded' starts a throwaway one; NAME: that database on --plan-host, as pgschema) "
+                        "instead of parsing it (PGSCHEMA_PLAN_DB)")
+    for name, what in (("host", "host"), ("port", "port"), ("user", "user name"), ("password", "password"),
+                       ("sslmode", "sslmode")):
+        p.add_argument(f"--plan-{name}", help=f"plan database {what} (PGSCHEMA_PLAN_{name.upper()})")
     p.add_argument("--no-online", action="store_true",
                    help="plain DDL: no CONCURRENTLY index builds, no NOT VALID + VALIDATE")
 
@@ -47,7 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="pgschema-tui",
         description="Declarative, state-based schema migration for PostgreSQL, with a terminal reviewer.",
     )
-    parser.add_argument("--version", action="version", version=f"pgschema-tui {__version__}")
+    parser.add_argument("-v", "--version", action="version", version=__version__)
+    parser.add_argument("--debug", action="store_true",
+                        help="log the SQL sent to stderr and show tracebacks on errors (any subcommand)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     dump = sub.add_parser("dump", help="write the live schema as SQL",
@@ -56,6 +63,10 @@ def build_parser() -> argparse.ArgumentParser:
     _common_flags(dump)
     dump.add_argument("--file", help="output file (default: stdout); with --multi-file, the main.sql path")
     dump.add_argument("--multi-file", action="store_true", help="one file per object, included from main.sql")
+    dump.add_argument("--no-comments", action="store_true",
+                      help="leave out the per-object `-- Name: ...` headers (the dump header stays)")
+    dump.add_argument("--qualify-schema", action="store_true",
+                      help="qualify every object identifier with the schema (type references stay as printed)")
 
     plan = sub.add_parser("plan", help="show the migration from the live schema to the desired files",
                           description="Compare desired-state SQL with the live database and print the migration.")
@@ -107,6 +118,11 @@ def main(argv: list[str] | None = None) -> int:
     if getattr(args, "no_color", False):
         os.environ["NO_COLOR"] = "1"
     from pgschema_tui.errors import UserError
+
+    if args.debug:
+        from pgschema_tui.connection import log_sql
+
+        log_sql()
 
     try:
         command = importlib.import_module(f"pgschema_tui.commands.{args.command}")

@@ -100,14 +100,14 @@ def render_plan(plan: Plan, color: bool) -> str:
 
 
 def confirm() -> bool:
-    """True only for an explicit `yes` on stdin; end of input (no terminal) refuses."""
-    print("Apply these changes? Only 'yes' is accepted: ", end="", flush=True)
+    """True only for an explicit `yes` (or `y`, as pgschema takes) on stdin; end of input refuses."""
+    print("Apply these changes? Type 'yes' (or 'y') to apply: ", end="", flush=True)
     try:
         answer = input()
     except EOFError:
         print()
         return False
-    return answer.strip().lower() == "yes"
+    return answer.strip().lower() in ("yes", "y")
 
 
 def run(args) -> int:

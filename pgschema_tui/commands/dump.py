@@ -45,8 +45,9 @@ def _dump(args) -> int:
     if ignored:
         print(f"Note: {ignored_note(len(ignored), rules, 'not dumped')}", file=sys.stderr)
     version_text = f"PostgreSQL {version_number // 10000}.{version_number % 10000}"
+    style = {"headers": not getattr(args, "no_comments", False), "qualify": getattr(args, "qualify_schema", False)}
     if args.multi_file:
-        write_multi_file(schema, args.file, version_text, extensions)
+        write_multi_file(schema, args.file, version_text, extensions, **style)
     else:
-        write_output(args.file, render_dump(schema, version_text, extensions))
+        write_output(args.file, render_dump(schema, version_text, extensions, **style))
     return 0

@@ -61,7 +61,8 @@ def _connect_and_plan(args):
 
     statements = read_desired(args.file)
     rules = ignore_rules(args)
-    plan_db = getattr(args, "plan_db", None)
+    args = _with_plan_db(args)
+    plan_db = args.plan_db
 
     session: Future = Future()  # known right after connecting, long before the inspection ends
 
@@ -105,6 +106,16 @@ def _connect_and_plan(args):
     except BaseException:
         conn.close()
         raise
+
+
+def _with_plan_db(args):
+    """`args` with `plan_db` resolved from `--plan-db` and pgschema's `--plan-*` flags (a copy)."""
+    import argparse
+
+    from pgschema_tui.commands.common import settings_from_args
+    from pgschema_tui.commands.plan_db import resolve_plan_db
+
+    return argparse.Namespace(**{**vars(args), "plan_db": resolve_plan_db(args, settings_from_args(args))})
 
 
 def _without_ignored(rules, live: Schema, desired: Schema):
