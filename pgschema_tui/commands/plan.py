@@ -59,7 +59,11 @@ def _connect_and_plan(args):
     from pgschema_tui.inspect import inspect_schema
     from pgschema_tui.parse.session import SessionFacts
 
+    from pgschema_tui.parse.qualification import check_target_schema
+
     statements = read_desired(args.file)
+    for warning in check_target_schema(statements, args.schema):  # before connecting: refuses all-foreign
+        print(warning, file=sys.stderr)
     rules = ignore_rules(args)
     args = _with_plan_db(args)
     plan_db = args.plan_db
