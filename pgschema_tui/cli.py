@@ -76,6 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--output-human", metavar="stdout|PATH", help="human plan (default: stdout)")
     plan.add_argument("--output-json", metavar="stdout|PATH", help="JSON plan")
     plan.add_argument("--output-sql", metavar="stdout|PATH", help="SQL statements")
+    plan.add_argument("--output-markdown", metavar="stdout|PATH",
+                      help="Markdown for a pull-request comment: summary, hazards, changes, fingerprint")
     plan.add_argument("--detailed-exitcode", action="store_true",
                       help="exit 0 when there is nothing to do, 2 when there are changes")
     _plan_flags(plan)

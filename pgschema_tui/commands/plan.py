@@ -195,7 +195,8 @@ def run(args) -> int:
     from pgschema_tui.plan.render_json import render_json
     from pgschema_tui.plan.render_sql import render_sql
 
-    outputs = [(args.output_human, "human"), (args.output_json, "json"), (args.output_sql, "sql")]
+    outputs = [(args.output_human, "human"), (args.output_json, "json"), (args.output_sql, "sql"),
+               (getattr(args, "output_markdown", None), "markdown")]
     on_stdout = [kind for target, kind in outputs if target in ("stdout", "-")]
     if len(on_stdout) > 1:  # as pgschema: the formats would interleave
         raise UserError(f"only one output format can go to stdout (asked for {', '.join(on_stdout)}); "
@@ -212,6 +213,10 @@ def run(args) -> int:
             text = render_human(plan, color=_use_color(target, args))
         elif kind == "json":
             text = render_json(plan)
+        elif kind == "markdown":
+            from pgschema_tui.plan.render_markdown import render_markdown
+
+            text = render_markdown(plan)
         else:
             text = render_sql(plan)
         write_output(target, text)
