@@ -113,6 +113,9 @@ def test_patterns_wildcards_and_negation_whatever_the_order():
     assert not rules.ignores("tables", "test_core_config")  # the exception wins, written first or last
     assert rules.ignores("tables", "exact") and not rules.ignores("tables", "exactly")
     assert not rules.ignores("views", "test_data")  # sections are separate
+    qualified = parse_ignore_file('[tables]\npatterns = ["app.tmp_*"]\n[privileges]\npatterns = ["a.b"]\n', "q")
+    assert qualified.ignores("tables", "tmp_1", "app") and not qualified.ignores("tables", "tmp_1", "public")
+    assert qualified.ignores("privileges", "a.b", "app")  # role names are never qualified
     assert IgnoreRules.from_json(rules.to_json()).to_json() == rules.to_json()
 
 

@@ -1,7 +1,8 @@
 """`.pgschemaignore`: objects the tool leaves alone, as pgschema defines the file.
 
 A TOML file with one table per section (`[tables]`, `[views]`, ...), each `patterns = [...]`:
-glob patterns (`*`, `?`, `[...]`) matched against an object's unqualified name, and `!pattern`
+glob patterns (`*`, `?`, `[...]`) matched against an object's unqualified name (or, for a
+pattern with a dot, `schema.name`: `public.temp_*`), and `!pattern`
 exceptions that win over every inclusion, whatever their order. `filter_schema` removes what
 the rules name from one side (live or desired) before the diff, so an ignored object is never
 dumped, created, altered or dropped, and is not part of the fingerprint.
@@ -33,6 +34,9 @@ SECTIONS = ("schemas", "tables", "views", "functions", "procedures", "aggregates
             "indexes", "constraints", "triggers", "privileges", "default_privileges")
 
 
+_ROLE_SECTIONS = ("privileges", "default_privileges", "schemas")  # role and schema names, never qualified
+
+
 class IgnoreFileError(UserError):
     """An ignore file that is not valid TOML or not in the documented shape."""
 
@@ -47,14 +51,21 @@ class IgnoreRules:
     def __bool__(self) -> bool:
         return any(self.patterns.values())
 
-    def ignores(self, section: str, name: str) -> bool:
-        """True when `name` matches an inclusion pattern of `section` and no `!` exception."""
+    def ignores(self, section: str, name: str, schema: str | None = None) -> bool:
+        """True when `name` matches an inclusion pattern of `section` and no `!` exception; a
+        pattern with a dot (`public.temp_*`) is matched against `schema.name`."""
         patterns = self.patterns.get(section)
         if not patterns:
             return False
-        if any(p.startswith("!") and fnmatchcase(name, p[1:]) for p in patterns):
+
+        def matches(pattern: str) -> bool:
+            if "." in pattern and schema is not None and section not in _ROLE_SECTIONS:
+                return fnmatchcase(f"{schema}.{name}", pattern)
+            return fnmatchcase(name, pattern)
+
+        if any(p.startswith("!") and matches(p[1:]) for p in patterns):
             return False
-        return any(not p.startswith("!") and fnmatchcase(name, p) for p in patterns)
+        return any(not p.startswith("!") and matches(p) for p in patterns)
 
     def to_json(self) -> dict[str, list[str]]:
         return {section: list(p) for section, p in self.patterns.items() if p}
@@ -123,7 +134,7 @@ def ignored_keys(schema: Schema, rules: IgnoreRules) -> dict[str, set[str]]:
     for coll in ("tables", "views", "materialized_views", "functions", "aggregates", "types", "domains",
                  "sequences"):
         for key, obj in getattr(schema, coll).items():
-            if rules.ignores(_own_section(obj), obj.name):
+            if rules.ignores(_own_section(obj), obj.name, schema.name):
                 out[coll].add(key)
     tables = {schema.tables[k].name for k in out["tables"]}
     relations = tables | {schema.views[k].name for k in out["views"]} | {
@@ -132,16 +143,16 @@ def ignored_keys(schema: Schema, rules: IgnoreRules) -> dict[str, set[str]]:
         if seq.owned_by and seq.owned_by.split(".", 1)[0] in tables:
             out["sequences"].add(key)
     for key, con in schema.constraints.items():
-        if con.table in tables or rules.ignores("constraints", con.name):
+        if con.table in tables or rules.ignores("constraints", con.name, schema.name):
             out["constraints"].add(key)
     for key, idx in schema.indexes.items():
-        if idx.table in relations or rules.ignores("indexes", idx.name):
+        if idx.table in relations or rules.ignores("indexes", idx.name, schema.name):
             out["indexes"].add(key)
     for key, pol in schema.policies.items():
         if pol.table in tables:
             out["policies"].add(key)
     for key, trg in schema.triggers.items():
-        if rules.ignores("triggers", trg.name):
+        if rules.ignores("triggers", trg.name, schema.name):
             out["triggers"].add(key)
     gone_objects = {
         "TABLE": relations | {schema.sequences[k].name for k in out["sequences"]},
