@@ -125,7 +125,7 @@ class Plan:
     def from_json(cls, d: dict[str, Any]) -> "Plan":
         fp = d.get("source_fingerprint") or {}
         return cls(
-            schema=d.get("schema") or ("public" if d.get("tool") == TOOL_NAME else ""),
+            schema=d.get("schema") or ("" if _written_by_pgschema(d) else "public"),
             groups=_groups(d),
             fingerprint=fp.get("hash", ""),
             created_at=d.get("created_at", ""),
@@ -133,9 +133,14 @@ class Plan:
             object_fingerprints=fp.get("objects", {}) or {},
             ignore=(d.get("ignore") or {}).get("patterns") or {},
             ignored=list((d.get("ignore") or {}).get("objects") or ()),
-            origin=d.get("tool") or ("pgschema" if "pgschema_version" in d else ""),
+            origin="pgschema" if _written_by_pgschema(d) else (d.get("tool") or TOOL_NAME),
             pgschema_version=str(d.get("pgschema_version") or ""),
         )
+
+
+def _written_by_pgschema(d: dict[str, Any]) -> bool:
+    """pgschema's plans carry `pgschema_version` and no `tool` (ours carry both)."""
+    return "pgschema_version" in d and not d.get("tool")
 
 
 def _groups(d: dict[str, Any]) -> list[Group]:
