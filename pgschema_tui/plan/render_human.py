@@ -57,9 +57,17 @@ def summary_line(plan: Plan) -> str:
     return f"Plan: {counts['+']} to add, {counts['~']} to modify, {counts['-']} to drop."
 
 
+def ignored_line(plan: Plan) -> str:
+    """How many objects `.pgschemaignore` left out of the plan ("" when none)."""
+    n = len(plan.ignored)
+    if not n:
+        return ""
+    return f"Ignored: {n} object{'s' if n != 1 else ''} named by .pgschemaignore, left as they are."
+
+
 def render_human(plan: Plan, *, color: bool = False) -> str:
     if plan.is_empty:
-        return NO_CHANGES + "\n"
+        return NO_CHANGES + "\n" + (ignored_line(plan) + "\n" if plan.ignored else "")
     from rich.console import Console
     from rich.text import Text
 
@@ -68,6 +76,8 @@ def render_human(plan: Plan, *, color: bool = False) -> str:
     console = Console(file=buffer, force_terminal=color, no_color=not color, width=10_000, highlight=False,
                       soft_wrap=True, markup=False)
     console.print(Text(summary_line(plan), style="bold"))
+    if plan.ignored:
+        console.print(ignored_line(plan))
     objects = object_changes(plan)
     by_kind: "OrderedDict[str, list[tuple[str, str, str]]]" = OrderedDict()
     for path, (symbol, step_type) in objects.items():

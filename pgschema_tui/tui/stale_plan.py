@@ -12,8 +12,10 @@ def stale_plan_objects(plan, settings) -> list[str]:
         return []
     from pgschema_tui.apply.preflight import as_live_fingerprint, changed_objects
     from pgschema_tui.inspect import inspect_schema
+    from pgschema_tui.ir.ignore import IgnoreRules, filter_schema
     from pgschema_tui.plan.fingerprint import fingerprint
 
-    with settings.connect() as conn:
-        live = as_live_fingerprint(fingerprint(inspect_schema(conn, plan.schema)))
+    with settings.connect() as conn:  # without what the plan's .pgschemaignore rules left out
+        live_schema = filter_schema(inspect_schema(conn, plan.schema), IgnoreRules.from_json(plan.ignore))[0]
+        live = as_live_fingerprint(fingerprint(live_schema))
     return changed_objects(plan, live)
