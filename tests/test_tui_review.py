@@ -70,7 +70,7 @@ async def test_viewed_and_acknowledged_marks_update_tree_and_summary():
         assert app.session.acknowledged == {1} and app.session.viewed == {0, 1}
         text = screen_text(app)
         assert "hazards 1/4 acked" in text and "viewed 2/9" in text
-        assert "✓    + customers.phone" in text and "✓a   + order_items.order_items_product_id_fk" in text
+        assert "✓    + customers.phone · add column" in text and "✓a   + order…duct_id_fkey · add FK NOT VALID" in text
         assert "Hazards (acknowledged)" in text
         await pilot.press("n")  # next unviewed
         assert app.selected_step == 2

@@ -12,6 +12,7 @@ from textual.widgets import Footer, Input, RichLog, Static
 from pgschema_tui.apply import events as ev
 from pgschema_tui.tui.apply_state import ApplyState
 from pgschema_tui.tui.formatting import duration
+from pgschema_tui.tui.labels import fitted_title
 from pgschema_tui.tui.messages import ApplyCrashed, ApplyEvent
 from pgschema_tui.tui.stale_plan import stale_plan_objects
 from pgschema_tui.tui.widgets.apply_progress import ApplyProgress
@@ -105,6 +106,11 @@ class ApplyScreen(Screen):
             text.append(f" {state.message}")
         return text
 
+    def on_screen_resume(self) -> None:
+        """Back from Review: hazards may have been acknowledged there since."""
+        if self.is_mounted:
+            self.redraw()
+
     def _tick(self) -> None:
         if self.state.phase == "running":
             self.query_one("#apply-status", Static).update(self._status_text())
@@ -116,13 +122,21 @@ class ApplyScreen(Screen):
         event = message.event
         self.state.record(event)
         if isinstance(event, ev.StepStarted):
-            self.query_one(DdlPane).show_sql(event.sql, title=f"Running step {event.index + 1}: {event.path}")
+            self.query_one(DdlPane).show_sql(event.sql, title=self._step_title(event.index, f"Step {event.index + 1}: "))
         elif isinstance(event, ev.StepFailed):
-            self.query_one(DdlPane).show_sql(event.sql, title=f"Failed step {event.index + 1}")
+            self.query_one(DdlPane).show_sql(event.sql, title=self._step_title(event.index, f"Failed step {event.index + 1}: "))
         if isinstance(event, ev.PlanFinished):
             self.query_one(DdlPane).border_title = "Last statement"
             self._finished()
         self.redraw()
+
+    def _step_title(self, index: int, prefix: str) -> str:
+        session = self.app.session
+        if not 0 <= index < len(session.refs):
+            return prefix.rstrip(": ")
+        ref = session.ref(index)
+        width = (self.query_one(DdlPane).size.width or 40) - 6
+        return fitted_title(prefix, session.label(ref), session.action(ref), width)
 
     @on(ApplyCrashed)
     def _on_crash(self, message: ApplyCrashed) -> None:
@@ -165,7 +179,7 @@ class ApplyScreen(Screen):
             return
         left = session.unacknowledged()
         if left:
-            names = ", ".join(session.label(session.ref(i)) for i in left[:3])
+            names = ", ".join(session.title(session.ref(i)) for i in left[:3])
             self.notify(f"Acknowledge every hazard first (Review mode, a): {names}"
                         + (" …" if len(left) > 3 else ""), severity="error", timeout=6)
             return

@@ -92,8 +92,8 @@ class GraphScreen(Screen):
         context = (f"step {index + 1}: {symbol(ref.step.operation)} {ref.step.operation} {ref.step.type}"
                    f" · layer {layer} · group {ref.group + 1}")
         view = self.query_one(DependencyView)
-        view.border_title = f"{symbol(ref.step.operation)} {session.label(ref)}"
-        view.show(hood, hood.label if hood.node else session.label(ref), context)
+        view.border_title = f"{symbol(ref.step.operation)} {session.title(ref)}"
+        view.show(hood, hood.label if hood.node else session.title(ref), context)
         self.app.selected_step = index
 
     @on(Tree.NodeHighlighted, "#layer-tree")

@@ -6,6 +6,7 @@ from textual.widgets.tree import TreeNode
 
 from pgschema_tui.tui.formatting import OPERATION_STYLES, symbol
 from pgschema_tui.tui.session import ReviewSession
+from pgschema_tui.tui.widgets.plan_tree import append_step_name
 from pgschema_tui.tui.widgets.vim_tree import VimTree
 
 
@@ -29,12 +30,21 @@ class LayerTree(VimTree):
                     continue
                 branch = self.root.add(Text(f"Layer {number} ({len(shown)})", style="bold"), expand=True)
                 for index in shown:
-                    ref = self.session.ref(index)
-                    label = Text()
-                    label.append(f"{symbol(ref.step.operation):>3} ", style=OPERATION_STYLES.get(ref.step.operation, ""))
-                    label.append(self.session.label(ref))
-                    self.step_nodes[index] = branch.add_leaf(label, data=index)
+                    self.step_nodes[index] = branch.add_leaf(self.step_label(index), data=index)
                     self.layer_of[index] = number
+
+    fits_labels = True
+
+    def step_label(self, index: int, width: int | None = None) -> Text:
+        """`  ~ customers.email · set not null`, as Review and Apply modes show it."""
+        ref = self.session.ref(index)
+        label = Text()
+        label.append(f"{symbol(ref.step.operation):>3} ", style=OPERATION_STYLES.get(ref.step.operation, ""))
+        append_step_name(label, self.session, ref, None if width is None else width - label.cell_len)
+        return label
+
+    def fit_label(self, node, width: int) -> Text:
+        return self.step_label(node.data, width) if isinstance(node.data, int) else node._label
 
     def select_step(self, index: int) -> bool:
         node = self.step_nodes.get(index)
