@@ -106,7 +106,7 @@ class ReviewApp(App):
         yield SystemCommand("Apply mode", "Run the plan and watch it (4)", lambda: self.switch_mode("apply"))
         yield SystemCommand("Write plan files", "JSON, SQL and human plan (w)", self._command_write)
         yield SystemCommand("Next unviewed step", "Jump to a step not marked viewed (n)", self._command_unviewed)
-        yield SystemCommand("Keys", "Every key binding (?)", self.action_help)
+        yield SystemCommand("Help", "Every key binding of every mode (?)", self.action_help)
         yield from super().get_system_commands(screen)
 
     def _command_write(self) -> None:

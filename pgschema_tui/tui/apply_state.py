@@ -90,6 +90,9 @@ class ApplyState:
             self.current = None
 
     def _on_step_failed(self, e: ev.StepFailed) -> None:
+        if e.index not in self.started_at:  # stopped before it began (an abort between steps): not run
+            self.message = e.error
+            return
         self._set(e.index, FAILED)
         self.current_sql = e.sql
         self.message = e.error

@@ -167,8 +167,16 @@ class ApplyScreen(Screen):
         from pgschema_tui.tui.screens.confirm import TypeYesScreen
 
         session = self.app.session
+        if self.state.phase == "succeeded":
+            self.notify("This plan has been applied. Press r to re-plan from the database.", severity="warning")
+            return
+        if self.state.phase in ("failed", "aborted"):
+            self.notify(f"The apply {'stopped' if self.state.phase == 'aborted' else 'failed'}; committed groups "
+                        "stay applied. Press r to re-plan from the database, then apply the new plan.",
+                        severity="warning", timeout=8)
+            return
         if self.state.phase != "ready":
-            self.notify("This plan has already been applied in this session.", severity="warning")
+            self.notify("An apply is running.", severity="warning")
             return
         if not session.refs:
             self.notify("Nothing to apply.")
