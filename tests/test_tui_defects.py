@@ -242,3 +242,36 @@ def test_command_palette_names_each_command_once():
 
     titles = asyncio.run(run())
     assert len(titles) == len(set(titles)), titles
+
+
+@sync
+async def test_writing_the_plan_asks_before_creating_a_folder_or_replacing_files(tmp_path):
+    """Defect 9: a missing folder is not created silently, an existing plan not overwritten silently."""
+    from pgschema_tui.tui.screens.confirm import ConfirmScreen
+
+    target = tmp_path / "plans" / "next.json"
+    app = make_app(output_path=target)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("w", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen) and "Create the folder" in app.screen.question
+        await pilot.press("n")
+        await pilot.pause()
+        assert not target.parent.exists()
+        await pilot.press("w", "enter")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert target.exists()
+        target.write_text("keep me")
+        await pilot.press("w", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen) and "Replace" in app.screen.question
+        await pilot.press("n")
+        await pilot.pause()
+        assert target.read_text() == "keep me"
+        await pilot.press("w", "enter")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert target.read_text() != "keep me"

@@ -207,9 +207,39 @@ class ReviewScreen(Screen):
 
         def written(path: Path | None) -> None:
             if path is not None:
-                self.app.write_plan(path)
+                self._confirm_and_write(path)
 
         self.app.push_screen(WritePlanScreen(self.app.output_path), written)
+
+    def _confirm_and_write(self, path: Path) -> None:
+        """Ask before creating a missing folder or replacing an existing file; then write."""
+        from pgschema_tui.tui.plan_files import sibling_paths
+        from pgschema_tui.tui.screens.confirm import ConfirmScreen
+
+        files = sibling_paths(path)
+        folder = files.json_path.parent
+        existing = [p for p in (files.json_path, files.sql_path, files.human_path) if p.exists()]
+        questions = []
+        if not folder.exists():
+            questions.append((f"Create the folder {folder}?", "It does not exist; the three plan files go in it."))
+        if existing:
+            questions.append(("Replace the existing file(s)?", ", ".join(str(p) for p in existing)))
+
+        def ask(remaining: list) -> None:
+            if not remaining:
+                self.app.write_plan(path)
+                return
+            question, detail = remaining[0]
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    ask(remaining[1:])
+                else:
+                    self.notify("Nothing written.", timeout=3)
+
+            self.app.push_screen(ConfirmScreen(question, detail), answered)
+
+        ask(questions)
 
     def on_screen_resume(self) -> None:
         """Back from another mode: marks may have changed there (e.g. acknowledged in Graph)."""
