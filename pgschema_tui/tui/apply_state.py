@@ -19,7 +19,7 @@ STATE_MARKS = {PENDING: " ", RUNNING: ">", DONE: "✓", FAILED: "✗", WAITING: 
 @dataclass
 class ApplyState:
     total_steps: int
-    phase: str = "ready"  # ready | running | succeeded | failed | aborted
+    phase: str = "ready"  # ready | checking | running | succeeded | failed | aborted
     step_states: list[str] = field(default_factory=list)
     durations: dict[int, float] = field(default_factory=dict)  # the attempt that ran, in seconds
     started_at: dict[int, float] = field(default_factory=dict)  # the current (last) attempt's start
@@ -59,6 +59,7 @@ class ApplyState:
 
     def _on_plan_started(self, e: ev.PlanStarted) -> None:
         self.phase = "running"
+        self.lock_waits.clear()  # the pre-apply check's waits are over
         if e.total_steps != self.total_steps:
             self.total_steps = e.total_steps
             self.step_states = [PENDING] * e.total_steps
@@ -148,7 +149,8 @@ def describe(event: ev.Event) -> str:
         pct = f" {event.percent:.0f}%" if event.percent is not None else ""
         return f"step {event.index + 1} {event.phase}{pct}"
     if isinstance(event, ev.LockWait):
-        return f"step {event.index + 1} {lock_wait_text(event)}"
+        who = f"step {event.index + 1}" if event.index >= 0 else "the pre-apply check"
+        return f"{who} {lock_wait_text(event)}"
     if isinstance(event, ev.StepFinished):
         return f"step {event.index + 1} done: ran {duration(event.duration_seconds)}"
     if isinstance(event, ev.StepFailed):

@@ -10,11 +10,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, RichLog, Static
 
 from pgschema_tui.apply import events as ev
-from pgschema_tui.tui.apply_state import ApplyState
+from pgschema_tui.tui.apply_state import ApplyState, lock_wait_text
 from pgschema_tui.tui.formatting import duration
 from pgschema_tui.tui.labels import fitted_title
 from pgschema_tui.tui.messages import ApplyCrashed, ApplyEvent
-from pgschema_tui.tui.stale_plan import stale_plan_objects
+from pgschema_tui.tui.stale_plan import CheckAborted, PreApplyCheck
 from pgschema_tui.tui.widgets.apply_progress import ApplyProgress
 from pgschema_tui.tui.widgets.apply_steps import ApplySteps
 from pgschema_tui.tui.widgets.ddl_pane import DdlPane
@@ -40,6 +40,7 @@ class ApplyScreen(Screen):
         self._logged = 0
         self._exit_after_abort = False
         self._executor = None
+        self._check: PreApplyCheck | None = None
 
     def compose(self) -> ComposeResult:
         yield ModeBar("apply", self.app.source_label)
@@ -90,6 +91,17 @@ class ApplyScreen(Screen):
             else:
                 text.append("Press A to apply.", style="bold")
             return text
+        if state.phase == "checking":
+            text = Text(" Pre-apply check" + (" (abort requested)" if state.abort_requested else "") + ": ",
+                        style="bold")
+            text.append(f"re-inspecting {session.plan.schema} on {target}")
+            if state.lock_waits:
+                wait = next(iter(state.lock_waits.values()))
+                text.append(f"; {lock_wait_text(wait)}", style="bold yellow")
+                text.append(" · X aborts")
+            else:
+                text.append("…")
+            return text
         if state.phase == "running":
             text = Text(" Applying" + (" (abort requested)" if state.abort_requested else "") + ": ", style="bold")
             text.append(f"{state.done_count}/{state.total_steps} steps done")
@@ -112,7 +124,7 @@ class ApplyScreen(Screen):
             self.redraw()
 
     def _tick(self) -> None:
-        if self.state.phase == "running":
+        if self.state.phase in ("running", "checking"):
             self.query_one("#apply-status", Static).update(self._status_text())
 
     # -------------------------------------------------------------- events ---
@@ -208,8 +220,11 @@ class ApplyScreen(Screen):
         plan = self.app.session.plan
         options = self.app.apply_options or ApplyOptions(schema=plan.schema)
         self._executor = Executor(plan, self.app.settings, options)
-        self.state.phase = "running"
+        self._check = PreApplyCheck(plan, self.app.settings)
+        self.state.phase = "checking"
         self.app.applying = True
+        self.query_one(DdlPane).show_text(
+            f"Pre-apply check: re-inspecting schema {plan.schema} to make sure it still matches the plan…")
         self.redraw()
         self._run_apply()
 
@@ -217,7 +232,12 @@ class ApplyScreen(Screen):
     def _run_apply(self) -> None:
         """Check the fingerprint, then iterate the executor's events here and post each one."""
         try:
-            changed = stale_plan_objects(self.app.session.plan, self.app.settings)
+            try:
+                changed = self._check.run(
+                    on_wait=lambda blockers: [self.post_message(ApplyEvent(b.lock_wait(-1, 0))) for b in blockers])
+            except CheckAborted:
+                self.post_message(ApplyCrashed("aborted during the pre-apply check: nothing was applied"))
+                return
             if changed:
                 self.post_message(ApplyCrashed(
                     "the schema changed since the plan was made; nothing was applied: " + ", ".join(changed[:5])))
@@ -243,9 +263,12 @@ class ApplyScreen(Screen):
                              answered)
 
     def request_abort(self, then_exit: bool = False) -> None:
-        """Cancel the running statement through the executor; nothing more runs after it."""
+        """Cancel the running statement through the executor (or the pre-apply check's query);
+        nothing more runs after it."""
         self.state.abort_requested = True
         self._exit_after_abort = then_exit
+        if self._check is not None:
+            self._check.abort()
         if self._executor is not None:
             self._executor.abort()
         self.state.log.append("abort requested: cancelling the running statement")

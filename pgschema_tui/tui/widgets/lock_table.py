@@ -46,7 +46,8 @@ def lock_text(state: ApplyState) -> Text:
                      else f"retry {wait.attempt} in {wait.retry_in_seconds:.1f} s")
         text.append(" · ".join(facts) + "\n", style="bold")
         wanted = wait.lock_mode or "a lock"
-        text.append(f"  step {wait.index + 1} wants {wanted}" + (f" on {wait.relation}" if wait.relation else "") + "\n")
+        who = f"step {wait.index + 1}" if wait.index >= 0 else "the pre-apply check"
+        text.append(f"  {who} wants {wanted}" + (f" on {wait.relation}" if wait.relation else "") + "\n")
         query = " ".join((wait.blocker_query or "").split())
         if query:
             text.append(f"  {query}\n", style="italic")
