@@ -275,3 +275,37 @@ async def test_writing_the_plan_asks_before_creating_a_folder_or_replacing_files
         await pilot.press("y")
         await pilot.pause()
         assert target.read_text() != "keep me"
+
+
+def test_explore_view_comparison_marks_only_the_real_change():
+    """Defect 6: your layout vs pg_get_viewdef's differ on every line; only the added column is marked."""
+    from pgschema_tui.tui.explore_model import marked_diff
+
+    desired = ("CREATE VIEW order_totals AS SELECT o.id, c.email, o.total, o.status\n"
+               "FROM orders o JOIN customers c ON c.id = o.customer_id;")
+    live = ("CREATE VIEW order_totals AS  SELECT o.id,\n    c.email,\n    o.total\n   FROM (orders o\n"
+            "     JOIN customers c ON ((c.id = o.customer_id)));")
+    desired_marked, live_marked = marked_diff(desired, live)
+    changed_desired = [line for mark, line in desired_marked if mark == "+"]
+    changed_live = [line for mark, line in live_marked if mark == "-"]
+    assert len(changed_desired) == 1 and "o.status" in changed_desired[0], desired_marked
+    assert changed_live == [], live_marked
+
+
+def test_dependencies_are_the_steps_own_and_the_graph_follows_execution_order():
+    """Defect 7: a column step does not inherit its table's dependents; grants read as grants;
+    the Graph lists steps in the order apply runs them and names the earlier steps each needs."""
+    from pgschema_tui.ir.model import Grant
+    from pgschema_tui.tui.dependencies import PlanDependencies, object_label
+
+    session = shop_session()
+    deps = PlanDependencies(session)
+    column = deps.for_step(0)  # + customers.phone
+    assert column.depends_on == ("table customers",)
+    assert column.required_by == ()
+    label = object_label(Grant("TABLE", "customer_ltv", "app_ro", ("SELECT",)))
+    assert label == "grant on TABLE customer_ltv to app_ro" and ":" not in label
+    order = [i for layer in deps.layers() for i in layer]
+    assert order == list(range(len(session.refs)))
+    view = next(r.index for r in session.refs if r.step.path == "public.order_totals")
+    assert deps.earlier_steps_needed(view) == [0]  # the view reads customers, whose column step 1 adds

@@ -36,8 +36,7 @@ class ReviewApp(App):
         Binding("4", "switch_mode('apply')", "Apply mode", show=False),
         Binding("question_mark", "help", "Help"),
         Binding("r", "refresh_plan", "Re-plan", show=False),
-        Binding("ctrl+c", "quit_app", "Quit", show=False),
-        Binding("q", "quit_app", "Quit"),
+        Binding("q,ctrl+c", "quit_app", "Quit"),
     ]
 
     selected_step: var[int | None] = var(None)

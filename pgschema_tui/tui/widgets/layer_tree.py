@@ -1,4 +1,4 @@
-"""Graph mode's left side: the plan's steps in topological layers (a layer needs only earlier ones)."""
+"""Graph mode's left side: the plan's steps in execution order, one branch per transaction group."""
 from __future__ import annotations
 
 from rich.text import Text
@@ -28,7 +28,9 @@ class LayerTree(VimTree):
                 shown = [i for i in layer if self.session.matches(self.session.ref(i), needle)]
                 if not shown:
                     continue
-                branch = self.root.add(Text(f"Layer {number} ({len(shown)})", style="bold"), expand=True)
+                transactional = all(self.session.ref(i).step.can_run_in_transaction for i in layer)
+                kind = "transaction" if transactional else "no transaction"
+                branch = self.root.add(Text(f"Group {number} ({len(shown)}, {kind})", style="bold"), expand=True)
                 for index in shown:
                     self.step_nodes[index] = branch.add_leaf(self.step_label(index), data=index)
                     self.layer_of[index] = number
@@ -38,7 +40,7 @@ class LayerTree(VimTree):
     def step_label(self, index: int, width: int | None = None) -> Text:
         """`  ~ customers.email · set not null`, as Review and Apply modes show it."""
         ref = self.session.ref(index)
-        label = Text()
+        label = Text(f"{index + 1:>3} ", style="dim")
         label.append(f"{symbol(ref.step.operation):>3} ", style=OPERATION_STYLES.get(ref.step.operation, ""))
         append_step_name(label, self.session, ref, None if width is None else width - label.cell_len)
         return label
