@@ -10,6 +10,9 @@ from pgschema_tui.tui.widgets.plan_tree import append_step_name
 from pgschema_tui.tui.widgets.vim_tree import VimTree
 
 
+_PLACEHOLDER = Text("")
+
+
 class LayerTree(VimTree):
     """Layers as branches, steps as leaves (`data` is the step index)."""
 
@@ -32,7 +35,7 @@ class LayerTree(VimTree):
                 kind = "transaction" if transactional else "no transaction"
                 branch = self.root.add(Text(f"Group {number} ({len(shown)}, {kind})", style="bold"), expand=True)
                 for index in shown:
-                    self.step_nodes[index] = branch.add_leaf(self.step_label(index), data=index)
+                    self.step_nodes[index] = branch.add_leaf(_PLACEHOLDER, data=index)  # drawn by fit_label
                     self.layer_of[index] = number
 
     fits_labels = True

@@ -11,6 +11,9 @@ from pgschema_tui.tui.session import ReviewSession, StepRef
 from pgschema_tui.tui.widgets.vim_tree import VimTree
 
 
+_PLACEHOLDER = Text("")
+
+
 class PlanTree(VimTree):
     """Kinds as branches, steps as leaves (`data` is the step index)."""
 
@@ -32,7 +35,8 @@ class PlanTree(VimTree):
             for kind, refs in self.session.grouped(needle):
                 branch = self.root.add(Text(f"{kind_label(kind)} ({len(refs)})", style="bold"), expand=True)
                 for ref in refs:
-                    self.step_nodes[ref.index] = branch.add_leaf(self.step_label(ref), data=ref.index)
+                    # the label is drawn by fit_label when the line shows: nothing to build per step here
+                    self.step_nodes[ref.index] = branch.add_leaf(_PLACEHOLDER, data=ref.index)
 
     fits_labels = True
 
@@ -60,7 +64,7 @@ class PlanTree(VimTree):
     def refresh_step(self, index: int) -> None:
         node = self.step_nodes.get(index)
         if node is not None:
-            node.set_label(self.step_label(self.session.ref(index)))
+            node.set_label(_PLACEHOLDER)  # a new label object: the line is drawn again
 
     def select_step(self, index: int) -> bool:
         """Move the cursor to a step; False when the filter hides it."""

@@ -44,10 +44,9 @@ class VimTree(Tree):
     def get_label_width(self, node) -> int:
         """The label's width without rendering it: Tree measures every line on each layout,
         which dominated opening a 5,000-step plan. Fitted labels never need more than the room."""
-        width = node._label.cell_len + (2 if node._allow_expand else 0)
         if self.fits_labels and not node._allow_expand:
-            return min(width, self.label_room(node))
-        return width
+            return self.size.width // 2  # fitted to the room when drawn: never wider than the tree
+        return node._label.cell_len + (2 if node._allow_expand else 0)
 
     fits_labels = False
     """Subclasses that set this draw leaves with `fit_label(node, width)`, cut to the tree's width."""
