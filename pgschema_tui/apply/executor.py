@@ -599,7 +599,7 @@ class Executor:
                 lines.append(f"Group {self._failed_group + 1} runs without a transaction: steps "
                              f"{_span(partial)} of it were applied before step {self._failure.index + 1} failed.")
             else:
-                lines.append(f"Group {self._failed_group + 1} (no transaction): nothing of it was applied.")
+                lines.append(f"Group {self._failed_group + 1} (no transaction): none of its steps completed.")
         not_run = [g for g in range(len(self.groups))
                    if g not in self._applied_groups and g not in self._rolled_back and g != self._failed_group]
         if not_run:

@@ -54,7 +54,7 @@ def summary_line(plan: Plan) -> str:
             counts["-"] += 1
         else:
             counts[symbol] += 1
-    return f"Plan: {counts['+']} to add, {counts['~']} to modify, {counts['-']} to drop."
+    return f"Plan: {counts['+']} to add, {counts['~']} to change, {counts['-']} to drop."
 
 
 def ignored_line(plan: Plan) -> str:
@@ -88,7 +88,7 @@ def render_human(plan: Plan, *, color: bool = False) -> str:
     console.print("Summary by type:")
     for kind, items in by_kind.items():
         counts = {s: sum(1 for _p, sym, _t in items if sym == s) for s in ("+", "~", "-", "-/+")}
-        words = [f"{n} {w}" for s, w in (("+", "to add"), ("~", "to modify"), ("-", "to drop"), ("-/+", "to replace"))
+        words = [f"{n} {w}" for s, w in (("+", "to add"), ("~", "to change"), ("-", "to drop"), ("-/+", "to replace"))
                  if (n := counts[s])]
         console.print(f"  {_TYPE_TITLES.get(kind, kind)}: {', '.join(words)}")
 
