@@ -136,7 +136,7 @@ def test_plan_leaves_every_ignored_section_alone_and_says_how_many(db, project):
     r = cli(db, project, "plan", "--file", "schema.sql", "--output-json", "plan.json", "--output-human", "stdout")
     assert r.returncode == 0, r.stderr
     lines = r.stdout.splitlines()
-    assert lines[0] == "Plan: 4 to add, 0 to modify, 0 to drop.", r.stdout
+    assert lines[0] == "Plan: 4 to add, 0 to change, 0 to drop.", r.stdout
     assert lines[1] == f"Ignored: {len(IGNORED)} objects named by .pgschemaignore, left as they are."
     assert "DROP" not in r.stdout and "fn_debug" not in r.stdout and "REVOKE" not in r.stdout
     plan = json.loads((project / "plan.json").read_text())
@@ -151,7 +151,7 @@ def test_plan_leaves_every_ignored_section_alone_and_says_how_many(db, project):
     r = cli(db, project, "plan", "--file", "schema.sql")
     assert "DROP TABLE temp_cache" in r.stdout and "DROP VIEW debug_users" in r.stdout
     r = cli(db, project, "plan", "--file", "schema.sql", "--ignore-file", "off.toml")
-    assert r.stdout.splitlines()[0] == "Plan: 4 to add, 0 to modify, 0 to drop.", r.stdout
+    assert r.stdout.splitlines()[0] == "Plan: 4 to add, 0 to change, 0 to drop.", r.stdout
 
 
 def test_apply_keeps_ignored_objects_and_the_fingerprint_skips_them(db, project):

@@ -39,7 +39,7 @@ def test_markdown_comment(db, tmp_path):
     md = md_path.read_text()
     lines = md.splitlines()
     assert lines[0] == "### pgschema-tui plan for schema <code>public</code>"
-    assert lines[2] == "**Plan: 2 to add, 0 to modify, 1 to drop.**"
+    assert lines[2] == "**Plan: 2 to add, 0 to change, 1 to drop.**"
     # hazards first, with the table's size
     assert md.index("Hazards") < md.index("#### Changes") < md.index("#### How it runs")
     hazard_rows = [ln for ln in lines if ln.startswith("| ") and "**data_loss**" in ln]
