@@ -129,8 +129,17 @@ def main(argv: list[str] | None = None) -> int:
     if not args.command:
         parser.print_help()
         return EXIT_USAGE
-    if getattr(args, "no_color", False):
-        os.environ["NO_COLOR"] = "1"
+    if getattr(args, "no_color", False) and "NO_COLOR" not in os.environ:
+        os.environ["NO_COLOR"] = "1"  # for this command only: main() may run again in this process
+        try:
+            return _run(args)
+        finally:
+            os.environ.pop("NO_COLOR", None)
+    return _run(args)
+
+
+def _run(args) -> int:
+    """Run the parsed command: one clear line for every error, a traceback only with --debug."""
     if getattr(args, "password", None):
         print("Warning: --password is visible to other users in the process list; set PGPASSWORD or use "
               "~/.pgpass instead.", file=sys.stderr)
