@@ -25,18 +25,25 @@ def _connection_flags(p: argparse.ArgumentParser) -> None:
                                       "PGPASSWORD or ~/.pgpass")
     g.add_argument("--sslmode", help="libpq sslmode (PGSSLMODE)")
     g.add_argument("--schema", default="public", help="schema to manage (default: public)")
-    g.add_argument("--application-name", default="pgschema-tui", help="application_name on the server")
+    g.add_argument("--application-name", help="application_name on the server (PGAPPNAME, else pgschema-tui)")
 
 
 def _common_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-color", action="store_true", help="plain output without colours")
-    p.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                   help="log the SQL sent to stderr and show tracebacks on errors")
+    p.add_argument("--ignore-file", metavar="PATH",
+                   help="objects to leave alone, pgschema's TOML format (default: ./.pgschemaignore when present)")
 
 
 def _plan_flags(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--plan-db", metavar="embedded|CONNINFO",
+    p.add_argument("--plan-db", metavar="embedded|CONNINFO|NAME",
                    help="load the desired state by applying it in a temporary schema of this server "
-                        "('embedded' starts a throwaway one) instead of parsing it")
+                        "('embedded' starts a throwaway one; NAME: that database on --plan-host, as pgschema) "
+                        "instead of parsing it (PGSCHEMA_PLAN_DB)")
+    for name, what in (("host", "host"), ("port", "port"), ("user", "user name"), ("password", "password"),
+                       ("sslmode", "sslmode")):
+        p.add_argument(f"--plan-{name}", help=f"plan database {what} (PGSCHEMA_PLAN_{name.upper()})")
     p.add_argument("--no-online", action="store_true",
                    help="plain DDL: no CONCURRENTLY index builds, no NOT VALID + VALIDATE")
     p.add_argument("--allow-drop-all", action="store_true",
@@ -52,7 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="pgschema-tui",
         description="Declarative, state-based schema migration for PostgreSQL, with a terminal reviewer.",
     )
-    parser.add_argument("--version", action="version", version=f"pgschema-tui {__version__}")
+    parser.add_argument("-v", "--version", action="version", version=__version__)
+    parser.add_argument("--debug", action="store_true",
+                        help="log the SQL sent to stderr and show tracebacks on errors (any subcommand)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     dump = sub.add_parser("dump", help="write the live schema as SQL",
@@ -61,6 +70,10 @@ def build_parser() -> argparse.ArgumentParser:
     _common_flags(dump)
     dump.add_argument("--file", help="output file (default: stdout); with --multi-file, the main.sql path")
     dump.add_argument("--multi-file", action="store_true", help="one file per object, included from main.sql")
+    dump.add_argument("--no-comments", action="store_true",
+                      help="leave out the per-object `-- Name: ...` headers (the dump header stays)")
+    dump.add_argument("--qualify-schema", action="store_true",
+                      help="qualify every object identifier with the schema (type references stay as printed)")
 
     plan = sub.add_parser("plan", help="show the migration from the live schema to the desired files",
                           description="Compare desired-state SQL with the live database and print the migration.")
@@ -70,6 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--output-human", metavar="stdout|PATH", help="human plan (default: stdout)")
     plan.add_argument("--output-json", metavar="stdout|PATH", help="JSON plan")
     plan.add_argument("--output-sql", metavar="stdout|PATH", help="SQL statements")
+    plan.add_argument("--output-markdown", metavar="stdout|PATH",
+                      help="Markdown for a pull-request comment: summary, hazards, changes, fingerprint")
     plan.add_argument("--detailed-exitcode", action="store_true",
                       help="exit 0 when there is nothing to do, 2 when there are changes")
     _plan_flags(plan)
@@ -92,6 +107,8 @@ def build_parser() -> argparse.ArgumentParser:
     apply.add_argument("--allow-hazards", default="", metavar="KINDS",
                        help="comma-separated hazard kinds to accept (e.g. data_loss)")
     apply.add_argument("--log-json", metavar="PATH", help="write apply events as JSON lines")
+    apply.add_argument("--unverified-plan", action="store_true",
+                       help="apply a plan written by pgschema, whose fingerprint cannot be checked here")
     _plan_flags(apply)
 
     review = sub.add_parser("review", help="open the terminal reviewer",
@@ -112,12 +129,26 @@ def main(argv: list[str] | None = None) -> int:
     if not args.command:
         parser.print_help()
         return EXIT_USAGE
-    if getattr(args, "no_color", False):
-        os.environ["NO_COLOR"] = "1"
+    if getattr(args, "no_color", False) and "NO_COLOR" not in os.environ:
+        os.environ["NO_COLOR"] = "1"  # for this command only: main() may run again in this process
+        try:
+            return _run(args)
+        finally:
+            os.environ.pop("NO_COLOR", None)
+    return _run(args)
+
+
+def _run(args) -> int:
+    """Run the parsed command: one clear line for every error, a traceback only with --debug."""
     if getattr(args, "password", None):
         print("Warning: --password is visible to other users in the process list; set PGPASSWORD or use "
               "~/.pgpass instead.", file=sys.stderr)
     from pgschema_tui.errors import UserError
+
+    if args.debug:
+        from pgschema_tui.connection import log_sql
+
+        log_sql()
 
     try:
         command = importlib.import_module(f"pgschema_tui.commands.{args.command}")

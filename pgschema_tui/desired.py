@@ -53,7 +53,9 @@ def load_desired(path: str | Path, schema: str, plan_db: str | None = None,
     import psycopg
 
     try:
-        conn = psycopg.connect(plan_db, autocommit=False, connect_timeout=10)
+        from pgschema_tui.connection import traced
+
+        conn = traced(psycopg.connect(plan_db, autocommit=False, connect_timeout=10))
     except psycopg.OperationalError as exc:
         reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
         raise UserError(f"cannot connect to the --plan-db server: {reason}") from None

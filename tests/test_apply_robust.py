@@ -71,12 +71,12 @@ def test_a_second_apply_waits_then_names_the_session_holding_the_apply_lock(db, 
         for event in events:
             if isinstance(event, LockWait):
                 break
-        first_pid = first._conn.info.backend_pid
+        first_pid = first._lock_conn.info.backend_pid  # the session that holds the apply lock
         code = main(["apply", *cli_flags(db), "--plan", plan_file, "--auto-approve", "--lock-timeout", "300ms"])
         out, err = capsys.readouterr()
         assert code == 1
         assert "another apply is running on schema 'public'" in err
-        assert f"pid {first_pid}" in err and "application_name 'first-apply'" in err and "connected since" in err
+        assert f"pid {first_pid}" in err and "application_name 'first-apply (apply lock)'" in err and "connected since" in err
         assert "nothing was applied" in err
         assert "Traceback" not in err
         second = list(Executor(plan, db, ApplyOptions(lock_timeout_ms=300, **FAST)).events())  # the TUI's way

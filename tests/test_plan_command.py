@@ -21,7 +21,7 @@ def test_plan_outputs_and_detailed_exit_code(db, tmp_path):
     desired.write_text("CREATE TABLE users (id integer PRIMARY KEY, name text, email text);\n")
     r = cli(db, "--file", str(desired), "--no-color", "--detailed-exitcode")
     assert r.returncode == 2, r.stderr
-    assert r.stdout.splitlines()[0] == "Plan: 1 to add, 0 to modify, 0 to drop."
+    assert r.stdout.splitlines()[0] == "Plan: 1 to add, 0 to change, 0 to drop."
     assert "ALTER TABLE users ADD COLUMN email text;" in r.stdout
 
     out_json, out_sql = tmp_path / "plan.json", tmp_path / "plan.sql"

@@ -37,8 +37,8 @@ def test_empty_plan_renders_nothing_to_do():
 def test_human_summary_objects_and_groups():
     text = render_human(build_plan(LIVE, DESIRED))
     lines = text.splitlines()
-    assert lines[0] == "Plan: 3 to add, 1 to modify, 2 to drop."
-    assert "  Tables: 3 to add, 1 to modify, 2 to drop" in lines
+    assert lines[0] == "Plan: 3 to add, 1 to change, 2 to drop."
+    assert "  Tables: 3 to add, 1 to change, 2 to drop" in lines
     assert "  +   public.fresh" in lines
     assert "  -   public.old" in lines
     assert "  ~   public.t.id (column)" in lines

@@ -121,3 +121,48 @@ async def test_apply_refuses_a_plan_made_for_another_schema_state(db):
     with db.connect() as conn:
         assert conn.execute("SELECT count(*) FROM pg_attribute WHERE attrelid = 'events'::regclass "
                             "AND attname = 'note'").fetchone() == (0,)
+
+
+@sync
+async def test_pre_apply_check_waiting_for_a_lock_shows_it_and_aborts(db):
+    """Issue 12, defect 10: the check waits behind an ACCESS EXCLUSIVE lock: the screen says
+    who it waits for (not "Nothing is running"), and X aborts it with nothing applied."""
+    from pgschema_tui.apply.preflight import as_live_fingerprint
+    from pgschema_tui.inspect import inspect_schema
+    from pgschema_tui.plan.fingerprint import fingerprint
+
+    # Inspecting a view (pg_get_viewdef) waits behind an ACCESS EXCLUSIVE lock on its table.
+    run_sql(db, "CREATE TABLE events (id bigint); CREATE VIEW recent_events AS SELECT id FROM events")
+    with db.connect() as conn:
+        live = as_live_fingerprint(fingerprint(inspect_schema(conn, "public")))
+    step = Step(sql="ALTER TABLE events ADD COLUMN note text;", type="table.column", operation="create",
+                path="public.events.note")
+    plan = Plan(schema="public", groups=[Group((step,))], fingerprint=live.hash, object_fingerprints=live.objects)
+    app = ReviewApp(ReviewSession(plan), settings=db, apply_options=ApplyOptions(schema="public"))
+    holder = db.connect(autocommit=False)
+    try:
+        holder.execute("LOCK TABLE events IN ACCESS EXCLUSIVE MODE")
+        holder_pid = holder.info.backend_pid
+        async with app.run_test(size=(120, 36)) as pilot:
+            await pilot.press("4", "A", *"yes", "enter")
+            text = ""
+            for _ in range(400):
+                await pilot.pause(0.05)
+                text = screen_text(app)
+                if f"blocked by pid {holder_pid}" in text:
+                    break
+            assert f"blocked by pid {holder_pid}" in text, text
+            assert "Nothing is running" not in text, text
+            assert "Pre-apply check" in text, text
+            await pilot.press("X", "y")
+            await _wait_until_finished(pilot, app, seconds=20)
+            state = app.apply_screen.state
+            assert state.phase == "aborted", (state.phase, state.message)
+            assert state.step_states == ["pending"]
+            assert "nothing was applied" in state.message
+    finally:
+        holder.rollback()
+        holder.close()
+    with db.connect() as conn:
+        assert conn.execute("SELECT count(*) FROM pg_attribute WHERE attrelid = 'events'::regclass "
+                            "AND attname = 'note'").fetchone() == (0,)

@@ -88,3 +88,30 @@ async def test_review_saved_plan_without_database_says_so(tmp_path, monkeypatch)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
         assert any("Apply is disabled" in n.message for n in app._notifications)
+
+
+@sync
+async def test_r_replans_from_the_database(db, tmp_path):
+    """Issue 12, defect 9: after a change (an apply, or elsewhere), r shows the new live state."""
+    _shop_db(db)
+    desired = tmp_path / "shop.sql"
+    desired.write_text(DEMO.joinpath("shop_desired.sql").read_text())
+    app = build_app(build_parser().parse_args(["review", "--file", str(desired), *_conn_flags(db)]))
+    async with app.run_test(size=(120, 36)) as pilot:
+        assert "customers.phone" in screen_text(app)
+        await pilot.press("2")
+        assert "~ customers" in screen_text(app)
+        run_sql(db, "ALTER TABLE customers ADD COLUMN phone text")
+        before = app.session
+        await pilot.press("r")
+        for _ in range(600):
+            await pilot.pause(0.05)
+            if app.session is not before and app.current_mode == "explore" and app.screen.is_mounted:
+                break
+        assert app.session is not before
+        await pilot.pause(0.2)
+        assert app.current_mode == "explore"
+        assert "= customers" in screen_text(app)
+        await pilot.press("1")
+        assert "customers.phone" not in screen_text(app)
+        assert all(s.path != "public.customers.phone" for s in app.session.plan.steps)

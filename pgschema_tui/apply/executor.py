@@ -121,6 +121,7 @@ class Executor:
         self._rng = random.Random()
         self._applied_groups: list[int] = []
         self._applied_steps: list[int] = []
+        self._lock_conn = None  # holds the schema's apply lock (advisory.py) for the whole run
         self._invalid_indexes: list[str] = []
         self._failure: _StepFailure | None = None
         self._failed_group: int | None = None
@@ -214,8 +215,14 @@ class Executor:
         # pg_dump's scripts. Bodies are checked when they run, as PostgreSQL does then.
         self._conn.execute("SET check_function_bodies = off")
         self._monitor = self._open_monitor()
-        # One apply at a time on this schema: held until the connection closes
-        advisory.acquire(self._conn, self.options.schema, self.options.lock_timeout_ms)
+        # One apply at a time on this schema, held by a connection of its own that never runs a
+        # statement: when the apply dies (kill -9) that idle session ends at once and frees the
+        # lock, while a CREATE INDEX CONCURRENTLY it left on the main session may still run (the
+        # next apply then waits for that build: apply/index_builds.py)
+        lock_settings = dataclasses.replace(self.settings,
+                                            application_name=f"{self.settings.application_name} (apply lock)")
+        self._lock_conn = lock_settings.connect(autocommit=True)
+        advisory.acquire(self._lock_conn, self.options.schema, self.options.lock_timeout_ms)
 
     def _open_monitor(self) -> StatementMonitor:
         settings = dataclasses.replace(self.settings, application_name=f"{self.settings.application_name} (monitor)")
@@ -260,7 +267,7 @@ class Executor:
 
     def _close(self) -> None:
         self._cancel_running(wait=True)  # the consumer may stop iterating while a statement runs
-        for conn in (self._conn, self._monitor.conn if self._monitor else None):
+        for conn in (self._conn, self._monitor.conn if self._monitor else None, self._lock_conn):
             if conn is not None:
                 try:
                     conn.close()  # an open transaction is rolled back by the server
@@ -599,7 +606,7 @@ class Executor:
                 lines.append(f"Group {self._failed_group + 1} runs without a transaction: steps "
                              f"{_span(partial)} of it were applied before step {self._failure.index + 1} failed.")
             else:
-                lines.append(f"Group {self._failed_group + 1} (no transaction): nothing of it was applied.")
+                lines.append(f"Group {self._failed_group + 1} (no transaction): none of its steps completed.")
         not_run = [g for g in range(len(self.groups))
                    if g not in self._applied_groups and g not in self._rolled_back and g != self._failed_group]
         if not_run:

@@ -239,9 +239,19 @@ def _duplicate_text(error, name: str) -> str:
 
 
 def _state(executor, name: str, default):
-    """`index_state` through the monitor connection, or `default` when the monitor cannot say."""
+    """`index_state` through the monitor connection (a lost one is said and replaced, as for every
+    query between statements), else on the main connection, free right now; `default` when
+    neither can say."""
+    import psycopg
+
+    monitor = executor._monitor
+    if monitor is not None:
+        try:
+            return index_state(monitor.conn, executor.options.schema, name)
+        except psycopg.OperationalError as exc:
+            executor._monitor_lost(exc)
     try:
-        return index_state(executor._monitor.conn, executor.options.schema, name)
+        return index_state(executor._conn, executor.options.schema, name)
     except Exception:
         return default
 
@@ -289,6 +299,8 @@ def wait_for_other_builds(executor, relations: list[str] | None = None, index: i
     to wait for, or a message when the wait was aborted or ran past --index-build-timeout.
     """
     monitor = executor._monitor
+    if monitor is None:  # lost and not reopened: the statements will wait or time out on their own
+        return None
     ours = [executor._conn.info.backend_pid, monitor.conn.info.backend_pid]
     if relations is None:  # parse the plan's statements only when the schema has a build at all
         try:

@@ -17,10 +17,10 @@ from pathlib import Path
 from pgschema_tui.apply.options import ApplyOptions
 from pgschema_tui.apply.preflight import (LiveInspection, as_live_fingerprint, changed_objects, parse_allowed,
                                           recompute_hazards, refused_hazards, row_problems)
-from pgschema_tui.commands.common import connect_to_schema
+from pgschema_tui.commands.common import connect_to_schema, live_as_planned
 from pgschema_tui.errors import UserError
 from pgschema_tui.plan.datacheck_hazards import with_data_checks_of
-from pgschema_tui.plan.model import Plan, PlanFormatError
+from pgschema_tui.plan.model import TOOL_NAME, Plan, PlanFormatError
 
 # Default for --allow-hazards, for unattended runs that accept hazards by policy (CI, harnesses).
 ALLOW_HAZARDS_ENV = "PGSCHEMA_TUI_ALLOW_HAZARDS"
@@ -38,21 +38,27 @@ def load_plan_file(path: str) -> Plan:
         return Plan.from_json(data)
     except PlanFormatError as exc:
         raise UserError(f"plan {path} is not usable: {exc}") from None
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:  # another tool's plan, not checked field by field
+        raise UserError(f"plan {path} is not usable: {type(exc).__name__}: {exc}; nothing was applied") from None
 
 
 def check_plan_target(plan: Plan, schema: str, path: str) -> None:
     """Refuse a plan for another schema, or one without the fingerprint that makes it safe to apply."""
+    if plan.origin != TOOL_NAME:  # pgschema's plans may name no schema; their fingerprint: check_fingerprint
+        plan.schema = plan.schema or schema
     if plan.schema != schema:
         raise UserError(f"plan {path} was made for schema {plan.schema!r}, not {schema!r}: pass --schema "
                         f"{plan.schema} to apply it there. Nothing was applied.")
-    if not plan.fingerprint:
+    if not plan.fingerprint and plan.origin == TOOL_NAME:
         raise UserError(f"plan {path} carries no source fingerprint (source_fingerprint.hash is empty), so "
                         f"apply cannot check that the database is still what it was planned against. "
                         f"Nothing was applied; plan again with `pgschema-tui plan --output-json`.")
 
 
-def check_fingerprint(plan: Plan, live_schema) -> None:
+def check_fingerprint(plan: Plan, live_schema, unverified_ok: bool = False) -> None:
     """Refuse (UserError) when the live schema changed since the plan was made, naming what changed."""
+    if plan.origin != TOOL_NAME:
+        return _foreign_plan(plan, unverified_ok)
     from pgschema_tui.plan.fingerprint import fingerprint
 
     live = as_live_fingerprint(fingerprint(live_schema))
@@ -65,6 +71,23 @@ def check_fingerprint(plan: Plan, live_schema) -> None:
             f"Nothing was applied. Plan again against the current database.")
 
 
+def _foreign_plan(plan: Plan, unverified_ok: bool) -> None:
+    """A plan another tool wrote (pgschema): its fingerprint hashes that tool's own model of the
+    schema, which cannot be recomputed here, so a match can never be confirmed. Refused unless
+    the user takes that on with --unverified-plan (hazards are still checked at apply time)."""
+    who = f"{plan.origin or 'another tool'} {plan.pgschema_version}".strip()
+    what = (f"its source fingerprint ({plan.fingerprint[:12]}...) is {plan.origin or 'that tool'}'s hash of its own "
+            f"model of the schema, which pgschema-tui cannot recompute" if plan.fingerprint
+            else "it carries no source fingerprint")
+    if unverified_ok:
+        print(f"Warning: the plan was written by {who}; {what}: applying it without checking that the database "
+              f"is still what it was planned against (--unverified-plan).", file=sys.stderr)
+        return
+    raise UserError(f"the plan was written by {who}: {what}, so pgschema-tui cannot verify that the database "
+                    f"has not changed since it was made. Nothing was applied. Plan again with pgschema-tui "
+                    f"(`plan --output-json`), or pass --unverified-plan to apply it anyway.")
+
+
 def render_plan(plan: Plan, color: bool) -> str:
     """The planner's human rendering of the plan, hazards included."""
     from pgschema_tui.plan.render_human import render_human
@@ -73,14 +96,14 @@ def render_plan(plan: Plan, color: bool) -> str:
 
 
 def confirm() -> bool:
-    """True only for an explicit `yes` on stdin; end of input (no terminal) refuses."""
-    print("Apply these changes? Only 'yes' is accepted: ", end="", flush=True)
+    """True only for an explicit `yes` (or `y`, as pgschema takes) on stdin; end of input refuses."""
+    print("Apply these changes? Type 'yes' (or 'y') to apply: ", end="", flush=True)
     try:
         answer = input()
     except EOFError:
         print()
         return False
-    return answer.strip().lower() == "yes"
+    return answer.strip().lower() in ("yes", "y")
 
 
 def run(args) -> int:
@@ -104,9 +127,9 @@ def run(args) -> int:
         except advisory.ApplyLockBusy as exc:
             raise UserError(str(exc)) from None
         inspection = LiveInspection(conn, args.schema, options.lock_timeout_ms)
-        if args.plan:
-            live_schema = inspection.run(lambda c: inspect_schema(c, args.schema))
-            check_fingerprint(plan, live_schema)
+        if args.plan:  # the live schema filtered by the ignore rules the plan was made with
+            live_schema = live_as_planned(plan, inspection.run(lambda c: inspect_schema(c, args.schema)), args)
+            check_fingerprint(plan, live_schema, getattr(args, "unverified_plan", False))
         else:
             plan, live_schema = result.plan, result.live
         problems = {}

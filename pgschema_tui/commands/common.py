@@ -27,6 +27,55 @@ def connect_to_schema(args):
     return settings, conn
 
 
+def ignore_rules(args):
+    """The `.pgschemaignore` rules (`--ignore-file PATH`, else the working directory's file, else none).
+
+    A file given with `--ignore-file` must exist; an invalid file is one error naming it. The
+    target schema itself may not be ignored: refuse rather than plan nothing.
+    """
+    from pgschema_tui.ir.ignore import DEFAULT_FILE, IgnoreRules, parse_ignore_file
+
+    given = getattr(args, "ignore_file", None)
+    path = Path(given or DEFAULT_FILE)
+    try:
+        text = path.read_text()
+    except FileNotFoundError:
+        if given:
+            raise UserError(f"ignore file {given} does not exist") from None
+        return IgnoreRules()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(f"cannot read ignore file {path}: {getattr(exc, 'strerror', None) or exc}") from None
+    rules = parse_ignore_file(text, str(path))
+    schema = getattr(args, "schema", None)
+    if schema and rules.ignores("schemas", schema):
+        raise UserError(f"schema {schema!r} is ignored by {path} ([schemas]): there is nothing to manage; "
+                        f"remove it from the file or pick another --schema")
+    return rules
+
+
+def ignored_note(count: int, rules, what: str) -> str:
+    """One line saying how many objects the ignore file left out (nothing is silent)."""
+    return f"{count} object{'s' if count != 1 else ''} ignored by {rules.source or '.pgschemaignore'} ({what})"
+
+
+def live_as_planned(plan, live, args):
+    """The live schema as a saved plan saw it: without the objects its recorded ignore rules left
+    out (a plan without rules of its own, e.g. pgschema's, uses the current ignore file). Says
+    so when the current ignore file differs from the plan's rules."""
+    from pgschema_tui.ir.ignore import IgnoreRules, filter_schema
+    from pgschema_tui.plan.model import TOOL_NAME
+
+    current = ignore_rules(args)
+    if plan.origin == TOOL_NAME:
+        rules = IgnoreRules.from_json(plan.ignore, "the plan's ignore rules")
+        if current.to_json() != rules.to_json():
+            print(f"Warning: {current.source or 'the ignore file'} differs from the ignore rules the plan was "
+                  f"made with; the plan's rules are used to check the database", file=sys.stderr)
+    else:
+        rules = current
+    return filter_schema(live, rules)[0]
+
+
 def write_output(target: str | None, text: str) -> None:
     """Write to stdout when target is None or 'stdout', else to the file path."""
     if target in (None, "", "stdout", "-"):

@@ -5,7 +5,8 @@ import importlib
 import sys
 import threading
 
-from pgschema_tui.commands.common import collector_paused, connect_to_schema, write_output
+from pgschema_tui.commands.common import (collector_paused, connect_to_schema, ignore_rules, ignored_note,
+                                          write_output)
 from pgschema_tui.errors import UserError
 
 
@@ -25,9 +26,12 @@ def _dump(args) -> int:
     from pgschema_tui.inspect.extensions import installed_extensions
     from pgschema_tui.inspect.unmanaged import unmanaged_objects, warning
 
+    from pgschema_tui.ir.ignore import filter_schema
+
+    rules = ignore_rules(args)
     _settings, conn = connect_to_schema(args)
     try:
-        schema = inspect_schema(conn, args.schema)
+        schema, ignored = filter_schema(inspect_schema(conn, args.schema), rules)
         extensions = tuple(name for name, where in installed_extensions(conn) if where == args.schema)
         unmanaged = unmanaged_objects(conn, args.schema)
         version_number = conn.info.server_version  # 180006 for 18.6
@@ -38,9 +42,12 @@ def _dump(args) -> int:
 
     if unmanaged:
         print(warning(unmanaged, "dumped"), file=sys.stderr)
+    if ignored:
+        print(f"Note: {ignored_note(len(ignored), rules, 'not dumped')}", file=sys.stderr)
     version_text = f"PostgreSQL {version_number // 10000}.{version_number % 10000}"
+    style = {"headers": not getattr(args, "no_comments", False), "qualify": getattr(args, "qualify_schema", False)}
     if args.multi_file:
-        write_multi_file(schema, args.file, version_text, extensions)
+        write_multi_file(schema, args.file, version_text, extensions, **style)
     else:
-        write_output(args.file, render_dump(schema, version_text, extensions))
+        write_output(args.file, render_dump(schema, version_text, extensions, **style))
     return 0

@@ -9,7 +9,8 @@ import os
 import sys
 from typing import NamedTuple
 
-from pgschema_tui.commands.common import collector_paused, connect_to_schema, write_output
+from pgschema_tui.commands.common import collector_paused, connect_to_schema, ignore_rules, write_output
+from pgschema_tui.errors import UserError
 from pgschema_tui.ir.model import Schema
 from pgschema_tui.plan.model import Plan
 
@@ -64,8 +65,14 @@ def _connect_and_plan(args):
     from pgschema_tui.inspect import inspect_schema
     from pgschema_tui.parse.session import SessionFacts
 
+    from pgschema_tui.parse.qualification import check_target_schema
+
     statements = read_desired(args.file)
-    plan_db = getattr(args, "plan_db", None)
+    for warning in check_target_schema(statements, args.schema):  # before connecting: refuses all-foreign
+        print(warning, file=sys.stderr)
+    rules = ignore_rules(args)
+    args = _with_plan_db(args)
+    plan_db = args.plan_db
 
     session: Future = Future()  # known right after connecting, long before the inspection ends
 
@@ -105,7 +112,9 @@ def _connect_and_plan(args):
     try:
         if not plan_db:  # the --plan-db server has checked every name already
             _check_names(conn, statements, desired, args.schema)
+        live, desired, ignored = _without_ignored(rules, live, desired)
         result = _plan(args, live, desired, sizes, conn.info.server_version)
+        result.plan.ignore, result.plan.ignored = rules.to_json(), ignored
         return settings, conn, result._replace(plan=data_checked(result.plan, conn, live, args))
     except BaseException:
         conn.close()
@@ -147,6 +156,25 @@ def data_checked(plan: Plan, conn, live: Schema, args) -> Plan:
     outcomes = run_checks(conn, live.name, checks, ms)
     print(summary(checks, outcomes, time.perf_counter() - start), file=sys.stderr)
     return with_data_check_hazards(plan, checks, outcomes, text)
+
+
+def _with_plan_db(args):
+    """`args` with `plan_db` resolved from `--plan-db` and pgschema's `--plan-*` flags (a copy)."""
+    import argparse
+
+    from pgschema_tui.commands.common import settings_from_args
+    from pgschema_tui.commands.plan_db import resolve_plan_db
+
+    return argparse.Namespace(**{**vars(args), "plan_db": resolve_plan_db(args, settings_from_args(args))})
+
+
+def _without_ignored(rules, live: Schema, desired: Schema):
+    """Both sides without what `.pgschemaignore` names, so the diff never sees it; the paths left out."""
+    from pgschema_tui.ir.ignore import filter_schema
+
+    live, gone_live = filter_schema(live, rules)
+    desired, gone_desired = filter_schema(desired, rules)
+    return live, desired, sorted(set(gone_live) | set(gone_desired))
 
 
 def _warn_unmanaged(conn, schema: str) -> None:
@@ -232,10 +260,15 @@ def run(args) -> int:
     from pgschema_tui.plan.render_json import render_json
     from pgschema_tui.plan.render_sql import render_sql
 
+    outputs = [(args.output_human, "human"), (args.output_json, "json"), (args.output_sql, "sql"),
+               (getattr(args, "output_markdown", None), "markdown")]
+    on_stdout = [kind for target, kind in outputs if target in ("stdout", "-")]
+    if len(on_stdout) > 1:  # as pgschema: the formats would interleave
+        raise UserError(f"only one output format can go to stdout (asked for {', '.join(on_stdout)}); "
+                        f"write the others to files")
     _settings, conn, result = connect_and_plan(args)
     conn.close()
     plan = result.plan
-    outputs = [(args.output_human, "human"), (args.output_json, "json"), (args.output_sql, "sql")]
     if not any(target for target, _kind in outputs):
         outputs = [("stdout", "human")]
     for target, kind in outputs:
@@ -245,6 +278,10 @@ def run(args) -> int:
             text = render_human(plan, color=_use_color(target, args))
         elif kind == "json":
             text = render_json(plan)
+        elif kind == "markdown":
+            from pgschema_tui.plan.render_markdown import render_markdown
+
+            text = render_markdown(plan)
         else:
             text = render_sql(plan)
         write_output(target, text)

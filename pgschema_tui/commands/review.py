@@ -31,7 +31,19 @@ def build_app(args):
 
     settings, conn, (plan, live, desired) = connect_and_plan(args)  # parses before connecting
     conn.close()
-    return _app(plan, live, desired, settings, args, source=Path(args.file).name)
+    app = _app(plan, live, desired, settings, args, source=Path(args.file).name)
+    app.replan = lambda: _replanned(args)
+    return app
+
+
+def _replanned(args):
+    """`r` in the app: read the files again, inspect the database again, plan again."""
+    from pgschema_tui.commands.plan import connect_and_plan
+    from pgschema_tui.tui.session import ReviewSession
+
+    _settings, conn, (plan, live, desired) = connect_and_plan(args)
+    conn.close()
+    return ReviewSession(plan, live=live, desired=desired, source=Path(args.file).name)
 
 
 def _saved_plan_app(args):
@@ -52,7 +64,23 @@ def _saved_plan_app(args):
             live = inspect_schema(conn, plan.schema or args.schema)
         finally:
             conn.close()
-    return _app(plan, live, None, settings, args, source=Path(args.plan).name, notice=notice)
+    app = _app(plan, live, None, settings, args, source=Path(args.plan).name, notice=notice)
+    if settings is not None:
+        app.replan = lambda: _reinspected(plan, args)
+    return app
+
+
+def _reinspected(plan, args):
+    """`r` with a saved plan: the plan stays as saved (it is what was reviewed); the live side is read again."""
+    from pgschema_tui.inspect import inspect_schema
+    from pgschema_tui.tui.session import ReviewSession
+
+    _settings, conn = connect_to_schema(args)
+    try:
+        live = inspect_schema(conn, plan.schema or args.schema)
+    finally:
+        conn.close()
+    return ReviewSession(plan, live=live, source=Path(args.plan).name)
 
 
 def _app(plan, live, desired, settings, args, source: str, notice: str = ""):

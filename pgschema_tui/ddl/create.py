@@ -116,8 +116,10 @@ def _identity(identity: Identity) -> str:
     return f"GENERATED {when} AS IDENTITY" + (f" ({' '.join(opts)})" if opts else "")
 
 
-def render_column(col: Column) -> str:
-    """One column definition as in CREATE TABLE / ALTER TABLE ADD COLUMN."""
+def render_column(col: Column, not_null_name: str | None = None) -> str:
+    """One column definition as in CREATE TABLE / ALTER TABLE ADD COLUMN; `not_null_name`: the
+    NOT NULL constraint's name when it is not the implicit one (PostgreSQL 18 keeps it; the
+    grammar of every supported version accepts it)."""
     parts = [ident(col.name), sql_ref(col.type)]
     if col.compression:
         parts.append(f"COMPRESSION {ident(col.compression)}")
@@ -131,7 +133,7 @@ def render_column(col: Column) -> str:
     if col.default is not None and col.generated is None:
         parts.append(f"DEFAULT {sql(col.default)}")
     if col.not_null:
-        parts.append("NOT NULL")
+        parts.append(f"CONSTRAINT {ident(not_null_name)} NOT NULL" if not_null_name else "NOT NULL")
     return " ".join(parts)
 
 
@@ -143,13 +145,14 @@ def parent_ref(name: str, schema: Schema | None) -> str:
     return ident(name)
 
 
-def _partition_column(col: Column) -> str:
-    """A partition's override of an inherited column: only NOT NULL and DEFAULT may differ."""
+def _partition_column(col: Column, not_null_name: str | None = None) -> str:
+    """A partition's override of an inherited column: only NOT NULL and DEFAULT may differ (and,
+    on PostgreSQL 18, the NOT NULL constraint's name)."""
     text = ident(col.name)
     if col.default is not None:
         text += f" DEFAULT {sql(col.default)}"
-    if col.not_null:
-        text += " NOT NULL"
+    if col.not_null or not_null_name:
+        text += f" CONSTRAINT {ident(not_null_name)} NOT NULL" if not_null_name else " NOT NULL"
     return text
 
 
@@ -181,12 +184,17 @@ def _table(table: Table, schema) -> list[str]:
     head = "CREATE UNLOGGED TABLE" if table.unlogged else "CREATE TABLE"
     if table.partition_of:
         text = f"{head} {ident(table.name)} PARTITION OF {parent_ref(table.partition_of, schema)}"
-        overrides = [c for c in table.columns if c.not_null or c.default is not None]
+        names = dict(table.not_null_names)
+        overrides = [c for c in table.columns if c.not_null or c.default is not None or c.name in names]
+        listed = {c.name for c in overrides}
+        overrides += [Column(name=n, type="", not_null=True) for n in sorted(names) if n not in listed]
         if overrides:
-            text += " (\n" + ",\n".join(f"    {_partition_column(c)}" for c in overrides) + "\n)"
+            text += " (\n" + ",\n".join(f"    {_partition_column(c, names.get(c.name))}"
+                                         for c in overrides) + "\n)"
         text += f" {table.partition_bound or 'DEFAULT'}"
     else:
-        cols = ",\n".join(f"    {render_column(c)}" for c in table.columns if not c.inherited)
+        names = dict(table.not_null_names)
+        cols = ",\n".join(f"    {render_column(c, names.get(c.name))}" for c in table.columns if not c.inherited)
         text = f"{head} {ident(table.name)} (\n{cols}\n)" if cols else f"{head} {ident(table.name)} ()"
         if table.inherits:
             text += f"\nINHERITS ({', '.join(parent_ref(p, schema) for p in table.inherits)})"

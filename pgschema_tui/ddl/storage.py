@@ -14,7 +14,7 @@ STORAGE_KEYWORDS = {"p": "PLAIN", "e": "EXTERNAL", "m": "MAIN", "x": "EXTENDED"}
 # EXTENDED, every other built-in type PLAIN (fixed-length types accept nothing else).
 _MAIN = frozenset({"numeric", "inet", "cidr"})
 _EXTENDED = frozenset({
-    "text", "character varying", "character", "bpchar", "varchar", "char", "bytea", "bit", "bit varying",
+    "text", "character varying", "character", "bpchar", "varchar", "char", "bytea", "bit", '"bit"', "bit varying",
     "json", "jsonb", "jsonpath", "xml", "tsvector", "path", "polygon", "refcursor", "record",
     "txid_snapshot", "pg_snapshot", "int4range", "int8range", "numrange", "tsrange", "tstzrange",
     "daterange", "int4multirange", "int8multirange", "nummultirange", "tsmultirange",

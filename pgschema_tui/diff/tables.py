@@ -13,6 +13,7 @@ from dataclasses import replace
 from pgschema_tui.ddl.comment import column_comment_on, comment_on, comment_target
 from pgschema_tui.ddl.create import render_column, render_storage
 from pgschema_tui.ddl.implicit_names import identity_sequence_name
+from pgschema_tui.ddl.not_null import effective_not_null_name, expected_not_null_name, not_null_columns
 from pgschema_tui.ddl.storage import default_storage
 from pgschema_tui.ddl.names import maybe_quoted, sql_ref
 from pgschema_tui.ddl.quote import ident
@@ -23,6 +24,7 @@ from pgschema_tui.diff.generated import generation_changed, in_place, read_by_re
 from pgschema_tui.diff.registry import compares, pairs, prepares, replaced_when
 from pgschema_tui.diff.sequences import option_clauses
 from pgschema_tui.diff.reloptions import set_reset_options
+from pgschema_tui.errors import UserError
 from pgschema_tui.ir.model import Column, Identity, SequenceOptions, Table
 
 # Base types between which an assignment cast exists, so ALTER COLUMN TYPE needs no USING.
@@ -178,8 +180,51 @@ def _alter_table(old: Table, new: Table, ctx):
                          drop_statements=(f"{alter} DROP DEFAULT;",), statements=(f"{alter} SET DEFAULT {col.default.text};",))
     yield from regenerated
     yield from _drop_columns(old, path, old_columns, [name for name in dropped if name in read])
+    yield from _not_null_renames(old, new, ctx)
     yield from _table_options(old, new, ctx)
     yield from _comment_changes(old, new, ctx)
+
+
+def _not_null_renames(old: Table, new: Table, ctx):
+    """PostgreSQL 18 names NOT NULL constraints (`ddl/not_null.py`): RENAME CONSTRAINT where the
+    desired name differs from the live one, or from the one SET NOT NULL / ADD COLUMN gives.
+    A constraint a partition or child inherits cannot be renamed (PostgreSQL refuses); its name
+    is set when the table is created. Older servers keep no names: nothing to compare."""
+    if not ctx.server_version or ctx.server_version < 180000 or (not old.not_null_names and not new.not_null_names
+                                                                 and not old.partition_of and not new.partition_of
+                                                                 and not old.inherits and not new.inherits):
+        return
+    live_columns = not_null_columns(old, ctx.live)
+    live_parents = [t for t in (ctx.live.tables.get(p) for p in ((old.partition_of,) if old.partition_of else ())
+                                + old.inherits) if t is not None]
+    statements, inherited = [], False
+    for column in sorted(not_null_columns(new, ctx.desired)):
+        after = effective_not_null_name(new, column, ctx.desired)
+        if column in live_columns:
+            before = effective_not_null_name(old, column, ctx.live)
+            held = any(column in not_null_columns(parent, ctx.live) for parent in live_parents)
+        else:
+            before = expected_not_null_name(new, column, ctx.desired)  # what SET NOT NULL will name it
+            held = False
+        if before != after:
+            statements.append(f"ALTER TABLE {ident(new.name)} RENAME CONSTRAINT {ident(before)} TO {ident(after)};")
+            inherited = inherited or held
+    if not statements:
+        return
+    if not inherited:
+        yield Change("alter", "table.not_null", ctx.path(new), old=old, new=new, statements=tuple(statements),
+                     reason="NOT NULL constraint name changed")
+    elif old.partition_of and old.partition_of == new.partition_of and old.partition_bound == new.partition_bound:
+        # a partition's inherited constraint is renamed detached, then attached again (which keeps it)
+        t, parent = ident(new.name), ident(new.partition_of)
+        yield Change("alter", "table.partition", ctx.path(new), old=old, new=new,
+                     drop_statements=(f"ALTER TABLE {parent} DETACH PARTITION {t};",),
+                     statements=(*statements, f"ALTER TABLE {parent} ATTACH PARTITION {t} {new.partition_bound};"),
+                     reason="NOT NULL constraint names of a partition changed (renamed while detached)")
+    else:
+        raise UserError(f"table {new.name}: its NOT NULL constraints are inherited from {', '.join(old.inherits)} and "
+                        f"PostgreSQL cannot rename them ({' '.join(statements)}); rename them on the parent, or "
+                        f"create the table again")
 
 
 def _drop_columns(table: Table, path: str, columns: dict[str, Column], names: list[str]):

@@ -145,7 +145,7 @@ def plan_files(schema: Schema) -> tuple[list[str], dict[str, list[Unit]]]:
 
 
 def write_multi_file(schema: Schema, main_path: str | Path, server_version: str | None = None,
-                     extensions: tuple[str, ...] = ()) -> list[Path]:
+                     extensions: tuple[str, ...] = (), headers: bool = True, qualify: bool = False) -> list[Path]:
     """Write main.sql and one file per object beside it; returns every path written."""
     main_path = Path(main_path)
     root = main_path.parent
@@ -154,7 +154,7 @@ def write_multi_file(schema: Schema, main_path: str | Path, server_version: str 
     for rel in order:
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("\n".join(render_unit(u) for u in by_file[rel]))
+        path.write_text("\n".join(render_unit(u, headers, schema.name if qualify else None) for u in by_file[rel]))
         written.append(path)
     main = [dump_header(server_version, schema, extensions)]
     schema_comment = render_schema_comment(schema)

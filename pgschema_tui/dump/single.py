@@ -41,18 +41,27 @@ def dump_header(server_version: str | None = None, schema: Schema | None = None,
     return "\n".join(lines) + "\n"
 
 
-def render_unit(unit: Unit) -> str:
-    """One object: `-- Name: x; Type: T; Schema: -; Owner: -` then its statements."""
+def render_unit(unit: Unit, headers: bool = True, qualify: str | None = None) -> str:
+    """One object: `-- Name: x; Type: T; Schema: -; Owner: -` (unless not `headers`) then its
+    statements; `qualify`: the schema every object identifier is qualified with (--qualify-schema)."""
+    statements = unit.statements
+    if qualify:
+        from pgschema_tui.dump.qualify import qualify_statement
+
+        statements = [qualify_statement(sql, qualify) for sql in statements]
     # object names are untrusted: one with a newline must not end the comment (comment_text)
-    head = f"--\n-- Name: {comment_text(unit.name)}; Type: {comment_text(unit.type_label)}; Schema: -; Owner: -\n--\n\n"
-    return head + "\n".join(unit.statements) + "\n"
+    head = (f"--\n-- Name: {comment_text(unit.name)}; Type: {comment_text(unit.type_label)}; Schema: {qualify or '-'}; Owner: -\n--\n\n"
+            if headers else "")
+    return head + "\n".join(statements) + "\n"
 
 
-def render_dump(schema: Schema, server_version: str | None = None, extensions: tuple[str, ...] = ()) -> str:
-    """The whole schema as SQL that `psql -f` reloads into an empty schema."""
+def render_dump(schema: Schema, server_version: str | None = None, extensions: tuple[str, ...] = (),
+                headers: bool = True, qualify: bool = False) -> str:
+    """The whole schema as SQL that `psql -f` reloads into an empty schema (into this schema
+    only, with `qualify`)."""
     parts = [dump_header(server_version, schema, extensions)]
     schema_comment = render_schema_comment(schema)
     if schema_comment:
         parts.append("\n".join(schema_comment) + "\n")
-    parts.extend(render_unit(unit) for unit in dump_units(schema))
+    parts.extend(render_unit(unit, headers, schema.name if qualify else None) for unit in dump_units(schema))
     return "\n".join(parts)

@@ -22,6 +22,7 @@ Representation choices the parser mirrors:
 from __future__ import annotations
 
 from pgschema_tui.ddl.implicit_names import identity_sequence_name
+from pgschema_tui.ddl.not_null import reduce_not_null_names
 from pgschema_tui.ddl.storage import STORAGE_KEYWORDS
 from pgschema_tui.inspect.context import InspectContext, collation_name_sql, comment_sql, not_extension_member
 from pgschema_tui.inspect.deps import Dependencies
@@ -98,6 +99,29 @@ ORDER BY a.attrelid, a.attnum
 """
 
 
+_NOT_NULL_NAMES = """
+SELECT c.relname, a.attname, con.conname
+FROM pg_catalog.pg_constraint con
+JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
+JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = con.conkey[1]
+WHERE con.contype = 'n' AND c.relnamespace = %(nsp)s AND c.relkind IN ('r', 'p')
+"""
+
+
+def _with_not_null_names(ctx: InspectContext, tables: list[ir.Table]) -> list[ir.Table]:
+    """PostgreSQL 18 names NOT NULL constraints: keep those the structure does not imply
+    (`ddl/not_null.py`). Older servers have no such constraints, hence no names."""
+    if ctx.version.num < 180000:
+        return tables
+    actual: dict[str, dict[str, str]] = {}
+    for relname, column, conname in ctx.tuples(_NOT_NULL_NAMES):
+        actual.setdefault(relname, {})[column] = conname
+    holder = ir.Schema(name=ctx.schema)
+    holder.tables.update((t.name, t) for t in tables)
+    reduce_not_null_names(holder, actual)
+    return [holder.tables[t.name] for t in tables]
+
+
 def read_tables(ctx: InspectContext, deps: Dependencies) -> list[ir.Table]:
     """Every ordinary and partitioned table of the schema."""
     columns_by_table: dict[int, list[ir.Column]] = {}
@@ -165,7 +189,7 @@ def read_tables(ctx: InspectContext, deps: Dependencies) -> list[ir.Table]:
             comment=row["description"],
             depends_on=frozenset(depends_on),
         ))
-    return tables
+    return _with_not_null_names(ctx, tables)
 
 
 def _column_dependencies(deps: Dependencies, relid: int, attnum: int) -> frozenset[str]:

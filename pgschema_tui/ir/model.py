@@ -103,6 +103,10 @@ class Table:
     rls_forced: bool = False
     comment: str | None = None
     depends_on: frozenset[str] = _deps()
+    # PostgreSQL 18 NOT NULL constraint names that differ from the ones the tool's CREATE TABLE
+    # gives (`ddl/not_null.py`): ((column, name), ...). Not part of equality: servers before 18
+    # record none, so the diff compares them itself, on PostgreSQL 18 only.
+    not_null_names: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
     @property
     def key(self) -> str:

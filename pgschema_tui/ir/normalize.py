@@ -24,6 +24,8 @@ import pglast
 from pglast import ast
 from pglast.enums import A_Expr_Kind, BoolExprType
 
+from pgschema_tui.ir.literals import bit_string, interval_key
+
 # Type names the grammar qualifies with pg_catalog (`int` → pg_catalog.int4): written
 # unqualified (`int4`) they are the same type.
 _GRAMMAR_TYPES = frozenset({"int2", "int4", "int8", "float4", "float8", "bool", "varchar", "bpchar",
@@ -72,8 +74,9 @@ def _literal_key(node: ast.A_Const) -> ast.A_Const:
         return ast.A_Const(isnull=False, val=ast.String(sval=value.fval))
     if isinstance(value, ast.Boolean):
         return ast.A_Const(isnull=False, val=ast.String(sval="true" if value.boolval else "false"))
-    if isinstance(value, ast.BitString):
-        return node
+    if isinstance(value, ast.BitString):  # B'101' / X'1F' are stored as the string of their bits
+        bits = bit_string(value.bsval)
+        return node if bits is None else ast.A_Const(isnull=False, val=ast.String(sval=bits))
     return node
 
 
@@ -91,11 +94,29 @@ def _cast(node: ast.TypeCast):
             return ast.A_Const(isnull=False, val=ast.String(sval=word))
     if isinstance(arg, ast.A_Const) and isinstance(arg.val, ast.String) and base in _DATETIME_TYPES:
         arg.val.sval = _datetime_text(arg.val.sval, date_only=base == "date")
+    if isinstance(arg, ast.A_Const) and isinstance(arg.val, ast.String) and base == "interval":
+        mods = _typmod_integers(node.typeName)
+        key = interval_key(arg.val.sval, mods) if mods is not None else None
+        if key is not None:  # the value the catalog folds the cast to, with the typmod applied
+            return ast.A_Const(isnull=False, val=ast.String(sval=key))
     if _is_literal(arg):
         return arg  # PostgreSQL labels literals with the type they resolve to anyway
     if isinstance(arg, (ast.ColumnRef, ast.CoalesceExpr)) and base in _STRING_TYPES and not node.typeName.typmods:
         return arg  # varchar columns compared with text: see the module docstring
     return node
+
+
+def _typmod_integers(type_name: ast.TypeName) -> list[int] | None:
+    """The typmod values of a (normalised) TypeName as integers; None when one is not a number."""
+    values = []
+    for mod in type_name.typmods or ():
+        value = getattr(mod, "val", None)
+        text = getattr(value, "sval", None) if isinstance(value, ast.String) else getattr(value, "ival", None)
+        try:
+            values.append(int(text))
+        except (TypeError, ValueError):
+            return None
+    return values
 
 
 def _a_expr(node: ast.A_Expr):
@@ -395,19 +416,33 @@ def _strip_qualifiers(node, refname: str) -> None:
 
 
 def _resolve_sort_references(select: ast.SelectStmt) -> None:
-    """`ORDER BY alias` / `ORDER BY 2` name an output column; the catalog prints its expression."""
+    """`ORDER BY alias` / `ORDER BY 2`, `GROUP BY 1`, `DISTINCT ON (1)` name an output column; the
+    catalog prints its expression. A GROUP BY name is an input column first: the parser resolves
+    GROUP BY aliases itself, where it knows the columns (`parse/rows.group_by_aliases`)."""
     import copy
 
     targets = [t for t in select.targetList or () if isinstance(t, ast.ResTarget)]
     by_name = {t.name: t.val for t in targets if t.name}
+
+    def resolved(node, names: bool = True):
+        if names and isinstance(node, ast.ColumnRef) and len(node.fields) == 1 \
+                and isinstance(node.fields[0], ast.String) and node.fields[0].sval in by_name:
+            return copy.deepcopy(by_name[node.fields[0].sval])
+        if isinstance(node, ast.A_Const) and isinstance(node.val, ast.Integer) \
+                and 1 <= node.val.ival <= len(targets) and not isinstance(targets[node.val.ival - 1].val, ast.A_Star):
+            return copy.deepcopy(targets[node.val.ival - 1].val)
+        if isinstance(node, ast.GroupingSet) and node.content:
+            node.content = tuple(resolved(n, names) for n in node.content)
+        elif isinstance(node, ast.RowExpr) and node.row_format.name == "COERCE_IMPLICIT_CAST" and node.args:
+            node.args = tuple(resolved(n, names) for n in node.args)  # GROUPING SETS ((1, 2))
+        return node
+
     for sort in select.sortClause or ():
-        node = sort.node
-        if isinstance(node, ast.ColumnRef) and len(node.fields) == 1 and isinstance(node.fields[0], ast.String) \
-                and node.fields[0].sval in by_name:
-            sort.node = copy.deepcopy(by_name[node.fields[0].sval])
-        elif isinstance(node, ast.A_Const) and isinstance(node.val, ast.Integer) \
-                and 1 <= node.val.ival <= len(targets):
-            sort.node = copy.deepcopy(targets[node.val.ival - 1].val)
+        sort.node = resolved(sort.node)
+    if select.groupClause:  # positions only: a GROUP BY name is an input column first (parse/rows.py)
+        select.groupClause = tuple(resolved(n, names=False) for n in select.groupClause)
+    if select.distinctClause and any(n is not None for n in select.distinctClause):
+        select.distinctClause = tuple(resolved(n) if n is not None else n for n in select.distinctClause)
 
 
 def _simplify_select(select: ast.SelectStmt) -> None:
@@ -434,7 +469,7 @@ def _simplify_select(select: ast.SelectStmt) -> None:
                     _strip_qualifiers(item, refname)
     for target in select.targetList or ():
         if isinstance(target, ast.ResTarget) and target.name and target.val is not None \
-                and _figure_colname(target.val) == target.name:
+                and _figure_colname(target.val) == (None if target.name == "?column?" else target.name):
             target.name = None
 
 

@@ -116,6 +116,14 @@ class LoadContext:
         except ValueError as exc:
             raise self.unsupported(what, str(exc)) from None
 
+    def routine_type_text(self, type_name: ast.TypeName, what: str) -> str:
+        """A routine's argument or result type: PostgreSQL keeps no typmod there
+        (`character(3)` is stored and printed `character`, `numeric(5,2)` `numeric`)."""
+        try:
+            return format_type(type_name, self.target, with_typmod=False)
+        except ValueError as exc:
+            raise self.unsupported(what, str(exc)) from None
+
     def type_dep(self, type_name: ast.TypeName) -> frozenset[str]:
         ref = type_ref(type_name, self.target)
         return frozenset({ref}) if ref else frozenset()
@@ -157,6 +165,40 @@ class LoadContext:
             expression = Expr(f"({expression.text})")
         return expression, refs
 
+    def is_null_default(self, node, type_name: ast.TypeName | None) -> bool:
+        """Whether `DEFAULT node` on a column (or domain) of `type_name` is stored as no default.
+
+        PostgreSQL records no default when the cooked expression is a bare null constant
+        (`heap.c`, `AddRelationNewConstraints`; `DefineDomain`): `NULL`, or `NULL` cast to the
+        column's own type, on a base type without a type modifier. On a domain, a typmod
+        (`varchar(3)`, `character`, `interval day`) or a cast to another type the expression
+        is a coercion, and the default (`NULL::character varying`) is kept."""
+        while isinstance(node, ast.TypeCast):
+            if type_name is None or node.typeName.typmods:
+                return False
+            try:
+                if format_type(node.typeName, self.target) != format_type(type_name, self.target):
+                    return False
+            except ValueError:
+                return False
+            node = node.arg
+        if not (isinstance(node, ast.A_Const) and node.isnull):
+            return False
+        return type_name is not None and not type_name.typmods and not type_name.pct_type \
+            and self._plain_base_type(type_name)
+
+    def _plain_base_type(self, type_name: ast.TypeName) -> bool:
+        """A built-in type, or one of the files' types that is not a domain."""
+        from pgschema_tui.parse.typenames import BUILTIN_TYPES, type_parts
+
+        schema, name = type_parts(type_name)
+        if schema in (None, "pg_catalog") and name in BUILTIN_TYPES:
+            return True
+        if not self.is_target(schema):
+            return False  # another schema's type: it may be a domain
+        return name not in self.schema.domains and (
+            name in self.schema.types or name in self.schema.tables or name in self.schema.views)
+
     def unsupported(self, what: str, construct: str) -> UnsupportedError:
         where = self.statement.where if self.statement else "?"
         return UnsupportedError(f"{where}: {what}: {construct} is not supported by the SQL parser yet; "
@@ -175,7 +217,7 @@ class LoadContext:
             return matches[0]
         if aggregate and not owa.objargs:
             return f"{name}(*)"
-        types = [self.type_text(t, f"routine {name}") for t in owa.objargs or ()]
+        types = [self.routine_type_text(t, f"routine {name}") for t in owa.objargs or ()]
         return f"{name}({', '.join(types)})"
 
     # -- objects -----------------------------------------------------------------

@@ -88,7 +88,26 @@ def _localise_regclass_string(value: ast.String, target: str) -> None:
 def deparse(node) -> str:
     """SQL text of an expression or statement node."""
     simple = _simple_text(node)
-    return simple if simple is not None else RawStream(special_functions=True)(node)
+    if simple is not None:
+        return simple
+    for n in walk(node):
+        if isinstance(n, ast.TypeName) and n.names and not n.typmods:
+            _printable_type_name(n)
+    return RawStream(special_functions=True)(node)
+
+
+def _printable_type_name(type_name: ast.TypeName) -> None:
+    """Spell a typmod-less `bpchar` / `"bit"` so pglast's printer keeps its meaning.
+
+    pglast prints `pg_catalog.bpchar` as the keyword `char` (PostgreSQL reads that as
+    `character(1)`: a cast to it truncates to one character, silently), and an unqualified
+    `"bit"` as the keyword `bit` (`bit(1)`). Unqualified `bpchar` and qualified
+    `pg_catalog.bit` print as they are and mean the unbounded types."""
+    names = [n.sval for n in type_name.names if isinstance(n, ast.String)]
+    if names == ["pg_catalog", "bpchar"]:
+        type_name.names = (ast.String(sval="bpchar"),)
+    elif names == ["bit"]:
+        type_name.names = (ast.String(sval="pg_catalog"), ast.String(sval="bit"))
 
 
 def _simple_text(node) -> str | None:
@@ -187,7 +206,7 @@ def _operand_type(node, column_types: dict[str, str]) -> str | None:
     return None
 
 
-def _type_name_node(type_text: str) -> ast.TypeName:
+def type_name_node(type_text: str) -> ast.TypeName:
     """A fresh TypeName node for `type_text` (fresh: callers graft it into trees they rewrite)."""
     from pglast import parse_sql
 
@@ -205,7 +224,7 @@ def cast_domain_columns(node, column_types: dict[str, str], domain_bases: dict[s
         if isinstance(operand, ast.ColumnRef) and all(isinstance(f, ast.String) for f in operand.fields):
             column_type = column_types.get(".".join(f.sval for f in operand.fields))
             if column_type in domain_bases:
-                return ast.TypeCast(arg=operand, typeName=_type_name_node(without_typmod(domain_bases[column_type])))
+                return ast.TypeCast(arg=operand, typeName=type_name_node(without_typmod(domain_bases[column_type])))
         return operand
 
     for n in walk(node):
@@ -236,7 +255,7 @@ def type_datetime_literals(node, column_types: dict[str, str]):
                     and isinstance(literal.val, ast.String) and all(isinstance(f, ast.String) for f in column.fields):
                 column_type = (column_types.get(".".join(f.sval for f in column.fields)) or "").split("(")[0]
                 if column_type.startswith(_DATETIME_COLUMN_TYPES):
-                    setattr(n, literal_side, ast.TypeCast(arg=literal, typeName=_type_name_node(
+                    setattr(n, literal_side, ast.TypeCast(arg=literal, typeName=type_name_node(
                         column_types[".".join(f.sval for f in column.fields)])))
     return node
 
@@ -257,7 +276,7 @@ def add_implicit_casts(node, column_types: dict[str, str]):
         if (_NUMERIC_RANK[left] <= 3) == (_NUMERIC_RANK[right] <= 3):
             continue  # integers mix freely; so do numeric and float here
         wider = left if _NUMERIC_RANK[left] > _NUMERIC_RANK[right] else right
-        cast_type = _type_name_node(wider)
+        cast_type = type_name_node(wider)
         side = "rexpr" if wider == left else "lexpr"
         if isinstance(getattr(n, side), ast.ColumnRef):
             setattr(n, side, ast.TypeCast(arg=getattr(n, side), typeName=cast_type))

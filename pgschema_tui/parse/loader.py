@@ -82,7 +82,10 @@ def _build_schema(statements: list[Statement], target: str, session: SessionFact
 def _finish(ctx: LoadContext) -> None:
     from pgschema_tui.parse.handlers import privileges
 
+    from pgschema_tui.parse.handlers.tables import finish_not_null_names
+
     _resolve_foreign_key_columns(ctx)
+    finish_not_null_names(ctx)
     privileges.finish(ctx)
 
 

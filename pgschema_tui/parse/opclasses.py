@@ -61,7 +61,7 @@ DEFAULT_OPCLASSES: dict[str, dict[str, str]] = {
 # binary-coercible types whose default is another type's opclass (GetDefaultOpClass), and
 # the built-in range and multirange types, whose opclasses take the polymorphic type
 _RANGES = ("int4range", "int8range", "numrange", "tsrange", "tstzrange", "daterange")
-_COERCED = {"character varying": "text", "cidr": "inet",
+_COERCED = {"character varying": "text", "cidr": "inet", "bpchar": "character", '"bit"': "bit",
             **{r: "anyrange" for r in _RANGES}, **{r.replace("range", "multirange"): "anymultirange" for r in _RANGES}}
 def _lookup_type(ctx, type_text: str) -> str:
     """The type an opclass is looked up by: domains resolved to their base (`LoadContext.

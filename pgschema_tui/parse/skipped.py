@@ -18,6 +18,7 @@ from pglast import ast
 from pglast.enums import GrantTargetType, ObjectType as OT
 
 from pgschema_tui.ddl.quote import comment_text
+from pgschema_tui.parse.qualification import created_in
 
 #: Warnings shown one by one per kind; the rest of a kind is counted on one line.
 SHOWN_PER_KIND = 3
@@ -106,6 +107,8 @@ def _classify(node, ours: set[str]) -> tuple[str, str] | None:
     if found is not None:
         return found
     if type(node) in _PLAIN:  # the common statements: only their schema matters
+        if created_in(node) is not None:
+            return None  # a create in another schema: parse/qualification.py names it (and its object)
         other = _other_schema(node, ours)
         return None if other is None else (f"{_statement_kind(node)} {other}", _elsewhere(ours))
     if isinstance(node, ast.SelectStmt):

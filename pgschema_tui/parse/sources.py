@@ -195,6 +195,18 @@ class SourceChunks(list):
         self.meta_commands: list[tuple[str, str]] = list(meta_commands)
 
 
+def _without_trailing_semicolon(arg: str, base: Path) -> str:
+    """`\\i file.sql;` names file.sql (psql users end meta-commands with `;` out of habit), unless
+    a file named with the semicolon exists; `'b.sql';` loses its quotes too."""
+    stripped = arg.rstrip()
+    if not stripped.endswith(";") or (base / stripped).exists():
+        return arg
+    stripped = stripped.rstrip(";").rstrip()
+    if len(stripped) >= 2 and stripped[0] == stripped[-1] and stripped[0] in "'\"":
+        stripped = stripped[1:-1]
+    return stripped
+
+
 class _Reader:
     """Walks includes depth-first, collecting chunks and guarding cycles and the root."""
 
@@ -242,7 +254,7 @@ class _Reader:
         if name not in ("\\i", "\\ir", "\\include", "\\include_relative"):
             self._other_meta_command(where, command)
             return
-        arg = _include_argument(command)
+        arg = _without_trailing_semicolon(_include_argument(command), source.path.parent)
         if not arg:
             raise UserError(f"{where}: {name} needs a path")
         target = (source.path.parent / arg).resolve()

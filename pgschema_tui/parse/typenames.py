@@ -67,14 +67,24 @@ def _with_precision(base: str, mods: list, suffix: str) -> str:
     return f"{base}({mods[0]}){suffix}" if mods else f"{base}{suffix}"
 
 
-def _builtin_spelling(name: str, mods: list) -> str | None:
-    """format_type text for a pg_catalog type, or None if `name` is not special."""
+def _builtin_spelling(name: str, mods: list, typmod_given: bool = True) -> str | None:
+    """format_type text for a pg_catalog type, or None if `name` is not special.
+    `typmod_given`: False for the spelling without any typmod (format_type(oid, NULL), what
+    routine signatures print): then `bpchar` is `character` and `"bit"` is `bit`."""
+    if not typmod_given:
+        if name == "bpchar":
+            return "character"
+        if name == "bit":
+            return "bit"
     if name == "varchar":
         return _with_precision("character varying", mods, "")
+    # The grammar gives `character`/`char` and `bit` a typmod of 1; a TypeName without one was
+    # written `bpchar` / `"bit"`: no length limit, which format_type prints as `bpchar` / `"bit"`
+    # (`character` or `bit` would mean length 1, and casts to them truncate silently).
     if name == "bpchar":
-        return f"character({mods[0] if mods else 1})"
+        return f"character({mods[0]})" if mods else "bpchar"
     if name == "bit":
-        return f"bit({mods[0] if mods else 1})"
+        return f"bit({mods[0]})" if mods else '"bit"'
     if name == "varbit":
         return _with_precision("bit varying", mods, "")
     if name == "numeric" or name == "decimal":
@@ -96,18 +106,21 @@ def _builtin_spelling(name: str, mods: list) -> str | None:
         return f"interval{fields}({mods[1]})" if len(mods) > 1 else f"interval{fields}"
     if name in _DISPLAY_NAMES:
         return _DISPLAY_NAMES[name]
+    if name.startswith("_") and name[1:] in BUILTIN_TYPES and not mods:  # `_int4`: the array type's own name
+        return (_builtin_spelling(name[1:], []) or name[1:]) + "[]"
     return None
 
 
-def format_type(type_name: ast.TypeName, target_schema: str) -> str:
-    """The `format_type` spelling of `type_name` as seen with search_path = target_schema."""
+def format_type(type_name: ast.TypeName, target_schema: str, with_typmod: bool = True) -> str:
+    """The `format_type` spelling of `type_name` as seen with search_path = target_schema;
+    `with_typmod=False`: as a routine's argument and result types are stored, without one."""
     if type_name.pct_type:
         raise ValueError("%TYPE")
     schema, name = type_parts(type_name)
-    mods = _typmod_values(type_name)
+    mods = _typmod_values(type_name) if with_typmod else []
     text = None
     if schema in (None, "pg_catalog"):
-        text = _builtin_spelling(name, mods)
+        text = _builtin_spelling(name, mods, with_typmod)
     if text is None:
         if schema in (None, "pg_catalog") and name in BUILTIN_TYPES:
             text = name  # format_type never quotes built-in names (json is a keyword for pglast)
@@ -117,7 +130,7 @@ def format_type(type_name: ast.TypeName, target_schema: str) -> str:
             text = f"{ident(schema)}.{ident(name)}"
         if mods:
             text += "(" + ",".join(str(m) for m in mods) + ")"
-    if type_name.arrayBounds:
+    if type_name.arrayBounds and not text.endswith("[]"):
         text += "[]"
     return text
 

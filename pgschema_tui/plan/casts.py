@@ -114,8 +114,8 @@ def _safe(old: SqlType, new: SqlType) -> bool:
         return o in _EXACT_TEXT
     if o == n == "varchar":
         return bool(old.mods) and new.mods[0] >= old.mods[0]
-    if o == n == "bpchar":  # blank-padded: a longer length pads, values compare equal
-        return bool(old.mods) and bool(new.mods) and new.mods[0] >= old.mods[0]
+    if o == n == "bpchar":  # blank-padded: a longer length pads, values compare equal; bare bpchar
+        return not new.mods or (bool(old.mods) and new.mods[0] >= old.mods[0])  # has no length limit
     if o == n and o in _PRECISION_TYPES:
         return not new.mods or (bool(old.mods) and new.mods[0] >= old.mods[0])
     if o == n == "interval":  # modifiers are fields and precision: only dropping them is safe

@@ -185,6 +185,8 @@ def _statements(sql: str):
 def _analyse(stmt, ctx: _Context, pending_checks) -> list[Hazard]:
     from pglast import ast
 
+    if isinstance(stmt, (ast.DropStmt, ast.CreateTableAsStmt)) and (rebuilt := materialized_view_rebuild(stmt, ctx)):
+        return rebuilt
     if isinstance(stmt, ast.DropStmt):
         return _drop(stmt, ctx)
     if isinstance(stmt, ast.AlterTableStmt):
@@ -222,6 +224,27 @@ def _drop(stmt, ctx: _Context) -> list[Hazard]:
                 hazards.append(ctx.hazard(ACCESS_EXCLUSIVE, index.table,
                                           f"drops index {name} under ACCESS EXCLUSIVE on {{rel}}"))
     return hazards
+
+
+def materialized_view_rebuild(stmt, ctx: _Context) -> list[Hazard]:
+    """A live materialized view dropped (a replace drops it, then creates it again) is gone for
+    its readers until the create has run its query over every input again; both steps say so,
+    with the view's size. A materialized view new to the schema has no readers: no hazard."""
+    from pglast import ast
+    from pglast.enums import ObjectType
+
+    if isinstance(stmt, ast.DropStmt) and stmt.removeType == ObjectType.OBJECT_MATVIEW:
+        return [ctx.hazard(ACCESS_EXCLUSIVE, name, "drops materialized view {rel} under ACCESS EXCLUSIVE: "
+                                                   "queries of it fail until it is created again")
+                for name in (_last_name(obj) for obj in stmt.objects or ()) if name in ctx.live.materialized_views]
+    if isinstance(stmt, ast.CreateTableAsStmt) and stmt.objtype == ObjectType.OBJECT_MATVIEW:
+        relation = stmt.into.rel
+        name = relation.relname
+        if relation.schemaname in (None, ctx.schema) and name in ctx.live.materialized_views:
+            populated = "without data (queries fail until REFRESH)" if stmt.into.skipData else \
+                "recomputing all its rows from its query"
+            return [ctx.hazard(ACCESS_EXCLUSIVE, name, f"rebuilds materialized view {{rel}}, {populated}")]
+    return []
 
 
 def _last_name(obj) -> str:

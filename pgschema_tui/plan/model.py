@@ -15,6 +15,9 @@ from typing import Any
 
 PLAN_FORMAT_VERSION = "1.1.0"  # 1.1.0: plan_digest
 TOOL_NAME = "pgschema-tui"
+# The pgschema release whose plan JSON this format follows (written as `pgschema_version`, next
+# to `tool` and `tool_version`, so scripts reading pgschema's plans read ours)
+PGSCHEMA_FORMAT_VERSION = "1.12.4"
 
 
 class PlanFormatError(ValueError):
@@ -78,7 +81,7 @@ class Step:
     def from_json(cls, d: dict[str, Any]) -> "Step":
         return cls(
             sql=d["sql"], type=d.get("type", ""), operation=d.get("operation", ""), path=d.get("path", ""),
-            can_run_in_transaction=d.get("can_run_in_transaction", True),
+            can_run_in_transaction=_in_transaction(d),
             directive=Directive(**d["directive"]) if d.get("directive") else None,
             hazards=tuple(Hazard(**h) for h in d.get("hazards", ())),
         )
@@ -107,12 +110,24 @@ class Step:
         for k, hazard in enumerate(hazards):
             at = f"{where}.hazards[{k}]"
             _need(hazard, dict, at)
-            _check_keys(hazard, {"type", "message", "relation", "rows", "bytes"}, at)
+            _check_keys(hazard, {"type", "message", "relation", "rows", "bytes", "count", "samples"}, at)
             _need(hazard.get("type"), str, f"{at}.type")
             _need(hazard.get("message"), str, f"{at}.message")
-            for key, kind in (("relation", str), ("rows", int), ("bytes", int)):
+            for key, kind in (("relation", str), ("rows", int), ("bytes", int), ("count", int), ("samples", list)):
                 if hazard.get(key) is not None:
                     _need(hazard[key], kind, f"{at}.{key}")
+            for s, sample in enumerate(hazard.get("samples") or ()):
+                _need(sample, str, f"{at}.samples[{s}]")
+
+
+def _in_transaction(d: dict[str, Any]) -> bool:
+    """The step's `can_run_in_transaction`; when missing (another tool's plan), derived from its SQL."""
+    value = d.get("can_run_in_transaction")
+    if value is None:
+        from pgschema_tui.plan.transactional import can_run_in_transaction
+
+        return can_run_in_transaction(d["sql"])
+    return bool(value)
 
 
 @dataclass(frozen=True)
@@ -135,6 +150,12 @@ class Plan:
     tool_version: str = ""
     # Per-object fingerprints, so a mismatch can name what changed (path -> hash).
     object_fingerprints: dict[str, str] = field(default_factory=dict)
+    # .pgschemaignore rules the plan was made with (section -> patterns; apply filters the live
+    # schema by them before the fingerprint check) and the paths of the objects they left out
+    ignore: dict[str, list[str]] = field(default_factory=dict)
+    ignored: list[str] = field(default_factory=list)
+    origin: str = TOOL_NAME  # the tool that wrote the plan file ("pgschema" for pgschema's own)
+    pgschema_version: str = ""  # as a pgschema plan file states it
 
     @property
     def steps(self) -> list[Step]:
@@ -149,10 +170,12 @@ class Plan:
             "version": PLAN_FORMAT_VERSION,
             "tool": TOOL_NAME,
             "tool_version": self.tool_version,
+            "pgschema_version": PGSCHEMA_FORMAT_VERSION,
             "created_at": self.created_at,
             "source_fingerprint": {"hash": self.fingerprint, "objects": self.object_fingerprints},
             "schema": self.schema,
             "groups": [{"steps": [s.to_json() for s in g.steps]} for g in self.groups if g.steps],
+            **({"ignore": {"patterns": self.ignore, "objects": self.ignored}} if self.ignore else {}),
         }
         out["plan_digest"] = plan_digest(out)
         return out
@@ -160,15 +183,20 @@ class Plan:
     @classmethod
     def from_json(cls, d: Any) -> "Plan":
         """The plan of a JSON document; PlanFormatError when it is not one `to_json` wrote unchanged."""
-        check_plan_json(d)
+        if not (isinstance(d, dict) and _written_by_pgschema(d)):  # pgschema's own plans: commands/apply.py
+            check_plan_json(d)
         fp = d.get("source_fingerprint") or {}
         return cls(
-            schema=d.get("schema", "public"),
-            groups=[Group(tuple(Step.from_json(s) for s in g.get("steps", ()))) for g in d.get("groups", ())],
+            schema=d.get("schema") or ("" if _written_by_pgschema(d) else "public"),
+            groups=_groups(d),
             fingerprint=fp.get("hash", ""),
             created_at=d.get("created_at", ""),
             tool_version=d.get("tool_version", ""),
             object_fingerprints=fp.get("objects", {}) or {},
+            ignore=(d.get("ignore") or {}).get("patterns") or {},
+            ignored=list((d.get("ignore") or {}).get("objects") or ()),
+            origin="pgschema" if _written_by_pgschema(d) else (d.get("tool") or TOOL_NAME),
+            pgschema_version=str(d.get("pgschema_version") or ""),
         )
 
 
@@ -206,7 +234,7 @@ def check_plan_json(d: Any) -> None:
         raise PlanFormatError(f"version: plan format {_short(version)} is not supported{hint}; this pgschema-tui "
                               f"reads format {PLAN_FORMAT_VERSION}: plan again")
     _check_keys(d, {"version", "tool", "tool_version", "created_at", "source_fingerprint", "schema", "groups",
-                    "plan_digest"}, "plan")
+                    "plan_digest", "pgschema_version", "ignore"}, "plan")
     for key in ("tool_version", "created_at", "schema"):
         _need(d.get(key), str, key)
     if not d["schema"]:
@@ -235,3 +263,22 @@ def check_plan_json(d: Any) -> None:
     if d["plan_digest"] != expected:
         raise PlanFormatError("plan_digest: does not match the plan's content: the file was edited after "
                               "`plan` wrote it (or damaged); plan again rather than editing a plan")
+
+
+def _written_by_pgschema(d: dict[str, Any]) -> bool:
+    """pgschema's plans carry `pgschema_version` and no `tool` (ours carry both)."""
+    return "pgschema_version" in d and not d.get("tool")
+
+
+def _groups(d: dict[str, Any]) -> list[Group]:
+    """`groups` (pgschema writes null for no changes); pgschema's older flat `diffs` list becomes
+    groups of consecutive steps that agree on running in a transaction."""
+    if d.get("groups") is None and isinstance(d.get("diffs"), list):
+        groups: list[list[Step]] = []
+        for step in (Step.from_json(s) for s in d["diffs"]):
+            if groups and groups[-1][-1].can_run_in_transaction and step.can_run_in_transaction:
+                groups[-1].append(step)
+            else:
+                groups.append([step])
+        return [Group(tuple(g)) for g in groups]
+    return [Group(tuple(Step.from_json(s) for s in g.get("steps") or ())) for g in d.get("groups") or ()]

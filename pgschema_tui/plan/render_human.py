@@ -54,12 +54,20 @@ def summary_line(plan: Plan) -> str:
             counts["-"] += 1
         else:
             counts[symbol] += 1
-    return f"Plan: {counts['+']} to add, {counts['~']} to modify, {counts['-']} to drop."
+    return f"Plan: {counts['+']} to add, {counts['~']} to change, {counts['-']} to drop."
+
+
+def ignored_line(plan: Plan) -> str:
+    """How many objects `.pgschemaignore` left out of the plan ("" when none)."""
+    n = len(plan.ignored)
+    if not n:
+        return ""
+    return f"Ignored: {n} object{'s' if n != 1 else ''} named by .pgschemaignore, left as they are."
 
 
 def render_human(plan: Plan, *, color: bool = False) -> str:
     if plan.is_empty:
-        return NO_CHANGES + "\n"
+        return NO_CHANGES + "\n" + (ignored_line(plan) + "\n" if plan.ignored else "")
     from rich.console import Console
     from rich.text import Text
 
@@ -68,6 +76,8 @@ def render_human(plan: Plan, *, color: bool = False) -> str:
     console = Console(file=buffer, force_terminal=color, no_color=not color, width=10_000, highlight=False,
                       soft_wrap=True, markup=False)
     console.print(Text(summary_line(plan), style="bold"))
+    if plan.ignored:
+        console.print(ignored_line(plan))
     objects = object_changes(plan)
     by_kind: "OrderedDict[str, list[tuple[str, str, str]]]" = OrderedDict()
     for path, (symbol, step_type) in objects.items():
@@ -78,7 +88,7 @@ def render_human(plan: Plan, *, color: bool = False) -> str:
     console.print("Summary by type:")
     for kind, items in by_kind.items():
         counts = {s: sum(1 for _p, sym, _t in items if sym == s) for s in ("+", "~", "-", "-/+")}
-        words = [f"{n} {w}" for s, w in (("+", "to add"), ("~", "to modify"), ("-", "to drop"), ("-/+", "to replace"))
+        words = [f"{n} {w}" for s, w in (("+", "to add"), ("~", "to change"), ("-", "to drop"), ("-/+", "to replace"))
                  if (n := counts[s])]
         console.print(f"  {_TYPE_TITLES.get(kind, kind)}: {', '.join(words)}")
 

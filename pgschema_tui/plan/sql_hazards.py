@@ -164,6 +164,12 @@ def _name_parts(obj) -> str:
 def _alter_table(stmt) -> list[SqlRisk]:
     from pglast.enums import AlterTableType as T
 
+    from pglast.enums import DropBehavior, ObjectType
+
+    if stmt.objtype == ObjectType.OBJECT_TYPE:  # ALTER TYPE of a composite's attributes: no rows...
+        if any(cmd.behavior == DropBehavior.DROP_CASCADE for cmd in stmt.cmds or ()):
+            return [SqlRisk(UNKNOWN, None, "ALTER TYPE ... CASCADE, which changes the tables typed by it")]
+        return []  # ...unless CASCADE reaches tables typed by it (OF type); a column using it blocks
     relation, names = _relation(stmt.relation), _names(stmt.relation)
     risks = []
     for cmd in stmt.cmds or ():

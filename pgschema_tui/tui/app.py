@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import var
@@ -34,7 +35,8 @@ class ReviewApp(App):
         Binding("3", "switch_mode('graph')", "Graph mode", show=False),
         Binding("4", "switch_mode('apply')", "Apply mode", show=False),
         Binding("question_mark", "help", "Help"),
-        Binding("q", "quit_app", "Quit"),
+        Binding("r", "refresh_plan", "Re-plan", show=False),
+        Binding("q,ctrl+c", "quit_app", "Quit"),
     ]
 
     selected_step: var[int | None] = var(None)
@@ -46,7 +48,8 @@ class ReviewApp(App):
 
     def __init__(self, session: ReviewSession, *, settings: ConnectionSettings | None = None,
                  apply_options: Any = None, clock: Clock = system_clock,
-                 output_path: Path | str = "plan.json", source_label: str = "", notice: str = "") -> None:
+                 output_path: Path | str = "plan.json", source_label: str = "", notice: str = "",
+                 replan: Callable[[], ReviewSession] | None = None) -> None:
         super().__init__()
         self.session = session
         self.settings = settings
@@ -58,6 +61,7 @@ class ReviewApp(App):
         self.last_written: WrittenFiles | None = None
         self.apply_screen: ApplyScreen | None = None  # set when Apply mode first opens
         self.notice = notice  # shown once the app is up (e.g. "no database: Apply is disabled")
+        self.replan = replan  # re-inspects the database (and re-plans the files): `r`
 
     def on_mount(self) -> None:
         if self.notice:  # after the first screen exists, or the toast has nowhere to show
@@ -89,6 +93,44 @@ class ReviewApp(App):
                                        "The running statement is cancelled; committed groups stay applied."),
                          answered)
 
+    def action_refresh_plan(self) -> None:
+        """Re-inspect the database and plan again (after an apply, or a change made elsewhere)."""
+        if self.applying:
+            self.notify("An apply is running: refresh after it ends.", severity="warning")
+            return
+        if self.replan is None:
+            self.notify("Nothing to refresh from: this reviewer has no database connection.", severity="warning")
+            return
+        self.notify("Re-inspecting the database and planning again…", timeout=3)
+        self._replan_worker()
+
+    @work(thread=True, exclusive=True, group="replan", exit_on_error=False)
+    def _replan_worker(self) -> None:
+        try:
+            session = self.replan()
+        except Exception as exc:  # noqa: BLE001 - one line in the app, never a traceback
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            self.call_from_thread(self.notify, f"Refresh failed: {first}", severity="error", timeout=8)
+            return
+        self.call_from_thread(self.load_session, session)
+
+    async def load_session(self, session: ReviewSession) -> None:
+        """Show `session` in every mode: each mode's screen is built again from it."""
+        back = self.current_mode
+        self.session = session
+        self.dependencies = PlanDependencies(session)
+        self.apply_screen = None
+        self.selected_step = None
+        self.graph_subject = None
+        if "refreshing" not in self._modes:
+            self.add_mode("refreshing", _RefreshingScreen)
+        await self.switch_mode("refreshing")
+        for mode, screen in self.MODES.items():
+            await self.remove_mode(mode)
+            self.add_mode(mode, screen)
+        await self.switch_mode(back)
+        self.notify(f"Refreshed: {session.summary().plan_line()}.", timeout=4)
+
     def write_plan(self, json_path: Path) -> WrittenFiles | None:
         try:
             files = write_plan_files(self.session.plan, json_path)
@@ -104,9 +146,10 @@ class ReviewApp(App):
         yield SystemCommand("Explore mode", "Desired vs live objects (2)", lambda: self.switch_mode("explore"))
         yield SystemCommand("Graph mode", "Dependencies and plan layers (3)", lambda: self.switch_mode("graph"))
         yield SystemCommand("Apply mode", "Run the plan and watch it (4)", lambda: self.switch_mode("apply"))
+        yield SystemCommand("Re-plan", "Re-inspect the database and plan again (r)", self.action_refresh_plan)
         yield SystemCommand("Write plan files", "JSON, SQL and human plan (w)", self._command_write)
         yield SystemCommand("Next unviewed step", "Jump to a step not marked viewed (n)", self._command_unviewed)
-        yield SystemCommand("Keys", "Every key binding (?)", self.action_help)
+        yield SystemCommand("Help", "Every key binding of every mode (?)", self.action_help)
         yield from super().get_system_commands(screen)
 
     def _command_write(self) -> None:
@@ -116,3 +159,12 @@ class ReviewApp(App):
     def _command_unviewed(self) -> None:
         self.switch_mode("review")
         self.call_after_refresh(lambda: self.screen.action_next_unviewed())
+
+
+class _RefreshingScreen(Screen):
+    """Shown for the moment the modes are rebuilt after a refresh."""
+
+    def compose(self):
+        from textual.widgets import Static
+
+        yield Static("Refreshing…")

@@ -20,10 +20,12 @@ STATE_MARKS = {PENDING: " ", RUNNING: ">", DONE: "✓", FAILED: "✗", WAITING: 
 @dataclass
 class ApplyState:
     total_steps: int
-    phase: str = "ready"  # ready | running | succeeded | failed | aborted
+    phase: str = "ready"  # ready | checking | running | succeeded | failed | aborted
     step_states: list[str] = field(default_factory=list)
-    durations: dict[int, float] = field(default_factory=dict)
-    started_at: dict[int, float] = field(default_factory=dict)
+    durations: dict[int, float] = field(default_factory=dict)  # the attempt that ran, in seconds
+    started_at: dict[int, float] = field(default_factory=dict)  # the current (last) attempt's start
+    first_started_at: dict[int, float] = field(default_factory=dict)
+    waited: dict[int, float] = field(default_factory=dict)  # lock waits, retries and backoff before it ran
     current: int | None = None
     current_sql: str = ""
     progress: ev.Progress | None = None
@@ -33,6 +35,7 @@ class ApplyState:
     committed_groups: tuple[int, ...] = ()
     message: str = ""
     abort_requested: bool = False
+    _logged_waits: set = field(default_factory=set, repr=False)
 
     def __post_init__(self) -> None:
         if not self.step_states:
@@ -45,12 +48,19 @@ class ApplyState:
         handler = getattr(self, f"_on_{event.type}", None)
         if handler:
             handler(event)
+        if isinstance(event, ev.LockWait):  # the monitor repeats a wait every second: log it once
+            key = (event.index, event.blocker_pid, event.attempt, event.lock_mode, event.relation)
+            quiet = key in self._logged_waits
+            self._logged_waits.add(key)
         line = "" if quiet else describe(event)  # progress is logged once per phase
+        if isinstance(event, ev.StepFinished) and self.waited.get(event.index):
+            line += f" after waiting {duration(self.waited[event.index])} (lock retries and backoff)"
         if line:
             self.log.append(f"{_clock_text(event.at)}  {line}")
 
     def _on_plan_started(self, e: ev.PlanStarted) -> None:
         self.phase = "running"
+        self.lock_waits.clear()  # the pre-apply check's waits are over
         if e.total_steps != self.total_steps:
             self.total_steps = e.total_steps
             self.step_states = [PENDING] * e.total_steps
@@ -59,6 +69,7 @@ class ApplyState:
         self._set(e.index, RUNNING)
         self.current, self.current_sql = e.index, e.sql
         self.started_at[e.index] = e.at
+        self.first_started_at.setdefault(e.index, e.at)
         self.progress = None
         self.lock_waits.clear()
 
@@ -77,11 +88,16 @@ class ApplyState:
     def _on_step_finished(self, e: ev.StepFinished) -> None:
         self._set(e.index, DONE)
         self.durations[e.index] = e.duration_seconds
+        total = e.at - self.first_started_at.get(e.index, e.at)
+        self.waited[e.index] = max(0.0, total - e.duration_seconds)
         self.lock_waits.clear()
         if self.current == e.index:
             self.current = None
 
     def _on_step_failed(self, e: ev.StepFailed) -> None:
+        if e.index not in self.started_at:  # stopped before it began (an abort between steps): not run
+            self.message = e.error
+            return
         self._set(e.index, FAILED)
         self.current_sql = e.sql
         self.message = e.error
@@ -105,6 +121,18 @@ class ApplyState:
         return self.phase in ("succeeded", "failed", "aborted")
 
     @property
+    def any_waited(self) -> bool:
+        return any(v >= 0.05 for v in self.waited.values()) or any(
+            self.started_at[i] - t >= 0.05 for i, t in self.first_started_at.items() if i in self.started_at)
+
+    def waited_so_far(self, index: int, now: float) -> float:
+        """Seconds step `index` has waited (retries, backoff) before its current attempt."""
+        if index in self.waited:
+            return self.waited[index]
+        first, last = self.first_started_at.get(index), self.started_at.get(index)
+        return max(0.0, last - first) if first is not None and last is not None else 0.0
+
+    @property
     def done_count(self) -> int:
         return sum(1 for s in self.step_states if s == DONE)
 
@@ -125,11 +153,10 @@ def describe(event: ev.Event) -> str:
         pct = f" {event.percent:.0f}%" if event.percent is not None else ""
         return f"step {event.index + 1} {event.phase}{pct}"
     if isinstance(event, ev.LockWait):
-        who = f"pid {event.blocker_pid}" if event.blocker_pid else "another session"
-        retry = f", retry {event.attempt} in {event.retry_in_seconds:.1f} s" if event.retry_in_seconds else ""
-        return f"step {event.index + 1} waits for {event.lock_mode or 'a lock'} held by {who}{retry}"
+        who = f"step {event.index + 1}" if event.index >= 0 else "the pre-apply check"
+        return f"{who} {lock_wait_text(event)}"
     if isinstance(event, ev.StepFinished):
-        return f"step {event.index + 1} done in {duration(event.duration_seconds)}"
+        return f"step {event.index + 1} done: ran {duration(event.duration_seconds)}"
     if isinstance(event, ev.StepFailed):
         state = f" [{event.sqlstate}]" if event.sqlstate else ""
         return f"step {event.index + 1} failed{state}: {event.error}"
@@ -149,6 +176,28 @@ def describe(event: ev.Event) -> str:
             tail += f"; left INVALID: {', '.join(event.invalid_indexes)} (the next plan rebuilds them)"
         return f"apply {verdict} in {duration(event.duration_seconds)}; committed groups: {groups}{tail}"
     return ""
+
+
+def lock_wait_text(wait: ev.LockWait) -> str:
+    """`waits for ShareLock on public.orders, blocked by pid 48213 (idle in transaction, 12 s): UPDATE ...`
+
+    `lock_mode` is the mode our statement asked for, not the one the blocker holds."""
+    wanted = wait.lock_mode or "a lock"
+    where = f" on {wait.relation}" if wait.relation else ""
+    if wait.blocker_pid:
+        facts = ", ".join(x for x in (wait.blocker_state or "",
+                                      f"{wait.blocker_age_seconds:.0f} s" if wait.blocker_age_seconds is not None else "")
+                          if x)
+        who = f"blocked by pid {wait.blocker_pid}" + (f" ({facts})" if facts else "")
+    else:
+        who = "blocked by another session"
+    retry = ""
+    if wait.retry_in_seconds:
+        retry = f"; lock timeout, retry {wait.attempt} in {wait.retry_in_seconds:.1f} s"
+    elif wait.attempt:
+        retry = f"; attempt {wait.attempt + 1}"
+    query = " ".join((wait.blocker_query or "").split())
+    return f"waits for {wanted}{where}, {who}{retry}" + (f": {query}" if query else "")
 
 
 def _clock_text(at: float) -> str:

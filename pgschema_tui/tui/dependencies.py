@@ -23,6 +23,7 @@ class Neighbourhood:
     label: str
     depends_on: tuple[str, ...]
     required_by: tuple[str, ...]
+    note: str = ""  # e.g. "a column: its table's neighbours" when the step is finer than a graph node
 
 
 class SchemaGraph:
@@ -38,20 +39,26 @@ class SchemaGraph:
             return
         for obj in schema.objects():
             node = self._node_id(obj)
-            self.labels[node] = f"{obj.kind.replace('_', ' ')} {obj.key}"
+            self.labels[node] = object_label(obj)
             self.by_path.setdefault(schema.path(obj), node)
             if getattr(obj, "table", None) and getattr(obj, "name", None):
                 self.by_path.setdefault(f"{schema.name}.{obj.table}.{obj.name}", node)
 
     def node_for_path(self, path: str) -> str | None:
         """The node of a step path; `schema.table.column` falls back to the table."""
+        return self.node_and_rest(path)[0]
+
+    def node_and_rest(self, path: str) -> tuple[str | None, str]:
+        """(node, what of the path it did not cover): ("tables:customers", "email") for a column."""
+        rest = ""
         while path:
             if path in self.by_path:
-                return self.by_path[path]
+                return self.by_path[path], rest
             if "." not in path:
-                return None
-            path = path.rsplit(".", 1)[0]
-        return None
+                return None, rest
+            path, last = path.rsplit(".", 1)
+            rest = f"{last}.{rest}" if rest else last
+        return None, rest
 
     def label(self, node: str) -> str:
         return self.labels.get(node, node)
@@ -93,9 +100,17 @@ class PlanDependencies:
         return self.live if operation == "drop" else self.desired
 
     def for_step(self, index: int, transitive: bool = False) -> Neighbourhood:
+        """The step's object's neighbours. A column has no node of its own: it depends on its
+        table, and what uses that column is not tracked, so the table's dependents are not
+        listed as the column's (they would be every view and key of the table)."""
         ref = self.session.ref(index)
         side = self.side_for(ref.step.operation)
-        return side.neighbourhood(side.node_for_path(ref.step.path), self.session.label(ref), transitive)
+        node, rest = side.node_and_rest(ref.step.path)
+        if node is None or node not in side.graph or not rest:
+            return side.neighbourhood(node, self.session.label(ref), transitive)
+        table = side.label(node)
+        return Neighbourhood(node, f"{ref.step.type.rsplit('.', 1)[-1]} {self.session.label(ref)}", (table,), (),
+                             note=f"part of {table}; what uses it is not tracked per {ref.step.type.rsplit('.', 1)[-1]}")
 
     def for_object(self, collection_key: tuple[str, str], on_desired: bool,
                    transitive: bool = False) -> Neighbourhood:
@@ -104,10 +119,28 @@ class PlanDependencies:
         return side.neighbourhood(side.node_for_path(path), collection_key[1], transitive)
 
     def layers(self) -> list[list[int]]:
-        """Step indices in topological layers: a layer only needs objects of earlier layers."""
+        """Step indices in execution order, one list per transaction group of the plan: the
+        order `apply` runs them in (a topological layering did not match it)."""
         if self._layers is None:
-            self._layers = self._compute_layers()
+            self._layers = [[r.index for r in self.session.group_steps(g)] for g in range(len(self.session.plan.groups))
+                            if self.session.group_steps(g)]
         return self._layers
+
+    def earlier_steps_needed(self, index: int) -> list[int]:
+        """Earlier steps of the plan that create (or drop first) what step `index` needs."""
+        ref = self.session.ref(index)
+        side_name = "live" if ref.step.operation == "drop" else "desired"
+        side = self.live if side_name == "live" else self.desired
+        node = side.node_for_path(ref.step.path)
+        if node is None or node not in side.graph:
+            return []
+        needed = set(side.graph.predecessors(node)) if side_name == "desired" else set(side.graph.successors(node))
+        found = []
+        for other in self.session.refs[:index]:
+            other_side = "live" if other.step.operation == "drop" else "desired"
+            if other_side == side_name and side.node_for_path(other.step.path) in needed:
+                found.append(other.index)
+        return found
 
     def _compute_layers(self) -> list[list[int]]:
         steps_by_key: dict[tuple[str, str], list[int]] = {}
@@ -134,3 +167,13 @@ class PlanDependencies:
         except nx.NetworkXUnfeasible:  # a cycle the planner breaks by deferring FKs: one layer
             generations = [list(order.nodes)]
         return [sorted(i for key in gen for i in steps_by_key[key]) for gen in generations]
+
+
+def object_label(obj) -> str:
+    """How an object is named to a user: "table customers", "grant on TABLE customer_ltv to app_ro"."""
+    if obj.kind == "privilege":
+        target = f"{obj.object_type} {obj.object_name}".strip() if obj.object_name else obj.object_type
+        return f"grant on {target} to {obj.grantee}"
+    if obj.kind == "default_privilege":
+        return "default privileges " + str(obj.key).replace(":", " ")
+    return f"{obj.kind.replace('_', ' ')} {obj.key}"

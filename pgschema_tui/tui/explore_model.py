@@ -52,8 +52,25 @@ def pair_objects(desired: Schema | None, live: Schema | None) -> list[tuple[str,
     return out
 
 
-def marked_diff(desired_text: str, live_text: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """Each side's lines with a marker: `+` only in desired, `-` only in live, ` ` shared."""
+def canonical_layout(sql: str) -> str:
+    """`sql` laid out by one printer (pglast's), statement by statement, so your text and the
+    server's `pg_get_viewdef` layout compare by content; unparsable text is returned as it is."""
+    from pglast import prettify
+    from pglast.parser import split
+
+    try:
+        statements = split(sql)
+        return ";\n\n".join(prettify(statement) for statement in statements) + (";" if statements else "")
+    except Exception:  # noqa: BLE001 - a layout is a convenience: show the text as given
+        return sql
+
+
+def marked_diff(desired_text: str, live_text: str, canonical: bool = True
+                ) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Each side's lines with a marker: `+` only in desired, `-` only in live, ` ` shared.
+    With `canonical`, both sides are first laid out alike (`canonical_layout`)."""
+    if canonical and desired_text and live_text:
+        desired_text, live_text = canonical_layout(desired_text), canonical_layout(live_text)
     desired_lines, live_lines = desired_text.splitlines(), live_text.splitlines()
     desired_marked = [(" ", ln) for ln in desired_lines]
     live_marked = [(" ", ln) for ln in live_lines]

@@ -12,6 +12,7 @@ from pgschema_tui.ir.model import Schema
 from pgschema_tui.plan.model import Plan, Step
 from pgschema_tui.plan.render_human import object_changes
 from pgschema_tui.tui.formatting import short_path, step_kind
+from pgschema_tui.tui.labels import SEPARATOR, step_action
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class ReviewSession:
                 (g, s) for g, group in enumerate(self.plan.groups) for s in group.steps)
         ]
         self._counts = _count_objects(self.plan)
+        self._actions: dict[int, str] = {}
         self._by_group: dict[int, list[StepRef]] = {}
         for ref in self.refs:
             self._by_group.setdefault(ref.group, []).append(ref)
@@ -68,7 +70,19 @@ class ReviewSession:
         return self.refs[index]
 
     def label(self, ref: StepRef) -> str:
+        """The step's object, without the schema every step shares ("customers.email")."""
         return short_path(ref.step.path, self.plan.schema)
+
+    def action(self, ref: StepRef) -> str:
+        """What the step does ("set not null", "validate"): tells apart the steps of one object."""
+        cached = self._actions.get(ref.index)
+        if cached is None:
+            cached = self._actions[ref.index] = step_action(ref.step)
+        return cached
+
+    def title(self, ref: StepRef) -> str:
+        """`customers.email · set not null`: the label every mode shows for a step."""
+        return f"{self.label(ref)}{SEPARATOR}{self.action(ref)}"
 
     def hazardous(self) -> list[int]:
         return [r.index for r in self.refs if r.step.hazards]

@@ -10,7 +10,7 @@ from pglast.enums import ObjectType, SortByDir, SortByNulls, ViewCheckOption
 from pgschema_tui.ddl.quote import ident
 from pgschema_tui.ir import model as ir
 from pgschema_tui.ir.expr import Expr
-from pgschema_tui.parse import exprs, inherited
+from pgschema_tui.parse import exprs, inherited, rows
 from pgschema_tui.parse.context import LoadContext
 from pgschema_tui.parse.naming import index_column_names, index_name_addition
 from pgschema_tui.parse.opclasses import drop_named_defaults
@@ -168,17 +168,43 @@ def _from_items(node, out: list) -> bool:
     return False
 
 
+def _star_items(ctx: LoadContext, node, out: list) -> bool:
+    """(refname, columns) of the FROM items a `*` expands over: relations of ours and aliased
+    subqueries; False when one of them is something else (or not known yet)."""
+    if isinstance(node, ast.RangeVar):
+        columns = _relation_columns(ctx, node.relname) if ctx.is_target(node.schemaname) else None
+        out.append((node.alias.aliasname if node.alias else node.relname,
+                    _aliased(columns, node.alias)))
+        return columns is not None
+    if isinstance(node, ast.RangeSubselect) and node.alias is not None and isinstance(node.subquery, ast.SelectStmt):
+        _expand_stars(ctx, node.subquery)
+        out.append((node.alias.aliasname, _aliased(_output_columns(node.subquery), node.alias)))
+        return True
+    if isinstance(node, ast.JoinExpr) and not node.usingClause and not node.isNatural:
+        return _star_items(ctx, node.larg, out) and _star_items(ctx, node.rarg, out)
+    return False
+
+
+def _aliased(columns, alias) -> tuple[str, ...] | None:
+    """Columns renamed by `AS x(a, b)`: the names written first, then the rest as they were."""
+    if columns is None or alias is None or not alias.colnames:
+        return columns
+    written = tuple(c.sval for c in alias.colnames)
+    return written + tuple(columns[len(written):])
+
+
 def _expand_stars(ctx: LoadContext, select: ast.SelectStmt) -> None:
-    """Replace `*` and `t.*` by the column list, as pg_get_viewdef prints the stored query."""
+    """Replace `*` and `t.*` by the column list, as pg_get_viewdef prints the stored query
+    (in subqueries of FROM too, innermost first)."""
     if select.op and select.op.value != 0:
         _expand_stars(ctx, select.larg)
         _expand_stars(ctx, select.rarg)
         return
-    targets = select.targetList or ()
-    if not any(isinstance(t.val, ast.ColumnRef) and isinstance(t.val.fields[-1], ast.A_Star) for t in targets):
-        return
     items: list = []
-    if not all(_from_items(f, items) for f in select.fromClause or ()):
+    complete = all(_star_items(ctx, f, items) for f in select.fromClause or ())
+    targets = select.targetList or ()
+    if not complete or not any(isinstance(t.val, ast.ColumnRef) and isinstance(t.val.fields[-1], ast.A_Star)
+                               for t in targets):
         return
     qualify = len(items) > 1
     expanded = []
@@ -188,14 +214,9 @@ def _expand_stars(ctx: LoadContext, select: ast.SelectStmt) -> None:
             expanded.append(target)
             continue
         wanted = ref.fields[-2].sval if len(ref.fields) > 1 else None
-        for refname, rangevar in items:
+        for refname, columns in items:
             if wanted is not None and refname != wanted:
                 continue
-            if not ctx.is_target(rangevar.schemaname):
-                return
-            columns = _relation_columns(ctx, rangevar.relname)
-            if columns is None:
-                return
             for col in columns:
                 fields = (ast.String(sval=refname), ast.String(sval=col)) if qualify else (ast.String(sval=col),)
                 expanded.append(ast.ResTarget(val=ast.ColumnRef(fields=fields)))
@@ -372,6 +393,8 @@ def _view_parts(ctx: LoadContext, query, aliases) -> tuple[Expr, tuple[str, ...]
         by_name = _own_functions(ctx)
         _spread_variadic_calls(ctx, query, by_name)
         _alias_function_columns(ctx, query, by_name)
+    rows.normalise_rows(ctx, query)
+    rows.group_by_aliases(ctx, query)
     if isinstance(query, ast.SelectStmt):
         _expand_stars(ctx, query)
         _qualify_columns(ctx, query)

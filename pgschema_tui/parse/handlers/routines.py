@@ -46,7 +46,7 @@ def _returns(ctx: LoadContext, node: ast.CreateFunctionStmt, arguments: list[ir.
     if table_columns:
         return "TABLE(" + ", ".join(f"{ident(a.name)} {a.type}" for a in table_columns) + ")"
     if node.returnType is not None:
-        text = ctx.type_text(node.returnType, f"function {node.funcname[-1].sval}")
+        text = ctx.routine_type_text(node.returnType, f"function {node.funcname[-1].sval}")
         return f"SETOF {text}" if node.returnType.setof else text
     outs = [a for a in arguments if a.mode in ("OUT", "INOUT")]
     if len(outs) == 1:
@@ -91,7 +91,7 @@ def create_function(node: ast.CreateFunctionStmt, ctx: LoadContext, stmt) -> Non
         if param.defexpr is not None:
             default, refs = ctx.expr(param.defexpr)
             deps |= refs
-        arguments.append(ir.Argument(name=param.name, type=ctx.type_text(param.argType, what),
+        arguments.append(ir.Argument(name=param.name, type=ctx.routine_type_text(param.argType, what),
                                      mode=_mode(param), default=default))
         deps |= ctx.type_dep(param.argType)
     if node.returnType is not None:
@@ -155,7 +155,7 @@ def define(node: ast.DefineStmt, ctx: LoadContext, stmt) -> None:
     if node.oldstyle:
         raise ctx.unsupported(what, "old-style CREATE AGGREGATE")
     params, direct = (node.args[0], node.args[1].ival) if node.args else (None, -1)
-    types = tuple(ctx.type_text(p.argType, what) for p in params or ())
+    types = tuple(ctx.routine_type_text(p.argType, what) for p in params or ())
     deps: set[str] = set()
     for p in params or ():
         deps |= ctx.type_dep(p.argType)
@@ -172,7 +172,7 @@ def define(node: ast.DefineStmt, ctx: LoadContext, stmt) -> None:
             fields[key] = ctx.sql_ref(d.arg.names if isinstance(d.arg, ast.TypeName) else d.arg)
             deps.add(ctx.dep_ref("function", d.arg.names if isinstance(d.arg, ast.TypeName) else d.arg))
         elif key in ("stype", "mstype"):
-            fields[key] = ctx.type_text(d.arg, what)
+            fields[key] = ctx.routine_type_text(d.arg, what)
             deps |= ctx.type_dep(d.arg)
         elif key in ("initcond", "minitcond"):
             fields[key] = str(value_of(d.arg))

@@ -67,6 +67,52 @@ def _like_identities(ctx: LoadContext, table: str, columns: list[ir.Column]) -> 
             if c.identity is not None else c for c in columns]
 
 
+_NOT_NULL_NAMES = "not_null_names"  # ctx.extras: table -> column -> NOT NULL constraint name written
+_CREATED_UNDER = "created_under"  # ctx.extras: table -> the parents it was created with (PARTITION OF, INHERITS)
+_LIKE_FROM = "like_from"  # ctx.extras: table -> column -> the table LIKE copied it from
+
+
+def record_not_null_name(ctx: LoadContext, table: str, column: str, name: str) -> None:
+    """`CONSTRAINT name NOT NULL`: PostgreSQL 18 keeps the name (older servers ignore it)."""
+    ctx.extras.setdefault(_NOT_NULL_NAMES, {}).setdefault(table, {})[column] = name
+
+
+def finish_not_null_names(ctx: LoadContext) -> None:
+    """Every table's NOT NULL constraint names as PostgreSQL 18 would make them from the files,
+    reduced to those the structure does not imply (`ddl/not_null.py`): a name written is kept;
+    a table created with PARTITION OF / INHERITS takes its parent's name for a column the parent
+    has NOT NULL, and LIKE copies the source's; anything else is `<table>_<column>_not_null`.
+    ATTACH PARTITION renames nothing."""
+    from pgschema_tui.ddl.not_null import implicit_not_null_name, not_null_columns, reduce_not_null_names
+
+    written = ctx.extras.get(_NOT_NULL_NAMES, {})
+    created_under = ctx.extras.get(_CREATED_UNDER, {})
+    like_from = ctx.extras.get(_LIKE_FROM, {})
+    schema = ctx.schema
+    cache: dict[tuple[str, str], str] = {}
+
+    def actual(table_name: str, column: str, seen: frozenset[str]) -> str:
+        key = (table_name, column)
+        if key not in cache:
+            name = written.get(table_name, {}).get(column)
+            if name is None:
+                for parent in created_under.get(table_name, ()):
+                    if parent in schema.tables and parent not in seen \
+                            and column in not_null_columns(schema.tables[parent], schema):
+                        name = actual(parent, column, seen | {table_name})
+                        break
+            source = like_from.get(table_name, {}).get(column)
+            if name is None and source in schema.tables and source not in seen \
+                    and column in not_null_columns(schema.tables[source], schema):
+                name = actual(source, column, seen | {table_name})
+            cache[key] = name or implicit_not_null_name(table_name, column)
+        return cache[key]
+
+    names = {t.name: {c: actual(t.name, c, frozenset()) for c in not_null_columns(t, schema)}
+             for t in schema.tables.values()}
+    reduce_not_null_names(schema, names)
+
+
 def build_column(ctx: LoadContext, table: str, coldef: ast.ColumnDef,
                  pending: list) -> ir.Column:
     """An IR column from a ColumnDef; its inline constraints go to `pending` as (constraint, column)."""
@@ -92,9 +138,14 @@ def build_column(ctx: LoadContext, table: str, coldef: ast.ColumnDef,
         kind = constraint.contype
         if kind == CT.CONSTR_NOTNULL:
             not_null = True
+            if constraint.conname:
+                record_not_null_name(ctx, table, coldef.colname, constraint.conname)
         elif kind == CT.CONSTR_NULL:
             pass
         elif kind == CT.CONSTR_DEFAULT:
+            if serial is None and ctx.is_null_default(constraint.raw_expr, coldef.typeName):
+                default = None  # PostgreSQL stores no default (context.is_null_default)
+                continue
             default, refs = ctx.default_expr(_typed_literal(constraint.raw_expr, coldef.typeName))
             deps |= refs
         elif kind == CT.CONSTR_IDENTITY:
@@ -394,7 +445,10 @@ def create_table(node: ast.CreateStmt, ctx: LoadContext, stmt) -> None:
         if isinstance(elt, ast.TableLikeClause):
             source = like.like_source(ctx, name, elt)
             likes.append((source, elt))
-            own_columns.extend(_like_identities(ctx, name, like.like_columns(ctx, source, elt)))
+            copied = like.like_columns(ctx, source, elt)
+            for col in copied:  # LIKE copies NOT NULL constraints with their names (PostgreSQL 18)
+                ctx.extras.setdefault(_LIKE_FROM, {}).setdefault(name, {})[col.name] = source.name
+            own_columns.extend(_like_identities(ctx, name, copied))
         elif isinstance(elt, ast.ColumnDef):
             if elt.typeName is None:  # PARTITION OF t (col WITH OPTIONS ...)
                 own_columns.append(_options_only_column(ctx, name, elt, pending))
@@ -404,6 +458,14 @@ def create_table(node: ast.CreateStmt, ctx: LoadContext, stmt) -> None:
             table_constraints.append(elt)
         else:
             raise ctx.unsupported(f"table {name}", type(elt).__name__)
+    # PostgreSQL 18's table-level `[CONSTRAINT x] NOT NULL col`: the column is NOT NULL
+    not_null_keys = [key for c in table_constraints if c.contype == CT.CONSTR_NOTNULL for key in _names(c.keys)]
+    for c in table_constraints:
+        if c.contype == CT.CONSTR_NOTNULL and c.conname:
+            for key in _names(c.keys):
+                record_not_null_name(ctx, name, key, c.conname)
+    ctx.extras.setdefault(_CREATED_UNDER, {})[name] = tuple(p.name for p in parents)
+    own_columns = [replace(col, not_null=True) if col.name in not_null_keys else col for col in own_columns]
     parent_columns = tuple(col for parent in parents for col in inherited.all_columns(ctx, parent))
     if node.partbound is not None:
         columns: tuple[ir.Column, ...] = ()  # a partition's columns all come from its parent
@@ -427,6 +489,9 @@ def create_table(node: ast.CreateStmt, ctx: LoadContext, stmt) -> None:
     if node.partbound is not None:  # only the overridden columns are listed
         table = inherited.partition_columns(ctx, table, own_columns)
     ctx.schema.add(table)
+    for key in not_null_keys:
+        if table.column(key) is None or not table.column(key).not_null:  # an inherited column
+            table = _replace_column(ctx, table, key, not_null=True)
     constraints = [(c, col) for c, col in _group_column_constraints(pending)]
     constraints += [(c, None) for c in _apply_attributes(table_constraints)]
     constraints = _without_redundant_keys(constraints)
@@ -526,6 +591,8 @@ def _options_only_column(ctx, table, coldef, pending) -> ir.Column:
     for c in coldef.constraints or ():
         if c.contype == CT.CONSTR_NOTNULL:
             not_null = True
+            if c.conname:
+                record_not_null_name(ctx, table, coldef.colname, c.conname)
         elif c.contype == CT.CONSTR_DEFAULT:
             default, refs = ctx.default_expr(c.raw_expr)
             deps = frozenset(refs)
@@ -560,10 +627,18 @@ def _replace_column(ctx: LoadContext, table: ir.Table, column_name: str, **chang
 
 
 def _alter_column_default(ctx, table, cmd):
-    if cmd.def_ is None:
+    if cmd.def_ is None or ctx.is_null_default(cmd.def_, _column_type_name(ctx, table, cmd.name)):
         return _replace_column(ctx, table, cmd.name, default=None)
     default, refs = ctx.default_expr(cmd.def_)
     return _replace_column(ctx, table, cmd.name, default=default, depends_on=frozenset(refs))
+
+
+def _column_type_name(ctx, table, column_name: str) -> ast.TypeName | None:
+    """The TypeName of a column's (IR) type, None when the column is not known yet."""
+    from pgschema_tui.parse.inherited import all_columns
+
+    column = next((c for c in all_columns(ctx, table) if c.name == column_name), None)
+    return exprs.type_name_node(column.type) if column is not None and column.type else None
 
 
 def _add_identity(ctx, table, cmd):
@@ -638,6 +713,12 @@ def _add_column(ctx, table, cmd):
 
 
 def _add_constraint(ctx, table, cmd):
+    if cmd.def_.contype == CT.CONSTR_NOTNULL:  # PostgreSQL 18: ADD [CONSTRAINT x] NOT NULL col
+        for key in _names(cmd.def_.keys):
+            table = _replace_column(ctx, table, key, not_null=True)
+            if cmd.def_.conname:
+                record_not_null_name(ctx, table.name, key, cmd.def_.conname)
+        return table
     # A foreign key's referenced table may come later: FK columns are resolved at the end.
     built = build_constraint(ctx, table.name, cmd.def_, None, new_table=False)
     if built is not None:

@@ -8,6 +8,7 @@ from pglast.enums import AlterTableType as AT
 from pglast.enums import ConstrType as CT
 
 from pgschema_tui.ir import model as ir
+from pgschema_tui.parse import exprs
 from pgschema_tui.parse.context import LoadContext
 from pgschema_tui.parse.options import value_of
 from pgschema_tui.parse.registry import NotYet, handles
@@ -184,6 +185,9 @@ def create_domain(node: ast.CreateDomainStmt, ctx: LoadContext, stmt) -> None:
             if c.conname and c.conname != f"{name}_not_null":  # PostgreSQL 17+ keeps the name
                 constraints.append(ir.DomainConstraint(name=c.conname, check=None))
         elif c.contype == CT.CONSTR_DEFAULT:
+            if ctx.is_null_default(c.raw_expr, node.typeName):
+                default = None  # PostgreSQL stores no default (context.is_null_default)
+                continue
             default, refs = ctx.default_expr(c.raw_expr)
             deps |= refs
         elif c.contype == CT.CONSTR_CHECK:
@@ -209,7 +213,9 @@ def alter_domain(node: ast.AlterDomainStmt, ctx: LoadContext, stmt) -> None:
         raise NotYet(f"domain {name}")
     kind = node.subtype
     if kind == "T":
-        default = ctx.default_expr(node.def_)[0] if node.def_ is not None else None
+        default = None
+        if node.def_ is not None and not ctx.is_null_default(node.def_, exprs.type_name_node(domain.base_type)):
+            default = ctx.default_expr(node.def_)[0]
         domain = replace(domain, default=default)
     elif kind == "O":
         domain = replace(domain, not_null=True)

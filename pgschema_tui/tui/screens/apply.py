@@ -12,10 +12,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, RichLog, Static
 
 from pgschema_tui.apply import events as ev
-from pgschema_tui.tui.apply_state import ApplyState
+from pgschema_tui.tui.apply_state import ApplyState, lock_wait_text
 from pgschema_tui.tui.formatting import duration
+from pgschema_tui.tui.labels import fitted_title
 from pgschema_tui.tui.messages import ApplyCrashed, ApplyEvent
-from pgschema_tui.tui.stale_plan import stale_plan_objects
+from pgschema_tui.tui.stale_plan import CheckAborted, PreApplyCheck
 from pgschema_tui.tui.widgets.apply_progress import ApplyProgress
 from pgschema_tui.tui.widgets.apply_steps import ApplySteps
 from pgschema_tui.tui.widgets.ddl_pane import DdlPane
@@ -41,6 +42,7 @@ class ApplyScreen(Screen):
         self._logged = 0
         self._exit_after_abort = False
         self._executor = None
+        self._check: PreApplyCheck | None = None
 
     def compose(self) -> ComposeResult:
         yield ModeBar("apply", self.app.source_label)
@@ -91,6 +93,17 @@ class ApplyScreen(Screen):
             else:
                 text.append("Press A to apply.", style="bold")
             return text
+        if state.phase == "checking":
+            text = Text(" Pre-apply check" + (" (abort requested)" if state.abort_requested else "") + ": ",
+                        style="bold")
+            text.append(f"re-inspecting {session.plan.schema} on {target}")
+            if state.lock_waits:
+                wait = next(iter(state.lock_waits.values()))
+                text.append(f"; {lock_wait_text(wait)}", style="bold yellow")
+                text.append(" · X aborts")
+            else:
+                text.append("…")
+            return text
         if state.phase == "running":
             text = Text(" Applying" + (" (abort requested)" if state.abort_requested else "") + ": ", style="bold")
             text.append(f"{state.done_count}/{state.total_steps} steps done")
@@ -107,8 +120,13 @@ class ApplyScreen(Screen):
             text.append(f" {state.message}")
         return text
 
+    def on_screen_resume(self) -> None:
+        """Back from Review: hazards may have been acknowledged there since."""
+        if self.is_mounted:
+            self.redraw()
+
     def _tick(self) -> None:
-        if self.state.phase == "running":
+        if self.state.phase in ("running", "checking"):
             self.query_one("#apply-status", Static).update(self._status_text())
 
     # -------------------------------------------------------------- events ---
@@ -118,13 +136,21 @@ class ApplyScreen(Screen):
         event = message.event
         self.state.record(event)
         if isinstance(event, ev.StepStarted):
-            self.query_one(DdlPane).show_sql(event.sql, title=f"Running step {event.index + 1}: {event.path}")
+            self.query_one(DdlPane).show_sql(event.sql, title=self._step_title(event.index, f"Step {event.index + 1}: "))
         elif isinstance(event, ev.StepFailed):
-            self.query_one(DdlPane).show_sql(event.sql, title=f"Failed step {event.index + 1}")
+            self.query_one(DdlPane).show_sql(event.sql, title=self._step_title(event.index, f"Failed step {event.index + 1}: "))
         if isinstance(event, ev.PlanFinished):
             self.query_one(DdlPane).border_title = "Last statement"
             self._finished()
         self.redraw()
+
+    def _step_title(self, index: int, prefix: str) -> str:
+        session = self.app.session
+        if not 0 <= index < len(session.refs):
+            return prefix.rstrip(": ")
+        ref = session.ref(index)
+        width = (self.query_one(DdlPane).size.width or 40) - 6
+        return fitted_title(prefix, session.label(ref), session.action(ref), width)
 
     @on(ApplyCrashed)
     def _on_crash(self, message: ApplyCrashed) -> None:
@@ -155,8 +181,16 @@ class ApplyScreen(Screen):
         from pgschema_tui.tui.screens.confirm import TypeYesScreen
 
         session = self.app.session
+        if self.state.phase == "succeeded":
+            self.notify("This plan has been applied. Press r to re-plan from the database.", severity="warning")
+            return
+        if self.state.phase in ("failed", "aborted"):
+            self.notify(f"The apply {'stopped' if self.state.phase == 'aborted' else 'failed'}; committed groups "
+                        "stay applied. Press r to re-plan from the database, then apply the new plan.",
+                        severity="warning", timeout=8)
+            return
         if self.state.phase != "ready":
-            self.notify("This plan has already been applied in this session.", severity="warning")
+            self.notify("An apply is running.", severity="warning")
             return
         if not session.refs:
             self.notify("Nothing to apply.")
@@ -167,7 +201,7 @@ class ApplyScreen(Screen):
             return
         left = session.unacknowledged()
         if left:
-            names = ", ".join(session.label(session.ref(i)) for i in left[:3])
+            names = ", ".join(session.title(session.ref(i)) for i in left[:3])
             self.notify(f"Acknowledge every hazard first (Review mode, a): {names}"
                         + (" …" if len(left) > 3 else ""), severity="error", timeout=6)
             return
@@ -192,8 +226,11 @@ class ApplyScreen(Screen):
         acknowledged = frozenset(h.type for step in plan.steps for h in step.hazards)
         options = replace(options, allow_hazards=options.allow_hazards | acknowledged)
         self._executor = Executor(plan, self.app.settings, options)
-        self.state.phase = "running"
+        self._check = PreApplyCheck(plan, self.app.settings)
+        self.state.phase = "checking"
         self.app.applying = True
+        self.query_one(DdlPane).show_text(
+            f"Pre-apply check: re-inspecting schema {plan.schema} to make sure it still matches the plan…")
         self.redraw()
         self._run_apply()
 
@@ -201,7 +238,12 @@ class ApplyScreen(Screen):
     def _run_apply(self) -> None:
         """Check the fingerprint, then iterate the executor's events here and post each one."""
         try:
-            changed = stale_plan_objects(self.app.session.plan, self.app.settings)
+            try:
+                changed = self._check.run(
+                    on_wait=lambda blockers: [self.post_message(ApplyEvent(b.lock_wait(-1, 0))) for b in blockers])
+            except CheckAborted:
+                self.post_message(ApplyCrashed("aborted during the pre-apply check: nothing was applied"))
+                return
             if changed:
                 self.post_message(ApplyCrashed(
                     "the schema changed since the plan was made; nothing was applied: " + ", ".join(changed[:5])))
@@ -227,9 +269,12 @@ class ApplyScreen(Screen):
                              answered)
 
     def request_abort(self, then_exit: bool = False) -> None:
-        """Cancel the running statement through the executor; nothing more runs after it."""
+        """Cancel the running statement through the executor (or the pre-apply check's query);
+        nothing more runs after it."""
         self.state.abort_requested = True
         self._exit_after_abort = then_exit
+        if self._check is not None:
+            self._check.abort()
         if self._executor is not None:
             self._executor.abort()
         self.state.log.append("abort requested: cancelling the running statement")

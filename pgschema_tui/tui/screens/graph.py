@@ -1,4 +1,4 @@
-"""Graph mode: the dependency neighbourhood of the selected step or object, and the plan's layers."""
+"""Graph mode: the plan's steps in execution order, and why each sits where it does (its dependencies)."""
 from __future__ import annotations
 
 from textual import on
@@ -42,7 +42,7 @@ class GraphScreen(Screen):
         tree = self.query_one(LayerTree)
         self.plan_layers = self.app.dependencies.layers() if self.app.session.refs else []
         tree.rebuild(self.plan_layers)
-        tree.border_title = f"Plan layers ({len(self.plan_layers)})"
+        tree.border_title = f"Execution order ({len(self.plan_layers)} groups)"
         tree.focus()
         self._show_subject()
 
@@ -88,12 +88,16 @@ class GraphScreen(Screen):
         tree = self.query_one(LayerTree)
         if move_cursor:
             tree.select_step(index)
-        layer = tree.layer_of.get(index)
+        needed = self.app.dependencies.earlier_steps_needed(index)
+        why = ("after step(s) " + ", ".join(str(i + 1) for i in needed) + ", which it needs" if needed
+               else "needs no earlier step of the plan")
         context = (f"step {index + 1}: {symbol(ref.step.operation)} {ref.step.operation} {ref.step.type}"
-                   f" · layer {layer} · group {ref.group + 1}")
+                   f" · group {ref.group + 1} · {why}")
+        if hood.note:
+            context += f" · {hood.note}"
         view = self.query_one(DependencyView)
-        view.border_title = f"{symbol(ref.step.operation)} {session.label(ref)}"
-        view.show(hood, hood.label if hood.node else session.label(ref), context)
+        view.border_title = f"{symbol(ref.step.operation)} {session.title(ref)}"
+        view.show(hood, hood.label if hood.node else session.title(ref), context)
         self.app.selected_step = index
 
     @on(Tree.NodeHighlighted, "#layer-tree")

@@ -11,6 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Tree
 
 from pgschema_tui.tui.formatting import symbol
+from pgschema_tui.tui.labels import fitted_title
 from pgschema_tui.tui.widgets.ddl_pane import DdlPane
 from pgschema_tui.tui.widgets.filter_bar import FilterBar
 from pgschema_tui.tui.widgets.mode_bar import ModeBar
@@ -78,7 +79,9 @@ class ReviewScreen(Screen):
             self._clear_filter()
             self.query_one(PlanTree).select_step(index)
         step = session.ref(index).step
-        title = f"{symbol(step.operation)} {session.label(session.ref(index))}"
+        ref = session.ref(index)
+        width = (self.query_one(DdlPane).size.width or 60) - 6
+        title = fitted_title(f"{symbol(step.operation)} ", session.label(ref), session.action(ref), width)
         with self.app.batch_update():  # one repaint for the DDL and details panes
             self.query_one(DdlPane).show_sql(step.sql, title=title)
             self._refresh_details()
@@ -129,14 +132,24 @@ class ReviewScreen(Screen):
         if target is not None:
             self.show_step(target, move_cursor=True)
 
+    def _marked_step(self) -> int | None:
+        """The step under the tree's cursor: marks act only on a step the user can see."""
+        index = self.query_one(PlanTree).selected_index
+        if index is None:
+            self.notify("Put the cursor on a step first (this line is a group, or the filter shows none).",
+                        timeout=3)
+        elif index != self.current:
+            self.show_step(index)
+        return index
+
     def action_toggle_viewed(self) -> None:
-        if self.current is None:
+        if self._marked_step() is None:
             return
         self.app.session.toggle_viewed(self.current)
         self._after_mark()
 
     def action_acknowledge(self) -> None:
-        if self.current is None:
+        if self._marked_step() is None:
             return
         session = self.app.session
         if not session.ref(self.current).step.hazards:
@@ -194,9 +207,39 @@ class ReviewScreen(Screen):
 
         def written(path: Path | None) -> None:
             if path is not None:
-                self.app.write_plan(path)
+                self._confirm_and_write(path)
 
         self.app.push_screen(WritePlanScreen(self.app.output_path), written)
+
+    def _confirm_and_write(self, path: Path) -> None:
+        """Ask before creating a missing folder or replacing an existing file; then write."""
+        from pgschema_tui.tui.plan_files import sibling_paths
+        from pgschema_tui.tui.screens.confirm import ConfirmScreen
+
+        files = sibling_paths(path)
+        folder = files.json_path.parent
+        existing = [p for p in (files.json_path, files.sql_path, files.human_path) if p.exists()]
+        questions = []
+        if not folder.exists():
+            questions.append((f"Create the folder {folder}?", "It does not exist; the three plan files go in it."))
+        if existing:
+            questions.append(("Replace the existing file(s)?", ", ".join(str(p) for p in existing)))
+
+        def ask(remaining: list) -> None:
+            if not remaining:
+                self.app.write_plan(path)
+                return
+            question, detail = remaining[0]
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    ask(remaining[1:])
+                else:
+                    self.notify("Nothing written.", timeout=3)
+
+            self.app.push_screen(ConfirmScreen(question, detail), answered)
+
+        ask(questions)
 
     def on_screen_resume(self) -> None:
         """Back from another mode: marks may have changed there (e.g. acknowledged in Graph)."""

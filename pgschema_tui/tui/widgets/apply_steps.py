@@ -15,9 +15,14 @@ from textual.strip import Strip
 from pgschema_tui.tui.apply_state import DONE, FAILED, PENDING, RUNNING, STATE_MARKS, WAITING, ApplyState
 from pgschema_tui.tui.formatting import OPERATION_STYLES, duration, symbol
 from pgschema_tui.tui.session import ReviewSession
+from pgschema_tui.tui.widgets.plan_tree import append_step_name
 
 _STATE_STYLES = {RUNNING: "bold", DONE: "green", FAILED: "bold red", WAITING: "yellow", PENDING: "dim"}
-HEADER = "  #  state       time  op  step"
+HEADER = "#  state     ran  op  step"
+COMPACT_HEADER = "#     ran  op  step"
+WAITED = " waited"
+COMPACT_BELOW = 70
+"""Narrower than this (content cells), rows show the state's mark without its word."""
 
 
 class ApplySteps(ScrollView, can_focus=True):
@@ -36,7 +41,7 @@ class ApplySteps(ScrollView, can_focus=True):
         self.state: ApplyState | None = None
         self.highlighted: int | None = None
         self.shown: list[int] = [r.index for r in session.refs]
-        self._width = max((len(session.label(r)) for r in session.refs), default=0) + len(HEADER)
+        self._width = 0  # rows are cut to the widget's width, never scrolled sideways
         self.virtual_size = Size(self._width, len(self.shown))
 
     def filter(self, needle: str) -> None:
@@ -47,10 +52,11 @@ class ApplySteps(ScrollView, can_focus=True):
         self.refresh()
 
     def on_mount(self) -> None:
-        self.border_subtitle = HEADER.strip()
+        self._set_header()
 
     def show(self, state: ApplyState) -> None:
         self.state = state
+        self._set_header()
         focus = state.current
         if focus is None:
             focus = next((i for i, s in enumerate(state.step_states) if s == FAILED), None)
@@ -60,15 +66,50 @@ class ApplySteps(ScrollView, can_focus=True):
             self.scroll_to(y=max(0, row - self.size.height // 2), animate=False)
         self.refresh()
 
+    @property
+    def compact(self) -> bool:
+        return self.scrollable_content_region.width < COMPACT_BELOW
+
+    @property
+    def any_waited(self) -> bool:
+        """Show the waited column only once some step has waited (lock retries, backoff)."""
+        return self.state is not None and self.state.any_waited
+
+    def on_resize(self) -> None:
+        self._set_header()
+
+    def _set_header(self) -> None:
+        header = COMPACT_HEADER if self.compact else HEADER
+        if self.any_waited:
+            header = header.replace("    ran", WAITED + "    ran")
+        self.border_subtitle = header
+
     def row_text(self, index: int) -> Text:
+        """`  7  ✓ done      20 s  3.5 s   + orders.orders_created_at_idx · create concurrently`:
+        waited (lock retries, backoff) and ran (the attempt that did it) apart."""
         ref = self.session.ref(index)
-        step_state = self.state.step_states[index] if self.state else PENDING
-        took = duration(self.state.durations.get(index)) if self.state else ""
-        text = Text(f"{index + 1:>3}  ", end="", no_wrap=True)
-        text.append(f"{STATE_MARKS.get(step_state, ' ')} {step_state:<8}", style=_STATE_STYLES.get(step_state, ""))
-        text.append(f"{took:>7}  ")
+        state = self.state
+        step_state = state.step_states[index] if state else PENDING
+        ran = waited = ""
+        if state is not None:
+            if index in state.durations:
+                ran = duration(state.durations[index])
+            elif step_state in (RUNNING, WAITING) and index in state.started_at:
+                ran = duration(max(0.0, self.app.clock() - state.started_at[index]))
+            wait = state.waited_so_far(index, self.app.clock())
+            waited = duration(wait) if wait >= 0.05 else ""
+        text = Text(f"{index + 1:>3} ", end="", no_wrap=True)
+        mark = STATE_MARKS.get(step_state, " ")
+        if self.compact:
+            text.append(f" {mark}", style=_STATE_STYLES.get(step_state, ""))
+        else:
+            text.append(f" {mark} {step_state:<7}", style=_STATE_STYLES.get(step_state, ""))
+        if self.any_waited:
+            text.append(f" {waited:>6}")
+        text.append(f" {ran:>6} ")
         text.append(f"{symbol(ref.step.operation):>3}", style=OPERATION_STYLES.get(ref.step.operation, ""))
-        text.append(f" {self.session.label(ref)}")
+        text.append(" ")
+        append_step_name(text, self.session, ref, max(8, self.scrollable_content_region.width - text.cell_len))
         if index == self.highlighted:
             text.stylize("reverse")
         return text

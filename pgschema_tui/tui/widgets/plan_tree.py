@@ -6,8 +6,12 @@ from textual.binding import Binding
 from textual.widgets.tree import TreeNode
 
 from pgschema_tui.tui.formatting import OPERATION_STYLES, kind_label, symbol
+from pgschema_tui.tui.labels import SEPARATOR, fit
 from pgschema_tui.tui.session import ReviewSession, StepRef
 from pgschema_tui.tui.widgets.vim_tree import VimTree
+
+
+_PLACEHOLDER = Text("")
 
 
 class PlanTree(VimTree):
@@ -31,10 +35,19 @@ class PlanTree(VimTree):
             for kind, refs in self.session.grouped(needle):
                 branch = self.root.add(Text(f"{kind_label(kind)} ({len(refs)})", style="bold"), expand=True)
                 for ref in refs:
-                    self.step_nodes[ref.index] = branch.add_leaf(self.step_label(ref), data=ref.index)
+                    # the label is drawn by fit_label when the line shows: nothing to build per step here
+                    self.step_nodes[ref.index] = branch.add_leaf(_PLACEHOLDER, data=ref.index)
 
-    def step_label(self, ref: StepRef) -> Text:
-        """`✓! + name`: viewed mark, hazard mark (! open, a acknowledged), Terraform symbol, name."""
+    fits_labels = True
+
+    def fit_label(self, node, width: int) -> Text:
+        if not isinstance(node.data, int):
+            return node._label
+        return self.step_label(self.session.ref(node.data), width)
+
+    def step_label(self, ref: StepRef, width: int | None = None) -> Text:
+        """`✓!   ~ customers.email · set not null`: viewed mark, hazard mark (! open, a
+        acknowledged), Terraform symbol, object and action, cut in the middle to `width`."""
         step = ref.step
         label = Text()
         label.append("✓" if ref.index in self.session.viewed else " ", style="bold")
@@ -45,15 +58,13 @@ class PlanTree(VimTree):
         else:
             label.append("!", style="bold red")
         label.append(f"{symbol(step.operation):>4} ", style=OPERATION_STYLES.get(step.operation, ""))
-        label.append(self.session.label(ref))
-        if step.directive is not None:
-            label.append(" (wait)", style="dim")
+        append_step_name(label, self.session, ref, None if width is None else width - label.cell_len)
         return label
 
     def refresh_step(self, index: int) -> None:
         node = self.step_nodes.get(index)
         if node is not None:
-            node.set_label(self.step_label(self.session.ref(index)))
+            node.set_label(_PLACEHOLDER)  # a new label object: the line is drawn again
 
     def select_step(self, index: int) -> bool:
         """Move the cursor to a step; False when the filter hides it."""
@@ -69,3 +80,11 @@ class PlanTree(VimTree):
     def selected_index(self) -> int | None:
         node = self.cursor_node
         return node.data if node is not None and isinstance(node.data, int) else None
+
+
+def append_step_name(text: Text, session: ReviewSession, ref: StepRef, width: int | None) -> None:
+    """`customers.email · set not null` onto `text`, fitted to `width` cells (None: whole)."""
+    name, action = fit(session.label(ref), session.action(ref), width)
+    text.append(name)
+    if action:
+        text.append(SEPARATOR + action, style="dim")
