@@ -188,8 +188,20 @@ def _typed_literal(node, type_name: ast.TypeName | None):
     """A bare string default is stored cast to the column type (`'t'` → `'t'::boolean`)."""
     if type_name is not None and isinstance(node, ast.A_Const) and isinstance(node.val, ast.String) \
             and _serial_type(type_name) is None:
-        return ast.TypeCast(arg=node, typeName=type_name)
+        return ast.TypeCast(arg=node, typeName=_without_length(type_name))
     return node
+
+
+def _without_length(type_name: ast.TypeName) -> ast.TypeName:
+    """A string type's length is checked on insert, not kept in the literal's cast: PostgreSQL
+    stores `varchar(128) DEFAULT ''` as `''::character varying` and `char(3)` as `::bpchar`, and
+    writing the length there would cut the value (`'abc'::character(1)`). Other typmods (interval
+    fields, numeric scale) change the value and stay."""
+    names = [getattr(n, "sval", None) for n in type_name.names or ()]
+    if names[-1:] in (["varchar"], ["bpchar"]) and names[:-1] in ([], ["pg_catalog"]) and type_name.typmods:
+        return ast.TypeName(names=(ast.String("pg_catalog"), ast.String(names[-1])),
+                            arrayBounds=type_name.arrayBounds)
+    return type_name
 
 
 def _regclass_literal(name: str) -> str:
