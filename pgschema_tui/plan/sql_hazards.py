@@ -248,20 +248,16 @@ _TYPE_TEXT = re.compile(r"^\s*([a-z][a-z0-9_ ]*?)\s*(?:\(([\d,\s]+)\))?\s*(with(
 
 
 def type_shape(type_name) -> TypeShape | None:
-    """A pglast TypeName as a shape; None for anything with non-constant modifiers."""
-    from pglast import ast
+    """A pglast TypeName as a shape; None for anything with non-constant modifiers (the planner's
+    reading of a TypeName, plan/casts.type_of, spelled as format_type prints it)."""
+    from pgschema_tui.plan import casts
 
-    if type_name is None:
+    sql_type = casts.type_of(type_name)
+    if sql_type is None:
         return None
     names = [n.sval for n in type_name.names]
     base = names[-1] if names[:-1] in ([], ["pg_catalog"]) else ".".join(names)
-    mods = []
-    for mod in type_name.typmods or ():
-        if isinstance(mod, ast.A_Const) and isinstance(mod.val, ast.Integer):
-            mods.append(mod.val.ival)
-        else:
-            return None
-    return TypeShape(_TYPE_ALIASES.get(base, base), tuple(mods), bool(type_name.arrayBounds))
+    return TypeShape(_TYPE_ALIASES.get(base, base), sql_type.mods, bool(type_name.arrayBounds))
 
 
 def shape_of_text(text: str) -> TypeShape | None:
