@@ -265,3 +265,43 @@ def test_not_null_names_copied_by_like_and_inherits(db, second_db):
            "CREATE TABLE i4 (c integer) INHERITS (l1);")
     converges(db, second_db, sql)
     assert _not_null_names(second_db) == _not_null_names(db)
+
+
+# Float and bytea literal defaults are folded when stored: `'0.0000'` on a double precision column
+# is `'0'::double precision`, `''` on bytea is `'\x'::bytea` (zabbix's schema has both).
+@pytest.mark.parametrize("column", [
+    "f double precision DEFAULT '0.0000'", "f float8 DEFAULT '1e3'", "f real DEFAULT '0.10'",
+    "f double precision DEFAULT '-0.50'::double precision", "b bytea DEFAULT ''",
+    "b bytea DEFAULT 'ab\\000'", "b bytea DEFAULT '\\x6162'::bytea",
+])
+def test_float_and_bytea_literal_defaults_converge(db, second_db, column):
+    converges(db, second_db, f"CREATE TABLE t (id int, {column} NOT NULL);")
+
+
+@pytest.mark.parametrize("live, desired", [
+    ("f double precision DEFAULT '0'", "f double precision DEFAULT '0.5'"),
+    ("f real DEFAULT '0.1'", "f real DEFAULT '0.10000001'"),
+    ("b bytea DEFAULT ''", "b bytea DEFAULT 'a'"),
+])
+def test_a_changed_float_or_bytea_default_is_planned(db, live, desired):
+    run_sql(db, f"CREATE TABLE t (id int, {live});")
+    plan = plan_against(db, f"CREATE TABLE t (id int, {desired});")
+    assert "SET DEFAULT" in render_sql(plan)
+
+
+def _stored_defaults(settings) -> dict[str, str]:
+    with settings.connect() as conn:
+        return dict(conn.execute(
+            "SELECT a.attname, pg_get_expr(d.adbin, d.adrelid) FROM pg_attrdef d JOIN pg_attribute a"
+            " ON a.attrelid = d.adrelid AND a.attnum = d.adnum WHERE d.adrelid = 'public.t'::regclass").fetchall())
+
+
+def test_applied_literal_defaults_are_stored_as_psql_stores_them(db, second_db):
+    """A bare literal default is stored cast to the type without its typmod (`'0'::numeric` on a
+    numeric(20) column, `'101'::"bit"` on bit(3)); only an interval's fields are kept."""
+    sql = ("CREATE TABLE t (id int, n numeric(20) DEFAULT '0', b bit(3) DEFAULT '101',"
+           " c character(3) DEFAULT 'abc', ts timestamp(0) DEFAULT '2020-01-01 10:00:00.7',"
+           " i interval day DEFAULT '1 day 3 hours');")
+    run_sql(db, sql)
+    assert_applies_and_converges(second_db, sql)
+    assert _stored_defaults(second_db) == _stored_defaults(db)

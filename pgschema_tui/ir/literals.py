@@ -143,3 +143,51 @@ def interval_key(text: str, mods: list[int]) -> str | None:
         return None
     months, days, usec = adjusted
     return f"interval {int(months)} months {int(days)} days {int(usec)} us"
+
+
+_FLOAT_TEXT = re.compile(r"\s*[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?|nan|inf|infinity)\s*", re.IGNORECASE)
+
+
+def float_key(text: str, single: bool) -> str | None:
+    """The value a `real` (`single`) or `double precision` literal is stored as: PostgreSQL folds
+    `'0.0000'::double precision` to `'0'` and rounds a `real` to single precision, so two
+    spellings of one value share the key. None for text the server would not read as a float."""
+    if not _FLOAT_TEXT.fullmatch(text):
+        return None
+    value = float(text)
+    if single:
+        import struct
+
+        try:
+            value = struct.unpack("f", struct.pack("f", value))[0]
+        except OverflowError:  # out of range for real: the server refuses it, keep the text
+            return None
+    return repr(value)
+
+
+_OCTAL = re.compile(r"\\([0-3][0-7]{2})|\\\\")
+
+
+def bytea_key(text: str) -> str | None:
+    """The hex form (`\\x...`) a bytea literal is stored as: `''` is `'\\x'`, escape-format text
+    (`'ab\\000'`) and hex text (`'\\x6162'`) map to their bytes. None when the text is not valid
+    bytea input (the key keeps the text)."""
+    if text.startswith("\\x"):
+        digits = "".join(text[2:].split())
+        if len(digits) % 2 or not re.fullmatch(r"[0-9a-fA-F]*", digits):
+            return None
+        return "\\x" + digits.lower()
+    out = bytearray()
+    position = 0
+    for match in _OCTAL.finditer(text):
+        chunk = text[position:match.start()]
+        if "\\" in chunk:
+            return None  # a backslash that is neither \\ nor \ooo: invalid input
+        out += chunk.encode()
+        out += b"\\" if match.group(1) is None else bytes([int(match.group(1), 8)])
+        position = match.end()
+    rest = text[position:]
+    if "\\" in rest:
+        return None
+    out += rest.encode()
+    return "\\x" + out.hex()

@@ -24,7 +24,7 @@ import pglast
 from pglast import ast
 from pglast.enums import A_Expr_Kind, BoolExprType
 
-from pgschema_tui.ir.literals import bit_string, interval_key
+from pgschema_tui.ir.literals import bit_string, bytea_key, float_key, interval_key
 
 # Type names the grammar qualifies with pg_catalog (`int` → pg_catalog.int4): written
 # unqualified (`int4`) they are the same type.
@@ -99,11 +99,33 @@ def _cast(node: ast.TypeCast):
         key = interval_key(arg.val.sval, mods) if mods is not None else None
         if key is not None:  # the value the catalog folds the cast to, with the typmod applied
             return ast.A_Const(isnull=False, val=ast.String(sval=key))
+    folded = _folded_constant(arg, base)
+    if folded is not None:
+        return folded
     if _is_literal(arg):
         return arg  # PostgreSQL labels literals with the type they resolve to anyway
     if isinstance(arg, (ast.ColumnRef, ast.CoalesceExpr)) and base in _STRING_TYPES and not node.typeName.typmods:
         return arg  # varchar columns compared with text: see the module docstring
     return node
+
+
+def _folded_constant(arg, base: str) -> ast.A_Const | None:
+    """The stored value of a float or bytea literal cast (`'0.0000'::double precision` is stored
+    as `'0'`, `''::bytea` as `'\\x'`), or None when `arg` is not such a literal."""
+    if not isinstance(arg, ast.A_Const) or arg.isnull or arg.val is None:
+        return None
+    value = arg.val
+    text = value.sval if isinstance(value, ast.String) else (
+        value.fval if isinstance(value, ast.Float) else str(value.ival) if isinstance(value, ast.Integer) else None)
+    if text is None:
+        return None
+    if base in ("float4", "float8"):
+        key = float_key(text, single=base == "float4")
+    elif base == "bytea" and isinstance(value, ast.String):
+        key = bytea_key(text)
+    else:
+        return None
+    return None if key is None else ast.A_Const(isnull=False, val=ast.String(sval=key))
 
 
 def _typmod_integers(type_name: ast.TypeName) -> list[int] | None:

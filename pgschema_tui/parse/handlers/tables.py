@@ -193,15 +193,19 @@ def _typed_literal(node, type_name: ast.TypeName | None):
 
 
 def _without_length(type_name: ast.TypeName) -> ast.TypeName:
-    """A string type's length is checked on insert, not kept in the literal's cast: PostgreSQL
-    stores `varchar(128) DEFAULT ''` as `''::character varying` and `char(3)` as `::bpchar`, and
-    writing the length there would cut the value (`'abc'::character(1)`). Other typmods (interval
-    fields, numeric scale) change the value and stay."""
+    """A bare literal default is stored cast to the column's type without its typmod: PostgreSQL
+    stores `varchar(128) DEFAULT ''` as `''::character varying`, `char(3)` as `::bpchar`,
+    `numeric(20) DEFAULT '0'` as `'0'::numeric` and `bit(3)` as `::"bit"` (the typmod is applied
+    on insert). Writing the typmod there would store another expression, and for `char(1)` cut the
+    value. Only an interval's typmod (its fields) is part of the stored constant
+    (`'1 day 3 hours'` on `interval day` is `'1 day'::interval day`), so it stays."""
     names = [getattr(n, "sval", None) for n in type_name.names or ()]
-    if names[-1:] in (["varchar"], ["bpchar"]) and names[:-1] in ([], ["pg_catalog"]) and type_name.typmods:
-        return ast.TypeName(names=(ast.String("pg_catalog"), ast.String(names[-1])),
-                            arrayBounds=type_name.arrayBounds)
-    return type_name
+    if not type_name.typmods or names == ["pg_catalog", "interval"] or names == ["interval"]:
+        return type_name
+    if len(names) == 1:  # the grammar's own spellings are qualified; a bare name is a user type
+        return type_name
+    return ast.TypeName(names=type_name.names, arrayBounds=type_name.arrayBounds, setof=type_name.setof,
+                        pct_type=type_name.pct_type)
 
 
 def _regclass_literal(name: str) -> str:
