@@ -34,7 +34,6 @@ TEXT_TABLE = ("a table named `text` shadows the built-in type: plan and apply pu
 KNOWN_GAPS = {
     ("plan", "mediawiki"): TEXT_TABLE, ("dump", "mediawiki"): TEXT_TABLE, ("apply", "mediawiki"): TEXT_TABLE,
     ("edit", "mediawiki"): TEXT_TABLE,
-    ("edit", "icinga2_ido-0"): "not diagnosed yet: the added column's edit does not converge",
 }
 
 

@@ -43,6 +43,10 @@ def _plan(args, live: Schema, desired: Schema, sizes, server_version: int | None
         raise UserError(refusal)
     plan = build_plan(live, desired, online=not getattr(args, "no_online", False), sizes=sizes,
                       server_version=server_version)
+    from pgschema_tui.plan.column_order import column_order_notes
+
+    for note in column_order_notes(live, desired):
+        print(note, file=sys.stderr)
     return PlanResult(plan, live, desired)
 
 
