@@ -18,7 +18,8 @@ from pgschema_tui.inspect import inspect_schema
 from pgschema_tui.plan.fingerprint import fingerprint
 from pgschema_tui.plan.model import Group, Hazard, Plan, Step
 from pgschema_tui.plan.sql_hazards import (DROP_COLUMN, DROP_TABLE, TYPE_CHANGE, UNKNOWN, classify,
-                                           lossless_type_change, shape_of_text)
+                                           lossless_type_change)
+from pgschema_tui.plan.casts import parse_type
 
 
 def _step(sql: str, path: str = "public.users", hazards: tuple[Hazard, ...] = ()) -> Step:
@@ -239,7 +240,7 @@ def test_relation_names_are_quoted_and_qualified_as_written():
     ("integer", "text", True), ("integer[]", "bigint[]", True), ("bigint[]", "integer[]", False), ("integer[]", "integer[]", True),
 ])
 def test_lossless_type_changes(old, new, lossless):
-    assert lossless_type_change(old, shape_of_text(new)) is lossless
+    assert lossless_type_change(old, parse_type(new)) is lossless
 
 
 # ---------------------------------------------------------- the reviewer ---

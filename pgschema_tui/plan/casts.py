@@ -40,12 +40,35 @@ _PRECISION_TYPES = frozenset({"timestamp", "timestamptz", "time", "timetz"})
 _EXACT_TEXT = frozenset({"int2", "int4", "int8", "numeric", "uuid", "varchar", "text", "json", "jsonb", "bool"})
 
 
+# internal name -> the spelling format_type prints
+_SPELLED = {
+    "int2": "smallint", "int4": "integer", "int8": "bigint", "float4": "real", "float8": "double precision",
+    "bool": "boolean", "varchar": "character varying", "bpchar": "character", "varbit": "bit varying",
+    "timestamptz": "timestamp with time zone", "timestamp": "timestamp without time zone",
+    "timetz": "time with time zone", "time": "time without time zone",
+}
+
+
 @dataclass(frozen=True)
 class SqlType:
-    name: str  # internal name of a built-in ("int8", "varchar"), else the (schema-less) type name
+    """A column type, read from a catalog spelling or a parsed `TypeName` (the one reader of type
+    spellings in plan/: hazards, SQL hazards and data checks all use it)."""
+
+    name: str  # internal name of a built-in ("int8", "varchar"); else the name as written (`other.mood`)
     mods: tuple[int, ...] = ()  # type modifiers: (20,) for varchar(20), (20, 6) for numeric(20,6)
     dims: int = 0  # array dimensions
     builtin: bool = True
+
+    def __str__(self) -> str:
+        """As `format_type` spells it: `character varying(20)`, `timestamp(3) with time zone`, `integer[]`."""
+        base = _SPELLED.get(self.name, self.name) if self.builtin else self.name
+        mods = f"({','.join(str(m) for m in self.mods)})" if self.mods else ""
+        if mods and base.endswith(" time zone"):
+            head, _, zone = base.partition(" with")
+            text = f"{head}{mods} with{zone}"
+        else:
+            text = base + mods
+        return text + "[]" * self.dims
 
 
 def type_of(type_name) -> SqlType | None:
@@ -65,6 +88,8 @@ def type_of(type_name) -> SqlType | None:
             return None
     name = _ALIASES.get(names[-1], names[-1])
     builtin = (len(names) == 1 or names[0] == "pg_catalog") and name in _BUILTIN
+    if not builtin:  # a type of another schema is another type than a same-named one here
+        name = ".".join(names[1:] if names[0] == "pg_catalog" else names)
     return SqlType(name, tuple(mods), len(type_name.arrayBounds or ()), builtin)
 
 

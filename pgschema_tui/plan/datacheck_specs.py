@@ -427,51 +427,24 @@ def _index_keys(params) -> list[_Key | None]:
 
 # ---------------------------------------------------------------- narrowing ---
 
-_ALIASES = {
-    "int2": "smallint", "int4": "integer", "int": "integer", "int8": "bigint", "float4": "real",
-    "float8": "double precision", "decimal": "numeric", "varchar": "character varying", "bpchar": "character",
-    "char": "character",
-}
-_INT_RANGE = {"smallint": (-32768, 32767), "integer": (-2147483648, 2147483647),
-              "bigint": (-9223372036854775808, 9223372036854775807)}
-_NUMERIC_SOURCES = {"smallint", "integer", "bigint", "numeric", "real", "double precision"}
-_TYPE_TEXT = re.compile(r"^\s*([a-z][a-z ]*?)\s*(?:\(\s*(-?\d+)\s*(?:,\s*(-?\d+)\s*)?\))?\s*$")
+_INT_RANGE = {"int2": (-32768, 32767), "int4": (-2147483648, 2147483647),
+              "int8": (-9223372036854775808, 9223372036854775807)}
+_NUMERIC_SOURCES = {"int2", "int4", "int8", "numeric", "float4", "float8"}
 
 
-def _shape_text(text: str) -> tuple[str, tuple[int, ...]] | None:
-    match = _TYPE_TEXT.match(text.lower())
-    if not match:
-        return None
-    base = _ALIASES.get(match.group(1).strip(), match.group(1).strip())
-    return base, tuple(int(m) for m in match.groups()[1:] if m is not None)
-
-
-def _shape_typename(type_name) -> tuple[str, tuple[int, ...]] | None:
-    from pglast import ast
-
-    if type_name is None or type_name.arrayBounds or type_name.setof:
-        return None
-    names = [n.sval for n in type_name.names]
-    if len(names) == 2 and names[0] != "pg_catalog" or len(names) > 2:
-        return None
-    mods = []
-    for mod in type_name.typmods or ():
-        if not (isinstance(mod, ast.A_Const) and isinstance(mod.val, ast.Integer)):
-            return None
-        mods.append(mod.val.ival)
-    return _ALIASES.get(names[-1], names[-1]), tuple(mods)
-
-
-def _type_text(base: str, mods: tuple[int, ...]) -> str:
-    return f"{base}({','.join(str(m) for m in mods)})" if mods else base
+def _scalar(sql_type):
+    """A built-in, non-array `plan/casts.SqlType`, else None (no narrowing check for the others)."""
+    return sql_type if sql_type is not None and sql_type.builtin and not sql_type.dims else None
 
 
 def _narrowing(index: int, table, inh: bool, cmd, ctx: _Context) -> DataCheck | None:
     column = table.column(cmd.name)
     if column is None or cmd.def_ is None or cmd.def_.raw_default is not None:
         return None  # a column the plan adds, or a USING conversion: its own business
-    old = _shape_text(column.type)
-    new = _shape_typename(cmd.def_.typeName)
+    from pgschema_tui.plan.casts import parse_type, type_of
+
+    old = _scalar(parse_type(column.type))
+    new = _scalar(type_of(cmd.def_.typeName))
     if old is None or new is None:
         return None
     predicate, phrase = _does_not_fit(old, new, _col(cmd.name))
@@ -487,8 +460,8 @@ def _narrowing(index: int, table, inh: bool, cmd, ctx: _Context) -> DataCheck | 
 
 def _does_not_fit(old, new, v: str) -> tuple[str | None, str]:
     """(predicate true for a value of `v` that the conversion rejects or changes, phrase)."""
-    (old_base, old_mods), (new_base, new_mods) = old, new
-    shown = _type_text(new_base, new_mods)
+    (old_base, old_mods), (new_base, new_mods) = (old.name, old.mods), (new.name, new.mods)
+    shown = str(new)
     if new_base in _INT_RANGE and old_base in _NUMERIC_SOURCES:
         low, high = _INT_RANGE[new_base]
         if old_base in _INT_RANGE and _INT_RANGE[old_base][1] <= high:
@@ -508,11 +481,11 @@ def _does_not_fit(old, new, v: str) -> tuple[str | None, str]:
         value = f"{v}::numeric"
         return (f"{v} IS NOT NULL AND {value} <> 'NaN'::numeric AND abs(round({value}, {scale})) >= {limit}",
                 f"that do not fit {shown}")
-    if new_base in ("character varying", "character"):
-        length = new_mods[0] if new_mods else (1 if new_base == "character" else None)
+    if new_base in ("varchar", "bpchar"):
+        length = new_mods[0] if new_mods else (1 if new_base == "bpchar" else None)
         if length is None:
             return None, ""
-        if old_base in ("character varying", "character") and old_mods and old_mods[0] <= length:
+        if old_base in ("varchar", "bpchar") and old_mods and old_mods[0] <= length:
             return None, ""
         # assignment to a shorter varchar/char fails unless the excess is blanks (which are cut)
         return f"length(rtrim({v}::text, ' ')) > {length}", f"longer than {shown}"

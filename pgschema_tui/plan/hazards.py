@@ -10,7 +10,6 @@ exist in the live schema count: a table created by the same plan is empty.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from typing import Mapping
 
@@ -430,61 +429,20 @@ def _volatile_call(expr, ctx: _Context) -> str | None:
 
 # --------------------------------------------------------- type changes ---
 
-_TYPE_ALIASES = {
-    "int2": "smallint", "int4": "integer", "int": "integer", "int8": "bigint",
-    "float4": "real", "float8": "double precision", "decimal": "numeric",
-    "varchar": "character varying", "bpchar": "character", "char": "character",
-    "timestamptz": "timestamp with time zone", "timestamp": "timestamp without time zone",
-    "time": "time without time zone", "timetz": "time with time zone", "bool": "boolean",
-}
-_TYPE_TEXT = re.compile(r"^\s*([a-z][a-z ]*?)\s*(?:\(([\d,\s]+)\))?\s*(with(?:out)? time zone)?\s*$")
-
-
-@dataclass(frozen=True)
-class _TypeShape:
-    base: str
-    mods: tuple[int, ...]
-
-
-def _shape_of_text(text: str) -> _TypeShape | None:
-    """`character varying(20)` → shape; None for arrays, user types and anything unusual."""
-    match = _TYPE_TEXT.match(text.lower())
-    if not match:
-        return None
-    base = match.group(1).strip()
-    if match.group(3):
-        base = f"{base} {match.group(3)}"
-    mods = tuple(int(m) for m in match.group(2).split(",")) if match.group(2) else ()
-    return _TypeShape(_TYPE_ALIASES.get(base, base), mods)
-
-
-def _shape_of_typename(type_name) -> _TypeShape | None:
-    from pglast import ast
-
-    if type_name is None or type_name.arrayBounds:
-        return None
-    base = type_name.names[-1].sval
-    mods = []
-    for mod in type_name.typmods or ():
-        if isinstance(mod, ast.A_Const) and isinstance(mod.val, ast.Integer):
-            mods.append(mod.val.ival)
-        else:
-            return None
-    return _TypeShape(_TYPE_ALIASES.get(base, base), tuple(mods))
-
-
-def _binary_coercible(old: _TypeShape, new: _TypeShape) -> bool:
-    """Conversions PostgreSQL does without rewriting the table."""
+def _binary_coercible(old, new) -> bool:
+    """Conversions PostgreSQL does without rewriting the table (`old`, `new`: `plan/casts.SqlType`)."""
     if old == new:
         return True
-    if old.base in ("text", "character varying") and new.base in ("text", "character varying"):
-        return new.base == "text" or not new.mods or (bool(old.mods) and new.mods[0] >= old.mods[0])
-    if old.base == "numeric" and new.base == "numeric":
+    if old.dims or new.dims or not (old.builtin and new.builtin):
+        return False
+    if old.name in ("text", "varchar") and new.name in ("text", "varchar"):
+        return new.name == "text" or not new.mods or (bool(old.mods) and new.mods[0] >= old.mods[0])
+    if old.name == "numeric" and new.name == "numeric":
         if not new.mods:
             return True
         return (bool(old.mods) and len(new.mods) == len(old.mods) and new.mods[-1] == old.mods[-1]
                 and new.mods[0] >= old.mods[0])
-    return old.base == "cidr" and new.base == "inet"
+    return (old.name, new.name) == ("cidr", "inet")
 
 
 def _lossy_type_change(cmd, column) -> str | None:
@@ -514,9 +472,11 @@ def _type_text(type_name) -> str:
 
 
 def _column_type_change(cmd, table: str, live_table, ctx: _Context) -> list[Hazard]:
+    from pgschema_tui.plan.casts import parse_type, type_of
+
     column = live_table.column(cmd.name) if live_table is not None else None
-    new = _shape_of_typename(cmd.def_.typeName if cmd.def_ is not None else None)
-    old = _shape_of_text(column.type) if column is not None else None
+    new = type_of(cmd.def_.typeName if cmd.def_ is not None else None)
+    old = parse_type(column.type) if column is not None else None
     old_text = column.type if column is not None else "?"
     hazards = []
     reason = _lossy_type_change(cmd, column)

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from pgschema_tui.ddl.quote import ident
+from pgschema_tui.plan import casts
+from pgschema_tui.plan.casts import SqlType
 
 DROP_TABLE = "drop_table"
 DROP_COLUMN = "drop_column"
@@ -30,24 +32,6 @@ UNKNOWN = "unknown"  # cannot tell what it touches: refused unless data loss is 
 
 
 @dataclass(frozen=True)
-class TypeShape:
-    """A type as `format_type` spells it, split: `character varying`, (20,), array."""
-
-    base: str
-    mods: tuple[int, ...] = ()
-    array: bool = False
-
-    def __str__(self) -> str:
-        mods = f"({','.join(str(m) for m in self.mods)})" if self.mods else ""
-        if self.base.endswith(" time zone") and mods:  # timestamp(3) with time zone
-            head, _, zone = self.base.partition(" with")
-            text = f"{head}{mods} with{zone}"
-        else:
-            text = self.base + mods
-        return text + ("[]" if self.array else "")
-
-
-@dataclass(frozen=True)
 class SqlRisk:
     """One way a statement can lose or change stored rows."""
 
@@ -55,7 +39,7 @@ class SqlRisk:
     relation: str | None  # the relation as SQL (quoted; qualified when the statement qualifies it)
     statement: str  # what the statement does, for messages: `DROP TABLE users`
     column: str | None = None
-    new_type: TypeShape | None = None
+    new_type: "SqlType | None" = None  # plan/casts.SqlType
     using: bool = False  # ALTER COLUMN TYPE ... USING: an arbitrary expression computes the values
     type_name: str | None = None  # DROP TYPE ... CASCADE: the type, as SQL
     names: tuple[str, ...] = ()  # the relation's name parts as written (schema, name) or (name,)
@@ -89,14 +73,6 @@ _READ_ONLY_FUNCTIONS = frozenset({
     "array_position", "jsonb_build_object", "json_build_object", "jsonb_agg", "json_agg", "abs", "floor", "ceil",
     "pg_size_pretty", "pg_table_size", "pg_indexes_size", "current_setting", "pg_is_in_recovery",
 })
-_TYPE_ALIASES = {
-    "int2": "smallint", "int4": "integer", "int": "integer", "int8": "bigint", "float4": "real",
-    "float8": "double precision", "decimal": "numeric", "varchar": "character varying",
-    "bpchar": "character", "char": "character", "timestamptz": "timestamp with time zone",
-    "timestamp": "timestamp without time zone", "time": "time without time zone",
-    "timetz": "time with time zone", "bool": "boolean", "varbit": "bit varying",
-}
-
 
 @lru_cache(maxsize=512)
 def classify(sql: str) -> tuple[SqlRisk, ...]:
@@ -178,7 +154,7 @@ def _alter_table(stmt) -> list[SqlRisk]:
                                  column=cmd.name, names=names))
         elif cmd.subtype == T.AT_AlterColumnType:
             definition = cmd.def_
-            shape = type_shape(definition.typeName) if definition is not None else None
+            shape = casts.type_of(definition.typeName) if definition is not None else None
             using = definition is not None and definition.raw_default is not None
             risks.append(SqlRisk(TYPE_CHANGE, relation,
                                  f"ALTER TABLE {relation} ALTER COLUMN {ident(cmd.name)} TYPE {shape or '?'}"
@@ -244,39 +220,11 @@ _HANDLERS = {
 
 # ------------------------------------------------------------------ types ---
 
-_TYPE_TEXT = re.compile(r"^\s*([a-z][a-z0-9_ ]*?)\s*(?:\(([\d,\s]+)\))?\s*(with(?:out)? time zone)?\s*(\[\])?\s*$")
 
-
-def type_shape(type_name) -> TypeShape | None:
-    """A pglast TypeName as a shape; None for anything with non-constant modifiers (the planner's
-    reading of a TypeName, plan/casts.type_of, spelled as format_type prints it)."""
-    from pgschema_tui.plan import casts
-
-    sql_type = casts.type_of(type_name)
-    if sql_type is None:
-        return None
-    names = [n.sval for n in type_name.names]
-    base = names[-1] if names[:-1] in ([], ["pg_catalog"]) else ".".join(names)
-    return TypeShape(_TYPE_ALIASES.get(base, base), sql_type.mods, bool(type_name.arrayBounds))
-
-
-def shape_of_text(text: str) -> TypeShape | None:
-    """`character varying(20)` (as format_type prints it) → shape; None when unusual."""
-    match = _TYPE_TEXT.match(text.lower())
-    if not match:
-        return None
-    base = match.group(1).strip()
-    if match.group(3):
-        base = f"{base} {match.group(3)}"
-    mods = tuple(int(m) for m in match.group(2).split(",")) if match.group(2) else ()
-    return TypeShape(_TYPE_ALIASES.get(base, base), mods, bool(match.group(4)))
-
-
-def lossless_type_change(old_text: str, new: TypeShape | None) -> bool:
-    """True only when every value of `old_text` converts to `new` unchanged: the planner's table of
-    known-safe widenings (plan/casts.py) decides, so plan and apply never disagree."""
-    from pgschema_tui.plan import casts
-
+def lossless_type_change(old_text: str, new: "SqlType | None") -> bool:
+    """True only when every value of `old_text` (as `format_type` prints it) converts to `new`
+    unchanged: the planner's table of known-safe widenings (plan/casts.py) decides, so plan and
+    apply never disagree."""
     if new is None:
         return False
-    return casts.lossy_reason(casts.parse_type(old_text), casts.parse_type(str(new))) is None
+    return casts.lossy_reason(casts.parse_type(old_text), new) is None
