@@ -18,6 +18,7 @@ from pgschema_tui.ir.model import Function, Schema
 # depend on is dropped or replaced.
 REBUILDABLE = frozenset({"views", "materialized_views", "constraints", "indexes", "triggers", "policies",
                          "functions", "aggregates"})
+REBUILDABLE |= {"statistics", "rules"}
 
 
 def _load_comparers() -> None:
