@@ -27,6 +27,7 @@ def _load_comparers() -> None:
         types, sequences, routines, tables, constraints, indexes, views, triggers, policies,
         privileges, schema_comment,
     )
+    from pgschema_tui.diff import collations  # noqa: F401
 
 
 def diff_schemas(live: Schema, desired: Schema, *, live_graph=None, server_version: int | None = None) -> list[Change]:

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 
 from pgschema_tui.errors import UserError
 from pgschema_tui.inspect.aggregates import read_aggregates
+from pgschema_tui.inspect.collations import read_collations
 from pgschema_tui.inspect.constraints import read_constraints
 from pgschema_tui.inspect.context import InspectContext, comment_sql
 from pgschema_tui.inspect.deps import read_dependencies
@@ -69,6 +70,7 @@ def inspect_schema(conn, schema: str) -> ir.Schema:
             read_aggregates(ctx, deps), read_tables(ctx, deps), read_constraints(ctx, deps),
             read_indexes(ctx, deps), read_views(ctx, deps), read_triggers(ctx, deps),
             read_policies(ctx, deps), read_grants(ctx), read_default_privileges(ctx),
+            read_collations(ctx),
         )
     for objects in readers:
         for obj in objects:
