@@ -118,3 +118,40 @@ def test_collation_replace_applies_through_the_cli_on_a_table_with_rows(db, tmp_
     with db.connect() as conn:
         assert conn.execute("SELECT count(*) FROM t").fetchone()[0] == 50
     assert plan_against(db, desired.read_text()).is_empty
+
+
+# ------------------------------------------------------------------------------- statistics ---
+
+STATISTICS = """
+CREATE TABLE t (a integer, b integer, c text, d text);
+CREATE STATISTICS t_ab ON b, a FROM t;
+CREATE STATISTICS t_cd (mcv, dependencies) ON d, c FROM t;
+CREATE STATISTICS t_lower ON lower(c) FROM t;
+CREATE STATISTICS t_mixed ON a, (b + 1), lower(d) FROM t;
+ALTER STATISTICS t_ab SET STATISTICS 300;
+COMMENT ON STATISTICS t_ab IS 'a and b move together';
+"""
+
+
+def test_statistics_converge(db, second_db):
+    converges(db, second_db, STATISTICS)
+
+
+def test_statistics_target_is_altered(db):
+    run_sql(db, STATISTICS)
+    sql = migrate(db, STATISTICS.replace("SET STATISTICS 300", "SET STATISTICS 50"))
+    assert sql.strip() == "ALTER STATISTICS t_ab SET STATISTICS 50;"
+    sql = migrate(db, STATISTICS.replace("ALTER STATISTICS t_ab SET STATISTICS 300;", ""))
+    assert sql.strip() == "ALTER STATISTICS t_ab SET STATISTICS -1;"
+
+
+def test_changed_statistics_is_replaced(db):
+    run_sql(db, STATISTICS)
+    sql = migrate(db, STATISTICS.replace("(mcv, dependencies) ON d, c", "(ndistinct) ON c, d, a"))
+    assert "DROP STATISTICS t_cd;" in sql and "CREATE STATISTICS t_cd (ndistinct) ON a, c, d FROM t;" in sql
+
+
+def test_unnamed_statistics_gets_the_server_name(db, second_db, pg_server):
+    if pg_server.major < 16:
+        pytest.skip("CREATE STATISTICS without a name is PostgreSQL 16")
+    converges(db, second_db, "CREATE TABLE t (a integer, b integer);\nCREATE STATISTICS ON a, b FROM t;")
