@@ -155,3 +155,137 @@ def test_unnamed_statistics_gets_the_server_name(db, second_db, pg_server):
     if pg_server.major < 16:
         pytest.skip("CREATE STATISTICS without a name is PostgreSQL 16")
     converges(db, second_db, "CREATE TABLE t (a integer, b integer);\nCREATE STATISTICS ON a, b FROM t;")
+
+
+# ------------------------------------------------------------------------------------ rules ---
+
+RULES = """
+CREATE TABLE t (id integer PRIMARY KEY, v text);
+CREATE TABLE log (id integer, v text, at timestamptz DEFAULT now());
+CREATE RULE t_no_delete AS ON DELETE TO t DO INSTEAD NOTHING;
+CREATE RULE t_log AS ON UPDATE TO t WHERE NEW.v IS DISTINCT FROM OLD.v
+    DO ALSO (INSERT INTO log VALUES (NEW.id, NEW.v); UPDATE log SET at = now() WHERE log.id = OLD.id);
+CREATE RULE log_notify AS ON INSERT TO log DO ALSO NOTIFY log_changed;
+ALTER TABLE log DISABLE RULE log_notify;
+COMMENT ON RULE t_no_delete ON t IS 'rows are never deleted';
+CREATE VIEW tv AS SELECT id, v FROM t;
+CREATE RULE tv_insert AS ON INSERT TO tv DO INSTEAD INSERT INTO t (id, v) VALUES (NEW.id, NEW.v);
+"""
+
+
+def test_rules_converge(db, second_db):
+    converges(db, second_db, RULES)
+
+
+def test_rule_do_instead_nothing(db):
+    migrate(db, RULES)
+    with db.connect() as conn:
+        conn.execute("INSERT INTO t VALUES (1, 'a')")
+        conn.execute("DELETE FROM t")
+        assert conn.execute("SELECT count(*) FROM t").fetchone()[0] == 1
+
+
+def test_rule_with_actions(db):
+    migrate(db, RULES)
+    with db.connect() as conn:
+        conn.execute("INSERT INTO tv VALUES (1, 'a')")
+        conn.execute("UPDATE t SET v = 'b'")
+        assert conn.execute("SELECT id, v FROM log").fetchall() == [(1, "b")]
+
+
+def test_changed_rule_is_replaced_in_place(db):
+    run_sql(db, RULES)
+    sql = migrate(db, RULES.replace("WHERE NEW.v IS DISTINCT FROM OLD.v", "WHERE NEW.v <> OLD.v")
+                  .replace("DISABLE RULE", "ENABLE ALWAYS RULE"))
+    assert "CREATE OR REPLACE RULE t_log AS ON UPDATE TO t WHERE new.v <> old.v" in sql
+    assert "ALTER TABLE log ENABLE ALWAYS RULE log_notify;" in sql
+    assert "DROP RULE" not in sql
+
+
+def test_rule_reading_a_column_that_changes_type_is_rebuilt(db):
+    run_sql(db, RULES + "INSERT INTO t VALUES (1, 'x');")
+    sql = migrate(db, RULES.replace("v text", "v varchar(20)"))
+    assert "DROP RULE t_log ON t;" in sql
+
+
+def test_dropping_rules_and_statistics(db):
+    run_sql(db, RULES + STATISTICS.replace("CREATE TABLE t (a integer, b integer, c text, d text);",
+                                           "ALTER TABLE t ADD a integer, ADD b integer, ADD c text, ADD d text;"))
+    kept = ("CREATE TABLE t (id integer PRIMARY KEY, v text, a integer, b integer, c text, d text);\n"
+            "CREATE TABLE log (id integer, v text, at timestamptz DEFAULT now());\n"
+            "CREATE VIEW tv AS SELECT id, v FROM t;\n")
+    sql = migrate(db, kept)
+    for name in ("t_no_delete ON t", "t_log ON t", "log_notify ON log", "tv_insert ON tv"):
+        assert f"DROP RULE {name};" in sql
+    for name in ("t_ab", "t_cd", "t_lower", "t_mixed"):
+        assert f"DROP STATISTICS {name};" in sql
+
+
+def test_rules_and_statistics_follow_their_table(db):
+    """A replaced view takes its rules along and they come back; a dropped table takes its own."""
+    run_sql(db, RULES)
+    sql = migrate(db, RULES.replace("SELECT id, v FROM t;", "SELECT id, v AS w FROM t;")
+                  .replace("VALUES (NEW.id, NEW.v);\n", "VALUES (NEW.id, NEW.w);\n"))
+    assert "DROP VIEW tv;" in sql and "CREATE RULE tv_insert" in sql
+    assert "DROP RULE tv_insert" not in sql  # it goes with the view
+
+
+def test_rule_referencing_a_table_is_created_after_it(db):
+    assert_applies_and_converges(db, "CREATE TABLE t (id integer);\n"
+                             "CREATE RULE t_copy AS ON INSERT TO t DO ALSO INSERT INTO z_later (id) VALUES (NEW.id);\n"
+                             "CREATE TABLE z_later (id integer);")
+
+
+# ------------------------------------------------------------------------------------- dump ---
+
+def dump_cli(settings, *extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pgschema_tui", "dump", *cli_flags(settings), *extra],
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_dump_round_trip_single_and_multi_file(db, second_db, pg_server, tmp_path):
+    case = TESTDATA / "dump" / "collations_statistics_rules" / "schema.sql"
+    run_sql(db, case.read_text())
+    single = dump_cli(db)
+    assert single.returncode == 0, single.stderr
+    assert "not dumped" not in single.stderr
+    for text in ("CREATE COLLATION posix_c", "CREATE STATISTICS accounts_geo ", "ALTER STATISTICS accounts_geo",
+                 "CREATE RULE accounts_no_delete", "ALTER TABLE audit DISABLE RULE audit_insert_notify;",
+                 "COMMENT ON RULE accounts_no_delete ON accounts"):
+        assert text in single.stdout
+    assert single.stdout.index("CREATE COLLATION posix_c") < single.stdout.index("CREATE TABLE accounts")
+    run_sql(second_db, single.stdout)
+    assert plan_against(second_db, single.stdout).is_empty
+    assert plan_against(db, single.stdout).is_empty
+    main = tmp_path / "dump" / "main.sql"
+    multi = dump_cli(db, "--multi-file", "--file", str(main))
+    assert multi.returncode == 0, multi.stderr
+    assert (main.parent / "collations" / "posix_c.sql").exists()
+    assert "CREATE RULE accounts_no_delete" in (main.parent / "tables" / "accounts.sql").read_text()
+    plan = subprocess.run([sys.executable, "-m", "pgschema_tui", "plan", *cli_flags(db), "--file", str(main)],
+                          capture_output=True, text=True, timeout=120)
+    assert plan.returncode == 0 and "No changes" in plan.stdout, plan.stdout + plan.stderr
+
+
+def test_dump_qualified_schema_reloads(db, second_db):
+    run_sql(db, "CREATE SCHEMA app;\nSET search_path = app;\n" + RULES + COLLATIONS
+            + "CREATE STATISTICS app.s ON id, v FROM app.t;")
+    out = dump_cli(db, "--schema", "app", "--qualify-schema")
+    assert out.returncode == 0, out.stderr
+    run_sql(second_db, "CREATE SCHEMA app;\nSET search_path = app;\n" + out.stdout)
+    assert plan_against(second_db, out.stdout, "app").is_empty
+
+
+def test_other_schemas_objects_are_named_not_planned(db, tmp_path, capsys):
+    """A collation, statistics object or rule of another schema is left out with a warning."""
+    from pgschema_tui.cli import main
+
+    run_sql(db, "CREATE SCHEMA other; CREATE TABLE other.o (a integer, b integer);")
+    path = tmp_path / "schema.sql"
+    path.write_text("CREATE TABLE t (a integer);\nCREATE COLLATION other.c (locale = 'C');\n"
+                    "CREATE STATISTICS other.s ON a, b FROM other.o;\n"
+                    "CREATE RULE r AS ON INSERT TO other.o DO INSTEAD NOTHING;\n")
+    assert main(["plan", *cli_flags(db), "--file", str(path)]) == 0
+    err = capsys.readouterr().err
+    for line in ("schema.sql:2:", "schema.sql:3:", "schema.sql:4:"):
+        assert line in err, err

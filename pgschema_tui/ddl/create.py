@@ -645,3 +645,4 @@ def _default_privilege(dp: DefaultPrivilege, schema) -> list[str]:
 # The kinds rendered in their own modules register themselves when imported.
 from pgschema_tui.ddl import collations  # noqa: E402,F401
 from pgschema_tui.ddl import statistics  # noqa: E402,F401
+from pgschema_tui.ddl import rules  # noqa: E402,F401

@@ -29,6 +29,7 @@ def _load_comparers() -> None:
     )
     from pgschema_tui.diff import collations  # noqa: F401
     from pgschema_tui.diff import statistics  # noqa: F401
+    from pgschema_tui.diff import rules  # noqa: F401
 
 
 def diff_schemas(live: Schema, desired: Schema, *, live_graph=None, server_version: int | None = None) -> list[Change]:

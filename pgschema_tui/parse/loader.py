@@ -19,6 +19,7 @@ def _load_handlers() -> None:
     from pgschema_tui.parse.handlers import (  # noqa: F401
         comments, ignored, privileges, relations, routines, tables, triggers_policies, types)
     from pgschema_tui.parse.handlers import statistics  # noqa: F401
+    from pgschema_tui.parse.handlers import rules  # noqa: F401
 
 
 def load_files(path: str | Path, schema: str = "public") -> ir.Schema:
