@@ -289,3 +289,25 @@ def test_other_schemas_objects_are_named_not_planned(db, tmp_path, capsys):
     err = capsys.readouterr().err
     for line in ("schema.sql:2:", "schema.sql:3:", "schema.sql:4:"):
         assert line in err, err
+
+
+def test_apply_cli_runs_every_kind_and_plan_db_agrees(db, second_db, tmp_path, capsys):
+    """The real apply (its statement classifier fails closed on statements it does not know):
+    CREATE RULE, ALTER TABLE ... DISABLE RULE, CREATE/ALTER STATISTICS, CREATE COLLATION apply;
+    the --plan-db loader then reads the same file as the parser (no changes)."""
+    from psycopg.conninfo import make_conninfo
+
+    from pgschema_tui.cli import main
+
+    path = tmp_path / "schema.sql"
+    path.write_text(COLLATIONS + RULES + STATISTICS.replace("CREATE TABLE t (a integer, b integer, c text, d text);",
+                                                             "CREATE TABLE st (a integer, b integer, c text, d text);")
+                    .replace(" FROM t;", " FROM st;"))
+    assert main(["apply", *cli_flags(db), "--file", str(path), "--auto-approve"]) == 0, capsys.readouterr()
+    capsys.readouterr()
+    assert main(["plan", *cli_flags(db), "--file", str(path)]) == 0
+    assert "No changes" in capsys.readouterr().out
+    plan_db = make_conninfo(**second_db.kwargs())
+    assert main(["plan", *cli_flags(db), "--file", str(path), "--plan-db", plan_db]) == 0
+    out = capsys.readouterr()
+    assert "No changes" in out.out, out
