@@ -87,6 +87,13 @@ def test_changed_collation_is_replaced_with_what_stands_on_it(db):
                             "WHERE a.attrelid = 't'::regclass AND a.attname = 'name'").fetchone()[0] == "fold"
 
 
+def test_replaced_collation_comes_back_on_a_column_that_changes_otherwise(db):
+    before = "CREATE COLLATION fold (locale = 'C');\nCREATE TABLE t (id integer, name text COLLATE fold);\n"
+    run_sql(db, before)
+    sql = migrate(db, before.replace("'C'", "'POSIX'").replace("COLLATE fold", "COLLATE fold DEFAULT 'x'"))
+    assert "ALTER TABLE t ALTER COLUMN name TYPE text COLLATE fold;" in sql
+
+
 def test_dropped_collation_releases_its_columns(db):
     run_sql(db, "CREATE COLLATION fold (locale = 'C'); CREATE TABLE t (id integer, name text COLLATE fold);"
                 "INSERT INTO t VALUES (1, 'x');")
@@ -311,3 +318,36 @@ def test_apply_cli_runs_every_kind_and_plan_db_agrees(db, second_db, tmp_path, c
     assert main(["plan", *cli_flags(db), "--file", str(path), "--plan-db", plan_db]) == 0
     out = capsys.readouterr()
     assert "No changes" in out.out, out
+
+
+# ---------------------------------------------------------- graph, reviewer tree, fingerprint ---
+
+def test_dependency_graph_edges():
+    from pgschema_tui.graph import build_graph, dependencies
+
+    schema = load_sql("CREATE COLLATION fold (locale = 'C');\n"
+                      "CREATE TABLE t (id integer, name text COLLATE fold);\n"
+                      "CREATE INDEX t_name ON t (id, name COLLATE \"C\");\n"
+                      "CREATE TABLE log (id integer);\nCREATE FUNCTION ok(integer) RETURNS boolean LANGUAGE sql "
+                      "AS $$ SELECT true $$;\nCREATE STATISTICS t_s ON id, lower(name) FROM t;\n"
+                      "CREATE RULE t_r AS ON INSERT TO t WHERE ok(NEW.id) DO ALSO INSERT INTO log VALUES (NEW.id);")
+    graph = build_graph(schema)
+    assert dependencies(graph, "tables:t") == ["collations:fold"]
+    assert dependencies(graph, "statistics:t_s") == ["tables:t"]
+    assert dependencies(graph, "rules:t.t_r") == ["functions:ok(integer)", "tables:log", "tables:t"]
+
+
+def test_explore_tree_and_fingerprint_hold_the_kinds(db):
+    from pgschema_tui.plan.fingerprint import changed_objects, fingerprint
+    from pgschema_tui.tui.explore_model import pair_objects
+
+    run_sql(db, COLLATIONS + RULES)
+    live = inspect(db)
+    desired = load_sql(COLLATIONS + RULES.replace("DO INSTEAD NOTHING", "DO ALSO NOTIFY deleted"))
+    grouped = dict(pair_objects(desired, live))
+    assert [p.key for p in grouped["collations"]] == ["bytes", "posix_c", "split"]
+    assert {p.key: p.marker for p in grouped["rules"]}["t.t_no_delete"] == "~"
+    before = fingerprint(live)[1]
+    run_sql(db, "CREATE OR REPLACE RULE t_no_delete AS ON DELETE TO t DO ALSO NOTIFY deleted;"
+                "CREATE STATISTICS t_s ON id, v FROM t;")
+    assert changed_objects(before, fingerprint(inspect(db))[1]) == ["public.t.t_no_delete", "public.t.t_s"]

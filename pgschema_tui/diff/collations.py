@@ -68,13 +68,14 @@ def _release(ctx, key: str) -> tuple[str, ...]:
 
 def _take_back(ctx, key: str) -> tuple[str, ...]:
     """Columns that used collation `key` and still do take the recreated one (the table diff sees
-    no change for them)."""
+    no type or collation change for them, whatever else of the column changes)."""
     out = []
     for table, col in _columns_using(ctx.desired, key):
         live_table = ctx.live.tables.get(table.name)
         live_col = live_table.column(col.name) if live_table is not None else None
-        if live_col is None or ctx.relation_gone(table.name) or live_col != col:
-            continue  # created with its table, or changed by the table diff
+        if live_col is None or ctx.relation_gone(table.name) or (live_col.type, live_col.collation) != (
+                col.type, col.collation):
+            continue  # created with its table, or given its type and collation by the table diff
         out.append(f"ALTER TABLE {ident(table.name)} ALTER COLUMN {ident(col.name)} TYPE {sql_ref(col.type)}"
                    f" COLLATE {maybe_quoted(col.collation)};")
     return tuple(out)
