@@ -351,3 +351,16 @@ def test_explore_tree_and_fingerprint_hold_the_kinds(db):
     run_sql(db, "CREATE OR REPLACE RULE t_no_delete AS ON DELETE TO t DO ALSO NOTIFY deleted;"
                 "CREATE STATISTICS t_s ON id, v FROM t;")
     assert changed_objects(before, fingerprint(inspect(db))[1]) == ["public.t.t_no_delete", "public.t.t_s"]
+
+
+@pytest.mark.parametrize("action", [
+    "INSERT INTO log (id, v) SELECT NEW.id, NEW.v || 'x' WHERE NEW.id > 0",
+    "UPDATE log SET v = NEW.v FROM t WHERE t.id = log.id AND log.id = OLD.id",
+    "DELETE FROM log WHERE id IN (SELECT id FROM t WHERE v = OLD.v)",
+    "(SELECT 1; NOTIFY t_changed, 'payload')",
+    "INSERT INTO log VALUES (NEW.id, upper(NEW.v)::varchar, now() - interval '1 day')",
+])
+def test_rule_actions_converge(db, second_db, action):
+    converges(db, second_db, "CREATE TABLE t (id integer, v text);\n"
+                             "CREATE TABLE log (id integer, v text, at timestamptz DEFAULT now());\n"
+                             f"CREATE RULE r AS ON UPDATE TO t DO ALSO {action};")
