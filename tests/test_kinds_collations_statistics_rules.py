@@ -364,3 +364,21 @@ def test_rule_actions_converge(db, second_db, action):
     converges(db, second_db, "CREATE TABLE t (id integer, v text);\n"
                              "CREATE TABLE log (id integer, v text, at timestamptz DEFAULT now());\n"
                              f"CREATE RULE r AS ON UPDATE TO t DO ALSO {action};")
+
+
+def test_pg_dump_output_of_the_kinds_plans_empty(db, pg_server, tmp_path):
+    """pg_dump's own spelling (schema-qualified names, its rule and statistics layout) is read
+    as the catalog holds it: the plan of a pg_dump of a database against that database is empty."""
+    run_sql(db, (TESTDATA / "dump" / "collations_statistics_rules" / "schema.sql").read_text())
+    cmd = [pg_server.tool("pg_dump"), "-h", db.host, "-p", str(db.port), "-U", db.user,
+           "--schema-only", "--no-owner", "--schema=public", db.db]
+    text = subprocess.run(cmd, capture_output=True, text=True, check=True, timeout=120).stdout
+    for statement in ("CREATE COLLATION public.posix_c", "CREATE STATISTICS public.accounts_geo",
+                      "CREATE RULE accounts_no_delete AS"):
+        assert statement in text
+    from pgschema_tui.parse import load_files
+
+    path = tmp_path / "pgdump.sql"
+    path.write_text(text)
+    plan = build_plan(inspect(db), load_files(path), server_version=server_version(db))
+    assert plan.is_empty, render_sql(plan)
