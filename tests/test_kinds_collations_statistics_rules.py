@@ -382,3 +382,15 @@ def test_pg_dump_output_of_the_kinds_plans_empty(db, pg_server, tmp_path):
     path.write_text(text)
     plan = build_plan(inspect(db), load_files(path), server_version=server_version(db))
     assert plan.is_empty, render_sql(plan)
+
+
+def test_refresh_version_in_a_desired_file_is_skipped_with_a_warning(db, tmp_path, capsys):
+    from pgschema_tui.cli import main
+
+    run_sql(db, "CREATE COLLATION fold (locale = 'C');")
+    path = tmp_path / "schema.sql"
+    path.write_text("CREATE COLLATION fold (locale = 'C');\nALTER COLLATION fold REFRESH VERSION;\n")
+    assert main(["plan", *cli_flags(db), "--file", str(path)]) == 0
+    out = capsys.readouterr()
+    assert "No changes" in out.out
+    assert "schema.sql:2:1: ALTER COLLATION ... REFRESH VERSION skipped" in out.err, out.err

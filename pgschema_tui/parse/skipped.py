@@ -59,6 +59,8 @@ _BY_CLASS: dict[type, tuple[str, str]] = {
     ast.CreateEventTrigStmt: ("CREATE EVENT TRIGGER", _DATABASE_WIDE),
     ast.AlterEventTrigStmt: ("ALTER EVENT TRIGGER", _DATABASE_WIDE),
     ast.CreateCastStmt: ("CREATE CAST", _DATABASE_WIDE),
+    ast.AlterCollationStmt: ("ALTER COLLATION ... REFRESH VERSION",
+                             "a collation's version is maintenance, not schema state: plans never run it"),
 }
 
 _COMMENT_DATABASE_WIDE = {OT.OBJECT_EXTENSION, OT.OBJECT_ROLE, OT.OBJECT_DATABASE, OT.OBJECT_TABLESPACE,

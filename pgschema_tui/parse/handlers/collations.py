@@ -8,7 +8,7 @@ from pglast import ast
 from pgschema_tui.ir import model as ir
 from pgschema_tui.parse.context import LoadContext
 from pgschema_tui.parse.options import value_of
-from pgschema_tui.parse.registry import NotYet
+from pgschema_tui.parse.registry import NotYet, handles
 
 # pg_catalog's libc collations a desired file may copy with FROM (their settings are fixed)
 _BUILTIN_SOURCES = {"C": "C", "POSIX": "POSIX"}
@@ -70,3 +70,9 @@ def _copied(ctx: LoadContext, names, what: str) -> ir.Collation:
     if parts[-1] in _BUILTIN_SOURCES and (len(parts) == 1 or parts[-2] == "pg_catalog"):
         return ir.Collation(name=parts[-1], provider="libc", locale=_BUILTIN_SOURCES[parts[-1]])
     raise ctx.unsupported(what, f"CREATE COLLATION FROM {'.'.join(parts)} (its settings are the server's)")
+
+
+@handles(ast.AlterCollationStmt)
+def refresh_version(node: ast.AlterCollationStmt, ctx: LoadContext, stmt) -> None:
+    """ALTER COLLATION ... REFRESH VERSION records the library's version: maintenance, not state
+    (named in a warning, parse/skipped.py)."""
