@@ -394,3 +394,17 @@ def test_refresh_version_in_a_desired_file_is_skipped_with_a_warning(db, tmp_pat
     out = capsys.readouterr()
     assert "No changes" in out.out
     assert "schema.sql:2:1: ALTER COLLATION ... REFRESH VERSION skipped" in out.err, out.err
+
+
+def test_rule_inserting_into_a_view_without_a_column_list(db, second_db):
+    converges(db, second_db, "CREATE TABLE t (id integer, v text);\nCREATE VIEW tv AS SELECT id, v FROM t;\n"
+                             "CREATE TABLE src (id integer);\n"
+                             "CREATE RULE r AS ON INSERT TO src DO ALSO INSERT INTO tv VALUES (NEW.id);")
+
+
+def test_collation_of_a_partitioned_table_is_replaced(db):
+    before = ("CREATE COLLATION fold (locale = 'C');\n"
+              "CREATE TABLE p (id integer, name text COLLATE fold) PARTITION BY RANGE (id);\n"
+              "CREATE TABLE p1 PARTITION OF p FOR VALUES FROM (0) TO (10);\n")
+    run_sql(db, before + "INSERT INTO p VALUES (1, 'a');")
+    migrate(db, before.replace("'C'", "'POSIX'"))

@@ -34,10 +34,11 @@ def uses_collation(text: str | None, collation: str, schema: str) -> bool:
 
 
 def _columns_using(schema, collation: str):
-    """(table, column) of every column of `schema` whose collation is `collation`."""
+    """(table, column) of every column of `schema` whose collation is `collation` (an inherited
+    column is altered through its parent, which recurses)."""
     for table in schema.tables.values():
         for col in table.columns:
-            if uses_collation(col.collation, collation, schema.name):
+            if not col.inherited and uses_collation(col.collation, collation, schema.name):
                 yield table, col
 
 

@@ -15,10 +15,10 @@ def _insert_columns(ctx: LoadContext, action) -> None:
     if not isinstance(action, ast.InsertStmt) or action.cols or not ctx.is_target(action.relation.schemaname):
         return
     table = ctx.schema.tables.get(action.relation.relname)
-    if table is None:
-        if action.relation.relname in ctx.schema.views:
-            return  # a view's columns are its query's: left as written
+    view = ctx.schema.views.get(action.relation.relname)
+    if table is None and view is None:
         raise NotYet(f"table {action.relation.relname}")
+    names = [c.name for c in table.columns] if table is not None else list(view.columns)
     select = action.selectStmt
     if select is None:
         return  # DEFAULT VALUES
@@ -29,7 +29,8 @@ def _insert_columns(ctx: LoadContext, action) -> None:
         count = len(select.targetList)
     else:
         return
-    action.cols = tuple(ast.ResTarget(name=c.name) for c in table.columns[:count])
+    if len(names) >= count:  # a view's names are known when the parser could read them
+        action.cols = tuple(ast.ResTarget(name=name) for name in names[:count])
 
 
 @handles(ast.RuleStmt)
