@@ -16,6 +16,7 @@ from pgschema_tui.ir.model import (
     Aggregate, CompositeType, Constraint, Domain, Function, Grant, Index, Policy, RangeType,
     Schema, Table, Trigger, collection_of,
 )
+from pgschema_tui.ir.model import Rule, Statistics
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -28,6 +29,9 @@ KIND_RANK: dict[str, int] = {
         "default_privileges",
     ))
 }
+KIND_RANK["collations"] = -1  # before the types and tables that use them
+KIND_RANK["statistics"] = len(KIND_RANK)
+KIND_RANK["rules"] = len(KIND_RANK)
 
 
 def node_id(obj) -> str:
@@ -93,6 +97,8 @@ class _Resolver:
                 self.by_ref[f"{ns}:{obj.name}"].append(node_id(obj))
         for index in schema.indexes.values():
             self.by_ref.setdefault(f"relation:{index.name}", []).append(node_id(index))
+        for coll in schema.collations.values():
+            self.by_ref[f"collation:{coll.name}"].append(node_id(coll))
         self.unique_keys = _unique_keys(schema)
         self._type_like: dict[str, list[str]] = {}
 
@@ -167,12 +173,24 @@ _TYPE_TEXTS = {
     RangeType: lambda r: [r.subtype],
     Aggregate: lambda a: [a.stype, *a.arguments],
 }
-_ON_RELATION = (Constraint, Index, Trigger, Policy)
+_ON_RELATION = (Constraint, Index, Trigger, Policy, Statistics, Rule)
+# Collation names an object mentions (a column's COLLATE...), by class.
+_COLLATION_TEXTS = {
+    Table: lambda t: [c.collation for c in t.columns],
+    Index: lambda i: [e.collation for e in i.elements],
+    Domain: lambda d: [d.collation],
+    CompositeType: lambda c: [a.collation for a in c.attributes],
+    RangeType: lambda r: [r.collation],
+}
 
 
 def _implicit_dependencies(schema: Schema, resolver: _Resolver, obj, needed: set[str]) -> None:
     """Add to `needed` the node ids `obj` needs beyond its `depends_on` refs (from the IR's structure)."""
     cls = type(obj)
+    collation_texts = _COLLATION_TEXTS.get(cls)
+    if collation_texts is not None and resolver.schema.collations:
+        for text in collation_texts(obj):
+            needed.update(resolver.sql_name("collation", text))
     type_texts = _TYPE_TEXTS.get(cls)
     if type_texts is not None:
         for text in type_texts(obj):

@@ -26,10 +26,11 @@ def test_unknown_include(tmp_path, db, capsys):
 
 def test_unsupported_construct_suggests_plan_db(tmp_path, db, capsys):
     main_sql = tmp_path / "main.sql"
-    main_sql.write_text("CREATE TABLE a (id int);\nCREATE RULE r AS ON INSERT TO a DO NOTHING;\n")
+    main_sql.write_text("CREATE TABLE a (id int);\nCREATE CONVERSION c FOR 'UTF8' TO 'LATIN1' FROM utf8_to_iso8859_1;\n")
     assert main(["plan", "--file", str(main_sql), *_flags(db)]) == 1
     err = capsys.readouterr().err.strip()
-    assert err.startswith("Error: main.sql:2:1: CREATE RULE r AS ON INSERT TO a DO NOTHING: statement RuleStmt")
+    assert err.startswith("Error: main.sql:2:1: CREATE CONVERSION c FOR 'UTF8' TO 'LATIN1' FROM utf8_to_iso8: "
+                          "statement CreateConversionStmt")
     assert "--plan-db" in err
 
 

@@ -8,16 +8,18 @@ from pgschema_tui.ir.model import (
     Aggregate, CompositeType, Constraint, Domain, EnumType, Function, Index, MaterializedView,
     Policy, RangeType, Schema, Sequence, Table, Trigger, View,
 )
+from pgschema_tui.ir.model import Collation, Rule, Statistics
 
 _OBJECT_WORD = {Table: "TABLE", View: "VIEW", MaterializedView: "MATERIALIZED VIEW", Sequence: "SEQUENCE",
                 Index: "INDEX", EnumType: "TYPE", CompositeType: "TYPE", RangeType: "TYPE", Domain: "DOMAIN"}
+_OBJECT_WORD.update({Collation: "COLLATION", Statistics: "STATISTICS"})
 
 
 def comment_target(obj) -> str:
     """What follows COMMENT ON for `obj`: `TABLE users`, `CONSTRAINT c ON t`, `FUNCTION f(integer)`."""
     if type(obj) in _OBJECT_WORD:
         return f"{_OBJECT_WORD[type(obj)]} {ident(obj.name)}"
-    if isinstance(obj, (Constraint, Trigger, Policy)):
+    if isinstance(obj, (Constraint, Trigger, Policy, Rule)):
         return f"{type(obj).__name__.upper()} {ident(obj.name)} ON {ident(obj.table)}"
     if isinstance(obj, Function):
         return f"{'PROCEDURE' if obj.is_procedure else 'FUNCTION'} {routine_signature(obj)}"
@@ -63,4 +65,4 @@ def render_schema_comment(schema: Schema) -> list[str]:
     return [comment_on(f"SCHEMA {ident(schema.name)}", schema.comment)]
 
 
-_COMMENTABLE = frozenset({*_OBJECT_WORD, Constraint, Trigger, Policy, Function, Aggregate})
+_COMMENTABLE = frozenset({*_OBJECT_WORD, Constraint, Trigger, Policy, Function, Aggregate, Rule})

@@ -640,3 +640,9 @@ def _default_privilege(dp: DefaultPrivilege, schema) -> list[str]:
     option = " WITH GRANT OPTION" if dp.grantable else ""
     return [f"{default_privilege_prefix(dp, schema)} GRANT {', '.join(dp.privileges)} ON {dp.object_type}"
             f" TO {role(dp.grantee)}{option};"]
+
+
+# The kinds rendered in their own modules register themselves when imported.
+from pgschema_tui.ddl import collations  # noqa: E402,F401
+from pgschema_tui.ddl import statistics  # noqa: E402,F401
+from pgschema_tui.ddl import rules  # noqa: E402,F401

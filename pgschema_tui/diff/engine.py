@@ -18,6 +18,7 @@ from pgschema_tui.ir.model import Function, Schema
 # depend on is dropped or replaced.
 REBUILDABLE = frozenset({"views", "materialized_views", "constraints", "indexes", "triggers", "policies",
                          "functions", "aggregates"})
+REBUILDABLE |= {"statistics", "rules"}
 
 
 def _load_comparers() -> None:
@@ -26,6 +27,9 @@ def _load_comparers() -> None:
         types, sequences, routines, tables, constraints, indexes, views, triggers, policies,
         privileges, schema_comment,
     )
+    from pgschema_tui.diff import collations  # noqa: F401
+    from pgschema_tui.diff import statistics  # noqa: F401
+    from pgschema_tui.diff import rules  # noqa: F401
 
 
 def diff_schemas(live: Schema, desired: Schema, *, live_graph=None, server_version: int | None = None) -> list[Change]:

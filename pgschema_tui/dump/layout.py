@@ -15,6 +15,7 @@ from pgschema_tui.ir.model import (
     Aggregate, CompositeType, Constraint, DefaultPrivilege, Domain, EnumType, Function, Grant,
     Index, MaterializedView, Policy, RangeType, Schema, Sequence, Table, Trigger, View, collection_of,
 )
+from pgschema_tui.ir.model import Collation, Rule, Statistics
 from pgschema_tui.graph import KIND_RANK, dependency_map, node_id, topological_order
 
 
@@ -44,6 +45,7 @@ class Unit:
 
 
 _SUB_RANK = {Constraint: 1, Index: 2, Trigger: 4, Policy: 5, OwnedBy: 6}
+_SUB_RANK.update({Statistics: 3, Rule: 7})
 
 
 def type_label(obj) -> str:
@@ -59,6 +61,7 @@ def type_label(obj) -> str:
         MaterializedView: "MATERIALIZED VIEW", Sequence: "SEQUENCE", Aggregate: "AGGREGATE",
         EnumType: "TYPE", CompositeType: "TYPE", RangeType: "TYPE", Domain: "DOMAIN",
         Grant: "ACL", DefaultPrivilege: "DEFAULT ACL",
+        Collation: "COLLATION", Statistics: "STATISTICS", Rule: "RULE",
     }[type(obj)]
 
 
@@ -79,7 +82,7 @@ def dump_sort_key(schema: Schema):
     def key(obj) -> tuple:
         if is_foreign_key(obj):
             return (KIND_RANK["constraints"], obj.table, 0, obj.name)
-        if isinstance(obj, (Constraint, Index, Trigger, Policy, OwnedBy)):
+        if isinstance(obj, (Constraint, Index, Trigger, Policy, OwnedBy, Statistics, Rule)):
             owner = owner_collection(schema, obj.table)
             return (KIND_RANK[owner], obj.table, _SUB_RANK[type(obj)], obj.key)
         if isinstance(obj, Grant):

@@ -21,6 +21,7 @@ from pgschema_tui.ir.model import (
     Aggregate, CompositeType, Constraint, DefaultPrivilege, Domain, EnumType, Function, Grant,
     Index, MaterializedView, Policy, RangeType, Schema, Sequence, Table, Trigger, View,
 )
+from pgschema_tui.ir.model import Collation, Rule, Statistics
 from pgschema_tui.graph import node_id, topological_order
 
 _FOLDER = {
@@ -28,7 +29,8 @@ _FOLDER = {
     Sequence: "sequences", Aggregate: "aggregates", Table: "tables", View: "views",
     MaterializedView: "materialized_views", Grant: "privileges", DefaultPrivilege: "privileges",
 }
-_CHILDREN = (Constraint, Index, Trigger, Policy, OwnedBy)
+_FOLDER[Collation] = "collations"
+_CHILDREN = (Constraint, Index, Trigger, Policy, OwnedBy, Statistics, Rule)
 
 
 def _safe_file_stem(name: str) -> str:
@@ -73,7 +75,7 @@ class _FileNamer:
         return self.paths[home]
 
 
-_FOLDER_ORDER = ("types", "domains", "sequences", "functions", "procedures", "aggregates", "tables",
+_FOLDER_ORDER = ("collations", "types", "domains", "sequences", "functions", "procedures", "aggregates", "tables",
                  "views", "materialized_views", "privileges")
 
 

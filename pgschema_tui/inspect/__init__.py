@@ -13,6 +13,9 @@ from contextlib import contextmanager
 
 from pgschema_tui.errors import UserError
 from pgschema_tui.inspect.aggregates import read_aggregates
+from pgschema_tui.inspect.collations import read_collations
+from pgschema_tui.inspect.rules import read_rules
+from pgschema_tui.inspect.statistics import read_statistics
 from pgschema_tui.inspect.constraints import read_constraints
 from pgschema_tui.inspect.context import InspectContext, comment_sql
 from pgschema_tui.inspect.deps import read_dependencies
@@ -69,6 +72,9 @@ def inspect_schema(conn, schema: str) -> ir.Schema:
             read_aggregates(ctx, deps), read_tables(ctx, deps), read_constraints(ctx, deps),
             read_indexes(ctx, deps), read_views(ctx, deps), read_triggers(ctx, deps),
             read_policies(ctx, deps), read_grants(ctx), read_default_privileges(ctx),
+            read_collations(ctx),
+            read_statistics(ctx, deps),
+            read_rules(ctx, deps),
         )
     for objects in readers:
         for obj in objects:

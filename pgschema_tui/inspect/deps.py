@@ -7,7 +7,8 @@ few hundred objects). Readers then look up what they need:
 
 - `("class", relid, attnum)` — a relation (attnum 0) or one of its columns (column type);
   also indexes (expression functions) and composite types' relations (attribute types)
-- `("rewrite", viewid, 0)` — a view's or materialized view's query
+- `("rewrite", viewid, 0)` — a view's or materialized view's query (its `_RETURN` rule)
+- `("rule", oid, 0)`, `("statistics", oid, 0)` — other rules' actions, statistics expressions
 - `("attrdef", relid, attnum)` — a column default (sequences through nextval, functions)
 - `("proc", oid, 0)`, `("type", oid, 0)`, `("constraint", oid, 0)`, `("trigger", oid, 0)`,
   `("policy", oid, 0)`
@@ -42,7 +43,16 @@ edge AS (
     SELECT 'rewrite', r.ev_class, 0, dep.refclassid, dep.refobjid
     FROM dep JOIN pg_catalog.pg_rewrite r ON dep.classid = 'pg_catalog.pg_rewrite'::regclass AND r.oid = dep.objid
     JOIN pg_catalog.pg_class c ON c.oid = r.ev_class
-    WHERE c.relnamespace = %(nsp)s
+    WHERE c.relnamespace = %(nsp)s AND r.rulename = '_RETURN'
+    UNION ALL
+    SELECT 'rule', r.oid, 0, dep.refclassid, dep.refobjid
+    FROM dep JOIN pg_catalog.pg_rewrite r ON dep.classid = 'pg_catalog.pg_rewrite'::regclass AND r.oid = dep.objid
+    JOIN pg_catalog.pg_class c ON c.oid = r.ev_class
+    WHERE c.relnamespace = %(nsp)s AND r.rulename <> '_RETURN'
+    UNION ALL
+    SELECT 'statistics', s.oid, 0, dep.refclassid, dep.refobjid
+    FROM dep JOIN pg_catalog.pg_statistic_ext s ON dep.classid = 'pg_catalog.pg_statistic_ext'::regclass AND s.oid = dep.objid
+    WHERE s.stxnamespace = %(nsp)s
     UNION ALL
     SELECT 'attrdef', ad.adrelid, ad.adnum, dep.refclassid, dep.refobjid
     FROM dep JOIN pg_catalog.pg_attrdef ad ON dep.classid = 'pg_catalog.pg_attrdef'::regclass AND ad.oid = dep.objid

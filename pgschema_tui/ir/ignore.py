@@ -151,6 +151,8 @@ def ignored_keys(schema: Schema, rules: IgnoreRules) -> dict[str, set[str]]:
     for key, pol in schema.policies.items():
         if pol.table in tables:
             out["policies"].add(key)
+    for coll in ("statistics", "rules"):  # they go with their table or view
+        out[coll].update(key for key, obj in getattr(schema, coll).items() if obj.table in relations)
     for key, trg in schema.triggers.items():
         if rules.ignores("triggers", trg.name, schema.name):
             out["triggers"].add(key)

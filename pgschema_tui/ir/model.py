@@ -21,8 +21,8 @@ Naming conventions (both loaders must follow them exactly):
 
 Dependency references (`depends_on`) are strings `"<namespace>:<name>"` with namespace one of
 `relation` (tables, views, materialized views, sequences, indexes), `type` (enum, composite,
-range types and domains) and `function` (functions, procedures, aggregates; by name, any
-overload). A name outside the target schema keeps its schema prefix; the graph ignores refs
+range types and domains), `function` (functions, procedures, aggregates; by name, any
+overload) and `collation`. A name outside the target schema keeps its schema prefix; the graph ignores refs
 it cannot resolve.
 """
 from __future__ import annotations
@@ -223,6 +223,46 @@ class Policy:
     roles: tuple[str, ...] = ("PUBLIC",)  # sorted
     using: Expr | None = None
     with_check: Expr | None = None
+    comment: str | None = None
+    depends_on: frozenset[str] = _deps()
+
+    @property
+    def key(self) -> str:
+        return f"{self.table}.{self.name}"
+
+
+@dataclass(frozen=True)
+class Statistics:
+    """CREATE STATISTICS: an extended statistics object on one table (named in the schema)."""
+
+    kind: ClassVar[str] = "statistics"
+    name: str
+    table: str
+    columns: tuple[str, ...] = ()  # plain columns, in the table's column order (as stxkeys keeps them)
+    expressions: tuple[Expr, ...] = ()  # expressions, in the order written
+    # ndistinct, dependencies, mcv when not all of them (the default when none is written)
+    kinds: tuple[str, ...] = ()
+    stattarget: int | None = None  # ALTER STATISTICS ... SET STATISTICS; None: the default
+    comment: str | None = None
+    depends_on: frozenset[str] = _deps()
+
+    @property
+    def key(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
+class Rule:
+    """CREATE RULE on a table or view (not a view's _RETURN rule, which is the view itself)."""
+
+    kind: ClassVar[str] = "rule"
+    table: str
+    name: str
+    event: str  # SELECT | INSERT | UPDATE | DELETE
+    instead: bool = False
+    where: Expr | None = None  # over NEW / OLD
+    actions: tuple[Expr, ...] = ()  # kind "query" each; () for NOTHING
+    enabled: str = "O"  # pg_rewrite.ev_enabled: O origin, D disabled, R replica, A always
     comment: str | None = None
     depends_on: frozenset[str] = _deps()
 
@@ -442,6 +482,27 @@ class Domain:
         return self.name
 
 
+@dataclass(frozen=True)
+class Collation:
+    """CREATE COLLATION. `locale` is LOCALE (libc: when LC_COLLATE and LC_CTYPE are the same);
+    `lc_collate`/`lc_ctype` only when a libc collation's two differ. The version is not state."""
+
+    kind: ClassVar[str] = "collation"
+    name: str
+    provider: str = "libc"  # libc | icu | builtin
+    locale: str | None = None
+    lc_collate: str | None = None
+    lc_ctype: str | None = None
+    deterministic: bool = True
+    rules: str | None = None  # ICU tailoring rules (PostgreSQL 16)
+    comment: str | None = None
+    depends_on: frozenset[str] = _deps()
+
+    @property
+    def key(self) -> str:
+        return self.name
+
+
 # ------------------------------------------------------------ privileges ---
 
 
@@ -509,6 +570,9 @@ class Schema:
     domains: dict[str, Domain] = field(default_factory=dict)
     grants: dict[str, Grant] = field(default_factory=dict)
     default_privileges: dict[str, DefaultPrivilege] = field(default_factory=dict)
+    collations: dict[str, Collation] = field(default_factory=dict)
+    statistics: dict[str, Statistics] = field(default_factory=dict)
+    rules: dict[str, Rule] = field(default_factory=dict)
     comment: str | None = None  # COMMENT ON SCHEMA
 
     # The collections in a stable order, for code that walks every object.
@@ -516,6 +580,9 @@ class Schema:
         "types", "domains", "sequences", "functions", "aggregates", "tables", "constraints",
         "indexes", "views", "materialized_views", "triggers", "policies", "grants",
         "default_privileges",
+        "collations",
+        "statistics",
+        "rules",
     )
 
     def objects(self):
@@ -540,6 +607,9 @@ _COLLECTION_BY_CLASS = {
     Sequence: "sequences", Function: "functions", Aggregate: "aggregates",
     EnumType: "types", CompositeType: "types", RangeType: "types", Domain: "domains",
     Grant: "grants", DefaultPrivilege: "default_privileges",
+    Collation: "collations",
+    Statistics: "statistics",
+    Rule: "rules",
 }
 
 
@@ -556,4 +626,6 @@ def ref_of(obj) -> str | None:
         return f"type:{obj.name}"
     if isinstance(obj, (Function, Aggregate)):
         return f"function:{obj.name}"
+    if isinstance(obj, Collation):
+        return f"collation:{obj.name}"
     return None

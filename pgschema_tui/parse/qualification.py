@@ -29,7 +29,7 @@ def created_in(node) -> tuple[str | None, str] | None:
     that create no schema object (SET, GRANT, COMMENT, CREATE SCHEMA, CREATE EXTENSION...)."""
     relation = {ast.CreateStmt: "relation", ast.ViewStmt: "view", ast.CreateSeqStmt: "sequence",
                 ast.IndexStmt: "relation", ast.CreateTrigStmt: "relation", ast.CreatePolicyStmt: "table",
-                ast.CompositeTypeStmt: "typevar"}
+                ast.CompositeTypeStmt: "typevar", ast.RuleStmt: "relation"}
     for cls, attr in relation.items():
         if isinstance(node, cls):
             rv = getattr(node, attr)
@@ -45,6 +45,10 @@ def created_in(node) -> tuple[str | None, str] | None:
         names = node.typeName
     elif isinstance(node, ast.CreateDomainStmt):
         names = node.domainname
+    elif isinstance(node, ast.CreateStatsStmt):
+        names = node.defnames or [n for rv in node.relations[:1] if isinstance(rv, ast.RangeVar)
+                                  for n in ([ast.String(sval=rv.schemaname)] if rv.schemaname else [])
+                                  + [ast.String(sval=rv.relname)]]
     if not names:
         return None
     return _schema_of_names(names), ".".join(n.sval for n in names if isinstance(n, ast.String))

@@ -59,6 +59,8 @@ _BY_CLASS: dict[type, tuple[str, str]] = {
     ast.CreateEventTrigStmt: ("CREATE EVENT TRIGGER", _DATABASE_WIDE),
     ast.AlterEventTrigStmt: ("ALTER EVENT TRIGGER", _DATABASE_WIDE),
     ast.CreateCastStmt: ("CREATE CAST", _DATABASE_WIDE),
+    ast.AlterCollationStmt: ("ALTER COLLATION ... REFRESH VERSION",
+                             "a collation's version is maintenance, not schema state: plans never run it"),
 }
 
 _COMMENT_DATABASE_WIDE = {OT.OBJECT_EXTENSION, OT.OBJECT_ROLE, OT.OBJECT_DATABASE, OT.OBJECT_TABLESPACE,
@@ -99,7 +101,8 @@ def _meta_name(text: str) -> str:
 _PLAIN = frozenset({ast.CreateStmt, ast.IndexStmt, ast.ViewStmt, ast.CreateFunctionStmt, ast.CreateSeqStmt,
                     ast.CreateTrigStmt, ast.CreatePolicyStmt, ast.CreateEnumStmt, ast.CreateDomainStmt,
                     ast.CompositeTypeStmt, ast.CreateTableAsStmt, ast.CreateRangeStmt, ast.DefineStmt,
-                    ast.AlterSeqStmt, ast.AlterEnumStmt, ast.RenameStmt, ast.AlterPolicyStmt})
+                    ast.AlterSeqStmt, ast.AlterEnumStmt, ast.RenameStmt, ast.AlterPolicyStmt,
+                    ast.CreateStatsStmt, ast.AlterStatsStmt, ast.RuleStmt})
 
 
 def _classify(node, ours: set[str]) -> tuple[str, str] | None:
@@ -170,7 +173,8 @@ def _statement_kind(node) -> str:
              "AlterPolicy": "ALTER POLICY", "AlterTable": "ALTER TABLE", "AlterEnum": "ALTER TYPE",
              "AlterDomain": "ALTER DOMAIN", "AlterFunction": "ALTER FUNCTION", "Comment": "COMMENT ON",
              "Grant": "GRANT", "Drop": "DROP", "Rename": "ALTER ... RENAME", "Rule": "CREATE RULE",
-             "AlterDefaultPrivileges": "ALTER DEFAULT PRIVILEGES IN SCHEMA"}
+             "AlterDefaultPrivileges": "ALTER DEFAULT PRIVILEGES IN SCHEMA",
+             "CreateStats": "CREATE STATISTICS", "AlterStats": "ALTER STATISTICS"}
     return words.get(name, name)
 
 
@@ -207,6 +211,8 @@ _SUBJECTS = {  # statement class -> the explicit schema qualifiers of the object
                     lambda n: [_names_schema(n.typeName)]),
     ast.CreateDomainStmt: lambda n: [_names_schema(n.domainname)],
     ast.AlterFunctionStmt: lambda n: [_names_schema(n.func)],
+    ast.CreateStatsStmt: lambda n: [_names_schema(n.defnames)] if n.defnames else [],
+    ast.AlterStatsStmt: lambda n: [_names_schema(n.defnames)],
     ast.RenameStmt: lambda n: [_rangevar(n.relation)] if n.relation is not None else [_names_schema(n.object)],
     ast.CommentStmt: lambda n: _comment_schemas(n),
     ast.GrantStmt: lambda n: _grant_schemas(n),

@@ -48,6 +48,9 @@ _PREFERRED = {coll: rank for rank, coll in enumerate((
     "types", "domains", "sequences", "tables", "functions", "aggregates", "constraints", "indexes", "views",
     "materialized_views", "triggers", "policies", "grants", "default_privileges",
 ))}
+_PREFERRED["collations"] = -1
+_PREFERRED["statistics"] = len(_PREFERRED)
+_PREFERRED["rules"] = len(_PREFERRED)
 
 
 def _preference(obj) -> tuple[int, str]:

@@ -21,6 +21,7 @@ _TYPE_TITLES = {
     "table": "Tables", "view": "Views", "materialized_view": "Materialized views", "function": "Functions",
     "procedure": "Procedures", "aggregate": "Aggregates", "sequence": "Sequences", "type": "Types",
     "domain": "Domains", "privilege": "Privileges", "default_privilege": "Default privileges", "comment": "Comments",
+    "collation": "Collations",
 }
 
 

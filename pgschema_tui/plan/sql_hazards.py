@@ -53,6 +53,7 @@ _SAFE_NODES = frozenset({
     "AlterEnumStmt", "CommentStmt", "GrantStmt", "AlterDefaultPrivilegesStmt", "AlterOwnerStmt",
     "RenameStmt", "AlterObjectSchemaStmt", "RefreshMatViewStmt", "CreateSchemaStmt", "AlterFunctionStmt",
     "CreateStatsStmt", "AlterStatsStmt", "SecLabelStmt", "AlterTypeStmt", "AlterCollationStmt",
+    "RuleStmt",  # CREATE [OR REPLACE] RULE: runs none of its actions
 })
 # Drops of objects that hold no rows of their own (dropping them without CASCADE fails when
 # a column or another object still needs them).

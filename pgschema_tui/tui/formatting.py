@@ -19,6 +19,7 @@ _KIND_LABELS = {
     "procedure": "Procedures", "aggregate": "Aggregates", "type": "Types", "domain": "Domains",
     "privilege": "Privileges", "default_privilege": "Default privileges", "comment": "Comments",
     "schema": "Schema",
+    "statistics": "Statistics",
 }
 
 

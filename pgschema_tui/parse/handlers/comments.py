@@ -79,11 +79,11 @@ def comment_on(node: ast.CommentStmt, ctx: LoadContext, stmt) -> None:
             _set(ctx, "aggregates" if aggregate else "functions", key, comment, f"routine {key}")
         return
     names = _names(node.object)
-    if kind in (OT.OBJECT_TABCONSTRAINT, OT.OBJECT_TRIGGER, OT.OBJECT_POLICY):
+    if kind in (OT.OBJECT_TABCONSTRAINT, OT.OBJECT_TRIGGER, OT.OBJECT_POLICY, OT.OBJECT_RULE):
         if len(names) == 3 and not ctx.is_target(names[0]):
             return
         collection = {OT.OBJECT_TABCONSTRAINT: "constraints", OT.OBJECT_TRIGGER: "triggers",
-                      OT.OBJECT_POLICY: "policies"}[kind]
+                      OT.OBJECT_POLICY: "policies", OT.OBJECT_RULE: "rules"}[kind]
         key = f"{names[-2]}.{names[-1]}"
         _set(ctx, collection, key, comment, f"{collection[:-1]} {key}")
         return
@@ -97,6 +97,9 @@ def comment_on(node: ast.CommentStmt, ctx: LoadContext, stmt) -> None:
             return
     if kind in _RELATION_COLLECTIONS:
         _set(ctx, _RELATION_COLLECTIONS[kind][0], name, comment, f"{kind.name[7:].lower()} {name}")
+    elif kind in (OT.OBJECT_COLLATION, OT.OBJECT_STATISTIC_EXT):
+        collection = "collations" if kind == OT.OBJECT_COLLATION else "statistics"
+        _set(ctx, collection, name, comment, f"{collection} {name}")
     elif kind in (OT.OBJECT_TYPE, OT.OBJECT_DOMAIN):
         collection = "domains" if name in ctx.schema.domains else "types"
         _set(ctx, collection, name, comment, f"type {name}")

@@ -74,6 +74,8 @@ _DROP_COLLECTIONS = {
     "OBJECT_TABLE": ("tables",), "OBJECT_VIEW": ("views",), "OBJECT_MATVIEW": ("materialized_views",),
     "OBJECT_SEQUENCE": ("sequences",), "OBJECT_INDEX": ("indexes",), "OBJECT_TYPE": ("types",),
     "OBJECT_DOMAIN": ("domains",),
+    "OBJECT_COLLATION": ("collations",),
+    "OBJECT_STATISTIC_EXT": ("statistics",),
 }
 
 
@@ -90,10 +92,11 @@ def drop(node: ast.DropStmt, ctx: LoadContext, stmt) -> None:
             for candidate in ([key] if key else [k for k, f in pool.items() if f.name == owa.objname[-1].sval]):
                 pool.pop(candidate, None)
         return
-    if kind in ("OBJECT_TRIGGER", "OBJECT_POLICY"):
+    if kind in ("OBJECT_TRIGGER", "OBJECT_POLICY", "OBJECT_RULE"):
         for names in node.objects:
             parts = [n.sval for n in names]
-            collection = ctx.schema.triggers if kind == "OBJECT_TRIGGER" else ctx.schema.policies
+            collection = {"OBJECT_TRIGGER": ctx.schema.triggers, "OBJECT_POLICY": ctx.schema.policies,
+                          "OBJECT_RULE": ctx.schema.rules}[kind]
             collection.pop(f"{parts[-2]}.{parts[-1]}", None)
         return
     if kind in ("OBJECT_SCHEMA", "OBJECT_EXTENSION", "OBJECT_ROLE"):
@@ -111,7 +114,7 @@ def drop(node: ast.DropStmt, ctx: LoadContext, stmt) -> None:
 
 
 def _drop_table_parts(ctx: LoadContext, table: str) -> None:
-    for collection in ("constraints", "indexes", "triggers", "policies"):
+    for collection in ("constraints", "indexes", "triggers", "policies", "statistics", "rules"):
         items = getattr(ctx.schema, collection)
         for key in [k for k, v in items.items() if v.table == table]:
             del items[key]

@@ -91,6 +91,9 @@ def create_index(node: ast.IndexStmt, ctx: LoadContext, stmt) -> None:
     drop_named_defaults(ctx, method, {name: c.type for name, c in columns.items()}, node.indexParams)
     for elem in node.indexParams:
         element, refs = _element(ctx, elem, table)
+        if elem.name and element.collation is not None and elem.name in columns \
+                and columns[elem.name].collation == element.collation:
+            element = replace(element, collation=None)  # the column's own: pg_get_indexdef omits it
         if elem.expr is not None and element.collation is None and columns:
             derived = _derived_collation(elem.expr, columns)
             if derived:

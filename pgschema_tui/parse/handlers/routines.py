@@ -146,6 +146,11 @@ _FUNCTION_FIELDS = ("sfunc", "finalfunc", "combinefunc", "serialfunc", "deserial
 def define(node: ast.DefineStmt, ctx: LoadContext, stmt) -> None:
     if node.kind == ObjectType.OBJECT_TYPE and not node.definition:
         return  # a shell type (`CREATE TYPE r;`): only a placeholder until CREATE TYPE r AS RANGE
+    if node.kind == ObjectType.OBJECT_COLLATION:
+        from pgschema_tui.parse.handlers.collations import create_collation
+
+        create_collation(node, ctx, stmt)
+        return
     if node.kind != ObjectType.OBJECT_AGGREGATE:
         raise ctx.unsupported("CREATE " + node.kind.name[7:], "this object kind")
     name = ctx.own_qualified(node.defnames)

@@ -817,6 +817,14 @@ def _trigger_state(state: str):
     return apply
 
 
+def _rule_state(ctx, table, cmd, state: str):
+    rule = ctx.schema.rules.get(f"{table.name}.{cmd.name}")
+    if rule is None:
+        raise NotYet(f"rule {table.name}.{cmd.name}")
+    ctx.schema.add(replace(rule, enabled=state))
+    return table
+
+
 def _all_triggers_state(state: str):
     """ENABLE/DISABLE TRIGGER ALL|USER: every user trigger the table has so far (the IR holds no
     internal ones, which ALL also switches)."""
@@ -894,6 +902,10 @@ _ALTER_TABLE = {
     AT.AT_EnableTrigAll: _all_triggers_state("O"), AT.AT_EnableTrigUser: _all_triggers_state("O"),
     AT.AT_DisableTrigAll: _all_triggers_state("D"), AT.AT_DisableTrigUser: _all_triggers_state("D"),
     AT.AT_SetRelOptions: _set_options,
+    AT.AT_EnableRule: lambda ctx, t, cmd: _rule_state(ctx, t, cmd, "O"),
+    AT.AT_DisableRule: lambda ctx, t, cmd: _rule_state(ctx, t, cmd, "D"),
+    AT.AT_EnableAlwaysRule: lambda ctx, t, cmd: _rule_state(ctx, t, cmd, "A"),
+    AT.AT_EnableReplicaRule: lambda ctx, t, cmd: _rule_state(ctx, t, cmd, "R"),
     AT.AT_ResetRelOptions: _reset_options,
     AT.AT_SetLogged: _flag(unlogged=False),
     AT.AT_SetUnLogged: _flag(unlogged=True),
