@@ -373,9 +373,7 @@ class Executor:
             pass
 
     def _backoff(self, attempt: int) -> float:
-        """Exponential backoff with jitter: random in the upper half of base * 2^(attempt-1), capped."""
-        ceiling = min(self.options.backoff_max, self.options.backoff_base * 2 ** (attempt - 1))
-        return round(ceiling / 2 + self._rng.random() * ceiling / 2, 3)
+        return self.options.retry_delay(attempt, self._rng)
 
     # --------------------------------------------------------------- steps ---
 

@@ -45,6 +45,12 @@ class ApplyOptions:
         """Lock waits are looked for several times within one lock_timeout, or we would miss them."""
         return max(0.01, min(self.poll_interval, self.lock_timeout_ms / 1000 / 5))
 
+    def retry_delay(self, attempt: int, rng) -> float:
+        """Back-off before retry `attempt` (1-based) after a lock timeout: exponential with jitter,
+        random in the upper half of backoff_base * 2^(attempt-1), capped at backoff_max."""
+        ceiling = min(self.backoff_max, self.backoff_base * 2 ** (attempt - 1))
+        return round(ceiling / 2 + rng.random() * ceiling / 2, 3)
+
     @classmethod
     def from_args(cls, args, allow_hazards: frozenset[str] = frozenset()) -> "ApplyOptions":
         """Options from the CLI flags, every value checked before anything connects."""
