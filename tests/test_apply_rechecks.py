@@ -95,3 +95,113 @@ def test_apply_file_inspection_can_be_aborted_with_ctrl_c(db, conn, tmp_path, ca
     err = capsys.readouterr().err
     assert code == 130 and elapsed < 15, (code, elapsed, err)
     assert "Traceback" not in err
+
+
+# ------------------------------------- after the apply lock: fingerprint ---
+
+from dataclasses import replace  # noqa: E402
+
+from pgschema_tui.apply.events import LockWait, PlanFinished, StepStarted  # noqa: E402
+from pgschema_tui.apply.executor import Executor  # noqa: E402
+from pgschema_tui.apply.options import ApplyOptions  # noqa: E402
+from pgschema_tui.inspect import inspect_schema  # noqa: E402
+from pgschema_tui.plan.fingerprint import fingerprint  # noqa: E402
+from pgschema_tui.plan.model import Group, Plan, Step  # noqa: E402
+
+FAST = dict(backoff_base=0.05, backoff_max=0.2, poll_interval=0.05)
+
+
+def _step(sql: str, tx: bool = True, path: str = "public.t") -> Step:
+    return Step(sql=sql, type="table", operation="alter", path=path, can_run_in_transaction=tx)
+
+
+def _plan(conn, groups: list[list[Step]]) -> Plan:
+    digest, per_object = fingerprint(inspect_schema(conn, "public"))
+    return Plan(schema="public", groups=[Group(tuple(g)) for g in groups], fingerprint=digest,
+                object_fingerprints=per_object)
+
+
+def _advisory_waiter(conn, application: str):
+    row = conn.execute("SELECT l.pid FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+                       "WHERE l.locktype = 'advisory' AND NOT l.granted AND a.application_name = %s",
+                       (application,)).fetchone()
+    return row[0] if row else None
+
+
+def test_an_apply_that_waited_for_the_apply_lock_rechecks_the_fingerprint(db, conn):
+    conn.execute("CREATE TABLE t (id int)")
+    plan = _plan(conn, [[_step("ALTER TABLE t ADD COLUMN a int")]])
+    stale = _plan(conn, [[_step("ALTER TABLE t ADD COLUMN b int DEFAULT 1")]])  # made on the same schema
+    blocker = db.connect(autocommit=False)
+    blocker.execute("LOCK TABLE t IN ACCESS SHARE MODE")  # the first apply waits here, holding the apply lock
+    first = Executor(plan, replace(db, application_name="first-apply"), ApplyOptions(lock_timeout_ms=30_000, **FAST))
+    events = first.events()
+    second_events: list = []
+    second = Executor(stale, replace(db, application_name="second-apply"),
+                      ApplyOptions(lock_timeout_ms=30_000, **FAST))
+    worker = threading.Thread(target=lambda: second_events.extend(second.events()))
+    try:
+        for event in events:
+            if isinstance(event, LockWait):
+                break
+        worker.start()  # waits for the first apply's lock, its plan checked long ago
+        _until(lambda: _advisory_waiter(conn, "second-apply (apply lock)"), what="the second apply to wait")
+        blocker.commit()
+        rest = list(events)
+        worker.join(timeout=60)
+    finally:
+        blocker.close()
+        events.close()
+        second.abort()
+        worker.join()
+    assert isinstance(rest[-1], PlanFinished) and rest[-1].success, rest
+    finished = second_events[-1]
+    assert isinstance(finished, PlanFinished) and not finished.success, second_events
+    assert "changed since the plan was made" in finished.message and "public.t (changed)" in finished.message
+    assert "Nothing was applied" in finished.message
+    assert not any(isinstance(e, StepStarted) for e in second_events), second_events
+    assert [r[0] for r in conn.execute("SELECT attname FROM pg_attribute WHERE attrelid = 't'::regclass "
+                                       "AND attnum > 0 ORDER BY attnum").fetchall()] == ["id", "a"]
+
+
+# ------------------------------------- after the apply lock: data checks ---
+
+def _not_null_plan(db, conn, tmp_path) -> str:
+    conn.execute("CREATE TABLE t (id int PRIMARY KEY, a int); INSERT INTO t SELECT g, g FROM generate_series(1, 50) g")
+    desired = tmp_path / "schema.sql"
+    desired.write_text("CREATE TABLE t (id int PRIMARY KEY, a int NOT NULL);\n")
+    plan_file = str(tmp_path / "plan.json")
+    assert main(["plan", *cli_flags(db), "--file", str(desired), "--output-json", plan_file]) == 0
+    return plan_file
+
+
+def test_rows_written_while_the_prompt_waits_are_counted_again_before_the_first_step(
+        db, conn, tmp_path, capsys, monkeypatch):
+    plan_file = _not_null_plan(db, conn, tmp_path)
+    capsys.readouterr()
+
+    def answer_after_a_writer(*_args):  # another session writes while the user reads the plan
+        with db.connect() as writer:
+            writer.execute("INSERT INTO t VALUES (51, NULL), (52, NULL)")
+        return "yes"
+
+    monkeypatch.setattr("builtins.input", answer_after_a_writer)
+    code = main(["apply", *cli_flags(db), "--plan", plan_file])
+    out, err = capsys.readouterr()
+    assert code == 1, out + err
+    text = out + err
+    assert "counted again after taking the apply lock" in text and "2 rows" in text, text
+    assert "--allow-hazards data_check" in text and "Nothing was applied" in text
+    assert "[1/" not in out, out  # no step started
+    assert conn.execute("SELECT count(*) FROM pg_constraint WHERE conrelid = 't'::regclass "
+                        "AND contype = 'c'").fetchone()[0] == 0  # nothing half-done
+
+
+def test_data_check_consent_lets_the_recounted_plan_run(db, conn, tmp_path, capsys, monkeypatch):
+    plan_file = _not_null_plan(db, conn, tmp_path)
+    conn.execute("INSERT INTO t VALUES (51, NULL)")
+    code = main(["apply", *cli_flags(db), "--plan", plan_file, "--auto-approve", "--allow-hazards", "data_check"])
+    out, err = capsys.readouterr()
+    assert code == 1  # the step itself fails on the row: consent runs it, it does not make it pass
+    assert "counted again" not in out + err
+    assert "[1/" in out

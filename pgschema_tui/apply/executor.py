@@ -129,12 +129,15 @@ class Executor:
         self._in_transaction = False  # an explicit BEGIN is open on the main connection
         self._pending: list[str] = []  # notices raised outside a generator (the monitor was lost)
         self._monitor_losses = 0
+        self._inspection = None  # the reads of apply/recheck.py, while they run
 
     # ------------------------------------------------------------ control ---
 
     def abort(self) -> None:
         """Stop as soon as possible: cancel the running statement, run nothing more."""
         self._aborted.set()
+        if self._inspection is not None:
+            self._inspection.abort()
         self._cancel_running(wait=False)
 
     def _cancel_running(self, *, wait: bool) -> None:
@@ -175,6 +178,10 @@ class Executor:
                                duration_seconds=time.monotonic() - started)
             return
         try:
+            refused = yield from self._recheck()
+            if refused:
+                yield PlanFinished(success=False, message=refused, duration_seconds=round(time.monotonic() - started, 3))
+                return
             blocked = yield from index_builds.wait_for_other_builds(self)  # e.g. a killed apply's build
             if blocked:
                 yield PlanFinished(success=False, message=blocked + "\nCommitted: nothing.",
@@ -194,6 +201,26 @@ class Executor:
                                message=self._summary(), invalid_indexes=tuple(self._invalid_indexes))
         finally:
             self._close()
+
+    def _recheck(self):
+        """The fingerprint and the data checks again, now that no other apply can run (recheck.py);
+        read on the lock's session, whose settings are the defaults the plan was read with."""
+        from pgschema_tui.apply import recheck
+
+        def keep(inspection) -> None:
+            self._inspection = inspection
+            if self.aborted:
+                inspection.abort()
+
+        try:
+            return (yield from recheck.after_lock(self.plan, self._lock_conn, self.options, keep))
+        except UserError as exc:
+            return str(exc)
+        except Exception as exc:  # the server went away meanwhile
+            return f"could not check the database again after taking the apply lock: {server_error_text(exc)}\n" \
+                   f"Nothing was applied."
+        finally:
+            self._inspection = None
 
     def _units(self) -> list[_Unit]:
         if all(g.transactional for g in self.groups):

@@ -164,7 +164,8 @@ def run(args) -> int:
     if not args.auto_approve and not confirm():
         print("Apply cancelled: nothing was applied.", file=sys.stderr)
         return 1
-    # The executor checks the data-loss hazards again, after locking, in each step's transaction
+    # The executor checks again once it holds the apply lock: the fingerprint and the data checks
+    # (apply/recheck.py), then the data-loss hazards in each step's transaction, after locking
     return execute_and_print(plan, settings, replace(options, schema=args.schema), args.log_json)
 
 
