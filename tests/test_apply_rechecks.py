@@ -205,3 +205,84 @@ def test_data_check_consent_lets_the_recounted_plan_run(db, conn, tmp_path, caps
     assert code == 1  # the step itself fails on the row: consent runs it, it does not make it pass
     assert "counted again" not in out + err
     assert "[1/" in out
+
+
+# ----------------------------------------------------------------- deadlocks ---
+
+from pgschema_tui.apply.events import GroupRolledBack, Notice  # noqa: E402
+
+
+def _deadlocking_apply(db, conn, lock_retries: int, extra_groups=()):
+    """A transactional group (ALTER a; ALTER c, locked by the test; ALTER b) and another session that
+    holds b and then asks for a while the group waits: the apply's session finds the deadlock (the
+    other session's deadlock_timeout is long). Returns (events, the other session's pid)."""
+    conn.execute("CREATE TABLE a (id int); CREATE TABLE b (id int); CREATE TABLE c (id int)")
+    plan = Plan(schema="public", groups=[Group((
+        _step("ALTER TABLE a ADD COLUMN x int", path="public.a"),
+        _step("ALTER TABLE c ADD COLUMN w int", path="public.c"),
+        _step("ALTER TABLE b ADD COLUMN y int", path="public.b"))), *extra_groups])
+    gate = db.connect(autocommit=False)
+    gate.execute("LOCK TABLE c IN ACCESS SHARE MODE")
+    other = db.connect(autocommit=False)
+    other.execute("SET deadlock_timeout = '10min'")
+    other.execute("LOCK TABLE b IN ACCESS SHARE MODE")
+    other_pid = other.info.backend_pid
+    executor = Executor(plan, replace(db, application_name="deadlocked-apply"),
+                        ApplyOptions(lock_timeout_ms=20_000, lock_retries=lock_retries, **FAST))
+    events: list = []
+    worker = threading.Thread(target=lambda: events.extend(executor.events()))
+    worker.start()
+
+    def other_side():
+        try:
+            other.execute("SELECT count(*) FROM a")  # waits for the apply's ALTER of a: the cycle
+            other.commit()
+        except Exception:  # noqa: BLE001 - the apply aborted: released below
+            other.rollback()
+
+    side = threading.Thread(target=other_side)
+    try:
+        _until(lambda: _waiting_pid(conn, "deadlocked-apply"), what="the apply to wait at step 2")
+        side.start()
+        _until(lambda: conn.execute("SELECT EXISTS (SELECT FROM pg_locks WHERE pid = %s AND NOT granted)",
+                                    (other_pid,)).fetchone()[0], what="the other session to wait for a")
+        gate.commit()  # the apply goes on and asks for b: a deadlock
+        worker.join(timeout=60)
+        side.join(timeout=60)
+    finally:
+        executor.abort()
+        worker.join()
+        other.close()
+        side.join()
+        gate.close()
+    return events, other_pid
+
+
+def test_a_deadlock_in_a_transactional_group_is_retried_like_a_lock_timeout(db, conn):
+    events, other_pid = _deadlocking_apply(db, conn, lock_retries=2)
+    finished = events[-1]
+    assert isinstance(finished, PlanFinished) and finished.success, events
+    assert any(isinstance(e, GroupRolledBack) and e.reason == "deadlock" for e in events), events
+    notices = [e.message for e in events if isinstance(e, Notice)]
+    assert any("deadlock on step 3" in m and f"pid {other_pid}" in m and "retrying from step 1" in m
+               for m in notices), notices
+    columns = conn.execute("SELECT attrelid::regclass::text, attname FROM pg_attribute WHERE attrelid IN "
+                           "('a'::regclass, 'b'::regclass) AND attnum > 0 ORDER BY 1, 2").fetchall()
+    assert columns == [("a", "id"), ("a", "x"), ("b", "id"), ("b", "y")]
+
+
+def test_a_deadlock_with_no_retry_left_gives_the_exact_summary(db, conn):
+    later = Group((_step("ALTER TABLE a ADD COLUMN z int", path="public.a"),))
+    index = Group((_step("CREATE INDEX CONCURRENTLY a_id ON a (id)", tx=False, path="public.a.a_id"),))
+    events, other_pid = _deadlocking_apply(db, conn, lock_retries=0, extra_groups=(index, later))
+    finished = events[-1]
+    assert isinstance(finished, PlanFinished) and not finished.success, events
+    assert "deadlock detected" in finished.message or "deadlock" in [e.error for e in events
+                                                                     if hasattr(e, "error")][0]
+    failed = [e for e in events if hasattr(e, "error")][0]
+    assert "deadlock detected" in failed.error and f"pid {other_pid}" in failed.error, failed
+    assert failed.sqlstate == "40P01"
+    assert finished.message.splitlines()[:3] == [
+        "Committed: nothing.",
+        "Rolled back: group(s) 1 (steps 1-3): none of their statements took effect.",
+        "Not run: group(s) 2-3."], finished.message

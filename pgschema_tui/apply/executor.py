@@ -7,9 +7,10 @@ build progress, lock waits), so the generator keeps yielding while the statement
 
 Transactions: the whole plan runs in one transaction when every step can; otherwise every
 group runs on its own (in a transaction when all its steps can, else step by step in
-autocommit). A lock timeout (SQLSTATE 55P03) retries with exponential backoff and jitter:
-the failed step in autocommit, or the whole transaction from its first step, because
-PostgreSQL has aborted it.
+autocommit). A lock timeout (SQLSTATE 55P03) or a deadlock (40P01: the server rolled this
+session back to let the other one through) retries with exponential backoff and jitter: the
+failed step in autocommit, or the whole transaction from its first step, because PostgreSQL
+has aborted it; the session waited for is named.
 
 Safety: the whole run holds the schema's apply lock (`apply.advisory`), and a step that can
 lose stored rows is guarded (`apply.guard`): its relations are locked and probed for rows in
@@ -38,6 +39,7 @@ from pgschema_tui.errors import UserError
 from pgschema_tui.plan.model import Group, Plan, Step
 
 LOCK_NOT_AVAILABLE = "55P03"
+DEADLOCK_DETECTED = "40P01"  # retried as a lock timeout: the server chose this session to roll back
 QUERY_CANCELED = "57014"
 
 _INDEX_VALID_SQL = """
@@ -48,11 +50,29 @@ _ANY_BUILD_SQL = "SELECT count(*) FROM pg_stat_progress_create_index WHERE datna
 
 
 class _LockTimeout(Exception):
-    """A statement gave up waiting for a lock; carries who held it, when we saw them."""
+    """A statement gave up waiting for a lock (or was the victim of a deadlock); carries who held
+    it, when we saw them."""
 
-    def __init__(self, index: int, error: Exception, blockers: list[Blocker]):
+    def __init__(self, index: int, error: Exception, blockers: list[Blocker], others: tuple[int, ...] = ()):
         super().__init__(str(error))
         self.index, self.error, self.blockers = index, error, blockers
+        self.deadlock = getattr(error, "sqlstate", None) == DEADLOCK_DETECTED
+        # the sessions the deadlock involved (from the server's DETAIL) when the monitor saw none
+        self.others = tuple(p for p in others if p not in {b.pid for b in blockers})
+
+    @property
+    def reason(self) -> str:
+        return "deadlock" if self.deadlock else "lock timeout"
+
+    def who(self) -> str:
+        """`pid 42 (idle in transaction): SELECT ...`, the session the statement waited for."""
+        if self.blockers:
+            b = self.blockers[-1]
+            facts = ", ".join(f for f in (b.state, f"{b.lock_mode} on {b.relation}" if b.lock_mode and b.relation
+                                          else None) if f)
+            query = " ".join((b.query or "").split())[:80]
+            return f"pid {b.pid}" + (f" ({facts})" if facts else "") + (f": {query}" if query else "")
+        return ", ".join(f"pid {p}" for p in self.others)
 
 
 class _StepFailure(Exception):
@@ -321,7 +341,7 @@ class Executor:
             except _LockTimeout as timeout:
                 self._rollback()
                 for group in _started(unit, current):
-                    yield GroupRolledBack(group=group, reason="lock timeout")
+                    yield GroupRolledBack(group=group, reason=timeout.reason)
                 attempt += 1
                 if attempt > self.options.lock_retries:
                     yield from self._fail_lock(timeout, current, _started(unit, current))
@@ -331,7 +351,7 @@ class Executor:
                 first = self._steps_of(unit.groups[0])[0][0]
                 yield Notice(
                     index=timeout.index, group=current,
-                    message=(f"lock timeout on step {timeout.index + 1} (attempt {attempt} of "
+                    message=(f"{timeout.reason} on step {timeout.index + 1}{_with(timeout)} (attempt {attempt} of "
                              f"{self.options.lock_retries}); its transaction was rolled back, so "
                              f"retrying from step {first + 1} (the start of group {unit.groups[0] + 1}) "
                              f"in {delay:.2f}s"))
@@ -367,8 +387,8 @@ class Executor:
                     delay = self._backoff(attempt)
                     yield self._lock_wait_event(timeout, attempt, delay)
                     yield Notice(index=index, group=group,
-                                 message=(f"lock timeout on step {index + 1} (attempt {attempt} of "
-                                          f"{self.options.lock_retries}); retrying it in {delay:.2f}s"))
+                                 message=(f"{timeout.reason} on step {index + 1}{_with(timeout)} (attempt {attempt} "
+                                          f"of {self.options.lock_retries}); retrying it in {delay:.2f}s"))
                     if self._aborted.wait(delay):
                         yield from self._fail_abort(index, group, ())
                         return False
@@ -493,10 +513,10 @@ class Executor:
         if error is None:
             return outcome.get("rows")
         sqlstate = getattr(error, "sqlstate", None)
-        if sqlstate == LOCK_NOT_AVAILABLE:
+        if sqlstate in (LOCK_NOT_AVAILABLE, DEADLOCK_DETECTED):
             if not seen:
                 seen.extend(self._holders_after_the_fact(sql))
-            raise _LockTimeout(index, error, seen)
+            raise _LockTimeout(index, error, seen, _deadlocked_with(error, self._conn.info.backend_pid))
         if sqlstate == QUERY_CANCELED and self.aborted:
             raise _StepFailure(index, sql, "aborted by user: the running statement was cancelled", sqlstate)
         if isinstance(error, psycopg.Error):
@@ -593,12 +613,14 @@ class Executor:
         return LockWait(index=timeout.index, blocker_pid=None, attempt=attempt, retry_in_seconds=delay)
 
     def _fail_lock(self, timeout: _LockTimeout, group: int, rolled_back: tuple[int, ...]):
-        blocker = timeout.blockers[-1] if timeout.blockers else None
-        who = f"; blocked by pid {blocker.pid}: {blocker.query}" if blocker else ""
+        who = timeout.who()
+        if who:
+            who = f"; {'deadlocked with' if timeout.deadlock else 'blocked by'} {who}"
         message = (f"{server_error_text(timeout.error)}\n(gave up after {self.options.lock_retries} "
                    f"{'retry' if self.options.lock_retries == 1 else 'retries'}{who})")
         step_sql = self._step_sql(timeout.index)
-        yield from self._fail(_StepFailure(timeout.index, step_sql, message, LOCK_NOT_AVAILABLE), group, rolled_back)
+        sqlstate = DEADLOCK_DETECTED if timeout.deadlock else LOCK_NOT_AVAILABLE
+        yield from self._fail(_StepFailure(timeout.index, step_sql, message, sqlstate), group, rolled_back)
 
     def _fail_abort(self, index: int, group: int, rolled_back: tuple[int, ...]):
         yield from self._fail(_StepFailure(index, self._step_sql(index), "aborted by user"), group, rolled_back)
@@ -643,6 +665,24 @@ class Executor:
 
     def _committed_steps(self) -> list[int]:
         return [i for g in self._applied_groups for i, _ in self._steps_of(g)]
+
+
+def _with(timeout: _LockTimeout) -> str:
+    """` (deadlock with pid 42 ...)` for a notice about a deadlock; lock waits have their own event."""
+    who = timeout.who() if timeout.deadlock else ""
+    return f" with {who}" if who else ""
+
+
+def _deadlocked_with(error: Exception, own_pid: int) -> tuple[int, ...]:
+    """The other sessions a deadlock error's DETAIL names (`Process 42 waits for ...`)."""
+    import re
+
+    detail = getattr(getattr(error, "diag", None), "message_detail", None) or ""
+    pids = []
+    for pid in (int(p) for p in re.findall(r"\b(?:Process|process) (\d+)", detail)):
+        if pid != own_pid and pid not in pids:
+            pids.append(pid)
+    return tuple(pids)
 
 
 def _started(unit: _Unit, current: int) -> tuple[int, ...]:
