@@ -286,3 +286,31 @@ def test_a_deadlock_with_no_retry_left_gives_the_exact_summary(db, conn):
         "Committed: nothing.",
         "Rolled back: group(s) 1 (steps 1-3): none of their statements took effect.",
         "Not run: group(s) 2-3."], finished.message
+
+
+# ---------------------------- one pre-apply check for the CLI and the reviewer ---
+
+def test_the_reviewers_pre_apply_check_is_the_clis_bounded_and_shows_whom_it_waits_for(db, conn):
+    import pytest
+
+    from pgschema_tui.apply.live_inspection import PreApplyCheck
+    from pgschema_tui.errors import UserError
+    from pgschema_tui.tui import stale_plan
+
+    assert stale_plan.PreApplyCheck is PreApplyCheck  # one implementation, in apply/
+    conn.execute("CREATE TABLE t (id int); CREATE VIEW v AS SELECT id FROM t")
+    plan = _plan(conn, [[_step("ALTER TABLE t ADD COLUMN a int")]])
+    blocker = db.connect(autocommit=False)
+    blocker.execute("LOCK TABLE t IN ACCESS EXCLUSIVE MODE")
+    blocker_pid = blocker.info.backend_pid
+    seen: list = []
+    check = PreApplyCheck(plan, db, ApplyOptions(lock_timeout_ms=1000, lock_retries=1, **FAST))
+    try:
+        with pytest.raises(UserError) as refused:
+            check.run(on_wait=seen.extend)
+    finally:
+        blocker.close()
+    assert f"pid {blocker_pid} holds AccessExclusiveLock on t" in str(refused.value)
+    assert "after 1 retry" in str(refused.value)
+    assert blocker_pid in {b.pid for b in seen}  # the wait was shown meanwhile
+    assert PreApplyCheck(plan, db).run() == []  # unchanged: safe to apply

@@ -167,6 +167,53 @@ class LiveInspection:
         return ": " + "; ".join(parts)
 
 
+class PreApplyCheck:
+    """The reviewer's check before it starts the executor: is the database still what the plan
+    was made against? On a connection of its own; `abort()` (any thread) cancels it, and
+    `run(on_wait)` shows whom it waits for. Bounded as the apply is when given `options`."""
+
+    def __init__(self, plan, settings, options=None) -> None:
+        self.plan, self.settings, self.options = plan, settings, options
+        self._inspection: LiveInspection | None = None
+        self._aborted = threading.Event()
+
+    def abort(self) -> None:
+        self._aborted.set()
+        inspection = self._inspection
+        if inspection is not None:
+            inspection.abort()
+
+    def run(self, on_wait: Callable | None = None) -> list[str]:
+        """Objects changed since the plan was made (empty: safe to apply); InspectionAborted when
+        aborted, UserError when the lock timeout ran out. `on_wait(blockers)` is called (from
+        another thread) while the check waits for a lock."""
+        if not self.plan.fingerprint:
+            return []
+        if self._aborted.is_set():
+            raise InspectionAborted("aborted during the pre-apply check; nothing was applied")
+        watch = (self.settings, on_wait) if on_wait is not None else None
+        with self.settings.connect() as conn:
+            if self.options is not None:
+                from dataclasses import replace
+
+                inspection = LiveInspection.for_options(conn, replace(self.options, schema=self.plan.schema),
+                                                        watch=watch)
+            else:
+                inspection = LiveInspection(conn, self.plan.schema, watch=watch)
+            self._inspection = inspection
+            if self._aborted.is_set():
+                inspection.abort()
+            try:
+                return live_changes(self.plan, inspection)[1]
+            finally:
+                self._inspection = None
+
+
+def stale_plan_objects(plan, settings) -> list[str]:
+    """Objects that changed in the database since the plan was made (empty: safe to apply)."""
+    return PreApplyCheck(plan, settings).run()
+
+
 def live_changes(plan, inspection: LiveInspection):
     """(the live schema as the plan saw it, the objects changed since the plan was made: empty when
     none) read through `inspection`; the live schema is filtered by the plan's ignore rules."""
