@@ -31,6 +31,10 @@ from pgschema_tui.apply.events import (
     PlanStarted, Progress, StepFailed, StepFinished, StepStarted,
 )
 from pgschema_tui.apply import index_builds
+from pgschema_tui.apply.failures import (  # noqa: F401 - server_error_text: where callers look for it
+    DEADLOCK_DETECTED, LOCK_NOT_AVAILABLE, _LockTimeout, _StepFailure, _deadlocked_with, _progress_changed, _span,
+    _with, server_error_text,
+)
 from pgschema_tui.apply.monitor import Blocker, StatementMonitor
 from pgschema_tui.apply.options import ApplyOptions
 from pgschema_tui.apply.statements import concurrent_index, relation_names
@@ -38,8 +42,6 @@ from pgschema_tui.ddl.quote import ident, literal
 from pgschema_tui.errors import UserError
 from pgschema_tui.plan.model import Group, Plan, Step
 
-LOCK_NOT_AVAILABLE = "55P03"
-DEADLOCK_DETECTED = "40P01"  # retried as a lock timeout: the server chose this session to roll back
 QUERY_CANCELED = "57014"
 
 _INDEX_VALID_SQL = """
@@ -49,75 +51,12 @@ WHERE c.relname = %s AND c.relnamespace = (SELECT oid FROM pg_namespace WHERE ns
 _ANY_BUILD_SQL = "SELECT count(*) FROM pg_stat_progress_create_index WHERE datname = current_database()"
 
 
-class _LockTimeout(Exception):
-    """A statement gave up waiting for a lock (or was the victim of a deadlock); carries who held
-    it, when we saw them."""
-
-    def __init__(self, index: int, error: Exception, blockers: list[Blocker], others: tuple[int, ...] = ()):
-        super().__init__(str(error))
-        self.index, self.error, self.blockers = index, error, blockers
-        self.deadlock = getattr(error, "sqlstate", None) == DEADLOCK_DETECTED
-        # the sessions the deadlock involved (from the server's DETAIL) when the monitor saw none
-        self.others = tuple(p for p in others if p not in {b.pid for b in blockers})
-
-    @property
-    def reason(self) -> str:
-        return "deadlock" if self.deadlock else "lock timeout"
-
-    def who(self) -> str:
-        """`pid 42 (idle in transaction): SELECT ...`, the session the statement waited for."""
-        if self.blockers:
-            b = self.blockers[-1]
-            facts = ", ".join(f for f in (b.state, f"{b.lock_mode} on {b.relation}" if b.lock_mode and b.relation
-                                          else None) if f)
-            query = " ".join((b.query or "").split())[:80]
-            return f"pid {b.pid}" + (f" ({facts})" if facts else "") + (f": {query}" if query else "")
-        return ", ".join(f"pid {p}" for p in self.others)
-
-
-class _StepFailure(Exception):
-    """A step failed for good: the server error (or our own reason) and the statement."""
-
-    def __init__(self, index: int, sql: str, message: str, sqlstate: str | None = None):
-        super().__init__(message)
-        self.index, self.sql, self.message, self.sqlstate = index, sql, message, sqlstate
-
-
 @dataclass(frozen=True)
 class _Unit:
     """Groups that commit together: all of them in one transaction, or one group on its own."""
 
     groups: tuple[int, ...]
     transactional: bool
-
-
-def server_error_text(exc: Exception) -> str:
-    """The server's error as psql shows it: `ERROR:  message` plus DETAIL and HINT lines."""
-    diag = getattr(exc, "diag", None)
-    primary = getattr(diag, "message_primary", None) if diag else None
-    if not primary:
-        return str(exc).strip() or type(exc).__name__
-    lines = [f"{diag.severity or 'ERROR'}:  {primary}"]
-    if diag.message_detail:
-        lines.append(f"DETAIL:  {diag.message_detail}")
-    if diag.message_hint:
-        lines.append(f"HINT:  {diag.message_hint}")
-    return "\n".join(lines)
-
-
-def _span(indexes: list[int]) -> str:
-    """1-based human list of step or group numbers: `1-3, 5`."""
-    numbers = sorted(i + 1 for i in indexes)
-    parts: list[str] = []
-    start = prev = None
-    for n in numbers + [None]:
-        if start is not None and n == prev + 1:
-            prev = n
-            continue
-        if start is not None:
-            parts.append(str(start) if start == prev else f"{start}-{prev}")
-        start = prev = n
-    return ", ".join(parts)
 
 
 class Executor:
@@ -198,14 +137,14 @@ class Executor:
                                duration_seconds=time.monotonic() - started)
             return
         try:
-            refused = yield from self._recheck()
-            if refused:
-                yield PlanFinished(success=False, message=refused, duration_seconds=round(time.monotonic() - started, 3))
-                return
             blocked = yield from index_builds.wait_for_other_builds(self)  # e.g. a killed apply's build
             if blocked:
                 yield PlanFinished(success=False, message=blocked + "\nCommitted: nothing.",
                                    duration_seconds=round(time.monotonic() - started, 3))
+                return
+            refused = yield from self._recheck()  # on the schema as those builds left it
+            if refused:
+                yield PlanFinished(success=False, message=refused, duration_seconds=round(time.monotonic() - started, 3))
                 return
             for unit in self._units():
                 if unit.transactional:
@@ -491,24 +430,8 @@ class Executor:
         import psycopg
 
         self._conn.execute(f"SET lock_timeout = {literal(str(self.options.lock_timeout_ms) + 'ms')}")
-        outcome: dict[str, object] = {}
-        finished = threading.Event()
-
-        def work() -> None:
-            try:
-                cur = self._conn.execute(sql)
-                outcome["rows"] = cur.fetchall() if cur.description else None
-            except BaseException as exc:  # handed to the generator thread
-                outcome["error"] = exc
-            finally:
-                finished.set()
-
-        worker = threading.Thread(target=work, name="pgschema-tui-statement", daemon=True)
-        self._worker = worker
-        worker.start()
         seen: list[Blocker] = []
-        yield from self._watch(index, attempt, finished, seen)
-        worker.join()
+        outcome = yield from self._run_watched(sql, lambda finished: self._watch(index, attempt, finished, seen))
         error = outcome.get("error")
         if error is None:
             return outcome.get("rows")
@@ -522,6 +445,34 @@ class Executor:
         if isinstance(error, psycopg.Error):
             raise _StepFailure(index, sql, server_error_text(error), sqlstate)
         raise error
+
+    def _run_watched(self, sql: str, watch, name: str = "pgschema-tui-statement"):
+        """Run `sql` on the main connection in a worker thread (so `abort()` can cancel it) while
+        `watch(finished)` yields events; returns {"rows": ...} or {"error": exception}. The one
+        way every statement of the plan runs (apply/index_builds.py runs its builds through it)."""
+        outcome: dict[str, object] = {}
+        finished = threading.Event()
+
+        def work() -> None:
+            try:
+                cur = self._conn.execute(sql)
+                outcome["rows"] = cur.fetchall() if cur.description else None
+            except BaseException as exc:  # handed to the generator thread
+                outcome["error"] = exc
+            finally:
+                finished.set()
+
+        worker = threading.Thread(target=work, name=name, daemon=True)
+        self._worker = worker
+        worker.start()
+        try:
+            yield from watch(finished)
+        except BaseException:  # the consumer stopped iterating: do not wait for the statement
+            self._cancel_running(wait=True)
+            raise
+        finally:
+            worker.join()
+        return outcome
 
     def _watch(self, index: int, attempt: int, finished: threading.Event, seen: list[Blocker]):
         """Poll the monitor until `finished`: lock waits often, index progress every poll_interval."""
@@ -667,35 +618,9 @@ class Executor:
         return [i for g in self._applied_groups for i, _ in self._steps_of(g)]
 
 
-def _with(timeout: _LockTimeout) -> str:
-    """` (deadlock with pid 42 ...)` for a notice about a deadlock; lock waits have their own event."""
-    who = timeout.who() if timeout.deadlock else ""
-    return f" with {who}" if who else ""
-
-
-def _deadlocked_with(error: Exception, own_pid: int) -> tuple[int, ...]:
-    """The other sessions a deadlock error's DETAIL names (`Process 42 waits for ...`)."""
-    import re
-
-    detail = getattr(getattr(error, "diag", None), "message_detail", None) or ""
-    pids = []
-    for pid in (int(p) for p in re.findall(r"\b(?:Process|process) (\d+)", detail)):
-        if pid != own_pid and pid not in pids:
-            pids.append(pid)
-    return tuple(pids)
-
-
 def _started(unit: _Unit, current: int) -> tuple[int, ...]:
     """The groups of a transaction that had started by the time group `current` failed."""
     return unit.groups[: unit.groups.index(current) + 1]
-
-
-def _progress_changed(previous: Progress | None, current: Progress) -> bool:
-    if previous is None:
-        return True
-    return (previous.phase, previous.percent, previous.blocks_done, previous.tuples_done,
-            previous.lockers_done) != (current.phase, current.percent, current.blocks_done,
-                                       current.tuples_done, current.lockers_done)
 
 
 def execute(plan: Plan, settings, options: ApplyOptions | None = None) -> Iterator[Event]:

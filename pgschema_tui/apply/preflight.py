@@ -65,15 +65,10 @@ def recompute_hazards(plan: Plan, live, sizes) -> Plan:
     from dataclasses import replace
 
     from pgschema_tui.plan.hazards import annotate
-    from pgschema_tui.plan.model import Group
 
     flat = annotate(plan.steps, live, sizes)
-    flat = [replace(step, hazards=step.hazards + tuple(_sql_only_hazards(step, live))) for step in flat]
-    groups, position = [], 0
-    for group in plan.groups:
-        groups.append(Group(tuple(flat[position: position + len(group.steps)])))
-        position += len(group.steps)
-    return replace(plan, groups=groups)
+    return plan.with_steps(replace(step, hazards=step.hazards + tuple(_sql_only_hazards(step, live)))
+                           for step in flat)
 
 
 def _sql_only_hazards(step, live) -> list[Hazard]:
