@@ -83,6 +83,8 @@ def main() -> int:
         print(f"schema: {args.tables} tables + big ({args.rows} rows) with one change per kind of data check")
         print(f"plan with data checks:    median {statistics.median(with_checks):.3f}s, fastest {min(with_checks):.3f}s")
         print(f"plan --skip-data-checks:  median {statistics.median(without):.3f}s, fastest {min(without):.3f}s")
+        print(f"ratio with / without:     {statistics.median(with_checks) / statistics.median(without):.2f}x "
+              f"(medians, same run)")
         print(f"added: {statistics.median(with_checks) - statistics.median(without):+.3f}s median; the checks "
               f"themselves {statistics.median(inside):.3f}s median ({match.group(1)})")
         print("\n".join(hazards))

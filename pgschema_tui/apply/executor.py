@@ -7,9 +7,10 @@ build progress, lock waits), so the generator keeps yielding while the statement
 
 Transactions: the whole plan runs in one transaction when every step can; otherwise every
 group runs on its own (in a transaction when all its steps can, else step by step in
-autocommit). A lock timeout (SQLSTATE 55P03) retries with exponential backoff and jitter:
-the failed step in autocommit, or the whole transaction from its first step, because
-PostgreSQL has aborted it.
+autocommit). A lock timeout (SQLSTATE 55P03) or a deadlock (40P01: the server rolled this
+session back to let the other one through) retries with exponential backoff and jitter: the
+failed step in autocommit, or the whole transaction from its first step, because PostgreSQL
+has aborted it; the session waited for is named.
 
 Safety: the whole run holds the schema's apply lock (`apply.advisory`), and a step that can
 lose stored rows is guarded (`apply.guard`): its relations are locked and probed for rows in
@@ -30,6 +31,10 @@ from pgschema_tui.apply.events import (
     PlanStarted, Progress, StepFailed, StepFinished, StepStarted,
 )
 from pgschema_tui.apply import index_builds
+from pgschema_tui.apply.failures import (  # noqa: F401 - server_error_text: where callers look for it
+    DEADLOCK_DETECTED, LOCK_NOT_AVAILABLE, _LockTimeout, _StepFailure, _deadlocked_with, _progress_changed, _span,
+    _with, server_error_text,
+)
 from pgschema_tui.apply.monitor import Blocker, StatementMonitor
 from pgschema_tui.apply.options import ApplyOptions
 from pgschema_tui.apply.statements import concurrent_index, relation_names
@@ -37,7 +42,6 @@ from pgschema_tui.ddl.quote import ident, literal
 from pgschema_tui.errors import UserError
 from pgschema_tui.plan.model import Group, Plan, Step
 
-LOCK_NOT_AVAILABLE = "55P03"
 QUERY_CANCELED = "57014"
 
 _INDEX_VALID_SQL = """
@@ -47,57 +51,12 @@ WHERE c.relname = %s AND c.relnamespace = (SELECT oid FROM pg_namespace WHERE ns
 _ANY_BUILD_SQL = "SELECT count(*) FROM pg_stat_progress_create_index WHERE datname = current_database()"
 
 
-class _LockTimeout(Exception):
-    """A statement gave up waiting for a lock; carries who held it, when we saw them."""
-
-    def __init__(self, index: int, error: Exception, blockers: list[Blocker]):
-        super().__init__(str(error))
-        self.index, self.error, self.blockers = index, error, blockers
-
-
-class _StepFailure(Exception):
-    """A step failed for good: the server error (or our own reason) and the statement."""
-
-    def __init__(self, index: int, sql: str, message: str, sqlstate: str | None = None):
-        super().__init__(message)
-        self.index, self.sql, self.message, self.sqlstate = index, sql, message, sqlstate
-
-
 @dataclass(frozen=True)
 class _Unit:
     """Groups that commit together: all of them in one transaction, or one group on its own."""
 
     groups: tuple[int, ...]
     transactional: bool
-
-
-def server_error_text(exc: Exception) -> str:
-    """The server's error as psql shows it: `ERROR:  message` plus DETAIL and HINT lines."""
-    diag = getattr(exc, "diag", None)
-    primary = getattr(diag, "message_primary", None) if diag else None
-    if not primary:
-        return str(exc).strip() or type(exc).__name__
-    lines = [f"{diag.severity or 'ERROR'}:  {primary}"]
-    if diag.message_detail:
-        lines.append(f"DETAIL:  {diag.message_detail}")
-    if diag.message_hint:
-        lines.append(f"HINT:  {diag.message_hint}")
-    return "\n".join(lines)
-
-
-def _span(indexes: list[int]) -> str:
-    """1-based human list of step or group numbers: `1-3, 5`."""
-    numbers = sorted(i + 1 for i in indexes)
-    parts: list[str] = []
-    start = prev = None
-    for n in numbers + [None]:
-        if start is not None and n == prev + 1:
-            prev = n
-            continue
-        if start is not None:
-            parts.append(str(start) if start == prev else f"{start}-{prev}")
-        start = prev = n
-    return ", ".join(parts)
 
 
 class Executor:
@@ -129,12 +88,15 @@ class Executor:
         self._in_transaction = False  # an explicit BEGIN is open on the main connection
         self._pending: list[str] = []  # notices raised outside a generator (the monitor was lost)
         self._monitor_losses = 0
+        self._inspection = None  # the reads of apply/recheck.py, while they run
 
     # ------------------------------------------------------------ control ---
 
     def abort(self) -> None:
         """Stop as soon as possible: cancel the running statement, run nothing more."""
         self._aborted.set()
+        if self._inspection is not None:
+            self._inspection.abort()
         self._cancel_running(wait=False)
 
     def _cancel_running(self, *, wait: bool) -> None:
@@ -180,6 +142,10 @@ class Executor:
                 yield PlanFinished(success=False, message=blocked + "\nCommitted: nothing.",
                                    duration_seconds=round(time.monotonic() - started, 3))
                 return
+            refused = yield from self._recheck()  # on the schema as those builds left it
+            if refused:
+                yield PlanFinished(success=False, message=refused, duration_seconds=round(time.monotonic() - started, 3))
+                return
             for unit in self._units():
                 if unit.transactional:
                     ok = yield from self._run_transaction(unit)
@@ -194,6 +160,26 @@ class Executor:
                                message=self._summary(), invalid_indexes=tuple(self._invalid_indexes))
         finally:
             self._close()
+
+    def _recheck(self):
+        """The fingerprint and the data checks again, now that no other apply can run (recheck.py);
+        read on the lock's session, whose settings are the defaults the plan was read with."""
+        from pgschema_tui.apply import recheck
+
+        def keep(inspection) -> None:
+            self._inspection = inspection
+            if self.aborted:
+                inspection.abort()
+
+        try:
+            return (yield from recheck.after_lock(self.plan, self._lock_conn, self.options, keep))
+        except UserError as exc:
+            return str(exc)
+        except Exception as exc:  # the server went away meanwhile
+            return f"could not check the database again after taking the apply lock: {server_error_text(exc)}\n" \
+                   f"Nothing was applied."
+        finally:
+            self._inspection = None
 
     def _units(self) -> list[_Unit]:
         if all(g.transactional for g in self.groups):
@@ -294,7 +280,7 @@ class Executor:
             except _LockTimeout as timeout:
                 self._rollback()
                 for group in _started(unit, current):
-                    yield GroupRolledBack(group=group, reason="lock timeout")
+                    yield GroupRolledBack(group=group, reason=timeout.reason)
                 attempt += 1
                 if attempt > self.options.lock_retries:
                     yield from self._fail_lock(timeout, current, _started(unit, current))
@@ -304,7 +290,7 @@ class Executor:
                 first = self._steps_of(unit.groups[0])[0][0]
                 yield Notice(
                     index=timeout.index, group=current,
-                    message=(f"lock timeout on step {timeout.index + 1} (attempt {attempt} of "
+                    message=(f"{timeout.reason} on step {timeout.index + 1}{_with(timeout)} (attempt {attempt} of "
                              f"{self.options.lock_retries}); its transaction was rolled back, so "
                              f"retrying from step {first + 1} (the start of group {unit.groups[0] + 1}) "
                              f"in {delay:.2f}s"))
@@ -340,8 +326,8 @@ class Executor:
                     delay = self._backoff(attempt)
                     yield self._lock_wait_event(timeout, attempt, delay)
                     yield Notice(index=index, group=group,
-                                 message=(f"lock timeout on step {index + 1} (attempt {attempt} of "
-                                          f"{self.options.lock_retries}); retrying it in {delay:.2f}s"))
+                                 message=(f"{timeout.reason} on step {index + 1}{_with(timeout)} (attempt {attempt} "
+                                          f"of {self.options.lock_retries}); retrying it in {delay:.2f}s"))
                     if self._aborted.wait(delay):
                         yield from self._fail_abort(index, group, ())
                         return False
@@ -373,9 +359,7 @@ class Executor:
             pass
 
     def _backoff(self, attempt: int) -> float:
-        """Exponential backoff with jitter: random in the upper half of base * 2^(attempt-1), capped."""
-        ceiling = min(self.options.backoff_max, self.options.backoff_base * 2 ** (attempt - 1))
-        return round(ceiling / 2 + self._rng.random() * ceiling / 2, 3)
+        return self.options.retry_delay(attempt, self._rng)
 
     # --------------------------------------------------------------- steps ---
 
@@ -446,6 +430,26 @@ class Executor:
         import psycopg
 
         self._conn.execute(f"SET lock_timeout = {literal(str(self.options.lock_timeout_ms) + 'ms')}")
+        seen: list[Blocker] = []
+        outcome = yield from self._run_watched(sql, lambda finished: self._watch(index, attempt, finished, seen))
+        error = outcome.get("error")
+        if error is None:
+            return outcome.get("rows")
+        sqlstate = getattr(error, "sqlstate", None)
+        if sqlstate in (LOCK_NOT_AVAILABLE, DEADLOCK_DETECTED):
+            if not seen:
+                seen.extend(self._holders_after_the_fact(sql))
+            raise _LockTimeout(index, error, seen, _deadlocked_with(error, self._conn.info.backend_pid))
+        if sqlstate == QUERY_CANCELED and self.aborted:
+            raise _StepFailure(index, sql, "aborted by user: the running statement was cancelled", sqlstate)
+        if isinstance(error, psycopg.Error):
+            raise _StepFailure(index, sql, server_error_text(error), sqlstate)
+        raise error
+
+    def _run_watched(self, sql: str, watch, name: str = "pgschema-tui-statement"):
+        """Run `sql` on the main connection in a worker thread (so `abort()` can cancel it) while
+        `watch(finished)` yields events; returns {"rows": ...} or {"error": exception}. The one
+        way every statement of the plan runs (apply/index_builds.py runs its builds through it)."""
         outcome: dict[str, object] = {}
         finished = threading.Event()
 
@@ -458,25 +462,17 @@ class Executor:
             finally:
                 finished.set()
 
-        worker = threading.Thread(target=work, name="pgschema-tui-statement", daemon=True)
+        worker = threading.Thread(target=work, name=name, daemon=True)
         self._worker = worker
         worker.start()
-        seen: list[Blocker] = []
-        yield from self._watch(index, attempt, finished, seen)
-        worker.join()
-        error = outcome.get("error")
-        if error is None:
-            return outcome.get("rows")
-        sqlstate = getattr(error, "sqlstate", None)
-        if sqlstate == LOCK_NOT_AVAILABLE:
-            if not seen:
-                seen.extend(self._holders_after_the_fact(sql))
-            raise _LockTimeout(index, error, seen)
-        if sqlstate == QUERY_CANCELED and self.aborted:
-            raise _StepFailure(index, sql, "aborted by user: the running statement was cancelled", sqlstate)
-        if isinstance(error, psycopg.Error):
-            raise _StepFailure(index, sql, server_error_text(error), sqlstate)
-        raise error
+        try:
+            yield from watch(finished)
+        except BaseException:  # the consumer stopped iterating: do not wait for the statement
+            self._cancel_running(wait=True)
+            raise
+        finally:
+            worker.join()
+        return outcome
 
     def _watch(self, index: int, attempt: int, finished: threading.Event, seen: list[Blocker]):
         """Poll the monitor until `finished`: lock waits often, index progress every poll_interval."""
@@ -568,12 +564,14 @@ class Executor:
         return LockWait(index=timeout.index, blocker_pid=None, attempt=attempt, retry_in_seconds=delay)
 
     def _fail_lock(self, timeout: _LockTimeout, group: int, rolled_back: tuple[int, ...]):
-        blocker = timeout.blockers[-1] if timeout.blockers else None
-        who = f"; blocked by pid {blocker.pid}: {blocker.query}" if blocker else ""
+        who = timeout.who()
+        if who:
+            who = f"; {'deadlocked with' if timeout.deadlock else 'blocked by'} {who}"
         message = (f"{server_error_text(timeout.error)}\n(gave up after {self.options.lock_retries} "
                    f"{'retry' if self.options.lock_retries == 1 else 'retries'}{who})")
         step_sql = self._step_sql(timeout.index)
-        yield from self._fail(_StepFailure(timeout.index, step_sql, message, LOCK_NOT_AVAILABLE), group, rolled_back)
+        sqlstate = DEADLOCK_DETECTED if timeout.deadlock else LOCK_NOT_AVAILABLE
+        yield from self._fail(_StepFailure(timeout.index, step_sql, message, sqlstate), group, rolled_back)
 
     def _fail_abort(self, index: int, group: int, rolled_back: tuple[int, ...]):
         yield from self._fail(_StepFailure(index, self._step_sql(index), "aborted by user"), group, rolled_back)
@@ -623,14 +621,6 @@ class Executor:
 def _started(unit: _Unit, current: int) -> tuple[int, ...]:
     """The groups of a transaction that had started by the time group `current` failed."""
     return unit.groups[: unit.groups.index(current) + 1]
-
-
-def _progress_changed(previous: Progress | None, current: Progress) -> bool:
-    if previous is None:
-        return True
-    return (previous.phase, previous.percent, previous.blocks_done, previous.tuples_done,
-            previous.lockers_done) != (current.phase, current.percent, current.blocks_done,
-                                       current.tuples_done, current.lockers_done)
 
 
 def execute(plan: Plan, settings, options: ApplyOptions | None = None) -> Iterator[Event]:

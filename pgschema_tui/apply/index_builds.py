@@ -122,24 +122,9 @@ class _Build:
         conn = executor._conn
         conn.execute("SET lock_timeout = 0")
         conn.execute(f"SET statement_timeout = {literal(str(options.index_build_timeout_ms) + 'ms')}")
-        outcome: dict[str, BaseException] = {}
-        finished = threading.Event()
-
-        def work() -> None:
-            try:
-                conn.execute(sql)
-            except BaseException as exc:  # handed to the generator thread
-                outcome["error"] = exc
-            finally:
-                finished.set()
-
-        worker = threading.Thread(target=work, name="pgschema-tui-index-build", daemon=True)
-        executor._worker = worker
-        worker.start()
         try:
-            yield from self._watch(finished)
+            outcome = yield from executor._run_watched(sql, self._watch, "pgschema-tui-index-build")
         finally:
-            worker.join()
             try:
                 conn.execute("RESET statement_timeout")
             except Exception:  # the connection is gone: the next statement says so

@@ -39,11 +39,20 @@ class ApplyOptions:
     # not lock waits to retry, apply/index_builds.py); this bounds a build instead; 0 = none.
     index_build_timeout_ms: int = 0
     allow_hazards: frozenset[str] = frozenset()  # hazard kinds accepted (data_loss turns the guard off)
+    # the data checks are counted again once the apply lock is held (apply/recheck.py)
+    data_check_timeout_ms: int = 2000
+    skip_data_checks: bool = False
 
     @property
     def lock_poll_interval(self) -> float:
         """Lock waits are looked for several times within one lock_timeout, or we would miss them."""
         return max(0.01, min(self.poll_interval, self.lock_timeout_ms / 1000 / 5))
+
+    def retry_delay(self, attempt: int, rng) -> float:
+        """Back-off before retry `attempt` (1-based) after a lock timeout: exponential with jitter,
+        random in the upper half of backoff_base * 2^(attempt-1), capped at backoff_max."""
+        ceiling = min(self.backoff_max, self.backoff_base * 2 ** (attempt - 1))
+        return round(ceiling / 2 + rng.random() * ceiling / 2, 3)
 
     @classmethod
     def from_args(cls, args, allow_hazards: frozenset[str] = frozenset()) -> "ApplyOptions":
@@ -53,7 +62,9 @@ class ApplyOptions:
         build_timeout = getattr(args, "index_build_timeout", None)
         return cls(schema=args.schema, lock_timeout_ms=lock_timeout_ms(args.lock_timeout),
                    lock_retries=args.lock_retries, allow_hazards=allow_hazards,
-                   index_build_timeout_ms=parse_duration_ms(build_timeout) if build_timeout else 0)
+                   index_build_timeout_ms=parse_duration_ms(build_timeout) if build_timeout else 0,
+                   data_check_timeout_ms=_data_check_timeout_ms(args),
+                   skip_data_checks=bool(getattr(args, "skip_data_checks", False)))
 
 
 def lock_timeout_ms(text: str) -> int:
@@ -65,4 +76,14 @@ def lock_timeout_ms(text: str) -> int:
     if ms > MAX_LOCK_TIMEOUT_MS:
         raise UserError(f"--lock-timeout {text}: at most {MAX_LOCK_TIMEOUT_MS}ms (about 24 days), the "
                         f"largest lock_timeout PostgreSQL accepts")
+    return ms
+
+
+def _data_check_timeout_ms(args) -> int:
+    from pgschema_tui.inspect.datachecks import parse_timeout
+
+    text = str(getattr(args, "data_check_timeout", None) or "2s").strip()
+    ms = parse_timeout(text)
+    if ms is None or ms <= 0:
+        raise UserError(f"--data-check-timeout {text!r} is not a duration like 500ms, 2s or 1min")
     return ms

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pgschema_tui.apply.live_inspection import LiveInspection  # noqa: F401 - where callers look for it
 from pgschema_tui.plan.model import Hazard, Plan
 
 # refused unless listed in --allow-hazards; data_check: rows that make a step fail, counted at apply time
@@ -64,15 +65,10 @@ def recompute_hazards(plan: Plan, live, sizes) -> Plan:
     from dataclasses import replace
 
     from pgschema_tui.plan.hazards import annotate
-    from pgschema_tui.plan.model import Group
 
     flat = annotate(plan.steps, live, sizes)
-    flat = [replace(step, hazards=step.hazards + tuple(_sql_only_hazards(step, live))) for step in flat]
-    groups, position = [], 0
-    for group in plan.groups:
-        groups.append(Group(tuple(flat[position: position + len(group.steps)])))
-        position += len(group.steps)
-    return replace(plan, groups=groups)
+    return plan.with_steps(replace(step, hazards=step.hazards + tuple(_sql_only_hazards(step, live)))
+                           for step in flat)
 
 
 def _sql_only_hazards(step, live) -> list[Hazard]:
@@ -141,77 +137,3 @@ def refused_hazards(plan: Plan, allowed: frozenset[str],
                 continue
             out.append((index, step.path, hazard))
     return out
-
-
-# Sessions holding (or queued for: a reader waits behind them too) ACCESS EXCLUSIVE on a relation
-# of the schema, which an inspection's ACCESS SHARE locks wait for.
-_EXCLUSIVE_HOLDERS_SQL = """
-SELECT DISTINCT ON (l.pid, c.relname) l.pid, c.relname, l.mode, l.granted, a.state, a.query,
-       extract(epoch FROM clock_timestamp() - coalesce(a.xact_start, a.query_start))::float8
-FROM pg_locks l
-JOIN pg_class c ON c.oid = l.relation
-LEFT JOIN pg_stat_activity a ON a.pid = l.pid
-WHERE l.mode = 'AccessExclusiveLock' AND l.pid <> pg_backend_pid()
-  AND c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = %s)
-  AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-ORDER BY l.pid, c.relname
-"""
-
-
-class LiveInspection:
-    """Reads the live schema before an apply (for the fingerprint check and the hazards),
-    bounded by the lock timeout and abortable from another thread (`abort()`, for the TUI).
-
-    Reading the catalog takes ACCESS SHARE locks on some relations (sizes, definitions), so a
-    session holding ACCESS EXCLUSIVE on one (an open ALTER TABLE) would stall it: after the
-    lock timeout it stops and names that session.
-    """
-
-    def __init__(self, conn, schema: str, lock_timeout_ms: int):
-        self.conn, self.schema, self.lock_timeout_ms = conn, schema, lock_timeout_ms
-        self._aborted = False
-
-    def abort(self) -> None:
-        """Cancel the inspection's running query; `run` then raises UserError."""
-        self._aborted = True
-        try:
-            self.conn.cancel_safe()
-        except Exception:  # finished meanwhile, or the connection is gone
-            pass
-
-    def run(self, what):
-        """`what(conn)` (e.g. `lambda c: inspect_schema(c, schema)`) under the lock timeout."""
-        import psycopg
-
-        from pgschema_tui.ddl.quote import literal
-        from pgschema_tui.errors import UserError
-
-        if self._aborted:
-            raise UserError("the pre-apply inspection was aborted; nothing was applied")
-        self.conn.execute(f"SET lock_timeout = {literal(f'{self.lock_timeout_ms}ms')}")
-        try:
-            return what(self.conn)
-        except psycopg.Error as exc:
-            if exc.sqlstate == "57014" and self._aborted:
-                raise UserError("the pre-apply inspection was aborted; nothing was applied") from None
-            if exc.sqlstate != "55P03":
-                raise
-            raise UserError(
-                f"reading schema {self.schema!r} before applying waited more than the lock timeout "
-                f"({self.lock_timeout_ms / 1000:g}s) for a lock{self._holders()}. Nothing was applied; try again "
-                f"when it is released, or raise --lock-timeout.") from None
-
-    def _holders(self) -> str:
-        try:
-            rows = self.conn.execute(_EXCLUSIVE_HOLDERS_SQL, (self.schema,)).fetchall()
-        except Exception:
-            return ""
-        if not rows:
-            return ""
-        parts = []
-        for pid, rel, mode, granted, state, query, age in rows[:5]:
-            flat = " ".join((query or "").split())
-            facts = ", ".join(f for f in (state, f"{age:.1f}s" if age is not None else None) if f)
-            parts.append(f"pid {pid} {'holds' if granted else 'is queued for'} {mode} on {rel}" + (f" ({facts})" if facts else "")
-                         + (f": {flat[:80]}" if flat else ""))
-        return ": " + "; ".join(parts)

@@ -61,14 +61,12 @@ def check_fingerprint(plan: Plan, live_schema, unverified_ok: bool = False) -> N
         return _foreign_plan(plan, unverified_ok)
     from pgschema_tui.plan.fingerprint import fingerprint
 
+    from pgschema_tui.apply.live_inspection import stale_plan_message
+
     live = as_live_fingerprint(fingerprint(live_schema))
     changes = changed_objects(plan, live)
     if changes:
-        listing = "\n".join(f"  {c}" for c in changes)
-        raise UserError(
-            f"schema {live_schema.name!r} changed since the plan was made (fingerprint {plan.fingerprint[:12]} "
-            f"at plan time, {live.hash[:12]} now). Changed objects:\n{listing}\n"
-            f"Nothing was applied. Plan again against the current database.")
+        raise UserError(stale_plan_message(plan, changes, live.hash))
 
 
 def _foreign_plan(plan: Plan, unverified_ok: bool) -> None:
@@ -116,7 +114,7 @@ def run(args) -> int:
     else:  # the files are parsed before connecting: a syntax error never touches the database
         from pgschema_tui.commands.plan import connect_and_plan
 
-        settings, conn, result = connect_and_plan(args)
+        settings, conn, result = connect_and_plan(args, bound=options)  # its reads bounded as the apply's
     try:
         from pgschema_tui.apply import advisory
         from pgschema_tui.inspect import inspect_schema
@@ -126,7 +124,7 @@ def run(args) -> int:
             advisory.acquire(conn, args.schema, options.lock_timeout_ms)
         except advisory.ApplyLockBusy as exc:
             raise UserError(str(exc)) from None
-        inspection = LiveInspection(conn, args.schema, options.lock_timeout_ms)
+        inspection = LiveInspection.for_options(conn, options)
         if args.plan:  # the live schema filtered by the ignore rules the plan was made with
             live_schema = live_as_planned(plan, inspection.run(lambda c: inspect_schema(c, args.schema)), args)
             check_fingerprint(plan, live_schema, getattr(args, "unverified_plan", False))
@@ -166,7 +164,8 @@ def run(args) -> int:
     if not args.auto_approve and not confirm():
         print("Apply cancelled: nothing was applied.", file=sys.stderr)
         return 1
-    # The executor checks the data-loss hazards again, after locking, in each step's transaction
+    # The executor checks again once it holds the apply lock: the fingerprint and the data checks
+    # (apply/recheck.py), then the data-loss hazards in each step's transaction, after locking
     return execute_and_print(plan, settings, replace(options, schema=args.schema), args.log_json)
 
 

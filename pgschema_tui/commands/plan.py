@@ -50,19 +50,21 @@ def _plan(args, live: Schema, desired: Schema, sizes, server_version: int | None
     return PlanResult(plan, live, desired)
 
 
-def connect_and_plan(args):
+def connect_and_plan(args, bound=None):
     """Parse `--file`, then build its IR while a worker thread connects and inspects the live
     schema (the server does its part meanwhile); returns (settings, open connection, PlanResult).
 
     Syntax errors are found by the first step, before any connection is opened. Whichever side
-    fails, its error is raised and the connection (if any) is closed.
+    fails, its error is raised and the connection (if any) is closed. With `bound` (apply's
+    `ApplyOptions`), the reads of the live schema run under its lock timeout and retries and
+    name the session they waited for (`apply/live_inspection.py`); Ctrl-C cancels them.
     """
     data_check_timeout(args)  # a bad value fails before connecting
     with collector_paused():
-        return _connect_and_plan(args)
+        return _connect_and_plan(args, bound)
 
 
-def _connect_and_plan(args):
+def _connect_and_plan(args, bound=None):
     from concurrent.futures import Future, ThreadPoolExecutor
 
     from pgschema_tui.desired import read_desired
@@ -79,19 +81,26 @@ def _connect_and_plan(args):
     plan_db = args.plan_db
 
     session: Future = Future()  # known right after connecting, long before the inspection ends
+    reads: Future = Future()  # the LiveInspection the live side reads through, for Ctrl-C
 
     def connect_and_inspect():
+        from pgschema_tui.apply.live_inspection import LiveInspection
+
         try:
             settings, conn = connect_to_schema(args)
         except BaseException as exc:
             session.set_exception(exc)
+            reads.set_result(None)
             raise
         try:
+            inspection = LiveInspection.for_options(conn, bound, doing="to plan it") if bound \
+                else LiveInspection(conn, args.schema, doing="to plan it")
+            reads.set_result(inspection)
             session.set_result(SessionFacts(*conn.execute(SessionFacts.SQL).fetchone()))
             extensions = _installed_extensions(conn)
-            live = inspect_schema(conn, args.schema)
-            neighbours = _neighbour_schemas(conn, statements, args.schema) if plan_db else ()
-            _warn_unmanaged(conn, args.schema)
+            live = inspection.run(lambda c: inspect_schema(c, args.schema))
+            neighbours = inspection.run(lambda c: _neighbour_schemas(c, statements, args.schema)) if plan_db else ()
+            inspection.run(lambda c: _warn_unmanaged(c, args.schema))
             return settings, conn, live, _sizes(conn, args.schema), (extensions, neighbours)
         except BaseException as exc:
             if not session.done():
@@ -106,7 +115,10 @@ def _connect_and_plan(args):
             # files name first, so wait for them
             extensions, neighbours = live_side.result()[4] if plan_db else ((), ())
             desired = desired_from_args(args, statements, extensions, session.result(), neighbours)
+            live_side.result()  # waited for here, where Ctrl-C can cancel its reads
         except BaseException:
+            if isinstance(sys.exc_info()[1], KeyboardInterrupt) and reads.result() is not None:
+                reads.result().abort()  # Ctrl-C: cancel the read the live side waits on
             if live_side.exception() is None:
                 live_side.result()[1].close()
             raise
@@ -117,7 +129,13 @@ def _connect_and_plan(args):
         if not plan_db:  # the --plan-db server has checked every name already
             _check_names(conn, statements, desired, args.schema)
         live, desired, ignored = _without_ignored(rules, live, desired)
-        result = _plan(args, live, desired, sizes, conn.info.server_version)
+        if bound:  # the hazards read relation sizes, which wait behind an ACCESS EXCLUSIVE lock too
+            from pgschema_tui.apply.live_inspection import LiveInspection
+
+            result = LiveInspection.for_options(conn, bound, doing="to plan it").run(
+                lambda c: _plan(args, live, desired, sizes, conn.info.server_version))
+        else:
+            result = _plan(args, live, desired, sizes, conn.info.server_version)
         result.plan.ignore, result.plan.ignored = rules.to_json(), ignored
         return settings, conn, result._replace(plan=data_checked(result.plan, conn, live, args))
     except BaseException:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from pgschema_tui.plan.datacheck_specs import DATA_CHECK, DATA_UNCHECKED, DataCheck
-from pgschema_tui.plan.model import Group, Hazard, Plan
+from pgschema_tui.plan.model import Hazard, Plan
 
 _VALUE_WIDTH = 40  # characters of one sampled value
 _SAMPLE_WIDTH = 72  # characters of one sample
@@ -99,12 +99,7 @@ def with_data_checks_of(counted: Plan, plan: Plan) -> Plan:
 
 def _with_data_hazards(plan: Plan, data_hazards) -> Plan:
     """`plan` with each step's data-check hazards replaced by `data_hazards(step position)`."""
-    groups, position = [], 0
-    for group in plan.groups:
-        steps = []
-        for step in group.steps:
-            kept = tuple(h for h in step.hazards if h.type not in (DATA_CHECK, DATA_UNCHECKED))
-            steps.append(replace(step, hazards=kept + data_hazards(position)))
-            position += 1
-        groups.append(Group(tuple(steps)))
-    return replace(plan, groups=groups)
+    return plan.with_steps(
+        replace(step, hazards=tuple(h for h in step.hazards if h.type not in (DATA_CHECK, DATA_UNCHECKED))
+                + data_hazards(position))
+        for position, step in enumerate(plan.steps))

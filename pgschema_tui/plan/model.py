@@ -161,6 +161,20 @@ class Plan:
     def steps(self) -> list[Step]:
         return [s for g in self.groups for s in g.steps]
 
+    def with_steps(self, steps) -> "Plan":
+        """A copy of the plan with `steps` (as many as it has, in order: the same steps with new
+        hazards, say) in place of its own, grouped as its own are."""
+        from dataclasses import replace
+
+        steps = list(steps)
+        if len(steps) != sum(len(g.steps) for g in self.groups):
+            raise ValueError("with_steps: not one step for each of the plan's steps")
+        groups, position = [], 0
+        for group in self.groups:
+            groups.append(Group(tuple(steps[position: position + len(group.steps)])))
+            position += len(group.steps)
+        return replace(self, groups=groups)
+
     @property
     def is_empty(self) -> bool:
         return not any(g.steps for g in self.groups)

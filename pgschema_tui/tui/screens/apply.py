@@ -226,7 +226,7 @@ class ApplyScreen(Screen):
         acknowledged = frozenset(h.type for step in plan.steps for h in step.hazards)
         options = replace(options, allow_hazards=options.allow_hazards | acknowledged)
         self._executor = Executor(plan, self.app.settings, options)
-        self._check = PreApplyCheck(plan, self.app.settings)
+        self._check = PreApplyCheck(plan, self.app.settings, options)  # bounded as the apply is
         self.state.phase = "checking"
         self.app.applying = True
         self.query_one(DdlPane).show_text(
