@@ -17,7 +17,7 @@ from pgschema_tui.ir.model import Function, Schema
 # Kinds that can be dropped and created again without losing data, when something they
 # depend on is dropped or replaced.
 REBUILDABLE = frozenset({"views", "materialized_views", "constraints", "indexes", "triggers", "policies",
-                         "functions", "aggregates"})
+                         "functions", "aggregates"}) | {"text_search_configurations", "operators"}
 
 
 def _load_comparers() -> None:
@@ -26,6 +26,7 @@ def _load_comparers() -> None:
         types, sequences, routines, tables, constraints, indexes, views, triggers, policies,
         privileges, schema_comment,
     )
+    from pgschema_tui.diff import operators, textsearch  # noqa: F401
 
 
 def diff_schemas(live: Schema, desired: Schema, *, live_graph=None, server_version: int | None = None) -> list[Change]:

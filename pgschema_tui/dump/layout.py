@@ -15,6 +15,8 @@ from pgschema_tui.ir.model import (
     Aggregate, CompositeType, Constraint, DefaultPrivilege, Domain, EnumType, Function, Grant,
     Index, MaterializedView, Policy, RangeType, Schema, Sequence, Table, Trigger, View, collection_of,
 )
+from pgschema_tui.ir.operators import Operator, OperatorClass, OperatorFamily
+from pgschema_tui.ir.textsearch import TextSearchConfiguration, TextSearchDictionary
 from pgschema_tui.graph import KIND_RANK, dependency_map, node_id, topological_order
 
 
@@ -43,6 +45,11 @@ class Unit:
     statements: tuple[str, ...]
 
 
+# Kinds modelled in their own IR modules (ir/textsearch.py, ir/operators.py)
+EXTRA_TYPE_LABELS = {
+    TextSearchDictionary: "TEXT SEARCH DICTIONARY", TextSearchConfiguration: "TEXT SEARCH CONFIGURATION",
+    Operator: "OPERATOR", OperatorFamily: "OPERATOR FAMILY", OperatorClass: "OPERATOR CLASS",
+}
 _SUB_RANK = {Constraint: 1, Index: 2, Trigger: 4, Policy: 5, OwnedBy: 6}
 
 
@@ -54,6 +61,10 @@ def type_label(obj) -> str:
         return "PROCEDURE" if obj.is_procedure else "FUNCTION"
     if isinstance(obj, OwnedBy):
         return "SEQUENCE OWNED BY"
+    if isinstance(obj, Table) and obj.foreign_server is not None:
+        return "FOREIGN TABLE"
+    if type(obj) in EXTRA_TYPE_LABELS:
+        return EXTRA_TYPE_LABELS[type(obj)]
     return {
         Table: "TABLE", Index: "INDEX", Trigger: "TRIGGER", Policy: "POLICY", View: "VIEW",
         MaterializedView: "MATERIALIZED VIEW", Sequence: "SEQUENCE", Aggregate: "AGGREGATE",

@@ -21,6 +21,8 @@ from pgschema_tui.ir.model import (
     Aggregate, CompositeType, Constraint, DefaultPrivilege, Domain, EnumType, Function, Grant,
     Index, MaterializedView, Policy, RangeType, Schema, Sequence, Table, Trigger, View,
 )
+from pgschema_tui.ir.operators import Operator, OperatorClass, OperatorFamily
+from pgschema_tui.ir.textsearch import TextSearchConfiguration, TextSearchDictionary
 from pgschema_tui.graph import node_id, topological_order
 
 _FOLDER = {
@@ -28,6 +30,8 @@ _FOLDER = {
     Sequence: "sequences", Aggregate: "aggregates", Table: "tables", View: "views",
     MaterializedView: "materialized_views", Grant: "privileges", DefaultPrivilege: "privileges",
 }
+_FOLDER.update({TextSearchDictionary: "text_search", TextSearchConfiguration: "text_search",
+                Operator: "operators", OperatorFamily: "operators", OperatorClass: "operators"})
 _CHILDREN = (Constraint, Index, Trigger, Policy, OwnedBy)
 
 
@@ -74,7 +78,7 @@ class _FileNamer:
 
 
 _FOLDER_ORDER = ("types", "domains", "sequences", "functions", "procedures", "aggregates", "tables",
-                 "views", "materialized_views", "privileges")
+                 "views", "materialized_views", "privileges") + ("text_search", "operators")
 
 
 def _file_sort_key(path: str) -> tuple:

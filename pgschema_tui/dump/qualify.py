@@ -30,6 +30,7 @@ _HEADS = [
     (re.compile(rf"^COMMENT ON (?:CONSTRAINT|TRIGGER|POLICY) {_NAME} ON (?:DOMAIN )?", re.I), 1),
     (re.compile(r"^(?:GRANT|REVOKE) .*? ON (?:FUNCTION|PROCEDURE|ROUTINE|TYPE|DOMAIN) ", re.I | re.S), 1),
     (re.compile(r"^ALTER SEQUENCE .*? OWNED BY ", re.I | re.S), 2),
+    (re.compile(r"^(?:CREATE|ALTER|COMMENT ON) TEXT SEARCH (?:DICTIONARY|CONFIGURATION) ", re.I), 1),
 ]
 # node classes whose fields may hold a relation of the statement (not queries or expressions)
 _DESCEND = {"AlterTableCmd", "Constraint", "PartitionCmd", "IntoClause", "RangeVar"}

@@ -1,7 +1,6 @@
 """Objects of the schema the tool does not model, so commands can say they are left alone.
 
-Rules on tables, foreign tables, collations, operators, text search configurations and
-extended statistics live in a schema but not in the IR: a dump would silently lack them and
+Rules on tables, collations and extended statistics live in a schema but not in the IR: a dump would silently lack them and
 a plan would never touch them. Listing them turns that silence into a warning.
 """
 from __future__ import annotations
@@ -14,18 +13,8 @@ SELECT 'rule ' || quote_ident(r.rulename) || ' on ' || quote_ident(c.relname)
 FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c ON c.oid = r.ev_class
 WHERE c.relnamespace = %(nsp)s AND r.rulename <> '_RETURN' AND {not_extension_member('pg_class', 'c.oid')}
 UNION ALL
-SELECT 'foreign table ' || quote_ident(c.relname) FROM pg_catalog.pg_class c
-WHERE c.relnamespace = %(nsp)s AND c.relkind = 'f' AND {not_extension_member('pg_class', 'c.oid')}
-UNION ALL
 SELECT 'collation ' || quote_ident(o.collname) FROM pg_catalog.pg_collation o
 WHERE o.collnamespace = %(nsp)s AND {not_extension_member('pg_collation', 'o.oid')}
-UNION ALL
-SELECT 'operator ' || o.oprname || '(' || format_type(o.oprleft, NULL) || ', ' || format_type(o.oprright, NULL) || ')'
-FROM pg_catalog.pg_operator o
-WHERE o.oprnamespace = %(nsp)s AND {not_extension_member('pg_operator', 'o.oid')}
-UNION ALL
-SELECT 'text search configuration ' || quote_ident(t.cfgname) FROM pg_catalog.pg_ts_config t
-WHERE t.cfgnamespace = %(nsp)s AND {not_extension_member('pg_ts_config', 't.oid')}
 UNION ALL
 SELECT 'statistics object ' || quote_ident(s.stxname) FROM pg_catalog.pg_statistic_ext s
 WHERE s.stxnamespace = %(nsp)s AND {not_extension_member('pg_statistic_ext', 's.oid')}

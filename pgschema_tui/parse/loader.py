@@ -18,6 +18,7 @@ def _load_handlers() -> None:
     # Importing the modules registers their handlers.
     from pgschema_tui.parse.handlers import (  # noqa: F401
         comments, ignored, privileges, relations, routines, tables, triggers_policies, types)
+    from pgschema_tui.parse.handlers import foreign, operators, textsearch  # noqa: F401
 
 
 def load_files(path: str | Path, schema: str = "public") -> ir.Schema:

@@ -21,6 +21,8 @@ _TYPE_TITLES = {
     "table": "Tables", "view": "Views", "materialized_view": "Materialized views", "function": "Functions",
     "procedure": "Procedures", "aggregate": "Aggregates", "sequence": "Sequences", "type": "Types",
     "domain": "Domains", "privilege": "Privileges", "default_privilege": "Default privileges", "comment": "Comments",
+    "text_search_dictionary": "Text search dictionaries", "text_search_configuration": "Text search configurations",
+    "operator": "Operators", "operator_family": "Operator families", "operator_class": "Operator classes",
 }
 
 

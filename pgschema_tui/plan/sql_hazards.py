@@ -69,7 +69,10 @@ _SAFE_NODES = frozenset({
     "AlterEnumStmt", "CommentStmt", "GrantStmt", "AlterDefaultPrivilegesStmt", "AlterOwnerStmt",
     "RenameStmt", "AlterObjectSchemaStmt", "RefreshMatViewStmt", "CreateSchemaStmt", "AlterFunctionStmt",
     "CreateStatsStmt", "AlterStatsStmt", "SecLabelStmt", "AlterTypeStmt", "AlterCollationStmt",
-})
+}) | {  # text search, operators, foreign tables (no rows of their own)
+    "AlterTSConfigurationStmt", "AlterTSDictionaryStmt", "AlterOperatorStmt", "CreateOpClassStmt",
+    "CreateOpFamilyStmt", "AlterOpFamilyStmt", "CreateForeignTableStmt",
+}
 # Drops of objects that hold no rows of their own (dropping them without CASCADE fails when
 # a column or another object still needs them).
 _SAFE_DROPS = frozenset({
@@ -77,6 +80,7 @@ _SAFE_DROPS = frozenset({
     "OBJECT_PROCEDURE", "OBJECT_ROUTINE", "OBJECT_AGGREGATE", "OBJECT_TRIGGER", "OBJECT_POLICY",
     "OBJECT_TYPE", "OBJECT_DOMAIN", "OBJECT_RULE", "OBJECT_COLLATION", "OBJECT_STATISTIC_EXT",
     "OBJECT_OPERATOR", "OBJECT_FOREIGN_TABLE",
+    "OBJECT_TSCONFIGURATION", "OBJECT_TSDICTIONARY", "OBJECT_OPCLASS", "OBJECT_OPFAMILY",
 })
 # Functions a read-only SELECT step (the planner's wait steps) may call.
 _READ_ONLY_FUNCTIONS = frozenset({

@@ -19,6 +19,8 @@ _KIND_LABELS = {
     "procedure": "Procedures", "aggregate": "Aggregates", "type": "Types", "domain": "Domains",
     "privilege": "Privileges", "default_privilege": "Default privileges", "comment": "Comments",
     "schema": "Schema",
+    "text_search_dictionary": "Text search dictionaries", "text_search_configuration": "Text search configurations",
+    "operator": "Operators", "operator_family": "Operator families", "operator_class": "Operator classes",
 }
 
 

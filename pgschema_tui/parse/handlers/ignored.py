@@ -13,7 +13,7 @@ from pglast import ast
 
 from pgschema_tui.parse.context import DUMPED_SCHEMA_SETTING, LoadContext
 from pgschema_tui.parse.options import value_of
-from pgschema_tui.parse.registry import handles
+from pgschema_tui.parse.registry import DROP_HANDLERS, handles
 
 
 @handles(ast.VariableSetStmt, ast.CreateSchemaStmt, ast.CreateExtensionStmt, ast.AlterOwnerStmt,
@@ -81,6 +81,8 @@ _DROP_COLLECTIONS = {
 def drop(node: ast.DropStmt, ctx: LoadContext, stmt) -> None:
     """`DROP ... IF EXISTS` before a CREATE (idempotent scripts) has nothing to drop yet; a DROP
     of something created earlier in the files removes it, with what hangs off a table."""
+    if node.removeType in DROP_HANDLERS:  # text search, operators...: their own modules
+        return DROP_HANDLERS[node.removeType](node, ctx, stmt)
     kind = node.removeType.name
     if kind in ("OBJECT_FUNCTION", "OBJECT_PROCEDURE", "OBJECT_ROUTINE", "OBJECT_AGGREGATE"):
         aggregate = kind == "OBJECT_AGGREGATE"

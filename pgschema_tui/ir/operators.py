@@ -1,0 +1,79 @@
+"""IR classes of user-defined operators, operator classes and operator families.
+
+Names follow ir/model.py: an operator's own name is raw (`===`); argument types are
+`format_type` spellings (None for the missing left operand of a prefix operator); functions
+(`function`, `restrict`, `join`) are SQL names, unqualified in the target schema and
+pg_catalog. A commutator or negator is an operator name, `schema.name` outside the target
+schema and pg_catalog (its argument types follow from the operator's own).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+
+def _deps() -> frozenset[str]:
+    return field(default=frozenset(), compare=False, repr=False)
+
+
+def operator_signature(name: str, left: str | None, right: str) -> str:
+    """`===(integer, integer)`, `~~~(NONE, text)`: an operator's key and its DROP/COMMENT target."""
+    return f"{name}({left or 'NONE'}, {right})"
+
+
+@dataclass(frozen=True)
+class Operator:
+    kind: ClassVar[str] = "operator"
+    name: str
+    left: str | None  # None: a prefix operator
+    right: str
+    function: str
+    commutator: str | None = None
+    negator: str | None = None
+    restrict: str | None = None
+    join: str | None = None
+    hashes: bool = False
+    merges: bool = False
+    comment: str | None = None
+    depends_on: frozenset[str] = _deps()
+
+    @property
+    def key(self) -> str:
+        return operator_signature(self.name, self.left, self.right)
+
+
+@dataclass(frozen=True)
+class OperatorFamily:
+    """A family of its own (CREATE OPERATOR FAMILY); one made by CREATE OPERATOR CLASS for
+    itself, same name and method, is part of that class and not listed."""
+
+    kind: ClassVar[str] = "operator_family"
+    name: str
+    method: str  # btree, hash, gist...
+    comment: str | None = None
+    depends_on: frozenset[str] = _deps()
+
+    @property
+    def key(self) -> str:
+        return f"{self.name} USING {self.method}"
+
+
+@dataclass(frozen=True)
+class OperatorClass:
+    kind: ClassVar[str] = "operator_class"
+    name: str
+    method: str
+    type: str  # FOR TYPE, format_type spelling
+    default: bool = False
+    family: str | None = None  # None: the class's own family (same name)
+    storage: str | None = None  # STORAGE type when not the indexed type
+    # (strategy, operator key "name(left, right)", FOR ORDER BY family or None), by strategy
+    operators: tuple[tuple[int, str, str | None], ...] = ()
+    # (support number, "function(arg types)"), by number
+    functions: tuple[tuple[int, str], ...] = ()
+    comment: str | None = None
+    depends_on: frozenset[str] = _deps()
+
+    @property
+    def key(self) -> str:
+        return f"{self.name} USING {self.method}"
