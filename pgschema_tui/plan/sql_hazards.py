@@ -174,6 +174,8 @@ def _alter_table(stmt) -> list[SqlRisk]:
         if any(cmd.behavior == DropBehavior.DROP_CASCADE for cmd in stmt.cmds or ()):
             return [SqlRisk(UNKNOWN, None, "ALTER TYPE ... CASCADE, which changes the tables typed by it")]
         return []  # ...unless CASCADE reaches tables typed by it (OF type); a column using it blocks
+    if stmt.objtype == ObjectType.OBJECT_FOREIGN_TABLE:
+        return []  # ALTER FOREIGN TABLE: the rows live on the remote server, none are stored here
     relation, names = _relation(stmt.relation), _names(stmt.relation)
     risks = []
     for cmd in stmt.cmds or ():
