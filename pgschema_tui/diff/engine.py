@@ -17,7 +17,7 @@ from pgschema_tui.ir.model import Function, Schema
 # Kinds that can be dropped and created again without losing data, when something they
 # depend on is dropped or replaced.
 REBUILDABLE = frozenset({"views", "materialized_views", "constraints", "indexes", "triggers", "policies",
-                         "functions", "aggregates"}) | {"text_search_configurations", "operators"}
+                         "functions", "aggregates"}) | {"text_search_configurations", "operators", "operator_classes"}
 
 
 def _load_comparers() -> None:

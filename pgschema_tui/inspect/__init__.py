@@ -18,7 +18,7 @@ from pgschema_tui.inspect.context import InspectContext, comment_sql
 from pgschema_tui.inspect.deps import read_dependencies
 from pgschema_tui.inspect.domains import read_domains
 from pgschema_tui.inspect.indexes import read_indexes
-from pgschema_tui.inspect.operators import read_operators
+from pgschema_tui.inspect.operators import read_operator_classes, read_operators
 from pgschema_tui.inspect.policies import read_policies
 from pgschema_tui.inspect.privileges import read_default_privileges, read_grants
 from pgschema_tui.inspect.routines import read_routines
@@ -73,7 +73,7 @@ def inspect_schema(conn, schema: str) -> ir.Schema:
             read_policies(ctx, deps), read_grants(ctx), read_default_privileges(ctx),
         ) + (
             read_text_search_dictionaries(ctx, deps), read_text_search_configurations(ctx, deps),
-            read_operators(ctx, deps),
+            read_operators(ctx, deps), read_operator_classes(ctx, deps),
         )
     for objects in readers:
         for obj in objects:

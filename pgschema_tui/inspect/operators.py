@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pgschema_tui.inspect.context import InspectContext, comment_sql, function_name_sql, not_extension_member
 from pgschema_tui.inspect.deps import Dependencies
-from pgschema_tui.ir.operators import Operator
+from pgschema_tui.ir.operators import Operator, OperatorClass, OperatorFamily
 
 
 def _operator_name_sql(oid: str) -> str:
@@ -46,3 +46,98 @@ def read_operators(ctx: InspectContext, deps: Dependencies) -> list[Operator]:
         hashes=row["oprcanhash"], merges=row["oprcanmerge"], comment=row["description"],
         depends_on=frozenset(f"function:{name}" for name in row["own_functions"] or ()),
     ) for row in ctx.rows(_OPERATORS)]
+
+
+
+def _family_name_sql(oid: str) -> str:
+    return (f"(SELECT CASE WHEN sn.nspname IN ('pg_catalog', %(schema)s) THEN sf.opfname "
+            f"ELSE sn.nspname || '.' || sf.opfname END FROM pg_catalog.pg_opfamily sf "
+            f"JOIN pg_catalog.pg_namespace sn ON sn.oid = sf.opfnamespace WHERE sf.oid = {oid})")
+
+
+_OWNER = """d.refclassid = 'pg_catalog.pg_opclass'::regclass AS in_class, d.refobjid AS owner"""
+_OWNED = """JOIN pg_catalog.pg_depend d ON d.classid = '{cls}'::regclass AND d.objid = m.oid
+     AND ((d.refclassid = 'pg_catalog.pg_opclass'::regclass AND d.deptype = 'i')
+          OR (d.refclassid = 'pg_catalog.pg_opfamily'::regclass AND d.deptype = 'a'))
+JOIN pg_catalog.pg_opfamily f ON f.oid = {family}
+WHERE f.opfnamespace = %(nsp)s"""
+
+_MEMBER_OPERATORS = f"""
+SELECT {_OWNER}, m.amopstrategy AS number,
+       {_operator_name_sql('m.amopopr')} || '(' || COALESCE(pg_catalog.format_type(NULLIF(o.oprleft, 0), NULL), 'NONE')
+       || ', ' || pg_catalog.format_type(o.oprright, NULL) || ')' AS operator,
+       CASE WHEN m.amoppurpose = 'o' THEN {_family_name_sql('m.amopsortfamily')} END AS order_family,
+       CASE WHEN o.oprnamespace = %(nsp)s THEN o.oprname END AS own
+FROM pg_catalog.pg_amop m JOIN pg_catalog.pg_operator o ON o.oid = m.amopopr
+{_OWNED.format(cls='pg_catalog.pg_amop', family='m.amopfamily')}
+"""
+
+_MEMBER_FUNCTIONS = f"""
+SELECT {_OWNER}, m.amprocnum AS number, pg_catalog.format_type(m.amproclefttype, NULL) AS lefttype,
+       pg_catalog.format_type(m.amprocrighttype, NULL) AS righttype,
+       {function_name_sql('m.amproc::oid')} || '(' || pg_catalog.pg_get_function_identity_arguments(m.amproc)
+       || ')' AS function,
+       CASE WHEN p.pronamespace = %(nsp)s THEN p.proname END AS own
+FROM pg_catalog.pg_amproc m JOIN pg_catalog.pg_proc p ON p.oid = m.amproc
+{_OWNED.format(cls='pg_catalog.pg_amproc', family='m.amprocfamily')}
+"""
+
+_CLASSES = f"""
+SELECT c.oid, c.opcname, am.amname, pg_catalog.format_type(c.opcintype, NULL) AS type, c.opcdefault,
+       CASE WHEN f.opfname = c.opcname AND f.opfnamespace = c.opcnamespace THEN NULL
+            ELSE {_family_name_sql('f.oid')} END AS family,
+       CASE WHEN c.opckeytype <> 0 THEN pg_catalog.format_type(c.opckeytype, NULL) END AS storage,
+       {comment_sql('pg_opclass', 'c.oid')} AS description
+FROM pg_catalog.pg_opclass c
+JOIN pg_catalog.pg_am am ON am.oid = c.opcmethod
+JOIN pg_catalog.pg_opfamily f ON f.oid = c.opcfamily
+WHERE c.opcnamespace = %(nsp)s AND {not_extension_member('pg_opclass', 'c.oid')}
+"""
+
+_FAMILIES = f"""
+SELECT f.oid, f.opfname, am.amname, {comment_sql('pg_opfamily', 'f.oid')} AS description,
+       EXISTS (SELECT 1 FROM pg_catalog.pg_opclass c WHERE c.opcfamily = f.oid AND c.opcname = f.opfname
+               AND c.opcnamespace = f.opfnamespace) AS implicit
+FROM pg_catalog.pg_opfamily f
+JOIN pg_catalog.pg_am am ON am.oid = f.opfmethod
+WHERE f.opfnamespace = %(nsp)s AND {not_extension_member('pg_opfamily', 'f.oid')}
+"""
+
+
+def read_operator_classes(ctx: InspectContext, deps: Dependencies) -> list:
+    """Operator classes and the families that are more than a class's own (ir/operators.py)."""
+    operators: dict[tuple[bool, int], list] = {}
+    functions: dict[tuple[bool, int], list] = {}
+    refs: dict[tuple[bool, int], set[str]] = {}
+    for row in ctx.rows(_MEMBER_OPERATORS):
+        owner = (row["in_class"], row["owner"])
+        operators.setdefault(owner, []).append((row["number"], row["operator"], row["order_family"]))
+        if row["own"]:
+            refs.setdefault(owner, set()).add(f"operator:{row['own']}")
+    for row in ctx.rows(_MEMBER_FUNCTIONS):
+        owner = (row["in_class"], row["owner"])
+        if row["in_class"]:
+            functions.setdefault(owner, []).append((row["number"], row["function"]))
+        else:
+            functions.setdefault(owner, []).append((row["number"], row["lefttype"], row["righttype"], row["function"]))
+        if row["own"]:
+            refs.setdefault(owner, set()).add(f"function:{row['own']}")
+    out: list = []
+    for row in ctx.rows(_CLASSES):
+        owner = (True, row["oid"])
+        family_refs = {f"operator_family:{row['family']}"} if row["family"] and "." not in row["family"] else set()
+        out.append(OperatorClass(
+            name=row["opcname"], method=row["amname"], type=row["type"], default=row["opcdefault"],
+            family=row["family"], storage=row["storage"] if row["storage"] != row["type"] else None,
+            operators=tuple(sorted(operators.get(owner, ()), key=str)),
+            functions=tuple(sorted(functions.get(owner, ()))), comment=row["description"],
+            depends_on=frozenset(refs.get(owner, set()) | family_refs)))
+    for row in ctx.rows(_FAMILIES):
+        owner = (False, row["oid"])
+        if row["implicit"] and owner not in operators and owner not in functions:
+            continue  # the class's own family, nothing of its own
+        out.append(OperatorFamily(
+            name=row["opfname"], method=row["amname"], operators=tuple(sorted(operators.get(owner, ()), key=str)),
+            functions=tuple(sorted(functions.get(owner, ()))), comment=row["description"],
+            depends_on=frozenset(refs.get(owner, set()))))
+    return out

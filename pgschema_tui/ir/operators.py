@@ -44,12 +44,17 @@ class Operator:
 
 @dataclass(frozen=True)
 class OperatorFamily:
-    """A family of its own (CREATE OPERATOR FAMILY); one made by CREATE OPERATOR CLASS for
-    itself, same name and method, is part of that class and not listed."""
+    """A family of its own (CREATE OPERATOR FAMILY). The family CREATE OPERATOR CLASS makes for
+    itself (same name and method) is part of that class and listed only when it holds members
+    of its own (ALTER OPERATOR FAMILY ... ADD): loose members, which belong to no class."""
 
     kind: ClassVar[str] = "operator_family"
     name: str
     method: str  # btree, hash, gist...
+    # (strategy, operator key "name(left, right)", FOR ORDER BY family or None), sorted
+    operators: tuple[tuple[int, str, str | None], ...] = ()
+    # (support number, left type, right type, "function(arg types)"), sorted
+    functions: tuple[tuple[int, str, str, str], ...] = ()
     comment: str | None = None
     depends_on: frozenset[str] = _deps()
 
@@ -65,11 +70,12 @@ class OperatorClass:
     method: str
     type: str  # FOR TYPE, format_type spelling
     default: bool = False
-    family: str | None = None  # None: the class's own family (same name)
+    family: str | None = None  # None: the class's own family (same name); raw, `schema.name` elsewhere
     storage: str | None = None  # STORAGE type when not the indexed type
-    # (strategy, operator key "name(left, right)", FOR ORDER BY family or None), by strategy
+    # (strategy, operator key "name(left, right)", FOR ORDER BY family or None), sorted
     operators: tuple[tuple[int, str, str | None], ...] = ()
-    # (support number, "function(arg types)"), by number
+    # (support number, "function(arg types)"), sorted; the types the function serves follow from
+    # the method (not modelled: a class written with explicit `FUNCTION n (t1, t2) f` loses them)
     functions: tuple[tuple[int, str], ...] = ()
     comment: str | None = None
     depends_on: frozenset[str] = _deps()

@@ -191,6 +191,10 @@ def _node_references(n, target: str, refs: set[str]) -> None:
         ref = type_ref(n, target)
         if ref:
             refs.add(ref)
+    elif isinstance(n, ast.A_Expr) and n.name and len(n.name) <= 2:  # a user operator: `a === b`
+        parts = [p.sval for p in n.name if isinstance(p, ast.String)]
+        if parts and (len(parts) == 1 or parts[0] == target):
+            refs.add(f"operator:{parts[-1]}")
     elif isinstance(n, ast.TypeCast) and n.typeName is not None and n.typeName.names[-1].sval == "regconfig":
         _config_reference(n, target, refs)
 

@@ -1,0 +1,98 @@
+"""Issue 10, item 1: operators, and the operator classes and families a schema defines, are
+modelled like every other kind, against a real server: created from empty, changed (ALTER
+OPERATOR ... SET for the estimators, ALTER OPERATOR FAMILY for loose members, replace
+otherwise, with the views and indexes that stand on them), dropped. Dump round trips:
+testdata/dump/operators (test_dump_roundtrip.py)."""
+from __future__ import annotations
+
+from conftest import run_sql
+from converge_helpers import converges, plan_against
+from pgschema_tui.parse import load_sql
+from pgschema_tui.plan.render_sql import render_sql
+
+from test_plan_helpers import migrate_and_check
+
+SCHEMA = """
+CREATE TYPE pair AS (a integer, b integer);
+CREATE FUNCTION pair_lt(pair, pair) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$ SELECT ($1).a < ($2).a $$;
+CREATE FUNCTION pair_le(pair, pair) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$ SELECT ($1).a <= ($2).a $$;
+CREATE FUNCTION pair_eq(pair, pair) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$ SELECT ($1).a = ($2).a $$;
+CREATE FUNCTION pair_ge(pair, pair) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$ SELECT ($1).a >= ($2).a $$;
+CREATE FUNCTION pair_gt(pair, pair) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$ SELECT ($1).a > ($2).a $$;
+CREATE FUNCTION pair_cmp(pair, pair) RETURNS integer LANGUAGE sql IMMUTABLE
+    AS $$ SELECT CASE WHEN ($1).a < ($2).a THEN -1 WHEN ($1).a > ($2).a THEN 1 ELSE 0 END $$;
+CREATE FUNCTION neg(integer) RETURNS integer LANGUAGE sql IMMUTABLE AS $$ SELECT -$1 $$;
+CREATE OPERATOR <<< (LEFTARG = pair, RIGHTARG = pair, FUNCTION = pair_lt, COMMUTATOR = >>>, NEGATOR = >>>=,
+                     RESTRICT = scalarltsel, JOIN = scalarltjoinsel);
+CREATE OPERATOR <<<= (LEFTARG = pair, RIGHTARG = pair, FUNCTION = pair_le);
+CREATE OPERATOR === (LEFTARG = pair, RIGHTARG = pair, FUNCTION = pair_eq, COMMUTATOR = ===, RESTRICT = eqsel,
+                     JOIN = eqjoinsel, MERGES);
+CREATE OPERATOR >>>= (LEFTARG = pair, RIGHTARG = pair, FUNCTION = pair_ge, NEGATOR = <<<);
+CREATE OPERATOR >>> (LEFTARG = pair, RIGHTARG = pair, FUNCTION = pair_gt, COMMUTATOR = <<<);
+CREATE OPERATOR ~~~ (RIGHTARG = integer, FUNCTION = neg);
+COMMENT ON OPERATOR ===(pair, pair) IS 'same a';
+CREATE OPERATOR CLASS pair_ops DEFAULT FOR TYPE pair USING btree AS
+    OPERATOR 1 <<<, OPERATOR 2 <<<=, OPERATOR 3 ===, OPERATOR 4 >>>=, OPERATOR 5 >>>,
+    FUNCTION 1 pair_cmp(pair, pair);
+COMMENT ON OPERATOR CLASS pair_ops USING btree IS 'by a';
+CREATE OPERATOR FAMILY int_extra USING btree;
+ALTER OPERATOR FAMILY int_extra USING btree ADD OPERATOR 1 < (integer, bigint), FUNCTION 1 btint48cmp(integer, bigint);
+CREATE TABLE t (id integer, p pair);
+CREATE INDEX t_p ON t (p pair_ops);
+CREATE VIEW neg_ids AS SELECT ~~~ id AS n, p FROM t WHERE p === ROW(1, 2)::pair;
+"""
+
+
+def test_operators_and_classes_converge_from_empty(db, second_db):
+    converges(db, second_db, SCHEMA)
+
+
+def test_estimators_and_loose_members_are_altered_in_place(db):
+    run_sql(db, SCHEMA)
+    changed = (SCHEMA.replace("RESTRICT = eqsel,\n                     JOIN = eqjoinsel, MERGES",
+                              "RESTRICT = scalarlesel, MERGES")
+               .replace("FUNCTION 1 btint48cmp(integer, bigint)", "OPERATOR 3 = (integer, bigint)"))
+    plan = migrate_and_check(db, load_sql(changed))
+    sql = render_sql(plan)
+    assert "ALTER OPERATOR ===(pair, pair) SET (RESTRICT = scalarlesel, JOIN = NONE);" in sql
+    assert "ALTER OPERATOR FAMILY int_extra USING btree DROP\n    FUNCTION 1 (integer, bigint);" in sql
+    assert "ALTER OPERATOR FAMILY int_extra USING btree ADD\n    OPERATOR 3 =(integer, bigint);" in sql
+    assert "DROP INDEX" not in sql and "DROP VIEW" not in sql
+
+
+def test_new_function_replaces_the_operator_with_its_class_index_and_view(db):
+    run_sql(db, SCHEMA)
+    changed = SCHEMA.replace("CREATE FUNCTION neg(integer)", "CREATE FUNCTION pair_eq2(pair, pair) RETURNS boolean "
+                             "LANGUAGE sql IMMUTABLE AS $$ SELECT ($1).b = ($2).b $$;\nCREATE FUNCTION neg(integer)") \
+        .replace("FUNCTION = pair_eq,", "FUNCTION = pair_eq2,")
+    plan = migrate_and_check(db, load_sql(changed))
+    sql = render_sql(plan)
+    drop_op = sql.index("DROP OPERATOR ===(pair, pair);")
+    assert sql.index("DROP VIEW neg_ids") < drop_op and sql.index("DROP INDEX") < drop_op
+    assert sql.index("DROP OPERATOR FAMILY pair_ops USING btree") < drop_op
+    create_op = sql.index("CREATE OPERATOR === ")
+    assert create_op < sql.index("CREATE OPERATOR CLASS pair_ops") < sql.index("t_p ON t")
+
+
+def test_new_class_member_replaces_the_class_and_the_index_on_it(db):
+    run_sql(db, SCHEMA)
+    plan = migrate_and_check(db, load_sql(SCHEMA.replace("OPERATOR 5 >>>,", "OPERATOR 5 >>> (pair, pair),")
+                                          .replace("OPERATOR 2 <<<=, ", "")))
+    sql = render_sql(plan)
+    assert sql.index("DROP INDEX") < sql.index("DROP OPERATOR FAMILY pair_ops") \
+        < sql.index("CREATE OPERATOR CLASS pair_ops") < sql.index("t_p ON t")
+
+
+def test_drop(db):
+    run_sql(db, SCHEMA)
+    plan = migrate_and_check(db, load_sql("CREATE TYPE pair AS (a integer, b integer);"
+                                          "CREATE TABLE t (id integer, p pair);"))
+    sql = render_sql(plan)
+    for statement in ("DROP OPERATOR FAMILY pair_ops USING btree;", "DROP OPERATOR FAMILY int_extra USING btree;",
+                      "DROP OPERATOR ===(pair, pair);", "DROP OPERATOR ~~~(NONE, integer);"):
+        assert statement in sql
+
+
+def test_files_planned_against_the_database_they_built_are_empty(db):
+    run_sql(db, SCHEMA)
+    assert plan_against(db, SCHEMA).is_empty
