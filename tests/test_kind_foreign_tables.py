@@ -98,3 +98,19 @@ def test_database_wide_objects_are_named_with_file_and_line(db, tmp_path, capsys
                      ("9", "CREATE PUBLICATION pub3"), ("10", "CREATE PUBLICATION pub4")], captured.err
     assert "CREATE FOREIGN TABLE ft" in captured.out
     assert "SERVER" not in captured.out.replace("SERVER remote", "")
+
+
+def test_plan_db_loader_gets_the_live_servers(db, second_db, tmp_path, capsys):
+    """`--plan-db` runs the files on another server, which lacks the live database's servers:
+    they are created there first (in the rolled-back transaction), like its extensions."""
+    from psycopg.conninfo import make_conninfo
+
+    run_sql(db, SERVER + SCHEMA)
+    path = tmp_path / "main.sql"
+    path.write_text(SCHEMA)
+    code = main(["plan", "--detailed-exitcode", "--file", str(path), "--plan-db", make_conninfo(**second_db.kwargs()),
+                 *cli_flags(db)])
+    captured = capsys.readouterr()
+    assert code == 0, captured.out + captured.err
+    with second_db.connect() as conn:
+        assert conn.execute("SELECT count(*) FROM pg_foreign_server").fetchone()[0] == 0
