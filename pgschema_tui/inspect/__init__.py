@@ -18,13 +18,12 @@ from pgschema_tui.inspect.context import InspectContext, comment_sql
 from pgschema_tui.inspect.deps import read_dependencies
 from pgschema_tui.inspect.domains import read_domains
 from pgschema_tui.inspect.indexes import read_indexes
-from pgschema_tui.inspect.operators import read_operator_classes, read_operators
 from pgschema_tui.inspect.policies import read_policies
 from pgschema_tui.inspect.privileges import read_default_privileges, read_grants
+from pgschema_tui.inspect.rare_kinds import read_rare_kinds
 from pgschema_tui.inspect.routines import read_routines
 from pgschema_tui.inspect.sequences import read_sequences
 from pgschema_tui.inspect.tables import read_tables
-from pgschema_tui.inspect.textsearch import read_text_search_configurations, read_text_search_dictionaries
 from pgschema_tui.inspect.triggers import read_triggers
 from pgschema_tui.inspect.types import read_types
 from pgschema_tui.inspect.version import ServerVersion
@@ -71,10 +70,7 @@ def inspect_schema(conn, schema: str) -> ir.Schema:
             read_aggregates(ctx, deps), read_tables(ctx, deps), read_constraints(ctx, deps),
             read_indexes(ctx, deps), read_views(ctx, deps), read_triggers(ctx, deps),
             read_policies(ctx, deps), read_grants(ctx), read_default_privileges(ctx),
-        ) + (
-            read_text_search_dictionaries(ctx, deps), read_text_search_configurations(ctx, deps),
-            read_operators(ctx, deps), read_operator_classes(ctx, deps),
-        )
+        ) + (read_rare_kinds(ctx, deps),)
     for objects in readers:
         for obj in objects:
             result.add(obj)

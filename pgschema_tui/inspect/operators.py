@@ -10,8 +10,7 @@ Representation choices the parser mirrors:
 """
 from __future__ import annotations
 
-from pgschema_tui.inspect.context import InspectContext, comment_sql, function_name_sql, not_extension_member
-from pgschema_tui.inspect.deps import Dependencies
+from pgschema_tui.inspect.context import comment_sql, function_name_sql, not_extension_member
 from pgschema_tui.ir.operators import Operator, OperatorClass, OperatorFamily
 
 
@@ -39,13 +38,13 @@ WHERE o.oprnamespace = %(nsp)s AND o.oprcode <> 0 AND {not_extension_member('pg_
 """
 
 
-def read_operators(ctx: InspectContext, deps: Dependencies) -> list[Operator]:
+def operators(rows: list[dict]) -> list[Operator]:
     return [Operator(
         name=row["oprname"], left=row["lefttype"], right=row["righttype"], function=row["function"],
         commutator=row["commutator"], negator=row["negator"], restrict=row["restrict"], join=row["joinsel"],
         hashes=row["oprcanhash"], merges=row["oprcanmerge"], comment=row["description"],
         depends_on=frozenset(f"function:{name}" for name in row["own_functions"] or ()),
-    ) for row in ctx.rows(_OPERATORS)]
+    ) for row in rows]
 
 
 
@@ -104,17 +103,21 @@ WHERE f.opfnamespace = %(nsp)s AND {not_extension_member('pg_opfamily', 'f.oid')
 """
 
 
-def read_operator_classes(ctx: InspectContext, deps: Dependencies) -> list:
+QUERIES = {"operators": _OPERATORS, "operator_members": _MEMBER_OPERATORS, "function_members": _MEMBER_FUNCTIONS,
+           "operator_classes": _CLASSES, "operator_families": _FAMILIES}
+
+
+def operator_classes(rows: dict[str, list[dict]]) -> list:
     """Operator classes and the families that are more than a class's own (ir/operators.py)."""
     operators: dict[tuple[bool, int], list] = {}
     functions: dict[tuple[bool, int], list] = {}
     refs: dict[tuple[bool, int], set[str]] = {}
-    for row in ctx.rows(_MEMBER_OPERATORS):
+    for row in rows["operator_members"]:
         owner = (row["in_class"], row["owner"])
         operators.setdefault(owner, []).append((row["number"], row["operator"], row["order_family"]))
         if row["own"]:
             refs.setdefault(owner, set()).add(f"operator:{row['own']}")
-    for row in ctx.rows(_MEMBER_FUNCTIONS):
+    for row in rows["function_members"]:
         owner = (row["in_class"], row["owner"])
         if row["in_class"]:
             functions.setdefault(owner, []).append((row["number"], row["function"]))
@@ -123,7 +126,7 @@ def read_operator_classes(ctx: InspectContext, deps: Dependencies) -> list:
         if row["own"]:
             refs.setdefault(owner, set()).add(f"function:{row['own']}")
     out: list = []
-    for row in ctx.rows(_CLASSES):
+    for row in rows["operator_classes"]:
         owner = (True, row["oid"])
         family_refs = {f"operator_family:{row['family']}"} if row["family"] and "." not in row["family"] else set()
         out.append(OperatorClass(
@@ -132,7 +135,7 @@ def read_operator_classes(ctx: InspectContext, deps: Dependencies) -> list:
             operators=tuple(sorted(operators.get(owner, ()), key=str)),
             functions=tuple(sorted(functions.get(owner, ()))), comment=row["description"],
             depends_on=frozenset(refs.get(owner, set()) | family_refs)))
-    for row in ctx.rows(_FAMILIES):
+    for row in rows["operator_families"]:
         owner = (False, row["oid"])
         if row["implicit"] and owner not in operators and owner not in functions:
             continue  # the class's own family, nothing of its own

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import re
 
-from pgschema_tui.inspect.context import InspectContext, comment_sql, not_extension_member
-from pgschema_tui.inspect.deps import Dependencies
+from pgschema_tui.inspect.context import comment_sql, not_extension_member
 from pgschema_tui.ir.textsearch import TextSearchConfiguration, TextSearchDictionary
 
 
@@ -62,15 +61,18 @@ def parse_init_options(text: str | None) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(out))
 
 
-def read_text_search_dictionaries(ctx: InspectContext, deps: Dependencies) -> list[TextSearchDictionary]:
+QUERIES = {"text_search_dictionaries": _DICTIONARIES, "text_search_configurations": _CONFIGURATIONS}
+
+
+def text_search_dictionaries(rows: list[dict]) -> list[TextSearchDictionary]:
     return [TextSearchDictionary(name=row["dictname"], template=row["template"],
                                  options=parse_init_options(row["dictinitoption"]), comment=row["description"])
-            for row in ctx.rows(_DICTIONARIES)]
+            for row in rows]
 
 
-def read_text_search_configurations(ctx: InspectContext, deps: Dependencies) -> list[TextSearchConfiguration]:
+def text_search_configurations(rows: list[dict]) -> list[TextSearchConfiguration]:
     out = []
-    for row in ctx.rows(_CONFIGURATIONS):
+    for row in rows:
         mappings: dict[str, list[str]] = {}
         for alias, dictionary in row["mappings"] or ():
             mappings.setdefault(alias, []).append(dictionary)
