@@ -95,3 +95,30 @@ def test_drop(db):
 def test_files_planned_against_the_database_they_built_are_empty(db):
     run_sql(db, SCHEMA)
     assert plan_against(db, SCHEMA).is_empty
+
+
+def test_fingerprint_names_a_configuration_whose_mapping_changed(db):
+    """A plan made before someone altered a mapping is stale: apply's fingerprint says which object."""
+    from pgschema_tui.plan.fingerprint import changed_objects, fingerprint
+
+    from test_plan_helpers import inspect
+
+    run_sql(db, SCHEMA)
+    before = fingerprint(inspect(db))
+    run_sql(db, "ALTER TEXT SEARCH CONFIGURATION plain ALTER MAPPING FOR word WITH my_stop;")
+    after = fingerprint(inspect(db))
+    assert before[0] != after[0]
+    assert changed_objects(before[1], after[1]) == ["public.plain"]
+
+
+def test_explore_tree_lists_the_kinds(db):
+    """The reviewer's Explore trees group objects by collection: the new kinds are among them."""
+    from pgschema_tui.tui.explore_model import pair_objects
+
+    from test_plan_helpers import inspect
+
+    run_sql(db, SCHEMA)
+    grouped = dict(pair_objects(load_sql(SCHEMA.replace("ACCEPT = false", "ACCEPT = true")), inspect(db)))
+    states = {p.key: p.state for p in grouped["text_search_dictionaries"]}
+    assert states == {"my_stem": "same", "my_stop": "changed"}
+    assert {p.key for p in grouped["text_search_configurations"]} == {"docs", "plain"}
