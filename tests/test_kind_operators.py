@@ -96,3 +96,20 @@ def test_drop(db):
 def test_files_planned_against_the_database_they_built_are_empty(db):
     run_sql(db, SCHEMA)
     assert plan_against(db, SCHEMA).is_empty
+
+
+def test_cli_plans_the_files_empty_with_both_loaders_and_no_false_warning(db, second_db, tmp_path, capsys):
+    """`COMMENT ON OPERATOR CLASS c USING btree` names the method first: not another schema."""
+    from psycopg.conninfo import make_conninfo
+
+    from conftest import cli_flags
+    from pgschema_tui.cli import main
+
+    run_sql(db, SCHEMA)
+    path = tmp_path / "main.sql"
+    path.write_text(SCHEMA + "DROP OPERATOR CLASS IF EXISTS gone USING btree;\n")
+    for extra in ([], ["--plan-db", make_conninfo(**second_db.kwargs())]):
+        code = main(["plan", "--detailed-exitcode", "--file", str(path), *extra, *cli_flags(db)])
+        captured = capsys.readouterr()
+        assert code == 0, captured.out + captured.err
+        assert "Warning" not in captured.err, captured.err

@@ -252,7 +252,8 @@ _SUBJECTS = {  # statement class -> the explicit schema qualifiers of the object
     ast.RenameStmt: lambda n: [_rangevar(n.relation)] if n.relation is not None else [_names_schema(n.object)],
     ast.CommentStmt: lambda n: _comment_schemas(n),
     ast.GrantStmt: lambda n: _grant_schemas(n),
-    ast.DropStmt: lambda n: [_names_schema(obj) for obj in n.objects or ()],
+    ast.DropStmt: lambda n: [_names_schema(obj[1:] if n.removeType in (OT.OBJECT_OPCLASS, OT.OBJECT_OPFAMILY) else obj)
+                             for obj in n.objects or ()],
     ast.AlterDefaultPrivilegesStmt: lambda n: [s.sval for opt in n.options or () if opt.defname == "schemas"
                                                for s in opt.arg],
 }
@@ -273,6 +274,8 @@ def _comment_schemas(node: ast.CommentStmt) -> list[str | None]:
         return [_names_schema(node.object, 2)]
     if node.objtype in _COMMENT_DATABASE_WIDE:
         return []
+    if node.objtype in (OT.OBJECT_OPCLASS, OT.OBJECT_OPFAMILY):  # (method, [schema,] name)
+        return [_names_schema(node.object[1:])]
     return [_names_schema(node.object)]
 
 
