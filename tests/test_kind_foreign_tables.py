@@ -55,6 +55,7 @@ def test_columns_and_options_are_altered_in_place(db):
     assert "DROP FOREIGN TABLE" not in sql and "CREATE FOREIGN TABLE" not in sql
     # no rows are stored here: a column's new type cannot lose data, and the guard has nothing to probe
     assert all(classify(step.sql) == () for step in plan.steps), sql
+    assert not {h.type for step in plan.steps for h in step.hazards} & {"data_loss", "table_rewrite"}, sql
 
 
 def test_new_server_replaces_the_table_with_the_view_on_it(db):
