@@ -122,3 +122,17 @@ def test_explore_tree_lists_the_kinds(db):
     states = {p.key: p.state for p in grouped["text_search_dictionaries"]}
     assert states == {"my_stem": "same", "my_stop": "changed"}
     assert {p.key for p in grouped["text_search_configurations"]} == {"docs", "plain"}
+
+
+def test_pg_dump_output_plans_empty(pg_server, db, tmp_path):
+    """pg_dump qualifies configurations in expressions (`'public.docs'::regconfig`, no search_path);
+    the catalog prints them bare for the schema's own: the same configuration, nothing to do."""
+    import subprocess
+
+    run_sql(db, SCHEMA)
+    cmd = [pg_server.tool("pg_dump"), "-h", db.host, "-p", str(db.port), "-U", db.user, "--schema-only", db.db]
+    dumped = subprocess.run(cmd, capture_output=True, text=True, check=True, timeout=120).stdout
+    dumped = "\n".join(line for line in dumped.splitlines() if not line.startswith("\\"))  # \restrict
+    assert "'public.docs'::regconfig" in dumped
+    plan = plan_against(db, dumped)
+    assert plan.is_empty, render_sql(plan)

@@ -57,7 +57,8 @@ def _localise_node(n, target: str) -> None:
         if stripped is not n.funcname:
             n.funcname = stripped
         name = n.funcname[-1].sval if n.funcname else ""
-        if name in ("nextval", "currval", "setval") and n.args:
+        if (name in ("nextval", "currval", "setval") or (name in _CONFIG_FUNCTIONS and len(n.args or ()) >= 2)) \
+                and n.args:  # a regclass / regconfig given as a string
             arg = n.args[0]
             if isinstance(arg, ast.A_Const) and isinstance(arg.val, ast.String):
                 _localise_regclass_string(arg.val, target)
@@ -68,7 +69,7 @@ def _localise_node(n, target: str) -> None:
     elif isinstance(n, ast.TypeCast):
         type_name = n.typeName.names[-1].sval if n.typeName and n.typeName.names else ""
         arg = n.arg
-        if type_name == "regclass" and isinstance(arg, ast.A_Const) and isinstance(arg.val, ast.String):
+        if type_name in ("regclass", "regconfig") and isinstance(arg, ast.A_Const) and isinstance(arg.val, ast.String):
             _localise_regclass_string(arg.val, target)
     elif isinstance(n, ast.A_Expr) and n.name and len(n.name) == 2:
         # OPERATOR(pg_catalog.~) / OPERATOR(target.~), as pg_dump writes them: the catalog
