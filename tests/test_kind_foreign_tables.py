@@ -115,3 +115,18 @@ def test_plan_db_loader_gets_the_live_servers(db, second_db, tmp_path, capsys):
     assert code == 0, captured.out + captured.err
     with second_db.connect() as conn:
         assert conn.execute("SELECT count(*) FROM pg_foreign_server").fetchone()[0] == 0
+
+
+def test_pg_dump_output_plans_empty(pg_server, db, tmp_path):
+    """The schema as pg_dump writes it (qualified names, OPERATOR(public.x), explicit types of
+    class functions) plans empty against the database it came from."""
+    import subprocess
+
+    from converge_helpers import plan_against
+
+    run_sql(db, SERVER + SCHEMA)
+    cmd = [pg_server.tool("pg_dump"), "-h", db.host, "-p", str(db.port), "-U", db.user, "--schema-only", db.db]
+    dumped = subprocess.run(cmd, capture_output=True, text=True, check=True, timeout=120).stdout
+    dumped = "\n".join(line for line in dumped.splitlines() if not line.startswith("\\"))  # \restrict
+    plan = plan_against(db, dumped)
+    assert plan.is_empty, render_sql(plan)

@@ -113,3 +113,18 @@ def test_cli_plans_the_files_empty_with_both_loaders_and_no_false_warning(db, se
         captured = capsys.readouterr()
         assert code == 0, captured.out + captured.err
         assert "Warning" not in captured.err, captured.err
+
+
+def test_pg_dump_output_plans_empty(pg_server, db, tmp_path):
+    """The schema as pg_dump writes it (qualified names, OPERATOR(public.x), explicit types of
+    class functions) plans empty against the database it came from."""
+    import subprocess
+
+    from converge_helpers import plan_against
+
+    run_sql(db, SCHEMA)
+    cmd = [pg_server.tool("pg_dump"), "-h", db.host, "-p", str(db.port), "-U", db.user, "--schema-only", db.db]
+    dumped = subprocess.run(cmd, capture_output=True, text=True, check=True, timeout=120).stdout
+    dumped = "\n".join(line for line in dumped.splitlines() if not line.startswith("\\"))  # \restrict
+    plan = plan_against(db, dumped)
+    assert plan.is_empty, render_sql(plan)
