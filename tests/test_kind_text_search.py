@@ -136,3 +136,17 @@ def test_pg_dump_output_plans_empty(pg_server, db, tmp_path):
     assert "'public.docs'::regconfig" in dumped
     plan = plan_against(db, dumped)
     assert plan.is_empty, render_sql(plan)
+
+
+def test_replaced_configuration_takes_the_generated_column_using_it_along(db):
+    """A stored generated column computed with the configuration blocks its DROP: the column is
+    dropped before and added back after (its values are derived), like for a recreated function."""
+    parser = ("CREATE TEXT SEARCH PARSER p (START = prsd_start, GETTOKEN = prsd_nexttoken, END = prsd_end, "
+              "LEXTYPES = prsd_lextype);")
+    run_sql(db, parser + "CREATE TEXT SEARCH CONFIGURATION c (COPY = simple);"
+                "CREATE TABLE doc (id int, body text, tsv tsvector GENERATED ALWAYS AS (to_tsvector('c', body)) STORED);")
+    plan = migrate_and_check(db, load_sql("CREATE TEXT SEARCH CONFIGURATION c (PARSER = p);"
+                                          "CREATE TABLE doc (id int, body text, "
+                                          "tsv tsvector GENERATED ALWAYS AS (to_tsvector('c', body)) STORED);"))
+    sql = render_sql(plan)
+    assert sql.index("DROP COLUMN tsv") < sql.index("DROP TEXT SEARCH CONFIGURATION c") < sql.index("ADD COLUMN tsv")
