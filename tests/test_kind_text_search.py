@@ -150,3 +150,17 @@ def test_replaced_configuration_takes_the_generated_column_using_it_along(db):
                                           "tsv tsvector GENERATED ALWAYS AS (to_tsvector('c', body)) STORED);"))
     sql = render_sql(plan)
     assert sql.index("DROP COLUMN tsv") < sql.index("DROP TEXT SEARCH CONFIGURATION c") < sql.index("ADD COLUMN tsv")
+
+
+def test_text_search_parsers_and_templates_are_named_as_left_alone(db, tmp_path, capsys):
+    from conftest import cli_flags
+    from pgschema_tui.cli import main
+
+    run_sql(db, "CREATE TEXT SEARCH PARSER p (START = prsd_start, GETTOKEN = prsd_nexttoken, END = prsd_end, "
+                "LEXTYPES = prsd_lextype); CREATE TEXT SEARCH TEMPLATE tp (LEXIZE = dsimple_lexize);"
+                "CREATE TEXT SEARCH CONFIGURATION c (PARSER = p);")
+    path = tmp_path / "main.sql"
+    path.write_text("CREATE TEXT SEARCH CONFIGURATION c (PARSER = p);\n")
+    assert main(["plan", "--detailed-exitcode", "--file", str(path), *cli_flags(db)]) == 0
+    err = capsys.readouterr().err
+    assert "text search parser p" in err and "text search template tp" in err, err

@@ -1,6 +1,7 @@
 """Objects of the schema the tool does not model, so commands can say they are left alone.
 
-Rules on tables, collations and extended statistics live in a schema but not in the IR: a dump would silently lack them and
+Rules on tables, collations, extended statistics and text search parsers and templates live in
+a schema but not in the IR: a dump would silently lack them and
 a plan would never touch them. Listing them turns that silence into a warning.
 """
 from __future__ import annotations
@@ -18,6 +19,12 @@ WHERE o.collnamespace = %(nsp)s AND {not_extension_member('pg_collation', 'o.oid
 UNION ALL
 SELECT 'statistics object ' || quote_ident(s.stxname) FROM pg_catalog.pg_statistic_ext s
 WHERE s.stxnamespace = %(nsp)s AND {not_extension_member('pg_statistic_ext', 's.oid')}
+UNION ALL
+SELECT 'text search parser ' || quote_ident(p.prsname) FROM pg_catalog.pg_ts_parser p
+WHERE p.prsnamespace = %(nsp)s AND {not_extension_member('pg_ts_parser', 'p.oid')}
+UNION ALL
+SELECT 'text search template ' || quote_ident(t.tmplname) FROM pg_catalog.pg_ts_template t
+WHERE t.tmplnamespace = %(nsp)s AND {not_extension_member('pg_ts_template', 't.oid')}
 ORDER BY 1
 """
 
