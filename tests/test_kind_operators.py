@@ -128,3 +128,21 @@ def test_pg_dump_output_plans_empty(pg_server, db, tmp_path):
     dumped = "\n".join(line for line in dumped.splitlines() if not line.startswith("\\"))  # \restrict
     plan = plan_against(db, dumped)
     assert plan.is_empty, render_sql(plan)
+
+
+def test_extension_members_are_not_the_schemas_own(db):
+    """hstore's operators, classes and families, and unaccent's dictionary, belong to their
+    extensions: neither dumped nor dropped, and a configuration of the schema may use them."""
+    from test_plan_helpers import inspect
+
+    run_sql(db, "CREATE EXTENSION hstore; CREATE EXTENSION unaccent;"
+                "CREATE TEXT SEARCH CONFIGURATION fr (COPY = french);"
+                "ALTER TEXT SEARCH CONFIGURATION fr ALTER MAPPING FOR hword, hword_part, word WITH unaccent, french_stem;"
+                "CREATE TABLE t (id int, h hstore);")
+    live = inspect(db)
+    assert not live.operators and not live.operator_classes and not live.operator_families
+    assert list(live.text_search_configurations) == ["fr"] and not live.text_search_dictionaries
+    desired = ("CREATE TEXT SEARCH CONFIGURATION fr (COPY = french);"
+               "ALTER TEXT SEARCH CONFIGURATION fr ALTER MAPPING FOR hword, hword_part, word WITH unaccent, french_stem;"
+               "CREATE TABLE t (id int, h hstore);")
+    assert plan_against(db, desired).is_empty
