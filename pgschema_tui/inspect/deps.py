@@ -32,7 +32,8 @@ WITH dep AS (
     WHERE d.deptype = 'n'
       AND d.refclassid IN ('pg_catalog.pg_class'::regclass, 'pg_catalog.pg_type'::regclass,
                            'pg_catalog.pg_proc'::regclass,
-                           -- text search configurations, operators, operator classes (ir/textsearch.py, ir/operators.py)
+                           -- text search configurations, operators, operator classes (ir/textsearch.py,
+                           -- ir/operators.py)
                            'pg_catalog.pg_ts_config'::regclass, 'pg_catalog.pg_operator'::regclass,
                            'pg_catalog.pg_opclass'::regclass)
 ),

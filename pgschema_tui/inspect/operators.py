@@ -1,4 +1,4 @@
-"""User-defined operators (operator classes and families: `read_operator_classes`).
+"""User-defined operators, operator classes and families (`operators`, `operator_classes`).
 
 Representation choices the parser mirrors:
 - `left` is None for a prefix operator; types are `format_type` spellings.
@@ -109,12 +109,12 @@ QUERIES = {"operators": _OPERATORS, "operator_members": _MEMBER_OPERATORS, "func
 
 def operator_classes(rows: dict[str, list[dict]]) -> list:
     """Operator classes and the families that are more than a class's own (ir/operators.py)."""
-    operators: dict[tuple[bool, int], list] = {}
+    member_operators: dict[tuple[bool, int], list] = {}
     functions: dict[tuple[bool, int], list] = {}
     refs: dict[tuple[bool, int], set[str]] = {}
     for row in rows["operator_members"]:
         owner = (row["in_class"], row["owner"])
-        operators.setdefault(owner, []).append((row["number"], row["operator"], row["order_family"]))
+        member_operators.setdefault(owner, []).append((row["number"], row["operator"], row["order_family"]))
         if row["own"]:
             refs.setdefault(owner, set()).add(f"operator:{row['own']}")
     for row in rows["function_members"]:
@@ -132,15 +132,16 @@ def operator_classes(rows: dict[str, list[dict]]) -> list:
         out.append(OperatorClass(
             name=row["opcname"], method=row["amname"], type=row["type"], default=row["opcdefault"],
             family=row["family"], storage=row["storage"] if row["storage"] != row["type"] else None,
-            operators=tuple(sorted(operators.get(owner, ()), key=str)),
+            operators=tuple(sorted(member_operators.get(owner, ()), key=str)),
             functions=tuple(sorted(functions.get(owner, ()))), comment=row["description"],
             depends_on=frozenset(refs.get(owner, set()) | family_refs)))
     for row in rows["operator_families"]:
         owner = (False, row["oid"])
-        if row["implicit"] and owner not in operators and owner not in functions:
+        if row["implicit"] and owner not in member_operators and owner not in functions:
             continue  # the class's own family, nothing of its own
         out.append(OperatorFamily(
-            name=row["opfname"], method=row["amname"], operators=tuple(sorted(operators.get(owner, ()), key=str)),
+            name=row["opfname"], method=row["amname"],
+            operators=tuple(sorted(member_operators.get(owner, ()), key=str)),
             functions=tuple(sorted(functions.get(owner, ()))), comment=row["description"],
             depends_on=frozenset(refs.get(owner, set()))))
     return out

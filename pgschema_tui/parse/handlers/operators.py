@@ -146,7 +146,8 @@ def _member_operator(ctx: LoadContext, item: ast.CreateOpClassItem, default_type
     return item.number, operator_signature(name, left_text, right_text), order
 
 
-def _member_function(ctx: LoadContext, item: ast.CreateOpClassItem, what: str, deps: set[str]) -> tuple[int, str, list[str]]:
+def _member_function(ctx: LoadContext, item: ast.CreateOpClassItem, what: str,
+                     deps: set[str]) -> tuple[int, str, list[str]]:
     parts = _parts(item.name.objname)
     deps.add(ctx.dep_ref("function", parts))
     types = [ctx.routine_type_text(a, what) for a in item.name.objargs or ()]
