@@ -13,7 +13,7 @@ from pgschema_tui.parse import load_sql
 from pgschema_tui.plan.render_sql import render_sql
 from pgschema_tui.plan.sql_hazards import classify
 
-from test_plan_helpers import migrate_and_check
+from test_plan_helpers import inspect, migrate_and_check
 
 SERVER = "CREATE FOREIGN DATA WRAPPER test_fdw; CREATE SERVER remote FOREIGN DATA WRAPPER test_fdw;" \
          "CREATE SERVER other FOREIGN DATA WRAPPER test_fdw;"
@@ -40,9 +40,11 @@ def test_foreign_table_converges_from_empty(db, second_db):
 
 def test_columns_and_options_are_altered_in_place(db):
     run_sql(db, SERVER + SCHEMA)
+    live = inspect(db)
     changed = (SCHEMA.replace("OPTIONS (column_name 'event_id')", "OPTIONS (column_name 'eid')")
                .replace("at timestamptz,", "at timestamptz, source text OPTIONS (column_name 'src'),")
-               .replace("kind text DEFAULT 'click'", "kind varchar(20) DEFAULT 'view'")
+               .replace("kind text DEFAULT 'click'", "kind varchar(20) DEFAULT 'view' NOT NULL")
+               .replace("CONSTRAINT kind_known CHECK (kind <> '')", "CONSTRAINT kind_known CHECK (kind <> 'x')")
                .replace("OPTIONS (schema_name 'app', table_name 'events')",
                         "OPTIONS (table_name 'all_events', updatable 'false')")
                .replace("'from the app database'", "'from the events database'"))
@@ -56,6 +58,10 @@ def test_columns_and_options_are_altered_in_place(db):
     # no rows are stored here: a column's new type cannot lose data, and the guard has nothing to probe
     assert all(classify(step.sql) == () for step in plan.steps), sql
     assert not {h.type for step in plan.steps for h in step.hazards} & {"data_loss", "table_rewrite"}, sql
+    # nor any row to count before SET NOT NULL / a new CHECK (PostgreSQL checks no remote rows)
+    from pgschema_tui.plan.datacheck_specs import data_checks
+
+    assert data_checks(plan.steps, live) == []
 
 
 def test_new_server_replaces_the_table_with_the_view_on_it(db):
