@@ -93,7 +93,8 @@ def test_database_wide_objects_are_named_with_file_and_line(db, tmp_path, capsys
                     "CREATE PUBLICATION pub2 FOR ALL TABLES;\n"
                     "CREATE PUBLICATION pub3 FOR ALL TABLES;\n"
                     "CREATE PUBLICATION pub4 FOR ALL TABLES;\n"
-                    "CREATE FOREIGN TABLE ft (a int) SERVER remote;\n")
+                    "CREATE FOREIGN TABLE ft (a int) SERVER remote;\n"
+                    "DROP SERVER IF EXISTS s3;\n")
     code = main(["plan", "--detailed-exitcode", "--file", str(path), *cli_flags(db)])
     captured = capsys.readouterr()
     assert code == 2, captured.err
@@ -102,7 +103,8 @@ def test_database_wide_objects_are_named_with_file_and_line(db, tmp_path, capsys
                      ("3", "CREATE USER MAPPING FOR CURRENT_USER SERVER remote"), ("4", "ALTER SERVER remote"),
                      ("5", "CREATE CAST (text AS bytea)"), ("6", "CREATE EVENT TRIGGER et"),
                      ("7", "CREATE PUBLICATION pub"), ("8", "CREATE PUBLICATION pub2"),
-                     ("9", "CREATE PUBLICATION pub3"), ("10", "CREATE PUBLICATION pub4")], captured.err
+                     ("9", "CREATE PUBLICATION pub3"), ("10", "CREATE PUBLICATION pub4"),
+                     ("12", "DROP FOREIGN SERVER s3")], captured.err
     assert "CREATE FOREIGN TABLE ft" in captured.out
     assert "SERVER" not in captured.out.replace("SERVER remote", "")
 

@@ -122,7 +122,8 @@ def _classify(node, ours: set[str]) -> tuple[str, str] | None:
     if isinstance(node, ast.CreateSchemaStmt):
         return None if node.schemaname in ours else (f"CREATE SCHEMA {node.schemaname}", _elsewhere(ours))
     if isinstance(node, ast.DropStmt) and node.removeType.name in DATABASE_WIDE_DROPS:
-        return f"DROP {node.removeType.name[7:].replace('_', ' ')}", _DATABASE_WIDE
+        names = ", ".join(comment_text(o.sval) for o in node.objects or () if isinstance(o, ast.String))
+        return f"DROP {node.removeType.name[7:].replace('_', ' ')} {names}".rstrip(), _DATABASE_WIDE
     if isinstance(node, ast.DropStmt) and node.removeType in (OT.OBJECT_SCHEMA, OT.OBJECT_EXTENSION, OT.OBJECT_ROLE):
         return f"DROP {node.removeType.name[7:]}", "not part of a schema's state: plans never run it"
     if isinstance(node, ast.AlterTableStmt) and node.cmds and all(
