@@ -27,6 +27,8 @@ KIND_RANK: dict[str, int] = {
         "types", "domains", "sequences", "functions", "aggregates", "tables", "constraints",
         "indexes", "views", "materialized_views", "triggers", "policies", "grants",
         "default_privileges",
+        "text_search_dictionaries", "text_search_configurations", "operators", "operator_families",
+        "operator_classes",
     ))
 }
 KIND_RANK["collations"] = -1  # before the types and tables that use them
@@ -92,7 +94,10 @@ class _Resolver:
         for coll, ns in (("tables", "relation"), ("views", "relation"),
                          ("materialized_views", "relation"), ("sequences", "relation"),
                          ("types", "type"), ("domains", "type"),
-                         ("functions", "function"), ("aggregates", "function")):
+                         ("functions", "function"), ("aggregates", "function"),
+                         ("text_search_configurations", "tsconfig"), ("text_search_dictionaries", "tsdict"),
+                         ("operators", "operator"), ("operator_classes", "operator_class"),
+                         ("operator_families", "operator_family")):
             for obj in getattr(schema, coll).values():
                 self.by_ref[f"{ns}:{obj.name}"].append(node_id(obj))
         for index in schema.indexes.values():

@@ -72,6 +72,10 @@ def pg_dump_statements(pg_server, settings) -> list[str]:
     # the IR keeps storage options sorted (their order means nothing), so compare them sorted
     statements = [re.sub(r"WITH \(([^()]*)\)", lambda m: "WITH (" + ", ".join(sorted(m.group(1).split(", "))) + ")",
                          st) for st in statements]
+    # and so are a text search dictionary's options (TEMPLATE first, as both write it)
+    statements = [re.sub(r"^(CREATE TEXT SEARCH DICTIONARY \S+ \( TEMPLATE = [^,]+, )(.*) \)$",
+                         lambda m: m.group(1) + ", ".join(sorted(m.group(2).split(", "))) + " )", st)
+                  for st in statements]
     return sorted(st for st in statements if st and "SCHEMA public" not in st)
 
 

@@ -100,6 +100,8 @@ def _connect_and_plan(args, bound=None):
             extensions = _installed_extensions(conn)
             live = inspection.run(lambda c: inspect_schema(c, args.schema))
             neighbours = inspection.run(lambda c: _neighbour_schemas(c, statements, args.schema)) if plan_db else ()
+            if plan_db:  # CREATE FOREIGN TABLE needs its (database-wide) server there too
+                neighbours = (*neighbours, *inspection.run(_live_servers))
             inspection.run(lambda c: _warn_unmanaged(c, args.schema))
             return settings, conn, live, _sizes(conn, args.schema), (extensions, neighbours)
         except BaseException as exc:
@@ -256,6 +258,15 @@ def _neighbour_schemas(conn, statements, target: str) -> list[tuple[str, tuple[s
             schema = inspect_schema(conn, name)
             out.append((name, tuple(sql for unit in dump_units(schema) for sql in unit.statements)))
     return out
+
+
+def _live_servers(conn) -> list[tuple[str, tuple[str, ...]]]:
+    """The live database's foreign servers as one `neighbours` entry for the `--plan-db` server
+    (under `public`, which the rolled-back transaction creates if it must: servers have no schema)."""
+    from pgschema_tui.inspect.foreign_servers import server_ddl
+
+    ddl = server_ddl(conn)
+    return [("public", ddl)] if ddl else []
 
 
 def _installed_extensions(conn):

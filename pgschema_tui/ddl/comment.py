@@ -15,8 +15,16 @@ _OBJECT_WORD = {Table: "TABLE", View: "VIEW", MaterializedView: "MATERIALIZED VI
 _OBJECT_WORD.update({Collation: "COLLATION", Statistics: "STATISTICS"})
 
 
+# Kinds rendered in their own modules (ddl/textsearch.py, ddl/operators.py): class -> target function
+COMMENT_TARGETS: dict = {}
+
+
 def comment_target(obj) -> str:
     """What follows COMMENT ON for `obj`: `TABLE users`, `CONSTRAINT c ON t`, `FUNCTION f(integer)`."""
+    if type(obj) in COMMENT_TARGETS:
+        return COMMENT_TARGETS[type(obj)](obj)
+    if isinstance(obj, Table) and obj.foreign_server is not None:
+        return f"FOREIGN TABLE {ident(obj.name)}"
     if type(obj) in _OBJECT_WORD:
         return f"{_OBJECT_WORD[type(obj)]} {ident(obj.name)}"
     if isinstance(obj, (Constraint, Trigger, Policy, Rule)):
@@ -47,7 +55,7 @@ def render_comment(obj) -> list[str]:
     """Every COMMENT ON statement `obj` needs: its own comment and its columns' comments."""
     out = []
     comment = getattr(obj, "comment", None)
-    if comment is not None and type(obj) in _COMMENTABLE:
+    if comment is not None and (type(obj) in _COMMENTABLE or type(obj) in COMMENT_TARGETS):
         out.append(comment_on(comment_target(obj), comment))
     if isinstance(obj, Table):
         out.extend(column_comment_on(obj.name, c.name, c.comment) for c in obj.columns if c.comment is not None)

@@ -121,6 +121,8 @@ def render_column(col: Column, not_null_name: str | None = None) -> str:
     NOT NULL constraint's name when it is not the implicit one (PostgreSQL 18 keeps it; the
     grammar of every supported version accepts it)."""
     parts = [ident(col.name), sql_ref(col.type)]
+    if col.foreign_options:
+        parts.append(f"OPTIONS ({generic_options(col.foreign_options)})")
     if col.compression:
         parts.append(f"COMPRESSION {ident(col.compression)}")
     if col.collation:
@@ -179,9 +181,16 @@ def render_storage(table: str, col: Column) -> str | None:
     return f"ALTER TABLE {ident(table)} ALTER COLUMN {ident(col.name)} SET STORAGE {col.storage};"
 
 
+def generic_options(options: tuple[str, ...]) -> str:
+    """A foreign table's or column's options ("key=value") as `key 'value', ...`."""
+    return ", ".join(f"{ident(k)} {literal(v)}" for k, _, v in (o.partition("=") for o in options))
+
+
 @renders(Table)
 def _table(table: Table, schema) -> list[str]:
     head = "CREATE UNLOGGED TABLE" if table.unlogged else "CREATE TABLE"
+    if table.foreign_server is not None:
+        head = "CREATE FOREIGN TABLE"
     if table.partition_of:
         text = f"{head} {ident(table.name)} PARTITION OF {parent_ref(table.partition_of, schema)}"
         names = dict(table.not_null_names)
@@ -203,6 +212,10 @@ def _table(table: Table, schema) -> list[str]:
     if table.access_method:
         text += f"\nUSING {ident(table.access_method)}"
     text += _with_options(table.options)
+    if table.foreign_server is not None:
+        text += f"\nSERVER {ident(table.foreign_server)}"
+        if table.foreign_options:
+            text += f"\nOPTIONS ({generic_options(table.foreign_options)})"
     statements = [text + ";"]
     if not table.partition_of:
         statements.extend(_inherited_overrides(table))
@@ -646,3 +659,4 @@ def _default_privilege(dp: DefaultPrivilege, schema) -> list[str]:
 from pgschema_tui.ddl import collations  # noqa: E402,F401
 from pgschema_tui.ddl import statistics  # noqa: E402,F401
 from pgschema_tui.ddl import rules  # noqa: E402,F401
+from pgschema_tui.ddl import operators as _operators, textsearch as _textsearch  # noqa: E402,F401

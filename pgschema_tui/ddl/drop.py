@@ -39,6 +39,8 @@ _SIMPLE = {Table: "TABLE", View: "VIEW", MaterializedView: "MATERIALIZED VIEW", 
 
 @drops(*_SIMPLE)
 def _simple(obj, schema) -> str:
+    if isinstance(obj, Table) and obj.foreign_server is not None:
+        return f"DROP FOREIGN TABLE {ident(obj.name)};"
     return f"DROP {_SIMPLE[type(obj)]} {ident(obj.name)};"
 
 

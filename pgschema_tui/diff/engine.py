@@ -17,7 +17,7 @@ from pgschema_tui.ir.model import Function, Schema
 # Kinds that can be dropped and created again without losing data, when something they
 # depend on is dropped or replaced.
 REBUILDABLE = frozenset({"views", "materialized_views", "constraints", "indexes", "triggers", "policies",
-                         "functions", "aggregates"})
+                         "functions", "aggregates"}) | {"text_search_configurations", "operators", "operator_classes"}
 REBUILDABLE |= {"statistics", "rules"}
 
 
@@ -30,6 +30,7 @@ def _load_comparers() -> None:
     from pgschema_tui.diff import collations  # noqa: F401
     from pgschema_tui.diff import statistics  # noqa: F401
     from pgschema_tui.diff import rules  # noqa: F401
+    from pgschema_tui.diff import operators, textsearch  # noqa: F401
 
 
 def diff_schemas(live: Schema, desired: Schema, *, live_graph=None, server_version: int | None = None) -> list[Change]:

@@ -84,7 +84,7 @@ def record_function_rebuilds(ctx) -> bool:
     (PostgreSQL refuses the DROP FUNCTION while they use it): dropped before, added back after.
     Runs after the replace rules, which decide what functions are recreated; True when it
     recorded a column (the rules of what stands on it then run again)."""
-    gone = ctx.gone_functions()
+    gone = gone_references(ctx)
     if not gone:
         return False
     recorded = False
@@ -96,11 +96,24 @@ def record_function_rebuilds(ctx) -> bool:
             other = new.column(col.name)
             if col.generated is None or other is None or other.generated is None or rebuilt(ctx, name, col.name):
                 continue
-            if not gone.isdisjoint(calls(col)):
+            if not gone.isdisjoint(col.depends_on):
                 ctx.rebuilt_columns.setdefault(name, set()).add(col.name)
                 ctx.reshaped_columns.setdefault(name, set()).add(col.name)
                 recorded = True
     return recorded
+
+
+def gone_references(ctx) -> set[str]:
+    """References (`function:f`, `tsconfig:c`, `operator:===`) of the live functions, text search
+    configurations and operators this plan drops or recreates: a generated column using one is
+    rebuilt around them."""
+    refs = {f"function:{name}" for name in ctx.gone_functions()}
+    for collection, namespace in (("text_search_configurations", "tsconfig"), ("operators", "operator")):
+        desired = getattr(ctx.desired, collection)
+        for key, obj in getattr(ctx.live, collection).items():
+            if key not in desired or f"{collection}:{key}" in ctx.replacements:
+                refs.add(f"{namespace}:{obj.name}")
+    return refs
 
 
 def calls(col: Column) -> set[str]:
@@ -137,4 +150,7 @@ def rebuild_reason(old: Column, new: Column, table: str, ctx) -> str:
     called = sorted(calls(old) & ctx.gone_functions())
     if called:
         return f"calls {called[0]}, which is dropped or recreated: dropped and added again"
+    used = sorted(old.depends_on & gone_references(ctx))
+    if used:
+        return f"uses {used[0].partition(':')[2]}, which is dropped or recreated: dropped and added again"
     return "generation expression changed"

@@ -21,6 +21,9 @@ from pgschema_tui.diff.changes import Change
 from pgschema_tui.diff.creates import drop_change, create_statements, drop_statement
 from pgschema_tui.diff.generated import generation_changed, in_place, read_by_rebuilt, rebuild_reason, \
     calls, rebuilt, record_generated_rebuilds
+from pgschema_tui.diff.foreign import (
+    column_options_statement, foreign_replace_reason, spelled_foreign, table_options_statement,
+)
 from pgschema_tui.diff.registry import compares, pairs, prepares, replaced_when
 from pgschema_tui.diff.sequences import option_clauses
 from pgschema_tui.diff.reloptions import set_reset_options
@@ -121,7 +124,7 @@ def record_reshaped_columns(ctx) -> None:
 def table_needs_replace(old: Table, new: Table, ctx) -> str | None:
     if old.partition_by != new.partition_by:
         return "partition key changed"
-    return None
+    return foreign_replace_reason(old, new)
 
 
 @compares("tables")
@@ -136,6 +139,8 @@ def compare_tables(ctx):
             created = create_statements(new, ctx.desired)
             yield Change("replace", "table", ctx.path(new), old=old, new=new, reason=ctx.replace_reason(new),
                          drop_statements=(drop_statement(old),), statements=created)
+        elif new.foreign_server is not None:
+            yield from (spelled_foreign(change, new) for change in _alter_table(old, new, ctx))
         else:
             yield from _alter_table(old, new, ctx)
 
@@ -289,6 +294,8 @@ def _alter_column(old: Column, new: Column, table: Table, ctx, *, inherited: boo
     statements.extend(_storage_changes(old, new, alter, ctx, type_changed))
     if old.comment != new.comment:
         statements.append(column_comment_on(table.name, new.name, new.comment))
+    if old.foreign_options != new.foreign_options and (options := column_options_statement(table, old, new)):
+        statements.append(options)
     if statements or early:
         reason = "generation expression changed" if regenerate else \
             "column type changed" if type_changed else "column changed"
@@ -336,6 +343,8 @@ def _table_options(old: Table, new: Table, ctx):
     for clause in (reset_clause, set_clause):
         if clause:
             statements.append(f"ALTER TABLE {t} {clause};")
+    if old.foreign_options != new.foreign_options and (options := table_options_statement(old, new)):
+        statements.append(options)
     if statements:
         yield Change("alter", "table", path, old=old, new=new, statements=tuple(statements), reason="table options changed")
     yield from _rls_change(old, new, ctx)

@@ -16,6 +16,8 @@ from pgschema_tui.ir.model import (
     Index, MaterializedView, Policy, RangeType, Schema, Sequence, Table, Trigger, View, collection_of,
 )
 from pgschema_tui.ir.model import Collation, Rule, Statistics
+from pgschema_tui.ir.operators import Operator, OperatorClass, OperatorFamily
+from pgschema_tui.ir.textsearch import TextSearchConfiguration, TextSearchDictionary
 from pgschema_tui.graph import KIND_RANK, dependency_map, node_id, topological_order
 
 
@@ -44,6 +46,11 @@ class Unit:
     statements: tuple[str, ...]
 
 
+# Kinds modelled in their own IR modules (ir/textsearch.py, ir/operators.py)
+EXTRA_TYPE_LABELS = {
+    TextSearchDictionary: "TEXT SEARCH DICTIONARY", TextSearchConfiguration: "TEXT SEARCH CONFIGURATION",
+    Operator: "OPERATOR", OperatorFamily: "OPERATOR FAMILY", OperatorClass: "OPERATOR CLASS",
+}
 _SUB_RANK = {Constraint: 1, Index: 2, Trigger: 4, Policy: 5, OwnedBy: 6}
 _SUB_RANK.update({Statistics: 3, Rule: 7})
 
@@ -56,6 +63,10 @@ def type_label(obj) -> str:
         return "PROCEDURE" if obj.is_procedure else "FUNCTION"
     if isinstance(obj, OwnedBy):
         return "SEQUENCE OWNED BY"
+    if isinstance(obj, Table) and obj.foreign_server is not None:
+        return "FOREIGN TABLE"
+    if type(obj) in EXTRA_TYPE_LABELS:
+        return EXTRA_TYPE_LABELS[type(obj)]
     return {
         Table: "TABLE", Index: "INDEX", Trigger: "TRIGGER", Policy: "POLICY", View: "VIEW",
         MaterializedView: "MATERIALIZED VIEW", Sequence: "SEQUENCE", Aggregate: "AGGREGATE",

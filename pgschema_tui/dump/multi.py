@@ -22,6 +22,8 @@ from pgschema_tui.ir.model import (
     Index, MaterializedView, Policy, RangeType, Schema, Sequence, Table, Trigger, View,
 )
 from pgschema_tui.ir.model import Collation, Rule, Statistics
+from pgschema_tui.ir.operators import Operator, OperatorClass, OperatorFamily
+from pgschema_tui.ir.textsearch import TextSearchConfiguration, TextSearchDictionary
 from pgschema_tui.graph import node_id, topological_order
 
 _FOLDER = {
@@ -30,6 +32,8 @@ _FOLDER = {
     MaterializedView: "materialized_views", Grant: "privileges", DefaultPrivilege: "privileges",
 }
 _FOLDER[Collation] = "collations"
+_FOLDER.update({TextSearchDictionary: "text_search", TextSearchConfiguration: "text_search",
+                Operator: "operators", OperatorFamily: "operators", OperatorClass: "operators"})
 _CHILDREN = (Constraint, Index, Trigger, Policy, OwnedBy, Statistics, Rule)
 
 
@@ -76,7 +80,7 @@ class _FileNamer:
 
 
 _FOLDER_ORDER = ("collations", "types", "domains", "sequences", "functions", "procedures", "aggregates", "tables",
-                 "views", "materialized_views", "privileges")
+                 "views", "materialized_views", "privileges") + ("text_search", "operators")
 
 
 def _file_sort_key(path: str) -> tuple:

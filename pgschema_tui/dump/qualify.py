@@ -32,6 +32,7 @@ _HEADS = [
     (re.compile(r"^ALTER SEQUENCE .*? OWNED BY ", re.I | re.S), 2),
     (re.compile(r"^(?:CREATE|ALTER|COMMENT ON) (?:COLLATION|STATISTICS) ", re.I), 1),
     (re.compile(rf"^COMMENT ON RULE {_NAME} ON ", re.I), 1),
+    (re.compile(r"^(?:CREATE|ALTER|COMMENT ON) TEXT SEARCH (?:DICTIONARY|CONFIGURATION) ", re.I), 1),
 ]
 # node classes whose fields may hold a relation of the statement (not queries or expressions)
 _DESCEND = {"AlterTableCmd", "Constraint", "PartitionCmd", "IntoClause", "RangeVar"}

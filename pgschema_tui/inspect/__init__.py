@@ -23,6 +23,7 @@ from pgschema_tui.inspect.domains import read_domains
 from pgschema_tui.inspect.indexes import read_indexes
 from pgschema_tui.inspect.policies import read_policies
 from pgschema_tui.inspect.privileges import read_default_privileges, read_grants
+from pgschema_tui.inspect.rare_kinds import read_rare_kinds
 from pgschema_tui.inspect.routines import read_routines
 from pgschema_tui.inspect.sequences import read_sequences
 from pgschema_tui.inspect.tables import read_tables
@@ -75,7 +76,7 @@ def inspect_schema(conn, schema: str) -> ir.Schema:
             read_collations(ctx),
             read_statistics(ctx, deps),
             read_rules(ctx, deps),
-        )
+        ) + (read_rare_kinds(ctx, deps),)
     for objects in readers:
         for obj in objects:
             result.add(obj)

@@ -57,7 +57,7 @@ LEFT JOIN pg_catalog.pg_class refrel ON refrel.oid = con.confrelid
 LEFT JOIN pg_catalog.pg_namespace refn ON refn.oid = refrel.relnamespace
 LEFT JOIN pg_catalog.pg_description cd ON cd.classoid = 'pg_catalog.pg_constraint'::regclass
      AND cd.objoid = con.oid AND cd.objsubid = 0
-WHERE rel.relnamespace = %(nsp)s AND rel.relkind IN ('r', 'p') AND {not_extension_member('pg_class', 'rel.oid')}
+WHERE rel.relnamespace = %(nsp)s AND rel.relkind IN ('r', 'p', 'f') AND {not_extension_member('pg_class', 'rel.oid')}
   AND con.contype IN ('p', 'u', 'f', 'c', 'x') AND con.conislocal AND con.conparentid = 0
 """
 

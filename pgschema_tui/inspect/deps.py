@@ -32,7 +32,11 @@ WITH dep AS (
     FROM pg_catalog.pg_depend d
     WHERE d.deptype = 'n'
       AND d.refclassid IN ('pg_catalog.pg_class'::regclass, 'pg_catalog.pg_type'::regclass,
-                           'pg_catalog.pg_proc'::regclass)
+                           'pg_catalog.pg_proc'::regclass,
+                           -- text search configurations, operators, operator classes (ir/textsearch.py,
+                           -- ir/operators.py)
+                           'pg_catalog.pg_ts_config'::regclass, 'pg_catalog.pg_operator'::regclass,
+                           'pg_catalog.pg_opclass'::regclass)
 ),
 edge AS (
     SELECT 'class' AS holder, c.oid AS oid, dep.objsubid AS sub, dep.refclassid::oid AS refclass,
@@ -104,6 +108,18 @@ target AS (
     LEFT JOIN pg_catalog.pg_range rng ON rng.rngmultitypid = t.oid
     LEFT JOIN pg_catalog.pg_type rt ON rt.oid = rng.rngtypid
     WHERE t0.oid IN (SELECT refoid FROM edge WHERE refclass = 'pg_catalog.pg_type'::regclass)
+    UNION ALL
+    SELECT 'pg_catalog.pg_ts_config'::regclass::oid, x.oid, n.nspname, x.cfgname, 'tsconfig'
+    FROM pg_catalog.pg_ts_config x JOIN pg_catalog.pg_namespace n ON n.oid = x.cfgnamespace
+    WHERE x.oid IN (SELECT refoid FROM edge WHERE refclass = 'pg_catalog.pg_ts_config'::regclass)
+    UNION ALL
+    SELECT 'pg_catalog.pg_operator'::regclass::oid, x.oid, n.nspname, x.oprname, 'operator'
+    FROM pg_catalog.pg_operator x JOIN pg_catalog.pg_namespace n ON n.oid = x.oprnamespace
+    WHERE x.oid IN (SELECT refoid FROM edge WHERE refclass = 'pg_catalog.pg_operator'::regclass)
+    UNION ALL
+    SELECT 'pg_catalog.pg_opclass'::regclass::oid, x.oid, n.nspname, x.opcname, 'operator_class'
+    FROM pg_catalog.pg_opclass x JOIN pg_catalog.pg_namespace n ON n.oid = x.opcnamespace
+    WHERE x.oid IN (SELECT refoid FROM edge WHERE refclass = 'pg_catalog.pg_opclass'::regclass)
 )
 SELECT edge.holder, edge.oid, edge.sub,
        target.space || ':' || CASE WHEN target.nsp = %(schema)s THEN target.name

@@ -29,7 +29,7 @@ DEFAULT_ACL_TYPES = {"r": "TABLES", "S": "SEQUENCES", "f": "FUNCTIONS", "T": "TY
 # grants of their own. An implicitly created relation (an identity sequence, a TOAST table) is
 # skipped by its internal dependency on another object; a partitioned table's internal dependency on
 # its own partition-key columns is not one of those.
-_RELKINDS = "'r', 'p', 'v', 'm'"
+_RELKINDS = "'r', 'p', 'v', 'm', 'f'"
 
 _ACLS = f"""
 WITH objects AS (

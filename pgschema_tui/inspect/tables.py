@@ -1,4 +1,4 @@
-"""Tables (ordinary and partitioned) with their columns.
+"""Tables (ordinary, partitioned and foreign) with their columns.
 
 Representation choices the parser mirrors:
 - Only local columns are listed (`attislocal`): a partition created with PARTITION OF, or a
@@ -17,6 +17,8 @@ Representation choices the parser mirrors:
   keyword), `Column.compression` only when attcompression is set; `Table.access_method` only
   when relam is not `default_table_access_method` (partitioned tables without one: relam 0).
 - `Table.options` (reloptions) and `inherits` keep the order they were written in.
+- A foreign table is a `Table` with `foreign_server` (raw name) and `foreign_options` (ftoptions,
+  `key=value` as stored, in their order); its columns' OPTIONS are `Column.foreign_options`.
 - `partition_of` / `inherits` are raw names, `schema.name` for a parent in another schema.
 """
 from __future__ import annotations
@@ -36,10 +38,13 @@ SELECT c.oid, c.relname, c.relkind, c.relpersistence, c.reloptions, c.relrowsecu
        CASE WHEN am.amname <> current_setting('default_table_access_method') THEN am.amname END AS access_method,
        CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END AS partition_by,
        CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END AS partition_bound,
-       {comment_sql('pg_class', 'c.oid')} AS description
+       {comment_sql('pg_class', 'c.oid')} AS description,
+       fs.srvname AS foreign_server, ft.ftoptions AS foreign_options
 FROM pg_catalog.pg_class c
 LEFT JOIN pg_catalog.pg_am am ON am.oid = c.relam
-WHERE c.relnamespace = %(nsp)s AND c.relkind IN ('r', 'p')
+LEFT JOIN pg_catalog.pg_foreign_table ft ON ft.ftrelid = c.oid
+LEFT JOIN pg_catalog.pg_foreign_server fs ON fs.oid = ft.ftserver
+WHERE c.relnamespace = %(nsp)s AND c.relkind IN ('r', 'p', 'f')
   AND {not_extension_member('pg_class', 'c.oid')}
 """
 
@@ -49,7 +54,7 @@ FROM pg_catalog.pg_inherits i
 JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
 JOIN pg_catalog.pg_class p ON p.oid = i.inhparent
 JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace
-WHERE c.relnamespace = %(nsp)s AND c.relkind IN ('r', 'p')
+WHERE c.relnamespace = %(nsp)s AND c.relkind IN ('r', 'p', 'f')
 ORDER BY i.inhrelid, i.inhseqno
 """
 
@@ -67,7 +72,8 @@ SELECT a.attrelid, a.attnum, a.attname, pg_catalog.format_type(a.atttypid, a.att
        s.seqcache, s.seqcycle, s.seq_name, c.relname AS table_name, a.attislocal, parent.not_null AS parent_not_null,
        parent.defaults AS parent_defaults,
        CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage END AS storage,
-       CASE a.attcompression WHEN 'p' THEN 'pglz' WHEN 'l' THEN 'lz4' END AS compression
+       CASE a.attcompression WHEN 'p' THEN 'pglz' WHEN 'l' THEN 'lz4' END AS compression,
+       a.attfdwoptions
 FROM pg_catalog.pg_attribute a
 JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
 JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
@@ -93,7 +99,7 @@ LEFT JOIN LATERAL (
     LEFT JOIN pg_catalog.pg_attrdef pad ON pad.adrelid = pa.attrelid AND pad.adnum = pa.attnum
     WHERE NOT a.attislocal AND inh.inhrelid = a.attrelid
 ) parent ON true
-WHERE c.relnamespace = %(nsp)s AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
+WHERE c.relnamespace = %(nsp)s AND c.relkind IN ('r', 'p', 'f') AND a.attnum > 0 AND NOT a.attisdropped
   -- (columns of extension tables are read, then never asked for: _TABLES leaves those out)
 ORDER BY a.attrelid, a.attnum
 """
@@ -104,7 +110,7 @@ SELECT c.relname, a.attname, con.conname
 FROM pg_catalog.pg_constraint con
 JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
 JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = con.conkey[1]
-WHERE con.contype = 'n' AND c.relnamespace = %(nsp)s AND c.relkind IN ('r', 'p')
+WHERE con.contype = 'n' AND c.relnamespace = %(nsp)s AND c.relkind IN ('r', 'p', 'f')
 """
 
 
@@ -128,7 +134,8 @@ def read_tables(ctx: InspectContext, deps: Dependencies) -> list[ir.Table]:
     for row in ctx.tuples(_COLUMNS):  # thousands of rows: tuples, unpacked once
         (relid, attnum, name, type_name, not_null, identity_kind, generated_kind, default_text, collation,
          comment, seq_type, seq_start, seq_increment, seq_min, seq_max, seq_cache, seq_cycle,
-         seq_name, table_name, is_local, parent_not_null, parent_defaults, storage, compression) = row
+         seq_name, table_name, is_local, parent_not_null, parent_defaults, storage, compression,
+         fdw_options) = row
         if not is_local and not _overrides_parent(not_null, default_text, parent_not_null, parent_defaults):
             continue
         identity = None
@@ -152,6 +159,7 @@ def read_tables(ctx: InspectContext, deps: Dependencies) -> list[ir.Table]:
             comment=comment,
             storage=STORAGE_KEYWORDS[storage] if storage else None,
             compression=compression,
+            foreign_options=tuple(fdw_options or ()),
             depends_on=_column_dependencies(deps, relid, attnum),
             inherited=not is_local,
         ))
@@ -188,6 +196,8 @@ def read_tables(ctx: InspectContext, deps: Dependencies) -> list[ir.Table]:
             rls_forced=row["relforcerowsecurity"],
             comment=row["description"],
             depends_on=frozenset(depends_on),
+            foreign_server=row["foreign_server"],
+            foreign_options=tuple(row["foreign_options"] or ()),
         ))
     return _with_not_null_names(ctx, tables)
 

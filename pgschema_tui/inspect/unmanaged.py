@@ -1,6 +1,6 @@
 """Objects of the schema the tool does not model, so commands can say they are left alone.
 
-Foreign tables, operators and text search configurations live in a schema but not in the IR: a dump would silently lack them and
+Text search parsers and templates live in a schema but not in the IR: a dump would silently lack them and
 a plan would never touch them. Listing them turns that silence into a warning.
 """
 from __future__ import annotations
@@ -9,21 +9,17 @@ from pgschema_tui.ddl.quote import comment_text
 from pgschema_tui.inspect.context import not_extension_member
 
 _UNMANAGED = f"""
-SELECT 'foreign table ' || quote_ident(c.relname) FROM pg_catalog.pg_class c
-WHERE c.relnamespace = %(nsp)s AND c.relkind = 'f' AND {not_extension_member('pg_class', 'c.oid')}
+SELECT 'text search parser ' || quote_ident(p.prsname) FROM pg_catalog.pg_ts_parser p
+WHERE p.prsnamespace = %(nsp)s AND {not_extension_member('pg_ts_parser', 'p.oid')}
 UNION ALL
-SELECT 'operator ' || o.oprname || '(' || format_type(o.oprleft, NULL) || ', ' || format_type(o.oprright, NULL) || ')'
-FROM pg_catalog.pg_operator o
-WHERE o.oprnamespace = %(nsp)s AND {not_extension_member('pg_operator', 'o.oid')}
-UNION ALL
-SELECT 'text search configuration ' || quote_ident(t.cfgname) FROM pg_catalog.pg_ts_config t
-WHERE t.cfgnamespace = %(nsp)s AND {not_extension_member('pg_ts_config', 't.oid')}
+SELECT 'text search template ' || quote_ident(t.tmplname) FROM pg_catalog.pg_ts_template t
+WHERE t.tmplnamespace = %(nsp)s AND {not_extension_member('pg_ts_template', 't.oid')}
 ORDER BY 1
 """
 
 
 def unmanaged_objects(conn, schema: str) -> list[str]:
-    """Descriptions (`rule r on t`) of the objects of `schema` the tool leaves alone."""
+    """Descriptions (`text search parser p`) of the objects of `schema` the tool leaves alone."""
     row = conn.execute("SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = %s", (schema,)).fetchone()
     if row is None:
         return []

@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from pgschema_tui.ir.expr import Expr
+from pgschema_tui.ir.operators import Operator, OperatorClass, OperatorFamily
+from pgschema_tui.ir.textsearch import TextSearchConfiguration, TextSearchDictionary
 
 NO_DEPS: frozenset[str] = frozenset()
 
@@ -80,6 +82,7 @@ class Column:
     # SET STORAGE keyword (PLAIN, EXTERNAL, MAIN, EXTENDED), only when not the type's typstorage
     storage: str | None = None
     compression: str | None = None  # pglz | lz4 when set on the column (attcompression), else None
+    foreign_options: tuple[str, ...] = ()  # a foreign table column's OPTIONS, attfdwoptions: ("column_name=x",)
     depends_on: frozenset[str] = _deps()
     # Listed only because a child table overrides an inherited column's NOT NULL/DEFAULT (not
     # attislocal): renderers then set the options with ALTER COLUMN instead of re-declaring it.
@@ -103,6 +106,9 @@ class Table:
     rls_forced: bool = False
     comment: str | None = None
     depends_on: frozenset[str] = _deps()
+    # a foreign table: its server (raw name; servers are database-wide, not in the IR) and OPTIONS
+    foreign_server: str | None = None
+    foreign_options: tuple[str, ...] = ()  # ftoptions: ("table_name=remote",)
     # PostgreSQL 18 NOT NULL constraint names that differ from the ones the tool's CREATE TABLE
     # gives (`ddl/not_null.py`): ((column, name), ...). Not part of equality: servers before 18
     # record none, so the diff compares them itself, on PostgreSQL 18 only.
@@ -573,6 +579,11 @@ class Schema:
     collations: dict[str, Collation] = field(default_factory=dict)
     statistics: dict[str, Statistics] = field(default_factory=dict)
     rules: dict[str, Rule] = field(default_factory=dict)
+    text_search_dictionaries: dict[str, TextSearchDictionary] = field(default_factory=dict)
+    text_search_configurations: dict[str, TextSearchConfiguration] = field(default_factory=dict)
+    operators: dict[str, Operator] = field(default_factory=dict)
+    operator_families: dict[str, OperatorFamily] = field(default_factory=dict)
+    operator_classes: dict[str, OperatorClass] = field(default_factory=dict)
     comment: str | None = None  # COMMENT ON SCHEMA
 
     # The collections in a stable order, for code that walks every object.
@@ -583,7 +594,8 @@ class Schema:
         "collations",
         "statistics",
         "rules",
-    )
+    ) + ("text_search_dictionaries", "text_search_configurations", "operators", "operator_families",
+         "operator_classes")
 
     def objects(self):
         """Every object, collection by collection, each sorted by key."""
@@ -611,6 +623,10 @@ _COLLECTION_BY_CLASS = {
     Statistics: "statistics",
     Rule: "rules",
 }
+_COLLECTION_BY_CLASS.update({
+    TextSearchDictionary: "text_search_dictionaries", TextSearchConfiguration: "text_search_configurations",
+    Operator: "operators", OperatorFamily: "operator_families", OperatorClass: "operator_classes",
+})
 
 
 def collection_of(obj) -> str:
@@ -628,4 +644,12 @@ def ref_of(obj) -> str | None:
         return f"function:{obj.name}"
     if isinstance(obj, Collation):
         return f"collation:{obj.name}"
+    if isinstance(obj, TextSearchConfiguration):
+        return f"tsconfig:{obj.name}"
+    if isinstance(obj, TextSearchDictionary):
+        return f"tsdict:{obj.name}"
+    if isinstance(obj, Operator):
+        return f"operator:{obj.name}"
+    if isinstance(obj, (OperatorClass, OperatorFamily)):
+        return f"{obj.kind}:{obj.name}"
     return None

@@ -6,6 +6,8 @@ text is compared. References (`relation:x`, `function:f`, `type:t`) feed `depend
 """
 from __future__ import annotations
 
+import re
+
 from pglast import ast
 from pglast.stream import RawStream
 
@@ -55,7 +57,8 @@ def _localise_node(n, target: str) -> None:
         if stripped is not n.funcname:
             n.funcname = stripped
         name = n.funcname[-1].sval if n.funcname else ""
-        if name in ("nextval", "currval", "setval") and n.args:
+        if (name in ("nextval", "currval", "setval") or (name in _CONFIG_FUNCTIONS and len(n.args or ()) >= 2)) \
+                and n.args:  # a regclass / regconfig given as a string
             arg = n.args[0]
             if isinstance(arg, ast.A_Const) and isinstance(arg.val, ast.String):
                 _localise_regclass_string(arg.val, target)
@@ -66,7 +69,7 @@ def _localise_node(n, target: str) -> None:
     elif isinstance(n, ast.TypeCast):
         type_name = n.typeName.names[-1].sval if n.typeName and n.typeName.names else ""
         arg = n.arg
-        if type_name == "regclass" and isinstance(arg, ast.A_Const) and isinstance(arg.val, ast.String):
+        if type_name in ("regclass", "regconfig") and isinstance(arg, ast.A_Const) and isinstance(arg.val, ast.String):
             _localise_regclass_string(arg.val, target)
     elif isinstance(n, ast.A_Expr) and n.name and len(n.name) == 2:
         # OPERATOR(pg_catalog.~) / OPERATOR(target.~), as pg_dump writes them: the catalog
@@ -183,10 +186,35 @@ def _node_references(n, target: str, refs: set[str]) -> None:
                 arg = arg.arg
             if isinstance(arg, ast.A_Const) and isinstance(arg.val, ast.String):
                 refs.add("relation:" + _regclass_literal(arg.val.sval, target).replace('"', ""))
+        if parts and parts[-1] in _CONFIG_FUNCTIONS and len(n.args or ()) >= 2:
+            _config_reference(n.args[0], target, refs)
     elif isinstance(n, ast.TypeName) and n.names:
         ref = type_ref(n, target)
         if ref:
             refs.add(ref)
+    elif isinstance(n, ast.A_Expr) and n.name and len(n.name) <= 2:  # a user operator: `a === b`
+        parts = [p.sval for p in n.name if isinstance(p, ast.String)]
+        if parts and (len(parts) == 1 or parts[0] == target):
+            refs.add(f"operator:{parts[-1]}")
+    elif isinstance(n, ast.TypeCast) and n.typeName is not None and n.typeName.names[-1].sval == "regconfig":
+        _config_reference(n, target, refs)
+
+
+# Text search functions whose first argument (of two or more) is a configuration: `to_tsvector('c', x)`
+_CONFIG_FUNCTIONS = frozenset({"to_tsvector", "to_tsquery", "plainto_tsquery", "phraseto_tsquery",
+                               "websearch_to_tsquery", "ts_headline", "json_to_tsvector", "jsonb_to_tsvector"})
+
+
+def _config_reference(arg, target: str, refs: set[str]) -> None:
+    """`tsconfig:<name>` for a configuration named by a string constant ('c', 'c'::regconfig)."""
+    if isinstance(arg, ast.TypeCast):
+        arg = arg.arg
+    if not (isinstance(arg, ast.A_Const) and isinstance(arg.val, ast.String)):
+        return
+    parts = [p[1:-1].replace('""', '"') if p.startswith('"') else p.lower()
+             for p in re.findall(r'"(?:[^"]|"")*"|[^."]+', arg.val.sval)]
+    if parts and (len(parts) == 1 or parts[0] == target):
+        refs.add(f"tsconfig:{parts[-1]}")
 
 
 

@@ -20,6 +20,7 @@ def _load_handlers() -> None:
         comments, ignored, privileges, relations, routines, tables, triggers_policies, types)
     from pgschema_tui.parse.handlers import collations, statistics  # noqa: F401
     from pgschema_tui.parse.handlers import rules  # noqa: F401
+    from pgschema_tui.parse.handlers import foreign, operators, textsearch  # noqa: F401
 
 
 def load_files(path: str | Path, schema: str = "public") -> ir.Schema:

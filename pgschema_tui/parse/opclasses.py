@@ -83,6 +83,9 @@ def is_default_opclass(ctx, method: str, column_type: str, opclass: str) -> bool
     """Whether `opclass` (as written, maybe `pg_catalog.`-qualified) is what PostgreSQL would
     pick by itself for a `column_type` column in a `method` index (`ctx`: the LoadContext)."""
     name = opclass.removeprefix("pg_catalog.")
+    own = ctx.schema.operator_classes.get(f"{name} USING {method}")  # a DEFAULT class of the files
+    if own is not None:
+        return own.default and own.type in (column_type, _lookup_type(ctx, column_type))
     return DEFAULT_OPCLASSES.get(method, {}).get(_lookup_type(ctx, column_type)) == name
 
 
@@ -93,3 +96,18 @@ def drop_named_defaults(ctx, method: str, column_types: dict[str, str], elements
         if elem.opclass and elem.name in column_types and not elem.opclassopts \
                 and is_default_opclass(ctx, method, column_types[elem.name], ctx.sql_ref(elem.opclass)):
             elem.opclass = None
+
+
+def own_classes_used(ctx, method: str, column_types: dict[str, str], elements) -> set[str]:
+    """`operator_class:<name>` of the files' own classes the index elements use: named, or the
+    files' DEFAULT class for the column's type (which the catalog records as a dependency)."""
+    refs = set()
+    for elem in elements:
+        if elem.opclass:
+            refs.add(ctx.dep_ref("operator_class", elem.opclass))
+        elif elem.name in column_types:
+            for c in ctx.schema.operator_classes.values():
+                if c.default and c.method == method and c.type in (column_types[elem.name],
+                                                                   _lookup_type(ctx, column_types[elem.name])):
+                    refs.add(f"operator_class:{c.name}")
+    return refs

@@ -31,3 +31,21 @@ def handles(*node_classes: type) -> Callable[[Handler], Handler]:
 
 def handler_for(node) -> Handler | None:
     return _HANDLERS.get(type(node))
+
+
+# Statements several object kinds share (CREATE via DefineStmt, COMMENT ON, DROP) dispatch on the
+# pglast ObjectType first: a kind's module registers `fn(node, ctx, stmt)` for its object types.
+DEFINE_HANDLERS: dict = {}
+COMMENT_HANDLERS: dict = {}
+DROP_HANDLERS: dict = {}
+
+
+def handles_kind(table: dict, *object_types) -> Callable[[Handler], Handler]:
+    """Register the decorated function in `table` (one of the three above) for `object_types`."""
+
+    def register(fn: Handler) -> Handler:
+        for object_type in object_types:
+            table[object_type] = fn
+        return fn
+
+    return register

@@ -18,6 +18,7 @@ from pglast import ast
 from pglast.enums import GrantTargetType, ObjectType as OT
 
 from pgschema_tui.ddl.quote import comment_text
+from pgschema_tui.parse.handlers.ignored import DATABASE_WIDE_DROPS
 from pgschema_tui.parse.qualification import created_in
 
 #: Warnings shown one by one per kind; the rest of a kind is counted on one line.
@@ -91,7 +92,7 @@ def skipped_statements(statements, target: str, meta_commands=()) -> list[Skippe
 
 
 def _kind_of(what: str, why: str) -> str:
-    return what.rsplit(" ", 1)[0] if why.startswith("another schema") else what
+    return what.rsplit(" ", 1)[0] if why.startswith("another schema") else what  # database-wide: each its own
 
 
 def _meta_name(text: str) -> str:
@@ -106,6 +107,9 @@ _PLAIN = frozenset({ast.CreateStmt, ast.IndexStmt, ast.ViewStmt, ast.CreateFunct
 
 
 def _classify(node, ours: set[str]) -> tuple[str, str] | None:
+    named = _database_wide(node)
+    if named is not None:
+        return named, _DATABASE_WIDE
     found = _BY_CLASS.get(type(node))
     if found is not None:
         return found
@@ -120,6 +124,9 @@ def _classify(node, ours: set[str]) -> tuple[str, str] | None:
         return _do_block(node)
     if isinstance(node, ast.CreateSchemaStmt):
         return None if node.schemaname in ours else (f"CREATE SCHEMA {node.schemaname}", _elsewhere(ours))
+    if isinstance(node, ast.DropStmt) and node.removeType.name in DATABASE_WIDE_DROPS:
+        names = ", ".join(comment_text(o.sval) for o in node.objects or () if isinstance(o, ast.String))
+        return f"DROP {node.removeType.name[7:].replace('_', ' ')} {names}".rstrip(), _DATABASE_WIDE
     if isinstance(node, ast.DropStmt) and node.removeType in (OT.OBJECT_SCHEMA, OT.OBJECT_EXTENSION, OT.OBJECT_ROLE):
         return f"DROP {node.removeType.name[7:]}", "not part of a schema's state: plans never run it"
     if isinstance(node, ast.AlterTableStmt) and node.cmds and all(
@@ -136,6 +143,42 @@ def _classify(node, ours: set[str]) -> tuple[str, str] | None:
     if other is not None:
         return f"{_statement_kind(node)} {other}", _elsewhere(ours)
     return None
+
+
+def _role(spec) -> str:
+    if spec is None:
+        return "PUBLIC"
+    if spec.rolename:
+        return comment_text(spec.rolename)
+    return spec.roletype.name.removeprefix("ROLESPEC_")
+
+
+def _cast_type(type_name) -> str:
+    return ".".join(comment_text(n.sval) for n in type_name.names if n.sval != "pg_catalog")
+
+
+_NAMED = {  # database-wide objects: the statement and the object it names, for a warning each
+    ast.CreateFdwStmt: lambda n: f"CREATE FOREIGN DATA WRAPPER {n.fdwname}",
+    ast.AlterFdwStmt: lambda n: f"ALTER FOREIGN DATA WRAPPER {n.fdwname}",
+    ast.CreateForeignServerStmt: lambda n: f"CREATE SERVER {n.servername}",
+    ast.AlterForeignServerStmt: lambda n: f"ALTER SERVER {n.servername}",
+    ast.CreateUserMappingStmt: lambda n: f"CREATE USER MAPPING FOR {_role(n.user)} SERVER {n.servername}",
+    ast.AlterUserMappingStmt: lambda n: f"ALTER USER MAPPING FOR {_role(n.user)} SERVER {n.servername}",
+    ast.DropUserMappingStmt: lambda n: f"DROP USER MAPPING FOR {_role(n.user)} SERVER {n.servername}",
+    ast.CreatePublicationStmt: lambda n: f"CREATE PUBLICATION {n.pubname}",
+    ast.AlterPublicationStmt: lambda n: f"ALTER PUBLICATION {n.pubname}",
+    ast.CreateSubscriptionStmt: lambda n: f"CREATE SUBSCRIPTION {n.subname}",
+    ast.AlterSubscriptionStmt: lambda n: f"ALTER SUBSCRIPTION {n.subname}",
+    ast.CreateEventTrigStmt: lambda n: f"CREATE EVENT TRIGGER {n.trigname}",
+    ast.AlterEventTrigStmt: lambda n: f"ALTER EVENT TRIGGER {n.trigname}",
+    ast.CreateCastStmt: lambda n: f"CREATE CAST ({_cast_type(n.sourcetype)} AS {_cast_type(n.targettype)})",
+}
+
+
+def _database_wide(node) -> str | None:
+    """`CREATE SERVER s`: a database-wide object named, or None for any other statement."""
+    named = _NAMED.get(type(node))
+    return comment_text(named(node)) if named is not None else None
 
 
 def _elsewhere(ours: set[str]) -> str:
@@ -216,7 +259,8 @@ _SUBJECTS = {  # statement class -> the explicit schema qualifiers of the object
     ast.RenameStmt: lambda n: [_rangevar(n.relation)] if n.relation is not None else [_names_schema(n.object)],
     ast.CommentStmt: lambda n: _comment_schemas(n),
     ast.GrantStmt: lambda n: _grant_schemas(n),
-    ast.DropStmt: lambda n: [_names_schema(obj) for obj in n.objects or ()],
+    ast.DropStmt: lambda n: [_names_schema(obj[1:] if n.removeType in (OT.OBJECT_OPCLASS, OT.OBJECT_OPFAMILY) else obj)
+                             for obj in n.objects or ()],
     ast.AlterDefaultPrivilegesStmt: lambda n: [s.sval for opt in n.options or () if opt.defname == "schemas"
                                                for s in opt.arg],
 }
@@ -237,6 +281,8 @@ def _comment_schemas(node: ast.CommentStmt) -> list[str | None]:
         return [_names_schema(node.object, 2)]
     if node.objtype in _COMMENT_DATABASE_WIDE:
         return []
+    if node.objtype in (OT.OBJECT_OPCLASS, OT.OBJECT_OPFAMILY):  # (method, [schema,] name)
+        return [_names_schema(node.object[1:])]
     return [_names_schema(node.object)]
 
 

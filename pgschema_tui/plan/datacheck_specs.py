@@ -134,8 +134,8 @@ def _analyse(stmt, index: int, ctx: _Context) -> list[DataCheck]:
         return []
     if isinstance(stmt, ast.AlterTableStmt):
         table = ctx.live_table(stmt.relation.relname, stmt.relation.schemaname)
-        if table is None:
-            return []
+        if table is None or getattr(table, "foreign_server", None) is not None:
+            return []  # a foreign table: PostgreSQL checks no remote rows (NOT NULL, CHECK), nothing to count
         out = []
         for cmd in stmt.cmds or ():
             out.extend(_alter_command(cmd, table, stmt.relation.inh, index, ctx))

@@ -10,8 +10,8 @@ from __future__ import annotations
 from pgschema_tui.ir.model import Schema
 
 # What counts as an object of the schema (constraints, indexes, grants... go with these).
-_TOP_LEVEL = ("tables", "views", "materialized_views", "functions", "aggregates", "sequences", "types", "domains",
-              "collations")
+_TOP_LEVEL = ("tables", "views", "materialized_views", "functions", "aggregates", "sequences", "types", "domains") + (
+    "text_search_dictionaries", "text_search_configurations", "operators", "operator_classes", "operator_families", "collations")
 
 
 def drop_all_refusal(live: Schema, desired: Schema) -> str | None:

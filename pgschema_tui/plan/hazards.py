@@ -269,6 +269,10 @@ def _alter_table(stmt, ctx: _Context, pending_checks) -> list[Hazard]:
     table = stmt.relation.relname
     if stmt.relation.schemaname not in (None, ctx.schema) or not ctx.exists(table):
         return []  # created by this plan (empty) or outside the schema
+    from pglast.enums import ObjectType
+
+    if stmt.objtype == ObjectType.OBJECT_FOREIGN_TABLE:  # no rows stored here: nothing to lose or rewrite
+        return [ctx.hazard(ACCESS_EXCLUSIVE, table, "takes ACCESS EXCLUSIVE on foreign table {rel}")]
     hazards: list[Hazard] = []
     exclusive = False  # most subcommands take ACCESS EXCLUSIVE; a few take weaker locks
     live_table = ctx.live.tables.get(table)

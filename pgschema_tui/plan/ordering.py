@@ -20,6 +20,7 @@ _TYPE_ORDER = {t: i for i, t in enumerate((
     "default_privilege", "type", "domain", "sequence", "function", "procedure", "aggregate", "table", "table.column",
     "table.partition", "table.rls", "table.constraint", "table.index", "view", "materialized_view", "table.trigger", "table.policy",
     "table.comment", "comment", "privilege",
+    "text_search_dictionary", "text_search_configuration", "operator", "operator_family", "operator_class",
 ))}
 _LAST = 10**9
 
@@ -47,6 +48,7 @@ def _node_of(change: Change) -> str | None:
 _PREFERRED = {coll: rank for rank, coll in enumerate((
     "types", "domains", "sequences", "tables", "functions", "aggregates", "constraints", "indexes", "views",
     "materialized_views", "triggers", "policies", "grants", "default_privileges",
+    "text_search_dictionaries", "text_search_configurations", "operators", "operator_families", "operator_classes",
 ))}
 _PREFERRED["collations"] = -1
 _PREFERRED["statistics"] = len(_PREFERRED)

@@ -22,6 +22,8 @@ _TYPE_TITLES = {
     "procedure": "Procedures", "aggregate": "Aggregates", "sequence": "Sequences", "type": "Types",
     "domain": "Domains", "privilege": "Privileges", "default_privilege": "Default privileges", "comment": "Comments",
     "collation": "Collations",
+    "text_search_dictionary": "Text search dictionaries", "text_search_configuration": "Text search configurations",
+    "operator": "Operators", "operator_family": "Operator families", "operator_class": "Operator classes",
 }
 
 

@@ -54,7 +54,10 @@ _SAFE_NODES = frozenset({
     "RenameStmt", "AlterObjectSchemaStmt", "RefreshMatViewStmt", "CreateSchemaStmt", "AlterFunctionStmt",
     "CreateStatsStmt", "AlterStatsStmt", "SecLabelStmt", "AlterTypeStmt", "AlterCollationStmt",
     "RuleStmt",  # CREATE [OR REPLACE] RULE: runs none of its actions
-})
+}) | {  # text search, operators, foreign tables (no rows of their own)
+    "AlterTSConfigurationStmt", "AlterTSDictionaryStmt", "AlterOperatorStmt", "CreateOpClassStmt",
+    "CreateOpFamilyStmt", "AlterOpFamilyStmt", "CreateForeignTableStmt",
+}
 # Drops of objects that hold no rows of their own (dropping them without CASCADE fails when
 # a column or another object still needs them).
 _SAFE_DROPS = frozenset({
@@ -62,6 +65,7 @@ _SAFE_DROPS = frozenset({
     "OBJECT_PROCEDURE", "OBJECT_ROUTINE", "OBJECT_AGGREGATE", "OBJECT_TRIGGER", "OBJECT_POLICY",
     "OBJECT_TYPE", "OBJECT_DOMAIN", "OBJECT_RULE", "OBJECT_COLLATION", "OBJECT_STATISTIC_EXT",
     "OBJECT_OPERATOR", "OBJECT_FOREIGN_TABLE",
+    "OBJECT_TSCONFIGURATION", "OBJECT_TSDICTIONARY", "OBJECT_OPCLASS", "OBJECT_OPFAMILY",
 })
 # Functions a read-only SELECT step (the planner's wait steps) may call.
 _READ_ONLY_FUNCTIONS = frozenset({
@@ -147,6 +151,8 @@ def _alter_table(stmt) -> list[SqlRisk]:
         if any(cmd.behavior == DropBehavior.DROP_CASCADE for cmd in stmt.cmds or ()):
             return [SqlRisk(UNKNOWN, None, "ALTER TYPE ... CASCADE, which changes the tables typed by it")]
         return []  # ...unless CASCADE reaches tables typed by it (OF type); a column using it blocks
+    if stmt.objtype == ObjectType.OBJECT_FOREIGN_TABLE:
+        return []  # ALTER FOREIGN TABLE: the rows live on the remote server, none are stored here
     relation, names = _relation(stmt.relation), _names(stmt.relation)
     risks = []
     for cmd in stmt.cmds or ():

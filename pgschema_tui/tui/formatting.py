@@ -20,6 +20,8 @@ _KIND_LABELS = {
     "privilege": "Privileges", "default_privilege": "Default privileges", "comment": "Comments",
     "schema": "Schema",
     "statistics": "Statistics",
+    "text_search_dictionary": "Text search dictionaries", "text_search_configuration": "Text search configurations",
+    "operator": "Operators", "operator_family": "Operator families", "operator_class": "Operator classes",
 }
 
 

@@ -7,7 +7,7 @@ from pglast import ast
 from pglast.enums import ObjectType as OT
 
 from pgschema_tui.parse.context import LoadContext
-from pgschema_tui.parse.registry import NotYet, handles
+from pgschema_tui.parse.registry import COMMENT_HANDLERS, NotYet, handles
 
 _RELATION_COLLECTIONS = {OT.OBJECT_TABLE: ("tables",), OT.OBJECT_VIEW: ("views",),
                          OT.OBJECT_MATVIEW: ("materialized_views",), OT.OBJECT_SEQUENCE: ("sequences",),
@@ -65,6 +65,8 @@ def comment_on(node: ast.CommentStmt, ctx: LoadContext, stmt) -> None:
     kind, comment = node.objtype, node.comment
     if kind in _IGNORED:
         return
+    if kind in COMMENT_HANDLERS:  # text search, operators...: their own modules
+        return COMMENT_HANDLERS[kind](node, ctx, stmt)
     if kind == OT.OBJECT_SCHEMA:
         if ctx.is_target_schema(_names(node.object)[0]):
             ctx.schema.comment = comment

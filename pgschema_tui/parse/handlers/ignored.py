@@ -13,7 +13,7 @@ from pglast import ast
 
 from pgschema_tui.parse.context import DUMPED_SCHEMA_SETTING, LoadContext
 from pgschema_tui.parse.options import value_of
-from pgschema_tui.parse.registry import handles
+from pgschema_tui.parse.registry import DROP_HANDLERS, handles
 
 
 @handles(ast.VariableSetStmt, ast.CreateSchemaStmt, ast.CreateExtensionStmt, ast.AlterOwnerStmt,
@@ -22,7 +22,9 @@ from pgschema_tui.parse.registry import handles
          ast.CheckPointStmt, ast.DiscardStmt, ast.CopyStmt,  # all but SET: a warning (parse/skipped.py)
          # database-wide objects a full pg_dump holds, outside any one schema's state
          ast.CreatePublicationStmt, ast.AlterPublicationStmt, ast.CreateSubscriptionStmt,
-         ast.AlterSubscriptionStmt, ast.CreateEventTrigStmt, ast.AlterEventTrigStmt, ast.CreateCastStmt)
+         ast.AlterSubscriptionStmt, ast.CreateEventTrigStmt, ast.AlterEventTrigStmt, ast.CreateCastStmt,
+         ast.CreateFdwStmt, ast.AlterFdwStmt, ast.CreateForeignServerStmt, ast.AlterForeignServerStmt,
+         ast.CreateUserMappingStmt, ast.AlterUserMappingStmt, ast.DropUserMappingStmt)
 def ignore(node, ctx: LoadContext, stmt) -> None:
     if isinstance(node, ast.VariableSetStmt) and node.name == DUMPED_SCHEMA_SETTING and node.args:
         ctx.extras[DUMPED_SCHEMA_SETTING] = str(value_of(node.args[0]))  # a dump's own schema name
@@ -70,10 +72,13 @@ def data(node, ctx: LoadContext, stmt) -> None:
     """Rows are not schema: seed data in a desired file changes nothing in the IR."""
 
 
+# database-wide objects (named in a warning by parse/skipped.py)
+DATABASE_WIDE_DROPS = frozenset({"OBJECT_FOREIGN_SERVER", "OBJECT_FDW", "OBJECT_PUBLICATION", "OBJECT_SUBSCRIPTION",
+                                 "OBJECT_EVENT_TRIGGER", "OBJECT_CAST"})
 _DROP_COLLECTIONS = {
     "OBJECT_TABLE": ("tables",), "OBJECT_VIEW": ("views",), "OBJECT_MATVIEW": ("materialized_views",),
     "OBJECT_SEQUENCE": ("sequences",), "OBJECT_INDEX": ("indexes",), "OBJECT_TYPE": ("types",),
-    "OBJECT_DOMAIN": ("domains",),
+    "OBJECT_DOMAIN": ("domains",), "OBJECT_FOREIGN_TABLE": ("tables",),
     "OBJECT_COLLATION": ("collations",),
     "OBJECT_STATISTIC_EXT": ("statistics",),
 }
@@ -83,6 +88,8 @@ _DROP_COLLECTIONS = {
 def drop(node: ast.DropStmt, ctx: LoadContext, stmt) -> None:
     """`DROP ... IF EXISTS` before a CREATE (idempotent scripts) has nothing to drop yet; a DROP
     of something created earlier in the files removes it, with what hangs off a table."""
+    if node.removeType in DROP_HANDLERS:  # text search, operators...: their own modules
+        return DROP_HANDLERS[node.removeType](node, ctx, stmt)
     kind = node.removeType.name
     if kind in ("OBJECT_FUNCTION", "OBJECT_PROCEDURE", "OBJECT_ROUTINE", "OBJECT_AGGREGATE"):
         aggregate = kind == "OBJECT_AGGREGATE"
@@ -99,7 +106,7 @@ def drop(node: ast.DropStmt, ctx: LoadContext, stmt) -> None:
                           "OBJECT_RULE": ctx.schema.rules}[kind]
             collection.pop(f"{parts[-2]}.{parts[-1]}", None)
         return
-    if kind in ("OBJECT_SCHEMA", "OBJECT_EXTENSION", "OBJECT_ROLE"):
+    if kind in ("OBJECT_SCHEMA", "OBJECT_EXTENSION", "OBJECT_ROLE") or kind in DATABASE_WIDE_DROPS:
         return
     if kind not in _DROP_COLLECTIONS:
         raise ctx.unsupported("DROP statement", f"DROP {kind[7:]}")

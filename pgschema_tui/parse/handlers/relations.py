@@ -13,7 +13,7 @@ from pgschema_tui.ir.expr import Expr
 from pgschema_tui.parse import exprs, inherited, rows
 from pgschema_tui.parse.context import LoadContext
 from pgschema_tui.parse.naming import index_column_names, index_name_addition
-from pgschema_tui.parse.opclasses import drop_named_defaults
+from pgschema_tui.parse.opclasses import drop_named_defaults, own_classes_used
 from pgschema_tui.parse.options import reloptions, sequence_options, value_of
 from pgschema_tui.parse.registry import NotYet, handles
 
@@ -88,7 +88,9 @@ def create_index(node: ast.IndexStmt, ctx: LoadContext, stmt) -> None:
     table_obj = ctx.schema.tables.get(table)
     # a partition's columns are its parent's; a materialized view's are not known here
     columns = {c.name: c for c in inherited.all_columns(ctx, table_obj)} if table_obj is not None else {}
+    classes = own_classes_used(ctx, method, {name: c.type for name, c in columns.items()}, node.indexParams)
     drop_named_defaults(ctx, method, {name: c.type for name, c in columns.items()}, node.indexParams)
+    deps |= classes
     for elem in node.indexParams:
         element, refs = _element(ctx, elem, table)
         if elem.name and element.collation is not None and elem.name in columns \

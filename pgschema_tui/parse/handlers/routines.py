@@ -11,7 +11,7 @@ from pgschema_tui.ir.normalize import MeaningText
 from pgschema_tui.parse import exprs
 from pgschema_tui.parse.context import LoadContext
 from pgschema_tui.parse.options import value_of
-from pgschema_tui.parse.registry import handles
+from pgschema_tui.parse.registry import DEFINE_HANDLERS, handles
 
 _MODES = {"i": "IN", "d": "IN", "o": "OUT", "b": "INOUT", "v": "VARIADIC", "t": "TABLE"}
 # GUCs whose list elements PostgreSQL quotes as identifiers when it stores `SET name = a, b`.
@@ -151,6 +151,8 @@ def define(node: ast.DefineStmt, ctx: LoadContext, stmt) -> None:
 
         create_collation(node, ctx, stmt)
         return
+    if node.kind in DEFINE_HANDLERS:  # text search, operators...: their own modules
+        return DEFINE_HANDLERS[node.kind](node, ctx, stmt)
     if node.kind != ObjectType.OBJECT_AGGREGATE:
         raise ctx.unsupported("CREATE " + node.kind.name[7:], "this object kind")
     name = ctx.own_qualified(node.defnames)
