@@ -9,6 +9,7 @@ import difflib
 from dataclasses import dataclass
 
 from pgschema_tui.ir.model import Schema
+from pgschema_tui.plan.attributes import canonical_layout
 
 MARKERS = {"same": "=", "changed": "~", "added": "+", "removed": "-", "unknown": "?"}
 
@@ -50,19 +51,6 @@ def pair_objects(desired: Schema | None, live: Schema | None) -> list[tuple[str,
             out.append((coll, [ObjectPair(coll, k, desired_items.get(k), live_items.get(k), compared)
                                for k in keys]))
     return out
-
-
-def canonical_layout(sql: str) -> str:
-    """`sql` laid out by one printer (pglast's), statement by statement, so your text and the
-    server's `pg_get_viewdef` layout compare by content; unparsable text is returned as it is."""
-    from pglast import prettify
-    from pglast.parser import split
-
-    try:
-        statements = split(sql)
-        return ";\n\n".join(prettify(statement) for statement in statements) + (";" if statements else "")
-    except Exception:  # noqa: BLE001 - a layout is a convenience: show the text as given
-        return sql
 
 
 def marked_diff(desired_text: str, live_text: str, canonical: bool = True

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from pgschema_tui.ir.model import Schema
 from pgschema_tui.plan.model import Plan, Step
+from pgschema_tui.plan.attributes import AttributeChange, ObjectIndex, path_attributes
 from pgschema_tui.plan.render_human import object_changes
 from pgschema_tui.tui.formatting import short_path, step_kind
 from pgschema_tui.tui.labels import SEPARATOR, step_action
@@ -57,6 +58,9 @@ class ReviewSession:
         self._counts = _count_objects(self.plan)
         self._actions: dict[int, str] = {}
         self._by_group: dict[int, list[StepRef]] = {}
+        self._attributes: dict[str, list[AttributeChange]] = {}
+        self._live_index = ObjectIndex(self.live)
+        self._desired_index = ObjectIndex(self.desired)
         for ref in self.refs:
             self._by_group.setdefault(ref.group, []).append(ref)
 
@@ -83,6 +87,15 @@ class ReviewSession:
     def title(self, ref: StepRef) -> str:
         """`customers.email · set not null`: the label every mode shows for a step."""
         return f"{self.label(ref)}{SEPARATOR}{self.action(ref)}"
+
+    def attributes(self, ref: StepRef) -> list[AttributeChange]:
+        """What changes in the step's object, old → new ([] for a create or drop, or without both IRs)."""
+        if ref.step.operation not in ("alter", "replace") or self.live is None or self.desired is None:
+            return []
+        path = ref.step.path
+        if path not in self._attributes:
+            self._attributes[path] = path_attributes(self._live_index, self._desired_index, path)
+        return self._attributes[path]
 
     def hazardous(self) -> list[int]:
         return [r.index for r in self.refs if r.step.hazards]
