@@ -63,3 +63,40 @@ async def test_review_details_show_the_attribute_changes_of_the_step():
         await pilot.pause()
         text = screen_text(app)
         assert "+" in text and "o.status" in text.split("Changes")[1], text
+
+
+def test_step_order_names_what_each_step_waits_for_and_why():
+    """Graph: each step's place is explained by the steps it waits for and the ones waiting for it."""
+    from pgschema_tui.tui.dependencies import PlanDependencies
+
+    session = shop_session()
+    deps = PlanDependencies(session)
+    path = {r.step.path: r.index for r in reversed(session.refs)}  # first step of each path
+    view, column = path["public.order_totals"], path["public.customers.phone"]
+    order = deps.step_order(view)
+    assert [(i, why) for i, why in order.waits_for if i == column] == \
+        [(column, "view order_totals depends on table customers")], order
+    assert any(i == view for i, _why in deps.step_order(column).waited_by)
+    validate = len(session.refs) - 1
+    fk = path["public.order_items.order_items_product_id_fkey"]
+    assert (fk, "earlier step of the same object (add FK NOT VALID)") in deps.step_order(validate).waits_for, \
+        deps.step_order(validate)
+    drop_half = path["public.coupon_discount(text)"]
+    assert any(i == drop_half for i, _ in deps.step_order(drop_half + 1).waits_for)
+    index_build = path["public.orders.orders_created_at_idx"]
+    assert any("outside a transaction" in note for note in deps.step_order(index_build).notes)
+
+
+@sync
+async def test_graph_shows_why_the_selected_step_is_where_it_is():
+    app = ReviewApp(shop_session(), clock=FixedClock())
+    async with app.run_test(size=(120, 36)) as pilot:
+        view = next(r.index for r in app.session.refs if r.step.path == "public.order_totals")
+        app.selected_step = view
+        app.graph_subject = ("step", view)
+        await pilot.press("3")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Waits for (1)" in text, text
+        assert "step 1 + customers.phone" in text and "view order_totals depends" in text, text
+        assert "Waited for by" in text, text
