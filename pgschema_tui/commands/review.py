@@ -30,8 +30,11 @@ def build_app(args):
     from pgschema_tui.commands.plan import connect_and_plan
 
     settings, conn, (plan, live, desired) = connect_and_plan(args)  # parses before connecting
-    conn.close()
-    app = _app(plan, live, desired, settings, args, source=Path(args.file).name)
+    try:
+        sizes = _sizes(conn, plan.schema or args.schema)
+    finally:
+        conn.close()
+    app = _app(plan, live, desired, settings, args, source=Path(args.file).name, sizes=sizes)
     app.replan = lambda: _replanned(args)
     return app
 
@@ -42,8 +45,18 @@ def _replanned(args):
     from pgschema_tui.tui.session import ReviewSession
 
     _settings, conn, (plan, live, desired) = connect_and_plan(args)
-    conn.close()
-    return ReviewSession(plan, live=live, desired=desired, source=Path(args.file).name)
+    try:
+        sizes = _sizes(conn, plan.schema or args.schema)
+    finally:
+        conn.close()
+    return ReviewSession(plan, live=live, desired=desired, source=Path(args.file).name, sizes=sizes)
+
+
+def _sizes(conn, schema: str):
+    """Row estimates and total sizes of the live relations, for Explore (one catalog query)."""
+    from pgschema_tui.inspect.sizes import relation_sizes
+
+    return relation_sizes(conn, schema)
 
 
 def _saved_plan_app(args):
@@ -51,7 +64,7 @@ def _saved_plan_app(args):
     from pgschema_tui.commands.apply import load_plan_file
 
     plan = load_plan_file(args.plan)
-    live, settings, notice = None, None, ""
+    live, settings, notice, sizes = None, None, "", None
     try:
         settings, conn = connect_to_schema(args)
     except UserError as exc:
@@ -62,9 +75,10 @@ def _saved_plan_app(args):
             from pgschema_tui.inspect import inspect_schema
 
             live = inspect_schema(conn, plan.schema or args.schema)
+            sizes = _sizes(conn, plan.schema or args.schema)
         finally:
             conn.close()
-    app = _app(plan, live, None, settings, args, source=Path(args.plan).name, notice=notice)
+    app = _app(plan, live, None, settings, args, source=Path(args.plan).name, notice=notice, sizes=sizes)
     if settings is not None:
         app.replan = lambda: _reinspected(plan, args)
     return app
@@ -78,17 +92,18 @@ def _reinspected(plan, args):
     _settings, conn = connect_to_schema(args)
     try:
         live = inspect_schema(conn, plan.schema or args.schema)
+        sizes = _sizes(conn, plan.schema or args.schema)
     finally:
         conn.close()
-    return ReviewSession(plan, live=live, source=Path(args.plan).name)
+    return ReviewSession(plan, live=live, source=Path(args.plan).name, sizes=sizes)
 
 
-def _app(plan, live, desired, settings, args, source: str, notice: str = ""):
+def _app(plan, live, desired, settings, args, source: str, notice: str = "", sizes=None):
     from pgschema_tui.apply.options import ApplyOptions
     from pgschema_tui.tui.app import ReviewApp
     from pgschema_tui.tui.session import ReviewSession
 
-    session = ReviewSession(plan, live=live, desired=desired, source=source)
+    session = ReviewSession(plan, live=live, desired=desired, source=source, sizes=sizes)
     return ReviewApp(session, settings=settings, apply_options=ApplyOptions(schema=plan.schema or args.schema),
                      source_label=source, notice=notice)
 

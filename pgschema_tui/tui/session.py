@@ -49,6 +49,7 @@ class ReviewSession:
     viewed: set[int] = field(default_factory=set)
     acknowledged: set[int] = field(default_factory=set)
     source: str = ""  # what the plan came from, for the title ("schema.sql", "plan.json")
+    sizes: dict | None = None  # live relation name -> inspect.sizes.RelationSize (rows estimate, total bytes)
 
     def __post_init__(self) -> None:
         self.refs: list[StepRef] = [

@@ -37,7 +37,7 @@ class ExploreScreen(Screen):
         else:
             with Horizontal(id="explore-trees"):
                 yield ObjectTree("desired", id="desired-tree")
-                yield ObjectTree("live", id="live-tree")
+                yield ObjectTree("live", sizes=session.sizes, id="live-tree")
             with Horizontal(id="explore-ddl"):
                 yield DdlCompare("Desired (files)", id="desired-ddl")
                 yield DdlCompare("Live (database)", id="live-ddl")

@@ -5,7 +5,17 @@ from rich.text import Text
 from textual.widgets.tree import TreeNode
 
 from pgschema_tui.tui.explore_model import ObjectPair
+from pgschema_tui.tui.formatting import human_bytes, human_count
 from pgschema_tui.tui.widgets.vim_tree import VimTree
+
+_SIZED = frozenset({"tables", "materialized_views", "indexes"})
+
+
+def relation_size_text(size) -> str:
+    """"5.0 k rows · 1.2 MB" (the planner's estimate and pg_total_relation_size)."""
+    rows = "never analysed" if size.rows is None else f"{human_count(size.rows)} rows"
+    return f"{rows} · {human_bytes(size.bytes)}"
+
 
 _MARKER_STYLES = {"same": "dim", "changed": "yellow", "added": "green", "removed": "red", "unknown": "dim"}
 
@@ -13,9 +23,10 @@ _MARKER_STYLES = {"same": "dim", "changed": "yellow", "added": "green", "removed
 class ObjectTree(VimTree):
     """Leaves carry their `ObjectPair`; `side` is "desired" or "live"."""
 
-    def __init__(self, side: str, **kwargs) -> None:
+    def __init__(self, side: str, sizes: dict | None = None, **kwargs) -> None:
         super().__init__(side, **kwargs)
         self.side = side
+        self.sizes = sizes if side == "live" else None  # relation name -> RelationSize
         self.object_nodes: dict[tuple[str, str], TreeNode] = {}
 
     def rebuild(self, grouped: list[tuple[str, list[ObjectPair]]], needle: str = "") -> None:
@@ -37,6 +48,10 @@ class ObjectTree(VimTree):
                     leaf = Text()
                     leaf.append(f"{pair.marker} ", style=_MARKER_STYLES[pair.state])
                     leaf.append(pair.key)
+                    if self.sizes is not None and collection in _SIZED:
+                        size = self.sizes.get(getattr(pair.live, "name", pair.key))
+                        if size is not None:
+                            leaf.append(f"  {relation_size_text(size)}", style="dim")
                     self.object_nodes[(collection, pair.key)] = branch.add_leaf(leaf, data=pair)
 
     def select_object(self, collection: str, key: str) -> bool:
