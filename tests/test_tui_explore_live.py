@@ -92,3 +92,16 @@ async def test_unverified_pgschema_plan_opens_read_only_with_a_banner(db, tmp_pa
         await pilot.pause()
         assert "read-only" in screen_text(app).lower() or app.current_mode != "apply"
         assert app.settings is None or app.read_only
+
+
+def test_an_ignored_object_of_the_live_ir_is_marked_ignored_not_dropped():
+    """`review --plan` inspects the whole live schema: what the plan's .pgschemaignore left out
+    must not read as "- dropped by the plan"."""
+    from test_tui_support import shop_schema
+
+    from pgschema_tui.tui.explore_model import pair_objects
+
+    pairs = {(c, p.key): p for c, group in pair_objects(None, shop_schema(False), ["public.legacy_coupons"])
+             for p in group}
+    assert pairs[("tables", "legacy_coupons")].state == "ignored"
+    assert pairs[("tables", "customers")].state == "unknown"

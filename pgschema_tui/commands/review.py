@@ -64,6 +64,7 @@ def _saved_plan_app(args):
     from pgschema_tui.commands.apply import load_plan_file
 
     plan = load_plan_file(args.plan)
+    banner = _foreign_plan_banner(plan, args)
     live, settings, notice, sizes = None, None, "", None
     try:
         settings, conn = connect_to_schema(args)
@@ -78,10 +79,30 @@ def _saved_plan_app(args):
             sizes = _sizes(conn, plan.schema or args.schema)
         finally:
             conn.close()
+    if banner:  # nothing here may apply it: no connection settings reach the app
+        settings, notice = None, banner
     app = _app(plan, live, None, settings, args, source=Path(args.plan).name, notice=notice, sizes=sizes)
+    app.banner = banner
     if settings is not None:
         app.replan = lambda: _reinspected(plan, args)
     return app
+
+
+def _foreign_plan_banner(plan, args) -> str:
+    """A plan another tool wrote (pgschema): refused unless --unverified-plan, then read-only.
+    Its fingerprint is that tool's hash of its own model, so we can never confirm the database
+    is still what it was planned against."""
+    from pgschema_tui.plan.model import TOOL_NAME
+
+    if plan.origin == TOOL_NAME:
+        return ""
+    who = f"{plan.origin or 'another tool'} {plan.pgschema_version}".strip()
+    if not getattr(args, "unverified_plan", False):
+        raise UserError(f"{args.plan} was written by {who}, not by pgschema-tui: its fingerprint cannot be checked "
+                        f"here, so the reviewer cannot tell whether the database still matches it. Plan again with "
+                        f"`pgschema-tui plan --output-json`, or pass --unverified-plan to read it (read-only).")
+    return (f"Unverified plan written by {who}: its fingerprint cannot be checked, so this reviewer is "
+            f"read-only (Apply is disabled). Plan again with pgschema-tui to apply.")
 
 
 def _reinspected(plan, args):

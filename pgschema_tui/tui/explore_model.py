@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from pgschema_tui.ir.model import Schema
 from pgschema_tui.plan.attributes import canonical_layout
 
-MARKERS = {"same": "=", "changed": "~", "added": "+", "removed": "-", "unknown": "?"}
+MARKERS = {"same": "=", "changed": "~", "added": "+", "removed": "-", "unknown": "?", "ignored": "·"}
+IGNORED = "ignored"  # the pseudo-collection of ignored paths neither side's IR holds
 
 
 @dataclass(frozen=True)
@@ -23,9 +24,12 @@ class ObjectPair:
     desired: object | None
     live: object | None
     compared: bool = True  # False when one side's schema is not loaded at all (a saved plan)
+    ignored: bool = False  # named by .pgschemaignore: the plan leaves it as it is
 
     @property
     def state(self) -> str:
+        if self.ignored:
+            return "ignored"
         if not self.compared:
             return "unknown"
         if self.live is None:
@@ -39,17 +43,41 @@ class ObjectPair:
         return MARKERS[self.state]
 
 
-def pair_objects(desired: Schema | None, live: Schema | None) -> list[tuple[str, list[ObjectPair]]]:
-    """Every object of either side, grouped by collection in the IR's order, keys sorted."""
+def pair_objects(desired: Schema | None, live: Schema | None,
+                 ignored: list[str] | tuple[str, ...] = ()) -> list[tuple[str, list[ObjectPair]]]:
+    """Every object of either side, grouped by collection in the IR's order, keys sorted.
+
+    `ignored` are the plan's `.pgschemaignore` paths: those objects are marked ignored (never
+    "dropped" or "new"); the ones neither IR holds (the plan command filtered them out) are
+    listed under the pseudo-collection `IGNORED`."""
     out = []
+    ignored_paths = set(ignored)
+    found: set[str] = set()
+    schema_name = (desired or live).name if (desired or live) is not None else ""
     for coll in Schema.COLLECTIONS:
         desired_items = getattr(desired, coll) if desired is not None else {}
         live_items = getattr(live, coll) if live is not None else {}
         keys = sorted(set(desired_items) | set(live_items))
         compared = desired is not None and live is not None
         if keys:
-            out.append((coll, [ObjectPair(coll, k, desired_items.get(k), live_items.get(k), compared)
-                               for k in keys]))
+            pairs = []
+            for k in keys:
+                d, lv = desired_items.get(k), live_items.get(k)
+                skip = False
+                if ignored_paths:
+                    from pgschema_tui.diff.context import object_path
+
+                    path = object_path(desired if d is not None else live, d if d is not None else lv)
+                    skip = path in ignored_paths
+                    if skip:
+                        found.add(path)
+                pairs.append(ObjectPair(coll, k, d, lv, compared, ignored=skip))
+            out.append((coll, pairs))
+    rest = sorted(ignored_paths - found)
+    if rest:
+        prefix = f"{schema_name}."
+        out.append((IGNORED, [ObjectPair(IGNORED, p[len(prefix):] if p.startswith(prefix) else p, None, None,
+                                         False, ignored=True) for p in rest]))
     return out
 
 

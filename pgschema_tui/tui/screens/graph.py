@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Tree
+from textual.widgets import Static, Footer, Input, Tree
 
 from pgschema_tui.tui.formatting import symbol
 from pgschema_tui.tui.widgets.dependency_view import DependencyView, order_text
@@ -32,6 +32,8 @@ class GraphScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield ModeBar("graph", self.app.source_label)
+        if self.app.banner:
+            yield Static(self.app.banner, classes="banner", markup=False)
         yield FilterBar("filter steps: path, kind, operation, hazard or SQL text", id="graph-filter")
         with Horizontal(id="graph-body"):
             yield LayerTree(self.app.session, id="layer-tree")

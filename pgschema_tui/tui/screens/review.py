@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Tree
+from textual.widgets import Static, Footer, Input, Tree
 
 from pgschema_tui.tui.formatting import symbol
 from pgschema_tui.tui.labels import fitted_title
@@ -47,6 +47,8 @@ class ReviewScreen(Screen):
     def compose(self) -> ComposeResult:
         session = self.app.session
         yield ModeBar("review", self.app.source_label)
+        if self.app.banner:
+            yield Static(self.app.banner, classes="banner", markup=False)
         yield FilterBar("filter steps: path, kind, operation, hazard or SQL text", id="filter")
         with Horizontal(id="review-body"):
             yield PlanTree(session, id="plan-tree")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets.tree import TreeNode
 
-from pgschema_tui.tui.explore_model import ObjectPair
+from pgschema_tui.tui.explore_model import IGNORED, ObjectPair
 from pgschema_tui.tui.formatting import human_bytes, human_count
 from pgschema_tui.tui.widgets.vim_tree import VimTree
 
@@ -17,7 +17,8 @@ def relation_size_text(size) -> str:
     return f"{rows} · {human_bytes(size.bytes)}"
 
 
-_MARKER_STYLES = {"same": "dim", "changed": "yellow", "added": "green", "removed": "red", "unknown": "dim"}
+_MARKER_STYLES = {"same": "dim", "changed": "yellow", "added": "green", "removed": "red", "unknown": "dim",
+                  "ignored": "dim"}
 
 
 class ObjectTree(VimTree):
@@ -37,17 +38,22 @@ class ObjectTree(VimTree):
         small = sum(len(pairs) for _, pairs in grouped) <= 60  # small schemas: show everything
         with self.bulk_add():
             for collection, pairs in grouped:
-                mine = [p for p in pairs if getattr(p, self.side) is not None and needle in p.key.lower()]
+                mine = [p for p in pairs if (getattr(p, self.side) is not None or collection == IGNORED)
+                        and needle in p.key.lower()]
                 if not mine:
                     continue
-                changed = sum(1 for p in mine if p.state not in ("same", "unknown"))
-                title = collection.replace("_", " ")
+                changed = sum(1 for p in mine if p.state not in ("same", "unknown", "ignored"))
+                title = "ignored by .pgschemaignore" if collection == IGNORED else collection.replace("_", " ")
                 label = Text(f"{title} ({len(mine)}" + (f", {changed} differ)" if changed else ")"), style="bold")
+                if collection == IGNORED:
+                    label.stylize("dim")
                 branch = self.root.add(label, expand=bool(changed) or small)
                 for pair in mine:
                     leaf = Text()
                     leaf.append(f"{pair.marker} ", style=_MARKER_STYLES[pair.state])
-                    leaf.append(pair.key)
+                    leaf.append(pair.key, style="dim" if pair.ignored else "")
+                    if pair.ignored:
+                        leaf.append("  ignored", style="dim italic")
                     if self.sizes is not None and collection in _SIZED:
                         size = self.sizes.get(getattr(pair.live, "name", pair.key))
                         if size is not None:
