@@ -98,6 +98,14 @@ class ReviewSession:
             self._attributes[path] = path_attributes(self._live_index, self._desired_index, path)
         return self._attributes[path]
 
+    @property
+    def step_paths(self) -> frozenset[str] | None:
+        """The paths the plan's steps touch, when the plan was made from this session's two IRs
+        (`review --file`); None otherwise (then Explore compares the objects themselves)."""
+        if self.live is None or self.desired is None:
+            return None
+        return frozenset(r.step.path for r in self.refs)
+
     def hazardous(self) -> list[int]:
         return [r.index for r in self.refs if r.step.hazards]
 

@@ -66,12 +66,12 @@ class ExploreScreen(Screen):
             desired_tree.border_title = "Desired (files): comparing…"
             self._compare_in_background()
         else:
-            self._compared(pair_objects(session.desired, session.live, session.plan.ignored))
+            self._compared(pair_objects(session.desired, session.live, session.plan.ignored, session.step_paths))
 
     @work(thread=True, exclusive=True, group="explore")
     def _compare_in_background(self) -> None:
         session = self.app.session
-        grouped = pair_objects(session.desired, session.live, session.plan.ignored)
+        grouped = pair_objects(session.desired, session.live, session.plan.ignored, session.step_paths)
         self.app.call_from_thread(self._compared, grouped)
 
     def _compared(self, grouped: list) -> None:
