@@ -123,11 +123,17 @@ class ReviewSession:
         """Does the filter text occur in the step's path, kind, operation, hazards or SQL?"""
         if not needle:
             return True
-        needle = needle.lower()
-        step = ref.step
-        haystacks = (step.path, step.type, step.operation, step.sql,
-                     " ".join(h.type for h in step.hazards))
-        return any(needle in h.lower() for h in haystacks)
+        return needle.lower() in self._haystack(ref.index)
+
+    _haystacks: list[str] | None = None
+
+    def _haystack(self, index: int) -> str:
+        """The step's searchable fields, lowercased once (a filter keystroke on an 8,000-step
+        plan lowercased 40,000 strings); NUL-separated so no match spans two fields."""
+        if self._haystacks is None:
+            self._haystacks = ["\0".join((r.step.path, r.step.type, r.step.operation, r.step.sql,
+                                           " ".join(h.type for h in r.step.hazards))).lower() for r in self.refs]
+        return self._haystacks[index]
 
     def grouped(self, needle: str = "") -> list[tuple[str, list[StepRef]]]:
         """Steps matching `needle` grouped by object kind, kinds in order of first appearance."""
