@@ -119,6 +119,8 @@ def build_parser() -> argparse.ArgumentParser:
     rsrc.add_argument("--file", help="desired-state SQL file to plan against the database")
     rsrc.add_argument("--plan", help="saved JSON plan to review")
     rsrc.add_argument("--demo", action="store_true", help="throwaway server with a sample schema and change")
+    review.add_argument("--unverified-plan", action="store_true",
+                        help="open a plan written by pgschema (fingerprint not checkable here) read-only")
     _plan_flags(review)
     return parser
 

@@ -111,3 +111,8 @@ def test_help_screen(snap_compare):
 def test_filter_and_no_color(snap_compare, monkeypatch):
     monkeypatch.setenv("NO_COLOR", "1")
     assert snap_compare(make_app(), press=["slash", *"order_items", "enter"], terminal_size=(80, 24))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_sql_pager(snap_compare, size):
+    assert snap_compare(make_app(), press=["]", "]", "v"], terminal_size=size)

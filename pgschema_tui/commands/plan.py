@@ -308,7 +308,10 @@ def run(args) -> int:
         if not target:
             continue
         if kind == "human":
-            text = render_human(plan, color=_use_color(target, args))
+            from pgschema_tui.plan.attributes import plan_attributes
+
+            text = render_human(plan, color=_use_color(target, args),
+                                attributes=plan_attributes(plan, result.live, result.desired))
         elif kind == "json":
             text = render_json(plan)
         elif kind == "markdown":

@@ -30,8 +30,11 @@ def build_app(args):
     from pgschema_tui.commands.plan import connect_and_plan
 
     settings, conn, (plan, live, desired) = connect_and_plan(args)  # parses before connecting
-    conn.close()
-    app = _app(plan, live, desired, settings, args, source=Path(args.file).name)
+    try:
+        sizes = _sizes(conn, plan.schema or args.schema)
+    finally:
+        conn.close()
+    app = _app(plan, live, desired, settings, args, source=Path(args.file).name, sizes=sizes)
     app.replan = lambda: _replanned(args)
     return app
 
@@ -42,8 +45,18 @@ def _replanned(args):
     from pgschema_tui.tui.session import ReviewSession
 
     _settings, conn, (plan, live, desired) = connect_and_plan(args)
-    conn.close()
-    return ReviewSession(plan, live=live, desired=desired, source=Path(args.file).name)
+    try:
+        sizes = _sizes(conn, plan.schema or args.schema)
+    finally:
+        conn.close()
+    return ReviewSession(plan, live=live, desired=desired, source=Path(args.file).name, sizes=sizes)
+
+
+def _sizes(conn, schema: str):
+    """Row estimates and total sizes of the live relations, for Explore (one catalog query)."""
+    from pgschema_tui.inspect.sizes import relation_sizes
+
+    return relation_sizes(conn, schema)
 
 
 def _saved_plan_app(args):
@@ -51,7 +64,8 @@ def _saved_plan_app(args):
     from pgschema_tui.commands.apply import load_plan_file
 
     plan = load_plan_file(args.plan)
-    live, settings, notice = None, None, ""
+    banner = _foreign_plan_banner(plan, args)
+    live, settings, notice, sizes = None, None, "", None
     try:
         settings, conn = connect_to_schema(args)
     except UserError as exc:
@@ -62,12 +76,33 @@ def _saved_plan_app(args):
             from pgschema_tui.inspect import inspect_schema
 
             live = inspect_schema(conn, plan.schema or args.schema)
+            sizes = _sizes(conn, plan.schema or args.schema)
         finally:
             conn.close()
-    app = _app(plan, live, None, settings, args, source=Path(args.plan).name, notice=notice)
+    if banner:  # nothing here may apply it: no connection settings reach the app
+        settings, notice = None, banner
+    app = _app(plan, live, None, settings, args, source=Path(args.plan).name, notice=notice, sizes=sizes)
+    app.banner = banner
     if settings is not None:
         app.replan = lambda: _reinspected(plan, args)
     return app
+
+
+def _foreign_plan_banner(plan, args) -> str:
+    """A plan another tool wrote (pgschema): refused unless --unverified-plan, then read-only.
+    Its fingerprint is that tool's hash of its own model, so we can never confirm the database
+    is still what it was planned against."""
+    from pgschema_tui.plan.model import TOOL_NAME
+
+    if plan.origin == TOOL_NAME:
+        return ""
+    who = f"{plan.origin or 'another tool'} {plan.pgschema_version}".strip()
+    if not getattr(args, "unverified_plan", False):
+        raise UserError(f"{args.plan} was written by {who}, not by pgschema-tui: its fingerprint cannot be checked "
+                        f"here, so the reviewer cannot tell whether the database still matches it. Plan again with "
+                        f"`pgschema-tui plan --output-json`, or pass --unverified-plan to read it (read-only).")
+    return (f"Unverified plan written by {who}: its fingerprint cannot be checked, so this reviewer is "
+            f"read-only (Apply is disabled). Plan again with pgschema-tui to apply.")
 
 
 def _reinspected(plan, args):
@@ -78,17 +113,18 @@ def _reinspected(plan, args):
     _settings, conn = connect_to_schema(args)
     try:
         live = inspect_schema(conn, plan.schema or args.schema)
+        sizes = _sizes(conn, plan.schema or args.schema)
     finally:
         conn.close()
-    return ReviewSession(plan, live=live, source=Path(args.plan).name)
+    return ReviewSession(plan, live=live, source=Path(args.plan).name, sizes=sizes)
 
 
-def _app(plan, live, desired, settings, args, source: str, notice: str = ""):
+def _app(plan, live, desired, settings, args, source: str, notice: str = "", sizes=None):
     from pgschema_tui.apply.options import ApplyOptions
     from pgschema_tui.tui.app import ReviewApp
     from pgschema_tui.tui.session import ReviewSession
 
-    session = ReviewSession(plan, live=live, desired=desired, source=source)
+    session = ReviewSession(plan, live=live, desired=desired, source=source, sizes=sizes)
     return ReviewApp(session, settings=settings, apply_options=ApplyOptions(schema=plan.schema or args.schema),
                      source_label=source, notice=notice)
 

@@ -68,7 +68,9 @@ def ignored_line(plan: Plan) -> str:
     return f"Ignored: {n} object{'s' if n != 1 else ''} named by .pgschemaignore, left as they are."
 
 
-def render_human(plan: Plan, *, color: bool = False) -> str:
+def render_human(plan: Plan, *, color: bool = False, attributes: dict | None = None) -> str:
+    """The plan as text; `attributes` (path -> `plan.attributes.AttributeChange` list, from
+    `plan_attributes(plan, live, desired)`) adds under each changed object what changes in it."""
     if plan.is_empty:
         return NO_CHANGES + "\n" + (ignored_line(plan) + "\n" if plan.ignored else "")
     from rich.console import Console
@@ -105,6 +107,8 @@ def render_human(plan: Plan, *, color: bool = False) -> str:
             if step_type != kind:
                 line.append(f" ({comment_text(step_type.split('.', 1)[1])})", style="dim")
             console.print(line)
+            for change in (attributes or {}).get(path, ()):
+                _print_attribute(console, change)
 
     console.print()
     console.print("DDL to be executed:")
@@ -116,6 +120,16 @@ def render_human(plan: Plan, *, color: bool = False) -> str:
         for step in group.steps:
             _print_step(console, step)
     return buffer.getvalue()
+
+
+def _print_attribute(console, change) -> None:
+    """`      type: text → bigint`, or a name and its line diff (`- old line`, `+ new line`)."""
+    from rich.text import Text
+
+    console.print(Text(f"        {comment_text(change.line())}", style="yellow" if not change.diff else ""))
+    for diff_line in change.diff:
+        style = {"-": "red", "+": "green"}.get(diff_line[:1], "dim")
+        console.print(Text(f"          {comment_text(diff_line)}", style=style))
 
 
 def _print_step(console, step: Step) -> None:

@@ -62,6 +62,18 @@ class ReviewApp(App):
         self.apply_screen: ApplyScreen | None = None  # set when Apply mode first opens
         self.notice = notice  # shown once the app is up (e.g. "no database: Apply is disabled")
         self.replan = replan  # re-inspects the database (and re-plans the files): `r`
+        self.banner = ""  # shown atop Review, Explore and Graph; set for a read-only (unverified) plan
+
+    @property
+    def read_only(self) -> bool:
+        """An unverified plan (another tool's): it can be read, never applied from here."""
+        return bool(self.banner)
+
+    def action_switch_mode(self, mode: str) -> None:
+        if mode == "apply" and self.read_only:
+            self.notify("Read-only: " + self.banner, severity="warning", timeout=8)
+            return
+        self.switch_mode(mode)
 
     def on_mount(self) -> None:
         if self.notice:  # after the first screen exists, or the toast has nowhere to show
@@ -145,7 +157,8 @@ class ReviewApp(App):
         yield SystemCommand("Review mode", "Step through the plan (1)", lambda: self.switch_mode("review"))
         yield SystemCommand("Explore mode", "Desired vs live objects (2)", lambda: self.switch_mode("explore"))
         yield SystemCommand("Graph mode", "Dependencies and plan layers (3)", lambda: self.switch_mode("graph"))
-        yield SystemCommand("Apply mode", "Run the plan and watch it (4)", lambda: self.switch_mode("apply"))
+        if not self.read_only:
+            yield SystemCommand("Apply mode", "Run the plan and watch it (4)", lambda: self.switch_mode("apply"))
         yield SystemCommand("Re-plan", "Re-inspect the database and plan again (r)", self.action_refresh_plan)
         yield SystemCommand("Write plan files", "JSON, SQL and human plan (w)", self._command_write)
         yield SystemCommand("Next unviewed step", "Jump to a step not marked viewed (n)", self._command_unviewed)

@@ -26,6 +26,15 @@ class Neighbourhood:
     note: str = ""  # e.g. "a column: its table's neighbours" when the step is finer than a graph node
 
 
+@dataclass(frozen=True)
+class StepOrder:
+    """Why a step sits where it does: (step index, reason) it waits for and that wait for it."""
+
+    waits_for: tuple[tuple[int, str], ...]
+    waited_by: tuple[tuple[int, str], ...]
+    notes: tuple[str, ...] = ()  # reasons of the plan's own (own group outside a transaction, FKs last...)
+
+
 class SchemaGraph:
     """One side's dependency graph with lookups from step paths and node ids to objects."""
 
@@ -82,6 +91,7 @@ class PlanDependencies:
         self._desired: SchemaGraph | None = None
         self._live: SchemaGraph | None = None
         self._layers: list[list[int]] | None = None
+        self._step_maps = None
 
     @property
     def desired(self) -> SchemaGraph:
@@ -141,6 +151,83 @@ class PlanDependencies:
             if other_side == side_name and side.node_for_path(other.step.path) in needed:
                 found.append(other.index)
         return found
+
+    def _maps(self):
+        """Steps by path, by desired node (creates and alters) and by live node (drops), once."""
+        if self._step_maps is None:
+            by_path: dict[str, list[int]] = {}
+            desired_steps: dict[str, list[int]] = {}
+            live_drops: dict[str, list[int]] = {}
+            nodes: list[str | None] = []
+            for ref in self.session.refs:
+                step = ref.step
+                by_path.setdefault(step.path, []).append(ref.index)
+                node = self.side_for(step.operation).node_for_path(step.path)
+                nodes.append(node)
+                if node is not None:
+                    (live_drops if step.operation == "drop" else desired_steps).setdefault(node, []).append(ref.index)
+            self._step_maps = by_path, desired_steps, live_drops, nodes
+        return self._step_maps
+
+    def step_order(self, index: int) -> StepOrder:
+        """The steps `index` waits for and the ones waiting for it, each with the dependency that
+        forces it (an earlier step of the same object, an object it needs, a dependent dropped first)."""
+        by_path, desired_steps, live_drops, nodes = self._maps()
+        ref = self.session.ref(index)
+        step, node = ref.step, nodes[index]
+        before: dict[int, str] = {}
+        after: dict[int, str] = {}
+        for other in by_path.get(step.path, ()):
+            if other < index:
+                before.setdefault(other, f"earlier step of the same object ({self.session.action(self.session.ref(other))})")
+            elif other > index:
+                after.setdefault(other, f"later step of the same object ({self.session.action(self.session.ref(other))})")
+        if node is not None:
+            live, desired = self.live.graph, self.desired.graph
+            if step.operation != "drop":
+                label = self.desired.label(node)
+                if node in desired:
+                    for needed in desired.predecessors(node):
+                        for other in desired_steps.get(needed, ()):
+                            if other < index and nodes[other] != node:
+                                before.setdefault(other, f"{label} depends on {self.desired.label(needed)}")
+                    for user in desired.successors(node):
+                        for other in desired_steps.get(user, ()):
+                            if other > index and nodes[other] != node:
+                                after.setdefault(other, f"{self.desired.label(user)} depends on {label}")
+                if node in live:  # what stands on the old object is dropped before it changes
+                    for user in live.successors(node):
+                        for other in live_drops.get(user, ()):
+                            if other < index:
+                                before.setdefault(other, f"{self.live.label(user)} depends on {self.live.label(node)}, "
+                                                         f"so it is dropped first")
+            elif node in live:
+                label = self.live.label(node)
+                for user in live.successors(node):
+                    for other in live_drops.get(user, ()):
+                        if other < index:
+                            before.setdefault(other, f"{self.live.label(user)} depends on {label}, so it is dropped first")
+                for needed in live.predecessors(node):
+                    for other in live_drops.get(needed, ()) + desired_steps.get(needed, []):
+                        if other > index and nodes[other] != node:
+                            after.setdefault(other, f"{label} depends on {self.live.label(needed)}, so it goes first")
+        return StepOrder(tuple(sorted(before.items())), tuple(sorted(after.items())), self._order_notes(ref))
+
+    def _order_notes(self, ref) -> tuple[str, ...]:
+        step = ref.step
+        notes = []
+        if not step.can_run_in_transaction:
+            notes.append("cannot run inside a transaction: runs outside a transaction, in a group of its own")
+        if step.directive is not None:
+            notes.append(f"waits: {step.directive.message}")
+        sql = step.sql.upper()
+        if "ADD VALUE" in sql and sql.lstrip().startswith("ALTER TYPE"):
+            notes.append("new enum labels go first: a label must be committed before a step uses it")
+        if step.type.endswith("constraint") and "FOREIGN KEY" in sql and step.operation != "drop":
+            notes.append("foreign keys go after every table and key they reference")
+        if "NOT VALID" in sql:
+            notes.append("added NOT VALID first (brief lock); validated in a later step without blocking writes")
+        return tuple(notes)
 
     def _compute_layers(self) -> list[list[int]]:
         steps_by_key: dict[tuple[str, str], list[int]] = {}

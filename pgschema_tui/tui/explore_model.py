@@ -9,11 +9,13 @@ import difflib
 from dataclasses import dataclass
 
 from pgschema_tui.ir.model import Schema
+from pgschema_tui.plan.attributes import canonical_layout
 
-MARKERS = {"same": "=", "changed": "~", "added": "+", "removed": "-", "unknown": "?"}
+MARKERS = {"same": "=", "changed": "~", "added": "+", "removed": "-", "unknown": "?", "ignored": "·"}
+IGNORED = "ignored"  # the pseudo-collection of ignored paths neither side's IR holds
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity: field equality would compare whole IR objects
 class ObjectPair:
     """One object key in one collection, with what each side holds."""
 
@@ -22,15 +24,21 @@ class ObjectPair:
     desired: object | None
     live: object | None
     compared: bool = True  # False when one side's schema is not loaded at all (a saved plan)
+    ignored: bool = False  # named by .pgschemaignore: the plan leaves it as it is
+    differs: bool | None = None  # from the plan (it has a step for the object); None: compare the objects
 
     @property
     def state(self) -> str:
+        if self.ignored:
+            return "ignored"
         if not self.compared:
             return "unknown"
         if self.live is None:
             return "added"
         if self.desired is None:
             return "removed"
+        if self.differs is not None:
+            return "changed" if self.differs else "same"
         return "same" if self.desired == self.live else "changed"
 
     @property
@@ -38,31 +46,65 @@ class ObjectPair:
         return MARKERS[self.state]
 
 
-def pair_objects(desired: Schema | None, live: Schema | None) -> list[tuple[str, list[ObjectPair]]]:
-    """Every object of either side, grouped by collection in the IR's order, keys sorted."""
+def pair_objects(desired: Schema | None, live: Schema | None, ignored: list[str] | tuple[str, ...] = (),
+                 step_paths: set[str] | frozenset[str] | None = None) -> list[tuple[str, list[ObjectPair]]]:
+    """Every object of either side, grouped by collection in the IR's order, keys sorted.
+
+    With `step_paths` (the paths of the plan made from these two IRs), an object on both sides
+    is changed when the plan touches it (a step on it, or on a column of it) and the same
+    otherwise: the planner already compared them, and comparing every expression again costs
+    seconds on a big schema. A step path that is no object's (a column) marks its parent.
+
+    `ignored` are the plan's `.pgschemaignore` paths: those objects are marked ignored (never
+    "dropped" or "new"); the ones neither IR holds (the plan command filtered them out) are
+    listed under the pseudo-collection `IGNORED`."""
     out = []
+    from pgschema_tui.diff.context import object_path
+
+    ignored_paths = set(ignored)
+    found: set[str] = set()
+    schema_name = (desired or live).name if (desired or live) is not None else ""
+    compared = desired is not None and live is not None
+    touched = _touched(desired, live, step_paths) if compared and step_paths is not None else None
     for coll in Schema.COLLECTIONS:
         desired_items = getattr(desired, coll) if desired is not None else {}
         live_items = getattr(live, coll) if live is not None else {}
         keys = sorted(set(desired_items) | set(live_items))
-        compared = desired is not None and live is not None
         if keys:
-            out.append((coll, [ObjectPair(coll, k, desired_items.get(k), live_items.get(k), compared)
-                               for k in keys]))
+            pairs = []
+            for k in keys:
+                d, lv = desired_items.get(k), live_items.get(k)
+                skip = False
+                differs = None
+                if ignored_paths or touched is not None:
+                    path = object_path(desired if d is not None else live, d if d is not None else lv)
+                    skip = path in ignored_paths
+                    if skip:
+                        found.add(path)
+                    if touched is not None and d is not None and lv is not None:
+                        differs = path in touched
+                pairs.append(ObjectPair(coll, k, d, lv, compared, ignored=skip, differs=differs))
+            out.append((coll, pairs))
+    rest = sorted(ignored_paths - found)
+    if rest:
+        prefix = f"{schema_name}."
+        out.append((IGNORED, [ObjectPair(IGNORED, p[len(prefix):] if p.startswith(prefix) else p, None, None,
+                                         False, ignored=True) for p in rest]))
     return out
 
 
-def canonical_layout(sql: str) -> str:
-    """`sql` laid out by one printer (pglast's), statement by statement, so your text and the
-    server's `pg_get_viewdef` layout compare by content; unparsable text is returned as it is."""
-    from pglast import prettify
-    from pglast.parser import split
+def _touched(desired: Schema, live: Schema, step_paths) -> set[str]:
+    """Object paths the plan touches: each step's path, or for a path that names no object (a
+    column, `public.users.email`) the nearest enclosing object's (`public.users`)."""
+    from pgschema_tui.diff.context import object_path
 
-    try:
-        statements = split(sql)
-        return ";\n\n".join(prettify(statement) for statement in statements) + (";" if statements else "")
-    except Exception:  # noqa: BLE001 - a layout is a convenience: show the text as given
-        return sql
+    known = {object_path(side, obj) for side in (desired, live) for obj in side.objects()}
+    touched = set()
+    for path in step_paths:
+        while path and path not in known and "." in path:
+            path = path.rsplit(".", 1)[0]
+        touched.add(path)
+    return touched
 
 
 def marked_diff(desired_text: str, live_text: str, canonical: bool = True

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from pgschema_tui.ir.model import Schema
 from pgschema_tui.plan.model import Plan, Step
+from pgschema_tui.plan.attributes import AttributeChange, ObjectIndex, path_attributes
 from pgschema_tui.plan.render_human import object_changes
 from pgschema_tui.tui.formatting import short_path, step_kind
 from pgschema_tui.tui.labels import SEPARATOR, step_action
@@ -48,6 +49,7 @@ class ReviewSession:
     viewed: set[int] = field(default_factory=set)
     acknowledged: set[int] = field(default_factory=set)
     source: str = ""  # what the plan came from, for the title ("schema.sql", "plan.json")
+    sizes: dict | None = None  # live relation name -> inspect.sizes.RelationSize (rows estimate, total bytes)
 
     def __post_init__(self) -> None:
         self.refs: list[StepRef] = [
@@ -57,6 +59,9 @@ class ReviewSession:
         self._counts = _count_objects(self.plan)
         self._actions: dict[int, str] = {}
         self._by_group: dict[int, list[StepRef]] = {}
+        self._attributes: dict[str, list[AttributeChange]] = {}
+        self._live_index = ObjectIndex(self.live)
+        self._desired_index = ObjectIndex(self.desired)
         for ref in self.refs:
             self._by_group.setdefault(ref.group, []).append(ref)
 
@@ -84,6 +89,23 @@ class ReviewSession:
         """`customers.email · set not null`: the label every mode shows for a step."""
         return f"{self.label(ref)}{SEPARATOR}{self.action(ref)}"
 
+    def attributes(self, ref: StepRef) -> list[AttributeChange]:
+        """What changes in the step's object, old → new ([] for a create or drop, or without both IRs)."""
+        if ref.step.operation not in ("alter", "replace") or self.live is None or self.desired is None:
+            return []
+        path = ref.step.path
+        if path not in self._attributes:
+            self._attributes[path] = path_attributes(self._live_index, self._desired_index, path)
+        return self._attributes[path]
+
+    @property
+    def step_paths(self) -> frozenset[str] | None:
+        """The paths the plan's steps touch, when the plan was made from this session's two IRs
+        (`review --file`); None otherwise (then Explore compares the objects themselves)."""
+        if self.live is None or self.desired is None:
+            return None
+        return frozenset(r.step.path for r in self.refs)
+
     def hazardous(self) -> list[int]:
         return [r.index for r in self.refs if r.step.hazards]
 
@@ -101,11 +123,17 @@ class ReviewSession:
         """Does the filter text occur in the step's path, kind, operation, hazards or SQL?"""
         if not needle:
             return True
-        needle = needle.lower()
-        step = ref.step
-        haystacks = (step.path, step.type, step.operation, step.sql,
-                     " ".join(h.type for h in step.hazards))
-        return any(needle in h.lower() for h in haystacks)
+        return needle.lower() in self._haystack(ref.index)
+
+    _haystacks: list[str] | None = None
+
+    def _haystack(self, index: int) -> str:
+        """The step's searchable fields, lowercased once (a filter keystroke on an 8,000-step
+        plan lowercased 40,000 strings); NUL-separated so no match spans two fields."""
+        if self._haystacks is None:
+            self._haystacks = ["\0".join((r.step.path, r.step.type, r.step.operation, r.step.sql,
+                                           " ".join(h.type for h in r.step.hazards))).lower() for r in self.refs]
+        return self._haystacks[index]
 
     def grouped(self, needle: str = "") -> list[tuple[str, list[StepRef]]]:
         """Steps matching `needle` grouped by object kind, kinds in order of first appearance."""

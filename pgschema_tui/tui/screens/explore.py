@@ -29,6 +29,8 @@ class ExploreScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield ModeBar("explore", self.app.source_label)
+        if self.app.banner:
+            yield Static(self.app.banner, classes="banner", markup=False)
         yield FilterBar("filter objects by name", id="explore-filter")
         session = self.app.session
         if session.desired is None and session.live is None:
@@ -37,7 +39,7 @@ class ExploreScreen(Screen):
         else:
             with Horizontal(id="explore-trees"):
                 yield ObjectTree("desired", id="desired-tree")
-                yield ObjectTree("live", id="live-tree")
+                yield ObjectTree("live", sizes=session.sizes, id="live-tree")
             with Horizontal(id="explore-ddl"):
                 yield DdlCompare("Desired (files)", id="desired-ddl")
                 yield DdlCompare("Live (database)", id="live-ddl")
@@ -64,12 +66,12 @@ class ExploreScreen(Screen):
             desired_tree.border_title = "Desired (files): comparing…"
             self._compare_in_background()
         else:
-            self._compared(pair_objects(session.desired, session.live))
+            self._compared(pair_objects(session.desired, session.live, session.plan.ignored, session.step_paths))
 
     @work(thread=True, exclusive=True, group="explore")
     def _compare_in_background(self) -> None:
         session = self.app.session
-        grouped = pair_objects(session.desired, session.live)
+        grouped = pair_objects(session.desired, session.live, session.plan.ignored, session.step_paths)
         self.app.call_from_thread(self._compared, grouped)
 
     def _compared(self, grouped: list) -> None:
@@ -86,7 +88,8 @@ class ExploreScreen(Screen):
         needle = self.query_one(FilterBar).value
         for tree in self.query(ObjectTree):
             tree.rebuild(self._visible_groups(), needle)
-        first = next((p for _, pairs in self._visible_groups() for p in pairs if p.state != "same"), None)
+        first = next((p for _, pairs in self._visible_groups() for p in pairs if p.state not in ("same", "ignored")),
+                     None)
         for side, tree_id in (("desired", "#desired-tree"), ("live", "#live-tree")):
             if getattr(self.app.session, side) is None:  # a saved plan: nothing to compare with
                 self.query_one(tree_id, ObjectTree).border_subtitle = "not loaded: review --file compares"
@@ -98,6 +101,17 @@ class ExploreScreen(Screen):
         session = self.app.session
         desired_text = object_ddl(pair.desired, session.desired) if pair.desired is not None else ""
         live_text = object_ddl(pair.live, session.live) if pair.live is not None else ""
+        if pair.ignored:
+            note = "ignored by .pgschemaignore: not compared; the plan leaves it as it is"
+            desired_marked = [(" ", ln) for ln in desired_text.splitlines()] if pair.desired is not None else None
+            live_marked = [(" ", ln) for ln in live_text.splitlines()] if pair.live is not None else None
+            desired_absent = live_absent = note
+            for pane, title in (("#desired-ddl", "Desired"), ("#live-ddl", "Live")):
+                self.query_one(pane, DdlCompare).border_title = f"{title}: {pair.key} (ignored)"
+            self.query_one("#desired-ddl", DdlCompare).show(desired_marked, desired_absent)
+            self.query_one("#live-ddl", DdlCompare).show(live_marked, live_absent)
+            self.current_pair = pair
+            return
         if pair.compared:
             desired_marked, live_marked = marked_diff(desired_text, live_text)
             desired_absent = "not in the desired files: the plan drops it"

@@ -6,10 +6,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Tree
+from textual.widgets import Static, Footer, Input, Tree
 
 from pgschema_tui.tui.formatting import symbol
-from pgschema_tui.tui.widgets.dependency_view import DependencyView
+from pgschema_tui.tui.widgets.dependency_view import DependencyView, order_text
 from pgschema_tui.tui.widgets.filter_bar import FilterBar
 from pgschema_tui.tui.widgets.layer_tree import LayerTree
 from pgschema_tui.tui.widgets.mode_bar import ModeBar
@@ -32,6 +32,8 @@ class GraphScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield ModeBar("graph", self.app.source_label)
+        if self.app.banner:
+            yield Static(self.app.banner, classes="banner", markup=False)
         yield FilterBar("filter steps: path, kind, operation, hazard or SQL text", id="graph-filter")
         with Horizontal(id="graph-body"):
             yield LayerTree(self.app.session, id="layer-tree")
@@ -88,16 +90,21 @@ class GraphScreen(Screen):
         tree = self.query_one(LayerTree)
         if move_cursor:
             tree.select_step(index)
-        needed = self.app.dependencies.earlier_steps_needed(index)
-        why = ("after step(s) " + ", ".join(str(i + 1) for i in needed) + ", which it needs" if needed
-               else "needs no earlier step of the plan")
+        order = self.app.dependencies.step_order(index)
+
+        def named(i: int) -> str:
+            other = session.ref(i)
+            return f"step {i + 1} {symbol(other.step.operation)} {session.title(other)}"
+
+        why = order_text([(named(i), r) for i, r in order.waits_for], [(named(i), r) for i, r in order.waited_by],
+                         order.notes)
         context = (f"step {index + 1}: {symbol(ref.step.operation)} {ref.step.operation} {ref.step.type}"
-                   f" · group {ref.group + 1} · {why}")
+                   f" · group {ref.group + 1}")
         if hood.note:
             context += f" · {hood.note}"
         view = self.query_one(DependencyView)
         view.border_title = f"{symbol(ref.step.operation)} {session.title(ref)}"
-        view.show(hood, hood.label if hood.node else session.title(ref), context)
+        view.show(hood, hood.label if hood.node else session.title(ref), context, order=why)
         self.app.selected_step = index
 
     @on(Tree.NodeHighlighted, "#layer-tree")

@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Tree
+from textual.widgets import Static, Footer, Input, Tree
 
 from pgschema_tui.tui.formatting import symbol
 from pgschema_tui.tui.labels import fitted_title
@@ -33,6 +33,10 @@ class ReviewScreen(Screen):
         Binding("slash", "filter", "Filter"),
         Binding("w", "write_plan", "Write"),
         Binding("n", "next_unviewed", "Next unviewed", show=False),
+        Binding("v", "page_sql(False)", "Page the step's SQL", show=False),
+        Binding("V", "page_sql(True)", "Page the whole plan's SQL", show=False),
+        Binding("c", "copy_sql", "Copy the step's SQL", show=False),
+        Binding("e", "edit_sql", "Step's SQL in $EDITOR (a read-only copy)", show=False),
     ]
 
     FILTER_DEBOUNCE_ABOVE = 1000
@@ -43,6 +47,8 @@ class ReviewScreen(Screen):
     def compose(self) -> ComposeResult:
         session = self.app.session
         yield ModeBar("review", self.app.source_label)
+        if self.app.banner:
+            yield Static(self.app.banner, classes="banner", markup=False)
         yield FilterBar("filter steps: path, kind, operation, hazard or SQL text", id="filter")
         with Horizontal(id="review-body"):
             yield PlanTree(session, id="plan-tree")
@@ -162,6 +168,41 @@ class ReviewScreen(Screen):
         self.query_one(PlanTree).refresh_step(self.current)
         self._refresh_details()
         self._refresh_summary()
+
+    def _step_sql(self) -> tuple[str, str, str] | None:
+        """(SQL, title, file name) of the step under the cursor, or None (with a note)."""
+        index = self._marked_step()
+        if index is None:
+            return None
+        ref = self.app.session.ref(index)
+        return ref.step.sql, f"SQL of step {index + 1}: {self.app.session.title(ref)}", f"step-{index + 1}"
+
+    def action_page_sql(self, whole: bool) -> None:
+        from pgschema_tui.tui.screens.sql_pager import SqlPagerScreen
+
+        if whole:
+            from pgschema_tui.plan.render_sql import render_sql
+
+            self.app.push_screen(SqlPagerScreen(render_sql(self.app.session.plan) or "-- nothing to do\n",
+                                                f"SQL of the whole plan ({len(self.app.session.refs)} steps)", "plan"))
+            return
+        target = self._step_sql()
+        if target is not None:
+            self.app.push_screen(SqlPagerScreen(*target))
+
+    def action_copy_sql(self) -> None:
+        from pgschema_tui.tui.sql_actions import copy_sql
+
+        target = self._step_sql()
+        if target is not None:
+            copy_sql(self.app, target[0], target[1].split(":", 1)[0])
+
+    def action_edit_sql(self) -> None:
+        from pgschema_tui.tui.sql_actions import open_in_editor
+
+        target = self._step_sql()
+        if target is not None:
+            open_in_editor(self.app, target[0], target[2])
 
     def action_filter(self) -> None:
         self.query_one(FilterBar).open()

@@ -7,6 +7,8 @@ from textual.widgets import Static
 
 from pgschema_tui.tui.dependencies import Neighbourhood
 
+MAX_ORDER_LINES = 8  # per list; the rest is counted
+
 
 class DependencyView(VerticalScroll):
     """A top-down drawing: dependencies, an arrow, the subject, an arrow, its dependents."""
@@ -26,8 +28,33 @@ class DependencyView(VerticalScroll):
     def compose(self):
         yield self._body
 
-    def show(self, hood: Neighbourhood, heading: str, context: str = "") -> None:
-        self._body.update(dependency_text(hood, heading, context, self.levels))
+    def show(self, hood: Neighbourhood, heading: str, context: str = "", order: Text | None = None) -> None:
+        text = Text()
+        if order is not None:
+            text.append_text(order)
+        text.append_text(dependency_text(hood, heading, context, self.levels))
+        self._body.update(text)
+
+
+def order_text(waits_for: list[tuple[str, str]], waited_by: list[tuple[str, str]], notes: tuple[str, ...]) -> Text:
+    """"Why here": the steps this one waits for and the ones waiting for it, each with its reason."""
+    text = Text()
+    text.append("Why here\n", style="bold underline")
+    for title, items in (("Waits for", waits_for), ("Waited for by", waited_by)):
+        text.append(f"{title} ({len(items)})\n", style="bold")
+        if not items:
+            text.append("  (no step of the plan)\n", style="dim")
+        shown = items[:MAX_ORDER_LINES]
+        for i, (step, why) in enumerate(shown):
+            tee = "└─" if i == len(shown) - 1 and len(items) <= MAX_ORDER_LINES else "├─"
+            text.append(f"  {tee} {step}", style="bold")
+            text.append(f": {why}\n")
+        if len(items) > MAX_ORDER_LINES:
+            text.append(f"  └─ and {len(items) - MAX_ORDER_LINES} more\n", style="dim")
+    for note in notes:
+        text.append(f"  · {note}\n", style="italic")
+    text.append("\n")
+    return text
 
 
 def _column(title: str, items: tuple[str, ...], text: Text, tee_last: str) -> None:

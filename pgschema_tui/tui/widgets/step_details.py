@@ -43,6 +43,14 @@ def details_text(session: ReviewSession, index: int, neighbours: Neighbourhood |
     if step.directive is not None:
         text.append(f"Waits: {step.directive.message}\n", style="italic")
 
+    changes = session.attributes(ref)
+    if changes:
+        text.append("Changes:\n", style="bold")
+        for change in changes:
+            text.append(f"  {change.line()}\n", style="" if change.diff else "yellow")
+            for line in change.diff:
+                text.append(f"    {line}\n", style={"-": "red", "+": "green"}.get(line[:1], "dim"))
+
     if step.hazards:
         acked = index in session.acknowledged
         text.append("Hazards " + ("(acknowledged):\n" if acked else "(press a to acknowledge):\n"),
