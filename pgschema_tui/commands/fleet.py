@@ -54,6 +54,13 @@ def parallel_of(args) -> int:
     return n
 
 
+def lock_timeout_of(args) -> int:
+    """How long an inspection waits for a lock another session holds (`--lock-timeout`, else 5s)."""
+    from pgschema_tui.apply.options import lock_timeout_ms
+
+    return lock_timeout_ms(getattr(args, "lock_timeout", None) or "5s")
+
+
 def databases_of(args) -> list[Database]:
     """The fleet's databases, before any connection: `--targets FILE` entries, else the one of
     the connection flags with `--schema` as the spec."""
@@ -233,7 +240,11 @@ def _same_catalog_groups(args, conn, schemas: list[str]) -> list[list[str]]:
         return [[schema] for schema in schemas]
     from pgschema_tui.inspect.signatures import schema_signatures
 
-    signatures = schema_signatures(conn, schemas)
+    signatures = schema_signatures(conn, schemas, lock_timeout_of(args))
+    if signatures is None:
+        print(f"Note: a table of these schemas is locked by another session (waited {lock_timeout_of(args)}ms); "
+              f"inspecting each schema on its own", file=sys.stderr)
+        return [[schema] for schema in schemas]
     by_signature: dict[str, list[str]] = {}
     for schema in schemas:
         by_signature.setdefault(signatures.get(schema) or f"unique:{schema}", []).append(schema)
@@ -248,9 +259,12 @@ def plan_group(args, conn, database: str, members: list[str], desired_for, rules
     from pgschema_tui.inspect import inspect_schema
     from pgschema_tui.inspect.unmanaged import unmanaged_objects, warning
 
+    from pgschema_tui.apply.preflight import LiveInspection
+
     first = members[0]
-    try:
-        live = inspect_schema(conn, first)
+    try:  # bounded by the lock timeout: a table locked by another session fails this target only
+        inspection = LiveInspection(conn, first, lock_timeout_of(args))
+        live = inspection.run(lambda c: inspect_schema(c, first))
         objects = unmanaged_objects(conn, first)
     except (UserError, psycopg.Error) as exc:
         return {schema: TargetPlan(TargetId(database, schema), error=_error_text(exc)) for schema in members}

@@ -105,8 +105,8 @@ def run(args) -> int:
     if changed and not args.auto_approve and not confirm():
         print("Apply cancelled: nothing was applied.", file=sys.stderr)
         return 1
-    outcomes = [Outcome(r.target, FAILED, f"could not be planned: {r.error}") for r in planning_failed]
-    outcomes += FleetRun(args, options, parallel, len(work) + len(outcomes)).run(work)
+    unplanned = [Outcome(r.target, FAILED, f"could not be planned: {r.error}") for r in planning_failed]
+    outcomes = FleetRun(args, options, parallel, len(work) + len(unplanned)).run(work, unplanned)
     from pgschema_tui.fleet.outcomes import render_outcomes
 
     print()
@@ -151,10 +151,12 @@ class FleetRun:
         self._done = 0
         self.journal = FleetJournal(args.log_json) if getattr(args, "log_json", None) else None
 
-    def run(self, work) -> list[Outcome]:
+    def run(self, work, unplanned: list[Outcome] = ()) -> list[Outcome]:
+        """Outcomes of `unplanned` (said first: with --fail-fast nothing else starts) and of `work`."""
         from pgschema_tui.commands.fleet import Database
 
-        self._with_database = len({t.database for t, _s, _p in work}) > 1
+        self._with_database = len({t.database for t, _s, _p in work} | {o.target.database for o in unplanned}) > 1
+        before = [self._say(outcome) for outcome in unplanned]
         by_server: dict[tuple, list] = {}
         for item in work:
             by_server.setdefault(Database("", item[1], "").server, []).append(item)
@@ -164,7 +166,7 @@ class FleetRun:
         try:
             futures = [pool.submit(self._target, *item)
                        for pool, items in zip(pools, by_server.values()) for item in items]
-            return [f.result() for f in futures]
+            return before + [f.result() for f in futures]
         finally:
             for pool in pools:
                 pool.shutdown(wait=True)

@@ -222,15 +222,25 @@ GROUP BY nsp.nspname
 """
 
 
-def schema_signatures(conn, schemas: list[str]) -> dict[str, str]:
-    """schema -> signature (hex SHA-256) of each of `schemas` that exists, in one catalog pass.
+def schema_signatures(conn, schemas: list[str], lock_timeout_ms: int = 5000) -> dict[str, str] | None:
+    """schema -> signature (hex SHA-256) of each of `schemas` that exists, in one catalog pass;
+    None when a lock held by another session (an open ALTER TABLE: deparsing takes ACCESS SHARE)
+    stopped it for `lock_timeout_ms`.
 
     Runs in its own transaction with `search_path = pg_catalog`, so every object of a user
     schema prints qualified whatever the connection's path is."""
-    with conn.transaction():
-        conn.execute("SET LOCAL search_path TO pg_catalog")
-        nsps = [oid for (oid,) in conn.execute(
-            "SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = ANY(%s)", (list(schemas),)).fetchall()]
-        if not nsps:
-            return {}
-        return dict(conn.execute(_SIGNATURES, {"nsps": nsps}).fetchall())
+    import psycopg
+
+    from pgschema_tui.ddl.quote import literal
+
+    try:
+        with conn.transaction():
+            conn.execute("SET LOCAL search_path TO pg_catalog")
+            conn.execute(f"SET LOCAL lock_timeout = {literal(f'{lock_timeout_ms}ms')}")
+            nsps = [oid for (oid,) in conn.execute(
+                "SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = ANY(%s)", (list(schemas),)).fetchall()]
+            if not nsps:
+                return {}
+            return dict(conn.execute(_SIGNATURES, {"nsps": nsps}).fetchall())
+    except psycopg.errors.LockNotAvailable:
+        return None
