@@ -112,7 +112,7 @@ DRIFTS = {  # tenant -> a change the desired state does not have, one catalog pr
 def test_a_drifted_tenant_is_never_grouped_with_unchanged_ones(db, conn, tmp_path, capsys):
     """The catalog-signature shortcut inspects one tenant per identical set: every drift must
     give a tenant a plan of its own, and every fingerprint must be the full inspection's."""
-    same = ["same_a", "same_b", "same_c"]
+    same = ["same_a", "same_b", "same_c", "same_Q x", "same_Q y"]  # the last two print quoted
     _tenants(conn, same + list(DRIFTS), TENANT)
     for schema, sql in DRIFTS.items():
         conn.execute(f'SET search_path TO "{schema}"')
@@ -121,7 +121,8 @@ def test_a_drifted_tenant_is_never_grouped_with_unchanged_ones(db, conn, tmp_pat
     code, out, err = _run(capsys, "plan", *cli_flags(db), "--file", _desired(tmp_path, TENANT), "--schema",
                           "same_*,d_*", "--output-json", str(tmp_path / "fleet.json"), "--output-human", "stdout")
     assert code == 0, err
-    assert "[1] 3 targets: no changes" in out
+    assert "[1] 5 targets: no changes" in out
+    assert "Note: 11 of 15 schemas inspected in full" in err  # the same_* share one inspection
     doc = json.loads((tmp_path / "fleet.json").read_text())
     for entry in doc["targets"]:
         schema = entry["schema"]

@@ -107,8 +107,9 @@ SELECT 'policy', c.relnamespace, c.relname || '.' || p.polname,
 FROM pg_catalog.pg_policy p JOIN pg_catalog.pg_class c ON c.oid = p.polrelid
 WHERE c.relnamespace = ANY(%(nsps)s)
 UNION ALL
-SELECT 'routine', p.pronamespace, p.oid::regprocedure::text,
-       jsonb_build_array(pg_catalog.pg_get_function_arguments(p.oid), pg_catalog.pg_get_function_result(p.oid),
+SELECT 'routine', p.pronamespace, p.proname,
+       jsonb_build_array(pg_catalog.pg_get_function_identity_arguments(p.oid),
+                         pg_catalog.pg_get_function_arguments(p.oid), pg_catalog.pg_get_function_result(p.oid),
                          CASE WHEN p.prosqlbody IS NOT NULL THEN pg_catalog.pg_get_function_sqlbody(p.oid) END,
                          (SELECT to_jsonb(g) - ARRAY['aggfnoid'] FROM pg_catalog.pg_aggregate g WHERE g.aggfnoid = p.oid),
                          p.prorettype::regtype::text, p.proargtypes::regtype[]::text,
@@ -153,8 +154,8 @@ SELECT 'collation', o.collnamespace, o.collname || '.' || o.collencoding, '[]',
                          pg_catalog.pg_get_userbyid(o.collowner))::text
 FROM pg_catalog.pg_collation o WHERE o.collnamespace = ANY(%(nsps)s)
 UNION ALL
-SELECT 'operator', o.oprnamespace, o.oid::regoperator::text,
-       jsonb_build_array(to_jsonb(o) - ARRAY['oid', 'oprnamespace', 'oprowner', 'oprleft', 'oprright', 'oprresult', 'oprcom', 'oprnegate'],
+SELECT 'operator', o.oprnamespace, o.oprname,
+       jsonb_build_array(o.oid::regoperator::text, to_jsonb(o) - ARRAY['oid', 'oprnamespace', 'oprowner', 'oprleft', 'oprright', 'oprresult', 'oprcom', 'oprnegate'],
                          o.oprresult::regtype::text, o.oprcom::regoperator::text, o.oprnegate::regoperator::text)::text,
        jsonb_build_array(pg_catalog.pg_get_userbyid(o.oprowner))::text
 FROM pg_catalog.pg_operator o WHERE o.oprnamespace = ANY(%(nsps)s)
