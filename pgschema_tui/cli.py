@@ -166,6 +166,9 @@ def _run(args) -> int:
         log_sql()
 
     try:
+        if args.command in ("dump", "review") and any(c in (args.schema or "") for c in ",*?["):
+            raise UserError(f"{args.command} takes one schema; --schema {args.schema!r} names several (a list or a "
+                            f"pattern): plan and apply take those")
         command = importlib.import_module(f"pgschema_tui.commands.{args.command}")
         return int(command.run(args) or 0)
     except UserError as exc:

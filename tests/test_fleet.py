@@ -267,3 +267,12 @@ def test_bad_targets_files_are_one_clear_error(tmp_path, capsys):
         code, out, err = _run(capsys, "plan", "--targets", str(path), "--file", _desired(tmp_path))
         assert code == 1 and message in err, err
         assert "hunter2" not in err and "Traceback" not in err
+
+
+def test_flags_a_fleet_would_ignore_are_refused(db, tmp_path, capsys):
+    targets = tmp_path / "t.toml"
+    targets.write_text(f'[[target]]\nconninfo = "dbname={db.db}"\nschema = "public"\n')
+    code, out, err = _run(capsys, "plan", "--targets", str(targets), "--db", "other", "--file", _desired(tmp_path))
+    assert code == 1 and "--db would be ignored" in err
+    code, out, err = _run(capsys, "dump", *cli_flags(db), "--schema", "tenant_*")
+    assert code == 1 and "dump takes one schema" in err

@@ -71,6 +71,11 @@ def databases_of(args) -> list[Database]:
         return [Database(settings.db or os.environ.get("PGDATABASE") or "(default)", settings, args.schema)]
     from pgschema_tui.fleet.targets import parse_targets_file
 
+    given = [f"--{flag.replace('_', '-')}" for flag in ("host", "port", "db", "user", "password", "sslmode")
+             if getattr(args, flag, None)] + (["--schema"] if args.schema not in (None, "public") else [])
+    if given:
+        raise UserError(f"--targets names the databases and schemas: {', '.join(given)} would be ignored; put "
+                        f"them in the targets file's conninfo / schema / pattern instead")
     path = Path(args.targets)
     try:
         text = path.read_text(encoding="utf-8")
