@@ -205,6 +205,8 @@ def _plan_database(args, database: Database, statements, rules, parallel: int, w
         def desired_for(schema: str):
             return own.get(schema) or dataclasses.replace(base, name=schema)
 
+        desired_for.shared = lambda schema: schema not in own  # the base IR, renamed
+
         groups = _same_catalog_groups(args, conn, todo)
         work: queue.Queue = queue.Queue()
         for members in groups:
@@ -218,7 +220,11 @@ def _plan_database(args, database: Database, statements, rules, parallel: int, w
                         members = work.get_nowait()
                     except queue.Empty:
                         return
-                    planned = plan_group(args, worker_conn, database.label, members, desired_for, rules, warned)
+                    try:
+                        planned = plan_group(args, worker_conn, database.label, members, desired_for, rules, warned)
+                    except Exception as exc:  # never a target without a result
+                        text = f"{type(exc).__name__}: {exc}"
+                        planned = {m: TargetPlan(TargetId(database.label, m), error=text) for m in members}
                     with lock:
                         results.update(planned)
                     if worker_conn.closed:  # lost: the next targets of this worker get a new one
@@ -282,11 +288,13 @@ def plan_group(args, conn, database: str, members: list[str], desired_for, rules
     head = out[first].plan
     for schema in members[1:]:
         target = TargetId(database, schema)
-        if head is not None and head.is_empty and desired_for(schema).tables is desired_for(first).tables:
+        if head is not None and head.is_empty and desired_for.shared(schema) and desired_for.shared(first):
             from pgschema_tui.plan.fingerprint import renamed_fingerprint
 
             digest, per_object = renamed_fingerprint(head.object_fingerprints, first, schema)
-            plan = dataclasses.replace(head, schema=schema, fingerprint=digest, object_fingerprints=per_object)
+            ignored = [schema + path[len(first):] if path.startswith(f"{first}.") else path for path in head.ignored]
+            plan = dataclasses.replace(head, schema=schema, fingerprint=digest, object_fingerprints=per_object,
+                                       ignored=ignored)
             out[schema] = TargetPlan(target, plan)
         else:
             out[schema] = plan_target(args, conn, target, dataclasses.replace(live, name=schema),
