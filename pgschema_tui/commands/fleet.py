@@ -207,7 +207,8 @@ def _plan_database(args, database: Database, statements, rules, parallel: int, w
 
         desired_for.shared = lambda schema: schema not in own  # the base IR, renamed
 
-        groups = _same_catalog_groups(args, conn, todo)
+        extra = [database.settings.connect() for _ in range(min(parallel, len(todo)) - 1)]
+        groups = _same_catalog_groups(args, [conn, *extra], todo)
         work: queue.Queue = queue.Queue()
         for members in groups:
             work.put(members)
@@ -233,7 +234,9 @@ def _plan_database(args, database: Database, statements, rules, parallel: int, w
                 if worker_conn is not conn:
                     worker_conn.close()
 
-        extra = [database.settings.connect() for _ in range(min(parallel, len(groups)) - 1)]
+        for spare in extra[max(len(groups) - 1, 0):]:  # fewer groups than connections
+            spare.close()
+        extra = extra[:max(len(groups) - 1, 0)]
         threads = [threading.Thread(target=worker, args=(c,), daemon=True) for c in [conn, *extra]]
         for t in threads:
             t.start()
@@ -244,14 +247,21 @@ def _plan_database(args, database: Database, statements, rules, parallel: int, w
         conn.close()
 
 
-def _same_catalog_groups(args, conn, schemas: list[str]) -> list[list[str]]:
+def _same_catalog_groups(args, conns, schemas: list[str]) -> list[list[str]]:
     """`schemas` in groups whose catalog signatures are equal (`inspect/signatures.py`): only the
-    first of each is inspected. `--inspect-each` inspects every schema instead."""
+    first of each is inspected. `--inspect-each` inspects every schema instead. The signatures
+    are computed in slices, one per connection of `conns`, at the same time."""
     if getattr(args, "inspect_each", False) or len(schemas) == 1:
         return [[schema] for schema in schemas]
+    from concurrent.futures import ThreadPoolExecutor
+
     from pgschema_tui.inspect.signatures import schema_signatures
 
-    signatures = schema_signatures(conn, schemas, lock_timeout_of(args))
+    slices = [schemas[i::len(conns)] for i in range(len(conns))]
+    with ThreadPoolExecutor(max_workers=len(conns)) as pool:
+        parts = list(pool.map(lambda pair: schema_signatures(pair[0], pair[1], lock_timeout_of(args)),
+                              zip(conns, slices)))
+    signatures = None if any(part is None for part in parts) else {k: v for part in parts for k, v in part.items()}
     if signatures is None:
         print(f"Note: a table of these schemas is locked by another session (waited {lock_timeout_of(args)}ms); "
               f"inspecting each schema on its own", file=sys.stderr)
