@@ -24,7 +24,8 @@ def _connection_flags(p: argparse.ArgumentParser) -> None:
     g.add_argument("--password", help="password; other users can read it in the process list: prefer "
                                       "PGPASSWORD or ~/.pgpass")
     g.add_argument("--sslmode", help="libpq sslmode (PGSSLMODE)")
-    g.add_argument("--schema", default="public", help="schema to manage (default: public)")
+    g.add_argument("--schema", default="public", help="schema to manage (default: public); plan and apply also take "
+                                                      "a comma-separated list and shell patterns ('tenant_*')")
     g.add_argument("--application-name", help="application_name on the server (PGAPPNAME, else pgschema-tui)")
 
 
@@ -52,6 +53,16 @@ def _plan_flags(p: argparse.ArgumentParser) -> None:
                    help="do not count the rows that would make a step fail (NULLs, duplicates, orphans...)")
     p.add_argument("--data-check-timeout", default="2s", metavar="DURATION",
                    help="statement_timeout of each data check, e.g. 500ms, 2s (default 2s)")
+
+
+def _fleet_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--targets", metavar="FILE",
+                   help="TOML file of [[target]] entries (conninfo, and schema or pattern): several databases")
+    p.add_argument("--parallel", type=int, default=4, metavar="N",
+                   help="with several targets: connections per server (default 4)")
+    p.add_argument("--inspect-each", action="store_true",
+                   help="with several targets: inspect every schema in full, even those whose catalog rows are "
+                        "identical to another's (slower; the default inspects one per identical set)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -88,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--detailed-exitcode", action="store_true",
                       help="exit 0 when there is nothing to do, 2 when there are changes")
     _plan_flags(plan)
+    _fleet_flags(plan)
 
     apply = sub.add_parser("apply", help="apply a saved plan or a desired-state file",
                            description="Apply a JSON plan (or plan a file and apply it), safely.")
@@ -110,6 +122,9 @@ def build_parser() -> argparse.ArgumentParser:
     apply.add_argument("--unverified-plan", action="store_true",
                        help="apply a plan written by pgschema, whose fingerprint cannot be checked here")
     _plan_flags(apply)
+    _fleet_flags(apply)
+    apply.add_argument("--fail-fast", action="store_true",
+                       help="with several targets: start no other target once one has failed")
 
     review = sub.add_parser("review", help="open the terminal reviewer",
                             description="Explore drift, step through a plan, write it and watch apply live.")
@@ -153,6 +168,9 @@ def _run(args) -> int:
         log_sql()
 
     try:
+        if args.command in ("dump", "review") and any(c in (args.schema or "") for c in ",*?["):
+            raise UserError(f"{args.command} takes one schema; --schema {args.schema!r} names several (a list or a "
+                            f"pattern): plan and apply take those")
         command = importlib.import_module(f"pgschema_tui.commands.{args.command}")
         return int(command.run(args) or 0)
     except UserError as exc:

@@ -105,6 +105,13 @@ def confirm() -> bool:
 
 
 def run(args) -> int:
+    from pgschema_tui.commands.fleet import is_fleet
+    from pgschema_tui.commands.fleet_apply import is_fleet_plan_file
+
+    if is_fleet(args) or is_fleet_plan_file(args.plan):  # several targets: commands/fleet_apply.py
+        from pgschema_tui.commands.fleet_apply import run as run_fleet
+
+        return run_fleet(args)
     allowed = parse_allowed(args.allow_hazards or os.environ.get(ALLOW_HAZARDS_ENV))
     options = ApplyOptions.from_args(args, allowed)  # bad values are refused before connecting
     if args.plan:

@@ -157,9 +157,9 @@ def data_check_timeout(args) -> tuple[str, int]:
     return text, ms
 
 
-def data_checked(plan: Plan, conn, live: Schema, args) -> Plan:
+def data_checked(plan: Plan, conn, live: Schema, args, prefix: str = "") -> Plan:
     """The plan with its data checks counted on `conn` now (`plan/datacheck_specs.py`), replacing
-    any it carried; says on stderr how many ran, found rows or could not count."""
+    any it carried; says on stderr (each line after `prefix`) how many ran, found rows or could not count."""
     if plan.is_empty:
         return plan
     import time
@@ -172,13 +172,13 @@ def data_checked(plan: Plan, conn, live: Schema, args) -> Plan:
     if not checks:
         return with_data_check_hazards(plan, [], [], "")
     if getattr(args, "skip_data_checks", False):
-        print(f"Note: data checks skipped (--skip-data-checks): {len(checks)} count(s) of rows that would make "
+        print(f"{prefix}Note: data checks skipped (--skip-data-checks): {len(checks)} count(s) of rows that would make "
               f"a step fail were not made", file=sys.stderr)
         return with_data_check_hazards(plan, [], [], "")
     text, ms = data_check_timeout(args)
     start = time.perf_counter()
     outcomes = run_checks(conn, live.name, checks, ms)
-    print(summary(checks, outcomes, time.perf_counter() - start), file=sys.stderr)
+    print(prefix + summary(checks, outcomes, time.perf_counter() - start), file=sys.stderr)
     return with_data_check_hazards(plan, checks, outcomes, text)
 
 
@@ -289,6 +289,12 @@ def _use_color(target: str | None, args) -> bool:
 
 
 def run(args) -> int:
+    from pgschema_tui.commands.fleet import is_fleet
+
+    if is_fleet(args):  # a --schema list or pattern, or --targets: commands/fleet_plan.py
+        from pgschema_tui.commands.fleet_plan import run as run_fleet
+
+        return run_fleet(args)
     from pgschema_tui.plan.render_human import render_human
     from pgschema_tui.plan.render_json import render_json
     from pgschema_tui.plan.render_sql import render_sql

@@ -94,3 +94,12 @@ def fingerprint(schema: Schema) -> tuple[str, dict[str, str]]:
 def changed_objects(before: dict[str, str], after: dict[str, str]) -> list[str]:
     """Object paths added, removed or changed between two per-object fingerprint maps, sorted."""
     return sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
+
+
+def renamed_fingerprint(per_object: dict[str, str], old: str, new: str) -> tuple[str, dict[str, str]]:
+    """`fingerprint()` of a schema named `old` with these per-object hashes, were it named `new`
+    (the IR is schema-agnostic: only the paths and the name in the hash change). For fleets,
+    where schemas with identical catalogs share one inspection (`inspect/signatures.py`)."""
+    renamed = {new + path[len(old):]: digest for path, digest in per_object.items()}
+    listing = "\n".join(f"{path}={digest}" for path, digest in sorted(renamed.items()))
+    return _digest(f"{new}\n{listing}"), renamed
