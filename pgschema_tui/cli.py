@@ -25,6 +25,10 @@ def _connection_flags(p: argparse.ArgumentParser) -> None:
                                       "PGPASSWORD or ~/.pgpass")
     g.add_argument("--sslmode", help="libpq sslmode (PGSSLMODE)")
     g.add_argument("--schema", default="public", help="schema to manage (default: public)")
+    g.add_argument("--search-path", metavar="SCHEMAS",
+                   help="search_path the files are written for, after --schema, e.g. 'app, public' "
+                        "(PGSCHEMA_SEARCH_PATH; default: the role's and database's setting); "
+                        "pg_catalog comes first unless named")
     g.add_argument("--application-name", help="application_name on the server (PGAPPNAME, else pgschema-tui)")
 
 

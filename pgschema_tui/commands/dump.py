@@ -6,7 +6,7 @@ import sys
 import threading
 
 from pgschema_tui.commands.common import (collector_paused, connect_to_schema, ignore_rules, ignored_note,
-                                          write_output)
+                                          session_search_path, write_output)
 from pgschema_tui.errors import UserError
 
 
@@ -31,7 +31,7 @@ def _dump(args) -> int:
     rules = ignore_rules(args)
     _settings, conn = connect_to_schema(args)
     try:
-        schema, ignored = filter_schema(inspect_schema(conn, args.schema), rules)
+        schema, ignored = filter_schema(inspect_schema(conn, args.schema, session_search_path(args, conn)), rules)
         extensions = tuple(name for name, where in installed_extensions(conn) if where == args.schema)
         unmanaged = unmanaged_objects(conn, args.schema)
         version_number = conn.info.server_version  # 180006 for 18.6

@@ -9,7 +9,8 @@ import os
 import sys
 from typing import NamedTuple
 
-from pgschema_tui.commands.common import collector_paused, connect_to_schema, ignore_rules, write_output
+from pgschema_tui.commands.common import (collector_paused, connect_to_schema, ignore_rules, session_search_path,
+                                          write_output)
 from pgschema_tui.errors import UserError
 from pgschema_tui.ir.model import Schema
 from pgschema_tui.plan.model import Plan
@@ -83,9 +84,10 @@ def _connect_and_plan(args):
             session.set_exception(exc)
             raise
         try:
-            session.set_result(SessionFacts(*conn.execute(SessionFacts.SQL).fetchone()))
+            path = session_search_path(args, conn)
+            session.set_result(SessionFacts(*conn.execute(SessionFacts.SQL).fetchone(), search_path=path))
             extensions = _installed_extensions(conn)
-            live = inspect_schema(conn, args.schema)
+            live = inspect_schema(conn, args.schema, path)
             neighbours = _neighbour_schemas(conn, statements, args.schema) if plan_db else ()
             _warn_unmanaged(conn, args.schema)
             return settings, conn, live, _sizes(conn, args.schema), (extensions, neighbours)
@@ -111,10 +113,11 @@ def _connect_and_plan(args):
     _warn_missing_extensions(statements, extensions)
     try:
         if not plan_db:  # the --plan-db server has checked every name already
-            _check_names(conn, statements, desired, args.schema)
+            _check_names(conn, statements, desired, args.schema, (args.schema, *session.result().search_path))
         live, desired, ignored = _without_ignored(rules, live, desired)
         result = _plan(args, live, desired, sizes, conn.info.server_version)
         result.plan.ignore, result.plan.ignored = rules.to_json(), ignored
+        result.plan.search_path = list(session.result().search_path)
         return settings, conn, result._replace(plan=data_checked(result.plan, conn, live, args))
     except BaseException:
         conn.close()
@@ -153,7 +156,7 @@ def data_checked(plan: Plan, conn, live: Schema, args) -> Plan:
         return with_data_check_hazards(plan, [], [], "")
     text, ms = data_check_timeout(args)
     start = time.perf_counter()
-    outcomes = run_checks(conn, live.name, checks, ms)
+    outcomes = run_checks(conn, live.name, checks, ms, tuple(plan.search_path))
     print(summary(checks, outcomes, time.perf_counter() - start), file=sys.stderr)
     return with_data_check_hazards(plan, checks, outcomes, text)
 
@@ -185,7 +188,7 @@ def _warn_unmanaged(conn, schema: str) -> None:
         print(warning(objects, "planned: left as they are in the database"), file=sys.stderr)
 
 
-def _check_names(conn, statements, desired, schema: str) -> None:
+def _check_names(conn, statements, desired, schema: str, path: tuple[str, ...]) -> None:
     """Types, functions and relations the files use but neither create nor find in the database
     (or built in): an error at file:line:col now rather than at apply (parse/namecheck.py)."""
     from pgschema_tui.parse import namecheck
@@ -193,7 +196,8 @@ def _check_names(conn, statements, desired, schema: str) -> None:
     names = namecheck.unresolved(desired, schema)
     if names:
         rows = conn.execute(namecheck.CATALOG_QUERY, namecheck.query_parameters(names)).fetchall()
-        namecheck.check(statements, schema, namecheck.missing(names, rows))
+        unknown = namecheck.missing(names, rows, path)
+        namecheck.check(statements, schema, unknown, namecheck.elsewhere(unknown, rows))
 
 
 def _warn_skipped(statements, schema: str) -> None:

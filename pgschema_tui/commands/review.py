@@ -61,7 +61,7 @@ def _saved_plan_app(args):
         try:
             from pgschema_tui.inspect import inspect_schema
 
-            live = inspect_schema(conn, plan.schema or args.schema)
+            live = inspect_schema(conn, plan.schema or args.schema, tuple(plan.search_path))
         finally:
             conn.close()
     app = _app(plan, live, None, settings, args, source=Path(args.plan).name, notice=notice)
@@ -77,7 +77,7 @@ def _reinspected(plan, args):
 
     _settings, conn = connect_to_schema(args)
     try:
-        live = inspect_schema(conn, plan.schema or args.schema)
+        live = inspect_schema(conn, plan.schema or args.schema, tuple(plan.search_path))
     finally:
         conn.close()
     return ReviewSession(plan, live=live, source=Path(args.plan).name)

@@ -55,7 +55,7 @@ class PreApplyCheck:
                 watcher.start()
             try:
                 # without what the plan's .pgschemaignore rules left out
-                live_schema = filter_schema(inspect_schema(conn, self.plan.schema),
+                live_schema = filter_schema(inspect_schema(conn, self.plan.schema, tuple(self.plan.search_path)),
                                             IgnoreRules.from_json(self.plan.ignore))[0]
                 live = as_live_fingerprint(fingerprint(live_schema))
             except Exception:

@@ -1,0 +1,149 @@
+"""Names resolved as the server resolves them for the user's session (pg_catalog first, then the
+target schema, then the rest of the session's search_path), by plan, apply and inspection alike."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import cli_flags, run_sql
+from pgschema_tui.cli import main
+
+
+def _plan(settings, desired: Path, capsys, *extra: str) -> tuple[int, str]:
+    code = main(["plan", *cli_flags(settings), "--file", str(desired), "--detailed-exitcode", "--no-color", *extra])
+    out, err = capsys.readouterr()
+    return code, out + err
+
+
+def _apply(settings, desired: Path, capsys, *extra: str) -> tuple[int, str]:
+    code = main(["apply", *cli_flags(settings), "--file", str(desired), "--auto-approve", *extra])
+    out, err = capsys.readouterr()
+    return code, out + err
+
+
+def _column_types(conn, table: str) -> dict[str, str]:
+    rows = conn.execute("SELECT a.attname::text, a.atttypid::regtype::text, n.nspname::text FROM pg_attribute a "
+                        "JOIN pg_type t ON t.oid = a.atttypid JOIN pg_namespace n ON n.oid = t.typnamespace "
+                        "WHERE a.attrelid = %s::regclass AND a.attnum > 0 AND NOT a.attisdropped", (table,))
+    return {name: f"{schema}:{shown}" for name, shown, schema in rows.fetchall()}
+
+
+TEXT_TABLE = """
+CREATE TABLE text (old_id integer PRIMARY KEY, old_text text NOT NULL, old_flags text[]);
+CREATE TABLE page (id integer PRIMARY KEY, title text DEFAULT 'x'::text, note varchar(10));
+CREATE VIEW titles AS SELECT id, title::text AS t, ARRAY['a'::text] AS a FROM page;
+CREATE FUNCTION title_of(p page) RETURNS text LANGUAGE sql AS $$ SELECT p.title $$;
+"""
+
+
+def test_a_table_named_text_leaves_text_the_builtin_type(db, conn, second_db, tmp_path, capsys):
+    """MediaWiki's table `text`: `old_text text` is pg_catalog.text for psql, so it must be for
+    plan and apply too (not the table's row type), and the catalog queries must still run."""
+    desired = tmp_path / "schema.sql"
+    desired.write_text(TEXT_TABLE)
+    run_sql(db, TEXT_TABLE)  # as psql loads it
+    code, out = _plan(db, desired, capsys)
+    assert code == 0, out
+    code, out = _apply(second_db, desired, capsys)
+    assert code == 0, out
+    with second_db.connect() as c:
+        assert _column_types(c, "text") == {"old_id": "pg_catalog:integer", "old_text": "pg_catalog:text",
+                                            "old_flags": "pg_catalog:text[]"}
+        assert _column_types(c, "page")["title"] == "pg_catalog:text"
+    code, out = _plan(second_db, desired, capsys)
+    assert code == 0, out
+
+
+def test_a_column_of_the_shadowed_row_type_round_trips(db, tmp_path, capsys):
+    """The schema's own type `text` is reachable only qualified: the plan qualifies it, the
+    re-plan is empty, and the column really has the row type."""
+    desired = tmp_path / "schema.sql"
+    desired.write_text("CREATE TABLE text (a integer);\nCREATE TABLE holder (b public.text, c text);\n")
+    code, out = _apply(db, desired, capsys)
+    assert code == 0, out
+    with db.connect() as c:
+        assert _column_types(c, "holder") == {"b": "public:public.text", "c": "pg_catalog:text"}
+    code, out = _plan(db, desired, capsys)
+    assert code == 0, out
+
+
+CUBE_APP = """
+CREATE TABLE pts (id integer PRIMARY KEY, c cube, d {q}cube DEFAULT {q}cube(0));
+CREATE FUNCTION mid(a cube) RETURNS cube LANGUAGE sql AS $$ SELECT a $$;
+CREATE VIEW dims AS SELECT id, cube_dim(c) AS dim, {q}cube_dim(d) AS dim2, c {op} d AS dist FROM pts;
+CREATE INDEX pts_c ON pts USING gist (c);
+"""
+
+
+def _cube_files(tmp_path, schema: str) -> Path:
+    desired = tmp_path / "schema.sql"
+    desired.write_text(CUBE_APP.format(q=f"{schema}.", op=f"OPERATOR({schema}.<->)"))
+    return desired
+
+
+def _with_cube(settings, ext_schema: str, db_path: str | None) -> None:
+    run_sql(settings, f"CREATE SCHEMA IF NOT EXISTS {ext_schema}; CREATE EXTENSION cube SCHEMA {ext_schema};"
+                      "CREATE SCHEMA app;")
+    if db_path:
+        run_sql(settings, f'ALTER DATABASE "{settings.db}" SET search_path = {db_path}')
+
+
+def _psql_load(settings, sql: str, path: str) -> None:
+    run_sql(settings, f"SET search_path = {path};\n{sql}")
+
+
+def test_extension_types_in_public_read_as_the_session_reads_them(db, second_db, tmp_path, capsys):
+    """cube installed in public, the application in `app`, files written for `app, public` using
+    `cube` unqualified (and qualified, as pg_dump writes): plan and apply honour the session's
+    search_path (the default `"$user", public`), no ALTER COLUMN ... TYPE cube, no function replaced."""
+    desired = _cube_files(tmp_path, "public")
+    _with_cube(db, "public", None)
+    _psql_load(db, desired.read_text(), "app, public")
+    code, out = _plan(db, desired, capsys, "--schema", "app")
+    assert code == 0, out
+    _with_cube(second_db, "public", None)
+    code, out = _apply(second_db, desired, capsys, "--schema", "app")
+    assert code == 0, out
+    code, out = _plan(second_db, desired, capsys, "--schema", "app")
+    assert code == 0, out
+    with second_db.connect() as c:
+        c.execute("SET search_path = app, public")
+        assert _column_types(c, "pts") == {"id": "pg_catalog:integer", "c": "public:cube", "d": "public:cube"}
+
+
+def test_the_database_s_search_path_is_honoured_and_recorded_in_the_plan(db, second_db, tmp_path, capsys):
+    """cube in schema `ext`, reached through the database's `search_path = app, ext`: the plan is
+    made with that path, the plan file records it, and apply runs with it."""
+    desired = _cube_files(tmp_path, "ext")
+    _with_cube(db, "ext", "app, ext")
+    _psql_load(db, desired.read_text(), "app, ext")
+    code, out = _plan(db, desired, capsys, "--schema", "app")
+    assert code == 0, out
+    _with_cube(second_db, "ext", "app, ext")
+    plan_file = tmp_path / "plan.json"
+    code, out = _plan(second_db, desired, capsys, "--schema", "app", "--output-json", str(plan_file))
+    assert code == 2, out
+    import json
+
+    assert json.loads(plan_file.read_text())["search_path"] == ["ext"]
+    run_sql(second_db, f'ALTER DATABASE "{second_db.db}" RESET search_path')  # apply must not depend on it
+    code = main(["apply", *cli_flags(second_db), "--schema", "app", "--plan", str(plan_file), "--auto-approve"])
+    out, err = capsys.readouterr()
+    assert code == 0, out + err
+    code, out = _plan(second_db, desired, capsys, "--schema", "app", "--search-path", "app, ext")
+    assert code == 0, out
+
+
+def test_search_path_option(db, tmp_path, capsys, monkeypatch):
+    """`--search-path` (or PGSCHEMA_SEARCH_PATH) sets the path when the session's lacks the
+    extension's schema; without it the files' `cube` is unknown to the session."""
+    desired = _cube_files(tmp_path, "ext")
+    _with_cube(db, "ext", None)
+    code, out = _apply(db, desired, capsys, "--schema", "app")  # said at plan time, with file:line
+    assert code != 0 and "schema.sql:2:" in out and "type cube does not exist on the search_path" in out, out
+    code, out = _apply(db, desired, capsys, "--schema", "app", "--search-path", "app, ext")
+    assert code == 0, out
+    code, out = _plan(db, desired, capsys, "--schema", "app", "--search-path", "ext")
+    assert code == 0, out
+    monkeypatch.setenv("PGSCHEMA_SEARCH_PATH", "ext")
+    code, out = _plan(db, desired, capsys, "--schema", "app")
+    assert code == 0, out
