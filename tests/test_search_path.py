@@ -147,3 +147,35 @@ def test_search_path_option(db, tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("PGSCHEMA_SEARCH_PATH", "ext")
     code, out = _plan(db, desired, capsys, "--schema", "app")
     assert code == 0, out
+
+
+def test_a_type_named_like_a_builtin_is_the_schema_s_own(db, conn, tmp_path, capsys):
+    """An enum `public.money` and a domain `public.name`: comments, grants, ALTER and DROP reach
+    them, never pg_catalog's `money` / `name` (pg_catalog comes first on the search_path)."""
+    desired = tmp_path / "schema.sql"
+    desired.write_text(
+        "CREATE TYPE public.money AS ENUM ('a', 'b');\nCOMMENT ON TYPE public.money IS 'mine';\n"
+        "CREATE DOMAIN public.name AS integer CHECK (VALUE > 0);\nCOMMENT ON DOMAIN public.name IS 'mine too';\n"
+        "REVOKE USAGE ON TYPE public.money FROM PUBLIC;\n"
+        "CREATE TABLE t (m public.money, n public.name, o money, p name);\n")
+    code, out = _apply(db, desired, capsys)
+    assert code == 0, out
+    rows = conn.execute("SELECT n.nspname::text, t.typname::text, obj_description(t.oid, 'pg_type'), t.typacl::text "
+                        "FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
+                        "WHERE t.typname IN ('money', 'name') ORDER BY 1, 2").fetchall()
+    assert [r[:3] for r in rows] == [("pg_catalog", "money", "monetary amounts, $d,ddd.cc"),
+                                     ("pg_catalog", "name", "63-byte type for storing system identifiers"),
+                                     ("public", "money", "mine"), ("public", "name", "mine too")]
+    assert rows[0][3] is None and not any(e.startswith("=") for e in rows[2][3].strip("{}").split(","))
+    assert _column_types(conn, "t") == {"m": "public:public.money", "n": "public:public.name",
+                                        "o": "pg_catalog:money", "p": "pg_catalog:name"}
+    assert _plan(db, desired, capsys)[0] == 0
+    desired.write_text(desired.read_text().replace("('a', 'b')", "('a', 'b', 'c')")
+                       .replace("VALUE > 0", "VALUE > 1").replace("'mine'", "'still mine'"))
+    code, out = _apply(db, desired, capsys)
+    assert code == 0, out
+    assert _plan(db, desired, capsys)[0] == 0
+    desired.write_text("CREATE TABLE t (o money, p name);\n")
+    code, out = _apply(db, desired, capsys, "--allow-hazards", "data_loss")
+    assert code == 0, out
+    assert conn.execute("SELECT count(*) FROM pg_type WHERE typname IN ('money', 'name')").fetchone()[0] == 2

@@ -39,6 +39,13 @@ def routine_name(name: str) -> str:
     return qualified_if_shadowed(name)
 
 
+def type_object_name(name: str) -> str:
+    """A type's or domain's own name, qualified when pg_catalog's would hide it (`ddl/search_path.py`)."""
+    from pgschema_tui.ddl.search_path import type_name as qualified_if_shadowed  # lazy: dump's import thread
+
+    return qualified_if_shadowed(name)
+
+
 def split_key_signature(key: str) -> tuple[str, str]:
     """Split a routine key "name(arg types)" into (raw name, argument types text)."""
     name, _, rest = key.partition("(")
