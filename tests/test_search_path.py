@@ -179,3 +179,13 @@ def test_a_type_named_like_a_builtin_is_the_schema_s_own(db, conn, tmp_path, cap
     code, out = _apply(db, desired, capsys, "--allow-hazards", "data_loss")
     assert code == 0, out
     assert conn.execute("SELECT count(*) FROM pg_type WHERE typname IN ('money', 'name')").fetchone()[0] == 2
+
+
+def test_search_path_settings_are_read_as_the_server_reads_them():
+    from pgschema_tui.ddl.search_path import effective_path, setting_text, split_setting
+
+    assert split_setting('"$user", public') == ("$user", "public")
+    assert split_setting(' App ,"My ""S""", pg_catalog') == ("app", 'My "S"', "pg_catalog")
+    assert split_setting("") == ()
+    assert effective_path("app", ("$user", "public", "app", "pg_temp"), "me") == ("app", "me", "public")
+    assert setting_text(("app", 'My "S"', "pg_catalog")) == 'app, "My ""S""", pg_catalog'
