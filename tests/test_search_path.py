@@ -67,9 +67,12 @@ def test_a_column_of_the_shadowed_row_type_round_trips(db, tmp_path, capsys):
 
 
 CUBE_APP = """
-CREATE TABLE pts (id integer PRIMARY KEY, c cube, d {q}cube DEFAULT {q}cube(0));
+CREATE TABLE pts (id integer PRIMARY KEY, c cube, d {q}cube DEFAULT {q}cube(0), email citext UNIQUE,
+                  h hstore DEFAULT ''::hstore);
+CREATE FUNCTION tag(h hstore) RETURNS citext LANGUAGE sql AS $$ SELECT (h -> 'tag')::citext $$;
 CREATE FUNCTION mid(a cube) RETURNS cube LANGUAGE sql AS $$ SELECT a $$;
-CREATE VIEW dims AS SELECT id, cube_dim(c) AS dim, {q}cube_dim(d) AS dim2, c {op} d AS dist FROM pts;
+CREATE VIEW dims AS SELECT id, cube_dim(c) AS dim, {q}cube_dim(d) AS dim2, c {op} d AS dist,
+       h -> 'k' AS k, lower(email) AS e FROM pts;
 CREATE INDEX pts_c ON pts USING gist (c);
 """
 
@@ -82,6 +85,7 @@ def _cube_files(tmp_path, schema: str) -> Path:
 
 def _with_cube(settings, ext_schema: str, db_path: str | None) -> None:
     run_sql(settings, f"CREATE SCHEMA IF NOT EXISTS {ext_schema}; CREATE EXTENSION cube SCHEMA {ext_schema};"
+                      f"CREATE EXTENSION citext SCHEMA {ext_schema}; CREATE EXTENSION hstore SCHEMA {ext_schema};"
                       "CREATE SCHEMA app;")
     if db_path:
         run_sql(settings, f'ALTER DATABASE "{settings.db}" SET search_path = {db_path}')
@@ -107,7 +111,8 @@ def test_extension_types_in_public_read_as_the_session_reads_them(db, second_db,
     assert code == 0, out
     with second_db.connect() as c:
         c.execute("SET search_path = app, public")
-        assert _column_types(c, "pts") == {"id": "pg_catalog:integer", "c": "public:cube", "d": "public:cube"}
+        assert _column_types(c, "pts") == {"id": "pg_catalog:integer", "c": "public:cube", "d": "public:cube",
+                                           "email": "public:citext", "h": "public:hstore"}
 
 
 def test_the_database_s_search_path_is_honoured_and_recorded_in_the_plan(db, second_db, tmp_path, capsys):
@@ -189,3 +194,18 @@ def test_search_path_settings_are_read_as_the_server_reads_them():
     assert split_setting("") == ()
     assert effective_path("app", ("$user", "public", "app", "pg_temp"), "me") == ("app", "me", "public")
     assert setting_text(("app", 'My "S"', "pg_catalog")) == 'app, "My ""S""", pg_catalog'
+
+
+def test_dump_names_what_the_session_reaches_and_says_so(db, tmp_path, capsys):
+    """The dump of `app` written with `app, public`: `cube` bare, a header saying which path it
+    is written for, and the plan of the dump against the database is empty."""
+    desired = _cube_files(tmp_path, "public")
+    _with_cube(db, "public", None)
+    _psql_load(db, desired.read_text(), "app, public")
+    dumped = tmp_path / "dump.sql"
+    assert main(["dump", *cli_flags(db), "--schema", "app", "--file", str(dumped)]) == 0, capsys.readouterr()
+    text = dumped.read_text()
+    assert "search_path = <this schema>, public reads them" in text
+    assert "c cube" in text and "public.cube" not in text
+    code, out = _plan(db, dumped, capsys, "--schema", "app")
+    assert code == 0, out
