@@ -6,10 +6,10 @@ to `pg_catalog.<internal name>`; this module maps internal names (`int4`, `bpcha
 """
 from __future__ import annotations
 
-from pglast import ast
-
 from contextlib import contextmanager
 from contextvars import ContextVar
+
+from pglast import ast
 
 from pgschema_tui.ddl.catalog_names import catalog_types
 from pgschema_tui.ddl.quote import ident
@@ -161,9 +161,7 @@ def format_type(type_name: ast.TypeName, target_schema: str, with_typmod: bool =
             text = name  # format_type never quotes built-in names (json is a keyword for pglast)
         elif schema in (None, "pg_catalog") or visible_unqualified(schema, name, target_schema, catalog_types()):
             text = ident(name)
-        elif schema == target_schema:
-            text = f"{ident(schema)}.{ident(name)}"  # pg_catalog's comes first: format_type qualifies it
-        else:
+        else:  # another schema's, or the target's own `text` (pg_catalog's comes first): qualified
             text = f"{ident(schema)}.{ident(name)}"
         if mods:
             text += "(" + ",".join(str(m) for m in mods) + ")"
