@@ -26,6 +26,10 @@ def _connection_flags(p: argparse.ArgumentParser) -> None:
     g.add_argument("--sslmode", help="libpq sslmode (PGSSLMODE)")
     g.add_argument("--schema", default="public", help="schema to manage (default: public); plan and apply also take "
                                                       "a comma-separated list and shell patterns ('tenant_*')")
+    g.add_argument("--search-path", metavar="SCHEMAS",
+                   help="search_path the files are written for, after --schema, e.g. 'app, public' "
+                        "(PGSCHEMA_SEARCH_PATH; default: the role's and database's setting); "
+                        "pg_catalog comes first unless named")
     g.add_argument("--application-name", help="application_name on the server (PGAPPNAME, else pgschema-tui)")
 
 

@@ -44,12 +44,13 @@ def load_desired(path: str | Path, schema: str, plan_db: str | None = None,
         statements = read_desired(path)  # syntax errors surface before any connection
     if not plan_db:
         return build_schema(statements, schema, session)
+    others = session.search_path if session is not None else ()
     if plan_db == "embedded":
         from pgschema_tui.embedded import EmbeddedServer
 
         with EmbeddedServer() as server:
             return _load_in_database(statements, schema, server.settings().connect(autocommit=False), extensions,
-                                     neighbours)
+                                     neighbours, others)
     import psycopg
 
     try:
@@ -59,12 +60,14 @@ def load_desired(path: str | Path, schema: str, plan_db: str | None = None,
     except psycopg.OperationalError as exc:
         reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
         raise UserError(f"cannot connect to the --plan-db server: {reason}") from None
-    return _load_in_database(statements, schema, conn, extensions, neighbours)
+    return _load_in_database(statements, schema, conn, extensions, neighbours, others)
 
 
 def _load_in_database(statements: list[Statement], target: str, conn,
                       extensions: tuple[tuple[str, str], ...] = (),
-                      neighbours: tuple[tuple[str, tuple[str, ...]], ...] = ()) -> ir.Schema:
+                      neighbours: tuple[tuple[str, tuple[str, ...]], ...] = (),
+                      others: tuple[str, ...] = ()) -> ir.Schema:
+    from pgschema_tui.ddl.search_path import setting_text
     from pgschema_tui.inspect import inspect_schema
 
     scratch = f"pgschema_tmp_{uuid.uuid4().hex[:12]}"
@@ -77,8 +80,8 @@ def _load_in_database(statements: list[Statement], target: str, conn,
         _install_extensions(conn, [(name, scratch if schema == target else schema) for name, schema in extensions])
         # The target schema stays visible (after the scratch one) for what the files use but do
         # not create there, such as an extension's types; the IR then names them unqualified.
-        conn.execute("SELECT set_config('search_path', quote_ident(%s) || ', ' || quote_ident(%s) || ', pg_catalog',"
-                     " true)", (scratch, target))
+        # (and the session's other schemas, pg_catalog first unless they name it: ddl/search_path.py)
+        conn.execute("SELECT set_config('search_path', %s, true)", (setting_text((scratch, target, *others)),))
         _create_missing_roles(conn, statements)
         folded = _fold_enum_additions(statements, target)
         dumped = dumped_schema(statements)
@@ -88,7 +91,7 @@ def _load_in_database(statements: list[Statement], target: str, conn,
             if sql is not None:
                 work.append((statement, sql))
         _execute_all(conn, work)
-        result = inspect_schema(conn, scratch)
+        result = inspect_schema(conn, scratch, (target, *others))
     finally:
         conn.rollback()
         conn.close()
@@ -105,7 +108,7 @@ def _create_neighbours(conn, neighbours) -> None:
     for schema, ddl in neighbours:
         if _attempt(conn, f"CREATE SCHEMA IF NOT EXISTS {ident(schema)}") is not None:
             continue  # no privilege: the files will say what they miss
-        conn.execute("SELECT set_config('search_path', quote_ident(%s) || ', pg_catalog', true)", (schema,))
+        conn.execute("SELECT set_config('search_path', quote_ident(%s), true)", (schema,))
         for sql in ddl:
             _attempt(conn, sql)
 

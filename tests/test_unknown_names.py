@@ -1,7 +1,8 @@
 """Names the desired files use that exist nowhere fail at plan time (file:line:col, exit 1), not at apply.
 
-Known names come from the files themselves, the live database (any schema: an extension's type
-installed beside the application's schema counts) and the built-ins; unknown ones are an error.
+Known names come from the files themselves, the live database (an unqualified name in a schema of the
+session's search_path: an extension's type installed beside the application's schema counts) and the
+built-ins; unknown ones are an error.
 """
 from __future__ import annotations
 
@@ -11,10 +12,10 @@ from conftest import cli_flags, run_sql
 from pgschema_tui.cli import main
 
 
-def _plan(db, tmp_path, sql: str) -> tuple[int, str]:
+def _plan(db, tmp_path, sql: str, *extra: str) -> tuple[int, str]:
     main_sql = tmp_path / "main.sql"
     main_sql.write_text(sql)
-    code = main(["plan", "--file", str(main_sql), *cli_flags(db)])
+    code = main(["plan", "--file", str(main_sql), *cli_flags(db), *extra])
     return code
 
 
@@ -69,11 +70,15 @@ def test_known_names_from_the_files_the_database_and_the_built_ins(db, tmp_path,
         CREATE DOMAIN pos AS int CHECK (VALUE > 0);
         CREATE TABLE u (x pos, y t%ROWTYPE);
     """.replace("CREATE TABLE u (x pos, y t%ROWTYPE);", "CREATE TABLE u (x pos, y t);")
-    # `mood` unqualified lives in schema ext only: found, as the session's search_path may reach it
-    code = _plan(db, tmp_path, sql)
+    # `mood` unqualified lives in schema ext only: found when the session's search_path reaches it
+    code = _plan(db, tmp_path, sql, "--search-path", "public, ext")
     err = capsys.readouterr().err
     assert code == 0, err
     assert "does not exist" not in err
+    # and an error where it does not (the default `"$user", public`): the apply would fail on it
+    assert _plan(db, tmp_path, sql) == 1
+    assert ("main.sql:5:74: type mood does not exist on the search_path: the files do not create it, and the "
+            "database has it only in schema ext (see --search-path)") in capsys.readouterr().err
 
 
 def test_all_unknown_names_are_counted_in_the_one_message(db, tmp_path, capsys):

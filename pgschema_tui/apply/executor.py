@@ -39,6 +39,7 @@ from pgschema_tui.apply.monitor import Blocker, StatementMonitor
 from pgschema_tui.apply.options import ApplyOptions
 from pgschema_tui.apply.statements import concurrent_index, relation_names
 from pgschema_tui.ddl.quote import ident, literal
+from pgschema_tui.ddl.search_path import effective_path, setting_text
 from pgschema_tui.errors import UserError
 from pgschema_tui.plan.model import Group, Plan, Step
 
@@ -190,12 +191,16 @@ class Executor:
         first = self._first_step[group]
         return [(first + k, step) for k, step in enumerate(self.groups[group].steps)]
 
+    @property
+    def _search_path(self) -> str:
+        return setting_text(effective_path(self.options.schema, tuple(self.plan.search_path or ())))
+
     def _connect(self) -> None:
         self._conn = self.settings.connect(autocommit=True)
-        # Plan SQL is schema-agnostic: unqualified names must land in the target schema, and
-        # resolve there first, before pg_catalog (a user "current_user"() function), as they
-        # were read (inspect/__init__.py)
-        self._conn.execute(f"SET search_path TO {ident(self.options.schema)}, pg_catalog")
+        # Plan SQL is schema-agnostic: unqualified names must land in the target schema and
+        # resolve as they were read, with the path the plan was made with (pg_catalog first
+        # unless it names it, as in the user's sessions: ddl/search_path.py, inspect/__init__.py)
+        self._conn.execute(f"SET search_path TO {self._search_path}")
         # Function bodies are text the plan orders nothing by: a SQL function calling one that
         # is created later (or a table created later) must not fail at CREATE time, as with
         # pg_dump's scripts. Bodies are checked when they run, as PostgreSQL does then.
@@ -213,7 +218,7 @@ class Executor:
     def _open_monitor(self) -> StatementMonitor:
         settings = dataclasses.replace(self.settings, application_name=f"{self.settings.application_name} (monitor)")
         conn = settings.connect(autocommit=True)
-        conn.execute(f"SET search_path TO {ident(self.options.schema)}, pg_catalog")
+        conn.execute(f"SET search_path TO {self._search_path}")
         return StatementMonitor(conn, self._conn.info.backend_pid, self.options.schema)
 
     def _monitor_lost(self, exc: Exception) -> None:

@@ -222,7 +222,7 @@ def live_changes(plan, inspection: LiveInspection):
     from pgschema_tui.ir.ignore import IgnoreRules, filter_schema
     from pgschema_tui.plan.fingerprint import fingerprint
 
-    live_schema = inspection.run(lambda c: inspect_schema(c, plan.schema))
+    live_schema = inspection.run(lambda c: inspect_schema(c, plan.schema, tuple(plan.search_path)))
     live_schema = filter_schema(live_schema, IgnoreRules.from_json(plan.ignore))[0]
     return live_schema, changed_objects(plan, as_live_fingerprint(fingerprint(live_schema)))
 

@@ -35,7 +35,7 @@ def after_lock(plan, conn, options, on_inspection=lambda inspection: None):
         if changes:
             return stale_plan_message(plan, changes) + " (checked again after taking the apply lock)"
     else:
-        live = inspection.run(lambda c: inspect_schema(c, options.schema))
+        live = inspection.run(lambda c: inspect_schema(c, options.schema, tuple(plan.search_path)))
     if not counting:
         return None
     return (yield from _recount(plan, live, inspection, options))

@@ -133,7 +133,7 @@ def run(args) -> int:
             raise UserError(str(exc)) from None
         inspection = LiveInspection.for_options(conn, options)
         if args.plan:  # the live schema filtered by the ignore rules the plan was made with
-            live_schema = live_as_planned(plan, inspection.run(lambda c: inspect_schema(c, args.schema)), args)
+            live_schema = live_as_planned(plan, inspection.run(lambda c: inspect_schema(c, args.schema, tuple(plan.search_path))), args)
             check_fingerprint(plan, live_schema, getattr(args, "unverified_plan", False))
         else:
             plan, live_schema = result.plan, result.live

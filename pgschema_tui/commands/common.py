@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import gc
+import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,6 +26,29 @@ def connect_to_schema(args):
         conn.close()
         raise UserError(f"schema {args.schema!r} does not exist in {settings.describe()}")
     return settings, conn
+
+
+SEARCH_PATH_ENV = "PGSCHEMA_SEARCH_PATH"
+
+
+def session_search_path(args, conn) -> tuple[str, ...]:
+    """The schemas after `--schema` on the search_path plan, apply and inspection run with
+    (`ddl/search_path.py`): `--search-path`, else PGSCHEMA_SEARCH_PATH (environment, then `.env`),
+    else the setting a fresh session of this role gets (ALTER ROLE / ALTER DATABASE ... SET
+    search_path, PGOPTIONS), `$user` read as the role. Schemas the database lacks are left out,
+    as the server leaves them out."""
+    from pgschema_tui.connection import read_dotenv
+    from pgschema_tui.ddl.search_path import effective_path, split_setting
+
+    given = getattr(args, "search_path", None) or os.environ.get(SEARCH_PATH_ENV) \
+        or read_dotenv().get(SEARCH_PATH_ENV)
+    setting, user = conn.execute("SELECT current_setting('search_path'), current_user::text").fetchone()
+    others = effective_path(args.schema, split_setting(given if given else setting), user)[1:]
+    if not others:
+        return ()
+    existing = {row[0] for row in conn.execute(
+        "SELECT nspname::text FROM pg_catalog.pg_namespace WHERE nspname = ANY(%s)", (list(others),))}
+    return tuple(name for name in others if name in existing)
 
 
 def ignore_rules(args):

@@ -6,7 +6,7 @@ import sys
 import threading
 
 from pgschema_tui.commands.common import (collector_paused, connect_to_schema, ignore_rules, ignored_note,
-                                          write_output)
+                                          session_search_path, write_output)
 from pgschema_tui.errors import UserError
 
 
@@ -31,7 +31,8 @@ def _dump(args) -> int:
     rules = ignore_rules(args)
     _settings, conn = connect_to_schema(args)
     try:
-        schema, ignored = filter_schema(inspect_schema(conn, args.schema), rules)
+        path = session_search_path(args, conn)
+        schema, ignored = filter_schema(inspect_schema(conn, args.schema, path), rules)
         extensions = tuple(name for name, where in installed_extensions(conn) if where == args.schema)
         unmanaged = unmanaged_objects(conn, args.schema)
         version_number = conn.info.server_version  # 180006 for 18.6
@@ -45,7 +46,8 @@ def _dump(args) -> int:
     if ignored:
         print(f"Note: {ignored_note(len(ignored), rules, 'not dumped')}", file=sys.stderr)
     version_text = f"PostgreSQL {version_number // 10000}.{version_number % 10000}"
-    style = {"headers": not getattr(args, "no_comments", False), "qualify": getattr(args, "qualify_schema", False)}
+    style = {"headers": not getattr(args, "no_comments", False), "qualify": getattr(args, "qualify_schema", False),
+             "search_path": path}
     if args.multi_file:
         write_multi_file(schema, args.file, version_text, extensions, **style)
     else:

@@ -9,7 +9,8 @@ import os
 import sys
 from typing import NamedTuple
 
-from pgschema_tui.commands.common import collector_paused, connect_to_schema, ignore_rules, write_output
+from pgschema_tui.commands.common import (collector_paused, connect_to_schema, ignore_rules, session_search_path,
+                                          write_output)
 from pgschema_tui.errors import UserError
 from pgschema_tui.ir.model import Schema
 from pgschema_tui.plan.model import Plan
@@ -93,12 +94,13 @@ def _connect_and_plan(args, bound=None):
             reads.set_result(None)
             raise
         try:
+            path = session_search_path(args, conn)
             inspection = LiveInspection.for_options(conn, bound, doing="to plan it") if bound \
                 else LiveInspection(conn, args.schema, doing="to plan it")
             reads.set_result(inspection)
-            session.set_result(SessionFacts(*conn.execute(SessionFacts.SQL).fetchone()))
+            session.set_result(SessionFacts(*conn.execute(SessionFacts.SQL).fetchone(), search_path=path))
             extensions = _installed_extensions(conn)
-            live = inspection.run(lambda c: inspect_schema(c, args.schema))
+            live = inspection.run(lambda c: inspect_schema(c, args.schema, path))
             neighbours = inspection.run(lambda c: _neighbour_schemas(c, statements, args.schema)) if plan_db else ()
             if plan_db:  # CREATE FOREIGN TABLE needs its (database-wide) server there too
                 neighbours = (*neighbours, *inspection.run(_live_servers))
@@ -129,7 +131,7 @@ def _connect_and_plan(args, bound=None):
     _warn_missing_extensions(statements, extensions)
     try:
         if not plan_db:  # the --plan-db server has checked every name already
-            _check_names(conn, statements, desired, args.schema)
+            _check_names(conn, statements, desired, args.schema, (args.schema, *session.result().search_path))
         live, desired, ignored = _without_ignored(rules, live, desired)
         if bound:  # the hazards read relation sizes, which wait behind an ACCESS EXCLUSIVE lock too
             from pgschema_tui.apply.live_inspection import LiveInspection
@@ -139,6 +141,7 @@ def _connect_and_plan(args, bound=None):
         else:
             result = _plan(args, live, desired, sizes, conn.info.server_version)
         result.plan.ignore, result.plan.ignored = rules.to_json(), ignored
+        result.plan.search_path = list(session.result().search_path)
         return settings, conn, result._replace(plan=data_checked(result.plan, conn, live, args))
     except BaseException:
         conn.close()
@@ -177,7 +180,7 @@ def data_checked(plan: Plan, conn, live: Schema, args, prefix: str = "") -> Plan
         return with_data_check_hazards(plan, [], [], "")
     text, ms = data_check_timeout(args)
     start = time.perf_counter()
-    outcomes = run_checks(conn, live.name, checks, ms)
+    outcomes = run_checks(conn, live.name, checks, ms, tuple(plan.search_path))
     print(prefix + summary(checks, outcomes, time.perf_counter() - start), file=sys.stderr)
     return with_data_check_hazards(plan, checks, outcomes, text)
 
@@ -209,7 +212,7 @@ def _warn_unmanaged(conn, schema: str) -> None:
         print(warning(objects, "planned: left as they are in the database"), file=sys.stderr)
 
 
-def _check_names(conn, statements, desired, schema: str) -> None:
+def _check_names(conn, statements, desired, schema: str, path: tuple[str, ...]) -> None:
     """Types, functions and relations the files use but neither create nor find in the database
     (or built in): an error at file:line:col now rather than at apply (parse/namecheck.py)."""
     from pgschema_tui.parse import namecheck
@@ -217,7 +220,8 @@ def _check_names(conn, statements, desired, schema: str) -> None:
     names = namecheck.unresolved(desired, schema)
     if names:
         rows = conn.execute(namecheck.CATALOG_QUERY, namecheck.query_parameters(names)).fetchall()
-        namecheck.check(statements, schema, namecheck.missing(names, rows))
+        unknown = namecheck.missing(names, rows, path)
+        namecheck.check(statements, schema, unknown, namecheck.elsewhere(unknown, rows))
 
 
 def _warn_skipped(statements, schema: str) -> None:

@@ -75,7 +75,7 @@ def _saved_plan_app(args):
         try:
             from pgschema_tui.inspect import inspect_schema
 
-            live = inspect_schema(conn, plan.schema or args.schema)
+            live = inspect_schema(conn, plan.schema or args.schema, tuple(plan.search_path))
             sizes = _sizes(conn, plan.schema or args.schema)
         finally:
             conn.close()
@@ -112,7 +112,7 @@ def _reinspected(plan, args):
 
     _settings, conn = connect_to_schema(args)
     try:
-        live = inspect_schema(conn, plan.schema or args.schema)
+        live = inspect_schema(conn, plan.schema or args.schema, tuple(plan.search_path))
         sizes = _sizes(conn, plan.schema or args.schema)
     finally:
         conn.close()

@@ -2,7 +2,7 @@
 and the comment on the index behind a PK/UNIQUE/EXCLUDE constraint."""
 from __future__ import annotations
 
-from pgschema_tui.ddl.names import routine_signature
+from pgschema_tui.ddl.names import routine_signature, type_object_name
 from pgschema_tui.ddl.quote import ident, literal
 from pgschema_tui.ir.model import (
     Aggregate, CompositeType, Constraint, Domain, EnumType, Function, Index, MaterializedView,
@@ -26,7 +26,8 @@ def comment_target(obj) -> str:
     if isinstance(obj, Table) and obj.foreign_server is not None:
         return f"FOREIGN TABLE {ident(obj.name)}"
     if type(obj) in _OBJECT_WORD:
-        return f"{_OBJECT_WORD[type(obj)]} {ident(obj.name)}"
+        word = _OBJECT_WORD[type(obj)]
+        return f"{word} {type_object_name(obj.name) if word in ('TYPE', 'DOMAIN') else ident(obj.name)}"
     if isinstance(obj, (Constraint, Trigger, Policy, Rule)):
         return f"{type(obj).__name__.upper()} {ident(obj.name)} ON {ident(obj.table)}"
     if isinstance(obj, Function):

@@ -15,6 +15,7 @@ from typing import Callable
 
 from pgschema_tui.ddl.names import (
     column_list, key_signature, maybe_quoted, public_default_privilege, role, routine_signature, sql_ref,
+    type_object_name,
 )
 from pgschema_tui.ddl.quote import dollar_quote, ident, literal
 from pgschema_tui.ddl.reparse import is_one_group, keep_array_casts
@@ -606,7 +607,7 @@ def _domain(dom: Domain, schema) -> list[str]:
     for con in dom.constraints:
         clause = "NOT NULL" if con.check is None else f"CHECK {_paren(sql(con.check))}"
         if con.not_valid:  # NOT VALID exists only in ALTER DOMAIN
-            later.append(f"ALTER DOMAIN {ident(dom.name)} ADD CONSTRAINT {ident(con.name)} {clause} NOT VALID;")
+            later.append(f"ALTER DOMAIN {type_object_name(dom.name)} ADD CONSTRAINT {ident(con.name)} {clause} NOT VALID;")
         else:
             text += f"\n    CONSTRAINT {ident(con.name)} {clause}"
     return [text + ";", *later]
@@ -621,6 +622,8 @@ def grant_target(obj_type: str, object_name: str, schema: Schema | None) -> str:
         return f"SCHEMA {ident(object_name or _schema_name(schema))}"
     if obj_type in ("FUNCTION", "PROCEDURE"):
         return f"{obj_type} {key_signature(object_name)}"
+    if obj_type in ("TYPE", "DOMAIN"):
+        return f"{obj_type} {type_object_name(object_name)}"
     return f"{obj_type} {ident(object_name)}"
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Callable
 
 from pgschema_tui.ddl.create import default_privilege_prefix, grant_privileges, grant_target
-from pgschema_tui.ddl.names import public_default_privilege, role, routine_signature
+from pgschema_tui.ddl.names import public_default_privilege, role, routine_signature, type_object_name
 from pgschema_tui.ddl.quote import ident
 from pgschema_tui.ir.model import (
     Aggregate, CompositeType, Constraint, DefaultPrivilege, Domain, EnumType, Function, Grant,
@@ -41,7 +41,8 @@ _SIMPLE = {Table: "TABLE", View: "VIEW", MaterializedView: "MATERIALIZED VIEW", 
 def _simple(obj, schema) -> str:
     if isinstance(obj, Table) and obj.foreign_server is not None:
         return f"DROP FOREIGN TABLE {ident(obj.name)};"
-    return f"DROP {_SIMPLE[type(obj)]} {ident(obj.name)};"
+    word = _SIMPLE[type(obj)]
+    return f"DROP {word} {type_object_name(obj.name) if word in ('TYPE', 'DOMAIN') else ident(obj.name)};"
 
 
 @drops(RangeType)
@@ -50,7 +51,7 @@ def _range(typ: RangeType, schema) -> str:
     neither can be dropped alone. Everything else that stands on the type is dropped first
     by the planner; what the cascade takes is the canonical function (whose own drop then
     says IF EXISTS, see `diff.routines`)."""
-    return f"DROP TYPE {ident(typ.name)}{' CASCADE' if typ.canonical else ''};"
+    return f"DROP TYPE {type_object_name(typ.name)}{' CASCADE' if typ.canonical else ''};"
 
 
 @drops(Constraint)

@@ -32,6 +32,20 @@ def column_list(names) -> str:
     return "(" + ", ".join(ident(n) for n in names) + ")"
 
 
+def routine_name(name: str) -> str:
+    """A routine's name, qualified when pg_catalog's would hide it (`ddl/search_path.py`)."""
+    from pgschema_tui.ddl.search_path import routine_name as qualified_if_shadowed  # lazy: dump's import thread
+
+    return qualified_if_shadowed(name)
+
+
+def type_object_name(name: str) -> str:
+    """A type's or domain's own name, qualified when pg_catalog's would hide it (`ddl/search_path.py`)."""
+    from pgschema_tui.ddl.search_path import type_name as qualified_if_shadowed  # lazy: dump's import thread
+
+    return qualified_if_shadowed(name)
+
+
 def split_key_signature(key: str) -> tuple[str, str]:
     """Split a routine key "name(arg types)" into (raw name, argument types text)."""
     name, _, rest = key.partition("(")
@@ -41,7 +55,7 @@ def split_key_signature(key: str) -> tuple[str, str]:
 def key_signature(key: str) -> str:
     """A routine key "name(integer, text)" as SQL: `"Name"(integer, text)`."""
     name, args = split_key_signature(key)
-    return f"{ident(name)}({args})"
+    return f"{routine_name(name)}({args})"
 
 
 def routine_signature(obj: Function | Aggregate) -> str:
@@ -52,8 +66,8 @@ def routine_signature(obj: Function | Aggregate) -> str:
             direct = ", ".join(obj.arguments) if obj.arguments != ("*",) else ""
             ordered = ", ".join(obj.order_by_arguments)
             args = f"{direct} ORDER BY {ordered}".strip()
-        return f"{ident(obj.name)}({args})"
-    return f"{ident(obj.name)}({obj.identity_arguments})"
+        return f"{routine_name(obj.name)}({args})"
+    return f"{routine_name(obj.name)}({obj.identity_arguments})"
 
 
 def role(name: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from pgschema_tui.ddl.comment import comment_on, comment_target
-from pgschema_tui.ddl.names import maybe_quoted, sql_ref
+from pgschema_tui.ddl.names import maybe_quoted, sql_ref, type_object_name
 from pgschema_tui.ddl.quote import ident, literal
 from pgschema_tui.diff.changes import Change
 from pgschema_tui.diff.creates import create_change, drop_change, replace_change
@@ -70,7 +70,7 @@ def _enum_additions(old: EnumType, new: EnumType) -> list[str]:
             earlier = next((lb for lb in reversed(new.labels[:pos]) if lb in existing), None)
             where = f" AFTER {literal(earlier)}" if earlier is not None else ""
             existing.insert(existing.index(earlier) + 1 if earlier is not None else len(existing), label)
-        out.append(f"ALTER TYPE {ident(new.name)} ADD VALUE {literal(label)}{where};")
+        out.append(f"ALTER TYPE {type_object_name(new.name)} ADD VALUE {literal(label)}{where};")
     return out
 
 
@@ -85,7 +85,7 @@ def _composite_actions(old: CompositeType, new: CompositeType) -> list[str]:
             actions.append(f"ADD ATTRIBUTE {ident(attr.name)} {sql_ref(attr.type)}{collate}")
         elif prev != attr:
             actions.append(f"ALTER ATTRIBUTE {ident(attr.name)} TYPE {sql_ref(attr.type)}{collate}")
-    return [f"ALTER TYPE {ident(new.name)} {', '.join(actions)};"] if actions else []
+    return [f"ALTER TYPE {type_object_name(new.name)} {', '.join(actions)};"] if actions else []
 
 
 class RangeCascadeError(UserError):
@@ -149,7 +149,7 @@ def domain_needs_replace(old: Domain, new: Domain, ctx) -> str | None:
 
 
 def _domain_alters(old: Domain, new: Domain) -> list[str]:
-    d = ident(new.name)
+    d = type_object_name(new.name)
     out = []
     if old.default != new.default:
         out.append(f"ALTER DOMAIN {d} SET DEFAULT {new.default.text};" if new.default is not None

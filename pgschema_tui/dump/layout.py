@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from pgschema_tui.ddl.comment import render_comment
 from pgschema_tui.ddl.create import render_create, render_owned_by
+from pgschema_tui.ddl.search_path import rendering_for
 from pgschema_tui.ir.model import (
     Aggregate, CompositeType, Constraint, DefaultPrivilege, Domain, EnumType, Function, Grant,
     Index, MaterializedView, Policy, RangeType, Schema, Sequence, Table, Trigger, View, collection_of,
@@ -134,5 +135,7 @@ def unit_of(obj, schema: Schema) -> Unit:
 
 
 def dump_units(schema: Schema) -> list[Unit]:
-    """The units of a dump of `schema`, in the order they must run."""
-    return [unit_of(obj, schema) for obj in ordered_objects(schema)]
+    """The units of a dump of `schema`, in the order they must run; the schema's routines and
+    types named like pg_catalog's are referred to qualified (`ddl/search_path.py`)."""
+    with rendering_for(schema.name):
+        return [unit_of(obj, schema) for obj in ordered_objects(schema)]

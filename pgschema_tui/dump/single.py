@@ -20,7 +20,7 @@ def names_its_schema(schema: Schema) -> bool:
 
 
 def dump_header(server_version: str | None = None, schema: Schema | None = None,
-                extensions: tuple[str, ...] = ()) -> str:
+                extensions: tuple[str, ...] = (), search_path: tuple[str, ...] = ()) -> str:
     """Header lines; `extensions`: those installed in the dumped schema, which its objects may
     use (an operator class, a type): listed so a reload into a fresh database has them, and so
     `plan` warns when the target database lacks one (plans never install extensions)."""
@@ -30,6 +30,10 @@ def dump_header(server_version: str | None = None, schema: Schema | None = None,
     lines.append(f"-- Dumped by pgschema-tui version {__version__}")
     lines.append("")
     lines.extend(SESSION_SETTINGS)
+    if search_path:  # the other schemas of the session's path (ddl/search_path.py): their names go bare
+        others = comment_text(", ".join(ident(name) for name in search_path))
+        lines += ["", f"-- Names are written as a session with search_path = <this schema>, {others} reads them",
+                  f"-- (pg_catalog first): objects of {others} are named unqualified. Load it with that path."]
     if extensions:
         lines += ["", "-- Extensions installed in this schema (plans do not install extensions):"]
         lines += [f"CREATE EXTENSION IF NOT EXISTS {ident(name)};" for name in extensions]
@@ -56,10 +60,10 @@ def render_unit(unit: Unit, headers: bool = True, qualify: str | None = None) ->
 
 
 def render_dump(schema: Schema, server_version: str | None = None, extensions: tuple[str, ...] = (),
-                headers: bool = True, qualify: bool = False) -> str:
+                headers: bool = True, qualify: bool = False, search_path: tuple[str, ...] = ()) -> str:
     """The whole schema as SQL that `psql -f` reloads into an empty schema (into this schema
     only, with `qualify`)."""
-    parts = [dump_header(server_version, schema, extensions)]
+    parts = [dump_header(server_version, schema, extensions, search_path)]
     schema_comment = render_schema_comment(schema)
     if schema_comment:
         parts.append("\n".join(schema_comment) + "\n")

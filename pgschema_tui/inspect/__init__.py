@@ -1,9 +1,9 @@
 """Catalog inspection: a live database schema -> `ir.Schema`.
 
 `inspect_schema` runs one set-based query per object kind (never one per object), with
-`search_path` set to the inspected schema so that `format_type`, `regclass` and the
-`pg_get_*def` functions print same-schema names unqualified and other schemas' names
-qualified. Each reader module documents the representation choices the parser mirrors.
+`search_path` set to the inspected schema (then the session's other schemas, pg_catalog
+implicitly first: `ddl/search_path.py`) so that `format_type`, `regclass` and the
+`pg_get_*def` functions print the names the session reaches unqualified, others qualified. Each reader module documents the representation choices the parser mirrors.
 Objects that belong to an extension and system-generated objects (array and row types,
 TOAST tables, identity sequences, internal triggers) are skipped.
 """
@@ -55,8 +55,9 @@ FROM ({_NAMESPACE}) namespace
 """
 
 
-def inspect_schema(conn, schema: str) -> ir.Schema:
-    """Read every object of `schema` from the live database into the IR.
+def inspect_schema(conn, schema: str, search_path: tuple[str, ...] = ()) -> ir.Schema:
+    """Read every object of `schema` from the live database into the IR, with `search_path`
+    set to `schema` and then the other schemas of `search_path` (`ddl/search_path.py`).
 
     Raises `UserError` when the schema does not exist.
     """
@@ -66,7 +67,9 @@ def inspect_schema(conn, schema: str) -> ir.Schema:
     namespace_oid, comment, current_user, version_number = found
     ctx = InspectContext(conn, schema, namespace_oid, ServerVersion(version_number), current_user)
     result = ir.Schema(name=schema, comment=comment)
-    with _search_path(conn, schema):
+    from pgschema_tui.ddl.search_path import effective_path  # lazily: dump imports ddl in a thread meanwhile
+
+    with _search_path(conn, effective_path(schema, search_path)):
         deps = read_dependencies(ctx)
         readers = (
             read_types(ctx, deps), read_domains(ctx, deps), read_sequences(ctx), read_routines(ctx, deps),
@@ -84,15 +87,16 @@ def inspect_schema(conn, schema: str) -> ir.Schema:
 
 
 @contextmanager
-def _search_path(conn, schema: str):
-    """Set search_path to `schema`, then pg_catalog, for the duration; then restore it.
+def _search_path(conn, path: tuple[str, ...]):
+    """Set search_path to `path` for the duration; then restore it.
 
-    pg_catalog named last (not first, as when it is left out) makes the schema's own objects
-    win: a user function `"current_user"()` prints bare and the built-in one qualified, and the
-    plan's SQL runs with the same path (apply/executor.py)."""
-    previous = conn.execute("SELECT current_setting('search_path'), "
-                            "set_config('search_path', quote_ident(%s) || ', pg_catalog', false)",
-                            (schema,)).fetchone()[0]
+    pg_catalog is left out (so it comes first) as in the user's own sessions: the built-in
+    `text` prints bare even when the schema has a table `text`, whose row type prints
+    qualified, and the plan's SQL runs with the same path (apply/executor.py)."""
+    from pgschema_tui.ddl.search_path import setting_text
+
+    previous = conn.execute("SELECT current_setting('search_path'), set_config('search_path', %s, false)",
+                            (setting_text(path),)).fetchone()[0]
     try:
         yield
     finally:

@@ -1,7 +1,7 @@
 """Run the counts of the data checks (`plan/datacheck_specs.py` builds them), each bounded.
 
 Every check runs in its own read-only transaction with `statement_timeout` set, the target
-schema first on `search_path` (the plan's expressions name its functions unqualified). A
+schema first on the plan's `search_path` (the plan's expressions name its functions unqualified). A
 count that takes too long, or fails, is returned as `count=None` with the reason: the
 caller reports it as not checked, never as passed. The samples (the same rows, LIMIT in
 their SQL) are read first: fewer than the limit are the count, so most checks scan once.
@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 import time
+
+from pgschema_tui.ddl.search_path import effective_path, setting_text
 from dataclasses import dataclass
 
 _QUERY_CANCELED = "57014"  # statement_timeout
@@ -33,13 +35,14 @@ def parse_timeout(text: str) -> int | None:
     return value * {"ms": 1, "s": 1000, "min": 60_000}[unit]
 
 
-def run_checks(conn, schema: str, checks, timeout_ms: int) -> list[CheckOutcome]:
+def run_checks(conn, schema: str, checks, timeout_ms: int, search_path: tuple[str, ...] = ()) -> list[CheckOutcome]:
     """One outcome per check (objects with `count_sql`, `sample_sql`, `sample_limit` (the LIMIT
     of `sample_sql`) and `unchecked`), in order."""
-    return [_run_one(conn, schema, check, timeout_ms) for check in checks]
+    path = setting_text(effective_path(schema, search_path))
+    return [_run_one(conn, path, check, timeout_ms) for check in checks]
 
 
-def _run_one(conn, schema: str, check, timeout_ms: int) -> CheckOutcome:
+def _run_one(conn, path: str, check, timeout_ms: int) -> CheckOutcome:
     if getattr(check, "unchecked", "") or not check.count_sql:
         return CheckOutcome(count=None, error=getattr(check, "unchecked", "") or "nothing to run")
     start = time.perf_counter()
@@ -47,8 +50,8 @@ def _run_one(conn, schema: str, check, timeout_ms: int) -> CheckOutcome:
         with conn.transaction():
             conn.execute("SET TRANSACTION READ ONLY")
             conn.execute("SELECT set_config('statement_timeout', %s, true), "
-                         "set_config('search_path', quote_ident(%s) || ', pg_catalog', true)",
-                         (f"{int(timeout_ms)}ms", schema))
+                         "set_config('search_path', %s, true)",
+                         (f"{int(timeout_ms)}ms", path))
             # the generated SQL goes without parameters, so a `%` in it stays a `%`. The samples
             # first: they are the same rows, so fewer than the limit is the count, in one scan;
             # a full sample stops early, and only then does the count scan on

@@ -13,14 +13,20 @@ from pglast.stream import RawStream
 
 from pgschema_tui.ir.normalize import children, figure_colname, walk  # noqa: F401 (shared tree helpers)
 
+from pgschema_tui.ddl.catalog_names import catalog_functions, catalog_types
 from pgschema_tui.ddl.names import without_typmod
 from pgschema_tui.ddl.quote import ident, literal
-from pgschema_tui.parse.typenames import format_type, type_ref
+from pgschema_tui.parse.typenames import format_type, type_ref, visible_unqualified
 
 
-def _strip_schema(names, target: str):
-    """A qualified name tuple without its first part when that part is the target schema."""
-    if names and len(names) > 1 and isinstance(names[0], ast.String) and names[0].sval == target:
+def _strip_schema(names, target: str, shadowed: frozenset[str] = frozenset()):
+    """A qualified name tuple without its schema when the unqualified name reaches the same object
+    on the session's search_path (`typenames.visible_unqualified`): the target's or another path
+    schema's, unless pg_catalog comes first and has the name (`shadowed`)."""
+    if names and len(names) == 2 and all(isinstance(n, ast.String) for n in names) \
+            and visible_unqualified(names[0].sval, names[1].sval, target, shadowed):
+        return tuple(names[1:])
+    if names and len(names) > 2 and isinstance(names[0], ast.String) and names[0].sval == target:
         return tuple(names[1:])
     return names
 
@@ -50,10 +56,12 @@ def _localise_node(n, target: str) -> None:
     # Assign only what changes: pglast validates every attribute assignment, and most
     # nodes need no rewrite (that validation was the largest single cost of loading a schema).
     if isinstance(n, ast.RangeVar):
-        if n.schemaname == target:
+        if n.schemaname == target or (n.schemaname and not n.catalogname
+                                      and visible_unqualified(n.schemaname, n.relname, target, frozenset())):
             n.schemaname = None
     elif isinstance(n, ast.FuncCall):
-        stripped = _strip_schema(n.funcname, target)
+        # pg_catalog comes first: `public."current_user"()` keeps its qualifier, as the catalog prints it
+        stripped = _strip_schema(n.funcname, target, catalog_functions())
         if stripped is not n.funcname:
             n.funcname = stripped
         name = n.funcname[-1].sval if n.funcname else ""
@@ -63,7 +71,7 @@ def _localise_node(n, target: str) -> None:
             if isinstance(arg, ast.A_Const) and isinstance(arg.val, ast.String):
                 _localise_regclass_string(arg.val, target)
     elif isinstance(n, ast.TypeName):
-        stripped = _strip_schema(n.names, target)
+        stripped = _strip_schema(n.names, target, catalog_types())
         if stripped is not n.names:
             n.names = stripped
     elif isinstance(n, ast.TypeCast):
@@ -74,7 +82,8 @@ def _localise_node(n, target: str) -> None:
     elif isinstance(n, ast.A_Expr) and n.name and len(n.name) == 2:
         # OPERATOR(pg_catalog.~) / OPERATOR(target.~), as pg_dump writes them: the catalog
         # prints a visible operator bare
-        if isinstance(n.name[0], ast.String) and n.name[0].sval in (target, "pg_catalog"):
+        if isinstance(n.name[0], ast.String) and (n.name[0].sval in (target, "pg_catalog") or visible_unqualified(
+                n.name[0].sval, n.name[1].sval, target, frozenset())):
             n.name = tuple(n.name[1:])
     elif isinstance(n, ast.ColumnRef) and len(n.fields) == 3:
         stripped = _strip_schema(n.fields, target)

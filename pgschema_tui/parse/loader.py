@@ -53,8 +53,18 @@ def _run(ctx: LoadContext, statement: Statement) -> None:
 def build_schema(statements: list[Statement], target: str, session: SessionFacts | None = None) -> ir.Schema:
     """Run every statement's handler; statements waiting for later objects are retried until none
     progress. `session`: what the connection told about the session the plan will run in."""
-    with gc_paused():
-        return _build_schema(statements, target, session or SessionFacts())
+    from pgschema_tui.parse.qualification import created_in
+    from pgschema_tui.parse.typenames import resolving_with
+
+    session = session or SessionFacts()
+    own = set()
+    if session.search_path:  # names the target's objects take from the other schemas of the path
+        for statement in statements:
+            created = created_in(statement.node)
+            if created is not None and created[0] in (None, target):
+                own.add(created[1].rpartition(".")[2])
+    with gc_paused(), resolving_with(session.search_path, frozenset(own)):
+        return _build_schema(statements, target, session)
 
 
 def _build_schema(statements: list[Statement], target: str, session: SessionFacts) -> ir.Schema:

@@ -9,8 +9,8 @@ relations (foreign keys' tables, the relations views read) are checked against, 
 1. what the files create (the desired IR),
 2. the built-in spellings only the grammar knows (`serial`),
 3. the live database, with ONE set-based catalog query for all the names left (a qualified
-   name must exist in its schema; an unqualified one in some schema, as an extension's type
-   installed beside the application's schema is found through the session's search_path).
+   name must exist in its schema; an unqualified one in a schema of the session's search_path,
+   as an extension's type installed beside the application's schema is found through it).
 
 This module is pure: `unresolved` reads the names the desired IR refers to and keeps those the
 files do not create, the caller runs `CATALOG_QUERY` once for them, `missing` keeps what the
@@ -190,15 +190,27 @@ def query_parameters(names: set[Name]) -> dict[str, list[str]]:
             "relations": sorted(by_kind["relation"])}
 
 
-def missing(names: set[Name], rows) -> set[Name]:
+def missing(names: set[Name], rows, path: tuple[str, ...] | None = None) -> set[Name]:
     """The names the catalog rows ((kind, schema, name)) do not hold: a qualified name must be in
-    its schema, an unqualified one in any schema (search_path may reach it)."""
-    anywhere = {(kind, name) for kind, _schema, name in rows}
+    its schema, an unqualified one in a schema of the session's search_path `path` (the target
+    first, pg_catalog implicitly; `ddl/search_path.py`), or in any schema when `path` is None."""
+    reached = None if path is None else {"pg_catalog", *path}
+    anywhere = {(kind, name) for kind, schema, name in rows if reached is None or schema in reached}
     exact = {(kind, schema, name) for kind, schema, name in rows}
     return {n for n in names if (n not in exact if n[1] else (n[0], n[2]) not in anywhere)}
 
 
-def check(statements, target: str, unknown: set[Name]) -> None:
+def elsewhere(unknown: set[Name], rows) -> dict[tuple[str, str], set[str]]:
+    """(kind, name) of the unqualified unknown names -> the schemas off the search_path that have them."""
+    out: dict[tuple[str, str], set[str]] = {}
+    wanted = {(kind, name) for kind, schema, name in unknown if schema is None}
+    for kind, schema, name in rows:
+        if (kind, name) in wanted:
+            out.setdefault((kind, name), set()).add(schema)
+    return out
+
+
+def check(statements, target: str, unknown: set[Name], elsewhere: dict | None = None) -> None:
     """UserError at the first use (file:line:col) of a name of `unknown`, with the others counted.
     Names no statement uses where this module looks (a CTE a view reads) are not reported."""
     if not unknown:
@@ -220,6 +232,10 @@ def check(statements, target: str, unknown: set[Name]) -> None:
     first = first_uses[0]
     message = f"{first.where}: {first.kind} {first.shown} does not exist: the files do not create it, " \
               f"and the database does not have it"
+    if first.schema is None and (first.kind, first.name) in (elsewhere or {}):
+        message = f"{first.where}: {first.kind} {first.shown} does not exist on the search_path: the files do not " \
+                  f"create it, and the database has it only in schema " \
+                  f"{', '.join(sorted(elsewhere[(first.kind, first.name)]))} (see --search-path)"
     if len(first_uses) > 1:
         others = ", ".join(f"{m.kind} {m.shown} ({m.where})" for m in first_uses[1:4])
         more = f" and {len(first_uses) - 4} more" if len(first_uses) > 4 else ""

@@ -13,5 +13,8 @@ from dataclasses import dataclass
 class SessionFacts:
     role: str | None = None  # current_user: its `FOR ROLE` default privileges are role-less
     timezone: str | None = None  # TimeZone setting: where timestamptz literals with offsets land
+    # the schemas after the target on the search_path the plan runs with (ddl/search_path.py):
+    # names there are reached unqualified, as the catalog prints them
+    search_path: tuple[str, ...] = ()
 
     SQL = "SELECT current_user::text, current_setting('TimeZone')"  # one round trip for both

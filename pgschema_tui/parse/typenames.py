@@ -6,9 +6,14 @@ to `pg_catalog.<internal name>`; this module maps internal names (`int4`, `bpcha
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from pglast import ast
 
+from pgschema_tui.ddl.catalog_names import catalog_types
 from pgschema_tui.ddl.quote import ident
+from pgschema_tui.ddl.search_path import catalog_first
 
 # Internal type name → format_type name (types whose modifiers need no special layout).
 _DISPLAY_NAMES = {
@@ -30,6 +35,35 @@ BUILTIN_TYPES = frozenset("""
     tsm_handler table_am_handler cstring unknown jsonpath aclitem smallint integer bigint real
     boolean
 """.split())
+
+# The schemas on the session's search_path after the target (`ddl/search_path.py`) while a load
+# runs (`resolving_with`): names in them print unqualified, as the catalog prints them.
+# `_OWN`: the names the files create in the target, which hide the other schemas' ones.
+_OTHERS: ContextVar[tuple[str, ...]] = ContextVar("pgschema_tui_search_path_others", default=())
+_OWN: ContextVar[frozenset[str]] = ContextVar("pgschema_tui_own_names", default=frozenset())
+
+
+@contextmanager
+def resolving_with(others: tuple[str, ...], own: frozenset[str] = frozenset()):
+    tokens = _OTHERS.set(tuple(others)), _OWN.set(frozenset(own))
+    try:
+        yield
+    finally:
+        _OTHERS.reset(tokens[0])
+        _OWN.reset(tokens[1])
+
+
+def visible_unqualified(schema: str, name: str, target: str, catalog_names: frozenset[str]) -> bool:
+    """Whether `schema.name` is what the unqualified `name` reaches on the session's path (the target,
+    then the other schemas, pg_catalog first unless the path names it), so the catalog prints it
+    bare: `schema` is on the path and pg_catalog, when it comes before, lacks the name. Other
+    schemas of the path are not looked into (the parser has no catalog); the names the files create
+    in the target are (`_OWN`)."""
+    order = catalog_first((target, *_OTHERS.get()))
+    if schema == "pg_catalog" or schema not in order or (schema != target and name in _OWN.get()):
+        return False
+    return not (order.index("pg_catalog") < order.index(schema) and name in catalog_names)
+
 
 SERIAL_TYPES = {"serial": "integer", "serial4": "integer", "bigserial": "bigint",
                 "serial8": "bigint", "smallserial": "smallint", "serial2": "smallint"}
@@ -112,7 +146,8 @@ def _builtin_spelling(name: str, mods: list, typmod_given: bool = True) -> str |
 
 
 def format_type(type_name: ast.TypeName, target_schema: str, with_typmod: bool = True) -> str:
-    """The `format_type` spelling of `type_name` as seen with search_path = target_schema;
+    """The `format_type` spelling of `type_name` as seen with search_path = target_schema (pg_catalog
+    first, so the target's own `text` is `target.text`);
     `with_typmod=False`: as a routine's argument and result types are stored, without one."""
     if type_name.pct_type:
         raise ValueError("%TYPE")
@@ -124,9 +159,9 @@ def format_type(type_name: ast.TypeName, target_schema: str, with_typmod: bool =
     if text is None:
         if schema in (None, "pg_catalog") and name in BUILTIN_TYPES:
             text = name  # format_type never quotes built-in names (json is a keyword for pglast)
-        elif schema in (None, target_schema, "pg_catalog"):
+        elif schema in (None, "pg_catalog") or visible_unqualified(schema, name, target_schema, catalog_types()):
             text = ident(name)
-        else:
+        else:  # another schema's, or the target's own `text` (pg_catalog's comes first): qualified
             text = f"{ident(schema)}.{ident(name)}"
         if mods:
             text += "(" + ",".join(str(m) for m in mods) + ")"
@@ -138,8 +173,8 @@ def format_type(type_name: ast.TypeName, target_schema: str, with_typmod: bool =
 def type_ref(type_name: ast.TypeName, target_schema: str) -> str | None:
     """The dependency ref ("type:x") of a user-defined type name, None for built-ins."""
     schema, name = type_parts(type_name)
-    if schema == "pg_catalog" or (schema is None and name in BUILTIN_TYPES):
-        return None
+    if schema == "pg_catalog" or (schema is None and (name in BUILTIN_TYPES or name in catalog_types())):
+        return None  # pg_catalog comes first on the search_path
     if schema in (None, target_schema):
         return f"type:{name}"
     return f"type:{schema}.{name}"

@@ -156,6 +156,9 @@ class Plan:
     ignored: list[str] = field(default_factory=list)
     origin: str = TOOL_NAME  # the tool that wrote the plan file ("pgschema" for pgschema's own)
     pgschema_version: str = ""  # as a pgschema plan file states it
+    # the schemas after `schema` on the search_path the plan was made with (pg_catalog implicitly
+    # first unless named): apply runs its SQL with the same path (ddl/search_path.py)
+    search_path: list[str] = field(default_factory=list)
 
     @property
     def steps(self) -> list[Step]:
@@ -190,6 +193,7 @@ class Plan:
             "schema": self.schema,
             "groups": [{"steps": [s.to_json() for s in g.steps]} for g in self.groups if g.steps],
             **({"ignore": {"patterns": self.ignore, "objects": self.ignored}} if self.ignore else {}),
+            **({"search_path": list(self.search_path)} if self.search_path else {}),
         }
         out["plan_digest"] = plan_digest(out)
         return out
@@ -211,6 +215,7 @@ class Plan:
             ignored=list((d.get("ignore") or {}).get("objects") or ()),
             origin="pgschema" if _written_by_pgschema(d) else (d.get("tool") or TOOL_NAME),
             pgschema_version=str(d.get("pgschema_version") or ""),
+            search_path=list(d.get("search_path") or ()) if not _written_by_pgschema(d) else [],
         )
 
 
@@ -248,11 +253,17 @@ def check_plan_json(d: Any) -> None:
         raise PlanFormatError(f"version: plan format {_short(version)} is not supported{hint}; this pgschema-tui "
                               f"reads format {PLAN_FORMAT_VERSION}: plan again")
     _check_keys(d, {"version", "tool", "tool_version", "created_at", "source_fingerprint", "schema", "groups",
-                    "plan_digest", "pgschema_version", "ignore"}, "plan")
+                    "plan_digest", "pgschema_version", "ignore", "search_path"}, "plan")
     for key in ("tool_version", "created_at", "schema"):
         _need(d.get(key), str, key)
     if not d["schema"]:
         raise PlanFormatError("schema: empty")
+    path = d.get("search_path", [])
+    _need(path, list, "search_path")
+    for i, name in enumerate(path):
+        _need(name, str, f"search_path[{i}]")
+        if not name:
+            raise PlanFormatError(f"search_path[{i}]: empty")
     fp = d.get("source_fingerprint")
     _need(fp, dict, "source_fingerprint")
     _need(fp.get("hash"), str, "source_fingerprint.hash")

@@ -19,6 +19,7 @@ import re
 from datetime import datetime, timezone
 
 from pgschema_tui import __version__
+from pgschema_tui.ddl.search_path import rendering_for
 from pgschema_tui.diff import diff_schemas
 from pgschema_tui.graph import node_id
 from pgschema_tui.ir.model import Schema
@@ -40,7 +41,13 @@ def _optional(module: str, name: str):
 def build_plan(live: Schema, desired: Schema, *, online: bool = True, sizes=None,
                server_version: int | None = None) -> Plan:
     """The plan that turns the live schema into the desired one (on a server of `server_version`,
-    server_version_num, when known: see `DiffContext.server_version`)."""
+    server_version_num, when known: see `DiffContext.server_version`). The DDL names the
+    schema's own routines and types that pg_catalog's would hide qualified (`ddl/search_path.py`)."""
+    with rendering_for(desired.name or live.name):
+        return _build_plan(live, desired, online=online, sizes=sizes, server_version=server_version)
+
+
+def _build_plan(live: Schema, desired: Schema, *, online: bool, sizes, server_version: int | None) -> Plan:
     changes = diff_schemas(live, desired, server_version=server_version)
     online_steps = _optional("pgschema_tui.plan.online", "online_steps") if online else None
     rewrites: dict[int, list[list[Step]]] = {}
