@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pgschema_tui.errors import UserError
 from pgschema_tui.inspect.aggregates import read_aggregates
 from pgschema_tui.inspect.constraints import read_constraints
-from pgschema_tui.inspect.context import InspectContext, comment_sql
+from pgschema_tui.inspect.context import InspectContext, comment_sql, recorded_queries
 from pgschema_tui.inspect.deps import read_dependencies
 from pgschema_tui.inspect.domains import read_domains
 from pgschema_tui.inspect.indexes import read_indexes
@@ -62,7 +62,8 @@ def inspect_schema(conn, schema: str) -> ir.Schema:
     namespace_oid, comment, current_user, version_number = found
     ctx = InspectContext(conn, schema, namespace_oid, ServerVersion(version_number), current_user)
     result = ir.Schema(name=schema, comment=comment)
-    with _search_path(conn, schema):
+
+    def read_all(ctx):
         deps = read_dependencies(ctx)
         readers = (
             read_types(ctx, deps), read_domains(ctx, deps), read_sequences(ctx), read_routines(ctx, deps),
@@ -70,10 +71,24 @@ def inspect_schema(conn, schema: str) -> ir.Schema:
             read_indexes(ctx, deps), read_views(ctx, deps), read_triggers(ctx, deps),
             read_policies(ctx, deps), read_grants(ctx), read_default_privileges(ctx),
         )
+        return readers
+
+    with _search_path(conn, schema), _pipeline(conn):
+        ctx.send_ahead(recorded_queries(ctx, read_all))
+        readers = read_all(ctx)
     for objects in readers:
         for obj in objects:
             result.add(obj)
     return result
+
+
+@contextmanager
+def _pipeline(conn):
+    """psycopg's pipeline mode, where `InspectContext.send_ahead` sends every catalog query at
+    once: one round trip instead of one per query, and the server runs the later queries
+    while the readers work on the earlier results."""
+    with conn.pipeline():
+        yield
 
 
 @contextmanager
