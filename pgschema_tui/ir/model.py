@@ -68,6 +68,8 @@ class Identity:
 
 @dataclass(frozen=True)
 class Column:
+    """A table column."""
+
     name: str
     type: str  # format_type spelling: "character varying(20)", "integer[]", "other.mytype"
     not_null: bool = False
@@ -89,6 +91,8 @@ class Column:
 
 @dataclass(frozen=True)
 class Table:
+    """A table: plain, partitioned, or a partition."""
+
     kind: ClassVar[str] = "table"
     name: str
     columns: tuple[Column, ...] = ()
@@ -167,6 +171,8 @@ class IndexElement:
 
 @dataclass(frozen=True)
 class Index:
+    """An index that no constraint owns."""
+
     kind: ClassVar[str] = "index"
     table: str  # table or materialized view
     name: str
@@ -188,6 +194,8 @@ class Index:
 
 @dataclass(frozen=True)
 class Trigger:
+    """A trigger."""
+
     kind: ClassVar[str] = "trigger"
     table: str
     name: str
@@ -215,6 +223,8 @@ class Trigger:
 
 @dataclass(frozen=True)
 class Policy:
+    """A row-level security policy."""
+
     kind: ClassVar[str] = "policy"
     table: str
     name: str
@@ -236,6 +246,8 @@ class Policy:
 
 @dataclass(frozen=True)
 class View:
+    """A view."""
+
     kind: ClassVar[str] = "view"
     name: str
     query: Expr  # kind "query": the SELECT, as pg_get_viewdef prints it
@@ -253,6 +265,8 @@ class View:
 
 @dataclass(frozen=True)
 class MaterializedView:
+    """A materialized view."""
+
     kind: ClassVar[str] = "materialized_view"
     name: str
     query: Expr
@@ -270,6 +284,8 @@ class MaterializedView:
 
 @dataclass(frozen=True)
 class Sequence:
+    """A sequence (an identity sequence is its column's `Identity` instead)."""
+
     kind: ClassVar[str] = "sequence"
     name: str
     options: SequenceOptions = SequenceOptions()
@@ -287,6 +303,8 @@ class Sequence:
 
 @dataclass(frozen=True)
 class Argument:
+    """One argument of a function, procedure or aggregate."""
+
     name: str | None
     type: str  # format_type spelling
     mode: str = "IN"  # IN | OUT | INOUT | VARIADIC | TABLE
@@ -334,6 +352,8 @@ class Function:
 
 @dataclass(frozen=True)
 class Aggregate:
+    """A user-defined aggregate."""
+
     kind: ClassVar[str] = "aggregate"
     name: str
     arguments: tuple[str, ...]  # input types; ("*",) for count(*)-style
@@ -369,6 +389,8 @@ class Aggregate:
 
 @dataclass(frozen=True)
 class EnumType:
+    """An enum type."""
+
     kind: ClassVar[str] = "type"
     name: str
     labels: tuple[str, ...] = ()
@@ -382,6 +404,8 @@ class EnumType:
 
 @dataclass(frozen=True)
 class CompositeAttribute:
+    """One attribute of a composite type."""
+
     name: str
     type: str
     collation: str | None = None
@@ -389,6 +413,8 @@ class CompositeAttribute:
 
 @dataclass(frozen=True)
 class CompositeType:
+    """A composite type."""
+
     kind: ClassVar[str] = "type"
     name: str
     attributes: tuple[CompositeAttribute, ...] = ()
@@ -402,6 +428,8 @@ class CompositeType:
 
 @dataclass(frozen=True)
 class RangeType:
+    """A range type."""
+
     kind: ClassVar[str] = "type"
     name: str
     subtype: str
@@ -420,6 +448,8 @@ class RangeType:
 
 @dataclass(frozen=True)
 class DomainConstraint:
+    """A CHECK (or named NOT NULL) constraint of a domain."""
+
     name: str
     check: Expr | None  # None for a NOT NULL constraint that PostgreSQL 17+ names
     not_valid: bool = False
@@ -427,6 +457,8 @@ class DomainConstraint:
 
 @dataclass(frozen=True)
 class Domain:
+    """A domain."""
+
     kind: ClassVar[str] = "domain"
     name: str
     base_type: str
