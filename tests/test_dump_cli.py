@@ -92,3 +92,15 @@ def test_objects_the_tool_does_not_manage_are_named(db, tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert plan.returncode == 0 and "not planned: left as they are in the database" in plan.stderr
     assert "No changes" in plan.stdout
+
+
+def test_dump_imports_no_parser_nor_graph_library(db):
+    """`dump` pays only for what it uses: no pglast (the parser), networkx or Textual at start-up."""
+    run_sql(db, SOURCE)
+    args = ["dump", "--host", db.host, "--port", str(db.port), "--user", db.user, "--db", db.db]
+    code = ("import sys, io, contextlib\nfrom pgschema_tui import cli\n"
+            f"with contextlib.redirect_stdout(io.StringIO()):\n    code = cli.main({args!r})\n"
+            "print('HEAVY', code, sorted(m for m in ('pglast', 'networkx', 'textual', 'rich') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    line = [ln for ln in out.stdout.splitlines() if ln.startswith("HEAVY")]
+    assert line == ["HEAVY 0 []"], out.stdout + out.stderr
