@@ -73,8 +73,9 @@ def inspect_schema(conn, schema: str) -> ir.Schema:
         )
         return readers
 
-    with _search_path(conn, schema), _pipeline(conn):
-        ctx.send_ahead(recorded_queries(ctx, read_all))
+    with _search_path(conn, schema), _pipeline(conn) as pipelined:
+        if pipelined:
+            ctx.send_ahead(recorded_queries(ctx, read_all))
         readers = read_all(ctx)
     for objects in readers:
         for obj in objects:
@@ -86,9 +87,15 @@ def inspect_schema(conn, schema: str) -> ir.Schema:
 def _pipeline(conn):
     """psycopg's pipeline mode, where `InspectContext.send_ahead` sends every catalog query at
     once: one round trip instead of one per query, and the server runs the later queries
-    while the readers work on the earlier results."""
+    while the readers work on the earlier results. Without it (a libpq older than 14), each
+    reader's query is a round trip of its own, as `send_ahead` is then skipped."""
+    from psycopg import Pipeline
+
+    if not Pipeline.is_supported():
+        yield False
+        return
     with conn.pipeline():
-        yield
+        yield True
 
 
 @contextmanager
