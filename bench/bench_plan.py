@@ -39,7 +39,9 @@ def timed(cmd: list[str], env: dict | None = None) -> tuple[float, subprocess.Co
 
 
 def breakdown(settings, dump_file: Path) -> str:
-    """Seconds spent loading the files, inspecting, and planning, in one process."""
+    """Seconds spent loading the files (without the desired-state cache), inspecting, and
+    planning, in one process."""
+    os.environ["PGSCHEMA_TUI_CACHE_DIR"] = "off"
     from pgschema_tui.desired import load_desired
     from pgschema_tui.inspect import inspect_schema
     from pgschema_tui.plan.planner import build_plan
