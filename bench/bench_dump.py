@@ -25,6 +25,18 @@ from pgschema_tui.embedded import EmbeddedServer
 
 def generate_schema(tables: int) -> str:
     """A schema with `tables` tables, an index each, FKs in a chain, views, functions and triggers."""
+    return "\n".join(schema_statements(tables))
+
+
+def create_schema(conn, tables: int, batch: int = 3000) -> None:
+    """Create `generate_schema(tables)` a few thousand statements per transaction (one
+    transaction for 8,000 tables runs out of lock slots)."""
+    statements = schema_statements(tables)
+    for start in range(0, len(statements), batch):
+        conn.execute("\n".join(statements[start:start + batch]))
+
+
+def schema_statements(tables: int) -> list[str]:
     out = [
         "CREATE TYPE status AS ENUM ('new', 'active', 'archived');",
         "CREATE FUNCTION touch_updated_at() RETURNS trigger LANGUAGE plpgsql AS "
@@ -47,7 +59,7 @@ def generate_schema(tables: int) -> str:
                        f"JOIN t{i - 1:04d} b ON b.id = a.parent_id WHERE a.state = 'active';")
             out.append(f"CREATE FUNCTION total_{i:04d}(p_min numeric DEFAULT 0) RETURNS numeric LANGUAGE sql STABLE "
                        f"AS $$ SELECT coalesce(sum(amount), 0) FROM t{i:04d} WHERE amount >= p_min $$;")
-    return "\n".join(out)
+    return out
 
 
 def time_command(cmd: list[str], runs: int) -> tuple[float, float, int]:
@@ -96,7 +108,7 @@ def main() -> int:
             admin.execute("CREATE DATABASE bench_dump")
         t0 = time.perf_counter()
         with settings.connect() as conn:
-            conn.execute(generate_schema(args.tables))
+            create_schema(conn, args.tables)
         print(f"schema: {args.tables} tables generated in {time.perf_counter() - t0:.1f}s")
         conn_flags = ["--host", server.host, "--port", str(server.port), "--user", server.user, "--db", "bench_dump"]
         pg_dump = [str(server.bindir / "pg_dump"), "-h", server.host, "-p", str(server.port), "-U", server.user,

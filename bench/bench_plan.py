@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_dump import generate_schema  # noqa: E402
+from bench_dump import create_schema  # noqa: E402
 
 from pgschema_tui.embedded import EmbeddedServer  # noqa: E402
 
@@ -70,7 +70,7 @@ def main() -> int:
         with server.settings().connect() as admin:
             admin.execute("CREATE DATABASE bench_plan")
         with settings.connect() as conn:
-            conn.execute(generate_schema(args.tables))
+            create_schema(conn, args.tables)
         flags = ["--host", server.host, "--port", str(server.port), "--user", server.user, "--db", "bench_plan"]
         dump_file = Path(tmp) / "schema.sql"
         _t, dumped = timed([cli, "dump", *flags])
