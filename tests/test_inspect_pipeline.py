@@ -43,3 +43,20 @@ def test_pipelined_inspection_equals_one_query_at_a_time(db, conn, monkeypatch):
     assert set(pipelined.tables) == {"authors", "books"} and pipelined.views and pipelined.policies
     # the session is as it was: search_path restored, nested loops back on
     assert conn.execute("SELECT current_setting('enable_nestloop')").fetchone()[0] == "on"
+
+
+def test_a_failing_query_leaves_the_session_settings_as_they_were(db, conn, monkeypatch):
+    """The dependency query runs with nested loops off, and a RESET is queued after it; when the
+    query fails inside the pipeline, the RESET still runs (in autocommit psycopg syncs after each
+    statement), and the session does not keep nested loops off."""
+    import psycopg
+    import pytest
+
+    from pgschema_tui.inspect import deps
+
+    run_sql(db, SOURCE)
+    monkeypatch.setattr(deps, "_DEPENDENCIES", "SELECT 'x', 1 / (%(nsp)s - %(nsp)s), 0, 'y'")
+    with pytest.raises(psycopg.errors.DivisionByZero):
+        inspect_schema(conn, "public")
+    assert conn.execute("SELECT current_setting('enable_nestloop'), current_setting('search_path')").fetchone() \
+        == ("on", '"$user", public')
