@@ -55,6 +55,8 @@ def read_dotenv(path: Path = Path(".env")) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class ConnectionSettings:
+    """Where and as whom to connect (`resolve` reads flags, PG* variables and `.env`)."""
+
     host: str | None = None
     port: str | None = None
     db: str | None = None

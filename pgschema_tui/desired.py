@@ -43,7 +43,9 @@ def load_desired(path: str | Path, schema: str, plan_db: str | None = None,
     if statements is None:
         statements = read_desired(path)  # syntax errors surface before any connection
     if not plan_db:
-        return build_schema(statements, schema, session)
+        from pgschema_tui.desired_cache import cached_build
+
+        return cached_build(statements, schema, session, build_schema)
     others = session.search_path if session is not None else ()
     if plan_db == "embedded":
         from pgschema_tui.embedded import EmbeddedServer

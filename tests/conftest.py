@@ -84,6 +84,19 @@ def pg_server():
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "requires_pg(major): skip unless the test server is PostgreSQL `major` or newer")
+    # the desired-state cache (desired_cache.py) stays on, in a folder of this run, not the user's
+    if "PGSCHEMA_TUI_CACHE_DIR" not in os.environ:
+        import tempfile
+
+        config._desired_cache = os.environ["PGSCHEMA_TUI_CACHE_DIR"] = tempfile.mkdtemp(
+            prefix="pgschema-tui-test-cache-")
+
+
+def pytest_unconfigure(config):
+    if getattr(config, "_desired_cache", None):
+        import shutil
+
+        shutil.rmtree(config._desired_cache, ignore_errors=True)
 
 
 def requires_pg(major: int, reason: str) -> pytest.MarkDecorator:

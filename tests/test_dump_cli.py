@@ -92,3 +92,15 @@ def test_rules_and_statistics_are_dumped_not_named(db, tmp_path):
     plan = subprocess.run([sys.executable, "-m", "pgschema_tui", "plan", *cli_flags(db), "--file", str(desired)],
                           capture_output=True, text=True, timeout=120)
     assert plan.returncode == 0 and "No changes" in plan.stdout, plan.stdout + plan.stderr
+
+
+def test_dump_imports_no_parser_nor_graph_library(db):
+    """`dump` pays only for what it uses: no pglast (the parser), networkx or Textual at start-up."""
+    run_sql(db, SOURCE)
+    args = ["dump", "--host", db.host, "--port", str(db.port), "--user", db.user, "--db", db.db]
+    code = ("import sys, io, contextlib\nfrom pgschema_tui import cli\n"
+            f"with contextlib.redirect_stdout(io.StringIO()):\n    code = cli.main({args!r})\n"
+            "print('HEAVY', code, sorted(m for m in ('pglast', 'networkx', 'textual', 'rich') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    line = [ln for ln in out.stdout.splitlines() if ln.startswith("HEAVY")]
+    assert line == ["HEAVY 0 []"], out.stdout + out.stderr

@@ -10,6 +10,12 @@ import re
 from pgschema_tui.ir.model import Aggregate, Function
 from pgschema_tui.ddl.quote import ident
 
+# `SET pgschema_tui.dumped_schema = 'name'` at the top of a dump: statements that must name a
+# schema (COMMENT ON SCHEMA, GRANT ... ON SCHEMA, ALTER DEFAULT PRIVILEGES IN SCHEMA) name the
+# dumped one, and mean whichever schema the dump is loaded into (`dump` docstring). Here rather
+# than in parse/ so that `dump` does not import the parser (and pglast) for it.
+DUMPED_SCHEMA_SETTING = "pgschema_tui.dumped_schema"
+
 
 def sql_ref(text: str) -> str:
     """A reference that is already SQL text (type names, `ref_table`), passed through as is."""

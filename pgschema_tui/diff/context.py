@@ -14,6 +14,8 @@ from pgschema_tui.ir.model import Schema, collection_of
 
 @dataclass
 class DiffContext:
+    """Both schemas, and what the differs have decided so far."""
+
     live: Schema
     desired: Schema
     # node ids ("views:v") of live objects that are dropped and created again -> reason

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from pgschema_tui import __version__
 from pgschema_tui.ddl.comment import render_schema_comment
+from pgschema_tui.ddl.names import DUMPED_SCHEMA_SETTING
 from pgschema_tui.ddl.quote import comment_text, ident, literal
 from pgschema_tui.dump.layout import Unit, dump_units
 from pgschema_tui.ir.model import Schema
-from pgschema_tui.parse.context import DUMPED_SCHEMA_SETTING
 
 # Function bodies are checked when the function is created unless this is off; a body may
 # use a table that comes later in the dump (nothing in the catalog records that dependency).

@@ -17,7 +17,7 @@ from pgschema_tui.inspect.collations import read_collations
 from pgschema_tui.inspect.rules import read_rules
 from pgschema_tui.inspect.statistics import read_statistics
 from pgschema_tui.inspect.constraints import read_constraints
-from pgschema_tui.inspect.context import InspectContext, comment_sql
+from pgschema_tui.inspect.context import InspectContext, comment_sql, recorded_queries
 from pgschema_tui.inspect.deps import read_dependencies
 from pgschema_tui.inspect.domains import read_domains
 from pgschema_tui.inspect.indexes import read_indexes
@@ -69,7 +69,7 @@ def inspect_schema(conn, schema: str, search_path: tuple[str, ...] = ()) -> ir.S
     result = ir.Schema(name=schema, comment=comment)
     from pgschema_tui.ddl.search_path import effective_path  # lazily: dump imports ddl in a thread meanwhile
 
-    with _search_path(conn, effective_path(schema, search_path)):
+    def read_all(ctx):
         deps = read_dependencies(ctx)
         readers = (
             read_types(ctx, deps), read_domains(ctx, deps), read_sequences(ctx), read_routines(ctx, deps),
@@ -80,10 +80,31 @@ def inspect_schema(conn, schema: str, search_path: tuple[str, ...] = ()) -> ir.S
             read_statistics(ctx, deps),
             read_rules(ctx, deps),
         ) + (read_rare_kinds(ctx, deps),)
+        return readers
+
+    with _search_path(conn, effective_path(schema, search_path)), _pipeline(conn) as pipelined:
+        if pipelined:
+            ctx.send_ahead(recorded_queries(ctx, read_all))
+        readers = read_all(ctx)
     for objects in readers:
         for obj in objects:
             result.add(obj)
     return result
+
+
+@contextmanager
+def _pipeline(conn):
+    """psycopg's pipeline mode, where `InspectContext.send_ahead` sends every catalog query at
+    once: one round trip instead of one per query, and the server runs the later queries
+    while the readers work on the earlier results. Without it (a libpq older than 14), each
+    reader's query is a round trip of its own, as `send_ahead` is then skipped."""
+    from psycopg import Pipeline
+
+    if not Pipeline.is_supported():
+        yield False
+        return
+    with conn.pipeline():
+        yield True
 
 
 @contextmanager

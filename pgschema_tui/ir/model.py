@@ -70,6 +70,8 @@ class Identity:
 
 @dataclass(frozen=True)
 class Column:
+    """A table column."""
+
     name: str
     type: str  # format_type spelling: "character varying(20)", "integer[]", "other.mytype"
     not_null: bool = False
@@ -92,6 +94,8 @@ class Column:
 
 @dataclass(frozen=True)
 class Table:
+    """A table: plain, partitioned, or a partition."""
+
     kind: ClassVar[str] = "table"
     name: str
     columns: tuple[Column, ...] = ()
@@ -173,6 +177,8 @@ class IndexElement:
 
 @dataclass(frozen=True)
 class Index:
+    """An index that no constraint owns."""
+
     kind: ClassVar[str] = "index"
     table: str  # table or materialized view
     name: str
@@ -194,6 +200,8 @@ class Index:
 
 @dataclass(frozen=True)
 class Trigger:
+    """A trigger."""
+
     kind: ClassVar[str] = "trigger"
     table: str
     name: str
@@ -221,6 +229,8 @@ class Trigger:
 
 @dataclass(frozen=True)
 class Policy:
+    """A row-level security policy."""
+
     kind: ClassVar[str] = "policy"
     table: str
     name: str
@@ -282,6 +292,8 @@ class Rule:
 
 @dataclass(frozen=True)
 class View:
+    """A view."""
+
     kind: ClassVar[str] = "view"
     name: str
     query: Expr  # kind "query": the SELECT, as pg_get_viewdef prints it
@@ -299,6 +311,8 @@ class View:
 
 @dataclass(frozen=True)
 class MaterializedView:
+    """A materialized view."""
+
     kind: ClassVar[str] = "materialized_view"
     name: str
     query: Expr
@@ -316,6 +330,8 @@ class MaterializedView:
 
 @dataclass(frozen=True)
 class Sequence:
+    """A sequence (an identity sequence is its column's `Identity` instead)."""
+
     kind: ClassVar[str] = "sequence"
     name: str
     options: SequenceOptions = SequenceOptions()
@@ -333,6 +349,8 @@ class Sequence:
 
 @dataclass(frozen=True)
 class Argument:
+    """One argument of a function, procedure or aggregate."""
+
     name: str | None
     type: str  # format_type spelling
     mode: str = "IN"  # IN | OUT | INOUT | VARIADIC | TABLE
@@ -380,6 +398,8 @@ class Function:
 
 @dataclass(frozen=True)
 class Aggregate:
+    """A user-defined aggregate."""
+
     kind: ClassVar[str] = "aggregate"
     name: str
     arguments: tuple[str, ...]  # input types; ("*",) for count(*)-style
@@ -415,6 +435,8 @@ class Aggregate:
 
 @dataclass(frozen=True)
 class EnumType:
+    """An enum type."""
+
     kind: ClassVar[str] = "type"
     name: str
     labels: tuple[str, ...] = ()
@@ -428,6 +450,8 @@ class EnumType:
 
 @dataclass(frozen=True)
 class CompositeAttribute:
+    """One attribute of a composite type."""
+
     name: str
     type: str
     collation: str | None = None
@@ -435,6 +459,8 @@ class CompositeAttribute:
 
 @dataclass(frozen=True)
 class CompositeType:
+    """A composite type."""
+
     kind: ClassVar[str] = "type"
     name: str
     attributes: tuple[CompositeAttribute, ...] = ()
@@ -448,6 +474,8 @@ class CompositeType:
 
 @dataclass(frozen=True)
 class RangeType:
+    """A range type."""
+
     kind: ClassVar[str] = "type"
     name: str
     subtype: str
@@ -466,6 +494,8 @@ class RangeType:
 
 @dataclass(frozen=True)
 class DomainConstraint:
+    """A CHECK (or named NOT NULL) constraint of a domain."""
+
     name: str
     check: Expr | None  # None for a NOT NULL constraint that PostgreSQL 17+ names
     not_valid: bool = False
@@ -473,6 +503,8 @@ class DomainConstraint:
 
 @dataclass(frozen=True)
 class Domain:
+    """A domain."""
+
     kind: ClassVar[str] = "domain"
     name: str
     base_type: str

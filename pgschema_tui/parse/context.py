@@ -15,12 +15,8 @@ from pgschema_tui.parse.registry import NotYet
 from pgschema_tui.parse.statements import Statement
 from pgschema_tui.parse.typenames import format_type, type_ref
 from pgschema_tui.parse.session import SessionFacts
+from pgschema_tui.ddl.names import DUMPED_SCHEMA_SETTING
 
-
-# `SET pgschema_tui.dumped_schema = 'name'` at the top of a dump: statements that must name a
-# schema (COMMENT ON SCHEMA, GRANT ... ON SCHEMA, ALTER DEFAULT PRIVILEGES IN SCHEMA) name the
-# dumped one, and mean whichever schema the dump is loaded into (`dump` docstring).
-DUMPED_SCHEMA_SETTING = "pgschema_tui.dumped_schema"
 
 _BARE_DEFAULTS = (ast.A_Const, ast.ColumnRef, ast.FuncCall, ast.TypeCast, ast.SQLValueFunction,
                   ast.A_ArrayExpr, ast.CaseExpr, ast.CoalesceExpr, ast.MinMaxExpr)

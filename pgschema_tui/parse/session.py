@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class SessionFacts:
+    """Facts of the session the plan will run in, which decide how some statements read."""
+
     role: str | None = None  # current_user: its `FOR ROLE` default privileges are role-less
     timezone: str | None = None  # TimeZone setting: where timestamptz literals with offsets land
     # the schemas after the target on the search_path the plan runs with (ddl/search_path.py):

@@ -60,6 +60,8 @@ class Directive:
 
 @dataclass(frozen=True)
 class Step:
+    """One SQL statement of the plan, with what it changes and its hazards."""
+
     sql: str
     type: str  # "table", "table.column", "table.index", "view", "function", ...
     operation: str  # create | alter | drop | replace
@@ -143,6 +145,8 @@ class Group:
 
 @dataclass
 class Plan:
+    """The migration: its steps in groups, and the fingerprint of the live schema it was made against."""
+
     schema: str
     groups: list[Group] = field(default_factory=list)
     fingerprint: str = ""  # SHA-256 of the live schema IR the plan was computed against

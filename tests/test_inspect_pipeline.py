@@ -1,0 +1,62 @@
+"""Inspection sends its catalog queries in one pipeline (inspect/__init__.py `_pipeline`): the IR
+is the same as with a round trip per query, which is what a libpq without pipeline mode gets."""
+from __future__ import annotations
+
+from conftest import run_sql
+
+from pgschema_tui.inspect import inspect_schema
+from pgschema_tui.inspect.context import InspectContext
+
+SOURCE = """
+CREATE TYPE mood AS ENUM ('sad', 'ok');
+CREATE DOMAIN posint AS integer CHECK (VALUE > 0);
+CREATE TABLE authors (id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY, name text NOT NULL, m mood);
+CREATE TABLE books (id serial PRIMARY KEY, author_id integer REFERENCES authors (id), pages posint,
+                    title text CHECK (title <> ''));
+CREATE INDEX books_title_idx ON books (lower(title));
+COMMENT ON TABLE books IS 'all of them';
+CREATE VIEW titles AS SELECT b.title, a.name FROM books b JOIN authors a ON a.id = b.author_id;
+CREATE FUNCTION book_count() RETURNS bigint LANGUAGE sql AS $$ SELECT count(*) FROM books $$;
+CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+CREATE TRIGGER books_touch BEFORE UPDATE ON books FOR EACH ROW EXECUTE FUNCTION touch();
+ALTER TABLE books ENABLE ROW LEVEL SECURITY;
+CREATE POLICY mine ON books USING (author_id = 1);
+GRANT SELECT ON books TO PUBLIC;
+"""
+
+
+def test_pipelined_inspection_equals_one_query_at_a_time(db, conn, monkeypatch):
+    run_sql(db, SOURCE)
+    sent = []
+    send_ahead = InspectContext.send_ahead
+    monkeypatch.setattr(InspectContext, "send_ahead", lambda self, keys: (sent.extend(keys), send_ahead(self, keys)))
+    pipelined = inspect_schema(conn, "public")
+    assert len(sent) >= 20, "every reader's query is sent ahead"
+
+    import psycopg
+
+    monkeypatch.setattr(psycopg.Pipeline, "is_supported", classmethod(lambda cls: False))
+    sent.clear()
+    one_by_one = inspect_schema(conn, "public")
+    assert sent == []
+    assert pipelined == one_by_one
+    assert set(pipelined.tables) == {"authors", "books"} and pipelined.views and pipelined.policies
+    # the session is as it was: search_path restored, nested loops back on
+    assert conn.execute("SELECT current_setting('enable_nestloop')").fetchone()[0] == "on"
+
+
+def test_a_failing_query_leaves_the_session_settings_as_they_were(db, conn, monkeypatch):
+    """The dependency query runs with nested loops off, and a RESET is queued after it; when the
+    query fails inside the pipeline, the RESET still runs (in autocommit psycopg syncs after each
+    statement), and the session does not keep nested loops off."""
+    import psycopg
+    import pytest
+
+    from pgschema_tui.inspect import deps
+
+    run_sql(db, SOURCE)
+    monkeypatch.setattr(deps, "_DEPENDENCIES", "SELECT 'x', 1 / (%(nsp)s - %(nsp)s), 0, 'y'")
+    with pytest.raises(psycopg.errors.DivisionByZero):
+        inspect_schema(conn, "public")
+    assert conn.execute("SELECT current_setting('enable_nestloop'), current_setting('search_path')").fetchone() \
+        == ("on", '"$user", public')
