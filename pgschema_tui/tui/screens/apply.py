@@ -33,6 +33,7 @@ class ApplyScreen(Screen):
     BINDINGS = [
         Binding("A", "start_apply", "Apply…"),
         Binding("X", "abort", "Abort…"),
+        Binding("h", "hazards", "Hazards"),
         Binding("slash", "filter", "Filter"),
     ]
 
@@ -85,11 +86,15 @@ class ApplyScreen(Screen):
         if state.phase == "ready":
             if not session.refs:
                 return Text(" Nothing to apply: the plan is empty.")
-            left = len(session.unacknowledged())
+            left, blocking = session.hazards_left(), session.blocking_left()
             text = Text(f" Ready to apply {len(session.refs)} steps in {len(session.plan.groups)} groups to {target}. ")
-            if left:
-                text.append(f"{left} step(s) with unacknowledged hazards: acknowledge them in Review (a).",
-                            style="bold red")
+            if blocking:
+                kinds = ", ".join(sorted({session.ref(i).step.hazards[k].type for i, k in blocking}))
+                text.append(f"{len(left)} unacknowledged hazard(s), {len(blocking)} blocking ({kinds}): "
+                            f"acknowledge each with h (or a in Review).", style="bold red")
+            elif left:
+                text.append(f"{len(left)} unacknowledged hazard(s) (none blocking; h lists them). ", style="yellow")
+                text.append("Press A to apply.", style="bold")
             else:
                 text.append("Press A to apply.", style="bold")
             return text
@@ -169,6 +174,11 @@ class ApplyScreen(Screen):
     def action_filter(self) -> None:
         self.query_one(FilterBar).open()
 
+    def action_hazards(self) -> None:
+        from pgschema_tui.tui.screens.hazards import HazardsScreen
+
+        self.app.push_screen(HazardsScreen(self.app.session), lambda _: self.redraw())
+
     @on(Input.Changed, "#apply-filter")
     def _on_filter(self, event: Input.Changed) -> None:
         self.query_one(ApplySteps).filter(event.value)
@@ -199,15 +209,19 @@ class ApplyScreen(Screen):
             self.notify("No database connection: open the reviewer with connection flags to apply.",
                         severity="error")
             return
-        left = session.unacknowledged()
-        if left:
-            names = ", ".join(session.title(session.ref(i)) for i in left[:3])
-            self.notify(f"Acknowledge every hazard first (Review mode, a): {names}"
-                        + (" …" if len(left) > 3 else ""), severity="error", timeout=6)
+        blocking = session.blocking_left()
+        if blocking:
+            names = ", ".join(f"step {i + 1} {session.ref(i).step.hazards[k].type}" for i, k in blocking[:3])
+            self.notify(f"Acknowledge every blocking hazard first (h): {names}"
+                        + (" …" if len(blocking) > 3 else ""), severity="error", timeout=6)
             return
-        hazards = sum(len(session.ref(i).step.hazards) for i in session.hazardous())
+        left = session.hazards_left()
+        acknowledged = len(session.acknowledged_hazards)
         detail = (f"{len(session.refs)} steps in {len(session.plan.groups)} groups on "
-                  f"{self.app.settings.describe()}; {hazards} acknowledged hazard(s).")
+                  f"{self.app.settings.describe()}; {acknowledged} acknowledged hazard(s).")
+        if left:
+            kinds = ", ".join(sorted({session.ref(i).step.hazards[k].type for i, k in left}))
+            detail += f" {len(left)} not acknowledged: {kinds}."
 
         def confirmed(yes: bool | None) -> None:
             if yes:
@@ -221,9 +235,10 @@ class ApplyScreen(Screen):
 
         plan = self.app.session.plan
         options = self.app.apply_options or ApplyOptions(schema=plan.schema)
-        # every hazard of the plan was acknowledged (action_start_apply): that is the consent the
-        # executor's data-loss guard asks for; hazards the plan does not list stay guarded
-        acknowledged = frozenset(h.type for step in plan.steps for h in step.hazards)
+        # every blocking hazard of the plan was acknowledged (action_start_apply), one by one: the
+        # kinds all of whose hazards were acknowledged are the consent the executor's data-loss guard
+        # asks for (`--allow-hazards`); hazards the plan does not list stay guarded
+        acknowledged = self.app.session.acknowledged_kinds()
         options = replace(options, allow_hazards=options.allow_hazards | acknowledged)
         self._executor = Executor(plan, self.app.settings, options)
         self._check = PreApplyCheck(plan, self.app.settings)
