@@ -26,7 +26,7 @@ from typing import Iterator
 
 from pgschema_tui.apply import advisory, guard
 from pgschema_tui.apply.events import (
-    Event, GroupCommitted, GroupRolledBack, GroupStarted, LockWait, Notice, PlanFinished,
+    Event, GroupCommitted, GroupRolledBack, GroupStarted, LockQueue, LockWait, Notice, PlanFinished,
     PlanStarted, Progress, StepFailed, StepFinished, StepStarted,
 )
 from pgschema_tui.apply import index_builds
@@ -50,9 +50,16 @@ _ANY_BUILD_SQL = "SELECT count(*) FROM pg_stat_progress_create_index WHERE datna
 class _LockTimeout(Exception):
     """A statement gave up waiting for a lock; carries who held it, when we saw them."""
 
-    def __init__(self, index: int, error: Exception, blockers: list[Blocker]):
+    def __init__(self, index: int, error: Exception, blockers: list[Blocker], why: str | None = None):
         super().__init__(str(error))
         self.index, self.error, self.blockers = index, error, blockers
+        self.why = why  # set when we gave the wait up ourselves (--max-lock-queue), not the server
+
+    def cause(self) -> str:
+        """`lock timeout on step 3`, or why we gave its lock request up."""
+        if self.why:
+            return f"step {self.index + 1} gave its lock request up: {self.why}"
+        return f"lock timeout on step {self.index + 1}"
 
 
 class _StepFailure(Exception):
@@ -129,6 +136,7 @@ class Executor:
         self._in_transaction = False  # an explicit BEGIN is open on the main connection
         self._pending: list[str] = []  # notices raised outside a generator (the monitor was lost)
         self._monitor_losses = 0
+        self._queue_gave_up: str | None = None  # why we cancelled our own waiting statement
 
     # ------------------------------------------------------------ control ---
 
@@ -294,7 +302,7 @@ class Executor:
             except _LockTimeout as timeout:
                 self._rollback()
                 for group in _started(unit, current):
-                    yield GroupRolledBack(group=group, reason="lock timeout")
+                    yield GroupRolledBack(group=group, reason=timeout.why or "lock timeout")
                 attempt += 1
                 if attempt > self.options.lock_retries:
                     yield from self._fail_lock(timeout, current, _started(unit, current))
@@ -304,7 +312,7 @@ class Executor:
                 first = self._steps_of(unit.groups[0])[0][0]
                 yield Notice(
                     index=timeout.index, group=current,
-                    message=(f"lock timeout on step {timeout.index + 1} (attempt {attempt} of "
+                    message=(f"{timeout.cause()} (attempt {attempt} of "
                              f"{self.options.lock_retries}); its transaction was rolled back, so "
                              f"retrying from step {first + 1} (the start of group {unit.groups[0] + 1}) "
                              f"in {delay:.2f}s"))
@@ -340,7 +348,7 @@ class Executor:
                     delay = self._backoff(attempt)
                     yield self._lock_wait_event(timeout, attempt, delay)
                     yield Notice(index=index, group=group,
-                                 message=(f"lock timeout on step {index + 1} (attempt {attempt} of "
+                                 message=(f"{timeout.cause()} (attempt {attempt} of "
                                           f"{self.options.lock_retries}); retrying it in {delay:.2f}s"))
                     if self._aborted.wait(delay):
                         yield from self._fail_abort(index, group, ())
@@ -448,6 +456,7 @@ class Executor:
         self._conn.execute(f"SET lock_timeout = {literal(str(self.options.lock_timeout_ms) + 'ms')}")
         outcome: dict[str, object] = {}
         finished = threading.Event()
+        self._queue_gave_up = None
 
         def work() -> None:
             try:
@@ -472,6 +481,8 @@ class Executor:
             if not seen:
                 seen.extend(self._holders_after_the_fact(sql))
             raise _LockTimeout(index, error, seen)
+        if sqlstate == QUERY_CANCELED and self._queue_gave_up and not self.aborted:
+            raise _LockTimeout(index, error, seen, why=self._queue_gave_up)
         if sqlstate == QUERY_CANCELED and self.aborted:
             raise _StepFailure(index, sql, "aborted by user: the running statement was cancelled", sqlstate)
         if isinstance(error, psycopg.Error):
@@ -483,6 +494,7 @@ class Executor:
         options = self.options
         next_progress = time.monotonic() + options.poll_interval
         announced: dict[int, float] = {}
+        queue_shown: tuple[float, tuple] = (0.0, ())
         last_progress: Progress | None = None
         while not finished.wait(options.lock_poll_interval):
             yield from self._flush_notices(index)
@@ -500,11 +512,39 @@ class Executor:
                     announced[blocker.pid] = now
                     seen[:] = [b for b in seen if b.pid != blocker.pid] + [blocker]
                     yield blocker.lock_wait(index, attempt)
+            if blockers:
+                queue = yield from self._lock_queue(index, queue_shown)
+                if queue is not None:
+                    queue_shown = queue
             if now >= next_progress:
                 next_progress = now + options.poll_interval
                 if progress is not None and _progress_changed(last_progress, progress):
                     last_progress = progress
                     yield progress
+
+    def _lock_queue(self, index: int, shown: tuple[float, tuple]):
+        """While the statement waits for a lock: the queue on it (yielded when it changes, and
+        every second for the ages), and `--max-lock-queue`: cancel our request when that many
+        sessions wait behind it (a waiting ACCESS EXCLUSIVE request blocks even plain readers)."""
+        try:
+            queue: LockQueue | None = self._monitor.queue(index)
+        except Exception as exc:  # the monitor is a convenience: never fail the apply over it
+            self._monitor_lost(exc)
+            return None
+        if queue is None:
+            return None
+        now = time.monotonic()
+        shape = tuple((s.pid, s.place, s.mode) for s in queue.sessions)
+        if shape != shown[1] or now - shown[0] >= 1.0:
+            yield queue
+            shown = (now, shape)
+        limit = self.options.max_lock_queue
+        behind = len(queue.behind)
+        if limit and behind >= limit and self._queue_gave_up is None:
+            self._queue_gave_up = (f"{behind} {'session' if behind == 1 else 'sessions'} queued behind it "
+                                   f"on {queue.relation or 'its lock'} (--max-lock-queue {limit})")
+            self._cancel_running(wait=False)
+        return shown
 
     def _holders_after_the_fact(self, sql: str) -> list[Blocker]:
         try:
@@ -570,7 +610,9 @@ class Executor:
     def _fail_lock(self, timeout: _LockTimeout, group: int, rolled_back: tuple[int, ...]):
         blocker = timeout.blockers[-1] if timeout.blockers else None
         who = f"; blocked by pid {blocker.pid}: {blocker.query}" if blocker else ""
-        message = (f"{server_error_text(timeout.error)}\n(gave up after {self.options.lock_retries} "
+        cause = (f"gave its lock request up: {timeout.why}" if timeout.why
+                 else server_error_text(timeout.error))
+        message = (f"{cause}\n(gave up after {self.options.lock_retries} "
                    f"{'retry' if self.options.lock_retries == 1 else 'retries'}{who})")
         step_sql = self._step_sql(timeout.index)
         yield from self._fail(_StepFailure(timeout.index, step_sql, message, LOCK_NOT_AVAILABLE), group, rolled_back)

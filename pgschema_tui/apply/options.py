@@ -39,6 +39,9 @@ class ApplyOptions:
     # not lock waits to retry, apply/index_builds.py); this bounds a build instead; 0 = none.
     index_build_timeout_ms: int = 0
     allow_hazards: frozenset[str] = frozenset()  # hazard kinds accepted (data_loss turns the guard off)
+    # give a waiting statement up (and retry it as after a lock timeout) when this many sessions
+    # queue behind its lock request; None: never
+    max_lock_queue: int | None = None
 
     @property
     def lock_poll_interval(self) -> float:
@@ -53,7 +56,8 @@ class ApplyOptions:
         build_timeout = getattr(args, "index_build_timeout", None)
         return cls(schema=args.schema, lock_timeout_ms=lock_timeout_ms(args.lock_timeout),
                    lock_retries=args.lock_retries, allow_hazards=allow_hazards,
-                   index_build_timeout_ms=parse_duration_ms(build_timeout) if build_timeout else 0)
+                   index_build_timeout_ms=parse_duration_ms(build_timeout) if build_timeout else 0,
+                   max_lock_queue=max_lock_queue(args))
 
 
 def lock_timeout_ms(text: str) -> int:
@@ -66,3 +70,12 @@ def lock_timeout_ms(text: str) -> int:
         raise UserError(f"--lock-timeout {text}: at most {MAX_LOCK_TIMEOUT_MS}ms (about 24 days), the "
                         f"largest lock_timeout PostgreSQL accepts")
     return ms
+
+
+def max_lock_queue(args) -> int | None:
+    """--max-lock-queue N: at least 1 (None when not given)."""
+    value = getattr(args, "max_lock_queue", None)
+    if value is not None and value < 1:
+        raise UserError(f"--max-lock-queue {value}: give the number of sessions (1 or more) that may queue "
+                        f"behind a waiting statement before it is given up and retried")
+    return value

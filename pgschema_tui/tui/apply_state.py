@@ -31,11 +31,13 @@ class ApplyState:
     progress: ev.Progress | None = None
     progress_seen: list[ev.Progress] = field(default_factory=list)
     lock_waits: dict[int | None, ev.LockWait] = field(default_factory=dict)
+    lock_queue: ev.LockQueue | None = None  # the queue on the lock the running step waits for
     log: list[str] = field(default_factory=list)
     committed_groups: tuple[int, ...] = ()
     message: str = ""
     abort_requested: bool = False
     _logged_waits: set = field(default_factory=set, repr=False)
+    _logged_queue: dict = field(default_factory=dict, repr=False)  # step -> sessions behind it last logged
 
     def __post_init__(self) -> None:
         if not self.step_states:
@@ -52,6 +54,9 @@ class ApplyState:
             key = (event.index, event.blocker_pid, event.attempt, event.lock_mode, event.relation)
             quiet = key in self._logged_waits
             self._logged_waits.add(key)
+        if isinstance(event, ev.LockQueue):  # logged when the number behind us changes, not every second
+            quiet = self._logged_queue.get(event.index, 0) == len(event.behind)
+            self._logged_queue[event.index] = len(event.behind)
         line = "" if quiet else describe(event)  # progress is logged once per phase
         if isinstance(event, ev.StepFinished) and self.waited.get(event.index):
             line += f" after waiting {duration(self.waited[event.index])} (lock retries and backoff)"
@@ -61,6 +66,7 @@ class ApplyState:
     def _on_plan_started(self, e: ev.PlanStarted) -> None:
         self.phase = "running"
         self.lock_waits.clear()  # the pre-apply check's waits are over
+        self.lock_queue = None
         if e.total_steps != self.total_steps:
             self.total_steps = e.total_steps
             self.step_states = [PENDING] * e.total_steps
@@ -72,6 +78,7 @@ class ApplyState:
         self.first_started_at.setdefault(e.index, e.at)
         self.progress = None
         self.lock_waits.clear()
+        self.lock_queue = None
 
     def _on_progress(self, e: ev.Progress) -> None:
         self._set(e.index, RUNNING)  # moving again after a lock wait
@@ -81,6 +88,11 @@ class ApplyState:
     def _on_lock_wait(self, e: ev.LockWait) -> None:
         self._set(e.index, WAITING)
         self.lock_waits[e.blocker_pid] = e
+        if e.retry_in_seconds is not None:  # timed out (or given up): no longer in the queue
+            self.lock_queue = None
+
+    def _on_lock_queue(self, e: ev.LockQueue) -> None:
+        self.lock_queue = e
 
     def _on_index_build_wait(self, e: ev.IndexBuildWait) -> None:
         self._set(e.index, WAITING)  # waits for another transaction to end (shown in the log)
@@ -91,6 +103,7 @@ class ApplyState:
         total = e.at - self.first_started_at.get(e.index, e.at)
         self.waited[e.index] = max(0.0, total - e.duration_seconds)
         self.lock_waits.clear()
+        self.lock_queue = None
         if self.current == e.index:
             self.current = None
 
@@ -111,6 +124,7 @@ class ApplyState:
         self.message = e.message or self.message
         self.current = None
         self.lock_waits.clear()
+        self.lock_queue = None
 
     def _set(self, index: int, state: str) -> None:
         if 0 <= index < len(self.step_states):
@@ -155,6 +169,8 @@ def describe(event: ev.Event) -> str:
     if isinstance(event, ev.LockWait):
         who = f"step {event.index + 1}" if event.index >= 0 else "the pre-apply check"
         return f"{who} {lock_wait_text(event)}"
+    if isinstance(event, ev.LockQueue):
+        return f"step {event.index + 1}: {queue_text(event)}"
     if isinstance(event, ev.StepFinished):
         return f"step {event.index + 1} done: ran {duration(event.duration_seconds)}"
     if isinstance(event, ev.StepFailed):
@@ -185,7 +201,8 @@ def lock_wait_text(wait: ev.LockWait) -> str:
     wanted = wait.lock_mode or "a lock"
     where = f" on {wait.relation}" if wait.relation else ""
     if wait.blocker_pid:
-        facts = ", ".join(x for x in (wait.blocker_state or "",
+        facts = ", ".join(x for x in (f"holds {wait.blocker_mode}" if wait.blocker_mode else "",
+                                      wait.blocker_state or "",
                                       f"{wait.blocker_age_seconds:.0f} s" if wait.blocker_age_seconds is not None else "")
                           if x)
         who = f"blocked by pid {wait.blocker_pid}" + (f" ({facts})" if facts else "")
@@ -198,6 +215,16 @@ def lock_wait_text(wait: ev.LockWait) -> str:
         retry = f"; attempt {wait.attempt + 1}"
     query = " ".join((wait.blocker_query or "").split())
     return f"waits for {wanted}{where}, {who}{retry}" + (f": {query}" if query else "")
+
+
+def queue_text(queue: ev.LockQueue) -> str:
+    """`2 session(s) queue behind its AccessExclusiveLock request on t (blocked until it is granted)`."""
+    behind = len(queue.behind)
+    what = f"its {queue.lock_mode} request" if queue.lock_mode else "its lock request"
+    on = f" on {queue.relation}" if queue.relation else ""
+    if not behind:
+        return f"no session queues behind {what}{on} any more"
+    return f"{behind} session(s) queue behind {what}{on} (blocked until it is granted or given up)"
 
 
 def _clock_text(at: float) -> str:
