@@ -140,6 +140,22 @@ class PlanFinished(Event):
     # group that fails half-way leaves its earlier steps applied.
     applied_steps: tuple[int, ...] = ()
     invalid_indexes: tuple[str, ...] = ()  # left INVALID by a failed CREATE INDEX CONCURRENTLY
+    # the run ended before this group (0-based) as asked (apply up to group N, stop while paused);
+    # it and the groups after it were not run
+    stopped_before: int | None = None
+
+
+@dataclass(frozen=True)
+class Paused(Event):
+    """The run waits between two commits, as asked (`ApplyControl.pause`): no transaction is open."""
+
+    next_group: int  # 0-based: the group that runs on resume
+    after_group: int | None = None  # the last group committed, None when none was
+
+
+@dataclass(frozen=True)
+class Resumed(Event):
+    next_group: int
 
 
 @dataclass(frozen=True)

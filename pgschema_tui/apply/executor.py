@@ -26,9 +26,10 @@ from typing import Iterator
 
 from pgschema_tui.apply import advisory, guard
 from pgschema_tui.apply.events import (
-    Event, GroupCommitted, GroupRolledBack, GroupStarted, LockQueue, LockWait, Notice, PlanFinished,
-    PlanStarted, Progress, StepFailed, StepFinished, StepStarted,
+    Event, GroupCommitted, GroupRolledBack, GroupStarted, LockQueue, LockWait, Notice, Paused, PlanFinished,
+    PlanStarted, Progress, Resumed, StepFailed, StepFinished, StepStarted,
 )
+from pgschema_tui.apply.control import ApplyControl
 from pgschema_tui.apply import index_builds
 from pgschema_tui.apply.monitor import Blocker, StatementMonitor
 from pgschema_tui.apply.options import ApplyOptions
@@ -110,8 +111,10 @@ def _span(indexes: list[int]) -> str:
 class Executor:
     """One apply run; `events()` drives it, `abort()` (any thread) cancels the running statement."""
 
-    def __init__(self, plan: Plan, settings, options: ApplyOptions | None = None):
+    def __init__(self, plan: Plan, settings, options: ApplyOptions | None = None,
+                 control: ApplyControl | None = None):
         self.plan = plan
+        self.control = control  # pause / stop after group N, asked at each commit point
         self.settings = settings
         self.options = options or ApplyOptions(schema=plan.schema)
         self.groups: list[Group] = [g for g in plan.groups if g.steps]
@@ -137,6 +140,7 @@ class Executor:
         self._pending: list[str] = []  # notices raised outside a generator (the monitor was lost)
         self._monitor_losses = 0
         self._queue_gave_up: str | None = None  # why we cancelled our own waiting statement
+        self._stopped_before: int | None = None  # the run ended before this group, as asked
 
     # ------------------------------------------------------------ control ---
 
@@ -189,24 +193,50 @@ class Executor:
                                    duration_seconds=round(time.monotonic() - started, 3))
                 return
             for unit in self._units():
+                stop = yield from self._checkpoint(unit.groups[0])
+                if stop:
+                    break
                 if unit.transactional:
                     ok = yield from self._run_transaction(unit)
                 else:
                     ok = yield from self._run_autocommit(unit.groups[0])
                 if not ok:
                     break
-            success = self._failure is None
+            if self._failure is None and self._stopped_before is None and len(self._applied_groups) < len(self.groups):
+                self._stopped_before = len(self._applied_groups)  # the plan-wide unit ended at the limit
+            success = self._failure is None and not self.aborted
             yield PlanFinished(success=success, applied_groups=tuple(self._applied_groups),
                                applied_steps=tuple(self._applied_steps),
                                duration_seconds=round(time.monotonic() - started, 3),
-                               message=self._summary(), invalid_indexes=tuple(self._invalid_indexes))
+                               message=self._summary(), invalid_indexes=tuple(self._invalid_indexes),
+                               stopped_before=self._stopped_before if self._failure is None else None)
         finally:
             self._close()
 
     def _units(self) -> list[_Unit]:
         if all(g.transactional for g in self.groups):
-            return [_Unit(tuple(range(len(self.groups))), True)]
+            # one transaction; "up to group N" known at the start ends it there
+            limit = self.control.stop_after_group if self.control is not None else None
+            last = len(self.groups) if limit is None else max(0, min(limit + 1, len(self.groups)))
+            return [_Unit(tuple(range(last)), True)] if last else []
         return [_Unit((i,), g.transactional) for i, g in enumerate(self.groups)]
+
+    def _checkpoint(self, group: int):
+        """Before the unit starting at `group` (no transaction open): pause while asked, and
+        end the run when asked to stop (or it is past "up to group N"). True: stop here."""
+        control = self.control
+        if control is None:
+            return False
+        if control.pause_requested and not control.stops_before(group) and not self.aborted:
+            after = self._applied_groups[-1] if self._applied_groups else None
+            yield Paused(next_group=group, after_group=after)
+            control.wait_while_paused(self._aborted)
+            if not control.stops_before(group) and not self.aborted:
+                yield Resumed(next_group=group)
+        if self.aborted or control.stops_before(group):
+            self._stopped_before = group
+            return True
+        return False
 
     def _steps_of(self, group: int) -> list[tuple[int, Step]]:
         first = self._first_step[group]
@@ -630,6 +660,8 @@ class Executor:
 
     def _summary(self) -> str:
         """What was applied, in words: the last line a user reads after apply."""
+        if self._failure is None and self._stopped_before is not None:
+            return self._stop_summary(self._stopped_before)
         if self._failure is None:
             return f"Applied {self.total_steps} steps in {len(self.groups)} groups."
         lines = []
@@ -657,6 +689,15 @@ class Executor:
             lines.append(f"INVALID index(es) left behind: {', '.join(self._invalid_indexes)} "
                          f"(plan again: the planner drops and rebuilds them).")
         return "\n".join(lines)
+
+    def _stop_summary(self, first_not_run: int) -> str:
+        how = "Aborted while paused" if self.aborted else "Stopped as asked"
+        done = (f"Committed: group(s) {_span(self._applied_groups)} (steps {_span(self._committed_steps())})."
+                if self._applied_groups else "Committed: nothing.")
+        left = list(range(first_not_run, len(self.groups)))
+        steps = [i for g in left for i, _ in self._steps_of(g)]
+        return (f"{how} before group {first_not_run + 1}. {done}\n"
+                f"Not run: group(s) {_span(left)} (steps {_span(steps)}).")
 
     def _committed_steps(self) -> list[int]:
         return [i for g in self._applied_groups for i, _ in self._steps_of(g)]

@@ -20,7 +20,7 @@ STATE_MARKS = {PENDING: " ", RUNNING: ">", DONE: "✓", FAILED: "✗", WAITING: 
 @dataclass
 class ApplyState:
     total_steps: int
-    phase: str = "ready"  # ready | checking | running | succeeded | failed | aborted
+    phase: str = "ready"  # ready | checking | running | paused | succeeded | stopped | failed | aborted
     step_states: list[str] = field(default_factory=list)
     durations: dict[int, float] = field(default_factory=dict)  # the attempt that ran, in seconds
     started_at: dict[int, float] = field(default_factory=dict)  # the current (last) attempt's start
@@ -36,6 +36,9 @@ class ApplyState:
     committed_groups: tuple[int, ...] = ()
     message: str = ""
     abort_requested: bool = False
+    paused_after: int | None = None  # while paused: the last group committed (None: none yet)
+    next_group: int | None = None  # while paused: the group that runs on resume
+    stopped_before: int | None = None  # the run ended before this group as asked
     _logged_waits: set = field(default_factory=set, repr=False)
     _logged_queue: dict = field(default_factory=dict, repr=False)  # step -> sessions behind it last logged
 
@@ -91,6 +94,12 @@ class ApplyState:
         if e.retry_in_seconds is not None:  # timed out (or given up): no longer in the queue
             self.lock_queue = None
 
+    def _on_paused(self, e: ev.Paused) -> None:
+        self.phase, self.paused_after, self.next_group = "paused", e.after_group, e.next_group
+
+    def _on_resumed(self, e: ev.Resumed) -> None:
+        self.phase, self.paused_after, self.next_group = "running", None, None
+
     def _on_lock_queue(self, e: ev.LockQueue) -> None:
         self.lock_queue = e
 
@@ -117,7 +126,10 @@ class ApplyState:
 
     def _on_plan_finished(self, e: ev.PlanFinished) -> None:
         self.committed_groups = tuple(e.applied_groups)
-        if e.success:
+        self.stopped_before = e.stopped_before
+        if e.success and e.stopped_before is not None:
+            self.phase = "stopped"
+        elif e.success:
             self.phase = "succeeded"
         else:
             self.phase = "aborted" if self.abort_requested else "failed"
@@ -132,7 +144,7 @@ class ApplyState:
 
     @property
     def finished(self) -> bool:
-        return self.phase in ("succeeded", "failed", "aborted")
+        return self.phase in ("succeeded", "stopped", "failed", "aborted")
 
     @property
     def any_waited(self) -> bool:
@@ -171,6 +183,11 @@ def describe(event: ev.Event) -> str:
         return f"{who} {lock_wait_text(event)}"
     if isinstance(event, ev.LockQueue):
         return f"step {event.index + 1}: {queue_text(event)}"
+    if isinstance(event, ev.Paused):
+        after = f"after group {event.after_group + 1}" if event.after_group is not None else "before the first group"
+        return f"paused {after} (no transaction open); group {event.next_group + 1} runs on resume"
+    if isinstance(event, ev.Resumed):
+        return f"resumed: group {event.next_group + 1} next"
     if isinstance(event, ev.StepFinished):
         return f"step {event.index + 1} done: ran {duration(event.duration_seconds)}"
     if isinstance(event, ev.StepFailed):
