@@ -105,6 +105,8 @@ def build_parser() -> argparse.ArgumentParser:
                             "older transactions, which --lock-timeout does not cut")
     apply.add_argument("--lock-retries", type=int, default=3, help="retries after a lock timeout (default 3)")
     _max_lock_queue_flag(apply)
+    apply.add_argument("--stop-after-group", type=int, metavar="N",
+                       help="apply groups 1 to N of the plan only, then stop and say what was not run")
     apply.add_argument("--allow-hazards", default="", metavar="KINDS",
                        help="comma-separated hazard kinds to accept (e.g. data_loss)")
     apply.add_argument("--log-json", metavar="PATH", help="write apply events as JSON lines")

@@ -114,9 +114,11 @@ class Executor:
     def __init__(self, plan: Plan, settings, options: ApplyOptions | None = None,
                  control: ApplyControl | None = None):
         self.plan = plan
-        self.control = control  # pause / stop after group N, asked at each commit point
         self.settings = settings
         self.options = options or ApplyOptions(schema=plan.schema)
+        if control is None and self.options.stop_after_group is not None:  # apply --stop-after-group
+            control = ApplyControl(stop_after_group=self.options.stop_after_group)
+        self.control = control  # pause / stop after group N, asked at each commit point
         self.groups: list[Group] = [g for g in plan.groups if g.steps]
         self._first_step: list[int] = []
         offset = 0

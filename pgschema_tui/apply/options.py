@@ -42,6 +42,7 @@ class ApplyOptions:
     # give a waiting statement up (and retry it as after a lock timeout) when this many sessions
     # queue behind its lock request; None: never
     max_lock_queue: int | None = None
+    stop_after_group: int | None = None  # 0-based: run groups up to and including it (apply/control.py)
 
     @property
     def lock_poll_interval(self) -> float:
@@ -57,7 +58,7 @@ class ApplyOptions:
         return cls(schema=args.schema, lock_timeout_ms=lock_timeout_ms(args.lock_timeout),
                    lock_retries=args.lock_retries, allow_hazards=allow_hazards,
                    index_build_timeout_ms=parse_duration_ms(build_timeout) if build_timeout else 0,
-                   max_lock_queue=max_lock_queue(args))
+                   max_lock_queue=max_lock_queue(args), stop_after_group=stop_after_group(args))
 
 
 def lock_timeout_ms(text: str) -> int:
@@ -79,3 +80,13 @@ def max_lock_queue(args) -> int | None:
         raise UserError(f"--max-lock-queue {value}: give the number of sessions (1 or more) that may queue "
                         f"behind a waiting statement before it is given up and retried")
     return value
+
+
+def stop_after_group(args) -> int | None:
+    """--stop-after-group N (1-based on the command line) as a 0-based group, None when not given."""
+    value = getattr(args, "stop_after_group", None)
+    if value is None:
+        return None
+    if value < 1:
+        raise UserError(f"--stop-after-group {value}: groups are numbered from 1 (as the plan shows them)")
+    return value - 1
