@@ -49,6 +49,11 @@ async def test_lock_table_shows_who_holds_and_who_queues_behind(db):
             assert all(str(pid) in body for pid in readers.pids), body
             shown = " ".join(screen_text(app).split())
             assert "2 queued behind" in shown, shown
+            # defect 4 kept: the mode we asked for, and the blocker's own mode said apart, once
+            waits = [line for line in app.apply_screen.state.log if "waits for" in line]
+            assert len(waits) == 1, waits
+            assert (f"step 1 waits for AccessExclusiveLock on t, blocked by pid {holder_pid} "
+                    f"(holds AccessShareLock, idle in transaction") in waits[0], waits
             log = [line for line in app.apply_screen.state.log if "queue" in line]
             assert len(log) == 1 and "2 session(s) queue behind" in log[0], app.apply_screen.state.log
             await pilot.press("X", "y")
@@ -62,3 +67,40 @@ async def test_lock_table_shows_who_holds_and_who_queues_behind(db):
         holder.rollback()
         holder.close()
         readers.close()
+
+
+@sync
+async def test_a_step_that_waited_for_its_lock_shows_waited_and_ran_apart(db):
+    """Defect 5 in one attempt: a step that waited for a lock (no timeout, no retry), then ran
+    in an instant, shows the wait as waited, not as running time."""
+    from pgschema_tui.tui.widgets.apply_steps import ApplySteps
+
+    with db.connect() as conn:
+        conn.execute("CREATE TABLE t (id int)")
+    step = Step(sql="ALTER TABLE t ADD COLUMN a int;", type="table.column", operation="create", path="public.t.a")
+    app = ReviewApp(ReviewSession(Plan(schema="public", groups=[Group((step,))])), settings=db,
+                    apply_options=ApplyOptions(schema="public", lock_timeout_ms=60_000, poll_interval=0.05))
+    holder = db.connect(autocommit=False)
+    holder.execute("SELECT * FROM t").fetchall()
+    try:
+        async with app.run_test(size=(120, 36)) as pilot:
+            await pilot.press("4", "A", *"yes", "enter")
+            state = app.apply_screen.state
+            for _ in range(400):  # until the queue shows the step has waited 2 s (from pg_locks.waitstart)
+                await pilot.pause(0.05)
+                if state.lock_queue is not None and (state.lock_queue.waited_seconds or 0) >= 2.0:
+                    break
+            else:
+                raise AssertionError("the step never showed its lock wait")
+            holder.commit()
+            for _ in range(400):
+                await pilot.pause(0.05)
+                if state.finished:
+                    break
+            assert state.phase == "succeeded", state.message
+            assert state.waited[0] >= 2.0 and state.durations[0] < 1.5, (state.waited, state.durations)
+            row = app.screen.query_one(ApplySteps).row_text(0).plain
+            assert "2." in row or "3." in row, row
+            assert any("after waiting" in line for line in state.log), state.log
+    finally:
+        holder.close()

@@ -59,3 +59,24 @@ class ApplyControl:
         while self._pause and not self._stop and not aborted.is_set():
             self._changed.wait(0.1)
             self._changed.clear()
+
+
+def checkpoint(executor, group: int):
+    """The executor's hook before the unit starting at `group` (no transaction open): pause
+    while asked (yielding Paused, then Resumed), and end the run when asked to stop or past
+    "up to group N". Returns True to stop here."""
+    from pgschema_tui.apply.events import Paused, Resumed
+
+    control = executor.control
+    if control is None:
+        return False
+    if control.pause_requested and not control.stops_before(group) and not executor.aborted:
+        after = executor._applied_groups[-1] if executor._applied_groups else None
+        yield Paused(next_group=group, after_group=after)
+        control.wait_while_paused(executor._aborted)
+        if not control.stops_before(group) and not executor.aborted:
+            yield Resumed(next_group=group)
+    if executor.aborted or control.stops_before(group):
+        executor._stopped_before = group
+        return True
+    return False

@@ -26,10 +26,11 @@ from typing import Iterator
 
 from pgschema_tui.apply import advisory, guard
 from pgschema_tui.apply.events import (
-    Event, GroupCommitted, GroupRolledBack, GroupStarted, LockQueue, LockWait, Notice, Paused, PlanFinished,
-    PlanStarted, Progress, Resumed, StepFailed, StepFinished, StepStarted,
+    Event, GroupCommitted, GroupRolledBack, GroupStarted, LockWait, Notice, PlanFinished,
+    PlanStarted, Progress, StepFailed, StepFinished, StepStarted,
 )
-from pgschema_tui.apply.control import ApplyControl
+from pgschema_tui.apply.control import ApplyControl, checkpoint
+from pgschema_tui.apply.lock_queue import watch_queue
 from pgschema_tui.apply import index_builds
 from pgschema_tui.apply.monitor import Blocker, StatementMonitor
 from pgschema_tui.apply.options import ApplyOptions
@@ -195,7 +196,7 @@ class Executor:
                                    duration_seconds=round(time.monotonic() - started, 3))
                 return
             for unit in self._units():
-                stop = yield from self._checkpoint(unit.groups[0])
+                stop = yield from checkpoint(self, unit.groups[0])
                 if stop:
                     break
                 if unit.transactional:
@@ -222,23 +223,6 @@ class Executor:
             last = len(self.groups) if limit is None else max(0, min(limit + 1, len(self.groups)))
             return [_Unit(tuple(range(last)), True)] if last else []
         return [_Unit((i,), g.transactional) for i, g in enumerate(self.groups)]
-
-    def _checkpoint(self, group: int):
-        """Before the unit starting at `group` (no transaction open): pause while asked, and
-        end the run when asked to stop (or it is past "up to group N"). True: stop here."""
-        control = self.control
-        if control is None:
-            return False
-        if control.pause_requested and not control.stops_before(group) and not self.aborted:
-            after = self._applied_groups[-1] if self._applied_groups else None
-            yield Paused(next_group=group, after_group=after)
-            control.wait_while_paused(self._aborted)
-            if not control.stops_before(group) and not self.aborted:
-                yield Resumed(next_group=group)
-        if self.aborted or control.stops_before(group):
-            self._stopped_before = group
-            return True
-        return False
 
     def _steps_of(self, group: int) -> list[tuple[int, Step]]:
         first = self._first_step[group]
@@ -545,7 +529,7 @@ class Executor:
                     seen[:] = [b for b in seen if b.pid != blocker.pid] + [blocker]
                     yield blocker.lock_wait(index, attempt)
             if blockers:
-                queue = yield from self._lock_queue(index, queue_shown)
+                queue = yield from watch_queue(self, index, queue_shown)
                 if queue is not None:
                     queue_shown = queue
             if now >= next_progress:
@@ -553,30 +537,6 @@ class Executor:
                 if progress is not None and _progress_changed(last_progress, progress):
                     last_progress = progress
                     yield progress
-
-    def _lock_queue(self, index: int, shown: tuple[float, tuple]):
-        """While the statement waits for a lock: the queue on it (yielded when it changes, and
-        every second for the ages), and `--max-lock-queue`: cancel our request when that many
-        sessions wait behind it (a waiting ACCESS EXCLUSIVE request blocks even plain readers)."""
-        try:
-            queue: LockQueue | None = self._monitor.queue(index)
-        except Exception as exc:  # the monitor is a convenience: never fail the apply over it
-            self._monitor_lost(exc)
-            return None
-        if queue is None:
-            return None
-        now = time.monotonic()
-        shape = tuple((s.pid, s.place, s.mode) for s in queue.sessions)
-        if shape != shown[1] or now - shown[0] >= 1.0:
-            yield queue
-            shown = (now, shape)
-        limit = self.options.max_lock_queue
-        behind = len(queue.behind)
-        if limit and behind >= limit and self._queue_gave_up is None:
-            self._queue_gave_up = (f"{behind} {'session' if behind == 1 else 'sessions'} queued behind it "
-                                   f"on {queue.relation or 'its lock'} (--max-lock-queue {limit})")
-            self._cancel_running(wait=False)
-        return shown
 
     def _holders_after_the_fact(self, sql: str) -> list[Blocker]:
         try:

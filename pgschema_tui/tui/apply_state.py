@@ -26,6 +26,8 @@ class ApplyState:
     started_at: dict[int, float] = field(default_factory=dict)  # the current (last) attempt's start
     first_started_at: dict[int, float] = field(default_factory=dict)
     waited: dict[int, float] = field(default_factory=dict)  # lock waits, retries and backoff before it ran
+    # the current attempt's wait for its lock so far (pg_locks.waitstart, from LockQueue events)
+    attempt_wait: dict[int, float] = field(default_factory=dict)
     current: int | None = None
     current_sql: str = ""
     progress: ev.Progress | None = None
@@ -62,7 +64,8 @@ class ApplyState:
             self._logged_queue[event.index] = len(event.behind)
         line = "" if quiet else describe(event)  # progress is logged once per phase
         if isinstance(event, ev.StepFinished) and self.waited.get(event.index):
-            line += f" after waiting {duration(self.waited[event.index])} (lock retries and backoff)"
+            line = (f"step {event.index + 1} done: ran {duration(self.durations[event.index])} after waiting "
+                    f"{duration(self.waited[event.index])} (lock waits, retries and backoff)")
         if line:
             self.log.append(f"{_clock_text(event.at)}  {line}")
 
@@ -79,6 +82,7 @@ class ApplyState:
         self.current, self.current_sql = e.index, e.sql
         self.started_at[e.index] = e.at
         self.first_started_at.setdefault(e.index, e.at)
+        self.attempt_wait.pop(e.index, None)
         self.progress = None
         self.lock_waits.clear()
         self.lock_queue = None
@@ -102,15 +106,19 @@ class ApplyState:
 
     def _on_lock_queue(self, e: ev.LockQueue) -> None:
         self.lock_queue = e
+        if e.waited_seconds is not None:
+            self.attempt_wait[e.index] = max(self.attempt_wait.get(e.index, 0.0), e.waited_seconds)
 
     def _on_index_build_wait(self, e: ev.IndexBuildWait) -> None:
         self._set(e.index, WAITING)  # waits for another transaction to end (shown in the log)
 
     def _on_step_finished(self, e: ev.StepFinished) -> None:
         self._set(e.index, DONE)
-        self.durations[e.index] = e.duration_seconds
+        # the attempt that ran: its own lock wait is waiting, not running (issue 12, defect 5)
+        in_attempt = min(self.attempt_wait.pop(e.index, 0.0), e.duration_seconds)
+        self.durations[e.index] = round(e.duration_seconds - in_attempt, 3)
         total = e.at - self.first_started_at.get(e.index, e.at)
-        self.waited[e.index] = max(0.0, total - e.duration_seconds)
+        self.waited[e.index] = max(0.0, total - e.duration_seconds) + in_attempt
         self.lock_waits.clear()
         self.lock_queue = None
         if self.current == e.index:
@@ -148,7 +156,7 @@ class ApplyState:
 
     @property
     def any_waited(self) -> bool:
-        return any(v >= 0.05 for v in self.waited.values()) or any(
+        return any(v >= 0.05 for v in (*self.waited.values(), *self.attempt_wait.values())) or any(
             self.started_at[i] - t >= 0.05 for i, t in self.first_started_at.items() if i in self.started_at)
 
     def waited_so_far(self, index: int, now: float) -> float:
@@ -156,7 +164,8 @@ class ApplyState:
         if index in self.waited:
             return self.waited[index]
         first, last = self.first_started_at.get(index), self.started_at.get(index)
-        return max(0.0, last - first) if first is not None and last is not None else 0.0
+        before = max(0.0, last - first) if first is not None and last is not None else 0.0
+        return before + self.attempt_wait.get(index, 0.0)
 
     @property
     def done_count(self) -> int:
