@@ -207,7 +207,9 @@ class Executor:
                     break
             if self._failure is None and self._stopped_before is None and len(self._applied_groups) < len(self.groups):
                 self._stopped_before = len(self._applied_groups)  # the plan-wide unit ended at the limit
-            success = self._failure is None and not self.aborted
+            # an abort while paused ends the run short: not a success (an abort that came after the
+            # last commit changed nothing and is)
+            success = self._failure is None and not (self.aborted and self._stopped_before is not None)
             yield PlanFinished(success=success, applied_groups=tuple(self._applied_groups),
                                applied_steps=tuple(self._applied_steps),
                                duration_seconds=round(time.monotonic() - started, 3),
