@@ -120,6 +120,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="give up a CREATE INDEX CONCURRENTLY after this long (default: none); it waits for "
                             "older transactions, which --lock-timeout does not cut")
     apply.add_argument("--lock-retries", type=int, default=3, help="retries after a lock timeout (default 3)")
+    _max_lock_queue_flag(apply)
+    apply.add_argument("--stop-after-group", type=int, metavar="N",
+                       help="apply groups 1 to N of the plan only, then stop and say what was not run")
     apply.add_argument("--allow-hazards", default="", metavar="KINDS",
                        help="comma-separated hazard kinds to accept (e.g. data_loss)")
     apply.add_argument("--log-json", metavar="PATH", help="write apply events as JSON lines")
@@ -140,8 +143,15 @@ def build_parser() -> argparse.ArgumentParser:
     rsrc.add_argument("--demo", action="store_true", help="throwaway server with a sample schema and change")
     review.add_argument("--unverified-plan", action="store_true",
                         help="open a plan written by pgschema (fingerprint not checkable here) read-only")
+    _max_lock_queue_flag(review)
     _plan_flags(review)
     return parser
+
+
+def _max_lock_queue_flag(parser) -> None:
+    parser.add_argument("--max-lock-queue", type=int, metavar="N",
+                        help="give a statement waiting for a lock up (and retry it as after a lock timeout) when N "
+                             "sessions queue behind it: a waiting ACCESS EXCLUSIVE request blocks even readers")
 
 
 def main(argv: list[str] | None = None) -> int:

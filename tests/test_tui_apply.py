@@ -35,9 +35,11 @@ async def test_apply_shows_index_build_progress(db):
                     apply_options=ApplyOptions(schema="public", poll_interval=0.02))
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("4", "A")
-        assert not isinstance(app.screen, TypeYesScreen)  # hazard not acknowledged yet
-        await pilot.press("1", "a", "4", "A")
+        assert isinstance(app.screen, TypeYesScreen)  # index_build does not block: it is named
+        assert "not acknowledged: index_build" in " ".join(screen_text(app).split())
+        await pilot.press("escape", "1", "a", "4", "A")
         assert isinstance(app.screen, TypeYesScreen)
+        assert "not acknowledged" not in " ".join(screen_text(app).split())
         await pilot.press(*"no", "enter")
         assert isinstance(app.screen, TypeYesScreen)  # only "yes" applies
         await pilot.press(*"yes", "enter")

@@ -77,7 +77,7 @@ async def test_apply_header_follows_acknowledgements():
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("4")
-        assert "4 step(s) with unacknowledged" in screen_text(app)
+        assert "4 unacknowledged hazard(s), 1 blocking (data_loss)" in " ".join(screen_text(app).split())
         await pilot.press("1")
         for index in app.session.hazardous():
             app.screen.show_step(index, move_cursor=True)

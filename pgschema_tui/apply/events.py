@@ -83,6 +83,37 @@ class LockWait(Event):
     relation: str | None = None
     attempt: int = 0
     retry_in_seconds: float | None = None
+    blocker_mode: str | None = None  # the lock(s) the blocker holds there (None: it waits ahead of us)
+
+
+@dataclass(frozen=True)
+class QueuedSession:
+    """One session in the queue of the lock a step waits for (pg_locks, pg_blocking_pids)."""
+
+    pid: int
+    place: str  # "holds" (a conflicting lock), "ahead" (waits before us), "behind" (waits for us)
+    mode: str | None  # held mode(s) for "holds", the requested mode otherwise
+    state: str | None = None
+    waited_seconds: float | None = None  # how long it has waited for its lock ("ahead", "behind")
+    transaction_seconds: float | None = None  # how long its transaction (or query) has run
+    query: str | None = None
+    application_name: str | None = None
+
+
+@dataclass(frozen=True)
+class LockQueue(Event):
+    """The queue on the lock step `index` waits for: who holds it, who waits ahead of and behind
+    it. A waiting ACCESS EXCLUSIVE request blocks every session queued behind it, readers too."""
+
+    index: int
+    relation: str | None
+    lock_mode: str | None  # what our statement asked for
+    waited_seconds: float | None
+    sessions: tuple[QueuedSession, ...] = ()
+
+    @property
+    def behind(self) -> tuple[QueuedSession, ...]:
+        return tuple(s for s in self.sessions if s.place == "behind")
 
 
 @dataclass(frozen=True)
@@ -109,6 +140,22 @@ class PlanFinished(Event):
     # group that fails half-way leaves its earlier steps applied.
     applied_steps: tuple[int, ...] = ()
     invalid_indexes: tuple[str, ...] = ()  # left INVALID by a failed CREATE INDEX CONCURRENTLY
+    # the run ended before this group (0-based) as asked (apply up to group N, stop while paused);
+    # it and the groups after it were not run
+    stopped_before: int | None = None
+
+
+@dataclass(frozen=True)
+class Paused(Event):
+    """The run waits between two commits, as asked (`ApplyControl.pause`): no transaction is open."""
+
+    next_group: int  # 0-based: the group that runs on resume
+    after_group: int | None = None  # the last group committed, None when none was
+
+
+@dataclass(frozen=True)
+class Resumed(Event):
+    next_group: int
 
 
 @dataclass(frozen=True)

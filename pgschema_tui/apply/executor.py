@@ -30,6 +30,8 @@ from pgschema_tui.apply.events import (
     Event, GroupCommitted, GroupRolledBack, GroupStarted, LockWait, Notice, PlanFinished,
     PlanStarted, Progress, StepFailed, StepFinished, StepStarted,
 )
+from pgschema_tui.apply.control import ApplyControl, checkpoint
+from pgschema_tui.apply.lock_queue import watch_queue
 from pgschema_tui.apply import index_builds
 from pgschema_tui.apply.failures import (  # noqa: F401 - server_error_text: where callers look for it
     DEADLOCK_DETECTED, LOCK_NOT_AVAILABLE, _LockTimeout, _StepFailure, _deadlocked_with, _progress_changed, _span,
@@ -63,10 +65,14 @@ class _Unit:
 class Executor:
     """One apply run; `events()` drives it, `abort()` (any thread) cancels the running statement."""
 
-    def __init__(self, plan: Plan, settings, options: ApplyOptions | None = None):
+    def __init__(self, plan: Plan, settings, options: ApplyOptions | None = None,
+                 control: ApplyControl | None = None):
         self.plan = plan
         self.settings = settings
         self.options = options or ApplyOptions(schema=plan.schema)
+        if control is None and self.options.stop_after_group is not None:  # apply --stop-after-group
+            control = ApplyControl(stop_after_group=self.options.stop_after_group)
+        self.control = control  # pause / stop after group N, asked at each commit point
         self.groups: list[Group] = [g for g in plan.groups if g.steps]
         self._first_step: list[int] = []
         offset = 0
@@ -90,6 +96,8 @@ class Executor:
         self._pending: list[str] = []  # notices raised outside a generator (the monitor was lost)
         self._monitor_losses = 0
         self._inspection = None  # the reads of apply/recheck.py, while they run
+        self._queue_gave_up: str | None = None  # why we cancelled our own waiting statement
+        self._stopped_before: int | None = None  # the run ended before this group, as asked
 
     # ------------------------------------------------------------ control ---
 
@@ -148,17 +156,25 @@ class Executor:
                 yield PlanFinished(success=False, message=refused, duration_seconds=round(time.monotonic() - started, 3))
                 return
             for unit in self._units():
+                stop = yield from checkpoint(self, unit.groups[0])
+                if stop:
+                    break
                 if unit.transactional:
                     ok = yield from self._run_transaction(unit)
                 else:
                     ok = yield from self._run_autocommit(unit.groups[0])
                 if not ok:
                     break
-            success = self._failure is None
+            if self._failure is None and self._stopped_before is None and len(self._applied_groups) < len(self.groups):
+                self._stopped_before = len(self._applied_groups)  # the plan-wide unit ended at the limit
+            # an abort while paused ends the run short: not a success (an abort that came after the
+            # last commit changed nothing and is)
+            success = self._failure is None and not (self.aborted and self._stopped_before is not None)
             yield PlanFinished(success=success, applied_groups=tuple(self._applied_groups),
                                applied_steps=tuple(self._applied_steps),
                                duration_seconds=round(time.monotonic() - started, 3),
-                               message=self._summary(), invalid_indexes=tuple(self._invalid_indexes))
+                               message=self._summary(), invalid_indexes=tuple(self._invalid_indexes),
+                               stopped_before=self._stopped_before if self._failure is None else None)
         finally:
             self._close()
 
@@ -184,7 +200,10 @@ class Executor:
 
     def _units(self) -> list[_Unit]:
         if all(g.transactional for g in self.groups):
-            return [_Unit(tuple(range(len(self.groups))), True)]
+            # one transaction; "up to group N" known at the start ends it there
+            limit = self.control.stop_after_group if self.control is not None else None
+            last = len(self.groups) if limit is None else max(0, min(limit + 1, len(self.groups)))
+            return [_Unit(tuple(range(last)), True)] if last else []
         return [_Unit((i,), g.transactional) for i, g in enumerate(self.groups)]
 
     def _steps_of(self, group: int) -> list[tuple[int, Step]]:
@@ -285,7 +304,7 @@ class Executor:
             except _LockTimeout as timeout:
                 self._rollback()
                 for group in _started(unit, current):
-                    yield GroupRolledBack(group=group, reason=timeout.reason)
+                    yield GroupRolledBack(group=group, reason=timeout.why or timeout.reason)
                 attempt += 1
                 if attempt > self.options.lock_retries:
                     yield from self._fail_lock(timeout, current, _started(unit, current))
@@ -295,7 +314,7 @@ class Executor:
                 first = self._steps_of(unit.groups[0])[0][0]
                 yield Notice(
                     index=timeout.index, group=current,
-                    message=(f"{timeout.reason} on step {timeout.index + 1}{_with(timeout)} (attempt {attempt} of "
+                    message=(f"{timeout.cause()}{_with(timeout)} (attempt {attempt} of "
                              f"{self.options.lock_retries}); its transaction was rolled back, so "
                              f"retrying from step {first + 1} (the start of group {unit.groups[0] + 1}) "
                              f"in {delay:.2f}s"))
@@ -331,7 +350,7 @@ class Executor:
                     delay = self._backoff(attempt)
                     yield self._lock_wait_event(timeout, attempt, delay)
                     yield Notice(index=index, group=group,
-                                 message=(f"{timeout.reason} on step {index + 1}{_with(timeout)} (attempt {attempt} "
+                                 message=(f"{timeout.cause()}{_with(timeout)} (attempt {attempt} "
                                           f"of {self.options.lock_retries}); retrying it in {delay:.2f}s"))
                     if self._aborted.wait(delay):
                         yield from self._fail_abort(index, group, ())
@@ -445,6 +464,8 @@ class Executor:
             if not seen:
                 seen.extend(self._holders_after_the_fact(sql))
             raise _LockTimeout(index, error, seen, _deadlocked_with(error, self._conn.info.backend_pid))
+        if sqlstate == QUERY_CANCELED and self._queue_gave_up and not self.aborted:
+            raise _LockTimeout(index, error, seen, why=self._queue_gave_up)
         if sqlstate == QUERY_CANCELED and self.aborted:
             raise _StepFailure(index, sql, "aborted by user: the running statement was cancelled", sqlstate)
         if isinstance(error, psycopg.Error):
@@ -457,6 +478,7 @@ class Executor:
         way every statement of the plan runs (apply/index_builds.py runs its builds through it)."""
         outcome: dict[str, object] = {}
         finished = threading.Event()
+        self._queue_gave_up = None
 
         def work() -> None:
             try:
@@ -484,6 +506,7 @@ class Executor:
         options = self.options
         next_progress = time.monotonic() + options.poll_interval
         announced: dict[int, float] = {}
+        queue_shown: tuple[float, tuple] = (0.0, ())
         last_progress: Progress | None = None
         while not finished.wait(options.lock_poll_interval):
             yield from self._flush_notices(index)
@@ -501,6 +524,10 @@ class Executor:
                     announced[blocker.pid] = now
                     seen[:] = [b for b in seen if b.pid != blocker.pid] + [blocker]
                     yield blocker.lock_wait(index, attempt)
+            if blockers:
+                queue = yield from watch_queue(self, index, queue_shown)
+                if queue is not None:
+                    queue_shown = queue
             if now >= next_progress:
                 next_progress = now + options.poll_interval
                 if progress is not None and _progress_changed(last_progress, progress):
@@ -572,7 +599,9 @@ class Executor:
         who = timeout.who()
         if who:
             who = f"; {'deadlocked with' if timeout.deadlock else 'blocked by'} {who}"
-        message = (f"{server_error_text(timeout.error)}\n(gave up after {self.options.lock_retries} "
+        cause = (f"gave its lock request up: {timeout.why}" if timeout.why
+                 else server_error_text(timeout.error))
+        message = (f"{cause}\n(gave up after {self.options.lock_retries} "
                    f"{'retry' if self.options.lock_retries == 1 else 'retries'}{who})")
         step_sql = self._step_sql(timeout.index)
         sqlstate = DEADLOCK_DETECTED if timeout.deadlock else LOCK_NOT_AVAILABLE
@@ -591,6 +620,8 @@ class Executor:
 
     def _summary(self) -> str:
         """What was applied, in words: the last line a user reads after apply."""
+        if self._failure is None and self._stopped_before is not None:
+            return self._stop_summary(self._stopped_before)
         if self._failure is None:
             return f"Applied {self.total_steps} steps in {len(self.groups)} groups."
         lines = []
@@ -618,6 +649,15 @@ class Executor:
             lines.append(f"INVALID index(es) left behind: {', '.join(self._invalid_indexes)} "
                          f"(plan again: the planner drops and rebuilds them).")
         return "\n".join(lines)
+
+    def _stop_summary(self, first_not_run: int) -> str:
+        how = "Aborted while paused" if self.aborted else "Stopped as asked"
+        done = (f"Committed: group(s) {_span(self._applied_groups)} (steps {_span(self._committed_steps())})."
+                if self._applied_groups else "Committed: nothing.")
+        left = list(range(first_not_run, len(self.groups)))
+        steps = [i for g in left for i, _ in self._steps_of(g)]
+        return (f"{how} before group {first_not_run + 1}. {done}\n"
+                f"Not run: group(s) {_span(left)} (steps {_span(steps)}).")
 
     def _committed_steps(self) -> list[int]:
         return [i for g in self._applied_groups for i, _ in self._steps_of(g)]

@@ -19,9 +19,11 @@ class _LockTimeout(Exception):
     """A statement gave up waiting for a lock (or was the victim of a deadlock); carries who held
     it, when we saw them."""
 
-    def __init__(self, index: int, error: Exception, blockers: list[Blocker], others: tuple[int, ...] = ()):
+    def __init__(self, index: int, error: Exception, blockers: list[Blocker], others: tuple[int, ...] = (),
+                 why: str | None = None):
         super().__init__(str(error))
         self.index, self.error, self.blockers = index, error, blockers
+        self.why = why  # set when we gave the wait up ourselves (--max-lock-queue), not the server
         self.deadlock = getattr(error, "sqlstate", None) == DEADLOCK_DETECTED
         # the sessions the deadlock involved (from the server's DETAIL) when the monitor saw none
         self.others = tuple(p for p in others if p not in {b.pid for b in blockers})
@@ -29,6 +31,12 @@ class _LockTimeout(Exception):
     @property
     def reason(self) -> str:
         return "deadlock" if self.deadlock else "lock timeout"
+
+    def cause(self) -> str:
+        """`lock timeout on step 3`, `deadlock on step 3`, or why we gave its lock request up."""
+        if self.why:
+            return f"step {self.index + 1} gave its lock request up: {self.why}"
+        return f"{self.reason} on step {self.index + 1}"
 
     def who(self) -> str:
         """`pid 42 (idle in transaction): SELECT ...`, the session the statement waited for."""

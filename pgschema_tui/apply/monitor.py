@@ -8,32 +8,76 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pgschema_tui.apply.events import LockWait, Progress
+from pgschema_tui.apply.events import LockQueue, LockWait, Progress, QueuedSession
 
 _PROGRESS_SQL = """
 SELECT phase, blocks_done, blocks_total, tuples_done, tuples_total, lockers_done, lockers_total
 FROM pg_stat_progress_create_index WHERE pid = %s
 """
 
-# Who blocks `pid`, what they run, and which lock `pid` waits for.
-_BLOCKERS_SQL = """
+def _same_target(a: str, b: str) -> str:
+    """SQL: pg_locks rows `a` and `b` are on the same lockable object."""
+    fields = ("database", "relation", "page", "tuple", "virtualxid", "transactionid", "classid", "objid", "objsubid")
+    return f"{a}.locktype = {b}.locktype AND " + " AND ".join(
+        f"{a}.{f} IS NOT DISTINCT FROM {b}.{f}" for f in fields)
+
+
+# Who blocks `pid`, what they run, which lock `pid` waits for, and what each blocker holds on
+# the same object (NULL: it holds nothing there, it waits ahead of `pid` in the queue).
+_BLOCKERS_SQL = f"""
 SELECT b.pid, a.query, a.state,
        extract(epoch FROM clock_timestamp() - coalesce(a.xact_start, a.query_start))::float8,
-       w.mode, w.relation
+       w.mode, w.relation::regclass::text,
+       (SELECT string_agg(h.mode, ', ' ORDER BY h.mode) FROM pg_locks h
+        WHERE h.pid = b.pid AND h.granted AND {_same_target("h", "w")})
 FROM unnest(pg_blocking_pids(%(pid)s)) AS b(pid)
 LEFT JOIN pg_stat_activity a ON a.pid = b.pid
-LEFT JOIN LATERAL (
-    SELECT l.mode, l.relation::regclass::text AS relation
-    FROM pg_locks l WHERE l.pid = %(pid)s AND NOT l.granted LIMIT 1
-) w ON true
+LEFT JOIN LATERAL (SELECT l.* FROM pg_locks l WHERE l.pid = %(pid)s AND NOT l.granted LIMIT 1) w ON true
 ORDER BY b.pid
 """
 
-# Fallback when the wait ended before we saw it: sessions holding locks on these relations.
+# The lock `pid` waits for: the object, the mode it asked for, since when.
+_OUR_WAIT_SQL = """
+SELECT l.relation::regclass::text, l.mode, extract(epoch FROM clock_timestamp() - l.waitstart)::float8
+FROM pg_locks l WHERE l.pid = %(pid)s AND NOT l.granted LIMIT 1
+"""
+
+# The queue on that lock: the sessions `pid` waits for (holding a conflicting lock, or waiting
+# ahead of it) and the sessions waiting for `pid` (behind it: pg_blocking_pids names `pid` for
+# them, also when they only conflict with what `pid` asked for). Only sessions waiting for a
+# heavyweight lock are asked for their blockers (pg_blocking_pids is not free).
+_QUEUE_SQL = f"""
+WITH w AS MATERIALIZED (SELECT l.* FROM pg_locks l WHERE l.pid = %(pid)s AND NOT l.granted LIMIT 1),
+waiting AS MATERIALIZED (
+    SELECT a.pid FROM pg_stat_activity a WHERE a.wait_event_type = 'Lock' AND a.pid <> %(pid)s
+),
+queue AS MATERIALIZED (
+    SELECT b.pid, 'ahead'::text AS place FROM unnest(pg_blocking_pids(%(pid)s)) AS b(pid)
+    UNION
+    SELECT q.pid, 'behind' FROM waiting q WHERE %(pid)s = ANY(pg_blocking_pids(q.pid))
+)
+SELECT q.pid,
+       CASE WHEN q.place = 'ahead' AND held.modes IS NOT NULL THEN 'holds' ELSE q.place END,
+       CASE WHEN q.place = 'ahead' AND held.modes IS NOT NULL THEN held.modes ELSE wants.mode END,
+       a.state, extract(epoch FROM clock_timestamp() - wants.waitstart)::float8,
+       extract(epoch FROM clock_timestamp() - coalesce(a.xact_start, a.query_start))::float8,
+       a.query, a.application_name
+FROM queue q
+CROSS JOIN w
+LEFT JOIN pg_stat_activity a ON a.pid = q.pid
+LEFT JOIN LATERAL (SELECT string_agg(h.mode, ', ' ORDER BY h.mode) AS modes FROM pg_locks h
+                   WHERE h.pid = q.pid AND h.granted AND {_same_target("h", "w")}) held ON true
+LEFT JOIN LATERAL (SELECT l.mode, l.waitstart FROM pg_locks l WHERE l.pid = q.pid AND NOT l.granted LIMIT 1
+                  ) wants ON true
+ORDER BY q.place <> 'ahead', wants.waitstart NULLS FIRST, q.pid
+"""
+
+# Fallback when the wait ended before we saw it: sessions holding locks on these relations
+# (what our statement asked for is no longer known; the mode is the one they hold).
 _HOLDERS_SQL = """
 SELECT DISTINCT ON (l.pid) l.pid, a.query, a.state,
        extract(epoch FROM clock_timestamp() - coalesce(a.xact_start, a.query_start))::float8,
-       l.mode, c.relname
+       NULL::text, c.relname, l.mode
 FROM pg_locks l
 JOIN pg_class c ON c.oid = l.relation
 JOIN pg_stat_activity a ON a.pid = l.pid
@@ -112,14 +156,15 @@ class Blocker:
     query: str | None
     state: str | None
     age_seconds: float | None
-    lock_mode: str | None
+    lock_mode: str | None  # what the waiting statement asked for
     relation: str | None
+    held_mode: str | None = None  # what the blocker holds there (None: it waits ahead, or unknown)
 
     def lock_wait(self, index: int, attempt: int, retry_in: float | None = None) -> LockWait:
         return LockWait(index=index, blocker_pid=self.pid, blocker_query=self.query,
                         blocker_state=self.state, blocker_age_seconds=self.age_seconds,
                         lock_mode=self.lock_mode, relation=self.relation, attempt=attempt,
-                        retry_in_seconds=retry_in)
+                        retry_in_seconds=retry_in, blocker_mode=self.held_mode)
 
 
 @dataclass(frozen=True)
@@ -186,6 +231,15 @@ class StatementMonitor:
         """Sessions `pid` is waiting for right now (empty when it is not waiting)."""
         rows = self.conn.execute(_BLOCKERS_SQL, {"pid": self.pid}).fetchall()
         return [Blocker(*row) for row in rows]
+
+    def queue(self, index: int) -> LockQueue | None:
+        """The queue on the lock `pid` waits for (None when it waits for none)."""
+        ours = self.conn.execute(_OUR_WAIT_SQL, {"pid": self.pid}).fetchone()
+        if ours is None:
+            return None
+        rows = self.conn.execute(_QUEUE_SQL, {"pid": self.pid}).fetchall()
+        return LockQueue(index=index, relation=ours[0], lock_mode=ours[1], waited_seconds=ours[2],
+                         sessions=tuple(QueuedSession(*row) for row in rows))
 
     def waits(self) -> list[Wait]:
         """What `pid` waits for right now, one row per blocking session (empty when not waiting)."""

@@ -42,6 +42,10 @@ class ApplyOptions:
     # the data checks are counted again once the apply lock is held (apply/recheck.py)
     data_check_timeout_ms: int = 2000
     skip_data_checks: bool = False
+    # give a waiting statement up (and retry it as after a lock timeout) when this many sessions
+    # queue behind its lock request; None: never
+    max_lock_queue: int | None = None
+    stop_after_group: int | None = None  # 0-based: run groups up to and including it (apply/control.py)
 
     @property
     def lock_poll_interval(self) -> float:
@@ -64,7 +68,8 @@ class ApplyOptions:
                    lock_retries=args.lock_retries, allow_hazards=allow_hazards,
                    index_build_timeout_ms=parse_duration_ms(build_timeout) if build_timeout else 0,
                    data_check_timeout_ms=_data_check_timeout_ms(args),
-                   skip_data_checks=bool(getattr(args, "skip_data_checks", False)))
+                   skip_data_checks=bool(getattr(args, "skip_data_checks", False)),
+                   max_lock_queue=max_lock_queue(args), stop_after_group=stop_after_group(args))
 
 
 def lock_timeout_ms(text: str) -> int:
@@ -87,3 +92,22 @@ def _data_check_timeout_ms(args) -> int:
     if ms is None or ms <= 0:
         raise UserError(f"--data-check-timeout {text!r} is not a duration like 500ms, 2s or 1min")
     return ms
+
+
+def max_lock_queue(args) -> int | None:
+    """--max-lock-queue N: at least 1 (None when not given)."""
+    value = getattr(args, "max_lock_queue", None)
+    if value is not None and value < 1:
+        raise UserError(f"--max-lock-queue {value}: give the number of sessions (1 or more) that may queue "
+                        f"behind a waiting statement before it is given up and retried")
+    return value
+
+
+def stop_after_group(args) -> int | None:
+    """--stop-after-group N (1-based on the command line) as a 0-based group, None when not given."""
+    value = getattr(args, "stop_after_group", None)
+    if value is None:
+        return None
+    if value < 1:
+        raise UserError(f"--stop-after-group {value}: groups are numbered from 1 (as the plan shows them)")
+    return value - 1

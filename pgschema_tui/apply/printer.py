@@ -9,7 +9,7 @@ import sys
 from typing import TextIO
 
 from pgschema_tui.apply.events import (
-    Event, GroupRolledBack, GroupStarted, LockWait, Notice, PlanFinished, PlanStarted, Progress,
+    Event, GroupRolledBack, GroupStarted, LockQueue, LockWait, Notice, PlanFinished, PlanStarted, Progress,
     StepFailed, StepFinished, StepStarted,
 )
 from pgschema_tui.apply.index_builds import describe_event as describe_build_event
@@ -31,12 +31,25 @@ def describe_lock_wait(event: LockWait) -> str:
         facts = [f for f in (event.blocker_state,
                              f"{event.blocker_age_seconds:.1f}s" if event.blocker_age_seconds is not None else None)
                  if f]
-        holder = f"held by pid {event.blocker_pid}" + (f" ({', '.join(facts)})" if facts else "")
+        # the mode above is what we asked for; the blocker's own mode is said apart (issue 12, defect 4)
+        conflicting = f"a conflicting lock ({event.blocker_mode})" if event.blocker_mode else "a conflicting lock"
+        holder = f"{conflicting} held by pid {event.blocker_pid}" + (f" ({', '.join(facts)})" if facts else "")
         if event.blocker_query:
             holder += f": {short_sql(event.blocker_query, 60)}"
     if event.retry_in_seconds is not None:
         return f"lock timeout waiting for {what}{on}, {holder}; retry {event.attempt} in {event.retry_in_seconds:.2f}s"
     return f"waiting for {what}{on}, {holder}"
+
+
+def describe_queue(event: LockQueue) -> str:
+    """`3 session(s) queue behind its AccessExclusiveLock request on t: pids 12, 13, 14`."""
+    behind = event.behind
+    what = f"its {event.lock_mode} request" if event.lock_mode else "its lock request"
+    on = f" on {event.relation}" if event.relation else ""
+    if not behind:
+        return f"no session queues behind {what}{on} any more"
+    pids = ", ".join(str(s.pid) for s in behind[:8]) + (" …" if len(behind) > 8 else "")
+    return f"{len(behind)} session(s) queue behind {what}{on} (blocked until it is granted): pids {pids}"
 
 
 class EventDescriber:
@@ -46,6 +59,7 @@ class EventDescriber:
         self.total_steps = 0
         self.total_groups = 0
         self.sql: dict[int, str] = {}
+        self._queued: dict[int, int] = {}  # sessions last said to queue behind each step
 
     def tag(self, index: int) -> str:
         return f"[{index + 1}/{self.total_steps}]"
@@ -67,6 +81,12 @@ class EventDescriber:
             return f"{self.tag(event.index)} {event.phase}{percent}"
         if isinstance(event, LockWait):
             return f"{self.tag(event.index)} {describe_lock_wait(event)}"
+        if isinstance(event, LockQueue):  # said when the number of sessions behind us changes
+            behind = event.behind
+            if self._queued.get(event.index, 0) == len(behind):
+                return None
+            self._queued[event.index] = len(behind)
+            return f"{self.tag(event.index)} {describe_queue(event)}"
         if isinstance(event, Notice):
             return event.message
         if isinstance(event, GroupRolledBack):

@@ -20,22 +20,29 @@ STATE_MARKS = {PENDING: " ", RUNNING: ">", DONE: "✓", FAILED: "✗", WAITING: 
 @dataclass
 class ApplyState:
     total_steps: int
-    phase: str = "ready"  # ready | checking | running | succeeded | failed | aborted
+    phase: str = "ready"  # ready | checking | running | paused | succeeded | stopped | failed | aborted
     step_states: list[str] = field(default_factory=list)
     durations: dict[int, float] = field(default_factory=dict)  # the attempt that ran, in seconds
     started_at: dict[int, float] = field(default_factory=dict)  # the current (last) attempt's start
     first_started_at: dict[int, float] = field(default_factory=dict)
     waited: dict[int, float] = field(default_factory=dict)  # lock waits, retries and backoff before it ran
+    # the current attempt's wait for its lock so far (pg_locks.waitstart, from LockQueue events)
+    attempt_wait: dict[int, float] = field(default_factory=dict)
     current: int | None = None
     current_sql: str = ""
     progress: ev.Progress | None = None
     progress_seen: list[ev.Progress] = field(default_factory=list)
     lock_waits: dict[int | None, ev.LockWait] = field(default_factory=dict)
+    lock_queue: ev.LockQueue | None = None  # the queue on the lock the running step waits for
     log: list[str] = field(default_factory=list)
     committed_groups: tuple[int, ...] = ()
     message: str = ""
     abort_requested: bool = False
+    paused_after: int | None = None  # while paused: the last group committed (None: none yet)
+    next_group: int | None = None  # while paused: the group that runs on resume
+    stopped_before: int | None = None  # the run ended before this group as asked
     _logged_waits: set = field(default_factory=set, repr=False)
+    _logged_queue: dict = field(default_factory=dict, repr=False)  # step -> sessions behind it last logged
 
     def __post_init__(self) -> None:
         if not self.step_states:
@@ -52,15 +59,20 @@ class ApplyState:
             key = (event.index, event.blocker_pid, event.attempt, event.lock_mode, event.relation)
             quiet = key in self._logged_waits
             self._logged_waits.add(key)
+        if isinstance(event, ev.LockQueue):  # logged when the number behind us changes, not every second
+            quiet = self._logged_queue.get(event.index, 0) == len(event.behind)
+            self._logged_queue[event.index] = len(event.behind)
         line = "" if quiet else describe(event)  # progress is logged once per phase
         if isinstance(event, ev.StepFinished) and self.waited.get(event.index):
-            line += f" after waiting {duration(self.waited[event.index])} (lock retries and backoff)"
+            line = (f"step {event.index + 1} done: ran {duration(self.durations[event.index])} after waiting "
+                    f"{duration(self.waited[event.index])} (lock waits, retries and backoff)")
         if line:
             self.log.append(f"{_clock_text(event.at)}  {line}")
 
     def _on_plan_started(self, e: ev.PlanStarted) -> None:
         self.phase = "running"
         self.lock_waits.clear()  # the pre-apply check's waits are over
+        self.lock_queue = None
         if e.total_steps != self.total_steps:
             self.total_steps = e.total_steps
             self.step_states = [PENDING] * e.total_steps
@@ -70,8 +82,10 @@ class ApplyState:
         self.current, self.current_sql = e.index, e.sql
         self.started_at[e.index] = e.at
         self.first_started_at.setdefault(e.index, e.at)
+        self.attempt_wait.pop(e.index, None)
         self.progress = None
         self.lock_waits.clear()
+        self.lock_queue = None
 
     def _on_progress(self, e: ev.Progress) -> None:
         self._set(e.index, RUNNING)  # moving again after a lock wait
@@ -81,16 +95,32 @@ class ApplyState:
     def _on_lock_wait(self, e: ev.LockWait) -> None:
         self._set(e.index, WAITING)
         self.lock_waits[e.blocker_pid] = e
+        if e.retry_in_seconds is not None:  # timed out (or given up): no longer in the queue
+            self.lock_queue = None
+
+    def _on_paused(self, e: ev.Paused) -> None:
+        self.phase, self.paused_after, self.next_group = "paused", e.after_group, e.next_group
+
+    def _on_resumed(self, e: ev.Resumed) -> None:
+        self.phase, self.paused_after, self.next_group = "running", None, None
+
+    def _on_lock_queue(self, e: ev.LockQueue) -> None:
+        self.lock_queue = e
+        if e.waited_seconds is not None:
+            self.attempt_wait[e.index] = max(self.attempt_wait.get(e.index, 0.0), e.waited_seconds)
 
     def _on_index_build_wait(self, e: ev.IndexBuildWait) -> None:
         self._set(e.index, WAITING)  # waits for another transaction to end (shown in the log)
 
     def _on_step_finished(self, e: ev.StepFinished) -> None:
         self._set(e.index, DONE)
-        self.durations[e.index] = e.duration_seconds
+        # the attempt that ran: its own lock wait is waiting, not running (issue 12, defect 5)
+        in_attempt = min(self.attempt_wait.pop(e.index, 0.0), e.duration_seconds)
+        self.durations[e.index] = round(e.duration_seconds - in_attempt, 3)
         total = e.at - self.first_started_at.get(e.index, e.at)
-        self.waited[e.index] = max(0.0, total - e.duration_seconds)
+        self.waited[e.index] = max(0.0, total - e.duration_seconds) + in_attempt
         self.lock_waits.clear()
+        self.lock_queue = None
         if self.current == e.index:
             self.current = None
 
@@ -104,13 +134,17 @@ class ApplyState:
 
     def _on_plan_finished(self, e: ev.PlanFinished) -> None:
         self.committed_groups = tuple(e.applied_groups)
-        if e.success:
+        self.stopped_before = e.stopped_before
+        if e.success and e.stopped_before is not None:
+            self.phase = "stopped"
+        elif e.success:
             self.phase = "succeeded"
         else:
             self.phase = "aborted" if self.abort_requested else "failed"
         self.message = e.message or self.message
         self.current = None
         self.lock_waits.clear()
+        self.lock_queue = None
 
     def _set(self, index: int, state: str) -> None:
         if 0 <= index < len(self.step_states):
@@ -118,11 +152,11 @@ class ApplyState:
 
     @property
     def finished(self) -> bool:
-        return self.phase in ("succeeded", "failed", "aborted")
+        return self.phase in ("succeeded", "stopped", "failed", "aborted")
 
     @property
     def any_waited(self) -> bool:
-        return any(v >= 0.05 for v in self.waited.values()) or any(
+        return any(v >= 0.05 for v in (*self.waited.values(), *self.attempt_wait.values())) or any(
             self.started_at[i] - t >= 0.05 for i, t in self.first_started_at.items() if i in self.started_at)
 
     def waited_so_far(self, index: int, now: float) -> float:
@@ -130,7 +164,8 @@ class ApplyState:
         if index in self.waited:
             return self.waited[index]
         first, last = self.first_started_at.get(index), self.started_at.get(index)
-        return max(0.0, last - first) if first is not None and last is not None else 0.0
+        before = max(0.0, last - first) if first is not None and last is not None else 0.0
+        return before + self.attempt_wait.get(index, 0.0)
 
     @property
     def done_count(self) -> int:
@@ -155,6 +190,13 @@ def describe(event: ev.Event) -> str:
     if isinstance(event, ev.LockWait):
         who = f"step {event.index + 1}" if event.index >= 0 else "the pre-apply check"
         return f"{who} {lock_wait_text(event)}"
+    if isinstance(event, ev.LockQueue):
+        return f"step {event.index + 1}: {queue_text(event)}"
+    if isinstance(event, ev.Paused):
+        after = f"after group {event.after_group + 1}" if event.after_group is not None else "before the first group"
+        return f"paused {after} (no transaction open); group {event.next_group + 1} runs on resume"
+    if isinstance(event, ev.Resumed):
+        return f"resumed: group {event.next_group + 1} next"
     if isinstance(event, ev.StepFinished):
         return f"step {event.index + 1} done: ran {duration(event.duration_seconds)}"
     if isinstance(event, ev.StepFailed):
@@ -185,7 +227,8 @@ def lock_wait_text(wait: ev.LockWait) -> str:
     wanted = wait.lock_mode or "a lock"
     where = f" on {wait.relation}" if wait.relation else ""
     if wait.blocker_pid:
-        facts = ", ".join(x for x in (wait.blocker_state or "",
+        facts = ", ".join(x for x in (f"holds {wait.blocker_mode}" if wait.blocker_mode else "",
+                                      wait.blocker_state or "",
                                       f"{wait.blocker_age_seconds:.0f} s" if wait.blocker_age_seconds is not None else "")
                           if x)
         who = f"blocked by pid {wait.blocker_pid}" + (f" ({facts})" if facts else "")
@@ -198,6 +241,16 @@ def lock_wait_text(wait: ev.LockWait) -> str:
         retry = f"; attempt {wait.attempt + 1}"
     query = " ".join((wait.blocker_query or "").split())
     return f"waits for {wanted}{where}, {who}{retry}" + (f": {query}" if query else "")
+
+
+def queue_text(queue: ev.LockQueue) -> str:
+    """`2 session(s) queue behind its AccessExclusiveLock request on t (blocked until it is granted)`."""
+    behind = len(queue.behind)
+    what = f"its {queue.lock_mode} request" if queue.lock_mode else "its lock request"
+    on = f" on {queue.relation}" if queue.relation else ""
+    if not behind:
+        return f"no session queues behind {what}{on} any more"
+    return f"{behind} session(s) queue behind {what}{on} (blocked until it is granted or given up)"
 
 
 def _clock_text(at: float) -> str:

@@ -47,7 +47,8 @@ class ReviewSession:
     live: Schema | None = None
     desired: Schema | None = None
     viewed: set[int] = field(default_factory=set)
-    acknowledged: set[int] = field(default_factory=set)
+    # (step index, position of the hazard in step.hazards): each hazard is acknowledged on its own
+    acknowledged_hazards: set[tuple[int, int]] = field(default_factory=set)
     source: str = ""  # what the plan came from, for the title ("schema.sql", "plan.json")
     sizes: dict | None = None  # live relation name -> inspect.sizes.RelationSize (rows estimate, total bytes)
 
@@ -109,14 +110,42 @@ class ReviewSession:
     def hazardous(self) -> list[int]:
         return [r.index for r in self.refs if r.step.hazards]
 
+    @property
+    def acknowledged(self) -> set[int]:
+        """Steps every hazard of which is acknowledged."""
+        return {i for i in {i for i, _ in self.acknowledged_hazards} if self.is_acknowledged(i)}
+
+    def is_acknowledged(self, index: int) -> bool:
+        """Is every hazard of step `index` acknowledged (False for a step without hazards)?"""
+        count = len(self.refs[index].step.hazards)
+        return count > 0 and all((index, k) in self.acknowledged_hazards for k in range(count))
+
     def unacknowledged(self) -> list[int]:
-        """Steps with hazards the user has not acknowledged: apply refuses while any remain."""
-        return [i for i in self.hazardous() if i not in self.acknowledged]
+        """Steps with at least one hazard the user has not acknowledged."""
+        acked = self.acknowledged
+        return [i for i in self.hazardous() if i not in acked]
+
+    def hazards_left(self) -> list[tuple[int, int]]:
+        """(step index, hazard position) of every hazard not acknowledged, in plan order."""
+        return [(r.index, k) for r in self.refs for k in range(len(r.step.hazards))
+                if (r.index, k) not in self.acknowledged_hazards]
+
+    def blocking_left(self) -> list[tuple[int, int]]:
+        """The hazards left that block the start of an apply: the kinds `apply` refuses without
+        `--allow-hazards` (apply/preflight.BLOCKING_HAZARDS: data_loss, data_check)."""
+        from pgschema_tui.apply.preflight import BLOCKING_HAZARDS
+
+        return [(i, k) for i, k in self.hazards_left() if self.refs[i].step.hazards[k].type in BLOCKING_HAZARDS]
+
+    def acknowledged_kinds(self) -> frozenset[str]:
+        """Hazard kinds every listed hazard of which is acknowledged: the `--allow-hazards` they amount to."""
+        left = {self.refs[i].step.hazards[k].type for i, k in self.hazards_left()}
+        return frozenset(h.type for r in self.refs for h in r.step.hazards) - left
 
     def summary(self) -> PlanSummary:
-        hazardous = self.hazardous()
+        hazardous, acked = self.hazardous(), self.acknowledged
         return PlanSummary(*self._counts, hazards=len(hazardous),
-                           hazards_acknowledged=sum(1 for i in hazardous if i in self.acknowledged),
+                           hazards_acknowledged=sum(1 for i in hazardous if i in acked),
                            viewed=len(self.viewed), steps=len(self.refs))
 
     def matches(self, ref: StepRef, needle: str) -> bool:
@@ -157,13 +186,26 @@ class ReviewSession:
         return True
 
     def acknowledge(self, index: int) -> bool:
-        """Acknowledge (or un-acknowledge) a step's hazards; steps without hazards stay unmarked."""
-        if not self.refs[index].step.hazards:
+        """Acknowledge every hazard of a step (or, when all were, none); returns the new state.
+        Steps without hazards stay unmarked."""
+        keys = {(index, k) for k in range(len(self.refs[index].step.hazards))}
+        if not keys:
             return False
-        if index in self.acknowledged:
-            self.acknowledged.discard(index)
+        if keys <= self.acknowledged_hazards:
+            self.acknowledged_hazards -= keys
             return False
-        self.acknowledged.add(index)
+        self.acknowledged_hazards |= keys
+        return True
+
+    def acknowledge_hazard(self, index: int, position: int) -> bool:
+        """Acknowledge (or un-acknowledge) one hazard of a step; returns the new state."""
+        if not 0 <= position < len(self.refs[index].step.hazards):
+            return False
+        key = (index, position)
+        if key in self.acknowledged_hazards:
+            self.acknowledged_hazards.discard(key)
+            return False
+        self.acknowledged_hazards.add(key)
         return True
 
 

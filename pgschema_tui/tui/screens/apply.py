@@ -33,6 +33,10 @@ class ApplyScreen(Screen):
     BINDINGS = [
         Binding("A", "start_apply", "Apply…"),
         Binding("X", "abort", "Abort…"),
+        Binding("h", "hazards", "Hazards"),
+        Binding("p", "pause", "Pause/resume"),
+        Binding("u", "up_to_group", "Apply up to group…", show=False),
+        Binding("C", "replan_continue", "Re-plan and continue", show=False),
         Binding("slash", "filter", "Filter"),
     ]
 
@@ -43,6 +47,10 @@ class ApplyScreen(Screen):
         self._exit_after_abort = False
         self._executor = None
         self._check: PreApplyCheck | None = None
+        from pgschema_tui.apply.control import ApplyControl
+
+        self._control = ApplyControl()  # pause / up to group N, asked by the executor between groups
+        self._continue_after_stop = False  # C while paused: stop the run, then re-plan
 
     def compose(self) -> ComposeResult:
         yield ModeBar("apply", self.app.source_label)
@@ -85,13 +93,18 @@ class ApplyScreen(Screen):
         if state.phase == "ready":
             if not session.refs:
                 return Text(" Nothing to apply: the plan is empty.")
-            left = len(session.unacknowledged())
+            left, blocking = session.hazards_left(), session.blocking_left()
             text = Text(f" Ready to apply {len(session.refs)} steps in {len(session.plan.groups)} groups to {target}. ")
-            if left:
-                text.append(f"{left} step(s) with unacknowledged hazards: acknowledge them in Review (a).",
-                            style="bold red")
+            if blocking:
+                kinds = ", ".join(sorted({session.ref(i).step.hazards[k].type for i, k in blocking}))
+                text.append(f"{len(left)} unacknowledged hazard(s), {len(blocking)} blocking ({kinds}): "
+                            f"acknowledge each with h (or a in Review).", style="bold red")
+            elif left:
+                text.append(f"{len(left)} unacknowledged hazard(s) (none blocking; h lists them). ", style="yellow")
+                text.append("Press A to apply.", style="bold")
             else:
                 text.append("Press A to apply.", style="bold")
+            text.append(self._limit_text())
             return text
         if state.phase == "checking":
             text = Text(" Pre-apply check" + (" (abort requested)" if state.abort_requested else "") + ": ",
@@ -110,14 +123,29 @@ class ApplyScreen(Screen):
             if state.current is not None and state.current in state.started_at:
                 elapsed = max(0.0, self.app.clock() - state.started_at[state.current])
                 text.append(f" · step {state.current + 1} running for {duration(elapsed)}")
+            if self._control.pause_requested:
+                text.append(" · pause requested: pausing at the next commit (the end of the current group's "
+                            "transaction); p cancels", style="bold yellow")
+            text.append(self._limit_text())
+            return text
+        if state.phase == "paused":
+            where = (f"after group {state.paused_after + 1}" if state.paused_after is not None
+                     else "before the first group")
+            text = Text(f" Paused {where}: ", style="bold yellow")
+            text.append(f"{state.done_count}/{state.total_steps} steps done; nothing runs and no transaction is "
+                        f"open. p resumes (group {(state.next_group or 0) + 1} next) · C re-plans from the "
+                        f"database and continues · X stops here.")
             return text
         groups = ", ".join(str(g + 1) for g in state.committed_groups) or "none"
         verdict = {"succeeded": ("Applied", "bold green"), "failed": ("Failed", "bold red"),
+                   "stopped": ("Stopped", "bold yellow"),
                    "aborted": ("Aborted", "bold yellow")}[state.phase]
         text = Text(f" {verdict[0]}: ", style=verdict[1])
         text.append(f"{state.done_count}/{state.total_steps} steps; committed groups: {groups}.")
         if state.message:
             text.append(f" {state.message}")
+        if state.phase != "succeeded" and self.app.replan is not None:
+            text.append(" C re-plans from the database and continues.", style="bold")
         return text
 
     def on_screen_resume(self) -> None:
@@ -126,7 +154,7 @@ class ApplyScreen(Screen):
             self.redraw()
 
     def _tick(self) -> None:
-        if self.state.phase in ("running", "checking"):
+        if self.state.phase in ("running", "checking", "paused"):
             self.query_one("#apply-status", Static).update(self._status_text())
 
     # -------------------------------------------------------------- events ---
@@ -163,11 +191,27 @@ class ApplyScreen(Screen):
         self.app.applying = False
         if self._exit_after_abort:
             self.app.exit()
+        elif self._continue_after_stop:
+            self._continue_after_stop = False
+            self._replan_and_continue()
+
+    def _limit_text(self) -> str:
+        limit = self._control.stop_after_group
+        if limit is None:
+            return ""
+        groups = len(self.app.session.plan.groups)
+        rest = f"; group(s) {limit + 2}-{groups} will not run" if limit + 2 <= groups else ""
+        return f" Apply up to group {limit + 1}{rest} (u changes it)."
 
     # ------------------------------------------------------------- actions ---
 
     def action_filter(self) -> None:
         self.query_one(FilterBar).open()
+
+    def action_hazards(self) -> None:
+        from pgschema_tui.tui.screens.hazards import HazardsScreen
+
+        self.app.push_screen(HazardsScreen(self.app.session), lambda _: self.redraw())
 
     @on(Input.Changed, "#apply-filter")
     def _on_filter(self, event: Input.Changed) -> None:
@@ -184,9 +228,9 @@ class ApplyScreen(Screen):
         if self.state.phase == "succeeded":
             self.notify("This plan has been applied. Press r to re-plan from the database.", severity="warning")
             return
-        if self.state.phase in ("failed", "aborted"):
-            self.notify(f"The apply {'stopped' if self.state.phase == 'aborted' else 'failed'}; committed groups "
-                        "stay applied. Press r to re-plan from the database, then apply the new plan.",
+        if self.state.phase in ("failed", "aborted", "stopped"):
+            self.notify(f"The apply {'failed' if self.state.phase == 'failed' else 'stopped'}; committed groups "
+                        "stay applied. Press C to re-plan from the database and continue with the new plan.",
                         severity="warning", timeout=8)
             return
         if self.state.phase != "ready":
@@ -199,15 +243,19 @@ class ApplyScreen(Screen):
             self.notify("No database connection: open the reviewer with connection flags to apply.",
                         severity="error")
             return
-        left = session.unacknowledged()
-        if left:
-            names = ", ".join(session.title(session.ref(i)) for i in left[:3])
-            self.notify(f"Acknowledge every hazard first (Review mode, a): {names}"
-                        + (" …" if len(left) > 3 else ""), severity="error", timeout=6)
+        blocking = session.blocking_left()
+        if blocking:
+            names = ", ".join(f"step {i + 1} {session.ref(i).step.hazards[k].type}" for i, k in blocking[:3])
+            self.notify(f"Acknowledge every blocking hazard first (h): {names}"
+                        + (" …" if len(blocking) > 3 else ""), severity="error", timeout=6)
             return
-        hazards = sum(len(session.ref(i).step.hazards) for i in session.hazardous())
+        left = session.hazards_left()
+        acknowledged = len(session.acknowledged_hazards)
         detail = (f"{len(session.refs)} steps in {len(session.plan.groups)} groups on "
-                  f"{self.app.settings.describe()}; {hazards} acknowledged hazard(s).")
+                  f"{self.app.settings.describe()}; {acknowledged} acknowledged hazard(s).")
+        if left:
+            kinds = ", ".join(sorted({session.ref(i).step.hazards[k].type for i, k in left}))
+            detail += f" {len(left)} not acknowledged: {kinds}."
 
         def confirmed(yes: bool | None) -> None:
             if yes:
@@ -221,11 +269,12 @@ class ApplyScreen(Screen):
 
         plan = self.app.session.plan
         options = self.app.apply_options or ApplyOptions(schema=plan.schema)
-        # every hazard of the plan was acknowledged (action_start_apply): that is the consent the
-        # executor's data-loss guard asks for; hazards the plan does not list stay guarded
-        acknowledged = frozenset(h.type for step in plan.steps for h in step.hazards)
+        # every blocking hazard of the plan was acknowledged (action_start_apply), one by one: the
+        # kinds all of whose hazards were acknowledged are the consent the executor's data-loss guard
+        # asks for (`--allow-hazards`); hazards the plan does not list stay guarded
+        acknowledged = self.app.session.acknowledged_kinds()
         options = replace(options, allow_hazards=options.allow_hazards | acknowledged)
-        self._executor = Executor(plan, self.app.settings, options)
+        self._executor = Executor(plan, self.app.settings, options, control=self._control)
         self._check = PreApplyCheck(plan, self.app.settings, options)  # bounded as the apply is
         self.state.phase = "checking"
         self.app.applying = True
@@ -254,6 +303,85 @@ class ApplyScreen(Screen):
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             self.post_message(ApplyCrashed(first))
 
+    # ------------------------------------------------------------ controls ---
+
+    def action_pause(self) -> None:
+        """Pause after the current group (at its commit), or resume a paused run."""
+        control, state = self._control, self.state
+        if state.phase == "paused" or (control.pause_requested and state.phase == "running"):
+            control.resume()
+            self.state.log.append("resume requested" if state.phase == "paused" else "pause cancelled")
+        elif state.phase in ("running", "checking"):
+            control.pause()
+            self.state.log.append("pause requested: the current group finishes (and commits) first")
+        else:
+            self.notify("Nothing is running to pause.")
+            return
+        self.redraw()
+
+    def action_up_to_group(self) -> None:
+        from pgschema_tui.tui.screens.ask import AskScreen
+
+        if self.state.finished:
+            self.notify("This apply has ended; C re-plans and continues.", severity="warning")
+            return
+        groups = len(self.app.session.plan.groups)
+
+        def answered(value: str | None) -> None:
+            if value is None:
+                return
+            if value == "":
+                self._control.set_stop_after(None)
+            elif value.isdigit() and 1 <= int(value) <= groups:
+                self._control.set_stop_after(int(value) - 1)
+            else:
+                self.notify(f"Give a group number from 1 to {groups} (empty: the whole plan).", severity="error")
+                return
+            self.redraw()
+
+        note = ("" if self.state.phase == "ready" else
+                " Taken into account at the next commit (a plan that runs in one transaction cannot stop inside it).")
+        self.app.push_screen(AskScreen(f"Apply up to which group (1-{groups})?",
+                                       "The run stops after that group; the summary says what is not run. "
+                                       "Empty: the whole plan." + note, placeholder=str(groups)), answered)
+
+    def action_replan_continue(self) -> None:
+        """After a failure, a stop or while paused: re-inspect, re-plan from the live database,
+        show the new plan and continue with it once confirmed."""
+        if self.app.replan is None:
+            self.notify("Re-planning needs the desired files and a database connection (review --file).",
+                        severity="error", timeout=6)
+            return
+        if self.state.phase == "paused":
+            self._continue_after_stop = True
+            self.state.log.append("stopping here to re-plan from the database")
+            self._control.stop()
+            self.redraw()
+            return
+        if self.state.phase not in ("failed", "aborted", "stopped"):
+            self.notify("Re-plan and continue is for after a failure or a stop, or while paused (p).",
+                        severity="warning")
+            return
+        self._replan_and_continue()
+
+    def _replan_and_continue(self) -> None:
+        app = self.app
+        old, log = app.session, list(self.state.log)
+        self.state.log.append("re-inspecting the database and planning again…")
+        self.redraw()
+
+        def work() -> None:
+            try:
+                session = app.replan()
+            except Exception as exc:  # noqa: BLE001 - one line in the app, never a traceback
+                first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                app.call_from_thread(app.notify, f"Re-plan failed: {first}", severity="error", timeout=8)
+                return
+            carry_acknowledgements(old, session)
+            app.call_from_thread(_continue_with, app, session, log)
+
+        app.run_worker(work, thread=True, exclusive=True, group="replan", exit_on_error=False)
+
     def action_abort(self) -> None:
         if not self.app.applying:
             self.notify("Nothing is running.")
@@ -264,9 +392,10 @@ class ApplyScreen(Screen):
             if yes:
                 self.request_abort()
 
-        self.app.push_screen(ConfirmScreen("Abort the apply?",
-                                           "The running statement is cancelled; committed groups stay applied."),
-                             answered)
+        detail = ("Nothing runs now; the groups left are not run; committed groups stay applied."
+                  if self.state.phase == "paused" else
+                  "The running statement is cancelled; committed groups stay applied.")
+        self.app.push_screen(ConfirmScreen("Abort the apply?", detail), answered)
 
     def request_abort(self, then_exit: bool = False) -> None:
         """Cancel the running statement through the executor (or the pre-apply check's query);
@@ -280,3 +409,49 @@ class ApplyScreen(Screen):
         self.state.log.append("abort requested: cancelling the running statement")
         self.redraw()
 
+
+
+def carry_acknowledgements(old, new) -> None:
+    """Hazards the user acknowledged keep their mark in a re-made plan when the same statement
+    carries the same hazard on the same relation; anything new is left to acknowledge."""
+    acked = {(r.step.path, r.step.sql, r.step.hazards[k].type, r.step.hazards[k].relation)
+             for r in old.refs for k in range(len(r.step.hazards)) if (r.index, k) in old.acknowledged_hazards}
+    for ref in new.refs:
+        for k, hazard in enumerate(ref.step.hazards):
+            if (ref.step.path, ref.step.sql, hazard.type, hazard.relation) in acked:
+                new.acknowledged_hazards.add((ref.index, k))
+
+
+async def _continue_with(app, session, log: list[str]) -> None:
+    """Show the re-made plan in every mode, then ask before applying it."""
+    from pgschema_tui.tui.screens.confirm import TypeYesScreen
+
+    await app.load_session(session)
+    screen = app.apply_screen
+    summary = session.summary()
+    note = (f"re-planned from the live database: {len(session.refs)} step(s) in {len(session.plan.groups)} "
+            f"group(s); {summary.plan_line()}")
+    if screen is not None:
+        screen.state.log[:0] = [*log, note]
+        screen.redraw()
+    if not session.refs:
+        app.notify("Nothing left to apply: the database is in the desired state.", timeout=8)
+        return
+    blocking = session.blocking_left()
+    if blocking:
+        app.notify(f"The new plan has {len(blocking)} blocking hazard(s) not acknowledged before: "
+                   f"acknowledge them (h), then press A.", severity="warning", timeout=10)
+        return
+    titles = [f"  {r.index + 1}. {session.title(r)}" for r in session.refs[:12]]
+    if len(session.refs) > 12:
+        titles.append(f"  … and {len(session.refs) - 12} more (Review mode shows them all)")
+    left = session.hazards_left()
+    detail = (f"{summary.plan_line()}: {len(session.refs)} step(s) in {len(session.plan.groups)} group(s) on "
+              f"{app.settings.describe()}.\n" + "\n".join(titles)
+              + (f"\n{len(left)} hazard(s) not acknowledged (none blocking)." if left else ""))
+
+    def confirmed(yes: bool | None) -> None:
+        if yes and app.apply_screen is not None:
+            app.apply_screen._start()
+
+    app.push_screen(TypeYesScreen("Continue with the new plan?", detail), confirmed)

@@ -30,6 +30,7 @@ class ReviewScreen(Screen):
         Binding("left_square_bracket", "previous_step", "Previous", show=False),
         Binding("space", "toggle_viewed", "Viewed"),
         Binding("a", "acknowledge", "Ack"),
+        Binding("H", "hazards", "Ack one hazard", show=False),
         Binding("slash", "filter", "Filter"),
         Binding("w", "write_plan", "Write"),
         Binding("n", "next_unviewed", "Next unviewed", show=False),
@@ -163,6 +164,14 @@ class ReviewScreen(Screen):
             return
         session.acknowledge(self.current)
         self._after_mark()
+
+    def action_hazards(self) -> None:
+        """Each hazard of the step on its own line, acknowledged one by one (screens/hazards.py)."""
+        if self._marked_step() is None:
+            return
+        from pgschema_tui.tui.screens.hazards import HazardsScreen
+
+        self.app.push_screen(HazardsScreen(self.app.session, step=self.current), lambda _: self._after_mark())
 
     def _after_mark(self) -> None:
         self.query_one(PlanTree).refresh_step(self.current)

@@ -28,7 +28,10 @@ class LockTable(VerticalScroll):
 
     def show(self, state: ApplyState) -> None:
         self._body.update(lock_text(state))
-        self.border_subtitle = f"{len(state.lock_waits)} blocker(s)" if state.lock_waits else "no lock waits"
+        subtitle = f"{len(state.lock_waits)} blocker(s)" if state.lock_waits else "no lock waits"
+        if state.lock_queue is not None and state.lock_queue.behind:
+            subtitle += f" · {len(state.lock_queue.behind)} queued behind"
+        self.border_subtitle = subtitle
 
 
 def lock_text(state: ApplyState) -> Text:
@@ -38,6 +41,8 @@ def lock_text(state: ApplyState) -> Text:
         return text
     for wait in state.lock_waits.values():
         facts = [f"pid {wait.blocker_pid}" if wait.blocker_pid else "another session"]
+        if wait.blocker_mode:  # the blocker's own mode; the one we asked for is on the next line
+            facts.append(f"holds {wait.blocker_mode}")
         if wait.blocker_state:
             facts.append(wait.blocker_state)
         if wait.blocker_age_seconds is not None:
@@ -51,4 +56,35 @@ def lock_text(state: ApplyState) -> Text:
         query = " ".join((wait.blocker_query or "").split())
         if query:
             text.append(f"  {query}\n", style="italic")
+    if state.lock_queue is not None:
+        queue_lines(text, state.lock_queue)
     return text
+
+
+def queue_lines(text: Text, queue) -> None:
+    """The queue on the lock the step waits for: sessions ahead of it that hold nothing there
+    (they wait too), then every session waiting behind it, which its request blocks."""
+    step = f"step {queue.index + 1}"
+    ahead = [s for s in queue.sessions if s.place == "ahead"]
+    behind = queue.behind
+    waited = f" for {queue.waited_seconds:.0f} s" if queue.waited_seconds is not None else ""
+    text.append(f"Queue on {queue.relation or 'the lock'}: {step} has waited{waited}\n", style="bold")
+    for label, sessions in ((f"{len(ahead)} session(s) wait ahead of {step}:", ahead),
+                            (f"{len(behind)} session(s) wait behind {step} (blocked by its request):", behind)):
+        if not sessions:
+            continue
+        text.append(f"  {label}\n", style="bold yellow" if sessions is behind else "bold")
+        for s in sessions:
+            facts = [f"pid {s.pid} wants {s.mode or 'a lock'}"]
+            if s.waited_seconds is not None:
+                facts.append(f"waiting {s.waited_seconds:.0f} s")
+            if s.state:
+                facts.append(s.state)
+            if s.application_name:
+                facts.append(s.application_name)
+            text.append("  " + " · ".join(facts) + "\n")
+            query = " ".join((s.query or "").split())
+            if query:
+                text.append(f"    {query}\n", style="italic")
+    if not behind:
+        text.append("  nothing waits behind it\n", style="dim")

@@ -53,7 +53,7 @@ class PlanTree(VimTree):
         label.append("✓" if ref.index in self.session.viewed else " ", style="bold")
         if not step.hazards:
             label.append(" ")
-        elif ref.index in self.session.acknowledged:
+        elif self.session.is_acknowledged(ref.index):
             label.append("a", style="dim")
         else:
             label.append("!", style="bold red")

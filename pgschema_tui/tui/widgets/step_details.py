@@ -52,12 +52,13 @@ def details_text(session: ReviewSession, index: int, neighbours: Neighbourhood |
                 text.append(f"    {line}\n", style={"-": "red", "+": "green"}.get(line[:1], "dim"))
 
     if step.hazards:
-        acked = index in session.acknowledged
-        text.append("Hazards " + ("(acknowledged):\n" if acked else "(press a to acknowledge):\n"),
+        acked = session.is_acknowledged(index)
+        text.append("Hazards " + ("(acknowledged):\n" if acked else "(press a to acknowledge them all, H one by one):\n"),
                     style="bold" if acked else "bold red")
-        for hazard in step.hazards:
+        for position, hazard in enumerate(step.hazards):
             size = hazard_size(hazard)
-            text.append(f"  ! {hazard.type}", style="bold")
+            mark = "✓" if (index, position) in session.acknowledged_hazards else "!"
+            text.append(f"  {mark} {hazard.type}", style="bold")
             text.append(f": {hazard.message}")
             if size and size not in hazard.message:  # planners often put the size in the message
                 text.append(f" ({size})")
