@@ -21,7 +21,10 @@ _NAMES, _SQL = _combined()
 
 def read_rare_kinds(ctx: InspectContext, deps) -> list:
     """Every text search dictionary and configuration, operator, operator class and family."""
-    rows = dict(zip(_NAMES, ctx.tuples(_SQL)[0]))
+    found = ctx.tuples(_SQL)
+    if not found:  # one row always, except under context.QueryRecorder, which answers none
+        return []
+    rows = dict(zip(_NAMES, found[0]))
     return [*textsearch.text_search_dictionaries(rows["text_search_dictionaries"]),
             *textsearch.text_search_configurations(rows["text_search_configurations"]),
             *operators.operators(rows["operators"]), *operators.operator_classes(rows)]
