@@ -176,10 +176,14 @@ def _plan_database(args, database: Database, statements, rules, parallel: int, w
     conn = database.settings.connect()
     try:
         schemas = resolve_schemas(database, conn)
-        facts = SessionFacts(*conn.execute(SessionFacts.SQL).fetchone())
         text = "\n".join(s.text for s in statements)
         named = {name for name in schemas if f"{name}." in text or f'"{name}".' in text}
         base_name = next((name for name in schemas if name not in named), schemas[0])
+        # the schemas after each target on the search_path (--search-path, else the session's),
+        # without the fleet's own targets: a tenant's names never resolve into another tenant
+        path = tuple(name for name in single.session_search_path(
+            argparse.Namespace(**{**vars(args), "schema": base_name}), conn) if name not in schemas)
+        facts = SessionFacts(*conn.execute(SessionFacts.SQL).fetchone(), search_path=path)
         results: dict[str, TargetPlan] = {}
         todo: list[str] = []
         for schema in schemas:
@@ -196,7 +200,7 @@ def _plan_database(args, database: Database, statements, rules, parallel: int, w
         if not todo:
             return [results[s] for s in schemas]
         base = build_schema(statements, base_name, facts)
-        single._check_names(conn, statements, base, base_name)
+        single._check_names(conn, statements, base, base_name, (base_name, *path))
         for line in _skipped_lines(statements, base_name):
             _say_once(line, warned)
         single._warn_missing_extensions(statements, single._installed_extensions(conn))
@@ -206,6 +210,7 @@ def _plan_database(args, database: Database, statements, rules, parallel: int, w
             return own.get(schema) or dataclasses.replace(base, name=schema)
 
         desired_for.shared = lambda schema: schema not in own  # the base IR, renamed
+        desired_for.search_path = path
 
         extra = [database.settings.connect() for _ in range(min(parallel, len(todo)) - 1)]
         groups = _same_catalog_groups(args, [conn, *extra], todo)
@@ -287,7 +292,7 @@ def plan_group(args, conn, database: str, members: list[str], desired_for, rules
     first = members[0]
     try:  # bounded by the lock timeout: a table locked by another session fails this target only
         inspection = LiveInspection(conn, first, lock_timeout_of(args))
-        live = inspection.run(lambda c: inspect_schema(c, first))
+        live = inspection.run(lambda c: inspect_schema(c, first, desired_for.search_path))
         objects = unmanaged_objects(conn, first)
     except (UserError, psycopg.Error) as exc:
         return {schema: TargetPlan(TargetId(database, schema), error=_error_text(exc)) for schema in members}
@@ -295,6 +300,8 @@ def plan_group(args, conn, database: str, members: list[str], desired_for, rules
         more = f" (and {len(members) - 1} more schemas with the same objects)" if len(members) > 1 else ""
         _say_once(warning(objects, f"planned in {first}{more}: left as they are in the database"), warned)
     out = {first: plan_target(args, conn, TargetId(database, first), live, desired_for(first), rules)}
+    if out[first].plan is not None:  # the path the plan is made for, which apply sets (as for one schema)
+        out[first].plan.search_path = list(desired_for.search_path)
     head = out[first].plan
     for schema in members[1:]:
         target = TargetId(database, schema)
@@ -309,6 +316,8 @@ def plan_group(args, conn, database: str, members: list[str], desired_for, rules
         else:
             out[schema] = plan_target(args, conn, target, dataclasses.replace(live, name=schema),
                                       desired_for(schema), rules)
+            if out[schema].plan is not None:
+                out[schema].plan.search_path = list(desired_for.search_path)
     return out
 
 

@@ -234,7 +234,7 @@ class FleetRun:
             except advisory.ApplyLockBusy as exc:
                 raise UserError(str(exc)) from None
             inspection = LiveInspection(conn, schema, self.options.lock_timeout_ms)
-            live = inspection.run(lambda c: inspect_schema(c, schema))
+            live = inspection.run(lambda c: inspect_schema(c, schema, tuple(plan.search_path)))
             live = filter_schema(live, IgnoreRules.from_json(plan.ignore, "the plan's ignore rules"))[0]
             check_fingerprint(plan, live)  # every target, with changes or not
             if plan.is_empty:

@@ -149,20 +149,33 @@ _FLOAT_TEXT = re.compile(r"\s*[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?|nan|inf|
 
 
 def float_key(text: str, single: bool) -> str | None:
-    """The value a `real` (`single`) or `double precision` literal is stored as: PostgreSQL folds
-    `'0.0000'::double precision` to `'0'` and rounds a `real` to single precision, so two
-    spellings of one value share the key. None for text the server would not read as a float."""
+    """The value a `real` (`single`) or `double precision` literal is stored as, written as the
+    shortest decimal that reads back as it (what the server prints), in plain notation for the
+    usual magnitudes: PostgreSQL folds `'0.0000'::double precision` to `'0'`, `'1e3'` to `'1000'`,
+    and rounds a `real` to single precision. A number cast to float (`(0)::double precision`) keys
+    as the number's own text (`0`), so both spellings meet. None for text that is not a float."""
     if not _FLOAT_TEXT.fullmatch(text):
         return None
     value = float(text)
+    if value != value or value in (float("inf"), float("-inf")):
+        return repr(value)
     if single:
         import struct
 
+        def as_single(v: float) -> float:
+            return struct.unpack("f", struct.pack("f", v))[0]
+
         try:
-            value = struct.unpack("f", struct.pack("f", value))[0]
+            value = as_single(value)
         except OverflowError:  # out of range for real: the server refuses it, keep the text
             return None
-    return repr(value)
+        shortest = next(t for t in (f"{value:.{d}g}" for d in range(1, 10)) if as_single(float(t)) == value)
+    else:
+        shortest = repr(value)
+    number = Decimal(shortest)
+    if number == number.to_integral_value() and abs(number) < 10 ** 15:
+        return str(int(number))
+    return format(number.normalize(), "f") if -7 < number.adjusted() < 15 else str(number.normalize())
 
 
 _OCTAL = re.compile(r"\\([0-3][0-7]{2})|\\\\")

@@ -110,18 +110,14 @@ def _cast(node: ast.TypeCast):
 
 
 def _folded_constant(arg, base: str) -> ast.A_Const | None:
-    """The stored value of a float or bytea literal cast (`'0.0000'::double precision` is stored
-    as `'0'`, `''::bytea` as `'\\x'`), or None when `arg` is not such a literal."""
-    if not isinstance(arg, ast.A_Const) or arg.isnull or arg.val is None:
-        return None
-    value = arg.val
-    text = value.sval if isinstance(value, ast.String) else (
-        value.fval if isinstance(value, ast.Float) else str(value.ival) if isinstance(value, ast.Integer) else None)
-    if text is None:
-        return None
+    """The stored value of a string literal cast to a float or bytea (`'0.0000'::double precision`
+    is stored as `'0'`, `''::bytea` as `'\\x'`), or None when `arg` is not such a literal."""
+    if not isinstance(arg, ast.A_Const) or arg.isnull or not isinstance(arg.val, ast.String):
+        return None  # a number cast to float (`(0)::double precision`) is stored as written
+    text = arg.val.sval
     if base in ("float4", "float8"):
         key = float_key(text, single=base == "float4")
-    elif base == "bytea" and isinstance(value, ast.String):
+    elif base == "bytea":
         key = bytea_key(text)
     else:
         return None
