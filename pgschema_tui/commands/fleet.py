@@ -345,6 +345,7 @@ def plan_target(args, conn, target: TargetId, live, desired, rules) -> TargetPla
     try:
         live, wanted, ignored = single._without_ignored(rules, live, desired)
         result = single._plan(args, live, wanted, single._sizes(conn, target.schema), conn.info.server_version)
+        single.say_column_order(live, wanted, prefix=f"{target.schema}: ")
         plan = result.plan
         plan.ignore, plan.ignored = rules.to_json(), ignored
         plan = data_checked(plan, conn, live, args, target)

@@ -44,11 +44,15 @@ def _plan(args, live: Schema, desired: Schema, sizes, server_version: int | None
         raise UserError(refusal)
     plan = build_plan(live, desired, online=not getattr(args, "no_online", False), sizes=sizes,
                       server_version=server_version)
+    return PlanResult(plan, live, desired)
+
+
+def say_column_order(live: Schema, desired: Schema, prefix: str = "") -> None:
+    """The notes of `plan/column_order.py` on stderr (`prefix` names a fleet's target)."""
     from pgschema_tui.plan.column_order import column_order_notes
 
     for note in column_order_notes(live, desired):
-        print(note, file=sys.stderr)
-    return PlanResult(plan, live, desired)
+        print(prefix + note, file=sys.stderr)
 
 
 def connect_and_plan(args, bound=None):
@@ -140,6 +144,7 @@ def _connect_and_plan(args, bound=None):
                 lambda c: _plan(args, live, desired, sizes, conn.info.server_version))
         else:
             result = _plan(args, live, desired, sizes, conn.info.server_version)
+        say_column_order(live, desired)
         result.plan.ignore, result.plan.ignored = rules.to_json(), ignored
         result.plan.search_path = list(session.result().search_path)
         return settings, conn, result._replace(plan=data_checked(result.plan, conn, live, args))

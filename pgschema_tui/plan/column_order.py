@@ -4,7 +4,8 @@ PostgreSQL adds a column after every existing one and never moves a column, so a
 puts in the middle of a table lands at its end, and two columns the file lists in another order
 than the table has stay as they are. Neither is planned (only rebuilding the table could do it),
 but `SELECT *`, `INSERT` and `COPY` without a column list see the table's order, so each such
-table gets one note (`column_order_notes`), shown by `plan` and `apply` before the plan.
+table gets one note (`column_order_notes`), shown by `plan`, `apply --file` and `review` before the plan
+(`commands/plan.say_column_order`).
 """
 from __future__ import annotations
 
@@ -47,7 +48,8 @@ def column_order_notes(live: Schema, desired: Schema) -> list[str]:
         added = [c.name for c in table.columns if current.column(c.name) is None]
         why = ("PostgreSQL adds new columns at the end and never moves one" if added
                else "PostgreSQL never moves a column")
-        notes.append(comment_text(f"Note: table {maybe_quoted(table.name)}: its columns will be in the order ({_excerpt(after, first)}), "
+        notes.append(comment_text(
+                     f"Note: table {maybe_quoted(table.name)}: its columns will be in the order ({_excerpt(after, first)}), "
                      f"not the file's ({_excerpt(wanted, first)}): {why}; only rebuilding the table could "
                      f"change that, so it is not planned (SELECT *, INSERT and COPY without a column list "
                      f"see the table's order)"))
