@@ -10,6 +10,7 @@ For each schema, as a user meeting the tool would try it:
 """
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -54,6 +55,23 @@ def psql_file(pg_server, settings, path: Path) -> None:
            str(settings.port), "-U", settings.user, "-d", settings.db, "-f", str(path)]
     result = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, f"psql -f {path}:\n{result.stderr[-2000:]}"
+
+
+def install_extensions(pg_server, settings, schema_dir: Path) -> None:
+    """The tool does not manage extensions (README: the user installs them first): give an empty
+    database the extensions the folder's files create, in the schemas they name, as a user would."""
+    statements = []
+    for path in sorted(schema_dir.rglob("*.sql")):
+        for m in re.finditer(r"^CREATE EXTENSION (?:IF NOT EXISTS )?(\S+?)(?: WITH SCHEMA (\S+?))?;", path.read_text(),
+                             re.MULTILINE | re.IGNORECASE):
+            if m.group(1) != "plpgsql":
+                statements.append(f"CREATE EXTENSION IF NOT EXISTS {m.group(1)}"
+                                  + (f" WITH SCHEMA {m.group(2)}" if m.group(2) else "") + ";")
+    if statements:
+        cmd = [pg_server.tool("psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", settings.host, "-p",
+               str(settings.port), "-U", settings.user, "-d", settings.db, "-c", " ".join(statements)]
+        result = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, f"could not install the extensions:\n{result.stderr[-2000:]}"
 
 
 def dump(settings) -> str:
@@ -124,6 +142,7 @@ def test_dump_round_trip(pg_server, db, second_db, case, tmp_path, request):
 def test_apply_into_an_empty_database_converges(pg_server, db, second_db, case, request):
     known_gap(request, "apply", case)
     psql_load(pg_server, db, REALWORLD / case)
+    install_extensions(pg_server, second_db, REALWORLD / case)
     apply(second_db, REALWORLD / case / "schema.sql")
     assert_no_changes(second_db, REALWORLD / case / "schema.sql")
     assert_same_dump(dump(second_db), dump(db))
