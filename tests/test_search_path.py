@@ -209,3 +209,22 @@ def test_dump_names_what_the_session_reaches_and_says_so(db, tmp_path, capsys):
     assert "c cube" in text and "public.cube" not in text
     code, out = _plan(db, dumped, capsys, "--schema", "app")
     assert code == 0, out
+
+
+def test_dump_reloads_into_a_fresh_database_with_the_extensions_its_path_reaches(db, second_db, tmp_path, capsys):
+    """The dump of `app` names public's `cube` bare and says to load it with `app, public`; loaded
+    that way into a fresh database it must bring the extensions it relies on (in the schema they
+    live in), as it brings those of the dumped schema: MusicBrainz's layout (testdata/realworld)."""
+    desired = _cube_files(tmp_path, "public")
+    _with_cube(db, "public", None)
+    _psql_load(db, desired.read_text(), "app, public")
+    dumped = tmp_path / "dump.sql"
+    assert main(["dump", *cli_flags(db), "--schema", "app", "--file", str(dumped)]) == 0, capsys.readouterr()
+    text = dumped.read_text()
+    assert "CREATE EXTENSION IF NOT EXISTS cube WITH SCHEMA public;" in text, text[:1500]
+    run_sql(second_db, "CREATE SCHEMA app;")
+    _psql_load(second_db, text, "app, public")
+    with second_db.connect() as c:
+        assert _column_types(c, "app.pts")["c"] == "public:cube"
+    code, out = _plan(second_db, dumped, capsys, "--schema", "app")
+    assert code == 0, out

@@ -33,7 +33,10 @@ def _dump(args) -> int:
     try:
         path = session_search_path(args, conn)
         schema, ignored = filter_schema(inspect_schema(conn, args.schema, path), rules)
-        extensions = tuple(name for name, where in installed_extensions(conn) if where == args.schema)
+        installed = installed_extensions(conn)
+        extensions = tuple(name for name, where in installed if where == args.schema)
+        # the dump names the objects of the path's other schemas bare: a reload needs their extensions
+        path_extensions = tuple((name, where) for name, where in installed if where in path)
         unmanaged = unmanaged_objects(conn, args.schema)
         version_number = conn.info.server_version  # 180006 for 18.6
     finally:
@@ -47,7 +50,7 @@ def _dump(args) -> int:
         print(f"Note: {ignored_note(len(ignored), rules, 'not dumped')}", file=sys.stderr)
     version_text = f"PostgreSQL {version_number // 10000}.{version_number % 10000}"
     style = {"headers": not getattr(args, "no_comments", False), "qualify": getattr(args, "qualify_schema", False),
-             "search_path": path}
+             "search_path": path, "path_extensions": path_extensions}
     if args.multi_file:
         write_multi_file(schema, args.file, version_text, extensions, **style)
     else:

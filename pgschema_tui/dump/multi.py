@@ -152,7 +152,8 @@ def plan_files(schema: Schema) -> tuple[list[str], dict[str, list[Unit]]]:
 
 def write_multi_file(schema: Schema, main_path: str | Path, server_version: str | None = None,
                      extensions: tuple[str, ...] = (), headers: bool = True, qualify: bool = False,
-                     search_path: tuple[str, ...] = ()) -> list[Path]:
+                     search_path: tuple[str, ...] = (),
+                     path_extensions: tuple[tuple[str, str], ...] = ()) -> list[Path]:
     """Write main.sql and one file per object beside it; returns every path written."""
     main_path = Path(main_path)
     root = main_path.parent
@@ -163,7 +164,7 @@ def write_multi_file(schema: Schema, main_path: str | Path, server_version: str 
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("\n".join(render_unit(u, headers, schema.name if qualify else None) for u in by_file[rel]))
         written.append(path)
-    main = [dump_header(server_version, schema, extensions, search_path)]
+    main = [dump_header(server_version, schema, extensions, search_path, path_extensions)]
     schema_comment = render_schema_comment(schema)
     if schema_comment:
         main.append("\n".join(schema_comment) + "\n")

@@ -20,10 +20,13 @@ def names_its_schema(schema: Schema) -> bool:
 
 
 def dump_header(server_version: str | None = None, schema: Schema | None = None,
-                extensions: tuple[str, ...] = (), search_path: tuple[str, ...] = ()) -> str:
+                extensions: tuple[str, ...] = (), search_path: tuple[str, ...] = (),
+                path_extensions: tuple[tuple[str, str], ...] = ()) -> str:
     """Header lines; `extensions`: those installed in the dumped schema, which its objects may
     use (an operator class, a type): listed so a reload into a fresh database has them, and so
-    `plan` warns when the target database lacks one (plans never install extensions)."""
+    `plan` warns when the target database lacks one (plans never install extensions).
+    `path_extensions`: (name, schema) of those installed in the path's other schemas, whose
+    objects the dump names bare (`cube` of public for schema `app`): listed for the same reasons."""
     lines = ["--", "-- pgschema-tui database dump", "--", ""]
     if server_version:
         lines.append(f"-- Dumped from database version {comment_text(server_version)}")
@@ -37,6 +40,10 @@ def dump_header(server_version: str | None = None, schema: Schema | None = None,
     if extensions:
         lines += ["", "-- Extensions installed in this schema (plans do not install extensions):"]
         lines += [f"CREATE EXTENSION IF NOT EXISTS {ident(name)};" for name in extensions]
+    if path_extensions:
+        lines += ["", "-- Extensions installed in the path's other schemas, named bare below (plans do not install them):"]
+        lines += [f"CREATE EXTENSION IF NOT EXISTS {ident(name)} WITH SCHEMA {ident(where)};"
+                  for name, where in path_extensions]
     if schema is not None and names_its_schema(schema):
         lines += ["",
                   "-- COMMENT ON SCHEMA, GRANT ... ON SCHEMA and ALTER DEFAULT PRIVILEGES IN SCHEMA below name",
@@ -60,10 +67,11 @@ def render_unit(unit: Unit, headers: bool = True, qualify: str | None = None) ->
 
 
 def render_dump(schema: Schema, server_version: str | None = None, extensions: tuple[str, ...] = (),
-                headers: bool = True, qualify: bool = False, search_path: tuple[str, ...] = ()) -> str:
+                headers: bool = True, qualify: bool = False, search_path: tuple[str, ...] = (),
+                path_extensions: tuple[tuple[str, str], ...] = ()) -> str:
     """The whole schema as SQL that `psql -f` reloads into an empty schema (into this schema
     only, with `qualify`)."""
-    parts = [dump_header(server_version, schema, extensions, search_path)]
+    parts = [dump_header(server_version, schema, extensions, search_path, path_extensions)]
     schema_comment = render_schema_comment(schema)
     if schema_comment:
         parts.append("\n".join(schema_comment) + "\n")
