@@ -10,6 +10,7 @@ For each schema, as a user meeting the tool would try it:
 """
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -31,6 +32,12 @@ EDITS = [(case, i, edit["what"]) for case in CASES
 KNOWN_GAPS: dict[tuple[str, str], str] = {}
 
 
+def case_flags(case: str) -> list[str]:
+    """The tool options a case needs beyond the connection (`args` in its edits.toml), e.g. the
+    schema of an application that does not live in public."""
+    return tomllib.loads((REALWORLD / case / "edits.toml").read_text()).get("args", [])
+
+
 def known_gap(request, check: str, case: str) -> None:
     reason = KNOWN_GAPS.get((check, case)) or KNOWN_GAPS.get((check, case.split("-")[0]))
     if reason:
@@ -50,11 +57,31 @@ def psql_load(pg_server, settings, schema_dir: Path) -> None:
     assert result.returncode == 0, f"psql could not load {schema_dir.name}:\n{result.stderr[-2000:]}"
 
 
-def psql_file(pg_server, settings, path: Path) -> None:
+def target_schema(case: str) -> str:
+    flags = case_flags(case)
+    return flags[flags.index("--schema") + 1] if "--schema" in flags else "public"
+
+
+def psql_file(pg_server, settings, path: Path, schema: str = "public") -> None:
+    """Load a dump with psql as its header says: into `schema` (created first), with
+    search_path = schema, public."""
     cmd = [pg_server.tool("psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", settings.host, "-p",
            str(settings.port), "-U", settings.user, "-d", settings.db, "-f", str(path)]
-    result = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    env = None
+    if schema != "public":
+        create_schema(pg_server, settings, schema)
+        env = {**os.environ, "PGOPTIONS": f"-c search_path={schema},public"}
+    result = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env)
     assert result.returncode == 0, f"psql -f {path}:\n{result.stderr[-2000:]}"
+
+
+def create_schema(pg_server, settings, schema: str) -> None:
+    """The tool plans within an existing schema (it says so when the schema is missing): a user
+    applying into an empty database creates the application's schema first."""
+    cmd = [pg_server.tool("psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", settings.host, "-p",
+           str(settings.port), "-U", settings.user, "-d", settings.db, "-c", f'CREATE SCHEMA IF NOT EXISTS "{schema}"']
+    result = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, f"could not create schema {schema}:\n{result.stderr[-2000:]}"
 
 
 def install_extensions(pg_server, settings, schema_dir: Path) -> None:
@@ -74,19 +101,19 @@ def install_extensions(pg_server, settings, schema_dir: Path) -> None:
         assert result.returncode == 0, f"could not install the extensions:\n{result.stderr[-2000:]}"
 
 
-def dump(settings) -> str:
-    result = tool("dump", *cli_flags(settings))
+def dump(settings, flags: list[str]) -> str:
+    result = tool("dump", *cli_flags(settings), *flags)
     assert result.returncode == 0, result.stderr
     return result.stdout
 
 
-def assert_no_changes(settings, desired: Path) -> None:
-    result = tool("plan", *cli_flags(settings), "--file", str(desired), "--detailed-exitcode", "--no-color")
+def assert_no_changes(settings, desired: Path, flags: list[str]) -> None:
+    result = tool("plan", *cli_flags(settings), *flags, "--file", str(desired), "--detailed-exitcode", "--no-color")
     assert result.returncode == 0, f"plan of {desired} is not empty:\n{result.stdout[-4000:]}{result.stderr}"
 
 
-def apply(settings, desired: Path) -> None:
-    result = tool("apply", *cli_flags(settings), "--file", str(desired), "--auto-approve",
+def apply(settings, desired: Path, flags: list[str]) -> None:
+    result = tool("apply", *cli_flags(settings), *flags, "--file", str(desired), "--auto-approve",
                   "--allow-hazards", "data_loss")
     assert result.returncode == 0, f"apply of {desired} failed:\n{result.stdout[-4000:]}{result.stderr}"
 
@@ -120,7 +147,7 @@ def edited_copy(case: str, index: int, tmp_path: Path) -> Path:
 def test_plan_of_the_files_is_empty_on_their_psql_load(pg_server, db, case, request):
     known_gap(request, "plan", case)
     psql_load(pg_server, db, REALWORLD / case)
-    assert_no_changes(db, REALWORLD / case / "schema.sql")
+    assert_no_changes(db, REALWORLD / case / "schema.sql", case_flags(case))
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -128,14 +155,14 @@ def test_dump_round_trip(pg_server, db, second_db, case, tmp_path, request):
     known_gap(request, "dump", case)
     psql_load(pg_server, db, REALWORLD / case)
     dumped = tmp_path / "dump.sql"
-    dumped.write_text(dump(db))
-    psql_file(pg_server, second_db, dumped)
-    assert_same_dump(dump(second_db), dumped.read_text())
-    assert_no_changes(db, dumped)
+    dumped.write_text(dump(db, case_flags(case)))
+    psql_file(pg_server, second_db, dumped, target_schema(case))
+    assert_same_dump(dump(second_db, case_flags(case)), dumped.read_text())
+    assert_no_changes(db, dumped, case_flags(case))
     multi = tmp_path / "multi" / "main.sql"
-    result = tool("dump", *cli_flags(db), "--multi-file", "--file", str(multi))
+    result = tool("dump", *cli_flags(db), *case_flags(case), "--multi-file", "--file", str(multi))
     assert result.returncode == 0, result.stderr
-    assert_no_changes(db, multi)
+    assert_no_changes(db, multi, case_flags(case))
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -143,9 +170,11 @@ def test_apply_into_an_empty_database_converges(pg_server, db, second_db, case, 
     known_gap(request, "apply", case)
     psql_load(pg_server, db, REALWORLD / case)
     install_extensions(pg_server, second_db, REALWORLD / case)
-    apply(second_db, REALWORLD / case / "schema.sql")
-    assert_no_changes(second_db, REALWORLD / case / "schema.sql")
-    assert_same_dump(dump(second_db), dump(db))
+    if target_schema(case) != "public":
+        create_schema(pg_server, second_db, target_schema(case))
+    apply(second_db, REALWORLD / case / "schema.sql", case_flags(case))
+    assert_no_changes(second_db, REALWORLD / case / "schema.sql", case_flags(case))
+    assert_same_dump(dump(second_db, case_flags(case)), dump(db, case_flags(case)))
 
 
 @pytest.mark.parametrize("case,index,what", EDITS, ids=[f"{c}-{i}" for c, i, _ in EDITS])
@@ -153,7 +182,7 @@ def test_edit_applies_and_converges(pg_server, db, second_db, case, index, what,
     known_gap(request, "edit", f"{case}-{index}")
     psql_load(pg_server, db, REALWORLD / case)
     edited = edited_copy(case, index, tmp_path)
-    apply(db, edited / "schema.sql")
-    assert_no_changes(db, edited / "schema.sql")
+    apply(db, edited / "schema.sql", case_flags(case))
+    assert_no_changes(db, edited / "schema.sql", case_flags(case))
     psql_load(pg_server, second_db, edited)
-    assert_same_dump(dump(db), dump(second_db))
+    assert_same_dump(dump(db, case_flags(case)), dump(second_db, case_flags(case)))
