@@ -276,3 +276,21 @@ def test_flags_a_fleet_would_ignore_are_refused(db, tmp_path, capsys):
     assert code == 1 and "--db would be ignored" in err
     code, out, err = _run(capsys, "dump", *cli_flags(db), "--schema", "tenant_*")
     assert code == 1 and "dump takes one schema" in err
+
+
+def test_column_order_notes_name_every_target(db, conn, tmp_path, capsys):
+    """Tenants with identical catalogs share one inspection: each must still get its column-order
+    note, named (the file lists `created` before `email`; PostgreSQL never moves a column)."""
+    names = ["co_a", "co_b", "co_q\nx"]
+    _tenants(conn, names)
+    reordered = TENANT.replace("email text NOT NULL DEFAULT '', created date", "created date, email text NOT NULL DEFAULT ''")
+    code, out, err = _run(capsys, "plan", *cli_flags(db), "--file", _desired(tmp_path, reordered), "--schema", "co_*")
+    assert code == 0, err
+    assert "Note: 1 of 3 schemas inspected in full" in err  # the shortcut is taken
+    notes = [line for line in err.splitlines() if "table users: its columns will be in the order" in line]
+    assert notes, err
+    named = " ".join(notes)
+    for name in ("co_a", "co_b", "co_q\\nx"):
+        assert name in named, (name, notes)
+    assert "\nx" not in err.replace("\\nx", "")  # the newline in a schema name never reaches a line of its own
+    assert len(notes) == 1  # one note for the tenants it applies to, not one per tenant

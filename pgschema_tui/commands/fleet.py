@@ -143,8 +143,13 @@ def plan_fleet(args, quiet_checks: bool = False) -> FleetPlan:
     if getattr(args, "plan_db", None) or any(getattr(args, f"plan_{k}", None) for k in ("host", "port", "user")):
         raise UserError("--plan-db (and --plan-*) is not supported with several targets yet: plan them without it, "
                         "or one schema at a time")
+    from pgschema_tui.fleet.grouping import render_notes
+
     with collector_paused():
-        return _plan_fleet(args, parallel_of(args))
+        fleet = _plan_fleet(args, parallel_of(args))
+    for line in render_notes(fleet.results):
+        print(line, file=sys.stderr)
+    return fleet
 
 
 def _plan_fleet(args, parallel: int) -> FleetPlan:
@@ -312,7 +317,7 @@ def plan_group(args, conn, database: str, members: list[str], desired_for, rules
             ignored = [schema + path[len(first):] if path.startswith(f"{first}.") else path for path in head.ignored]
             plan = dataclasses.replace(head, schema=schema, fingerprint=digest, object_fingerprints=per_object,
                                        ignored=ignored)
-            out[schema] = TargetPlan(target, plan)
+            out[schema] = TargetPlan(target, plan, notes=list(out[first].notes))  # the same tables, columns
         else:
             out[schema] = plan_target(args, conn, target, dataclasses.replace(live, name=schema),
                                       desired_for(schema), rules)
@@ -341,15 +346,16 @@ def plan_target(args, conn, target: TargetId, live, desired, rules) -> TargetPla
     import psycopg
 
     from pgschema_tui.commands import plan as single
+    from pgschema_tui.plan.column_order import column_order_notes
 
     try:
         live, wanted, ignored = single._without_ignored(rules, live, desired)
         result = single._plan(args, live, wanted, single._sizes(conn, target.schema), conn.info.server_version)
-        single.say_column_order(live, wanted, prefix=f"{target.schema}: ")
         plan = result.plan
         plan.ignore, plan.ignored = rules.to_json(), ignored
         plan = data_checked(plan, conn, live, args, target)
-        return TargetPlan(target, plan)
+        # printed once per distinct note, naming its targets, after every target is planned
+        return TargetPlan(target, plan, notes=column_order_notes(live, wanted))
     except (UserError, psycopg.Error) as exc:
         return TargetPlan(target, error=_error_text(exc))
 
@@ -357,5 +363,6 @@ def plan_target(args, conn, target: TargetId, live, desired, rules) -> TargetPla
 def data_checked(plan, conn, live, args, target: TargetId):
     """`commands.plan.data_checked`, with the target named in what it says."""
     from pgschema_tui.commands.plan import data_checked as counted
+    from pgschema_tui.ddl.quote import comment_text
 
-    return counted(plan, conn, live, args, prefix=f"{target.schema}: ")
+    return counted(plan, conn, live, args, prefix=comment_text(f"{target.schema}: "))
