@@ -49,7 +49,7 @@ def _run(capsys, *argv):
 def _columns(conn, schema, table="users"):
     return [r[0] for r in conn.execute(
         "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped "
-        "ORDER BY attnum", (f'"{schema}".{table}',)).fetchall()]
+        "ORDER BY attnum", ('"' + schema.replace('"', '""') + f'".{table}',)).fetchall()]
 
 
 def test_schema_lists_and_patterns_resolve_against_the_database(db, conn, tmp_path, capsys):
@@ -294,3 +294,65 @@ def test_column_order_notes_name_every_target(db, conn, tmp_path, capsys):
         assert name in named, (name, notes)
     assert "\nx" not in err.replace("\\nx", "")  # the newline in a schema name never reaches a line of its own
     assert len(notes) == 1  # one note for the tenants it applies to, not one per tenant
+
+
+ODD = 'odd "q\nDROP TABLE t1.users; --'  # a quote and a newline: must stay inside identifiers and comments
+
+
+def _odd_tenant(conn):
+    conn.execute('CREATE SCHEMA "odd ""q\nDROP TABLE t1.users; --"')
+    conn.execute("SELECT set_config('search_path', quote_ident(%s), false)", (ODD,))
+    conn.execute(TENANT)
+    conn.execute("RESET search_path")
+
+
+def test_output_sql_over_a_fleet_is_one_runnable_document(db, conn, tmp_path, capsys):
+    _tenants(conn, ["t1", "t2"])
+    _tenants(conn, ["t3"], DESIRED)  # no changes
+    _odd_tenant(conn)
+    conn.execute("ALTER TABLE t2.orders ADD COLUMN late integer")  # t2: a plan of its own
+    sql_file, md_file = tmp_path / "fleet.sql", tmp_path / "fleet.md"
+    code, out, err = _run(capsys, "plan", *cli_flags(db), "--file", _desired(tmp_path), "--schema", "t1,t2,t3,odd*",
+                          "--output-sql", str(sql_file), "--output-markdown", str(md_file), "--output-human", "stdout")
+    assert code == 0, err
+    assert "Fleet: 4 targets, 3 distinct plans; 3 with changes." in out
+    text = sql_file.read_text()
+    for line in text.splitlines():  # the odd name never starts a line of its own
+        assert not line.startswith("DROP TABLE t1"), line
+    assert "-- Plan [2]: 2 targets" in text and "-- Plan [3]: 1 target" in text
+    assert text.count("ALTER TABLE users ADD COLUMN note text;") == 3  # once per target that needs it
+    assert 'SET search_path TO "t1"' in text and 'SET search_path TO "t3"' not in text
+    assert "-- Plan [1]: 1 target: no changes" in text and '--   "t3"' in text
+    # the document runs as it is, each target's statements in its own schema
+    conn.execute(text)
+    conn.execute("RESET search_path")
+    for schema in ("t1", "t2", ODD):
+        assert "note" in _columns(conn, schema), schema
+    assert "late" not in _columns(conn, "t2", "orders")
+    assert _columns(conn, "t3") == ["id", "email", "created", "note"]
+    md = md_file.read_text()
+    assert md.startswith("### pgschema-tui plan for 4 targets")
+    assert "#### Plan [2]: 2 targets" in md and "<code>t1</code>" in md and "DROP TABLE t1.users; --</code>" in md
+    assert "\nDROP" not in md  # the newline of the odd name is folded
+    assert md.count("ALTER TABLE users ADD COLUMN note text;") == 2  # each distinct plan's SQL once
+    assert "Fingerprint of the live schema" not in md  # each target has its own: in --output-json
+
+
+def test_plan_db_over_a_fleet(db, second_db, conn, tmp_path, capsys):
+    from psycopg.conninfo import make_conninfo
+
+    _tenants(conn, ["pd_a", "pd_b"])
+    _tenants(conn, ["pd_c"], DESIRED)
+    plan_db = make_conninfo(**second_db.kwargs())
+    code, out, err = _run(capsys, "plan", *cli_flags(db), "--file", _desired(tmp_path), "--schema", "pd_*",
+                          "--plan-db", plan_db, "--output-json", str(tmp_path / "fleet.json"), "--output-human", "stdout")
+    assert code == 0, err
+    assert "[1] 1 target: no changes" in out and "[2] 2 targets: + users.note" in out
+    doc = json.loads((tmp_path / "fleet.json").read_text())
+    assert [bool(t["plan"]["groups"]) for t in doc["targets"]] == [True, True, False]
+    with second_db.connect() as other:  # nothing stays behind on the plan database
+        assert not other.execute("SELECT 1 FROM pg_namespace WHERE nspname LIKE 'pgschema_tmp%'").fetchall()
+    # the files really run on the --plan-db server: one that cannot be reached is the error
+    code, out, err = _run(capsys, "plan", *cli_flags(db), "--file", _desired(tmp_path), "--schema", "pd_*",
+                          "--plan-db", "host=127.0.0.1 port=1 dbname=nope connect_timeout=2")
+    assert code == 1 and "cannot connect to the --plan-db server" in err, err

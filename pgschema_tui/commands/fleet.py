@@ -2,7 +2,8 @@
 
 `--schema a,b` / `--schema 'tenant_*'` (one database) or `--targets FILE` (several) name the
 targets (`fleet/targets.py`). The desired files are read and parsed once; the desired IR is
-built once per database (the connected role and time zone are the database's) and shared by
+built once per database (the connected role and time zone are the database's; with `--plan-db`
+the files run once per database on that server) and shared by
 every target whose name the files do not use as a qualifier (the IR is schema-agnostic: only
 `Schema.name` differs). Each database gets up to `--parallel` connections, each of which
 inspects and plans one target after another (`inspect_schema` as for a single schema).
@@ -140,9 +141,6 @@ def plan_fleet(args, quiet_checks: bool = False) -> FleetPlan:
     from pgschema_tui.commands.plan import data_check_timeout
 
     data_check_timeout(args)
-    if getattr(args, "plan_db", None) or any(getattr(args, f"plan_{k}", None) for k in ("host", "port", "user")):
-        raise UserError("--plan-db (and --plan-*) is not supported with several targets yet: plan them without it, "
-                        "or one schema at a time")
     from pgschema_tui.fleet.grouping import render_notes
 
     with collector_paused():
@@ -204,12 +202,29 @@ def _plan_database(args, database: Database, statements, rules, parallel: int, w
             todo.append(schema)
         if not todo:
             return [results[s] for s in schemas]
-        base = build_schema(statements, base_name, facts)
-        single._check_names(conn, statements, base, base_name, (base_name, *path))
+        from pgschema_tui.commands.plan_db import resolve_plan_db
+
+        # --plan-db: the files run on that server once per database (and once per schema they name)
+        plan_db = resolve_plan_db(args, database.settings)
+        if plan_db:
+            extensions = single._installed_extensions(conn)
+            neighbours = (*single._neighbour_schemas(conn, statements, base_name), *single._live_servers(conn))
+
+            def build(name: str):
+                from pgschema_tui.desired import load_desired
+
+                return load_desired(args.file, name, plan_db=plan_db, statements=statements, extensions=extensions,
+                                    session=facts, neighbours=neighbours)
+        else:
+            def build(name: str):
+                return build_schema(statements, name, facts)
+        base = build(base_name)
+        if not plan_db:  # the --plan-db server has checked every name already
+            single._check_names(conn, statements, base, base_name, (base_name, *path))
         for line in _skipped_lines(statements, base_name):
             _say_once(line, warned)
         single._warn_missing_extensions(statements, single._installed_extensions(conn))
-        own = {name: build_schema(statements, name, facts) for name in named if name in todo}
+        own = {name: build(name) for name in named if name in todo}
 
         def desired_for(schema: str):
             return own.get(schema) or dataclasses.replace(base, name=schema)
