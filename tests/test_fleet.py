@@ -356,3 +356,73 @@ def test_plan_db_over_a_fleet(db, second_db, conn, tmp_path, capsys):
     code, out, err = _run(capsys, "plan", *cli_flags(db), "--file", _desired(tmp_path), "--schema", "pd_*",
                           "--plan-db", "host=127.0.0.1 port=1 dbname=nope connect_timeout=2")
     assert code == 1 and "cannot connect to the --plan-db server" in err, err
+
+
+def _read_pty_until(fd, seen: list[str], predicate, deadline: float) -> bool:
+    """Read the terminal's output into `seen` (ANSI escapes stripped) until `predicate(text)` or
+    the deadline; False at the deadline or end of output."""
+    import os
+    import re
+    import select
+    import time
+
+    while time.monotonic() < deadline:
+        ready, _w, _x = select.select([fd], [], [], 0.2)
+        if ready:
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:  # the child closed the terminal
+                return predicate("".join(seen))
+            if not chunk:
+                return predicate("".join(seen))
+            seen.append(re.sub(r"\x1b\[[0-9;?]*[A-Za-z]|\r", "", chunk.decode("utf-8", "replace")))
+        if predicate("".join(seen)):
+            return True
+    return False
+
+
+def test_apply_on_a_terminal_shows_each_running_target_live(db, conn, tmp_path):
+    """On a terminal, the targets in progress are a live table: state, step and what it waits for.
+    A tenant whose table another session reads is shown running its ALTER and waiting for the lock."""
+    import fcntl
+    import os
+    import pty
+    import struct
+    import subprocess
+    import sys
+    import termios
+    import time
+
+    _tenants(conn, ["r_a", "r_b", "r_c"])
+    plan_file = tmp_path / "fleet.json"
+    cli = os.path.join(os.path.dirname(sys.executable), "pgschema-tui")
+    made = subprocess.run([cli, "plan", *cli_flags(db), "--file", _desired(tmp_path), "--schema", "r_*",
+                           "--output-json", str(plan_file)], capture_output=True, text=True)
+    assert made.returncode == 0, made.stderr
+    reader = db.connect(autocommit=False)
+    reader.execute("SELECT * FROM r_b.users")  # ACCESS SHARE until rollback: the ALTER of r_b waits
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 200, 0, 0))
+    seen: list[str] = []
+    proc = subprocess.Popen([cli, "apply", *cli_flags(db), "--plan", str(plan_file), "--auto-approve",
+                             "--parallel", "2", "--lock-timeout", "5s", "--lock-retries", "3"],
+                            stdin=slave, stdout=slave, stderr=slave, close_fds=True,
+                            env={**os.environ, "TERM": "xterm", "COLUMNS": "200", "LINES": "40"})
+    os.close(slave)
+    try:
+        live = _read_pty_until(master, seen, lambda text: any(
+            "r_b" in line and "running" in line and "[1/1]" in line and "waiting for" in line
+            for line in text.splitlines()), time.monotonic() + 60)
+        reader.rollback()
+        _read_pty_until(master, seen, lambda text: False, time.monotonic() + 60)
+        assert proc.wait(60) == 0, "".join(seen)[-3000:]
+    finally:
+        reader.close()
+        if proc.poll() is None:
+            proc.kill()
+        os.close(master)
+    text = "".join(seen)
+    assert live, text[-3000:]
+    assert "Fleet apply: 1/3 done" in text or "Fleet apply: 2/3 done" in text  # the live head, while r_b waits
+    assert "Fleet apply: 3 targets: 3 applied." in text  # the final table stays
+    assert "note" in _columns(conn, "r_b")

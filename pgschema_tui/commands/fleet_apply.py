@@ -146,16 +146,26 @@ class FleetRun:
     def __init__(self, args, options, parallel: int, total: int):
         self.args, self.options, self.parallel, self.total = args, options, parallel, total
         self.stop = threading.Event()
-        self._print_lock = threading.Lock()
         self._running: set = set()
-        self._done = 0
+        self.display = None
         self.journal = FleetJournal(args.log_json) if getattr(args, "log_json", None) else None
 
     def run(self, work, unplanned: list[Outcome] = ()) -> list[Outcome]:
         """Outcomes of `unplanned` (said first: with --fail-fast nothing else starts) and of `work`."""
-        from pgschema_tui.commands.fleet import Database
+        from pgschema_tui.commands.fleet_progress import make_display
 
         self._with_database = len({t.database for t, _s, _p in work} | {o.target.database for o in unplanned}) > 1
+        color = not getattr(self.args, "no_color", False) and not os.environ.get("NO_COLOR")
+        self.display = make_display([o.target for o in unplanned] + [t for t, _s, _p in work], self._with_database,
+                                    color=color)
+        try:
+            return self._run(work, unplanned)
+        finally:
+            self.display.close()
+
+    def _run(self, work, unplanned) -> list[Outcome]:
+        from pgschema_tui.commands.fleet import Database
+
         before = [self._say(outcome) for outcome in unplanned]
         by_server: dict[tuple, list] = {}
         for item in work:
@@ -182,11 +192,7 @@ class FleetRun:
         print("\nInterrupted: cancelling the running targets; no other target starts.", file=sys.stderr)
 
     def _say(self, outcome: Outcome) -> Outcome:
-        from pgschema_tui.fleet.outcomes import progress_line
-
-        with self._print_lock:
-            self._done += 1
-            print(progress_line(self._done, self.total, outcome, self._with_database), flush=True)
+        self.display.finished(outcome)
         if self.journal:
             self.journal.write(outcome.target, {"type": "target_finished", "at": time.time(), "outcome": outcome.status,
                                                 "message": outcome.message, "steps": outcome.steps,
@@ -201,6 +207,9 @@ class FleetRun:
                 else "not started: interrupted"
             return self._say(Outcome(target, SKIPPED, why))
         started = time.monotonic()
+        self.display.checking(target)
+        if self.journal:
+            self.journal.write(target, {"type": "target_started", "at": time.time()})
         try:
             plan, refusal = self._checked(target, settings, plan)
         except UserError as exc:
@@ -262,6 +271,7 @@ class FleetRun:
         finished = None
         try:
             for event in executor.events():
+                self.display.event(target, event)
                 if self.journal:
                     self.journal.write(target, event.to_json())
                 if isinstance(event, PlanFinished):
