@@ -426,3 +426,18 @@ def test_apply_on_a_terminal_shows_each_running_target_live(db, conn, tmp_path):
     assert "Fleet apply: 1/3 done" in text or "Fleet apply: 2/3 done" in text  # the live head, while r_b waits
     assert "Fleet apply: 3 targets: 3 applied." in text  # the final table stays
     assert "note" in _columns(conn, "r_b")
+
+
+def test_apply_file_refuses_data_loss_per_target(db, conn, tmp_path, capsys):
+    """`apply --file` over a fleet checks each target's rows before its executor starts: the
+    tenant whose dropped column holds data is refused, the empty one is migrated."""
+    _tenants(conn, ["dl_a", "dl_b"])
+    conn.execute("INSERT INTO dl_a.users (id, created) VALUES (1, '2024-01-01')")
+    dropped = TENANT.replace(", created date", "")
+    code, out, err = _run(capsys, "apply", *cli_flags(db), "--file", _desired(tmp_path, dropped), "--schema", "dl_*",
+                          "--auto-approve")
+    assert code == 1, out + err
+    assert "Fleet apply: 2 targets: 1 failed, 1 applied." in out
+    row = next(line for line in out.splitlines() if line.strip().startswith("dl_a "))
+    assert "refusing to apply" in row and "data_loss" in out
+    assert "created" in _columns(conn, "dl_a") and "created" not in _columns(conn, "dl_b")

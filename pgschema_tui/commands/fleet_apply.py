@@ -106,7 +106,9 @@ def run(args) -> int:
         print("Apply cancelled: nothing was applied.", file=sys.stderr)
         return 1
     unplanned = [Outcome(r.target, FAILED, f"could not be planned: {r.error}") for r in planning_failed]
-    outcomes = FleetRun(args, options, parallel, len(work) + len(unplanned)).run(work, unplanned)
+    run = FleetRun(args, options, parallel, len(work) + len(unplanned))
+    run.planned_here = not args.plan  # plans made by this run from the live schemas (see FleetRun._checked)
+    outcomes = run.run(work, unplanned)
     from pgschema_tui.fleet.outcomes import render_outcomes
 
     print()
@@ -148,6 +150,7 @@ class FleetRun:
         self.stop = threading.Event()
         self._running: set = set()
         self.display = None
+        self.planned_here = False
         self.journal = FleetJournal(args.log_json) if getattr(args, "log_json", None) else None
 
     def run(self, work, unplanned: list[Outcome] = ()) -> list[Outcome]:
@@ -226,7 +229,19 @@ class FleetRun:
 
     def _checked(self, target: TargetId, settings, plan):
         """(the plan with hazards and data checks from the live schema now, a refusal or None);
-        UserError when the target changed since the plan (fingerprint) or its lock is held."""
+        UserError when the target changed since the plan (fingerprint) or its lock is held.
+
+        A plan this run made (`apply --file`) was planned from a full inspection of the target
+        moments ago, its hazards and data checks with it: the executor compares the fingerprint
+        again once it holds the schema's apply lock and recounts the data checks there
+        (`apply/recheck.py`), and its data-loss guard probes rows before a step runs, so only the
+        rows of the relations a data_loss hazard names are looked at here. A target without
+        changes is inspected and its fingerprint compared (the executor would not look at it, and
+        its plan may come from another schema's inspection: `inspect/signatures.py`). A fleet plan file (`apply --plan`) is not trusted: each target is
+        inspected, its fingerprint compared and its hazards recomputed here, then again by the
+        executor after its lock."""
+        if self.planned_here and not plan.is_empty:
+            return self._checked_fresh(settings, plan)
         from pgschema_tui.apply import advisory
         from pgschema_tui.apply.preflight import LiveInspection, recompute_hazards, refused_hazards, row_problems
         from pgschema_tui.commands.apply import check_fingerprint
@@ -254,13 +269,28 @@ class FleetRun:
             problems = inspection.run(lambda c: row_problems(c, plan))
         finally:
             conn.close()
-        refused = refused_hazards(plan, self.options.allow_hazards, problems)
+        return plan, self._refusal(plan, refused_hazards(plan, self.options.allow_hazards, problems))
+
+    @staticmethod
+    def _refusal(plan, refused) -> str | None:
         if not refused:
-            return plan, None
+            return None
         kinds = sorted({h.type for _, _, h in refused})
         listing = "\n".join(f"step {i + 1} {path}: {h.message}" for i, path, h in refused)
-        return plan, (f"refusing to apply: the plan has {', '.join(kinds)} hazards:\n{listing}\n"
-                      f"Nothing was applied to this target; pass --allow-hazards {','.join(kinds)} to accept them.")
+        return (f"refusing to apply: the plan has {', '.join(kinds)} hazards:\n{listing}\n"
+                f"Nothing was applied to this target; pass --allow-hazards {','.join(kinds)} to accept them.")
+
+    def _checked_fresh(self, settings, plan):
+        from pgschema_tui.apply.preflight import refused_hazards, row_problems
+
+        problems = {}
+        if any(h.type == "data_loss" and h.relation for s in plan.steps for h in s.hazards):
+            conn = settings.connect()
+            try:
+                problems = row_problems(conn, plan)
+            finally:
+                conn.close()
+        return plan, self._refusal(plan, refused_hazards(plan, self.options.allow_hazards, problems))
 
     def _execute(self, target: TargetId, settings, plan, started: float) -> Outcome:
         from pgschema_tui.apply.events import PlanFinished
