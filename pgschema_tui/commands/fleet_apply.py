@@ -106,7 +106,9 @@ def run(args) -> int:
         print("Apply cancelled: nothing was applied.", file=sys.stderr)
         return 1
     unplanned = [Outcome(r.target, FAILED, f"could not be planned: {r.error}") for r in planning_failed]
-    run = FleetRun(args, options, parallel, len(work) + len(unplanned))
+    from pgschema_tui.commands.fleet_progress import make_display
+
+    run = FleetRun(args, options, parallel, len(work) + len(unplanned), display_factory=make_display)
     run.planned_here = not args.plan  # plans made by this run from the live schemas (see FleetRun._checked)
     outcomes = run.run(work, unplanned)
     from pgschema_tui.fleet.outcomes import render_outcomes
@@ -145,22 +147,25 @@ class FleetRun:
     """Applies every target, `parallel` at a time per server; `stop` (Ctrl-C, --fail-fast) ends
     the starting of new targets, Ctrl-C also cancels the running statements."""
 
-    def __init__(self, args, options, parallel: int, total: int):
+    def __init__(self, args, options, parallel: int, total: int, display_factory=None):
         self.args, self.options, self.parallel, self.total = args, options, parallel, total
         self.stop = threading.Event()
         self._running: set = set()
+        # (targets, with_database, color=) -> a display (`commands/fleet_progress.py`); the
+        # default shows nothing (the CLI passes make_display: lines, or a live table on a tty)
+        self.display_factory = display_factory
         self.display = None
-        self.planned_here = False
+        self.planned_here = False  # True: the plans were made by this run (`_checked`)
         self.journal = FleetJournal(args.log_json) if getattr(args, "log_json", None) else None
 
     def run(self, work, unplanned: list[Outcome] = ()) -> list[Outcome]:
         """Outcomes of `unplanned` (said first: with --fail-fast nothing else starts) and of `work`."""
-        from pgschema_tui.commands.fleet_progress import make_display
+        from pgschema_tui.commands.fleet_progress import QuietFleetDisplay
 
         self._with_database = len({t.database for t, _s, _p in work} | {o.target.database for o in unplanned}) > 1
         color = not getattr(self.args, "no_color", False) and not os.environ.get("NO_COLOR")
-        self.display = make_display([o.target for o in unplanned] + [t for t, _s, _p in work], self._with_database,
-                                    color=color)
+        self.display = (self.display_factory or QuietFleetDisplay)(
+            [o.target for o in unplanned] + [t for t, _s, _p in work], self._with_database, color=color)
         try:
             return self._run(work, unplanned)
         finally:

@@ -36,8 +36,9 @@ def feed(progress: FleetProgress, target: TargetId, event) -> None:
         progress.waiting(target, "")
 
 
-class PlainFleetDisplay:
-    """A line per finished target."""
+class QuietFleetDisplay:
+    """The targets' states (`self.progress`), shown nowhere: `FleetRun`'s default, for callers
+    that show progress their own way (the reviewer)."""
 
     def __init__(self, targets: list[TargetId], with_database: bool, color: bool = True):
         self.total, self.with_database = len(targets), with_database
@@ -58,10 +59,17 @@ class PlainFleetDisplay:
             self.say(progress_line(self._done, self.total, outcome, self.with_database))
 
     def say(self, line: str) -> None:
-        print(line, flush=True)
+        pass
 
     def close(self) -> None:
         pass
+
+
+class PlainFleetDisplay(QuietFleetDisplay):
+    """A line per finished target."""
+
+    def say(self, line: str) -> None:
+        print(line, flush=True)
 
 
 class RichFleetDisplay(PlainFleetDisplay):
