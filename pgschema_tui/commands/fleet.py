@@ -173,7 +173,7 @@ def _say_once(text: str, warned: set[str]) -> None:
 def _plan_database(args, database: Database, statements, rules, parallel: int, warned: set[str]) -> list[TargetPlan]:
     from pgschema_tui.commands import plan as single
     from pgschema_tui.parse.loader import build_schema
-    from pgschema_tui.parse.qualification import check_target_schema
+    from pgschema_tui.parse.qualification import check_target_schema, created_in
     from pgschema_tui.parse.session import SessionFacts
 
     conn = database.settings.connect()
@@ -189,12 +189,15 @@ def _plan_database(args, database: Database, statements, rules, parallel: int, w
         facts = SessionFacts(*conn.execute(SessionFacts.SQL).fetchone(), search_path=path)
         results: dict[str, TargetPlan] = {}
         todo: list[str] = []
+        # files that create nothing qualified are fine for every target: checked once, not per target
+        qualified = any(created is not None and created[0] is not None
+                        for created in (created_in(s.node) for s in statements))
         for schema in schemas:
             target = TargetId(database.label, schema)
             try:
                 if rules.ignores("schemas", schema):
                     raise UserError(f"schema {schema!r} is ignored by {rules.source or '.pgschemaignore'} ([schemas])")
-                for warning in check_target_schema(statements, schema):
+                for warning in check_target_schema(statements, schema) if qualified else ():
                     _say_once(warning, warned)
             except UserError as exc:
                 results[schema] = TargetPlan(target, error=str(exc))
