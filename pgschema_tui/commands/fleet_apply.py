@@ -241,10 +241,11 @@ class FleetRun:
         again once it holds the schema's apply lock and recounts the data checks there
         (`apply/recheck.py`), and its data-loss guard probes rows before a step runs, so only the
         rows of the relations a data_loss hazard names are looked at here. A target without
-        changes is inspected and its fingerprint compared (the executor would not look at it, and
-        its plan may come from another schema's inspection: `inspect/signatures.py`). A fleet plan file (`apply --plan`) is not trusted: each target is
-        inspected, its fingerprint compared and its hazards recomputed here, then again by the
-        executor after its lock."""
+        changes is inspected and its fingerprint compared (the executor would not look at it,
+        and its plan may come from another schema's inspection: `inspect/signatures.py`). A
+        fleet plan file (`apply --plan`) is not trusted: each target is inspected, its
+        fingerprint compared and its hazards recomputed here, then again by the executor after
+        its lock."""
         if self.planned_here and not plan.is_empty:
             return self._checked_fresh(settings, plan)
         from pgschema_tui.apply import advisory

@@ -77,7 +77,8 @@ def render_fleet_sql(groups: list[PlanGroup], failed: list[TargetPlan]) -> str:
                     "", render_sql(plan).rstrip("\n")]
             any_set = True
     for result in failed:
-        out += ["", comment_text(f"-- Failed: {result.target.label(with_database)}: not planned, nothing below for it")]
+        out += ["", comment_text(f"-- Failed: {result.target.label(with_database)}: could not be planned, so this "
+                                 f"file has no statements for it")]
         out += [comment_text(f"--   {line}") for line in (result.error or "unknown error").splitlines()]
     if any_set:
         out += ["", "RESET search_path;"]

@@ -7,10 +7,10 @@ schemas with equal signatures hold the same objects, so a fleet inspects one of 
 gives the others its IR (renamed; the IR is schema-agnostic). Never a shortcut that can hide
 drift, so the signature errs on the side of difference:
 
-- Whole catalog rows (every column the server's catalog has, `_rows_sql`) minus only the columns that differ between identical
-  schemas (the row's own oid, namespace, storage statistics, oids of the schema's own objects
-  and expression trees holding them): a column not listed, including columns of newer
-  servers, takes part. Owners, ACLs, comments, options, attribute flags all do.
+- Whole catalog rows (every column the server's catalog has, `_rows_sql`) minus only the
+  columns that differ between identical schemas (the row's own oid, namespace, storage
+  statistics, oids of the schema's own objects and expression trees holding them): a column
+  not listed, including columns of newer servers, takes part. Owners, ACLs, comments, options, attribute flags all do.
 - What refers to other objects is compared as the server prints it (`pg_get_*def`,
   `pg_get_expr`, `format_type`, `reg*` casts) with `search_path = pg_catalog`, where the
   schema's own objects print qualified: the schema's own qualifier (`tenant_1.` or
