@@ -441,3 +441,9 @@ def test_apply_file_refuses_data_loss_per_target(db, conn, tmp_path, capsys):
     row = next(line for line in out.splitlines() if line.strip().startswith("dl_a "))
     assert "refusing to apply" in row and "data_loss" in out
     assert "created" in _columns(conn, "dl_a") and "created" not in _columns(conn, "dl_b")
+
+
+def test_two_fleet_documents_on_stdout_are_refused(tmp_path, capsys):
+    code, out, err = _run(capsys, "plan", "--db", "x", "--file", _desired(tmp_path), "--schema", "a,b",
+                          "--output-sql", "stdout", "--output-markdown", "-")
+    assert code == 1 and "only one output format can go to stdout (asked for sql, markdown)" in err and not out
