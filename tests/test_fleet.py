@@ -49,7 +49,7 @@ def _run(capsys, *argv):
 def _columns(conn, schema, table="users"):
     return [r[0] for r in conn.execute(
         "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped "
-        "ORDER BY attnum", (f'"{schema}".{table}',)).fetchall()]
+        "ORDER BY attnum", ('"' + schema.replace('"', '""') + f'".{table}',)).fetchall()]
 
 
 def test_schema_lists_and_patterns_resolve_against_the_database(db, conn, tmp_path, capsys):
@@ -276,3 +276,174 @@ def test_flags_a_fleet_would_ignore_are_refused(db, tmp_path, capsys):
     assert code == 1 and "--db would be ignored" in err
     code, out, err = _run(capsys, "dump", *cli_flags(db), "--schema", "tenant_*")
     assert code == 1 and "dump takes one schema" in err
+
+
+def test_column_order_notes_name_every_target(db, conn, tmp_path, capsys):
+    """Tenants with identical catalogs share one inspection: each must still get its column-order
+    note, named (the file lists `created` before `email`; PostgreSQL never moves a column)."""
+    names = ["co_a", "co_b", "co_q\nx"]
+    _tenants(conn, names)
+    reordered = TENANT.replace("email text NOT NULL DEFAULT '', created date", "created date, email text NOT NULL DEFAULT ''")
+    code, out, err = _run(capsys, "plan", *cli_flags(db), "--file", _desired(tmp_path, reordered), "--schema", "co_*")
+    assert code == 0, err
+    assert "Note: 1 of 3 schemas inspected in full" in err  # the shortcut is taken
+    notes = [line for line in err.splitlines() if "table users: its columns will be in the order" in line]
+    assert notes, err
+    named = " ".join(notes)
+    for name in ("co_a", "co_b", "co_q\\nx"):
+        assert name in named, (name, notes)
+    assert "\nx" not in err.replace("\\nx", "")  # the newline in a schema name never reaches a line of its own
+    assert len(notes) == 1  # one note for the tenants it applies to, not one per tenant
+
+
+ODD = 'odd "q\nDROP TABLE t1.users; --'  # a quote and a newline: must stay inside identifiers and comments
+
+
+def _odd_tenant(conn):
+    conn.execute('CREATE SCHEMA "odd ""q\nDROP TABLE t1.users; --"')
+    conn.execute("SELECT set_config('search_path', quote_ident(%s), false)", (ODD,))
+    conn.execute(TENANT)
+    conn.execute("RESET search_path")
+
+
+def test_output_sql_over_a_fleet_is_one_runnable_document(db, conn, tmp_path, capsys):
+    _tenants(conn, ["t1", "t2"])
+    _tenants(conn, ["t3"], DESIRED)  # no changes
+    _odd_tenant(conn)
+    conn.execute("ALTER TABLE t2.orders ADD COLUMN late integer")  # t2: a plan of its own
+    sql_file, md_file = tmp_path / "fleet.sql", tmp_path / "fleet.md"
+    code, out, err = _run(capsys, "plan", *cli_flags(db), "--file", _desired(tmp_path), "--schema", "t1,t2,t3,odd*",
+                          "--output-sql", str(sql_file), "--output-markdown", str(md_file), "--output-human", "stdout")
+    assert code == 0, err
+    assert "Fleet: 4 targets, 3 distinct plans; 3 with changes." in out
+    text = sql_file.read_text()
+    for line in text.splitlines():  # the odd name never starts a line of its own
+        assert not line.startswith("DROP TABLE t1"), line
+    assert "-- Plan [2]: 2 targets" in text and "-- Plan [3]: 1 target" in text
+    assert text.count("ALTER TABLE users ADD COLUMN note text;") == 3  # once per target that needs it
+    assert 'SET search_path TO "t1"' in text and 'SET search_path TO "t3"' not in text
+    assert "-- Plan [1]: 1 target: no changes" in text and '--   "t3"' in text
+    # the document runs as it is, each target's statements in its own schema
+    conn.execute(text)
+    conn.execute("RESET search_path")
+    for schema in ("t1", "t2", ODD):
+        assert "note" in _columns(conn, schema), schema
+    assert "late" not in _columns(conn, "t2", "orders")
+    assert _columns(conn, "t3") == ["id", "email", "created", "note"]
+    md = md_file.read_text()
+    assert md.startswith("### pgschema-tui plan for 4 targets")
+    assert "#### Plan [2]: 2 targets" in md and "<code>t1</code>" in md and "DROP TABLE t1.users; --</code>" in md
+    assert "\nDROP" not in md  # the newline of the odd name is folded
+    assert md.count("ALTER TABLE users ADD COLUMN note text;") == 2  # each distinct plan's SQL once
+    assert "Fingerprint of the live schema" not in md  # each target has its own: in --output-json
+
+
+def test_plan_db_over_a_fleet(db, second_db, conn, tmp_path, capsys):
+    from psycopg.conninfo import make_conninfo
+
+    _tenants(conn, ["pd_a", "pd_b"])
+    _tenants(conn, ["pd_c"], DESIRED)
+    plan_db = make_conninfo(**second_db.kwargs())
+    code, out, err = _run(capsys, "plan", *cli_flags(db), "--file", _desired(tmp_path), "--schema", "pd_*",
+                          "--plan-db", plan_db, "--output-json", str(tmp_path / "fleet.json"), "--output-human", "stdout")
+    assert code == 0, err
+    assert "[1] 1 target: no changes" in out and "[2] 2 targets: + users.note" in out
+    doc = json.loads((tmp_path / "fleet.json").read_text())
+    assert [bool(t["plan"]["groups"]) for t in doc["targets"]] == [True, True, False]
+    with second_db.connect() as other:  # nothing stays behind on the plan database
+        assert not other.execute("SELECT 1 FROM pg_namespace WHERE nspname LIKE 'pgschema_tmp%'").fetchall()
+    # the files really run on the --plan-db server: one that cannot be reached is the error
+    code, out, err = _run(capsys, "plan", *cli_flags(db), "--file", _desired(tmp_path), "--schema", "pd_*",
+                          "--plan-db", "host=127.0.0.1 port=1 dbname=nope connect_timeout=2")
+    assert code == 1 and "cannot connect to the --plan-db server" in err, err
+
+
+def _read_pty_until(fd, seen: list[str], predicate, deadline: float) -> bool:
+    """Read the terminal's output into `seen` (ANSI escapes stripped) until `predicate(text)` or
+    the deadline; False at the deadline or end of output."""
+    import os
+    import re
+    import select
+    import time
+
+    while time.monotonic() < deadline:
+        ready, _w, _x = select.select([fd], [], [], 0.2)
+        if ready:
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:  # the child closed the terminal
+                return predicate("".join(seen))
+            if not chunk:
+                return predicate("".join(seen))
+            seen.append(re.sub(r"\x1b\[[0-9;?]*[A-Za-z]|\r", "", chunk.decode("utf-8", "replace")))
+        if predicate("".join(seen)):
+            return True
+    return False
+
+
+def test_apply_on_a_terminal_shows_each_running_target_live(db, conn, tmp_path):
+    """On a terminal, the targets in progress are a live table: state, step and what it waits for.
+    A tenant whose table another session reads is shown running its ALTER and waiting for the lock."""
+    import fcntl
+    import os
+    import pty
+    import struct
+    import subprocess
+    import sys
+    import termios
+    import time
+
+    _tenants(conn, ["r_a", "r_b", "r_c"])
+    plan_file = tmp_path / "fleet.json"
+    cli = os.path.join(os.path.dirname(sys.executable), "pgschema-tui")
+    made = subprocess.run([cli, "plan", *cli_flags(db), "--file", _desired(tmp_path), "--schema", "r_*",
+                           "--output-json", str(plan_file)], capture_output=True, text=True)
+    assert made.returncode == 0, made.stderr
+    reader = db.connect(autocommit=False)
+    reader.execute("SELECT * FROM r_b.users")  # ACCESS SHARE until rollback: the ALTER of r_b waits
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 200, 0, 0))
+    seen: list[str] = []
+    proc = subprocess.Popen([cli, "apply", *cli_flags(db), "--plan", str(plan_file), "--auto-approve",
+                             "--parallel", "2", "--lock-timeout", "5s", "--lock-retries", "3"],
+                            stdin=slave, stdout=slave, stderr=slave, close_fds=True,
+                            env={**os.environ, "TERM": "xterm", "COLUMNS": "200", "LINES": "40"})
+    os.close(slave)
+    try:
+        live = _read_pty_until(master, seen, lambda text: any(
+            "r_b" in line and "running" in line and "[1/1]" in line and "waiting for" in line
+            for line in text.splitlines()), time.monotonic() + 60)
+        reader.rollback()
+        _read_pty_until(master, seen, lambda text: False, time.monotonic() + 60)
+        assert proc.wait(60) == 0, "".join(seen)[-3000:]
+    finally:
+        reader.close()
+        if proc.poll() is None:
+            proc.kill()
+        os.close(master)
+    text = "".join(seen)
+    assert live, text[-3000:]
+    assert "Fleet apply: 1/3 done" in text or "Fleet apply: 2/3 done" in text  # the live head, while r_b waits
+    assert "Fleet apply: 3 targets: 3 applied." in text  # the final table stays
+    assert "note" in _columns(conn, "r_b")
+
+
+def test_apply_file_refuses_data_loss_per_target(db, conn, tmp_path, capsys):
+    """`apply --file` over a fleet checks each target's rows before its executor starts: the
+    tenant whose dropped column holds data is refused, the empty one is migrated."""
+    _tenants(conn, ["dl_a", "dl_b"])
+    conn.execute("INSERT INTO dl_a.users (id, created) VALUES (1, '2024-01-01')")
+    dropped = TENANT.replace(", created date", "")
+    code, out, err = _run(capsys, "apply", *cli_flags(db), "--file", _desired(tmp_path, dropped), "--schema", "dl_*",
+                          "--auto-approve")
+    assert code == 1, out + err
+    assert "Fleet apply: 2 targets: 1 failed, 1 applied." in out
+    row = next(line for line in out.splitlines() if line.strip().startswith("dl_a "))
+    assert "refusing to apply" in row and "data_loss" in out
+    assert "created" in _columns(conn, "dl_a") and "created" not in _columns(conn, "dl_b")
+
+
+def test_two_fleet_documents_on_stdout_are_refused(tmp_path, capsys):
+    code, out, err = _run(capsys, "plan", "--db", "x", "--file", _desired(tmp_path), "--schema", "a,b",
+                          "--output-sql", "stdout", "--output-markdown", "-")
+    assert code == 1 and "only one output format can go to stdout (asked for sql, markdown)" in err and not out

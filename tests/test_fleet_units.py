@@ -61,3 +61,37 @@ def test_outcomes_table_names_failures_with_their_error():
     assert text.startswith("Fleet apply: 2 targets: 1 failed, 1 applied.")
     lines = text.splitlines()
     assert lines[2].split()[:2] == ["b", "failed"] and "held by pid 7" in lines[3]
+
+
+def test_the_live_table_names_each_running_and_failed_target_safely():
+    import io
+
+    from rich.console import Console
+
+    from pgschema_tui.commands.fleet_progress import RichFleetDisplay
+    from pgschema_tui.fleet.progress import FleetProgress
+
+    targets = [TargetId("app", name) for name in ("t_1", "[bold]t_2", "t\n3", "t_4")]
+    sink = io.StringIO()
+    display = RichFleetDisplay(targets, with_database=False, color=False, console=Console(file=sink, width=200))
+    try:
+        display.checking(targets[0])
+        display.progress.running(targets[0], 2)
+        display.progress.step(targets[0], 1, "ALTER TABLE users ADD COLUMN note text")
+        display.progress.waiting(targets[0], "waiting for AccessExclusiveLock lock on users")
+        display.checking(targets[1])
+        display.finished(Outcome(targets[2], FAILED, "lock timeout\nmore"))
+        display.finished(Outcome(targets[3], "applied", steps=1))
+        out = io.StringIO()
+        Console(file=out, width=200, color_system=None).print(display.render())
+    finally:
+        display.close()
+    text = out.getvalue()
+    assert "Fleet apply: 2/4 done, 1 applied, 1 failed; 2 in progress" in text
+    row = next(line for line in text.splitlines() if line.startswith("t_1"))
+    assert "running" in row and "[2/2]" in row and "waiting for AccessExclusiveLock" in row
+    assert "[bold]t_2" in text and "checking" in text  # names are text, never markup
+    failed = next(line for line in text.splitlines() if line.startswith("t\\n3"))
+    assert "failed" in failed and "lock timeout" in failed and "more" not in failed
+    assert "[1/4] t\\n3: failed: lock timeout" in sink.getvalue()  # the finished lines above it
+    assert isinstance(display.progress, FleetProgress)

@@ -2,7 +2,8 @@
 
 `--schema a,b` / `--schema 'tenant_*'` (one database) or `--targets FILE` (several) name the
 targets (`fleet/targets.py`). The desired files are read and parsed once; the desired IR is
-built once per database (the connected role and time zone are the database's) and shared by
+built once per database (the connected role and time zone are the database's; with `--plan-db`
+the files run once per database on that server) and shared by
 every target whose name the files do not use as a qualifier (the IR is schema-agnostic: only
 `Schema.name` differs). Each database gets up to `--parallel` connections, each of which
 inspects and plans one target after another (`inspect_schema` as for a single schema).
@@ -140,11 +141,13 @@ def plan_fleet(args, quiet_checks: bool = False) -> FleetPlan:
     from pgschema_tui.commands.plan import data_check_timeout
 
     data_check_timeout(args)
-    if getattr(args, "plan_db", None) or any(getattr(args, f"plan_{k}", None) for k in ("host", "port", "user")):
-        raise UserError("--plan-db (and --plan-*) is not supported with several targets yet: plan them without it, "
-                        "or one schema at a time")
+    from pgschema_tui.fleet.grouping import render_notes
+
     with collector_paused():
-        return _plan_fleet(args, parallel_of(args))
+        fleet = _plan_fleet(args, parallel_of(args))
+    for line in render_notes(fleet.results):
+        print(line, file=sys.stderr)
+    return fleet
 
 
 def _plan_fleet(args, parallel: int) -> FleetPlan:
@@ -170,7 +173,7 @@ def _say_once(text: str, warned: set[str]) -> None:
 def _plan_database(args, database: Database, statements, rules, parallel: int, warned: set[str]) -> list[TargetPlan]:
     from pgschema_tui.commands import plan as single
     from pgschema_tui.parse.loader import build_schema
-    from pgschema_tui.parse.qualification import check_target_schema
+    from pgschema_tui.parse.qualification import check_target_schema, created_in
     from pgschema_tui.parse.session import SessionFacts
 
     conn = database.settings.connect()
@@ -186,12 +189,15 @@ def _plan_database(args, database: Database, statements, rules, parallel: int, w
         facts = SessionFacts(*conn.execute(SessionFacts.SQL).fetchone(), search_path=path)
         results: dict[str, TargetPlan] = {}
         todo: list[str] = []
+        # files that create nothing qualified are fine for every target: checked once, not per target
+        qualified = any(created is not None and created[0] is not None
+                        for created in (created_in(s.node) for s in statements))
         for schema in schemas:
             target = TargetId(database.label, schema)
             try:
                 if rules.ignores("schemas", schema):
                     raise UserError(f"schema {schema!r} is ignored by {rules.source or '.pgschemaignore'} ([schemas])")
-                for warning in check_target_schema(statements, schema):
+                for warning in check_target_schema(statements, schema) if qualified else ():
                     _say_once(warning, warned)
             except UserError as exc:
                 results[schema] = TargetPlan(target, error=str(exc))
@@ -199,12 +205,29 @@ def _plan_database(args, database: Database, statements, rules, parallel: int, w
             todo.append(schema)
         if not todo:
             return [results[s] for s in schemas]
-        base = build_schema(statements, base_name, facts)
-        single._check_names(conn, statements, base, base_name, (base_name, *path))
+        from pgschema_tui.commands.plan_db import resolve_plan_db
+
+        # --plan-db: the files run on that server once per database (and once per schema they name)
+        plan_db = resolve_plan_db(args, database.settings)
+        if plan_db:
+            extensions = single._installed_extensions(conn)
+            neighbours = (*single._neighbour_schemas(conn, statements, base_name), *single._live_servers(conn))
+
+            def build(name: str):
+                from pgschema_tui.desired import load_desired
+
+                return load_desired(args.file, name, plan_db=plan_db, statements=statements, extensions=extensions,
+                                    session=facts, neighbours=neighbours)
+        else:
+            def build(name: str):
+                return build_schema(statements, name, facts)
+        base = build(base_name)
+        if not plan_db:  # the --plan-db server has checked every name already
+            single._check_names(conn, statements, base, base_name, (base_name, *path))
         for line in _skipped_lines(statements, base_name):
             _say_once(line, warned)
         single._warn_missing_extensions(statements, single._installed_extensions(conn))
-        own = {name: build_schema(statements, name, facts) for name in named if name in todo}
+        own = {name: build(name) for name in named if name in todo}
 
         def desired_for(schema: str):
             return own.get(schema) or dataclasses.replace(base, name=schema)
@@ -312,7 +335,7 @@ def plan_group(args, conn, database: str, members: list[str], desired_for, rules
             ignored = [schema + path[len(first):] if path.startswith(f"{first}.") else path for path in head.ignored]
             plan = dataclasses.replace(head, schema=schema, fingerprint=digest, object_fingerprints=per_object,
                                        ignored=ignored)
-            out[schema] = TargetPlan(target, plan)
+            out[schema] = TargetPlan(target, plan, notes=list(out[first].notes))  # the same tables, columns
         else:
             out[schema] = plan_target(args, conn, target, dataclasses.replace(live, name=schema),
                                       desired_for(schema), rules)
@@ -341,15 +364,16 @@ def plan_target(args, conn, target: TargetId, live, desired, rules) -> TargetPla
     import psycopg
 
     from pgschema_tui.commands import plan as single
+    from pgschema_tui.plan.column_order import column_order_notes
 
     try:
         live, wanted, ignored = single._without_ignored(rules, live, desired)
         result = single._plan(args, live, wanted, single._sizes(conn, target.schema), conn.info.server_version)
-        single.say_column_order(live, wanted, prefix=f"{target.schema}: ")
         plan = result.plan
         plan.ignore, plan.ignored = rules.to_json(), ignored
         plan = data_checked(plan, conn, live, args, target)
-        return TargetPlan(target, plan)
+        # printed once per distinct note, naming its targets, after every target is planned
+        return TargetPlan(target, plan, notes=column_order_notes(live, wanted))
     except (UserError, psycopg.Error) as exc:
         return TargetPlan(target, error=_error_text(exc))
 
@@ -357,5 +381,6 @@ def plan_target(args, conn, target: TargetId, live, desired, rules) -> TargetPla
 def data_checked(plan, conn, live, args, target: TargetId):
     """`commands.plan.data_checked`, with the target named in what it says."""
     from pgschema_tui.commands.plan import data_checked as counted
+    from pgschema_tui.ddl.quote import comment_text
 
-    return counted(plan, conn, live, args, prefix=f"{target.schema}: ")
+    return counted(plan, conn, live, args, prefix=comment_text(f"{target.schema}: "))

@@ -106,7 +106,11 @@ def run(args) -> int:
         print("Apply cancelled: nothing was applied.", file=sys.stderr)
         return 1
     unplanned = [Outcome(r.target, FAILED, f"could not be planned: {r.error}") for r in planning_failed]
-    outcomes = FleetRun(args, options, parallel, len(work) + len(unplanned)).run(work, unplanned)
+    from pgschema_tui.commands.fleet_progress import make_display
+
+    run = FleetRun(args, options, parallel, len(work) + len(unplanned), display_factory=make_display)
+    run.planned_here = not args.plan  # plans made by this run from the live schemas (see FleetRun._checked)
+    outcomes = run.run(work, unplanned)
     from pgschema_tui.fleet.outcomes import render_outcomes
 
     print()
@@ -143,19 +147,33 @@ class FleetRun:
     """Applies every target, `parallel` at a time per server; `stop` (Ctrl-C, --fail-fast) ends
     the starting of new targets, Ctrl-C also cancels the running statements."""
 
-    def __init__(self, args, options, parallel: int, total: int):
+    def __init__(self, args, options, parallel: int, total: int, display_factory=None):
         self.args, self.options, self.parallel, self.total = args, options, parallel, total
         self.stop = threading.Event()
-        self._print_lock = threading.Lock()
         self._running: set = set()
-        self._done = 0
+        # (targets, with_database, color=) -> a display (`commands/fleet_progress.py`); the
+        # default shows nothing (the CLI passes make_display: lines, or a live table on a tty)
+        self.display_factory = display_factory
+        self.display = None
+        self.planned_here = False  # True: the plans were made by this run (`_checked`)
         self.journal = FleetJournal(args.log_json) if getattr(args, "log_json", None) else None
 
     def run(self, work, unplanned: list[Outcome] = ()) -> list[Outcome]:
         """Outcomes of `unplanned` (said first: with --fail-fast nothing else starts) and of `work`."""
-        from pgschema_tui.commands.fleet import Database
+        from pgschema_tui.commands.fleet_progress import QuietFleetDisplay
 
         self._with_database = len({t.database for t, _s, _p in work} | {o.target.database for o in unplanned}) > 1
+        color = not getattr(self.args, "no_color", False) and not os.environ.get("NO_COLOR")
+        self.display = (self.display_factory or QuietFleetDisplay)(
+            [o.target for o in unplanned] + [t for t, _s, _p in work], self._with_database, color=color)
+        try:
+            return self._run(work, unplanned)
+        finally:
+            self.display.close()
+
+    def _run(self, work, unplanned) -> list[Outcome]:
+        from pgschema_tui.commands.fleet import Database
+
         before = [self._say(outcome) for outcome in unplanned]
         by_server: dict[tuple, list] = {}
         for item in work:
@@ -182,11 +200,7 @@ class FleetRun:
         print("\nInterrupted: cancelling the running targets; no other target starts.", file=sys.stderr)
 
     def _say(self, outcome: Outcome) -> Outcome:
-        from pgschema_tui.fleet.outcomes import progress_line
-
-        with self._print_lock:
-            self._done += 1
-            print(progress_line(self._done, self.total, outcome, self._with_database), flush=True)
+        self.display.finished(outcome)
         if self.journal:
             self.journal.write(outcome.target, {"type": "target_finished", "at": time.time(), "outcome": outcome.status,
                                                 "message": outcome.message, "steps": outcome.steps,
@@ -201,6 +215,9 @@ class FleetRun:
                 else "not started: interrupted"
             return self._say(Outcome(target, SKIPPED, why))
         started = time.monotonic()
+        self.display.checking(target)
+        if self.journal:
+            self.journal.write(target, {"type": "target_started", "at": time.time()})
         try:
             plan, refusal = self._checked(target, settings, plan)
         except UserError as exc:
@@ -217,7 +234,20 @@ class FleetRun:
 
     def _checked(self, target: TargetId, settings, plan):
         """(the plan with hazards and data checks from the live schema now, a refusal or None);
-        UserError when the target changed since the plan (fingerprint) or its lock is held."""
+        UserError when the target changed since the plan (fingerprint) or its lock is held.
+
+        A plan this run made (`apply --file`) was planned from a full inspection of the target
+        moments ago, its hazards and data checks with it: the executor compares the fingerprint
+        again once it holds the schema's apply lock and recounts the data checks there
+        (`apply/recheck.py`), and its data-loss guard probes rows before a step runs, so only the
+        rows of the relations a data_loss hazard names are looked at here. A target without
+        changes is inspected and its fingerprint compared (the executor would not look at it,
+        and its plan may come from another schema's inspection: `inspect/signatures.py`). A
+        fleet plan file (`apply --plan`) is not trusted: each target is inspected, its
+        fingerprint compared and its hazards recomputed here, then again by the executor after
+        its lock."""
+        if self.planned_here and not plan.is_empty:
+            return self._checked_fresh(settings, plan)
         from pgschema_tui.apply import advisory
         from pgschema_tui.apply.preflight import LiveInspection, recompute_hazards, refused_hazards, row_problems
         from pgschema_tui.commands.apply import check_fingerprint
@@ -245,13 +275,28 @@ class FleetRun:
             problems = inspection.run(lambda c: row_problems(c, plan))
         finally:
             conn.close()
-        refused = refused_hazards(plan, self.options.allow_hazards, problems)
+        return plan, self._refusal(plan, refused_hazards(plan, self.options.allow_hazards, problems))
+
+    @staticmethod
+    def _refusal(plan, refused) -> str | None:
         if not refused:
-            return plan, None
+            return None
         kinds = sorted({h.type for _, _, h in refused})
         listing = "\n".join(f"step {i + 1} {path}: {h.message}" for i, path, h in refused)
-        return plan, (f"refusing to apply: the plan has {', '.join(kinds)} hazards:\n{listing}\n"
-                      f"Nothing was applied to this target; pass --allow-hazards {','.join(kinds)} to accept them.")
+        return (f"refusing to apply: the plan has {', '.join(kinds)} hazards:\n{listing}\n"
+                f"Nothing was applied to this target; pass --allow-hazards {','.join(kinds)} to accept them.")
+
+    def _checked_fresh(self, settings, plan):
+        from pgschema_tui.apply.preflight import refused_hazards, row_problems
+
+        problems = {}
+        if any(h.type == "data_loss" and h.relation for s in plan.steps for h in s.hazards):
+            conn = settings.connect()
+            try:
+                problems = row_problems(conn, plan)
+            finally:
+                conn.close()
+        return plan, self._refusal(plan, refused_hazards(plan, self.options.allow_hazards, problems))
 
     def _execute(self, target: TargetId, settings, plan, started: float) -> Outcome:
         from pgschema_tui.apply.events import PlanFinished
@@ -262,6 +307,7 @@ class FleetRun:
         finished = None
         try:
             for event in executor.events():
+                self.display.event(target, event)
                 if self.journal:
                     self.journal.write(target, event.to_json())
                 if isinstance(event, PlanFinished):

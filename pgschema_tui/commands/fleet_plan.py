@@ -1,6 +1,7 @@
 """`pgschema-tui plan` over a fleet: the summary of identical plans first, then each distinct plan.
 
 `--output-json` writes one fleet document (`fleet/document.py`) with every planned target;
+`--output-sql` / `--output-markdown` one document with a section per distinct plan (`fleet/render.py`);
 `--detailed-exitcode` gives 2 when any target has changes; a target that could not be planned
 makes the exit status 1 (after everything else is written).
 """
@@ -20,13 +21,12 @@ def run(args) -> int:
     from pgschema_tui.fleet.grouping import group_plans, render_fleet_human
     from pgschema_tui.plan.render_human import render_human
 
-    for flag, value in (("--output-sql", args.output_sql), ("--output-markdown", getattr(args, "output_markdown", None))):
-        if value:
-            raise UserError(f"{flag} is not supported with several targets: use --output-json (one document with "
-                            f"every target's plan) or the human output")
-    targets = [(args.output_human, "human"), (args.output_json, "json")]
-    if sum(1 for t, _k in targets if t in ("stdout", "-")) > 1:
-        raise UserError("only one output format can go to stdout (asked for human, json); write the other to a file")
+    targets = [(args.output_human, "human"), (args.output_json, "json"), (args.output_sql, "sql"),
+               (getattr(args, "output_markdown", None), "markdown")]
+    on_stdout = [kind for target, kind in targets if target in ("stdout", "-")]
+    if len(on_stdout) > 1:
+        raise UserError(f"only one output format can go to stdout (asked for {', '.join(on_stdout)}); "
+                        f"write the others to files")
     fleet = plan_fleet(args)
     groups, failed = group_plans(fleet.results)
     if not any(t for t, _k in targets):
@@ -37,6 +37,14 @@ def run(args) -> int:
         if kind == "human":
             color = _use_color(target, args)
             write_output(target, render_fleet_human(groups, failed, lambda p: render_human(p, color=color)))
+        elif kind == "sql":
+            from pgschema_tui.fleet.render import render_fleet_sql
+
+            write_output(target, render_fleet_sql(groups, failed))
+        elif kind == "markdown":
+            from pgschema_tui.fleet.render import render_fleet_markdown
+
+            write_output(target, render_fleet_markdown(groups, failed))
         else:
             write_output(target, fleet_json_text(fleet.results))
     if failed:

@@ -32,6 +32,7 @@ class TargetPlan:
     target: TargetId
     plan: Plan | None = None
     error: str | None = None  # planning failed for this target: the message
+    notes: list[str] = field(default_factory=list)  # column-order notes (`plan/column_order.py`), unprefixed
 
 
 @dataclass
@@ -100,6 +101,21 @@ def _count(n: int, noun: str) -> str:
 def member_list(members: list[TargetPlan], with_database: bool, limit: int = 10) -> str:
     names = [comment_text(m.target.label(with_database)) for m in members]
     return ", ".join(names[:limit]) + (f" and {len(names) - limit} more" if len(names) > limit else "")
+
+
+def render_notes(results: list[TargetPlan], noun: str = "target") -> list[str]:
+    """Each distinct note once, naming the targets it applies to (first 10, then a count):
+    `Note (3 targets: a, b, c): table users: ...`."""
+    with_database = len({r.target.database for r in results}) > 1
+    by_note: dict[str, list[TargetPlan]] = {}
+    for result in results:
+        for note in result.notes:
+            by_note.setdefault(note, []).append(result)
+    out = []
+    for note, members in by_note.items():
+        head = note[len("Note: "):] if note.startswith("Note: ") else note
+        out.append(comment_text(f"Note ({_count(len(members), noun)}: {member_list(members, with_database)}): {head}"))
+    return out
 
 
 def render_summary(groups: list[PlanGroup], failed: list[TargetPlan], noun: str = "target") -> str:

@@ -7,10 +7,10 @@ schemas with equal signatures hold the same objects, so a fleet inspects one of 
 gives the others its IR (renamed; the IR is schema-agnostic). Never a shortcut that can hide
 drift, so the signature errs on the side of difference:
 
-- Whole catalog rows (`to_jsonb(row)`) minus only the columns that differ between identical
-  schemas (the row's own oid, namespace, storage statistics, oids of the schema's own objects
-  and expression trees holding them): a column not listed, including columns of newer
-  servers, takes part. Owners, ACLs, comments, options, attribute flags all do.
+- Whole catalog rows (every column the server's catalog has, `_rows_sql`) minus only the
+  columns that differ between identical schemas (the row's own oid, namespace, storage
+  statistics, oids of the schema's own objects and expression trees holding them): a column
+  not listed, including columns of newer servers, takes part. Owners, ACLs, comments, options, attribute flags all do.
 - What refers to other objects is compared as the server prints it (`pg_get_*def`,
   `pg_get_expr`, `format_type`, `reg*` casts) with `search_path = pg_catalog`, where the
   schema's own objects print qualified: the schema's own qualifier (`tenant_1.` or
@@ -26,6 +26,8 @@ inspects every target in full and refuses a plan whose fingerprint does not matc
 tenant is refused (naming the object), never migrated wrongly.
 """
 from __future__ import annotations
+
+import re
 
 # (kind, nsp oid, name, deparsed json text, raw json text) for every object of the schemas
 _ROWS = r"""
@@ -223,6 +225,42 @@ GROUP BY nsp.nspname
 """
 
 
+# `to_jsonb(alias) - ARRAY[...]` in `_ROWS`: the catalog each such row is of, by a column it drops
+_CATALOG_BY_DROPPED = {
+    "nspname": "pg_namespace", "seqrelid": "pg_sequence", "relname": "pg_class", "indexrelid": "pg_index",
+    "attrelid": "pg_attribute", "conname": "pg_constraint", "aggfnoid": "pg_aggregate", "pronamespace": "pg_proc",
+    "typname": "pg_type", "rngtypid": "pg_range", "collname": "pg_collation", "oprnamespace": "pg_operator",
+    "opcnamespace": "pg_opclass", "opfnamespace": "pg_opfamily", "cfgname": "pg_ts_config", "dictname": "pg_ts_dict",
+    "stxname": "pg_statistic_ext",
+}
+_WHOLE_ROW = re.compile(r"to_jsonb\((\w+)\) - ARRAY\[([^\]]*)\]")
+
+
+def _rows_sql(conn) -> str:
+    """`_SIGNATURES` with each whole-row `to_jsonb(alias) - ARRAY[dropped]` written as
+    `to_jsonb(ROW(alias.col::text, ...)::text)` over the columns this server's catalog has, in
+    order, minus the dropped ones: the same columns take part (new ones too), but the row is
+    printed by one cached output call per column instead of `to_jsonb`'s type lookups for each
+    column of each row (4x the time of the rest of the query over 1,000 schemas)."""
+    from pgschema_tui.ddl.quote import ident
+
+    columns: dict[str, list[str]] = {}
+    for catalog, name in conn.execute(
+            "SELECT c.relname, a.attname FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
+            "WHERE c.relnamespace = 'pg_catalog'::regnamespace AND c.relname = ANY(%s) AND a.attnum > 0 "
+            "AND NOT a.attisdropped ORDER BY c.relname, a.attnum", (sorted(set(_CATALOG_BY_DROPPED.values())),)):
+        columns.setdefault(catalog, []).append(name)
+
+    def row(match: re.Match) -> str:
+        alias = match.group(1)
+        dropped = [item.strip().strip("'") for item in match.group(2).split(",")]
+        catalog = next(_CATALOG_BY_DROPPED[d] for d in dropped if d in _CATALOG_BY_DROPPED)
+        kept = [f"{alias}.{ident(name)}::text" for name in columns[catalog] if name not in dropped]
+        return f"to_jsonb(ROW({', '.join(kept)})::text)"
+
+    return _WHOLE_ROW.sub(row, _SIGNATURES)
+
+
 def schema_signatures(conn, schemas: list[str], lock_timeout_ms: int = 5000) -> dict[str, str] | None:
     """schema -> signature (hex SHA-256) of each of `schemas` that exists, in one catalog pass;
     None when a lock held by another session (an open ALTER TABLE: deparsing takes ACCESS SHARE)
@@ -242,6 +280,6 @@ def schema_signatures(conn, schemas: list[str], lock_timeout_ms: int = 5000) -> 
                 "SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = ANY(%s)", (list(schemas),)).fetchall()]
             if not nsps:
                 return {}
-            return dict(conn.execute(_SIGNATURES, {"nsps": nsps}).fetchall())
+            return dict(conn.execute(_rows_sql(conn), {"nsps": nsps}).fetchall())
     except psycopg.errors.LockNotAvailable:
         return None
