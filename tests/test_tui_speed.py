@@ -1,5 +1,9 @@
-"""What keeps the reviewer fast on big plans: Explore's markers come from the plan (which objects it
-touches) rather than comparing every object's expressions again on the UI thread."""
+"""What keeps the reviewer fast on big plans (issue 12, "Speed"; numbers in bench/bench_tui.py).
+
+Each test counts work that grows with the plan or with Textual's stylesheet rather than timing
+it (timings on a shared machine are noise): per-step objects, stylesheet parses, footer
+rebuilds, labels drawn.
+"""
 from __future__ import annotations
 
 from test_tui_support import shop_session, sync
@@ -26,32 +30,109 @@ async def test_explore_marks_objects_by_the_plan_without_comparing_expressions(m
         await pilot.press("2")
         await pilot.pause()
         tree = app.screen.query_one("#desired-tree", ObjectTree)
-        markers = {key: node.data.marker for (_c, key), node in tree.object_nodes.items()}
+        markers = {key: tree.data_at(position).marker for (_c, key), position in tree.object_nodes.items()}
     assert calls == [], f"{len(calls)} expression comparisons on opening Explore"
     assert markers["customers"] == "~" and markers["orders"] == "=" and markers["order_totals"] == "~"
     assert markers["coupon_discount(text)"] == "~" and markers["orders_created_at_idx"] == "+"
 
 
 @sync
-async def test_opening_the_filter_bar_does_not_lay_out_every_tree_line_again(monkeypatch):
-    """The filter bar takes a line from the tree (a resize) and the focus (a style change): on an
-    8,000-step plan each full layout of the tree's lines was a walk over every node."""
-    from textual.widgets import Tree
+async def test_step_lists_hold_no_object_per_step(monkeypatch):
+    """The Review, Graph and Explore lists draw only the rows on screen: no Tree node per step
+    (an 8,000-step plan built 8,000 nodes per mode, a tenth of a second each time)."""
+    from textual.widgets._tree import TreeNode
+
     from test_tui_defects import big_session
 
-    builds = []
-    original = Tree._build
+    nodes = []
+    original = TreeNode.__init__
 
-    def counting(self):
-        builds.append(type(self).__name__)
-        return original(self)
+    def counting(self, *args, **kwargs):
+        nodes.append(1)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(TreeNode, "__init__", counting)
+    app = ReviewApp(big_session(600), clock=FixedClock())
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        for keys in (("slash", *"t1", "enter"), ("3",), ("4",), ("1",)):
+            await pilot.press(*keys)
+            await pilot.pause()
+    assert len(nodes) == 0, f"{len(nodes)} tree nodes made for a 600-step plan"
+
+
+@sync
+async def test_a_key_draws_only_the_lines_that_change(monkeypatch):
+    """j on a 600-step plan draws the two lines whose cursor mark changed, not the list."""
+    from test_tui_defects import big_session
+    from pgschema_tui.tui.widgets.plan_tree import PlanTree
 
     app = ReviewApp(big_session(600), clock=FixedClock())
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
-        monkeypatch.setattr(Tree, "_build", counting)
-        await pilot.press("slash")
+        await pilot.press("j")
         await pilot.pause()
-        await pilot.press("escape")
+        drawn = []
+        original = PlanTree.item_label
+
+        def counting(self, index, width):
+            drawn.append(index)
+            return original(self, index, width)
+
+        monkeypatch.setattr(PlanTree, "item_label", counting)
+        await pilot.press("j")
         await pilot.pause()
-    assert builds == [], builds
+    assert 1 <= len(drawn) <= 2, drawn
+
+
+@sync
+async def test_first_switch_to_each_mode_parses_no_stylesheet(monkeypatch):
+    """A first switch re-parsed the whole stylesheet two to six times (about 30 ms each):
+    for the new screen's "never refreshed" styles and for each widget class met first."""
+    from textual.css.stylesheet import Stylesheet
+
+    parses = []
+    original = Stylesheet.parse
+
+    def counting(self):
+        parses.append(1)
+        return original(self)
+
+    app = ReviewApp(shop_session(), clock=FixedClock())
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        monkeypatch.setattr(Stylesheet, "parse", counting)
+        for mode in ("2", "3", "4", "1"):
+            await pilot.press(mode)
+            await pilot.pause()
+    assert parses == [], f"{len(parses)} stylesheet parses on the first switch to each mode"
+
+
+@sync
+async def test_focus_moving_between_lists_keeps_the_footer(monkeypatch):
+    """tab between Explore's two lists: the same keys apply, so the footer is not rebuilt
+    (Textual's Footer mounts its twenty keys again on every focus change)."""
+    from pgschema_tui.tui.widgets.footer import QuietFooter
+
+    app = ReviewApp(shop_session(), clock=FixedClock())
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("2")
+        await pilot.pause()
+        footer = app.screen.query_one(QuietFooter)
+        keys_before = [key.key for key in footer.query("FooterKey")]
+        rebuilt = []
+        original = QuietFooter.recompose
+
+        async def counting(self):
+            rebuilt.append(1)
+            await original(self)
+
+        monkeypatch.setattr(QuietFooter, "recompose", counting)
+        await pilot.press("tab")
+        await pilot.pause()
+        assert app.screen.focused.id == "live-tree"
+        await pilot.press("slash")  # the filter line takes printable keys: the footer shows fewer
+        await pilot.pause()
+        assert len(rebuilt) == 1
+        keys_while_typing = [key.key for key in footer.query("FooterKey")]
+    assert keys_before and keys_while_typing != keys_before

@@ -8,8 +8,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
-from textual.widgets import Footer, Input, RichLog, Static
+from textual.widgets import Input, RichLog, Static
 
 from pgschema_tui.apply import events as ev
 from pgschema_tui.tui.apply_state import ApplyState, lock_wait_text
@@ -23,9 +22,11 @@ from pgschema_tui.tui.widgets.ddl_pane import DdlPane
 from pgschema_tui.tui.widgets.filter_bar import FilterBar
 from pgschema_tui.tui.widgets.lock_table import LockTable
 from pgschema_tui.tui.widgets.mode_bar import ModeBar
+from pgschema_tui.tui.screens.mode_screen import ModeScreen
+from pgschema_tui.tui.widgets.footer import QuietFooter
 
 
-class ApplyScreen(Screen):
+class ApplyScreen(ModeScreen):
     """Runs the plan once; every event is folded into `self.state` and redrawn."""
 
     AUTO_FOCUS = "#apply-steps"
@@ -63,7 +64,7 @@ class ApplyScreen(Screen):
                 yield DdlPane("Running statement", id="apply-sql")
                 yield LockTable(id="apply-locks")
         yield RichLog(id="apply-log", wrap=True, min_width=20, markup=False, auto_scroll=True, max_lines=5000)
-        yield Footer(compact=True)
+        yield QuietFooter(compact=True)
 
     def on_mount(self) -> None:
         self.app.apply_screen = self

@@ -5,8 +5,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
-from textual.widgets import Footer, Input, Static, Tree
+from textual.widgets import Input, Static
 
 from pgschema_tui.tui.ddl_text import object_ddl
 from pgschema_tui.tui.explore_model import marked_diff, pair_objects
@@ -14,9 +13,11 @@ from pgschema_tui.tui.widgets.ddl_compare import DdlCompare
 from pgschema_tui.tui.widgets.filter_bar import FilterBar
 from pgschema_tui.tui.widgets.mode_bar import ModeBar
 from pgschema_tui.tui.widgets.object_tree import ObjectTree
+from pgschema_tui.tui.screens.mode_screen import ModeScreen
+from pgschema_tui.tui.widgets.footer import QuietFooter
 
 
-class ExploreScreen(Screen):
+class ExploreScreen(ModeScreen):
     """Drift between the files and the database, object by object."""
 
     AUTO_FOCUS = "#desired-tree"
@@ -43,11 +44,14 @@ class ExploreScreen(Screen):
             with Horizontal(id="explore-ddl"):
                 yield DdlCompare("Desired (files)", id="desired-ddl")
                 yield DdlCompare("Live (database)", id="live-ddl")
-        yield Footer(compact=True)
+        yield QuietFooter(compact=True)
 
     BACKGROUND_ABOVE = 2000
     """Schemas with more objects than this are compared in a worker thread (comparing
     expressions may parse them), so the screen appears at once."""
+    BACKGROUND_BY_PLAN_ABOVE = 20000
+    """The same when the plan says which objects differ (no expression compared: about 12 µs an
+    object): below this, comparing here and drawing once is cheaper than drawing twice."""
 
     only_differences = False
     grouped: list = []
@@ -62,7 +66,8 @@ class ExploreScreen(Screen):
         desired_tree.focus()
         sizes = sum(len(getattr(side, c)) for side in (session.desired, session.live) if side is not None
                     for c in side.COLLECTIONS)
-        if sizes > self.BACKGROUND_ABOVE:
+        limit = self.BACKGROUND_ABOVE if session.step_paths is None else self.BACKGROUND_BY_PLAN_ABOVE
+        if sizes > limit:
             desired_tree.border_title = "Desired (files): comparing…"
             self._compare_in_background()
         else:
@@ -93,8 +98,8 @@ class ExploreScreen(Screen):
         for side, tree_id in (("desired", "#desired-tree"), ("live", "#live-tree")):
             if getattr(self.app.session, side) is None:  # a saved plan: nothing to compare with
                 self.query_one(tree_id, ObjectTree).border_subtitle = "not loaded: review --file compares"
-        if first is not None:  # after layout, so the trees know their height when scrolling to it
-            self.call_after_refresh(self.show_pair, first)
+        if first is not None:  # the lists scroll to it once laid out
+            self.show_pair(first)
 
     def show_pair(self, pair, sync: bool = True) -> None:
         """Show both sides' DDL of `pair`, with the cursor on it in both trees where present."""
@@ -133,20 +138,20 @@ class ExploreScreen(Screen):
                 if tree.selected_pair is None or tree.selected_pair.key != pair.key:
                     tree.select_object(pair.collection, pair.key)
 
-    @on(Tree.NodeHighlighted)
-    def _on_highlight(self, event: Tree.NodeHighlighted) -> None:
-        pair = event.node.data
+    @on(ObjectTree.Highlighted)
+    def _on_highlight(self, event: ObjectTree.Highlighted) -> None:
+        pair = event.data
         if pair is None or getattr(self, "current_pair", None) == pair:
             return
         # Only the focused tree drives the selection; the other one follows.
         if event.control.has_focus or getattr(self, "current_pair", None) is None:
             self.show_pair(pair)
 
-    @on(Tree.NodeSelected)
-    def _on_selected(self, event: Tree.NodeSelected) -> None:
+    @on(ObjectTree.Selected)
+    def _on_selected(self, event: ObjectTree.Selected) -> None:
         """Enter on an object (the tree takes enter before the screen does): its graph."""
-        if event.node.data is not None:
-            self.show_pair(event.node.data)
+        if event.data is not None:
+            self.show_pair(event.data)
             self.action_show_graph()
 
     def action_filter(self) -> None:

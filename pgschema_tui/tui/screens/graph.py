@@ -5,17 +5,18 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
-from textual.widgets import Static, Footer, Input, Tree
+from textual.widgets import Static, Input
 
 from pgschema_tui.tui.formatting import symbol
 from pgschema_tui.tui.widgets.dependency_view import DependencyView, order_text
 from pgschema_tui.tui.widgets.filter_bar import FilterBar
 from pgschema_tui.tui.widgets.layer_tree import LayerTree
 from pgschema_tui.tui.widgets.mode_bar import ModeBar
+from pgschema_tui.tui.screens.mode_screen import ModeScreen
+from pgschema_tui.tui.widgets.footer import QuietFooter
 
 
-class GraphScreen(Screen):
+class GraphScreen(ModeScreen):
     """Layers on the left, the subject's neighbourhood on the right."""
 
     AUTO_FOCUS = "#layer-tree"
@@ -38,7 +39,7 @@ class GraphScreen(Screen):
         with Horizontal(id="graph-body"):
             yield LayerTree(self.app.session, id="layer-tree")
             yield DependencyView(id="dependency-view")
-        yield Footer(compact=True)
+        yield QuietFooter(compact=True)
 
     def on_mount(self) -> None:
         tree = self.query_one(LayerTree)
@@ -107,11 +108,11 @@ class GraphScreen(Screen):
         view.show(hood, hood.label if hood.node else session.title(ref), context, order=why)
         self.app.selected_step = index
 
-    @on(Tree.NodeHighlighted, "#layer-tree")
-    def _on_highlight(self, event: Tree.NodeHighlighted) -> None:
-        if isinstance(event.node.data, int):
-            self.app.graph_subject = ("step", event.node.data)
-            self.show_step(event.node.data)
+    @on(LayerTree.Highlighted, "#layer-tree")
+    def _on_highlight(self, event: LayerTree.Highlighted) -> None:
+        if isinstance(event.data, int):
+            self.app.graph_subject = ("step", event.data)
+            self.show_step(event.data)
 
     def action_toggle_transitive(self) -> None:
         self.transitive = not self.transitive

@@ -7,8 +7,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
-from textual.widgets import Static, Footer, Input, Tree
+from textual.widgets import Static, Input
 
 from pgschema_tui.tui.formatting import symbol
 from pgschema_tui.tui.labels import fitted_title
@@ -18,9 +17,11 @@ from pgschema_tui.tui.widgets.mode_bar import ModeBar
 from pgschema_tui.tui.widgets.plan_tree import PlanTree
 from pgschema_tui.tui.widgets.step_details import StepDetails
 from pgschema_tui.tui.widgets.summary_bar import SummaryBar
+from pgschema_tui.tui.screens.mode_screen import ModeScreen
+from pgschema_tui.tui.widgets.footer import QuietFooter
 
 
-class ReviewScreen(Screen):
+class ReviewScreen(ModeScreen):
     """The default mode: tree of changes, DDL pane, details pane, summary bar."""
 
     AUTO_FOCUS = "#plan-tree"
@@ -57,7 +58,7 @@ class ReviewScreen(Screen):
                 yield DdlPane("DDL", id="ddl")
                 yield StepDetails(id="details")
         yield SummaryBar(id="summary")
-        yield Footer(compact=True)
+        yield QuietFooter(compact=True)
 
     def on_mount(self) -> None:
         tree = self.query_one(PlanTree)
@@ -104,9 +105,9 @@ class ReviewScreen(Screen):
         needle = self.query_one(FilterBar).value
         self.query_one(SummaryBar).show(self.app.session.summary(), needle, len(tree.step_nodes))
 
-    @on(Tree.NodeHighlighted, "#plan-tree")
-    def _on_highlight(self, event: Tree.NodeHighlighted) -> None:
-        index = event.node.data
+    @on(PlanTree.Highlighted, "#plan-tree")
+    def _on_highlight(self, event: PlanTree.Highlighted) -> None:
+        index = event.data
         if isinstance(index, int) and index != self.current:
             self.show_step(index)
 

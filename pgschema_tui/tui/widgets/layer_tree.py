@@ -1,44 +1,43 @@
-"""Graph mode's left side: the plan's steps in execution order, one branch per transaction group."""
+"""Graph mode's left side: the plan's steps in execution order, one group per transaction group."""
 from __future__ import annotations
 
 from rich.text import Text
-from textual.widgets.tree import TreeNode
 
 from pgschema_tui.tui.formatting import OPERATION_STYLES, symbol
 from pgschema_tui.tui.session import ReviewSession
 from pgschema_tui.tui.widgets.plan_tree import append_step_name
-from pgschema_tui.tui.widgets.vim_tree import VimTree
+from pgschema_tui.tui.widgets.row_tree import Group, RowTree
 
 
-_PLACEHOLDER = Text("")
-
-
-class LayerTree(VimTree):
-    """Layers as branches, steps as leaves (`data` is the step index)."""
+class LayerTree(RowTree):
+    """Layers as groups, steps (their indexes) as items; only the rows on screen are drawn."""
 
     def __init__(self, session: ReviewSession, **kwargs) -> None:
-        super().__init__("layers", **kwargs)
+        super().__init__(**kwargs)
         self.session = session
-        self.step_nodes: dict[int, TreeNode] = {}
         self.layer_of: dict[int, int] = {}
+
+    @property
+    def step_nodes(self) -> dict[int, tuple[int, int]]:
+        """Step index -> (group, position) of every step the filter shows."""
+        return self.positions
 
     def rebuild(self, layers: list[list[int]], needle: str = "") -> None:
         """The layers with the steps matching `needle` (numbers stay those of the whole plan)."""
-        self.clear()
-        self.step_nodes, self.layer_of = {}, {}
-        with self.bulk_add():
-            for number, layer in enumerate(layers, start=1):
-                shown = [i for i in layer if self.session.matches(self.session.ref(i), needle)]
-                if not shown:
-                    continue
-                transactional = all(self.session.ref(i).step.can_run_in_transaction for i in layer)
-                kind = "transaction" if transactional else "no transaction"
-                branch = self.root.add(Text(f"Group {number} ({len(shown)}, {kind})", style="bold"), expand=True)
-                for index in shown:
-                    self.step_nodes[index] = branch.add_leaf(_PLACEHOLDER, data=index)  # drawn by fit_label
-                    self.layer_of[index] = number
+        session, refs = self.session, self.session.refs
+        groups, self.layer_of = [], {}
+        for number, layer in enumerate(layers, start=1):
+            shown = [i for i in layer if session.matches(refs[i], needle)] if needle else layer
+            if not shown:
+                continue
+            transactional = all(refs[i].step.can_run_in_transaction for i in layer)
+            kind = "transaction" if transactional else "no transaction"
+            groups.append(Group(Text(f"Group {number} ({len(shown)}, {kind})", style="bold"), list(shown)))
+            self.layer_of.update(dict.fromkeys(shown, number))
+        self.set_groups(groups)
 
-    fits_labels = True
+    def item_label(self, index: int, width: int) -> Text:
+        return self.step_label(index, width)
 
     def step_label(self, index: int, width: int | None = None) -> Text:
         """`  ~ customers.email · set not null`, as Review and Apply modes show it."""
@@ -48,12 +47,5 @@ class LayerTree(VimTree):
         append_step_name(label, self.session, ref, None if width is None else width - label.cell_len)
         return label
 
-    def fit_label(self, node, width: int) -> Text:
-        return self.step_label(node.data, width) if isinstance(node.data, int) else node._label
-
     def select_step(self, index: int) -> bool:
-        node = self.step_nodes.get(index)
-        if node is None:
-            return False
-        self.move_to(node)
-        return True
+        return self.select_key(index)

@@ -3,47 +3,37 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.binding import Binding
-from textual.widgets.tree import TreeNode
 
 from pgschema_tui.tui.formatting import OPERATION_STYLES, kind_label, symbol
 from pgschema_tui.tui.labels import SEPARATOR, fit
 from pgschema_tui.tui.session import ReviewSession, StepRef
-from pgschema_tui.tui.widgets.vim_tree import VimTree
+from pgschema_tui.tui.widgets.row_tree import Group, RowTree
 
 
-_PLACEHOLDER = Text("")
-
-
-class PlanTree(VimTree):
-    """Kinds as branches, steps as leaves (`data` is the step index)."""
+class PlanTree(RowTree):
+    """Kinds as groups, steps (their indexes) as items; only the rows on screen are drawn."""
 
     BINDINGS = [
-        # space marks viewed here rather than toggling the branch, as in the Review screen
+        # space marks viewed here rather than toggling the group, as in the Review screen
         Binding("space", "screen.toggle_viewed", "Viewed"),
     ]
 
     def __init__(self, session: ReviewSession, **kwargs) -> None:
-        super().__init__("plan", **kwargs)
+        super().__init__(**kwargs)
         self.session = session
-        self.step_nodes: dict[int, TreeNode] = {}
+
+    @property
+    def step_nodes(self) -> dict[int, tuple[int, int]]:
+        """Step index -> (group, position) of every step the filter shows."""
+        return self.positions
 
     def rebuild(self, needle: str = "") -> None:
         """Show the steps matching `needle`, every kind expanded."""
-        self.clear()
-        self.step_nodes = {}
-        with self.bulk_add():
-            for kind, refs in self.session.grouped(needle):
-                branch = self.root.add(Text(f"{kind_label(kind)} ({len(refs)})", style="bold"), expand=True)
-                for ref in refs:
-                    # the label is drawn by fit_label when the line shows: nothing to build per step here
-                    self.step_nodes[ref.index] = branch.add_leaf(_PLACEHOLDER, data=ref.index)
+        self.set_groups(Group(Text(f"{kind_label(kind)} ({len(refs)})", style="bold"), [r.index for r in refs])
+                        for kind, refs in self.session.grouped(needle))
 
-    fits_labels = True
-
-    def fit_label(self, node, width: int) -> Text:
-        if not isinstance(node.data, int):
-            return node._label
-        return self.step_label(self.session.ref(node.data), width)
+    def item_label(self, index: int, width: int) -> Text:
+        return self.step_label(self.session.ref(index), width)
 
     def step_label(self, ref: StepRef, width: int | None = None) -> Text:
         """`✓!   ~ customers.email · set not null`: viewed mark, hazard mark (! open, a
@@ -62,24 +52,16 @@ class PlanTree(VimTree):
         return label
 
     def refresh_step(self, index: int) -> None:
-        node = self.step_nodes.get(index)
-        if node is not None:
-            node.set_label(_PLACEHOLDER)  # a new label object: the line is drawn again
+        self.refresh_item(index)
 
     def select_step(self, index: int) -> bool:
         """Move the cursor to a step; False when the filter hides it."""
-        node = self.step_nodes.get(index)
-        if node is None:
-            return False
-        if node.parent is not None and not node.parent.is_expanded:
-            node.parent.expand()
-        self.move_to(node)
-        return True
+        return self.select_key(index)
 
     @property
     def selected_index(self) -> int | None:
-        node = self.cursor_node
-        return node.data if node is not None and isinstance(node.data, int) else None
+        item = self.cursor_item
+        return item if isinstance(item, int) else None
 
 
 def append_step_name(text: Text, session: ReviewSession, ref: StepRef, width: int | None) -> None:
