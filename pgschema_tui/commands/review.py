@@ -22,6 +22,12 @@ def run(args) -> int:
     max_lock_queue(args)  # a bad value is refused before anything starts or connects
     if args.demo:
         return _run_demo(args)
+    from pgschema_tui.commands.fleet import is_fleet
+
+    if is_fleet(args):  # several targets: the Fleet reviewer (commands/fleet_review.py)
+        from pgschema_tui.commands import fleet_review
+
+        return fleet_review.run(args)
     build_app(args).run()
     return 0
 
