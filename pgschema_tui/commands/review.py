@@ -33,7 +33,14 @@ def run(args) -> int:
 
 
 def build_app(args):
-    """The reviewer for `--file` (plan now) or `--plan` (a saved plan), ready to `run()`."""
+    """The reviewer for `--file` (plan now) or `--plan` (a saved plan), ready to `run()`; over
+    several targets, the Fleet reviewer."""
+    from pgschema_tui.commands.fleet import is_fleet
+
+    if is_fleet(args):
+        from pgschema_tui.commands import fleet_review
+
+        return fleet_review.build_app(args)
     if args.plan:
         return _saved_plan_app(args)
     from pgschema_tui.commands.plan import connect_and_plan

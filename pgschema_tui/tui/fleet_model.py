@@ -215,6 +215,7 @@ class FleetSession:
             by_database.setdefault(target.database, []).append(target.schema)
         lines = []
         for label, schemas in by_database.items():
+            schemas.sort()
             where = self.databases.get(label) or f"database {label!r}"
             shown = ", ".join(schemas[:6]) + (f" and {len(schemas) - 6} more" if len(schemas) > 6 else "")
             lines.append(f"{where}: {len(schemas)} schema{'s' if len(schemas) != 1 else ''} ({shown})")

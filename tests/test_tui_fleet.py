@@ -1,0 +1,193 @@
+"""`review` over several targets against a real server: the Fleet screen groups identical plans,
+a group opens in Review, a drifted tenant has a plan of its own, the fleet is applied with the
+single-target Apply's rigor (databases named, blocking hazards acknowledged, `yes` typed) and a
+tenant whose table another session locks fails alone, listed with its error; the exit status is
+the CLI's."""
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+
+from conftest import cli_flags
+from test_tui_support import screen_text, sync
+
+from pgschema_tui.apply.options import ApplyOptions
+from pgschema_tui.cli import build_parser, main
+from pgschema_tui.commands.review import build_app
+from pgschema_tui.tui.screens.confirm import TypeYesScreen
+
+TENANT = """
+CREATE TABLE users (id integer PRIMARY KEY, email text NOT NULL DEFAULT '', legacy text);
+CREATE TABLE orders (id integer PRIMARY KEY, user_id integer REFERENCES users (id));
+"""
+DESIRED = TENANT.replace("legacy text)", "legacy text, note text)")  # one column more
+DROPPED = TENANT.replace(", legacy text)", ", note text)")  # one column more, one less (data_loss with rows)
+
+
+def _tenants(conn, names, sql=TENANT):
+    for name in names:
+        conn.execute(f'CREATE SCHEMA "{name}"')
+        conn.execute(f'SET search_path TO "{name}"')
+        conn.execute(sql)
+    conn.execute("RESET search_path")
+
+
+def _columns(conn, schema, table="users"):
+    return [r[0] for r in conn.execute(
+        "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped "
+        "ORDER BY attnum", (f'"{schema}".{table}',)).fetchall()]
+
+
+def _app(db, tmp_path, spec, sql=DESIRED):
+    path = tmp_path / "schema.sql"
+    path.write_text(sql)
+    args = build_parser().parse_args(["review", *cli_flags(db), "--file", str(path), "--schema", spec,
+                                      "--parallel", "2"])
+    app = build_app(args)
+    # short lock waits, no retries: a locked tenant fails in a fraction of a second
+    app.apply_options = replace(app.apply_options or ApplyOptions(), lock_timeout_ms=300, lock_retries=0,
+                                poll_interval=0.05)
+    return app
+
+
+def _flat(app) -> str:
+    return " ".join(screen_text(app).split())
+
+
+async def _until(pilot, condition, seconds: float = 60.0) -> None:
+    for _ in range(int(seconds / 0.05)):
+        await pilot.pause(0.05)
+        if condition():
+            return
+    raise AssertionError("condition not reached")
+
+
+@sync
+async def test_groups_drill_down_and_a_drifted_tenant(db, conn, tmp_path):
+    _tenants(conn, ["t1", "t2", "t3"])
+    _tenants(conn, ["t4"], DESIRED)  # up to date
+    _tenants(conn, ["t5"])
+    conn.execute("ALTER TABLE t5.users ALTER COLUMN email SET DEFAULT 'drift'")  # drifted
+    app = _app(db, tmp_path, "t*")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        text = _flat(app)
+        assert app.current_mode == "fleet"
+        assert "Fleet: 5 targets, 3 distinct plans; 4 with changes." in text
+        assert "[1] 1 target: no changes" in text
+        assert "[2] 3 targets: + users.note" in text
+        assert "[3] 1 target: ~ users.email, + users.note" in text
+        rows = {app.fleet.label(t): (p.group, p.status) for t, p in app.fleet.progress.items()}
+        assert rows == {"t4": (1, "queued"), "t1": (2, "queued"), "t2": (2, "queued"), "t3": (2, "queued"),
+                        "t5": (3, "queued")}
+        # drill down into group 2: its plan in Review, its targets named
+        await pilot.press("down", "enter")
+        await _until(pilot, lambda: app.current_mode == "review")
+        await pilot.pause()
+        text = _flat(app)
+        assert "Plan [2] of the fleet, for 3 targets: t1, t2, t3." in text
+        assert "users.note" in text and "ALTER TABLE users ADD COLUMN note text;" in text
+        assert [s.sql for s in app.session.plan.steps] == ["ALTER TABLE users ADD COLUMN note text;"]
+        # the drifted tenant's plan also puts its default back
+        await pilot.press("0", "down", "enter")
+        await _until(pilot, lambda: app.current_mode == "review" and app.group_number == 3)
+        await pilot.pause()
+        text = _flat(app)
+        assert "Plan [3] of the fleet, for 1 target: t5." in text
+        assert any("SET DEFAULT ''" in s.sql for s in app.session.plan.steps), app.session.plan.steps
+        # Explore, Graph and the single-target Apply are not offered over a fleet
+        await pilot.press("4")
+        assert app.current_mode == "review"
+        await pilot.press("q")
+    assert app.return_code == 0
+    assert all("note" not in _columns(conn, s) for s in ("t1", "t2", "t3", "t5"))  # nothing applied
+
+
+def _hold_lock(db, table: str, ready: threading.Event, release: threading.Event):
+    with db.connect(autocommit=False) as other:
+        other.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
+        ready.set()
+        release.wait(60)
+        other.rollback()
+
+
+@sync
+async def test_apply_the_fleet_with_one_tenant_locked(db, conn, tmp_path):
+    _tenants(conn, ["t_a", "t_b", "t_c", "t_d"])
+    _tenants(conn, ["t_e"], DESIRED)
+    app = _app(db, tmp_path, "t_*")
+    ready, release = threading.Event(), threading.Event()
+    holder = threading.Thread(target=_hold_lock, args=(db, "t_b.users", ready, release))
+    holder.start()
+    try:
+        assert ready.wait(30)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await pilot.press("A")
+            assert isinstance(app.screen, TypeYesScreen)
+            detail = " ".join(app.screen.detail.split())  # what the dialog shows, unwrapped
+            assert f"database '{db.db}'" in detail and "5 schemas (t_a, t_b, t_c, t_d, t_e)" in detail, detail
+            assert "4 targets with changes in 1 plan ([2]); 1 without changes" in detail
+            await pilot.press(*"no", "enter")
+            assert isinstance(app.screen, TypeYesScreen)  # only "yes" applies
+            await pilot.press(*"yes", "enter")
+            await _until(pilot, lambda: app.fleet.phase == "finished")
+            await pilot.pause()
+            status = {app.fleet.label(t): p.status for t, p in app.fleet.progress.items()}
+            assert status == {"t_a": "applied", "t_b": "failed", "t_c": "applied", "t_d": "applied",
+                              "t_e": "no changes"}
+            failed = app.fleet.progress[next(t for t in app.fleet.progress if t.schema == "t_b")]
+            assert "lock" in failed.message.lower(), failed.message
+            text = _flat(app)
+            assert "Fleet apply finished: 3 applied, 1 no changes, 1 failed. Exit status 1" in text
+            assert "t_b: " in text and "╭─ Failed" in screen_text(app)  # listed with its error
+            await pilot.press("q")
+        assert app.return_code == 1
+    finally:
+        release.set()
+        holder.join()
+    for schema in ("t_a", "t_c", "t_d"):
+        assert "note" in _columns(conn, schema), schema
+    assert "note" not in _columns(conn, "t_b")
+
+
+@sync
+async def test_blocking_hazards_are_acknowledged_per_group(db, conn, tmp_path):
+    """A data_loss hazard blocks the fleet apply until acknowledged in its group's Review."""
+    _tenants(conn, ["h_full", "h_empty"])
+    conn.execute("INSERT INTO h_full.users VALUES (1, 'a', 'old value')")
+    app = _app(db, tmp_path, "h_*", DROPPED)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert "blocking hazard(s) not acknowledged (data_loss in [" in _flat(app)
+        await pilot.press("A")
+        assert not isinstance(app.screen, TypeYesScreen)  # refused: not even asked
+        number = next(n for n in app.fleet.changed_groups()
+                      if any(h.type == "data_loss" for s in app.fleet.group(n).plan.steps for h in s.hazards))
+        for _ in range(number - 1):
+            await pilot.press("down")
+        await pilot.press("enter")
+        await _until(pilot, lambda: app.current_mode == "review" and app.group_number == number)
+        dropping = next(r.index for r in app.session.refs if r.step.hazards)
+        app.screen.show_step(dropping, move_cursor=True)
+        await pilot.press("a", "0")
+        await pilot.pause()
+        assert "blocking hazard(s) not acknowledged" not in _flat(app)
+        await pilot.press("A")
+        assert isinstance(app.screen, TypeYesScreen)
+        await pilot.press(*"yes", "enter")
+        await _until(pilot, lambda: app.fleet.phase == "finished")
+        statuses = {t.schema: p.status for t, p in app.fleet.progress.items()}
+        assert statuses == {"h_full": "applied", "h_empty": "applied"}, app.fleet.failed()
+        await pilot.press("q")
+    assert app.return_code == 0
+    assert _columns(conn, "h_full") == ["id", "email", "note"]
+
+
+def test_review_over_a_fleet_is_no_longer_refused(db, conn, tmp_path, capsys):
+    """Before: `review takes one schema`. A fleet with nothing to review still plans first, and
+    bad input is one clear error."""
+    path = tmp_path / "schema.sql"
+    path.write_text(DESIRED)
+    code = main(["review", *cli_flags(db), "--file", str(path), "--schema", "nope_*"])
+    err = capsys.readouterr().err
+    assert code == 1 and "'nope_*' matches no schema" in err and "takes one schema" not in err
