@@ -52,13 +52,13 @@ class FleetScreen(Screen):
 
     DEFAULT_CSS = """
     #fleet-status { height: auto; max-height: 3; }
-    #fleet-top { height: 1fr; min-height: 5; }
+    #fleet-top { height: 2fr; min-height: 5; }
     #fleet-groups { width: 3fr; border: round $primary-darken-2; }
     #fleet-groups:focus { border: round $accent; }
-    #fleet-group { width: 2fr; border: round $primary-darken-2; padding: 0 1; }
-    #fleet-targets { height: 1fr; min-height: 4; border: round $primary-darken-2; }
+    #fleet-group { width: 2fr; height: 1fr; overflow-y: auto; border: round $primary-darken-2; padding: 0 1; }
+    #fleet-targets { height: 3fr; min-height: 5; border: round $primary-darken-2; }
     #fleet-targets:focus { border: round $accent; }
-    #fleet-failures { height: auto; max-height: 8; border: round $error; padding: 0 1; }
+    #fleet-failures { height: auto; max-height: 7; border: round $error; padding: 0 1; }
     """
 
     BINDINGS = [
@@ -124,7 +124,7 @@ class FleetScreen(Screen):
         text = Text(f" Fleet: {_count(fleet.total, 'target')}"
                     + (f" in {len(databases)} databases" if len(databases) > 1 else "")
                     + f", {_count(len(fleet.groups), 'distinct plan')}; {fleet.changed_targets} with changes"
-                    + (f", {len(fleet.planning_failed)} could not be planned" if fleet.planning_failed else "")
+                    + (f", {len(fleet.planning_failed)} not planned" if fleet.planning_failed else "")
                     + ". ")
         if fleet.phase == "ready":
             blocking = fleet.blocking_left()

@@ -41,6 +41,10 @@ def help_sections() -> list[tuple[str, list[tuple[str, str]]]]:
              ("2 Explore", rows(ExploreScreen.BINDINGS) + [("tab", "Switch between the trees")]),
              ("3 Graph", rows(GraphScreen.BINDINGS)),
              ("4 Apply", rows(ApplyScreen.BINDINGS))]
+    from pgschema_tui.tui.screens.fleet import FleetScreen  # review over several targets
+
+    lists.append(("0 Fleet (several targets)", [("enter", "Review the plan under the cursor (1)"),
+                                                ("0", "Back to the Fleet screen")] + rows(FleetScreen.BINDINGS)))
     return lists
 
 

@@ -7,15 +7,16 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 from pgschema_tui.fleet.outcomes import APPLIED, FAILED, NO_CHANGES, SKIPPED
-from pgschema_tui.tui.fleet_model import CHECKING, RUNNING, STATUS_MARKS, FleetSession, TargetProgress
+from pgschema_tui.tui.fleet_model import CHECKING, QUEUED, RUNNING, STATUS_MARKS, FleetSession, TargetProgress
 
 _STYLES = {APPLIED: "green", FAILED: "bold red", SKIPPED: "yellow", RUNNING: "bold", CHECKING: "bold",
            NO_CHANGES: "dim"}
 _WORDS = {CHECKING: "checking"}
 
 
-def status_text(row: TargetProgress) -> Text:
-    return Text(f"{STATUS_MARKS[row.status]} {_WORDS.get(row.status, row.status)}", style=_STYLES.get(row.status, ""))
+def status_text(row: TargetProgress, phase: str = "running") -> Text:
+    word = "planned" if phase == "ready" and row.status == QUEUED else _WORDS.get(row.status, row.status)
+    return Text(f"{STATUS_MARKS[row.status]} {word}", style=_STYLES.get(row.status, ""))
 
 
 def detail_text(row: TargetProgress) -> str:
@@ -52,7 +53,7 @@ class FleetTargets(DataTable):
 
     def _cells(self, row: TargetProgress) -> tuple:
         group = f"[{row.group}]" if row.group is not None else "-"
-        return (self.session.label(row.target), group, status_text(row), detail_text(row))
+        return (self.session.label(row.target), group, status_text(row, self.session.phase), detail_text(row))
 
     def show(self) -> None:
         for target in self.session.order:
