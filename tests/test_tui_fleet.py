@@ -191,3 +191,43 @@ def test_review_over_a_fleet_is_no_longer_refused(db, conn, tmp_path, capsys):
     code = main(["review", *cli_flags(db), "--file", str(path), "--schema", "nope_*"])
     err = capsys.readouterr().err
     assert code == 1 and "'nope_*' matches no schema" in err and "takes one schema" not in err
+
+
+@sync
+async def test_a_hazard_only_another_tenant_of_the_group_has_is_shown_and_blocks(db, conn, tmp_path):
+    """Two tenants with one plan (`SET NOT NULL`); only the second has a NULL, so only its plan
+    has the data_check hazard. The group's Review shows the first's plan: the hazard must still
+    be listed there and block the apply until acknowledged; then that tenant fails alone."""
+    live = "CREATE TABLE accounts (id integer PRIMARY KEY, email text);"
+    _tenants(conn, ["dc_a", "dc_b"], live)
+    conn.execute("INSERT INTO dc_a.accounts VALUES (1, 'a@example.com'); INSERT INTO dc_b.accounts VALUES (1, NULL)")
+    app = _app(db, tmp_path, "dc_*", live.replace("email text", "email text NOT NULL"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert len(app.fleet.groups) == 1 and [m.target.schema for m in app.fleet.groups[0].members] == ["dc_a", "dc_b"]
+        assert not any(h.type == "data_check" for s in app.fleet.groups[0].plan.steps for h in s.hazards)
+        text = _flat(app)
+        from pgschema_tui.tui.widgets.fleet_groups import hazard_line  # the group's line, unwrapped
+
+        assert "data_check on 1 of 2 (blocks apply; not acknowledged)" in str(hazard_line(app.fleet, 1))
+        assert "blocking hazard(s) not acknowledged (data_check in [1])" in text
+        await pilot.press("A")
+        assert not isinstance(app.screen, TypeYesScreen)
+        await pilot.press("enter")
+        await _until(pilot, lambda: app.current_mode == "review" and app.group_number == 1)
+        checked = next(r.index for r in app.session.refs if any(h.type == "data_check" for h in r.step.hazards))
+        app.screen.show_step(checked, move_cursor=True)
+        await pilot.press("a", "0")
+        await pilot.pause()
+        assert "blocking hazard(s) not acknowledged" not in _flat(app)
+        await pilot.press("A", *"yes", "enter")
+        await _until(pilot, lambda: app.fleet.phase == "finished")
+        rows = {t.schema: p for t, p in app.fleet.progress.items()}
+        assert rows["dc_a"].status == "applied" and rows["dc_b"].status == "failed", rows
+        assert "null" in rows["dc_b"].message.lower(), rows["dc_b"].message
+        await pilot.press("q")
+    assert app.return_code == 1
+    nullable = dict(conn.execute("SELECT n.nspname, a.attnotnull FROM pg_attribute a JOIN pg_class c ON c.oid = "
+                                 "a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relname = "
+                                 "'accounts' AND a.attname = 'email'").fetchall())
+    assert nullable == {"dc_a": True, "dc_b": False}

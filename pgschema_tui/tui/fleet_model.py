@@ -2,13 +2,14 @@
 marks per group, the per-target progress of a fleet apply, and the exit code.
 
 `FleetSession` groups the targets' plans (`fleet/grouping.group_plans`), keeps one
-`ReviewSession` per group (the plan shown is the group's first target's; its hazard marks are
-the consent given for every target of the group) and folds `FleetEvent`s, which the fleet
+`ReviewSession` per group (the plan shown is the group's first target's, with the hazard kinds
+only other targets of the group have added: its hazard marks are the consent given for every
+target of the group) and folds `FleetEvent`s, which the fleet
 runner (`commands/fleet_review.py`) sends from its threads, into one `TargetProgress` per target.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pgschema_tui.apply import events as ev
 from pgschema_tui.fleet.grouping import PlanGroup, TargetId, TargetPlan, describe_plan, group_plans, relative_path
@@ -86,8 +87,7 @@ class FleetSession:
         """The Review session of group `number` (1-based), made once: its marks persist."""
         session = self._sessions.get(number)
         if session is None:
-            group = self.group(number)
-            session = self._sessions[number] = ReviewSession(group.plan, source=f"group {number}")
+            session = self._sessions[number] = ReviewSession(merged_plan(self.group(number)), source=f"group {number}")
         return session
 
     def group_of(self, target: TargetId) -> int | None:
@@ -165,7 +165,11 @@ class FleetSession:
             row.status = CHECKING
         elif event.kind == FINISHED and event.outcome is not None:
             outcome = event.outcome
-            row.status, row.message, row.seconds = outcome.status, outcome.message, outcome.seconds
+            message = outcome.message
+            if outcome.status == FAILED and row.message and row.message not in message:
+                # the executor's summary ("Committed: nothing. Rolled back: ...") after the error itself
+                message = f"{row.message}\n{message}".strip()
+            row.status, row.message, row.seconds = outcome.status, message, outcome.seconds
             row.current_step, row.current_label = None, ""
             if outcome.status == APPLIED:
                 row.done_steps = outcome.steps
@@ -182,7 +186,8 @@ class FleetSession:
         elif isinstance(event, ev.StepFinished):
             row.done_steps += 1
         elif isinstance(event, ev.StepFailed) and event.error:
-            row.message = event.error
+            label = f" {row.current_label}" if row.current_step == event.index and row.current_label else ""
+            row.message = f"step {event.index + 1}{label} failed: {event.error}"
 
     def finish(self, error: str = "") -> None:
         """The runner returned (or raised `error`): a target it never reported on failed with
@@ -220,6 +225,24 @@ class FleetSession:
             shown = ", ".join(schemas[:6]) + (f" and {len(schemas) - 6} more" if len(schemas) > 6 else "")
             lines.append(f"{where}: {len(schemas)} schema{'s' if len(schemas) != 1 else ''} ({shown})")
         return lines
+
+
+def merged_plan(group: PlanGroup) -> Plan:
+    """The group's plan (its first target's) with, on each step, the hazard kinds the other
+    targets' same step has and it lacks (rows, data checks: what differs from tenant to tenant),
+    so what Review lists, and what is acknowledged there, covers every target of the group."""
+    plan = group.plan
+    if len(group.members) == 1:
+        return plan
+    hazards = [list(step.hazards) for step in plan.steps]
+    for member in group.members[1:]:
+        for own, step in zip(hazards, member.plan.steps):
+            kinds = {h.type for h in own}
+            for hazard in step.hazards:
+                if hazard.type not in kinds:
+                    own.append(hazard)
+                    kinds.add(hazard.type)
+    return plan.with_steps([replace(step, hazards=tuple(own)) for step, own in zip(plan.steps, hazards)])
 
 
 def is_final(status: str) -> bool:
