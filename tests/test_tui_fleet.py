@@ -231,3 +231,75 @@ async def test_a_hazard_only_another_tenant_of_the_group_has_is_shown_and_blocks
                                  "a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relname = "
                                  "'accounts' AND a.attname = 'email'").fetchall())
     assert nullable == {"dc_a": True, "dc_b": False}
+
+
+@sync
+async def test_targets_file_over_two_databases_names_both(db, second_db, conn, tmp_path):
+    """`review --targets FILE`: targets labelled database/schema, the confirmation names both
+    databases, each target applied in its own database."""
+    _tenants(conn, ["acme", "globex"])
+    with second_db.connect() as other:
+        _tenants(other, ["initech"])
+
+    def conninfo(s):
+        return f"host={s.host} port={s.port} dbname={s.db}" + (f" user={s.user}" if s.user else "")
+
+    targets = tmp_path / "targets.toml"
+    targets.write_text(f'[[target]]\nname = "eu"\nconninfo = "{conninfo(db)}"\npattern = "acme,globex"\n'
+                       f'[[target]]\nname = "us"\nconninfo = "{conninfo(second_db)}"\nschema = "initech"\n')
+    desired = tmp_path / "schema.sql"
+    desired.write_text(DESIRED)
+    app = build_app(build_parser().parse_args(["review", "--targets", str(targets), "--file", str(desired)]))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        text = _flat(app)
+        assert "Fleet: 3 targets in 2 databases, 1 distinct plan; 3 with changes." in text
+        assert "eu/acme" in text and "us/initech" in text
+        await pilot.press("A")
+        detail = " ".join(app.screen.detail.split())
+        assert f"database '{db.db}'" in detail and f"database '{second_db.db}'" in detail
+        assert "2 schemas (acme, globex)" in detail and "1 schema (initech)" in detail
+        await pilot.press(*"yes", "enter")
+        await _until(pilot, lambda: app.fleet.phase == "finished")
+        assert {app.fleet.label(t): p.status for t, p in app.fleet.progress.items()} == {
+            "eu/acme": "applied", "eu/globex": "applied", "us/initech": "applied"}
+        await pilot.press("q")
+    assert app.return_code == 0
+    with second_db.connect() as other:
+        assert "note" in _columns(other, "initech")
+    assert "note" in _columns(conn, "acme")
+
+
+def _waiting_on_lock(db) -> bool:
+    with db.connect() as c:
+        return bool(c.execute("SELECT count(*) FROM pg_locks WHERE NOT granted").fetchone()[0])
+
+
+@sync
+async def test_abort_cancels_running_targets_and_starts_no_other(db, conn, tmp_path):
+    """X while a target waits for a lock: that target fails (its statement cancelled), the ones
+    not started are skipped, nothing else is applied; the exit status is 1."""
+    _tenants(conn, ["x_a", "x_b", "x_c"])
+    app = _app(db, tmp_path, "x_*")
+    app.apply_options = replace(app.apply_options, lock_timeout_ms=60_000)  # it would wait a minute
+    app.applier.parallel = 1
+    ready, release = threading.Event(), threading.Event()
+    holder = threading.Thread(target=_hold_lock, args=(db, "x_a.users", ready, release))
+    holder.start()
+    try:
+        assert ready.wait(30)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await pilot.press("A", *"yes", "enter")
+            await _until(pilot, lambda: _waiting_on_lock(db))
+            await pilot.press("X", "y")
+            await _until(pilot, lambda: app.fleet.phase == "finished", seconds=30)
+            status = {t.schema: p.status for t, p in app.fleet.progress.items()}
+            assert status == {"x_a": "failed", "x_b": "skipped", "x_c": "skipped"}, status
+            aborted = next(p for t, p in app.fleet.progress.items() if t.schema == "x_a")
+            assert "aborted during the pre-apply check: nothing was applied" in aborted.message
+            await pilot.press("q")
+        assert app.return_code == 1
+    finally:
+        release.set()
+        holder.join()
+    assert all("note" not in _columns(conn, s) for s in ("x_a", "x_b", "x_c"))

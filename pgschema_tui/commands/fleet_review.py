@@ -10,6 +10,7 @@ the hazard kinds the user acknowledged in that target's own plan group.
 from __future__ import annotations
 
 import threading
+import uuid
 from dataclasses import replace
 from pathlib import Path
 
@@ -72,6 +73,8 @@ class ReviewedFleetRun(FleetRun):
         super().__init__(args, options, parallel, total)
         self.listener = listener
         self.allowed = allowed
+        self.tag = f"pgschema-tui fleet review {uuid.uuid4().hex[:8]}"
+        self._servers: dict = {}
 
     @property
     def options(self):
@@ -83,21 +86,39 @@ class ReviewedFleetRun(FleetRun):
         self._base_options = value
 
     def abort(self) -> None:
+        """No target starts any more; the running executors are aborted, and the pre-apply checks
+        (inspections waiting for a lock, which FleetRun gives no handle on) are cancelled on the
+        server: their connections carry this run's application_name."""
         self.stop.set()
         for executor in list(self._running):
             executor.abort()
+        threading.Thread(target=self._cancel_checks, daemon=True, name="fleet-abort").start()
+
+    def _cancel_checks(self) -> None:
+        for settings in list(self._servers.values()):
+            try:
+                with settings.connect() as conn:
+                    conn.execute("SELECT pg_catalog.pg_cancel_backend(pid) FROM pg_catalog.pg_stat_activity "
+                                 "WHERE application_name = %s AND pid <> pg_catalog.pg_backend_pid()", (self.tag,))
+            except Exception:  # noqa: BLE001 - the checks still end at their lock timeout
+                pass
 
     def _say(self, outcome: Outcome) -> Outcome:
         from pgschema_tui.tui.fleet_model import FINISHED, FleetEvent
 
+        if self.stop.is_set() and outcome.status == FAILED and "due to user request" in outcome.message:
+            outcome = replace(outcome, message="aborted during the pre-apply check: nothing was applied to this target")
         self.listener(FleetEvent(outcome.target, FINISHED, outcome=outcome))
         return outcome
 
     def _target(self, target, settings, plan) -> Outcome:
+        from pgschema_tui.commands.fleet import Database
         from pgschema_tui.tui.fleet_model import STARTED, FleetEvent
 
         base = self._base_options
         self._local.options = replace(base, allow_hazards=base.allow_hazards | self.allowed.get(target, frozenset()))
+        settings = replace(settings, application_name=self.tag)  # what abort cancels
+        self._servers.setdefault(Database("", settings, "").server, settings)
         try:
             if not self.stop.is_set():
                 self.listener(FleetEvent(target, STARTED))
