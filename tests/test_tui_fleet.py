@@ -303,3 +303,29 @@ async def test_abort_cancels_running_targets_and_starts_no_other(db, conn, tmp_p
         release.set()
         holder.join()
     assert all("note" not in _columns(conn, s) for s in ("x_a", "x_b", "x_c"))
+
+
+@sync
+async def test_a_saved_fleet_plan_is_reviewed_and_a_stale_target_refused(db, conn, tmp_path, capsys):
+    """`review --plan fleet.json`: the saved plan's groups; a tenant changed since the plan is
+    refused by its fingerprint (failed, named), the others are applied."""
+    _tenants(conn, ["s_a", "s_b", "s_c"])
+    desired = tmp_path / "schema.sql"
+    desired.write_text(DESIRED)
+    plan_file = tmp_path / "fleet.json"
+    assert main(["plan", *cli_flags(db), "--file", str(desired), "--schema", "s_*", "--output-json", str(plan_file)]) == 0
+    capsys.readouterr()
+    conn.execute("ALTER TABLE s_b.orders ADD COLUMN late integer")  # after the plan
+    app = build_app(build_parser().parse_args(["review", *cli_flags(db), "--plan", str(plan_file)]))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        text = _flat(app)
+        assert "fleet.json" in text and "Fleet: 3 targets, 1 distinct plan; 3 with changes." in text
+        await pilot.press("A", *"yes", "enter")
+        await _until(pilot, lambda: app.fleet.phase == "finished")
+        rows = {t.schema: p for t, p in app.fleet.progress.items()}
+        assert {s: r.status for s, r in rows.items()} == {"s_a": "applied", "s_b": "failed", "s_c": "applied"}
+        assert "orders" in rows["s_b"].message and "changed" in rows["s_b"].message, rows["s_b"].message
+        await pilot.press("q")
+    assert app.return_code == 1
+    assert "note" not in _columns(conn, "s_b") and "note" in _columns(conn, "s_a")

@@ -15,7 +15,6 @@ from dataclasses import replace
 from pathlib import Path
 
 from pgschema_tui.commands.fleet_apply import FleetRun
-from pgschema_tui.errors import UserError
 from pgschema_tui.fleet.outcomes import APPLIED, FAILED, Outcome
 
 
@@ -31,15 +30,26 @@ def build_app(args):
     from pgschema_tui.tui.fleet_app import FleetApp
     from pgschema_tui.tui.fleet_model import FleetSession
 
-    if getattr(args, "plan", None):
-        raise UserError("review of a saved fleet plan is not supported yet: review the files with --file and "
-                        "--schema LIST|PATTERN (or --targets FILE), or apply the plan with `apply --plan`")
     parallel = parallel_of(args)
-    fleet = plan_fleet(args)
-    databases = {d.label: d.settings.describe() for d in fleet.databases}
-    session = FleetSession(fleet.results, databases, source=Path(args.file).name)
+    if getattr(args, "plan", None):  # a saved fleet plan: every target's fingerprint is checked when applied
+        from pgschema_tui.commands.fleet import databases_of
+        from pgschema_tui.commands.fleet_apply import _settings_for_plan, load_fleet_plan
+        from pgschema_tui.fleet.grouping import TargetPlan
+
+        entries = load_fleet_plan(args.plan)
+        databases = databases_of(args)
+        settings_of = _settings_for_plan(args, entries, databases)
+        results = [TargetPlan(target, plan) for target, plan in entries]
+        where = {t.database: settings_of(t).describe() for t, _p in entries}
+        source = Path(args.plan).name
+    else:
+        fleet = plan_fleet(args)
+        results, settings_of = fleet.results, fleet.settings_of
+        where = {d.label: d.settings.describe() for d in fleet.databases}
+        source = Path(args.file).name
+    session = FleetSession(results, where, source=source)
     options = ApplyOptions(max_lock_queue=max_lock_queue(args))
-    return FleetApp(session, applier=FleetApplier(args, fleet.settings_of, parallel), apply_options=options)
+    return FleetApp(session, applier=FleetApplier(args, settings_of, parallel), apply_options=options)
 
 
 class FleetApplier:
