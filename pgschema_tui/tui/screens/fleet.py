@@ -87,6 +87,8 @@ class FleetScreen(Screen):
         self.query_one("#fleet-groups").border_subtitle = "enter: review"
         self.query_one("#fleet-targets").border_title = "Targets"
         self.query_one("#fleet-failures").border_title = "Failed"
+        self._dirty = False
+        self.set_interval(0.2, self._flush)  # the status and failures, at most 5 times a second
         self.redraw()
 
     def on_screen_resume(self) -> None:
@@ -98,9 +100,18 @@ class FleetScreen(Screen):
     # ------------------------------------------------------------- drawing ---
 
     def redraw(self) -> None:
+        self.query_one(FleetTargets).show()
+        self._redraw_summary()
+
+    def _flush(self) -> None:
+        if self._dirty:
+            self._redraw_summary()
+
+    def _redraw_summary(self) -> None:
+        """Everything but the targets table (events update their own row)."""
+        self._dirty = False
         self.query_one("#fleet-status", Static).update(self._status_text())
         self._show_group()
-        self.query_one(FleetTargets).show()
         failures = self.query_one("#fleet-failures", Static)
         failed = self.fleet.failed()
         failures.display = bool(failed)
@@ -295,7 +306,8 @@ class FleetScreen(Screen):
     @on(FleetProgress)
     def _on_progress(self, message: FleetProgress) -> None:
         self.fleet.record(message.event)
-        self.redraw()
+        self.query_one(FleetTargets).show_target(message.event.target)
+        self._dirty = True
 
     @on(FleetRunEnded)
     def _on_ended(self, message: FleetRunEnded) -> None:

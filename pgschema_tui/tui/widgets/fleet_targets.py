@@ -56,13 +56,19 @@ class FleetTargets(DataTable):
         return (self.session.label(row.target), group, status_text(row, self.session.phase), detail_text(row))
 
     def show(self) -> None:
+        """Every row (after the phase changed); `show_target` is the cheap path for one event."""
         for target in self.session.order:
-            row = self.session.progress[target]
-            key = self._key(row)
-            cells = self._cells(row)
-            text = tuple(str(c) for c in cells)
-            if self._shown.get(key) == text:
-                continue
-            self._shown[key] = text
-            self.update_cell(key, "status", cells[2])
-            self.update_cell(key, "detail", cells[3], update_width=True)
+            self.show_target(target)
+
+    def show_target(self, target) -> None:
+        row = self.session.progress.get(target)
+        if row is None:
+            return
+        key = self._key(row)
+        cells = self._cells(row)
+        text = tuple(str(c) for c in cells)
+        if self._shown.get(key) == text:
+            return
+        self._shown[key] = text
+        self.update_cell(key, "status", cells[2])
+        self.update_cell(key, "detail", cells[3], update_width=True)
