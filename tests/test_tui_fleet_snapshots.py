@@ -79,3 +79,11 @@ def test_fleet_screen_ready(snap_compare, size):  # noqa: F811
 def test_fleet_screen_applying(snap_compare, size):  # noqa: F811
     app = FleetApp(_applying(_fleet()), applier=_NeverRuns(), clock=FixedClock())
     assert snap_compare(app, terminal_size=size)
+
+
+def test_help_lists_the_fleet_keys_in_the_fleet_app_only():
+    from pgschema_tui.tui.screens.help import help_sections
+
+    fleet = dict(help_sections(fleet=True))["0 Fleet (several targets)"]
+    assert ("A", "Apply fleet…") in fleet and ("X", "Abort…") in fleet and ("0", "Back to the Fleet screen") in fleet
+    assert "0 Fleet (several targets)" not in dict(help_sections())

@@ -266,7 +266,10 @@ class FleetScreen(Screen):
         lines = [f"{_count(fleet.changed_targets, 'target')} with changes in {_count(len(changed), 'plan')} "
                  f"({', '.join(f'[{n}]' for n in changed)}); {unchanged} without changes (their fingerprints are "
                  f"checked). Writes to:"]
-        lines += [f"  {line}" for line in fleet.database_lines()]
+        where = fleet.database_lines()
+        lines += [f"  {line}" for line in where[:8]]
+        if len(where) > 8:
+            lines.append(f"  and {len(where) - 8} more databases ({fleet.total} targets in all)")
         lines.append(f"{fleet.acknowledged_count()} acknowledged hazard(s), each allowed only in its own plan's "
                      f"targets.")
         left = fleet.hazards_left()
