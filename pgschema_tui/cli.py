@@ -145,6 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="open a plan written by pgschema (fingerprint not checkable here) read-only")
     _max_lock_queue_flag(review)
     _plan_flags(review)
+    _fleet_flags(review)  # several targets open the Fleet screen (commands/fleet_review.py)
     return parser
 
 
@@ -182,7 +183,7 @@ def _run(args) -> int:
         log_sql()
 
     try:
-        if args.command in ("dump", "review") and any(c in (args.schema or "") for c in ",*?["):
+        if args.command == "dump" and any(c in (args.schema or "") for c in ",*?["):
             raise UserError(f"{args.command} takes one schema; --schema {args.schema!r} names several (a list or a "
                             f"pattern): plan and apply take those")
         command = importlib.import_module(f"pgschema_tui.commands.{args.command}")

@@ -22,12 +22,21 @@ def run(args) -> int:
     max_lock_queue(args)  # a bad value is refused before anything starts or connects
     if args.demo:
         return _run_demo(args)
+    if _is_fleet(args):  # several targets: the Fleet reviewer (commands/fleet_review.py)
+        from pgschema_tui.commands import fleet_review
+
+        return fleet_review.run(args)
     build_app(args).run()
     return 0
 
 
 def build_app(args):
-    """The reviewer for `--file` (plan now) or `--plan` (a saved plan), ready to `run()`."""
+    """The reviewer for `--file` (plan now) or `--plan` (a saved plan), ready to `run()`; over
+    several targets, the Fleet reviewer."""
+    if _is_fleet(args):
+        from pgschema_tui.commands import fleet_review
+
+        return fleet_review.build_app(args)
     if args.plan:
         return _saved_plan_app(args)
     from pgschema_tui.commands.plan import connect_and_plan
@@ -40,6 +49,14 @@ def build_app(args):
     app = _app(plan, live, desired, settings, args, source=Path(args.file).name, sizes=sizes)
     app.replan = lambda: _replanned(args)
     return app
+
+
+def _is_fleet(args) -> bool:
+    """Several targets (`--schema` list or pattern, `--targets FILE`) or a saved fleet plan."""
+    from pgschema_tui.commands.fleet import is_fleet
+    from pgschema_tui.commands.fleet_apply import is_fleet_plan_file
+
+    return is_fleet(args) or is_fleet_plan_file(args.plan)
 
 
 def _replanned(args):

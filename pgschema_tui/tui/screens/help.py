@@ -17,7 +17,7 @@ def key_text(key: str) -> str:
     return ", ".join(_KEY_NAMES.get(k.strip(), k.strip()) for k in key.split(","))
 
 
-def help_sections() -> list[tuple[str, list[tuple[str, str]]]]:
+def help_sections(fleet: bool = False) -> list[tuple[str, list[tuple[str, str]]]]:
     """(section, [(keys, what)]) for the app, each mode and the trees, without duplicates."""
     from pgschema_tui.tui.app import ReviewApp
     from pgschema_tui.tui.screens.apply import ApplyScreen
@@ -41,6 +41,11 @@ def help_sections() -> list[tuple[str, list[tuple[str, str]]]]:
              ("2 Explore", rows(ExploreScreen.BINDINGS) + [("tab", "Switch between the trees")]),
              ("3 Graph", rows(GraphScreen.BINDINGS)),
              ("4 Apply", rows(ApplyScreen.BINDINGS))]
+    if fleet:  # review over several targets (tui/fleet_app.py)
+        from pgschema_tui.tui.screens.fleet import FleetScreen
+
+        lists.append(("0 Fleet (several targets)", [("enter", "Review the plan under the cursor (1)"),
+                                                    ("0", "Back to the Fleet screen")] + rows(FleetScreen.BINDINGS)))
     return lists
 
 
@@ -57,7 +62,7 @@ class HelpScreen(ModalScreen[None]):
         table = Table.grid(padding=(0, 2))
         table.add_column(style="bold", no_wrap=True)
         table.add_column()
-        for section, items in help_sections():
+        for section, items in help_sections(fleet=hasattr(self.app, "fleet")):
             table.add_row(Text(section, style="bold underline"), "")
             for key, what in items:
                 table.add_row(key, what)

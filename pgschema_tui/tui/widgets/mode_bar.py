@@ -24,7 +24,7 @@ class ModeBar(Static):
         if self.source:
             text.append(f" · {self.source}")
         tabs = Text()
-        for key, name, title in MODES:
+        for key, name, title in getattr(self.app, "MODE_TABS", MODES):  # the fleet app has its own
             if name == self.mode:
                 tabs.append(f" [{key} {title}] ", style="reverse bold")
             else:
