@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
+import os
 import pstats
 import statistics
 import subprocess
@@ -100,6 +101,7 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--profile", action="store_true", help="also print a cProfile of inspect + render")
     args = ap.parse_args()
+    print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())} ({os.cpu_count()} cores)")
 
     cli = str(Path(sys.executable).parent / "pgschema-tui")
     with EmbeddedServer() as server:
@@ -129,6 +131,7 @@ def main() -> int:
               f"(target <= 1.5x)")
         if args.profile:
             print(profile_in_process(settings))
+    print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return 0
 
 

@@ -1,10 +1,13 @@
 """A cache of the desired state's IR, keyed by what the parser read, so that planning the same
-files again skips building it (two thirds of the parse on a 1,000-table schema).
+files again skips parsing them and building it (nearly all of the desired side on a 1,000-table
+schema). Beside each IR, the files' notes (`desired.FileNotes`: the warnings a plan prints
+about the files themselves) are kept under a key without the session, so a hit says them
+all again without parsing, and the syntax errors the parse would find cannot exist.
 
 The key is a SHA-256 of everything `parse.loader.build_schema` depends on: the text of every
 file read (includes too) with its name and position, the target schema, the session facts, and
-the code that turns them into IR (this package's files, by size and modification time, and the
-pglast and Python versions). Any change to one of them is a different key, so an entry is never
+the code that turns them into IR (this package's and pglast's files, by size and modification
+time, and the Python version). Any change to one of them is a different key, so an entry is never
 invalidated, only left unused; the oldest are removed when there are more than `KEEP`.
 
 Entries are pickles, which run code when loaded: they are only read from a folder that belongs
@@ -36,21 +39,33 @@ def cache_dir() -> Path | None:
     return Path(base) / "pgschema-tui"
 
 
-def cached_build(statements, schema: str, session, build):
-    """`build(statements, schema, session)`, or the IR it returned for the same input before."""
+def cached_build(files, schema: str, session, build):
+    """`build(files, schema, session)`, or the IR it returned for the same input before."""
+    return _cached("desired", _key(files, schema, session), lambda: build(files, schema, session))
+
+
+def cached_notes(files, make):
+    """`make()`, the notes of `files` (a `desired.DesiredFiles`) for their schema, or what it
+    returned for the same files and schema before: no parse then."""
+    return _cached("notes", _key(files, files.schema, None, notes=True), make)
+
+
+def _cached(kind: str, key: str, make):
     folder = cache_dir()
     if folder is None:
-        return build(statements, schema, session)
-    entry = folder / f"desired-{_key(statements, schema, session)}.pickle"
+        return make()
+    entry = folder / f"{kind}-{key}.pickle"
     found = _read(entry)
     if found is not None:
         return found
-    result = build(statements, schema, session)
+    result = make()
     _write(folder, entry, result)
     return result
 
 
-def _key(statements, schema: str, session) -> str:
+def _key(files, schema: str, session, notes: bool = False) -> str:
+    """SHA-256 of what the files were read from (each chunk's file, position and text, the
+    meta-commands between them), the schema, the session facts and the code."""
     digest = hashlib.sha256()
 
     def add(*parts) -> None:
@@ -58,15 +73,13 @@ def _key(statements, schema: str, session) -> str:
             data = str(part).encode("utf-8", "surrogatepass")
             digest.update(len(data).to_bytes(8, "little") + data)
 
-    add(sys.version, _code_fingerprint(), schema, getattr(session, "role", None), getattr(session, "timezone", None),
-        getattr(session, "search_path", None))
-    seen = set()
-    for statement in statements:
-        chunk = statement.chunk
-        if id(chunk) not in seen:
-            seen.add(id(chunk))
-            add(chunk.source.display, chunk.offset, chunk.text)
-    add(len(statements), *(s.offset for s in statements))
+    add(sys.version, _code_fingerprint(), "notes" if notes else "ir", schema)
+    if not notes:
+        add(getattr(session, "role", None), getattr(session, "timezone", None), getattr(session, "search_path", None))
+    for chunk in files.chunks:
+        add(chunk.source.display, chunk.offset, chunk.text)
+    for where, command in getattr(files.chunks, "meta_commands", ()):
+        add(where, command)
     return digest.hexdigest()
 
 
@@ -74,11 +87,18 @@ _FINGERPRINT: list[str] = []
 
 
 def _code_fingerprint() -> str:
-    """This package's Python files (path, size, mtime) and pglast's version: code that builds the IR."""
+    """This package's and pglast's files (path, size, mtime): the code that builds the IR (pglast
+    is found, not imported: a hit never loads it)."""
     if not _FINGERPRINT:
-        import pglast
+        from importlib.util import find_spec
 
-        parts = [getattr(pglast, "__version__", "?")]
+        parts = []
+        pglast = find_spec("pglast")
+        if pglast is not None and pglast.origin:
+            for entry in os.scandir(Path(pglast.origin).parent):
+                if entry.is_file():
+                    info = entry.stat()
+                    parts.append(f"pglast/{entry.name}:{info.st_size}:{info.st_mtime_ns}")
         for root, _dirs, files in os.walk(_PACKAGE):
             for name in sorted(files):
                 if name.endswith(".py"):
@@ -115,7 +135,8 @@ def _write(folder: Path, entry: Path, result) -> None:
             pickle.dump(result, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, entry)
         temporary = None
-        entries = sorted(folder.glob("desired-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+        kind = entry.name.split("-", 1)[0]
+        entries = sorted(folder.glob(f"{kind}-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
         for old in entries[KEEP:]:
             old.unlink(missing_ok=True)
     except Exception:  # a full disk or a folder we may not write: no cache this time

@@ -9,7 +9,7 @@ import sys
 
 from conftest import run_sql
 
-from pgschema_tui.desired import read_desired
+from pgschema_tui.desired import DesiredFiles
 from pgschema_tui.desired_cache import _key
 from pgschema_tui.ir.model import Schema
 from pgschema_tui.parse.session import SessionFacts
@@ -79,13 +79,85 @@ def test_cache_off(db, tmp_path):
 def test_key_covers_schema_session_and_positions(tmp_path):
     main = tmp_path / "main.sql"
     main.write_text("CREATE TABLE t (id integer);\n")
-    statements = read_desired(main)
-    base = _key(statements, "public", SessionFacts("alice", "UTC"))
-    assert base == _key(read_desired(main), "public", SessionFacts("alice", "UTC"))
-    assert base != _key(statements, "app", SessionFacts("alice", "UTC"))
-    assert base != _key(statements, "public", SessionFacts("bob", "UTC"))
-    assert base != _key(statements, "public", SessionFacts("alice", "Europe/Paris"))
+    files = DesiredFiles(main, "public")
+    base = _key(files, "public", SessionFacts("alice", "UTC"))
+    assert base == _key(DesiredFiles(main, "public"), "public", SessionFacts("alice", "UTC"))
+    assert base != _key(files, "app", SessionFacts("alice", "UTC"))
+    assert base != _key(files, "public", SessionFacts("bob", "UTC"))
+    assert base != _key(files, "public", SessionFacts("alice", "Europe/Paris"))
     # names resolve through the search_path: `cube` is public.cube with it, a missing type without
-    assert base != _key(statements, "public", SessionFacts("alice", "UTC", ("ext",)))
+    assert base != _key(files, "public", SessionFacts("alice", "UTC", ("ext",)))
     main.write_text("\nCREATE TABLE t (id integer);\n")  # same statement, other line: messages differ
-    assert base != _key(read_desired(main), "public", SessionFacts("alice", "UTC"))
+    assert base != _key(DesiredFiles(main, "public"), "public", SessionFacts("alice", "UTC"))
+    # the notes' key: the files and the schema, not the session; a meta-command is part of it
+    notes = _key(files, "public", None, notes=True)
+    assert notes not in (base, _key(files, "app", None, notes=True))
+    assert notes == _key(files, "public", SessionFacts("bob", "UTC"), notes=True)
+    main.write_text("CREATE TABLE t (id integer);\n\\set x 1\n")
+    assert notes != _key(DesiredFiles(main, "public"), "public", None, notes=True)
+
+
+def _plan_in_process(db, cache, monkeypatch, capsys, *args: str):
+    from conftest import cli_flags
+
+    from pgschema_tui.cli import main
+
+    monkeypatch.setenv("PGSCHEMA_TUI_CACHE_DIR", str(cache))
+    code = main(["plan", *cli_flags(db), "--no-color", "--output-sql", "stdout", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _refuse_parsing(monkeypatch):
+    """Any parse of the desired files from now on fails the test."""
+    import pgschema_tui.parse.statements as statements
+
+    def parse(_chunks):
+        raise AssertionError("the desired files were parsed on a cache hit")
+
+    monkeypatch.setattr(statements, "_parse_chunks", parse)
+
+
+def test_a_hit_skips_the_parse_and_repeats_every_note(db, tmp_path, monkeypatch, capsys):
+    run_sql(db, "CREATE TABLE users (id integer PRIMARY KEY);")
+    cache = tmp_path / "cache"
+    main_sql = tmp_path / "main.sql"
+    main_sql.write_text("\\set ON_ERROR_STOP on\n"
+                        "CREATE EXTENSION IF NOT EXISTS pg_trgm;\n"
+                        "CREATE TABLE users (id integer PRIMARY KEY, name text);\n"
+                        "CREATE TABLE other.audit (id integer);\n"
+                        "INSERT INTO users VALUES (1);\n")
+    first = _plan_in_process(db, cache, monkeypatch, capsys, "--file", str(main_sql))
+    assert first[0] == 0, first[2]
+    assert first[1].strip() == "ALTER TABLE users ADD COLUMN name text;"
+    for note in ("main.sql:1:1", "main.sql:2:1", "main.sql:4:1", "main.sql:5:1"):
+        assert note in first[2], first[2]
+
+    _refuse_parsing(monkeypatch)
+    again = _plan_in_process(db, cache, monkeypatch, capsys, "--file", str(main_sql))
+    assert again == first  # same plan, same notes, and no parse
+
+
+def test_a_hit_on_the_files_with_another_session_parses_them(db, tmp_path, monkeypatch, capsys):
+    """The notes are cached per files, the IR per files and session: a new session builds the IR
+    again (from a parse done then), with the notes still said."""
+    run_sql(db, "CREATE TABLE users (id integer PRIMARY KEY);")
+    cache = tmp_path / "cache"
+    main_sql = tmp_path / "main.sql"
+    main_sql.write_text("CREATE TABLE users (id integer PRIMARY KEY, name text);\nSELECT 1;\n")
+    first = _plan_in_process(db, cache, monkeypatch, capsys, "--file", str(main_sql))
+    assert first[0] == 0 and "main.sql:2:1" in first[2], first
+    [entry] = entries(cache)
+    entry.unlink()  # as when the session differs: the IR is built again
+    again = _plan_in_process(db, cache, monkeypatch, capsys, "--file", str(main_sql))
+    assert again == first
+
+
+def test_an_unknown_name_after_a_hit_still_points_at_its_use(db, tmp_path, monkeypatch, capsys):
+    cache = tmp_path / "cache"
+    main_sql = tmp_path / "main.sql"
+    main_sql.write_text("CREATE TABLE users (id integer PRIMARY KEY,\n  state mood);\n")
+    first = _plan_in_process(db, cache, monkeypatch, capsys, "--file", str(main_sql))
+    assert first[0] != 0 and "main.sql:2:" in first[2] and "mood" in first[2], first
+    again = _plan_in_process(db, cache, monkeypatch, capsys, "--file", str(main_sql))
+    assert again == first

@@ -24,13 +24,13 @@ class PlanResult(NamedTuple):
     desired: Schema
 
 
-def desired_from_args(args, statements=None, extensions=(), session=None, neighbours=()):
-    """The desired state of `--file` (from already parsed `statements` when given);
+def desired_from_args(args, files=None, extensions=(), session=None, neighbours=()):
+    """The desired state of `--file` (from its already read `desired.DesiredFiles` when given);
     `extensions` and `neighbours` (other schemas' DDL) are the live database's, for the
     `--plan-db` server; `session` the connected session's facts (`parse.session.SessionFacts`)."""
     from pgschema_tui.desired import load_desired
 
-    return load_desired(args.file, args.schema, plan_db=getattr(args, "plan_db", None), statements=statements,
+    return load_desired(args.file, args.schema, plan_db=getattr(args, "plan_db", None), files=files,
                         extensions=tuple(extensions), session=session, neighbours=tuple(neighbours))
 
 
@@ -56,10 +56,11 @@ def say_column_order(live: Schema, desired: Schema, prefix: str = "") -> None:
 
 
 def connect_and_plan(args, bound=None):
-    """Parse `--file`, then build its IR while a worker thread connects and inspects the live
+    """Read `--file`, then build its IR while a worker thread connects and inspects the live
     schema (the server does its part meanwhile); returns (settings, open connection, PlanResult).
 
-    Syntax errors are found by the first step, before any connection is opened. Whichever side
+    Syntax errors are found by the first step, before any connection is opened (files the
+    desired-state cache knows are not parsed at all: `desired.DesiredFiles`). Whichever side
     fails, its error is raised and the connection (if any) is closed. With `bound` (apply's
     `ApplyOptions`), the reads of the live schema run under its lock timeout and retries and
     name the session they waited for (`apply/live_inspection.py`); Ctrl-C cancels them.
@@ -72,14 +73,12 @@ def connect_and_plan(args, bound=None):
 def _connect_and_plan(args, bound=None):
     from concurrent.futures import Future, ThreadPoolExecutor
 
-    from pgschema_tui.desired import read_desired
+    from pgschema_tui.desired import DesiredFiles
     from pgschema_tui.inspect import inspect_schema
     from pgschema_tui.parse.session import SessionFacts
 
-    from pgschema_tui.parse.qualification import check_target_schema
-
-    statements = read_desired(args.file)
-    for warning in check_target_schema(statements, args.schema):  # before connecting: refuses all-foreign
+    files = DesiredFiles.open(args.file, args.schema)  # syntax errors, and refuses all-foreign, before connecting
+    for warning in files.notes.foreign:
         print(warning, file=sys.stderr)
     rules = ignore_rules(args)
     args = _with_plan_db(args)
@@ -105,7 +104,7 @@ def _connect_and_plan(args, bound=None):
             session.set_result(SessionFacts(*conn.execute(SessionFacts.SQL).fetchone(), search_path=path))
             extensions = _installed_extensions(conn)
             live = inspection.run(lambda c: inspect_schema(c, args.schema, path))
-            neighbours = inspection.run(lambda c: _neighbour_schemas(c, statements, args.schema)) if plan_db else ()
+            neighbours = inspection.run(lambda c: _neighbour_schemas(c, files, args.schema)) if plan_db else ()
             if plan_db:  # CREATE FOREIGN TABLE needs its (database-wide) server there too
                 neighbours = (*neighbours, *inspection.run(_live_servers))
             inspection.run(lambda c: _warn_unmanaged(c, args.schema))
@@ -122,7 +121,7 @@ def _connect_and_plan(args, bound=None):
             # the --plan-db server gets the live database's extensions and the other schemas the
             # files name first, so wait for them
             extensions, neighbours = live_side.result()[4] if plan_db else ((), ())
-            desired = desired_from_args(args, statements, extensions, session.result(), neighbours)
+            desired = desired_from_args(args, files, extensions, session.result(), neighbours)
             live_side.result()  # waited for here, where Ctrl-C can cancel its reads
         except BaseException:
             if isinstance(sys.exc_info()[1], KeyboardInterrupt) and reads.result() is not None:
@@ -131,11 +130,12 @@ def _connect_and_plan(args, bound=None):
                 live_side.result()[1].close()
             raise
         settings, conn, live, sizes, (extensions, _neighbours) = live_side.result()
-    _warn_skipped(statements, args.schema)
-    _warn_missing_extensions(statements, extensions)
+    for line in files.notes.skipped:
+        print(line, file=sys.stderr)
+    _say_missing_extensions(files.notes.extensions, extensions)
     try:
         if not plan_db:  # the --plan-db server has checked every name already
-            _check_names(conn, statements, desired, args.schema, (args.schema, *session.result().search_path))
+            _check_names(conn, files, desired, args.schema, (args.schema, *session.result().search_path))
         live, desired, ignored = _without_ignored(rules, live, desired)
         if bound:  # the hazards read relation sizes, which wait behind an ACCESS EXCLUSIVE lock too
             from pgschema_tui.apply.live_inspection import LiveInspection
@@ -219,7 +219,8 @@ def _warn_unmanaged(conn, schema: str) -> None:
 
 def _check_names(conn, statements, desired, schema: str, path: tuple[str, ...]) -> None:
     """Types, functions and relations the files use but neither create nor find in the database
-    (or built in): an error at file:line:col now rather than at apply (parse/namecheck.py)."""
+    (or built in): an error at file:line:col now rather than at apply (parse/namecheck.py).
+    `statements` (a list, or the `desired.DesiredFiles`) are walked only to locate an unknown name."""
     from pgschema_tui.parse import namecheck
 
     names = namecheck.unresolved(desired, schema)
@@ -229,21 +230,18 @@ def _check_names(conn, statements, desired, schema: str, path: tuple[str, ...]) 
         namecheck.check(statements, schema, unknown, namecheck.elsewhere(unknown, rows))
 
 
-def _warn_skipped(statements, schema: str) -> None:
-    """Statements and meta-commands of the files that the plan leaves out, each with file:line."""
-    from pgschema_tui.parse.skipped import format_skipped, skipped_statements
-
-    for line in format_skipped(skipped_statements(statements, schema, getattr(statements, "meta_commands", ()))):
-        print(line, file=sys.stderr)
-
-
 def _warn_missing_extensions(statements, installed) -> None:
     """The files create an extension the database lacks: the plan will not create it (no
     extension is part of one schema's state), so say so before its objects fail to apply."""
     from pgschema_tui.parse.statements import created_extensions
 
+    _say_missing_extensions(created_extensions(statements), installed)
+
+
+def _say_missing_extensions(created, installed) -> None:
+    """`_warn_missing_extensions` for the (name, file:line) of each CREATE EXTENSION in the files."""
     have = {name for name, _schema in installed} | {"plpgsql"}
-    for name, where in created_extensions(statements):
+    for name, where in created:
         if name not in have:
             print(f"Warning: {where}: extension {name!r} is not installed in the database, and plans do not "
                   f"install extensions: run CREATE EXTENSION {name} first, or objects using it fail to apply",

@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib.util
 import re
 import sys
+from functools import lru_cache
 from pathlib import Path
 
 
@@ -40,6 +41,7 @@ _NEEDS_QUOTES_KEYWORDS = frozenset(_KEYWORDS.RESERVED_KEYWORDS) | frozenset(_KEY
     frozenset(_KEYWORDS.TYPE_FUNC_NAME_KEYWORDS)
 
 
+@lru_cache(maxsize=8192)  # a dump quotes the same few column and table names thousands of times
 def ident(name: str) -> str:
     """`name` as an SQL identifier: bare when PostgreSQL would read it back unchanged, else quoted."""
     if _PLAIN_IDENT.match(name) and name not in _NEEDS_QUOTES_KEYWORDS:

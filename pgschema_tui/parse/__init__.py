@@ -10,6 +10,14 @@ PostgreSQL's implicit names (`naming.py`), defaults folded to None (`options.py`
 casts PostgreSQL stores in expressions (`exprs.py`); what is left to spelling is compared by
 `ir.normalize.canonical`.
 """
-from pgschema_tui.parse.loader import load_files, load_sql
-
 __all__ = ["load_files", "load_sql"]
+
+
+def __getattr__(name: str):
+    """`load_files` and `load_sql`, imported on first use: reading the files (`sources.py`) does
+    not load pglast, which a plan of files the desired-state cache knows never needs."""
+    if name in __all__:
+        from pgschema_tui.parse import loader
+
+        return getattr(loader, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import fields, is_dataclass
 from functools import lru_cache
+from operator import attrgetter
 
 from pgschema_tui.diff.context import object_path
 from pgschema_tui.ir.expr import Expr
@@ -23,11 +24,15 @@ _SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 @lru_cache(maxsize=None)
-def _compared_fields(cls) -> tuple[str, ...] | None:
-    """Names of the fields that take part in equality, or None for a class that is not a dataclass."""
+def _compared_fields(cls):
+    """A function returning the tuple of the values of the fields that take part in equality,
+    in field order, or None for a class that is not a dataclass."""
     if not is_dataclass(cls):
         return None
-    return tuple(f.name for f in fields(cls) if f.compare)
+    names = [f.name for f in fields(cls) if f.compare]
+    if len(names) == 1:  # attrgetter of one name returns the value itself
+        return lambda value, name=names[0]: (getattr(value, name),)
+    return attrgetter(*names) if names else lambda value: ()
 
 
 def _encode(value, out: list[str]) -> None:
@@ -46,10 +51,9 @@ def _encode(value, out: list[str]) -> None:
                 _encode(item, out)
             out.append(",")
         out.append("]")
-    elif (names := _compared_fields(kind)) is not None:
+    elif (compared := _compared_fields(kind)) is not None:
         out.append(kind.__name__ + "(")
-        for name in names:
-            item = getattr(value, name)
+        for item in compared(value):
             if type(item) in _SCALARS:
                 out.append(repr(item))
             else:
