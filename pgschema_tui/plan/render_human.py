@@ -70,7 +70,10 @@ def ignored_line(plan: Plan) -> str:
 
 def render_human(plan: Plan, *, color: bool = False, attributes: dict | None = None) -> str:
     """The plan as text; `attributes` (path -> `plan.attributes.AttributeChange` list, from
-    `plan_attributes(plan, live, desired)`) adds under each changed object what changes in it."""
+    `plan_attributes(plan, live, desired)`; by default the plan's own, which a saved plan keeps)
+    adds under each changed object what changes in it."""
+    if attributes is None:
+        attributes = plan.attributes
     if plan.is_empty:
         return NO_CHANGES + "\n" + (ignored_line(plan) + "\n" if plan.ignored else "")
     from rich.console import Console

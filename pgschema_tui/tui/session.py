@@ -92,12 +92,23 @@ class ReviewSession:
 
     def attributes(self, ref: StepRef) -> list[AttributeChange]:
         """What changes in the step's object, old → new ([] for a create or drop, or without both IRs)."""
-        if ref.step.operation not in ("alter", "replace") or self.live is None or self.desired is None:
+        if ref.step.operation not in ("alter", "replace"):
             return []
         path = ref.step.path
+        if self.live is None or self.desired is None:  # a saved plan: the diffs it was written with
+            return list(self.plan.attributes.get(path, ()))
         if path not in self._attributes:
-            self._attributes[path] = path_attributes(self._live_index, self._desired_index, path)
+            # escaped as a plan file writes them: a live value can hold a terminal escape
+            self._attributes[path] = [AttributeChange.from_json(c.to_json())
+                                      for c in path_attributes(self._live_index, self._desired_index, path)]
         return self._attributes[path]
+
+    def plan_to_save(self) -> Plan:
+        """The plan as `plan --output-json` writes it: with its attribute diffs (from both IRs when
+        the session has them, else the ones a saved plan came with)."""
+        from pgschema_tui.plan.attributes import with_attributes
+
+        return with_attributes(self.plan, self.live, self.desired)
 
     @property
     def step_paths(self) -> frozenset[str] | None:
