@@ -149,9 +149,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _max_lock_queue_flag(parser) -> None:
-    parser.add_argument("--max-lock-queue", type=int, metavar="N",
+    parser.add_argument("--max-lock-queue", metavar="N|T|N,T",
                         help="give a statement waiting for a lock up (and retry it as after a lock timeout) when N "
-                             "sessions queue behind it: a waiting ACCESS EXCLUSIVE request blocks even readers")
+                             "sessions queue behind it, or one has waited behind it for T (e.g. 3, 10s, 3,10s): a "
+                             "waiting ACCESS EXCLUSIVE request blocks even readers; a concurrent index build counts "
+                             "the DDL queued behind its lock and what waits behind that")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -126,3 +126,40 @@ def test_control_characters_in_live_values_are_written_escaped(db, tmp_path):
     text = render_human(plan)
     line = next(ln for ln in text.splitlines() if "default:" in ln)  # the statement itself runs as written
     assert "\x1b" not in line and "\\x1b[31mred" in line, text
+
+
+def _owner_plan() -> Plan:
+    from pgschema_tui.plan.model import Group, Step
+
+    return Plan(schema="public", origin="pgschema", groups=[Group((
+        Step(sql='ALTER TABLE public.orders OWNER TO "app\x1b[2Jowner";', type="table", operation="alter",
+             path="public.orders"),
+        Step(sql="ALTER TABLE public.orders ADD COLUMN note text;", type="table.column", operation="alter",
+             path="public.orders.note"),
+    ))])
+
+
+def test_owner_changes_of_a_plan_are_shown_in_the_human_plan():
+    """This tool leaves owners alone, but pgschema's plans (apply/review --plan --unverified-plan)
+    can change them: the human plan names the new owner, escaped."""
+    text = render_human(_owner_plan())
+    line = next((ln for ln in text.splitlines() if "owner:" in ln), None)
+    assert line is not None, text
+    assert line.strip() == "owner: (not read) → app\\x1b[2Jowner", line
+
+
+@sync
+async def test_owner_changes_are_shown_in_review_details():
+    from pgschema_tui.tui.app import ReviewApp
+    from pgschema_tui.tui.clock import FixedClock
+    from pgschema_tui.tui.session import ReviewSession
+
+    session = ReviewSession(_owner_plan(), source="plan.json")
+    assert [c.line() for c in session.attributes(session.refs[0])] == ["owner: (not read) → app\\x1b[2Jowner"]
+    app = ReviewApp(session, clock=FixedClock())
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        app.screen.show_step(0, move_cursor=True)
+        await pilot.pause()
+        text = screen_text(app)
+        assert "owner: (not read) → app\\x1b[2Jowner" in text, text

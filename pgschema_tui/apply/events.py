@@ -151,11 +151,15 @@ class Paused(Event):
 
     next_group: int  # 0-based: the group that runs on resume
     after_group: int | None = None  # the last group committed, None when none was
+    # inside a group that runs without a transaction (its steps commit one by one): the step that
+    # runs on resume (0-based, in the plan); None at a group boundary
+    next_step: int | None = None
 
 
 @dataclass(frozen=True)
 class Resumed(Event):
     next_group: int
+    next_step: int | None = None  # as in Paused
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ import threading
 import time
 
 from pgschema_tui.apply.events import IndexBuildInProgress, IndexBuildWait, Notice, Progress
+from pgschema_tui.apply.lock_queue import queue_limit_reached
 from pgschema_tui.apply.monitor import OtherBuild, Wait
 from pgschema_tui.apply.statements import concurrent_index, relation_names
 from pgschema_tui.ddl.quote import ident, literal
@@ -191,14 +192,10 @@ class _Build:
         if shape != shown[1] or (shape and now - shown[0] >= 1.0):
             yield queue
             shown = (now, shape)
-        limit = self.executor.options.max_lock_queue
-        behind = len(queue.behind)
-        if limit and behind >= limit and self.queue_gave_up is None and not self.lock_timed_out:
-            self.queue_gave_up = (
-                f"{behind} {'session' if behind == 1 else 'sessions'} queued behind it on "
-                f"{queue.relation or 'its table'} (--max-lock-queue {limit}; behind a concurrent build: "
-                f"sessions asking for a lock that conflicts with its {queue.lock_mode or 'table lock'}, and "
-                f"the ones waiting behind them)")
+        why = queue_limit_reached(self.executor.options, queue)
+        if why and self.queue_gave_up is None and not self.lock_timed_out:
+            self.queue_gave_up = (f"{why}; behind a concurrent build: sessions asking for a lock that conflicts "
+                                  f"with its {queue.lock_mode or 'table lock'}, and the ones waiting behind them")
             _cancel(self.executor._conn)
         return shown
 

@@ -123,12 +123,13 @@ def _reinspected(plan, args):
 
 
 def _app(plan, live, desired, settings, args, source: str, notice: str = "", sizes=None):
-    from pgschema_tui.apply.options import ApplyOptions, max_lock_queue
+    from pgschema_tui.apply.options import ApplyOptions, lock_queue_limits
     from pgschema_tui.tui.app import ReviewApp
     from pgschema_tui.tui.session import ReviewSession
 
     session = ReviewSession(plan, live=live, desired=desired, source=source, sizes=sizes)
-    options = ApplyOptions(schema=plan.schema or args.schema, max_lock_queue=max_lock_queue(args))
+    count, seconds = lock_queue_limits(args)
+    options = ApplyOptions(schema=plan.schema or args.schema, max_lock_queue=count, max_lock_queue_seconds=seconds)
     return ReviewApp(session, settings=settings, apply_options=options,
                      source_label=source, notice=notice)
 

@@ -190,3 +190,42 @@ def with_attributes(plan, live: Schema | None, desired: Schema | None):
     from dataclasses import replace
 
     return replace(plan, attributes={path: tuple(changes) for path, changes in plan_attributes(plan, live, desired).items()})
+
+
+_OWNER_TO = None
+
+
+def statement_attributes(step) -> list[AttributeChange]:
+    """Attribute changes a step's own statement states, for plans made without both IRs (pgschema's
+    plans, which can change owners; this tool's plans leave owners alone): `ALTER ... OWNER TO r`
+    is `owner: (not read) → r`."""
+    global _OWNER_TO
+    if "OWNER" not in step.sql.upper():
+        return []
+    if _OWNER_TO is None:
+        import re
+
+        _OWNER_TO = re.compile(r'^\s*ALTER\s+.+?\s+OWNER\s+TO\s+("(?:[^"]|"")*"|[^\s;]+)\s*;?\s*$',
+                               re.IGNORECASE | re.DOTALL)
+    match = _OWNER_TO.match(step.sql)
+    if not match:
+        return []
+    role = match.group(1)
+    if role.startswith('"'):
+        role = role[1:-1].replace('""', '"')
+    return [AttributeChange("owner", OWNER_NOT_READ, role)]
+
+
+OWNER_NOT_READ = "(not read)"
+
+
+def with_statement_attributes(changes, steps) -> list[AttributeChange]:
+    """`changes` plus what the steps' statements state that `changes` does not name already."""
+    out = list(changes)
+    named = {c.name for c in out}
+    for step in steps:
+        for change in statement_attributes(step):
+            if change.name not in named:
+                out.append(change)
+                named.add(change.name)
+    return out

@@ -87,6 +87,7 @@ def render_human(plan: Plan, *, color: bool = False, attributes: dict | None = N
     if plan.ignored:
         console.print(ignored_line(plan))
     objects = object_changes(plan)
+    stated = _stated_attributes(plan)  # OWNER TO in a plan another tool wrote
     by_kind: "OrderedDict[str, list[tuple[str, str, str]]]" = OrderedDict()
     for path, (symbol, step_type) in objects.items():
         kind = step_type.split(".")[0]
@@ -110,7 +111,12 @@ def render_human(plan: Plan, *, color: bool = False, attributes: dict | None = N
             if step_type != kind:
                 line.append(f" ({comment_text(step_type.split('.', 1)[1])})", style="dim")
             console.print(line)
-            for change in (attributes or {}).get(path, ()):
+            changes = (attributes or {}).get(path, ())
+            if path in stated:
+                from pgschema_tui.plan.attributes import with_statement_attributes
+
+                changes = with_statement_attributes(changes, stated[path])
+            for change in changes:
                 _print_attribute(console, change)
 
     console.print()
@@ -123,6 +129,15 @@ def render_human(plan: Plan, *, color: bool = False, attributes: dict | None = N
         for step in group.steps:
             _print_step(console, step)
     return buffer.getvalue()
+
+
+def _stated_attributes(plan: Plan) -> dict[str, list[Step]]:
+    """path -> the steps whose statement states an attribute (`OWNER TO`): only those are parsed."""
+    out: dict[str, list[Step]] = {}
+    for step in plan.steps:
+        if "OWNER" in step.sql.upper():
+            out.setdefault(step.path, []).append(step)
+    return out
 
 
 def _print_attribute(console, change) -> None:

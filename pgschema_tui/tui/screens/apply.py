@@ -124,17 +124,22 @@ class ApplyScreen(Screen):
                 elapsed = max(0.0, self.app.clock() - state.started_at[state.current])
                 text.append(f" · step {state.current + 1} running for {duration(elapsed)}")
             if self._control.pause_requested:
-                text.append(" · pause requested: pausing at the next commit (the end of the current group's "
-                            "transaction); p cancels", style="bold yellow")
+                text.append(f" · pause requested: {self._pause_point()}; p cancels", style="bold yellow")
             text.append(self._limit_text())
             return text
         if state.phase == "paused":
-            where = (f"after group {state.paused_after + 1}" if state.paused_after is not None
-                     else "before the first group")
-            text = Text(f" Paused {where}: ", style="bold yellow")
+            if state.next_step is not None:  # inside a group that runs without a transaction
+                group = (state.next_group or 0) + 1
+                text = Text(f" Paused after step {state.next_step} (group {group} runs without a transaction: "
+                            f"its steps so far are committed): ", style="bold yellow")
+                after = f"step {state.next_step + 1} next"
+            else:
+                where = (f"after group {state.paused_after + 1}" if state.paused_after is not None
+                         else "before the first group")
+                text = Text(f" Paused {where}: ", style="bold yellow")
+                after = f"group {(state.next_group or 0) + 1} next"
             text.append(f"{state.done_count}/{state.total_steps} steps done; nothing runs and no transaction is "
-                        f"open. p resumes (group {(state.next_group or 0) + 1} next) · C re-plans from the "
-                        f"database and continues · X stops here.")
+                        f"open. p resumes ({after}) · C re-plans from the database and continues · X stops here.")
             return text
         groups = ", ".join(str(g + 1) for g in state.committed_groups) or "none"
         verdict = {"succeeded": ("Applied", "bold green"), "failed": ("Failed", "bold red"),
@@ -313,11 +318,27 @@ class ApplyScreen(Screen):
             self.state.log.append("resume requested" if state.phase == "paused" else "pause cancelled")
         elif state.phase in ("running", "checking"):
             control.pause()
-            self.state.log.append("pause requested: the current group finishes (and commits) first")
+            self.state.log.append(f"pause requested: {self._pause_point()}")
         else:
             self.notify("Nothing is running to pause.")
             return
         self.redraw()
+
+    def _pause_point(self) -> str:
+        """Where a pause asked now takes effect: a pause never holds a transaction open, so inside
+        one it waits for the commit (the group's, or the whole plan's); a group that runs without
+        a transaction commits each step, so it pauses after the current step."""
+        plan, current = self.app.session.plan, self.state.current
+        if current is None or self.state.phase == "checking":
+            return "pausing before the first group"
+        group = self.app.session.ref(current).group
+        if len(plan.groups) > 1 and all(g.transactional for g in plan.groups):
+            return ("pausing when the transaction commits: the whole plan runs in one transaction, so that is "
+                    "after its last step")
+        if plan.groups[group].transactional:
+            return f"pausing when group {group + 1}'s transaction commits (after its last step)"
+        return (f"pausing after the current step (step {current + 1}; group {group + 1} runs without a "
+                f"transaction: each step commits on its own)")
 
     def action_up_to_group(self) -> None:
         from pgschema_tui.tui.screens.ask import AskScreen
