@@ -122,6 +122,15 @@ class Executor:
             worker.join(timeout=5)
 
     @property
+    def backend_pid(self) -> int | None:
+        """The pid of the session that runs the plan's statements (None before it connects)."""
+        conn = getattr(self, "_conn", None)
+        try:
+            return conn.info.backend_pid if conn is not None and not conn.closed else None
+        except Exception:
+            return None
+
+    @property
     def aborted(self) -> bool:
         return self._aborted.is_set()
 

@@ -37,6 +37,8 @@ class ApplyScreen(Screen):
         Binding("p", "pause", "Pause/resume"),
         Binding("u", "up_to_group", "Apply up to group…", show=False),
         Binding("C", "replan_continue", "Re-plan and continue", show=False),
+        Binding("k", "signal_blocker(False)", "Cancel the blocker's query…", show=False),
+        Binding("K", "signal_blocker(True)", "Terminate the blocker's session…", show=False),
         Binding("slash", "filter", "Filter"),
     ]
 
@@ -402,6 +404,54 @@ class ApplyScreen(Screen):
             app.call_from_thread(_continue_with, app, session, log)
 
         app.run_worker(work, thread=True, exclusive=True, group="replan", exit_on_error=False)
+
+    def action_signal_blocker(self, terminate: bool) -> None:
+        """Cancel the query of (k) or terminate (K) the session the running step waits for,
+        once confirmed; sent only if it still blocks the apply (apply/blockers.py)."""
+        from pgschema_tui.tui.screens.confirm import ConfirmScreen
+
+        waits = [w for w in self.state.lock_waits.values() if w.blocker_pid is not None]
+        if self.state.phase != "running" or not waits or self._executor is None:
+            self.notify("No session blocks a running step now.")
+            return
+        wait = waits[-1]
+        pid = wait.blocker_pid
+        facts = ", ".join(f for f in (wait.blocker_state, f"holds {wait.blocker_mode}" if wait.blocker_mode else None)
+                          if f)
+        query = " ".join((wait.blocker_query or "").split())[:300]
+        if terminate:
+            question = f"Terminate the session of pid {pid}?"
+            effect = ("pg_terminate_backend: its connection ends and its open transaction is rolled back; "
+                      "whatever that application was doing fails.")
+        else:
+            question = f"Cancel the query of pid {pid}?"
+            effect = ("pg_cancel_backend: its running query fails, its session goes on (a session idle in "
+                      "its transaction keeps its locks: K terminates it).")
+        detail = (f"It blocks step {wait.index + 1}" + (f" ({facts})" if facts else "") + ".\n"
+                  + (f"Its query: {query}\n" if query else "") + effect)
+        ours = self._executor.backend_pid
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._signal(pid, ours, terminate)
+
+        self.app.push_screen(ConfirmScreen(question, detail), answered)
+
+    def _signal(self, pid: int, ours: int | None, terminate: bool) -> None:
+        from pgschema_tui.apply.blockers import signal_blocker
+
+        settings = self.app.settings
+
+        def work() -> None:
+            said = signal_blocker(settings, pid, ours, terminate)
+            self.app.call_from_thread(self._said, said)
+
+        self.app.run_worker(work, thread=True, group="signal", exit_on_error=False)
+
+    def _said(self, text: str) -> None:
+        self.state.log.append(text)
+        self.notify(text, timeout=6)
+        self.redraw()
 
     def action_abort(self) -> None:
         if not self.app.applying:
