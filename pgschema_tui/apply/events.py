@@ -84,6 +84,9 @@ class LockWait(Event):
     attempt: int = 0
     retry_in_seconds: float | None = None
     blocker_mode: str | None = None  # the lock(s) the blocker holds there (None: it waits ahead of us)
+    # the wait chain: the session the blocker itself waits for, then that one's... (empty: it waits
+    # for nobody, it holds what we want)
+    blocker_waits_for: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

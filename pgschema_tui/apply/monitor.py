@@ -22,14 +22,21 @@ def _same_target(a: str, b: str) -> str:
         f"{a}.{f} IS NOT DISTINCT FROM {b}.{f}" for f in fields)
 
 
-# Who blocks `pid`, what they run, which lock `pid` waits for, and what each blocker holds on
-# the same object (NULL: it holds nothing there, it waits ahead of `pid` in the queue).
+# Who blocks `pid`, what they run, which lock `pid` waits for, what each blocker holds on the
+# same object (NULL: it holds nothing there, it waits ahead of `pid` in the queue), and the wait
+# chain behind a blocker that itself waits: its first blocker, that one's, ... (5 at most).
 _BLOCKERS_SQL = f"""
 SELECT b.pid, a.query, a.state,
        extract(epoch FROM clock_timestamp() - coalesce(a.xact_start, a.query_start))::float8,
        w.mode, w.relation::regclass::text,
        (SELECT string_agg(h.mode, ', ' ORDER BY h.mode) FROM pg_locks h
-        WHERE h.pid = b.pid AND h.granted AND {_same_target("h", "w")})
+        WHERE h.pid = b.pid AND h.granted AND {_same_target("h", "w")}),
+       (WITH RECURSIVE chain(pid, depth) AS (
+            SELECT b.pid, 0
+            UNION ALL
+            SELECT (pg_blocking_pids(c.pid))[1], c.depth + 1 FROM chain c
+            WHERE c.depth < 5 AND cardinality(pg_blocking_pids(c.pid)) > 0)
+        SELECT coalesce(array_agg(pid ORDER BY depth), '{{}}') FROM chain WHERE depth > 0)
 FROM unnest(pg_blocking_pids(%(pid)s)) AS b(pid)
 LEFT JOIN pg_stat_activity a ON a.pid = b.pid
 LEFT JOIN LATERAL (SELECT l.* FROM pg_locks l WHERE l.pid = %(pid)s AND NOT l.granted LIMIT 1) w ON true
@@ -194,12 +201,14 @@ class Blocker:
     lock_mode: str | None  # what the waiting statement asked for
     relation: str | None
     held_mode: str | None = None  # what the blocker holds there (None: it waits ahead, or unknown)
+    waits_for: tuple[int, ...] | list[int] | None = ()  # the chain the blocker itself waits on
 
     def lock_wait(self, index: int, attempt: int, retry_in: float | None = None) -> LockWait:
         return LockWait(index=index, blocker_pid=self.pid, blocker_query=self.query,
                         blocker_state=self.state, blocker_age_seconds=self.age_seconds,
                         lock_mode=self.lock_mode, relation=self.relation, attempt=attempt,
-                        retry_in_seconds=retry_in, blocker_mode=self.held_mode)
+                        retry_in_seconds=retry_in, blocker_mode=self.held_mode,
+                        blocker_waits_for=tuple(self.waits_for or ()))
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,10 @@ def lock_text(state: ApplyState) -> Text:
         query = " ".join((wait.blocker_query or "").split())
         if query:
             text.append(f"  {query}\n", style="italic")
+        if wait.blocker_waits_for:
+            chain = " → ".join(f"pid {p}" for p in wait.blocker_waits_for)
+            text.append(f"  pid {wait.blocker_pid} itself waits for {chain} (the last one holds what the "
+                        f"chain waits for)\n", style="bold yellow")
     if state.lock_queue is not None:
         queue_lines(text, state.lock_queue)
     return text
