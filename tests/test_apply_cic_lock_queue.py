@@ -136,3 +136,21 @@ def test_readers_and_writers_never_count_as_queued_behind_a_build(db, conn):
     finished = events[-1]
     assert isinstance(finished, ev.PlanFinished) and finished.success, finished
     assert not [e for e in events if isinstance(e, ev.Notice) and "queued behind" in e.message]
+
+
+def test_the_lock_waits_panel_shows_the_queue_behind_a_build():
+    """A build waiting for old transactions waits for no lock, yet DDL queues behind the lock it
+    holds: the reviewer's panel shows that queue instead of "Nothing is waiting"."""
+    from pgschema_tui.tui.apply_state import ApplyState
+    from pgschema_tui.tui.widgets.lock_table import lock_text
+
+    state = ApplyState(1)
+    state.record(ev.PlanStarted(total_steps=1, total_groups=1))
+    state.record(ev.StepStarted(index=0, group=0, path="public.t.t_id", operation="create",
+                                sql="CREATE INDEX CONCURRENTLY t_id ON t (id);"))
+    state.record(ev.LockQueue(index=0, relation="t", lock_mode="ShareUpdateExclusiveLock", waited_seconds=None,
+                              sessions=(ev.QueuedSession(77, "behind", "AccessExclusiveLock", "active", 4.0, 4.0,
+                                                         "ALTER TABLE t ADD COLUMN note text"),)))
+    text = " ".join(lock_text(state).plain.split())
+    assert "Queue on t behind step 1's ShareUpdateExclusiveLock" in text, text
+    assert "pid 77 wants AccessExclusiveLock" in text and "ALTER TABLE t ADD COLUMN note text" in text, text

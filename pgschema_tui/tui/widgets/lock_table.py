@@ -37,6 +37,10 @@ class LockTable(VerticalScroll):
 def lock_text(state: ApplyState) -> Text:
     text = Text()
     if not state.lock_waits:
+        if state.lock_queue is not None and state.lock_queue.behind:  # sessions queued behind a build
+            text.append("The running step waits for no lock; sessions wait for its lock.\n", style="dim")
+            queue_lines(text, state.lock_queue)
+            return text
         text.append("Nothing is waiting for a lock.", style="dim")
         return text
     for wait in state.lock_waits.values():
@@ -72,7 +76,11 @@ def queue_lines(text: Text, queue) -> None:
     ahead = [s for s in queue.sessions if s.place == "ahead"]
     behind = queue.behind
     waited = f" for {queue.waited_seconds:.0f} s" if queue.waited_seconds is not None else ""
-    text.append(f"Queue on {queue.relation or 'the lock'}: {step} has waited{waited}\n", style="bold")
+    if queue.waited_seconds is None:  # a concurrent index build: it holds its lock while it runs
+        text.append(f"Queue on {queue.relation or 'the lock'} behind {step}'s {queue.lock_mode or 'lock'}\n",
+                    style="bold")
+    else:
+        text.append(f"Queue on {queue.relation or 'the lock'}: {step} has waited{waited}\n", style="bold")
     for label, sessions in ((f"{len(ahead)} session(s) wait ahead of {step}:", ahead),
                             (f"{len(behind)} session(s) wait behind {step} (blocked by its request):", behind)):
         if not sessions:
