@@ -113,14 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
     src.add_argument("--plan", help="JSON plan written by `plan --output-json`")
     src.add_argument("--file", help="desired-state SQL file: plan it, then apply")
     apply.add_argument("--auto-approve", action="store_true", help="do not ask for confirmation")
-    apply.add_argument("--lock-timeout", default="5s",
-                       help="lock_timeout for every statement, e.g. 500ms, 5s, 2min (default 5s; 0, which would "
-                            "wait forever, is refused)")
-    apply.add_argument("--index-build-timeout", metavar="DURATION",
-                       help="give up a CREATE INDEX CONCURRENTLY after this long (default: none); it waits for "
-                            "older transactions, which --lock-timeout does not cut")
-    apply.add_argument("--lock-retries", type=int, default=3, help="retries after a lock timeout (default 3)")
-    _max_lock_queue_flag(apply)
+    _apply_option_flags(apply)
     apply.add_argument("--stop-after-group", type=int, metavar="N",
                        help="apply groups 1 to N of the plan only, then stop and say what was not run")
     apply.add_argument("--allow-hazards", default="", metavar="KINDS",
@@ -143,16 +136,30 @@ def build_parser() -> argparse.ArgumentParser:
     rsrc.add_argument("--demo", action="store_true", help="throwaway server with a sample schema and change")
     review.add_argument("--unverified-plan", action="store_true",
                         help="open a plan written by pgschema (fingerprint not checkable here) read-only")
-    _max_lock_queue_flag(review)
+    _apply_option_flags(review)
     _plan_flags(review)
     _fleet_flags(review)  # several targets open the Fleet screen (commands/fleet_review.py)
     return parser
 
 
+def _apply_option_flags(parser) -> None:
+    """How statements run (apply, and the reviewer's apply)."""
+    parser.add_argument("--lock-timeout", default="5s",
+                        help="lock_timeout for every statement, e.g. 500ms, 5s, 2min (default 5s; 0, which would "
+                             "wait forever, is refused)")
+    parser.add_argument("--index-build-timeout", metavar="DURATION",
+                        help="give up a CREATE INDEX CONCURRENTLY after this long (default: none); it waits for "
+                             "older transactions, which --lock-timeout does not cut")
+    parser.add_argument("--lock-retries", type=int, default=3, help="retries after a lock timeout (default 3)")
+    _max_lock_queue_flag(parser)
+
+
 def _max_lock_queue_flag(parser) -> None:
-    parser.add_argument("--max-lock-queue", type=int, metavar="N",
+    parser.add_argument("--max-lock-queue", metavar="N|T|N,T",
                         help="give a statement waiting for a lock up (and retry it as after a lock timeout) when N "
-                             "sessions queue behind it: a waiting ACCESS EXCLUSIVE request blocks even readers")
+                             "sessions queue behind it, or one has waited behind it for T (e.g. 3, 10s, 3,10s): a "
+                             "waiting ACCESS EXCLUSIVE request blocks even readers; a concurrent index build counts "
+                             "the DDL queued behind its lock and what waits behind that")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -85,9 +85,15 @@ async def test_write_plan_equals_the_planner_json(tmp_path):
         await pilot.pause()
     written = app.last_written
     assert written is not None and written.json_path == tmp_path / "plan.json"
-    assert written.json_path.read_text() == render_plan_json(load_plan("shop_plan"))
+    # what `plan --output-json` writes for the same IRs: the plan with its attribute diffs
+    from pgschema_tui.plan.attributes import with_attributes
+    from test_tui_support import shop_schema
+
+    expected = with_attributes(load_plan("shop_plan"), shop_schema(False), shop_schema(True))
+    assert expected.attributes
+    assert written.json_path.read_text() == render_plan_json(expected)
     data = json.loads(written.json_path.read_text())
-    assert data == load_plan("shop_plan").to_json()
+    assert data == expected.to_json()
     assert "CREATE INDEX CONCURRENTLY" in written.sql_path.read_text()
     assert written.human_path.read_text().strip()
 

@@ -1,7 +1,8 @@
 """Steering a running apply from another thread: pause, resume, stop after group N.
 
 The executor asks `ApplyControl` at each commit point (between the units it commits: one
-group, or the whole plan when it runs in one transaction), never inside a transaction, so a
+group, or the whole plan when it runs in one transaction, and between the steps of a group that
+runs without a transaction, each of which commits on its own), never inside a transaction, so a
 pause never holds locks. The reviewer's keys and the CLI's `--stop-after-group` set it.
 """
 from __future__ import annotations
@@ -20,7 +21,8 @@ class ApplyControl:
         self.stop_after_group = stop_after_group  # 0-based: run groups up to and including it
 
     def pause(self) -> None:
-        """Finish the current group (its transaction), then wait for `resume` or `stop`."""
+        """Finish the current transaction (a group's, or the whole plan's when it runs in one) or,
+        in a group without a transaction, the current step; then wait for `resume` or `stop`."""
         with self._lock:
             self._pause = True
             self._changed.set()
@@ -79,4 +81,24 @@ def checkpoint(executor, group: int):
     if executor.aborted or control.stops_before(group):
         executor._stopped_before = group
         return True
+    return False
+
+
+def step_checkpoint(executor, group: int, index: int):
+    """The hook before step `index` of `group`, a group running without a transaction (its
+    earlier steps are committed, nothing is open): pause while asked; True to end the run here
+    (stopped, or aborted while paused). "Up to group N" is only honoured between groups."""
+    from pgschema_tui.apply.events import Paused, Resumed
+
+    control = executor.control
+    if control is None or not control.pause_requested or control.stop_requested or executor.aborted:
+        return False
+    after = executor._applied_groups[-1] if executor._applied_groups else None
+    yield Paused(next_group=group, after_group=after, next_step=index)
+    control.wait_while_paused(executor._aborted)
+    if control.stop_requested or executor.aborted:
+        executor._stopped_before = group
+        executor._stopped_at_step = index
+        return True
+    yield Resumed(next_group=group, next_step=index)
     return False

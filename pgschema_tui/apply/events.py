@@ -84,6 +84,9 @@ class LockWait(Event):
     attempt: int = 0
     retry_in_seconds: float | None = None
     blocker_mode: str | None = None  # the lock(s) the blocker holds there (None: it waits ahead of us)
+    # the wait chain: the session the blocker itself waits for, then that one's... (empty: it waits
+    # for nobody, it holds what we want)
+    blocker_waits_for: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -151,11 +154,15 @@ class Paused(Event):
 
     next_group: int  # 0-based: the group that runs on resume
     after_group: int | None = None  # the last group committed, None when none was
+    # inside a group that runs without a transaction (its steps commit one by one): the step that
+    # runs on resume (0-based, in the plan); None at a group boundary
+    next_step: int | None = None
 
 
 @dataclass(frozen=True)
 class Resumed(Event):
     next_group: int
+    next_step: int | None = None  # as in Paused
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from pgschema_tui.apply.events import (
     Event, GroupCommitted, GroupRolledBack, GroupStarted, LockWait, Notice, PlanFinished,
     PlanStarted, Progress, StepFailed, StepFinished, StepStarted,
 )
-from pgschema_tui.apply.control import ApplyControl, checkpoint
+from pgschema_tui.apply.control import ApplyControl, checkpoint, step_checkpoint
 from pgschema_tui.apply.lock_queue import watch_queue
 from pgschema_tui.apply import index_builds
 from pgschema_tui.apply.failures import (  # noqa: F401 - server_error_text: where callers look for it
@@ -98,6 +98,7 @@ class Executor:
         self._inspection = None  # the reads of apply/recheck.py, while they run
         self._queue_gave_up: str | None = None  # why we cancelled our own waiting statement
         self._stopped_before: int | None = None  # the run ended before this group, as asked
+        self._stopped_at_step: int | None = None  # ... inside it (no transaction), before this step
 
     # ------------------------------------------------------------ control ---
 
@@ -119,6 +120,15 @@ class Executor:
             pass
         if wait:
             worker.join(timeout=5)
+
+    @property
+    def backend_pid(self) -> int | None:
+        """The pid of the session that runs the plan's statements (None before it connects)."""
+        conn = getattr(self, "_conn", None)
+        try:
+            return conn.info.backend_pid if conn is not None and not conn.closed else None
+        except Exception:
+            return None
 
     @property
     def aborted(self) -> bool:
@@ -337,7 +347,9 @@ class Executor:
     def _run_autocommit(self, group: int):
         """Run a group that cannot be in a transaction step by step, retrying a step alone."""
         yield GroupStarted(group=group, transactional=False)
-        for index, step in self._steps_of(group):
+        for position, (index, step) in enumerate(self._steps_of(group)):
+            if position and (yield from step_checkpoint(self, group, index)):
+                return False  # stopped while paused: the steps before are applied, said by the summary
             attempt = 0
             while True:
                 try:
@@ -654,6 +666,16 @@ class Executor:
         how = "Aborted while paused" if self.aborted else "Stopped as asked"
         done = (f"Committed: group(s) {_span(self._applied_groups)} (steps {_span(self._committed_steps())})."
                 if self._applied_groups else "Committed: nothing.")
+        if self._stopped_at_step is not None:  # inside a group without a transaction
+            group, step = first_not_run, self._stopped_at_step
+            ran = [i for i, _ in self._steps_of(group) if i < step]
+            rest = [i for i, _ in self._steps_of(group) if i >= step]
+            later = list(range(group + 1, len(self.groups)))
+            return (f"{how} inside group {group + 1} (no transaction), before step {step + 1}: "
+                    f"step{'s' if len(ran) != 1 else ''} {_span(ran)} of it {'were' if len(ran) != 1 else 'was'} "
+                    f"applied (each committed on its own). {done}\n"
+                    f"Not run: step{'s' if len(rest) != 1 else ''} {_span(rest)} of group {group + 1}"
+                    + (f", group(s) {_span(later)}" if later else "") + ".")
         left = list(range(first_not_run, len(self.groups)))
         steps = [i for g in left for i, _ in self._steps_of(g)]
         return (f"{how} before group {first_not_run + 1}. {done}\n"

@@ -27,6 +27,7 @@ import threading
 import time
 
 from pgschema_tui.apply.events import IndexBuildInProgress, IndexBuildWait, Notice, Progress
+from pgschema_tui.apply.lock_queue import queue_limit_reached
 from pgschema_tui.apply.monitor import OtherBuild, Wait
 from pgschema_tui.apply.statements import concurrent_index, relation_names
 from pgschema_tui.ddl.quote import ident, literal
@@ -89,6 +90,12 @@ def run_build(executor, index: int, sql: str, attempt: int):
                 f"and rebuilds invalid indexes"))
         return
     sqlstate = getattr(error, "sqlstate", None)
+    if run.queue_gave_up and sqlstate == QUERY_CANCELED and not executor.aborted:
+        why = run.queue_gave_up  # the drop below runs a statement, which resets the executor's
+        cleanup = yield from _drop_failed_build(executor, index, name, before)
+        if cleanup:
+            yield Notice(index=index, message=cleanup)
+        raise ex._LockTimeout(index, error, [], why=why)
     if run.lock_timed_out:
         yield from _drop_failed_build(executor, index, name, before)
         raise ex._LockTimeout(index, BuildLockTimeout(run.lock_timeout_text()), run.lock_blockers)
@@ -112,6 +119,7 @@ class _Build:
     def __init__(self, executor, index: int, name: str, attempt: int):
         self.executor, self.index, self.name, self.attempt = executor, index, name, attempt
         self.lock_timed_out = False
+        self.queue_gave_up: str | None = None  # why we cancelled the build (--max-lock-queue)
         self.lock_blockers: list = []
         self.last_wait: Wait | None = None
         self._lock_wait: Wait | None = None
@@ -141,11 +149,13 @@ class _Build:
         announced: dict[int, float] = {}
         first_seen: dict[int, float] = {}
         last_progress: Progress | None = None
+        queue_shown: tuple[float, tuple] = (0.0, ())
         while not finished.wait(options.lock_poll_interval):
             now = time.monotonic()
             try:
                 waits = monitor.waits()
                 progress = monitor.progress(self.index) if now >= next_progress else None
+                queue = monitor.build_queue(self.index) if now >= next_progress else None
             except Exception:  # the monitor is a convenience: never fail the build over it
                 yield Notice(index=self.index, message=(
                     f"lost the monitor connection: the build of {self.name} goes on, but what it waits "
@@ -172,6 +182,22 @@ class _Build:
                 if progress is not None and _progress_changed(last_progress, progress):
                     last_progress = progress
                     yield progress
+                if queue is not None:
+                    queue_shown = yield from self._queue(queue, queue_shown, now)
+
+    def _queue(self, queue, shown: tuple[float, tuple], now: float):
+        """Yield the queue behind the build when it changes (and every second while it is not
+        empty); give the build up when `--max-lock-queue` sessions wait behind it."""
+        shape = tuple((s.pid, s.mode) for s in queue.sessions)
+        if shape != shown[1] or (shape and now - shown[0] >= 1.0):
+            yield queue
+            shown = (now, shape)
+        why = queue_limit_reached(self.executor.options, queue)
+        if why and self.queue_gave_up is None and not self.lock_timed_out:
+            self.queue_gave_up = (f"{why}; behind a concurrent build: sessions asking for a lock that conflicts "
+                                  f"with its {queue.lock_mode or 'table lock'}, and the ones waiting behind them")
+            _cancel(self.executor._conn)
+        return shown
 
     def _event(self, wait: Wait, waited: float):
         if not wait.on_transaction:  # the table lock: a lock wait like any other statement's

@@ -4,7 +4,7 @@ A statement waiting for ACCESS EXCLUSIVE blocks every session that asks for a lo
 table after it, plain readers too: the wait itself is the outage. While the executor's
 statement waits, `watch_queue` reads the queue from the monitor (holders, sessions ahead,
 sessions behind), yields it as a `LockQueue` event, and gives the statement up when
-`max_lock_queue` sessions wait behind it; the executor then retries it as after a lock timeout.
+`max_lock_queue` sessions wait behind it, or one has waited behind it `max_lock_queue_seconds`; the executor then retries it as after a lock timeout.
 """
 from __future__ import annotations
 
@@ -27,10 +27,25 @@ def watch_queue(executor, index: int, shown: tuple[float, tuple]):
     if shape != shown[1] or now - shown[0] >= 1.0:
         yield queue
         shown = (now, shape)
-    limit = executor.options.max_lock_queue
-    behind = len(queue.behind)
-    if limit and behind >= limit and executor._queue_gave_up is None:
-        executor._queue_gave_up = (f"{behind} {'session' if behind == 1 else 'sessions'} queued behind it "
-                                   f"on {queue.relation or 'its lock'} (--max-lock-queue {limit})")
+    why = queue_limit_reached(executor.options, queue)
+    if why and executor._queue_gave_up is None:
+        executor._queue_gave_up = why
         executor._cancel_running(wait=False)
     return shown
+
+
+def queue_limit_reached(options, queue) -> str | None:
+    """Why `queue` passes --max-lock-queue (N sessions behind, or one waiting behind for T
+    seconds), in words; None while it does not."""
+    behind = queue.behind
+    where = f"on {queue.relation or 'its lock'}"
+    if options.max_lock_queue and len(behind) >= options.max_lock_queue:
+        n = len(behind)
+        return f"{n} {'session' if n == 1 else 'sessions'} queued behind it {where} (--max-lock-queue {options.max_lock_queue})"
+    limit = options.max_lock_queue_seconds
+    longest = max((s.waited_seconds or 0.0 for s in behind), default=0.0)
+    if limit and behind and longest >= limit:
+        oldest = max(behind, key=lambda s: s.waited_seconds or 0.0)
+        return (f"a session waited {longest:.1f}s behind it {where} (pid {oldest.pid}; "
+                f"--max-lock-queue {limit:g}s)")
+    return None

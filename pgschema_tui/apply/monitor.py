@@ -22,14 +22,21 @@ def _same_target(a: str, b: str) -> str:
         f"{a}.{f} IS NOT DISTINCT FROM {b}.{f}" for f in fields)
 
 
-# Who blocks `pid`, what they run, which lock `pid` waits for, and what each blocker holds on
-# the same object (NULL: it holds nothing there, it waits ahead of `pid` in the queue).
+# Who blocks `pid`, what they run, which lock `pid` waits for, what each blocker holds on the
+# same object (NULL: it holds nothing there, it waits ahead of `pid` in the queue), and the wait
+# chain behind a blocker that itself waits: its first blocker, that one's, ... (5 at most).
 _BLOCKERS_SQL = f"""
 SELECT b.pid, a.query, a.state,
        extract(epoch FROM clock_timestamp() - coalesce(a.xact_start, a.query_start))::float8,
        w.mode, w.relation::regclass::text,
        (SELECT string_agg(h.mode, ', ' ORDER BY h.mode) FROM pg_locks h
-        WHERE h.pid = b.pid AND h.granted AND {_same_target("h", "w")})
+        WHERE h.pid = b.pid AND h.granted AND {_same_target("h", "w")}),
+       (WITH RECURSIVE chain(pid, depth) AS (
+            SELECT b.pid, 0
+            UNION ALL
+            SELECT (pg_blocking_pids(c.pid))[1], c.depth + 1 FROM chain c
+            WHERE c.depth < 5 AND cardinality(pg_blocking_pids(c.pid)) > 0)
+        SELECT coalesce(array_agg(pid ORDER BY depth), '{{}}') FROM chain WHERE depth > 0)
 FROM unnest(pg_blocking_pids(%(pid)s)) AS b(pid)
 LEFT JOIN pg_stat_activity a ON a.pid = b.pid
 LEFT JOIN LATERAL (SELECT l.* FROM pg_locks l WHERE l.pid = %(pid)s AND NOT l.granted LIMIT 1) w ON true
@@ -70,6 +77,41 @@ LEFT JOIN LATERAL (SELECT string_agg(h.mode, ', ' ORDER BY h.mode) AS modes FROM
 LEFT JOIN LATERAL (SELECT l.mode, l.waitstart FROM pg_locks l WHERE l.pid = q.pid AND NOT l.granted LIMIT 1
                   ) wants ON true
 ORDER BY q.place <> 'ahead', wants.waitstart NULLS FIRST, q.pid
+"""
+
+# The queue behind a CREATE INDEX CONCURRENTLY: every session waiting for `pid`, directly
+# (pg_blocking_pids names it: it asked for a lock conflicting with the build's SHARE UPDATE
+# EXCLUSIVE, held or requested) or through a session itself waiting for `pid` (readers behind
+# an ALTER TABLE that waits for the build). A build holds its lock for its whole run, so this
+# is read in every phase, not only while it waits for a lock. Plain reads and writes never
+# conflict with the build: they appear only behind such DDL. `relation`/`mode` is the build's
+# own lock on its table.
+_BUILD_QUEUE_SQL = """
+WITH RECURSIVE ours AS MATERIALIZED (
+    SELECT l.relation::regclass::text AS relation, l.mode FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+    WHERE l.pid = %(pid)s AND l.locktype = 'relation' AND c.relkind IN ('r', 'p', 'm')
+    ORDER BY l.granted LIMIT 1
+),
+waiting AS MATERIALIZED (
+    SELECT a.pid, pg_blocking_pids(a.pid) AS blockers FROM pg_stat_activity a
+    WHERE a.wait_event_type = 'Lock' AND a.pid <> %(pid)s
+),
+behind(pid, depth) AS (
+    SELECT w.pid, 1 FROM waiting w WHERE %(pid)s = ANY(w.blockers)
+    UNION
+    SELECT w.pid, b.depth + 1 FROM waiting w JOIN behind b ON b.pid = ANY(w.blockers) WHERE b.depth < 8
+),
+queue AS (SELECT pid, min(depth) AS depth FROM behind GROUP BY pid)
+SELECT o.relation, o.mode, q.pid, wants.mode, a.state,
+       extract(epoch FROM clock_timestamp() - wants.waitstart)::float8,
+       extract(epoch FROM clock_timestamp() - coalesce(a.xact_start, a.query_start))::float8,
+       a.query, a.application_name
+FROM ours o
+LEFT JOIN queue q ON true
+LEFT JOIN pg_stat_activity a ON a.pid = q.pid
+LEFT JOIN LATERAL (SELECT l.mode, l.waitstart FROM pg_locks l WHERE l.pid = q.pid AND NOT l.granted LIMIT 1
+                  ) wants ON true
+ORDER BY q.depth, wants.waitstart NULLS FIRST, q.pid
 """
 
 # Fallback when the wait ended before we saw it: sessions holding locks on these relations
@@ -159,12 +201,14 @@ class Blocker:
     lock_mode: str | None  # what the waiting statement asked for
     relation: str | None
     held_mode: str | None = None  # what the blocker holds there (None: it waits ahead, or unknown)
+    waits_for: tuple[int, ...] | list[int] | None = ()  # the chain the blocker itself waits on
 
     def lock_wait(self, index: int, attempt: int, retry_in: float | None = None) -> LockWait:
         return LockWait(index=index, blocker_pid=self.pid, blocker_query=self.query,
                         blocker_state=self.state, blocker_age_seconds=self.age_seconds,
                         lock_mode=self.lock_mode, relation=self.relation, attempt=attempt,
-                        retry_in_seconds=retry_in, blocker_mode=self.held_mode)
+                        retry_in_seconds=retry_in, blocker_mode=self.held_mode,
+                        blocker_waits_for=tuple(self.waits_for or ()))
 
 
 @dataclass(frozen=True)
@@ -240,6 +284,17 @@ class StatementMonitor:
         rows = self.conn.execute(_QUEUE_SQL, {"pid": self.pid}).fetchall()
         return LockQueue(index=index, relation=ours[0], lock_mode=ours[1], waited_seconds=ours[2],
                          sessions=tuple(QueuedSession(*row) for row in rows))
+
+    def build_queue(self, index: int) -> LockQueue | None:
+        """The sessions queued behind a running CREATE INDEX CONCURRENTLY (`_BUILD_QUEUE_SQL`);
+        None when it holds or asks for no lock on a table (not started, or finished)."""
+        rows = self.conn.execute(_BUILD_QUEUE_SQL, {"pid": self.pid}).fetchall()
+        if not rows:
+            return None
+        sessions = tuple(QueuedSession(pid, "behind", mode, state, waited, running, query, app)
+                         for _rel, _ours, pid, mode, state, waited, running, query, app in rows if pid is not None)
+        return LockQueue(index=index, relation=rows[0][0], lock_mode=rows[0][1], waited_seconds=None,
+                         sessions=sessions)
 
     def waits(self) -> list[Wait]:
         """What `pid` waits for right now, one row per blocking session (empty when not waiting)."""

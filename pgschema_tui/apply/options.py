@@ -45,6 +45,8 @@ class ApplyOptions:
     # give a waiting statement up (and retry it as after a lock timeout) when this many sessions
     # queue behind its lock request; None: never
     max_lock_queue: int | None = None
+    # ... or when a session has waited behind it this many seconds; None: never
+    max_lock_queue_seconds: float | None = None
     stop_after_group: int | None = None  # 0-based: run groups up to and including it (apply/control.py)
 
     @property
@@ -69,7 +71,8 @@ class ApplyOptions:
                    index_build_timeout_ms=parse_duration_ms(build_timeout) if build_timeout else 0,
                    data_check_timeout_ms=_data_check_timeout_ms(args),
                    skip_data_checks=bool(getattr(args, "skip_data_checks", False)),
-                   max_lock_queue=max_lock_queue(args), stop_after_group=stop_after_group(args))
+                   max_lock_queue=max_lock_queue(args), max_lock_queue_seconds=lock_queue_limits(args)[1],
+                   stop_after_group=stop_after_group(args))
 
 
 def lock_timeout_ms(text: str) -> int:
@@ -95,12 +98,37 @@ def _data_check_timeout_ms(args) -> int:
 
 
 def max_lock_queue(args) -> int | None:
-    """--max-lock-queue N: at least 1 (None when not given)."""
+    """--max-lock-queue's number of sessions (None when not given); see `lock_queue_limits`."""
+    return lock_queue_limits(args)[0]
+
+
+def lock_queue_limits(args) -> tuple[int | None, float | None]:
+    """--max-lock-queue `N`, `T` or `N,T` (a bare number counts sessions, a duration such as 10s
+    or 500ms is how long a session may wait behind ours): (sessions, seconds), None for either
+    not given. An int (as tests and the reviewer pass) is a number of sessions."""
     value = getattr(args, "max_lock_queue", None)
-    if value is not None and value < 1:
-        raise UserError(f"--max-lock-queue {value}: give the number of sessions (1 or more) that may queue "
-                        f"behind a waiting statement before it is given up and retried")
-    return value
+    if value is None:
+        return None, None
+    usage = (f"--max-lock-queue {value}: give N (sessions, 1 or more), T (a duration such as 10s, more than "
+             f"0) or N,T: a waiting statement is given up and retried when N sessions queue behind it or one "
+             f"has waited behind it for T")
+    parts = [value] if isinstance(value, int) else [p.strip() for p in str(value).split(",")]
+    count = seconds = None
+    for part in parts:
+        if isinstance(part, int) or (part.isdigit()):
+            if count is not None or int(part) < 1:
+                raise UserError(usage)
+            count = int(part)
+        elif part[:1] == "-" or not _DURATION.match(part or "x"):
+            raise UserError(usage)
+        else:
+            ms = parse_duration_ms(part)
+            if seconds is not None or ms <= 0:
+                raise UserError(usage)
+            seconds = ms / 1000
+    if count is None and seconds is None:
+        raise UserError(usage)
+    return count, seconds
 
 
 def stop_after_group(args) -> int | None:

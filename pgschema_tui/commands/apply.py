@@ -136,7 +136,9 @@ def run(args) -> int:
             live_schema = live_as_planned(plan, inspection.run(lambda c: inspect_schema(c, args.schema, tuple(plan.search_path))), args)
             check_fingerprint(plan, live_schema, getattr(args, "unverified_plan", False))
         else:
-            plan, live_schema = result.plan, result.live
+            from pgschema_tui.plan.attributes import with_attributes
+
+            plan, live_schema = with_attributes(result.plan, result.live, result.desired), result.live
         problems = {}
         if not plan.is_empty:  # hazards from the SQL, not from the file; rows as they are now
             sizes = inspection.run(lambda c: relation_sizes(c, args.schema))

@@ -314,17 +314,16 @@ def run(args) -> int:
                         f"write the others to files")
     _settings, conn, result = connect_and_plan(args)
     conn.close()
-    plan = result.plan
+    from pgschema_tui.plan.attributes import with_attributes
+
+    plan = with_attributes(result.plan, result.live, result.desired)  # written in the JSON too
     if not any(target for target, _kind in outputs):
         outputs = [("stdout", "human")]
     for target, kind in outputs:
         if not target:
             continue
         if kind == "human":
-            from pgschema_tui.plan.attributes import plan_attributes
-
-            text = render_human(plan, color=_use_color(target, args),
-                                attributes=plan_attributes(plan, result.live, result.desired))
+            text = render_human(plan, color=_use_color(target, args))
         elif kind == "json":
             text = render_json(plan)
         elif kind == "markdown":

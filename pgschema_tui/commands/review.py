@@ -17,9 +17,9 @@ DEMO_DB = "shop_demo"
 
 
 def run(args) -> int:
-    from pgschema_tui.apply.options import max_lock_queue
+    from pgschema_tui.apply.options import ApplyOptions
 
-    max_lock_queue(args)  # a bad value is refused before anything starts or connects
+    ApplyOptions.from_args(args)  # a bad value is refused before anything starts or connects
     if args.demo:
         return _run_demo(args)
     if _is_fleet(args):  # several targets: the Fleet reviewer (commands/fleet_review.py)
@@ -140,12 +140,15 @@ def _reinspected(plan, args):
 
 
 def _app(plan, live, desired, settings, args, source: str, notice: str = "", sizes=None):
-    from pgschema_tui.apply.options import ApplyOptions, max_lock_queue
+    from pgschema_tui.apply.options import ApplyOptions
     from pgschema_tui.tui.app import ReviewApp
     from pgschema_tui.tui.session import ReviewSession
 
     session = ReviewSession(plan, live=live, desired=desired, source=source, sizes=sizes)
-    options = ApplyOptions(schema=plan.schema or args.schema, max_lock_queue=max_lock_queue(args))
+    from dataclasses import replace
+
+    # --lock-timeout, --lock-retries, --index-build-timeout, --max-lock-queue, the data-check flags
+    options = replace(ApplyOptions.from_args(args), schema=plan.schema or args.schema)
     return ReviewApp(session, settings=settings, apply_options=options,
                      source_label=source, notice=notice)
 

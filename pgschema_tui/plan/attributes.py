@@ -12,13 +12,10 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-from dataclasses import dataclass
 
 from pgschema_tui.ir.expr import Expr
 from pgschema_tui.ir.model import Schema, Table
-
-ARROW = "→"
-NONE = "none"
+from pgschema_tui.plan.attribute_change import ARROW, NONE, AttributeChange  # noqa: F401 - re-exported
 
 # Fields that are not attributes a user changes (identity, ordering help, or listed as steps of their own)
 _SKIP = frozenset({"name", "table", "depends_on"})
@@ -28,23 +25,6 @@ _WORDS = {"not_null": "not null", "rls_enabled": "row level security", "rls_forc
           "on_delete": "on delete", "not_valid": "not valid", "with_check": "with check",
           "check_option": "check option", "security_definer": "security definer", "for_each_row": "for each row",
           "base_type": "base type"}
-
-
-@dataclass(frozen=True)
-class AttributeChange:
-    """One attribute of one object: `old` → `new` (None: not set), or a line diff for long text."""
-
-    name: str
-    old: str | None
-    new: str | None
-    diff: tuple[str, ...] = ()  # "- line", "+ line", "  line" (context) for multi-line values
-
-    def line(self) -> str:
-        """`type: text → bigint`, or `query:` when the lines follow."""
-        if self.diff:
-            return f"{self.name}:"
-        return f"{self.name}: {self.old if self.old is not None else NONE} {ARROW} " \
-               f"{self.new if self.new is not None else NONE}"
 
 
 def attribute_changes(old, new) -> list[AttributeChange]:
@@ -199,4 +179,53 @@ def plan_attributes(plan, live: Schema | None, desired: Schema | None) -> dict[s
             changes = path_attributes(old, new, path)
             if changes:
                 out[path] = changes
+    return out
+
+
+def with_attributes(plan, live: Schema | None, desired: Schema | None):
+    """`plan` carrying the attribute diffs of its changed objects (what a saved plan keeps);
+    the plan itself when either IR is missing (a saved plan keeps the ones it has)."""
+    if live is None or desired is None:
+        return plan
+    from dataclasses import replace
+
+    return replace(plan, attributes={path: tuple(changes) for path, changes in plan_attributes(plan, live, desired).items()})
+
+
+_OWNER_TO = None
+
+
+def statement_attributes(step) -> list[AttributeChange]:
+    """Attribute changes a step's own statement states, for plans made without both IRs (pgschema's
+    plans, which can change owners; this tool's plans leave owners alone): `ALTER ... OWNER TO r`
+    is `owner: (not read) → r`."""
+    global _OWNER_TO
+    if "OWNER" not in step.sql.upper():
+        return []
+    if _OWNER_TO is None:
+        import re
+
+        _OWNER_TO = re.compile(r'^\s*ALTER\s+.+?\s+OWNER\s+TO\s+("(?:[^"]|"")*"|[^\s;]+)\s*;?\s*$',
+                               re.IGNORECASE | re.DOTALL)
+    match = _OWNER_TO.match(step.sql)
+    if not match:
+        return []
+    role = match.group(1)
+    if role.startswith('"'):
+        role = role[1:-1].replace('""', '"')
+    return [AttributeChange("owner", OWNER_NOT_READ, role)]
+
+
+OWNER_NOT_READ = "(not read)"
+
+
+def with_statement_attributes(changes, steps) -> list[AttributeChange]:
+    """`changes` plus what the steps' statements state that `changes` does not name already."""
+    out = list(changes)
+    named = {c.name for c in out}
+    for step in steps:
+        for change in statement_attributes(step):
+            if change.name not in named:
+                out.append(change)
+                named.add(change.name)
     return out

@@ -13,7 +13,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-PLAN_FORMAT_VERSION = "1.1.0"  # 1.1.0: plan_digest
+PLAN_FORMAT_VERSION = "1.2.0"  # 1.1.0: plan_digest; 1.2.0: attributes (the changed objects' attribute diffs)
+READABLE_FORMAT_VERSIONS = ("1.1.0", PLAN_FORMAT_VERSION)  # 1.1.0 plans are read, without attribute diffs
 TOOL_NAME = "pgschema-tui"
 # The pgschema release whose plan JSON this format follows (written as `pgschema_version`, next
 # to `tool` and `tool_version`, so scripts reading pgschema's plans read ours)
@@ -163,6 +164,9 @@ class Plan:
     # the schemas after `schema` on the search_path the plan was made with (pg_catalog implicitly
     # first unless named): apply runs its SQL with the same path (ddl/search_path.py)
     search_path: list[str] = field(default_factory=list)
+    # path -> plan.attribute_change.AttributeChange tuple: what changes in each changed object,
+    # old -> new (`plan.attributes.with_attributes` fills it from both IRs; a saved plan keeps it)
+    attributes: dict[str, tuple] = field(default_factory=dict)
 
     @property
     def steps(self) -> list[Step]:
@@ -199,6 +203,12 @@ class Plan:
             **({"ignore": {"patterns": self.ignore, "objects": self.ignored}} if self.ignore else {}),
             **({"search_path": list(self.search_path)} if self.search_path else {}),
         }
+        if self.attributes:
+            from pgschema_tui.plan.attribute_change import attributes_to_json
+
+            attributes = attributes_to_json(self.attributes)
+            if attributes:
+                out["attributes"] = attributes
         out["plan_digest"] = plan_digest(out)
         return out
 
@@ -208,9 +218,15 @@ class Plan:
         if not (isinstance(d, dict) and _written_by_pgschema(d)):  # pgschema's own plans: commands/apply.py
             check_plan_json(d)
         fp = d.get("source_fingerprint") or {}
+        groups = _groups(d)
+        attributes = {}
+        if d.get("attributes") and not _written_by_pgschema(d):
+            from pgschema_tui.plan.attribute_change import attributes_from_json
+
+            attributes = attributes_from_json(d["attributes"], {s.path for g in groups for s in g.steps})
         return cls(
             schema=d.get("schema") or ("" if _written_by_pgschema(d) else "public"),
-            groups=_groups(d),
+            groups=groups,
             fingerprint=fp.get("hash", ""),
             created_at=d.get("created_at", ""),
             tool_version=d.get("tool_version", ""),
@@ -220,6 +236,7 @@ class Plan:
             origin="pgschema" if _written_by_pgschema(d) else (d.get("tool") or TOOL_NAME),
             pgschema_version=str(d.get("pgschema_version") or ""),
             search_path=list(d.get("search_path") or ()) if not _written_by_pgschema(d) else [],
+            attributes=attributes,
         )
 
 
@@ -251,13 +268,13 @@ def check_plan_json(d: Any) -> None:
         raise PlanFormatError(f"tool: expected {TOOL_NAME!r}, found {_short(d.get('tool'))}: not a plan written "
                               f"by `pgschema-tui plan --output-json`")
     version = d.get("version")
-    if version != PLAN_FORMAT_VERSION:
+    if version not in READABLE_FORMAT_VERSIONS:
         hint = (" (an older pgschema-tui wrote it, without a digest)" if version == "1.0.0"
                 else " (a newer or unknown format)")
         raise PlanFormatError(f"version: plan format {_short(version)} is not supported{hint}; this pgschema-tui "
-                              f"reads format {PLAN_FORMAT_VERSION}: plan again")
+                              f"reads formats {', '.join(READABLE_FORMAT_VERSIONS)}: plan again")
     _check_keys(d, {"version", "tool", "tool_version", "created_at", "source_fingerprint", "schema", "groups",
-                    "plan_digest", "pgschema_version", "ignore", "search_path"}, "plan")
+                    "plan_digest", "pgschema_version", "ignore", "search_path", "attributes"}, "plan")
     for key in ("tool_version", "created_at", "schema"):
         _need(d.get(key), str, key)
     if not d["schema"]:
@@ -284,6 +301,12 @@ def check_plan_json(d: Any) -> None:
         _need(steps, list, f"groups[{g}].steps")
         for k, step in enumerate(steps):
             Step.check_json(step, f"groups[{g}].steps[{k}]")
+    if "attributes" in d:
+        if version == "1.1.0":
+            raise PlanFormatError("attributes: not part of plan format 1.1.0 (added in 1.2.0)")
+        from pgschema_tui.plan.attribute_change import check_attributes_json
+
+        check_attributes_json(d["attributes"], {s["path"] for g in groups for s in g["steps"]}, PlanFormatError)
     _need(d.get("plan_digest"), str, "plan_digest")
     try:
         expected = plan_digest(d)

@@ -70,7 +70,10 @@ def ignored_line(plan: Plan) -> str:
 
 def render_human(plan: Plan, *, color: bool = False, attributes: dict | None = None) -> str:
     """The plan as text; `attributes` (path -> `plan.attributes.AttributeChange` list, from
-    `plan_attributes(plan, live, desired)`) adds under each changed object what changes in it."""
+    `plan_attributes(plan, live, desired)`; by default the plan's own, which a saved plan keeps)
+    adds under each changed object what changes in it."""
+    if attributes is None:
+        attributes = plan.attributes
     if plan.is_empty:
         return NO_CHANGES + "\n" + (ignored_line(plan) + "\n" if plan.ignored else "")
     from rich.console import Console
@@ -84,6 +87,7 @@ def render_human(plan: Plan, *, color: bool = False, attributes: dict | None = N
     if plan.ignored:
         console.print(ignored_line(plan))
     objects = object_changes(plan)
+    stated = _stated_attributes(plan)  # OWNER TO in a plan another tool wrote
     by_kind: "OrderedDict[str, list[tuple[str, str, str]]]" = OrderedDict()
     for path, (symbol, step_type) in objects.items():
         kind = step_type.split(".")[0]
@@ -107,7 +111,12 @@ def render_human(plan: Plan, *, color: bool = False, attributes: dict | None = N
             if step_type != kind:
                 line.append(f" ({comment_text(step_type.split('.', 1)[1])})", style="dim")
             console.print(line)
-            for change in (attributes or {}).get(path, ()):
+            changes = (attributes or {}).get(path, ())
+            if path in stated:
+                from pgschema_tui.plan.attributes import with_statement_attributes
+
+                changes = with_statement_attributes(changes, stated[path])
+            for change in changes:
                 _print_attribute(console, change)
 
     console.print()
@@ -120,6 +129,15 @@ def render_human(plan: Plan, *, color: bool = False, attributes: dict | None = N
         for step in group.steps:
             _print_step(console, step)
     return buffer.getvalue()
+
+
+def _stated_attributes(plan: Plan) -> dict[str, list[Step]]:
+    """path -> the steps whose statement states an attribute (`OWNER TO`): only those are parsed."""
+    out: dict[str, list[Step]] = {}
+    for step in plan.steps:
+        if "OWNER" in step.sql.upper():
+            out.setdefault(step.path, []).append(step)
+    return out
 
 
 def _print_attribute(console, change) -> None:

@@ -145,7 +145,7 @@ class ReviewApp(App):
 
     def write_plan(self, json_path: Path) -> WrittenFiles | None:
         try:
-            files = write_plan_files(self.session.plan, json_path)
+            files = write_plan_files(self.session.plan_to_save(), json_path)
         except OSError as exc:
             self.notify(f"Could not write the plan: {exc}", severity="error")
             return None

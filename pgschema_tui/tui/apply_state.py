@@ -40,6 +40,7 @@ class ApplyState:
     abort_requested: bool = False
     paused_after: int | None = None  # while paused: the last group committed (None: none yet)
     next_group: int | None = None  # while paused: the group that runs on resume
+    next_step: int | None = None  # while paused inside a group without a transaction: the step next
     stopped_before: int | None = None  # the run ended before this group as asked
     _logged_waits: set = field(default_factory=set, repr=False)
     _logged_queue: dict = field(default_factory=dict, repr=False)  # step -> sessions behind it last logged
@@ -100,9 +101,10 @@ class ApplyState:
 
     def _on_paused(self, e: ev.Paused) -> None:
         self.phase, self.paused_after, self.next_group = "paused", e.after_group, e.next_group
+        self.next_step = e.next_step
 
     def _on_resumed(self, e: ev.Resumed) -> None:
-        self.phase, self.paused_after, self.next_group = "running", None, None
+        self.phase, self.paused_after, self.next_group, self.next_step = "running", None, None, None
 
     def _on_lock_queue(self, e: ev.LockQueue) -> None:
         self.lock_queue = e
@@ -193,9 +195,15 @@ def describe(event: ev.Event) -> str:
     if isinstance(event, ev.LockQueue):
         return f"step {event.index + 1}: {queue_text(event)}"
     if isinstance(event, ev.Paused):
+        if event.next_step is not None:
+            return (f"paused after step {event.next_step} in group {event.next_group + 1} (it runs without a "
+                    f"transaction: the steps before are committed; none is open); step {event.next_step + 1} "
+                    f"runs on resume")
         after = f"after group {event.after_group + 1}" if event.after_group is not None else "before the first group"
         return f"paused {after} (no transaction open); group {event.next_group + 1} runs on resume"
     if isinstance(event, ev.Resumed):
+        if event.next_step is not None:
+            return f"resumed: step {event.next_step + 1} of group {event.next_group + 1} next"
         return f"resumed: group {event.next_group + 1} next"
     if isinstance(event, ev.StepFinished):
         return f"step {event.index + 1} done: ran {duration(event.duration_seconds)}"

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from pgschema_tui.ir.model import Schema
 from pgschema_tui.plan.model import Plan, Step
-from pgschema_tui.plan.attributes import AttributeChange, ObjectIndex, path_attributes
+from pgschema_tui.plan.attributes import AttributeChange, ObjectIndex, path_attributes, with_statement_attributes
 from pgschema_tui.plan.render_human import object_changes
 from pgschema_tui.tui.formatting import short_path, step_kind
 from pgschema_tui.tui.labels import SEPARATOR, step_action
@@ -61,6 +61,7 @@ class ReviewSession:
         self._actions: dict[int, str] = {}
         self._by_group: dict[int, list[StepRef]] = {}
         self._attributes: dict[str, list[AttributeChange]] = {}
+        self._stated: dict[str, list[Step]] | None = None
         self._live_index = ObjectIndex(self.live)
         self._desired_index = ObjectIndex(self.desired)
         for ref in self.refs:
@@ -92,12 +93,31 @@ class ReviewSession:
 
     def attributes(self, ref: StepRef) -> list[AttributeChange]:
         """What changes in the step's object, old → new ([] for a create or drop, or without both IRs)."""
-        if ref.step.operation not in ("alter", "replace") or self.live is None or self.desired is None:
+        if ref.step.operation not in ("alter", "replace"):
             return []
         path = ref.step.path
         if path not in self._attributes:
-            self._attributes[path] = path_attributes(self._live_index, self._desired_index, path)
+            if self.live is None or self.desired is None:  # a saved plan: the diffs it was written with
+                changes = list(self.plan.attributes.get(path, ()))
+            else:
+                changes = path_attributes(self._live_index, self._desired_index, path)
+            # what the statements state (OWNER TO, in another tool's plan), and every text escaped
+            # as a plan file writes it: a live value or a statement can hold a terminal escape
+            if self._stated is None:  # the steps stating an attribute, by path, read once
+                self._stated = {}
+                for r in self.refs:
+                    if "OWNER" in r.step.sql.upper():
+                        self._stated.setdefault(r.step.path, []).append(r.step)
+            changes = with_statement_attributes(changes, self._stated.get(path, ()))
+            self._attributes[path] = [AttributeChange.from_json(c.to_json()) for c in changes]
         return self._attributes[path]
+
+    def plan_to_save(self) -> Plan:
+        """The plan as `plan --output-json` writes it: with its attribute diffs (from both IRs when
+        the session has them, else the ones a saved plan came with)."""
+        from pgschema_tui.plan.attributes import with_attributes
+
+        return with_attributes(self.plan, self.live, self.desired)
 
     @property
     def step_paths(self) -> frozenset[str] | None:

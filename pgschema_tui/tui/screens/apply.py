@@ -38,6 +38,8 @@ class ApplyScreen(ModeScreen):
         Binding("p", "pause", "Pause/resume"),
         Binding("u", "up_to_group", "Apply up to group…", show=False),
         Binding("C", "replan_continue", "Re-plan and continue", show=False),
+        Binding("k", "signal_blocker(False)", "Cancel the blocker's query…", show=False),
+        Binding("K", "signal_blocker(True)", "Terminate the blocker's session…", show=False),
         Binding("slash", "filter", "Filter"),
     ]
 
@@ -125,17 +127,22 @@ class ApplyScreen(ModeScreen):
                 elapsed = max(0.0, self.app.clock() - state.started_at[state.current])
                 text.append(f" · step {state.current + 1} running for {duration(elapsed)}")
             if self._control.pause_requested:
-                text.append(" · pause requested: pausing at the next commit (the end of the current group's "
-                            "transaction); p cancels", style="bold yellow")
+                text.append(f" · pause requested: {self._pause_point()}; p cancels", style="bold yellow")
             text.append(self._limit_text())
             return text
         if state.phase == "paused":
-            where = (f"after group {state.paused_after + 1}" if state.paused_after is not None
-                     else "before the first group")
-            text = Text(f" Paused {where}: ", style="bold yellow")
+            if state.next_step is not None:  # inside a group that runs without a transaction
+                group = (state.next_group or 0) + 1
+                text = Text(f" Paused after step {state.next_step} (group {group} runs without a transaction: "
+                            f"its steps so far are committed): ", style="bold yellow")
+                after = f"step {state.next_step + 1} next"
+            else:
+                where = (f"after group {state.paused_after + 1}" if state.paused_after is not None
+                         else "before the first group")
+                text = Text(f" Paused {where}: ", style="bold yellow")
+                after = f"group {(state.next_group or 0) + 1} next"
             text.append(f"{state.done_count}/{state.total_steps} steps done; nothing runs and no transaction is "
-                        f"open. p resumes (group {(state.next_group or 0) + 1} next) · C re-plans from the "
-                        f"database and continues · X stops here.")
+                        f"open. p resumes ({after}) · C re-plans from the database and continues · X stops here.")
             return text
         groups = ", ".join(str(g + 1) for g in state.committed_groups) or "none"
         verdict = {"succeeded": ("Applied", "bold green"), "failed": ("Failed", "bold red"),
@@ -314,11 +321,27 @@ class ApplyScreen(ModeScreen):
             self.state.log.append("resume requested" if state.phase == "paused" else "pause cancelled")
         elif state.phase in ("running", "checking"):
             control.pause()
-            self.state.log.append("pause requested: the current group finishes (and commits) first")
+            self.state.log.append(f"pause requested: {self._pause_point()}")
         else:
             self.notify("Nothing is running to pause.")
             return
         self.redraw()
+
+    def _pause_point(self) -> str:
+        """Where a pause asked now takes effect: a pause never holds a transaction open, so inside
+        one it waits for the commit (the group's, or the whole plan's); a group that runs without
+        a transaction commits each step, so it pauses after the current step."""
+        plan, current = self.app.session.plan, self.state.current
+        if current is None or self.state.phase == "checking":
+            return "pausing before the first group"
+        group = self.app.session.ref(current).group
+        if len(plan.groups) > 1 and all(g.transactional for g in plan.groups):
+            return ("pausing when the transaction commits: the whole plan runs in one transaction, so that is "
+                    "after its last step")
+        if plan.groups[group].transactional:
+            return f"pausing when group {group + 1}'s transaction commits (after its last step)"
+        return (f"pausing after the current step (step {current + 1}; group {group + 1} runs without a "
+                f"transaction: each step commits on its own)")
 
     def action_up_to_group(self) -> None:
         from pgschema_tui.tui.screens.ask import AskScreen
@@ -382,6 +405,54 @@ class ApplyScreen(ModeScreen):
             app.call_from_thread(_continue_with, app, session, log)
 
         app.run_worker(work, thread=True, exclusive=True, group="replan", exit_on_error=False)
+
+    def action_signal_blocker(self, terminate: bool) -> None:
+        """Cancel the query of (k) or terminate (K) the session the running step waits for,
+        once confirmed; sent only if it still blocks the apply (apply/blockers.py)."""
+        from pgschema_tui.tui.screens.confirm import ConfirmScreen
+
+        waits = [w for w in self.state.lock_waits.values() if w.blocker_pid is not None]
+        if self.state.phase != "running" or not waits or self._executor is None:
+            self.notify("No session blocks a running step now.")
+            return
+        wait = waits[-1]
+        pid = wait.blocker_pid
+        facts = ", ".join(f for f in (wait.blocker_state, f"holds {wait.blocker_mode}" if wait.blocker_mode else None)
+                          if f)
+        query = " ".join((wait.blocker_query or "").split())[:300]
+        if terminate:
+            question = f"Terminate the session of pid {pid}?"
+            effect = ("pg_terminate_backend: its connection ends and its open transaction is rolled back; "
+                      "whatever that application was doing fails.")
+        else:
+            question = f"Cancel the query of pid {pid}?"
+            effect = ("pg_cancel_backend: its running query fails, its session goes on (a session idle in "
+                      "its transaction keeps its locks: K terminates it).")
+        detail = (f"It blocks step {wait.index + 1}" + (f" ({facts})" if facts else "") + ".\n"
+                  + (f"Its query: {query}\n" if query else "") + effect)
+        ours = self._executor.backend_pid
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._signal(pid, ours, terminate)
+
+        self.app.push_screen(ConfirmScreen(question, detail), answered)
+
+    def _signal(self, pid: int, ours: int | None, terminate: bool) -> None:
+        from pgschema_tui.apply.blockers import signal_blocker
+
+        settings = self.app.settings
+
+        def work() -> None:
+            said = signal_blocker(settings, pid, ours, terminate)
+            self.app.call_from_thread(self._said, said)
+
+        self.app.run_worker(work, thread=True, group="signal", exit_on_error=False)
+
+    def _said(self, text: str) -> None:
+        self.state.log.append(text)
+        self.notify(text, timeout=6)
+        self.redraw()
 
     def action_abort(self) -> None:
         if not self.app.applying:

@@ -37,6 +37,10 @@ class LockTable(VerticalScroll):
 def lock_text(state: ApplyState) -> Text:
     text = Text()
     if not state.lock_waits:
+        if state.lock_queue is not None and state.lock_queue.behind:  # sessions queued behind a build
+            text.append("The running step waits for no lock; sessions wait for its lock.\n", style="dim")
+            queue_lines(text, state.lock_queue)
+            return text
         text.append("Nothing is waiting for a lock.", style="dim")
         return text
     for wait in state.lock_waits.values():
@@ -56,6 +60,10 @@ def lock_text(state: ApplyState) -> Text:
         query = " ".join((wait.blocker_query or "").split())
         if query:
             text.append(f"  {query}\n", style="italic")
+        if wait.blocker_waits_for:
+            chain = " → ".join(f"pid {p}" for p in wait.blocker_waits_for)
+            text.append(f"  pid {wait.blocker_pid} itself waits for {chain} (the last one holds what the "
+                        f"chain waits for)\n", style="bold yellow")
     if state.lock_queue is not None:
         queue_lines(text, state.lock_queue)
     return text
@@ -68,7 +76,11 @@ def queue_lines(text: Text, queue) -> None:
     ahead = [s for s in queue.sessions if s.place == "ahead"]
     behind = queue.behind
     waited = f" for {queue.waited_seconds:.0f} s" if queue.waited_seconds is not None else ""
-    text.append(f"Queue on {queue.relation or 'the lock'}: {step} has waited{waited}\n", style="bold")
+    if queue.waited_seconds is None:  # a concurrent index build: it holds its lock while it runs
+        text.append(f"Queue on {queue.relation or 'the lock'} behind {step}'s {queue.lock_mode or 'lock'}\n",
+                    style="bold")
+    else:
+        text.append(f"Queue on {queue.relation or 'the lock'}: {step} has waited{waited}\n", style="bold")
     for label, sessions in ((f"{len(ahead)} session(s) wait ahead of {step}:", ahead),
                             (f"{len(behind)} session(s) wait behind {step} (blocked by its request):", behind)):
         if not sessions:
