@@ -48,6 +48,13 @@ CREATE OPERATOR CLASS k_ops FOR TYPE integer USING btree FAMILY k_fam AS
     FUNCTION 1 (integer, integer) my_cmp(integer, integer);
 ALTER OPERATOR FAMILY k_fam USING btree ADD FUNCTION 1 (integer, bigint) my_cmp48(integer, bigint);
 """,
+    "class-in-family-cross-type": """
+CREATE OPERATOR FAMILY k_fam USING btree;
+CREATE OPERATOR CLASS k_ops FOR TYPE integer USING btree FAMILY k_fam AS
+    OPERATOR 1 <, OPERATOR 2 <=, OPERATOR 3 =, OPERATOR 4 >=, OPERATOR 5 >,
+    FUNCTION 1 (integer, integer) my_cmp(integer, integer),
+    OPERATOR 1 < (integer, bigint), FUNCTION 1 (integer, bigint) my_cmp48(integer, bigint);
+""",
     "family-add-to-class-own-family": """
 CREATE OPERATOR CLASS k_ops FOR TYPE integer USING btree AS
     OPERATOR 1 <, OPERATOR 2 <=, OPERATOR 3 =, OPERATOR 4 >=, OPERATOR 5 >,

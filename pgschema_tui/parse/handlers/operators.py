@@ -175,6 +175,17 @@ def create_operator_class(node: ast.CreateOpClassStmt, ctx: LoadContext, stmt) -
             functions.append(_typed_member_function(ctx, item, node.amname, type_text, what, deps))
         elif item.itemtype == 3:
             storage = ctx.routine_type_text(item.storedtype, what)
+    shared = ctx.schema.operator_families.get(f"{family} USING {node.amname}") if family else None
+    if shared is not None and node.amname in ("btree", "hash"):
+        # the members the server files as the family's loose members (btadjustmembers /
+        # hashadjustmembers): cross-type ones, those of another type, optional support functions
+        loose_ops = [o for o in operators if _operand_types(o[1]) != (type_text, type_text)]
+        loose_fns = [f for f in functions if f[0] != 1 or (f[1], f[2]) != (type_text, type_text)]
+        operators = [o for o in operators if o not in loose_ops]
+        functions = [f for f in functions if f not in loose_fns]
+        ctx.schema.add(replace(shared, operators=tuple(sorted(set(shared.operators) | set(loose_ops), key=str)),
+                               functions=tuple(sorted(set(shared.functions) | set(loose_fns), key=str)),
+                               depends_on=shared.depends_on | deps))
     own_family = ctx.schema.operator_families.get(f"{name} USING {node.amname}")
     if family is None and own_family is not None:
         # CREATE OPERATOR FAMILY c [+ ALTER ... ADD] + CREATE OPERATOR CLASS c ... FAMILY c: the
@@ -187,6 +198,12 @@ def create_operator_class(node: ast.CreateOpClassStmt, ctx: LoadContext, stmt) -
         name=name, method=node.amname, type=type_text, default=bool(node.isDefault), family=family,
         storage=storage if storage != type_text else None, operators=tuple(sorted(set(operators), key=str)),
         functions=tuple(sorted(set(functions), key=str)), depends_on=frozenset(deps)))
+
+
+def _operand_types(key: str) -> tuple[str | None, str]:
+    """("integer", "bigint") of an operator key `<(integer, bigint)` (None for NONE)."""
+    left, _, right = key[key.rfind("(", 0, key.rfind(", ")) + 1:-1].partition(", ")
+    return (None if left == "NONE" else left), right
 
 
 def _typed_member_function(ctx: LoadContext, item, method: str, class_type: str | None, what: str,
