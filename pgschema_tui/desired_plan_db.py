@@ -219,8 +219,8 @@ def _skip(node, target: str) -> bool:
                          ast.AlterSubscriptionStmt, ast.CreateEventTrigStmt, ast.AlterEventTrigStmt,
                          ast.CreateCastStmt)):
         return True  # database-wide, outside the schema (and the parser skips them too)
-    if isinstance(node, ast.AlterOwnerStmt):
-        return True
+    if isinstance(node, (ast.AlterOwnerStmt, ast.ImportForeignSchemaStmt)):
+        return True  # IMPORT FOREIGN SCHEMA: its result depends on a remote server (parse/skipped.py says so)
     if isinstance(node, ast.AlterTableStmt) and all(
             c.subtype.name == "AT_ChangeOwner" for c in node.cmds or ()):
         return True

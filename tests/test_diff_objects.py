@@ -99,7 +99,7 @@ def test_incompatible_view_recreates_its_dependents_transitively():
     mv = MaterializedView("mv", Expr("SELECT id FROM v2", "query"), columns=("id",), depends_on=rel("v2"))
     idx = Index("mv", "mv_id_idx", (IndexElement(Expr("id", "index_elem")),))
     chs = {c.path: c for c in changes([old, v2, mv, idx], [new, v2, mv, idx])}
-    assert chs["public.v1"].operation == "replace" and chs["public.v1"].reason == "view columns changed"
+    assert chs["public.v1"].operation == "replace" and chs["public.v1"].reason == "view columns renamed or removed"
     assert chs["public.v2"].operation == "replace"
     assert chs["public.mv"].drop_statements == ("DROP MATERIALIZED VIEW mv;",)
     # the index goes with its materialized view and is only created again

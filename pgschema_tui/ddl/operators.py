@@ -6,7 +6,7 @@ from pgschema_tui.ddl.create import renders
 from pgschema_tui.ddl.drop import drops
 from pgschema_tui.ddl.names import sql_ref
 from pgschema_tui.ddl.quote import ident
-from pgschema_tui.ir.operators import Operator, OperatorClass, OperatorFamily
+from pgschema_tui.ir.operators import Operator, OperatorClass, OperatorFamily, support_types
 
 
 def operator_ref(name: str) -> str:
@@ -78,10 +78,17 @@ def class_target(c: OperatorClass) -> str:
     return f"{ident(c.name)} USING {ident(c.method)}"
 
 
+def _class_function(c: OperatorClass, number: int, left: str | None, right: str | None, function: str) -> str:
+    """`FUNCTION n f(args)`, with `(left, right)` when they are not what the server assigns."""
+    if (left, right) == support_types(c.method, number, function, c.type) or left is None:
+        return f"FUNCTION {number} {function}"
+    return f"FUNCTION {number} ({sql_ref(left)}, {sql_ref(right)}) {function}"
+
+
 @renders(OperatorClass)
 def _operator_class(c: OperatorClass, schema) -> list[str]:
     items = [_operator_item(*op) for op in c.operators]
-    items += [f"FUNCTION {number} {function}" for number, function in c.functions]
+    items += [_class_function(c, *member) for member in c.functions]
     if c.storage:
         items.append(f"STORAGE {sql_ref(c.storage)}")
     family = f" FAMILY {_qualified_raw(c.family)}" if c.family else ""

@@ -15,6 +15,7 @@ from pgschema_tui.ddl.comment import comment_on, comment_target
 from pgschema_tui.ddl.names import maybe_quoted, sql_ref
 from pgschema_tui.ddl.quote import ident
 from pgschema_tui.diff.changes import Change
+from pgschema_tui.diff.collation_locales import icu_locale_key
 from pgschema_tui.diff.creates import create_statements, drop_statement
 from pgschema_tui.diff.registry import compares, pairs, prepares, replaced_when
 from pgschema_tui.graph import split_sql_name
@@ -22,6 +23,9 @@ from pgschema_tui.ir.model import Collation
 
 
 def _definition(coll: Collation) -> Collation:
+    """What a collation is compared by: an ICU locale by its key (any spelling of one tag)."""
+    if coll.provider == "icu":
+        return replace(coll, comment=None, locale=icu_locale_key(coll.locale))
     return replace(coll, comment=None)
 
 

@@ -1,7 +1,7 @@
 """Views and materialized views.
 
-A view whose existing columns stay as they are (new ones only appended) is changed with
-CREATE OR REPLACE VIEW; anything else drops it and creates it again, together with every view
+A view whose existing columns keep their names and types (new ones only appended;
+`view_columns.py` judges the types) is changed with CREATE OR REPLACE VIEW; anything else drops it and creates it again, together with every view
 and materialized view built on it (the engine's replace closure on the live graph). A
 materialized view is always dropped and created again.
 """
@@ -15,6 +15,7 @@ from pgschema_tui.ddl.quote import ident
 from pgschema_tui.diff.changes import Change
 from pgschema_tui.diff.creates import create_change, create_statements, drop_change, replace_change
 from pgschema_tui.diff.registry import compares, pairs, replaced_when
+from pgschema_tui.diff.view_columns import column_types_may_change
 from pgschema_tui.diff.reloptions import set_reset_options
 from pgschema_tui.ir.model import MaterializedView, View
 
@@ -79,7 +80,9 @@ def view_needs_replace(old: View, new: View, ctx) -> str | None:
     if old_columns is None or new_columns is None:
         return "view columns unknown (SELECT *)"
     if new_columns[:len(old_columns)] != old_columns:
-        return "view columns changed"
+        return "view columns renamed or removed"
+    if column_types_may_change(old.query.text, new.query.text, len(old_columns), ctx.live, ctx.desired):
+        return "a view column's type may change"
     return None
 
 

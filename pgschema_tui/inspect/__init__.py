@@ -13,9 +13,6 @@ from contextlib import contextmanager
 
 from pgschema_tui.errors import UserError
 from pgschema_tui.inspect.aggregates import read_aggregates
-from pgschema_tui.inspect.collations import read_collations
-from pgschema_tui.inspect.rules import read_rules
-from pgschema_tui.inspect.statistics import read_statistics
 from pgschema_tui.inspect.constraints import read_constraints
 from pgschema_tui.inspect.context import InspectContext, comment_sql, recorded_queries
 from pgschema_tui.inspect.deps import read_dependencies
@@ -76,10 +73,7 @@ def inspect_schema(conn, schema: str, search_path: tuple[str, ...] = ()) -> ir.S
             read_aggregates(ctx, deps), read_tables(ctx, deps), read_constraints(ctx, deps),
             read_indexes(ctx, deps), read_views(ctx, deps), read_triggers(ctx, deps),
             read_policies(ctx, deps), read_grants(ctx), read_default_privileges(ctx),
-            read_collations(ctx),
-            read_statistics(ctx, deps),
-            read_rules(ctx, deps),
-        ) + (read_rare_kinds(ctx, deps),)
+        ) + (read_rare_kinds(ctx, deps),)  # collations, statistics, rules and the other rare kinds
         return readers
 
     with _search_path(conn, effective_path(schema, search_path)), _pipeline(conn) as pipelined:

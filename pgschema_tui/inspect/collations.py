@@ -13,8 +13,9 @@ from pgschema_tui.ir import model as ir
 PROVIDERS = {"c": "libc", "i": "icu", "b": "builtin", "d": "default"}
 
 
-def _query(ctx: InspectContext) -> str:
-    version = ctx.version.num
+def query(version: int) -> str:
+    """The collations query for a server of `server_version_num` `version` (read with the other
+    rare kinds in one round trip: inspect/rare_kinds.py)."""
     icu_locale = "o.colllocale" if version >= 170000 else "o.colliculocale" if version >= 150000 else "NULL::text"
     rules = "o.collicurules" if version >= 160000 else "NULL::text"
     return f"""
@@ -27,8 +28,12 @@ WHERE o.collnamespace = %(nsp)s AND {not_extension_member('pg_collation', 'o.oid
 
 
 def read_collations(ctx: InspectContext) -> list[ir.Collation]:
+    return collations(ctx.rows(query(ctx.version.num)))
+
+
+def collations(rows: list[dict]) -> list[ir.Collation]:
     out = []
-    for row in ctx.rows(_query(ctx)):
+    for row in rows:
         provider = PROVIDERS.get(row["collprovider"], row["collprovider"])
         locale = lc_collate = lc_ctype = None
         if provider == "libc":

@@ -82,7 +82,7 @@ FROM pg_catalog.pg_amproc m JOIN pg_catalog.pg_proc p ON p.oid = m.amproc
 """
 
 _CLASSES = f"""
-SELECT c.oid, c.opcname, am.amname, pg_catalog.format_type(c.opcintype, NULL) AS type, c.opcdefault,
+SELECT c.oid, c.opcfamily, c.opcname, am.amname, pg_catalog.format_type(c.opcintype, NULL) AS type, c.opcdefault,
        CASE WHEN f.opfname = c.opcname AND f.opfnamespace = c.opcnamespace THEN NULL
             ELSE {_family_name_sql('f.oid')} END AS family,
        CASE WHEN c.opckeytype <> 0 THEN pg_catalog.format_type(c.opckeytype, NULL) END AS storage,
@@ -119,29 +119,29 @@ def operator_classes(rows: dict[str, list[dict]]) -> list:
             refs.setdefault(owner, set()).add(f"operator:{row['own']}")
     for row in rows["function_members"]:
         owner = (row["in_class"], row["owner"])
-        if row["in_class"]:
-            functions.setdefault(owner, []).append((row["number"], row["function"]))
-        else:
-            functions.setdefault(owner, []).append((row["number"], row["lefttype"], row["righttype"], row["function"]))
+        functions.setdefault(owner, []).append((row["number"], row["lefttype"], row["righttype"], row["function"]))
         if row["own"]:
             refs.setdefault(owner, set()).add(f"function:{row['own']}")
     out: list = []
     for row in rows["operator_classes"]:
         owner = (True, row["oid"])
+        # the loose members of the class's own family are the class's (ir/operators.OperatorClass)
+        loose = (False, row["opcfamily"]) if row["family"] is None else None
         family_refs = {f"operator_family:{row['family']}"} if row["family"] and "." not in row["family"] else set()
         out.append(OperatorClass(
             name=row["opcname"], method=row["amname"], type=row["type"], default=row["opcdefault"],
             family=row["family"], storage=row["storage"] if row["storage"] != row["type"] else None,
-            operators=tuple(sorted(member_operators.get(owner, ()), key=str)),
-            functions=tuple(sorted(functions.get(owner, ()))), comment=row["description"],
-            depends_on=frozenset(refs.get(owner, set()) | family_refs)))
+            operators=tuple(sorted(set(member_operators.get(owner, []) + member_operators.get(loose, [])), key=str)),
+            functions=tuple(sorted(set(functions.get(owner, []) + functions.get(loose, [])), key=str)),
+            comment=row["description"],
+            depends_on=frozenset(refs.get(owner, set()) | refs.get(loose, set()) | family_refs)))
     for row in rows["operator_families"]:
         owner = (False, row["oid"])
-        if row["implicit"] and owner not in member_operators and owner not in functions:
-            continue  # the class's own family, nothing of its own
+        if row["implicit"]:
+            continue  # a class's own family: its members are the class's
         out.append(OperatorFamily(
             name=row["opfname"], method=row["amname"],
             operators=tuple(sorted(member_operators.get(owner, ()), key=str)),
-            functions=tuple(sorted(functions.get(owner, ()))), comment=row["description"],
+            functions=tuple(sorted(functions.get(owner, ()), key=str)), comment=row["description"],
             depends_on=frozenset(refs.get(owner, set()))))
     return out

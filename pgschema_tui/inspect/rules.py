@@ -22,14 +22,21 @@ WHERE c.relnamespace = %(nsp)s AND r.rulename <> '_RETURN' AND {not_extension_me
 """
 
 
+QUERIES = {"rules": _RULES}  # read with the other rare kinds: inspect/rare_kinds.py
+
+
 def read_rules(ctx: InspectContext, deps: Dependencies) -> list[ir.Rule]:
+    return rules(ctx.rows(_RULES), deps)
+
+
+def rules(rows: list[dict], deps: Dependencies) -> list[ir.Rule]:
     out = []
-    for row in ctx.rows(_RULES):
+    for row in rows:
         node = parse_rule_definition(row["definition"])
         where = Expr(sql_text(node.whereClause)) if node.whereClause is not None else None
         out.append(ir.Rule(
             table=row["table_name"], name=row["rulename"], event=EVENTS[node.event.name], instead=bool(node.instead),
             where=where, actions=tuple(Expr(sql_text(a), "query") for a in node.actions or ()),
             enabled=row["enabled"], comment=row["description"],
-            depends_on=deps.of("rule", row["oid"]) | {f"relation:{row['table_name']}"}))
+            depends_on=deps.of("rule", int(row["oid"])) | {f"relation:{row['table_name']}"}))
     return out

@@ -23,10 +23,17 @@ WHERE s.stxnamespace = %(nsp)s AND {not_extension_member('pg_statistic_ext', 's.
 """
 
 
+QUERIES = {"statistics": _STATISTICS}  # read with the other rare kinds: inspect/rare_kinds.py
+
+
 def read_statistics(ctx: InspectContext, deps: Dependencies) -> list[ir.Statistics]:
+    return statistics(ctx.rows(_STATISTICS), deps)
+
+
+def statistics(rows: list[dict], deps: Dependencies) -> list[ir.Statistics]:
     out = []
     letters = dict(STATISTICS_KINDS)
-    for row in ctx.rows(_STATISTICS):
+    for row in rows:
         columns, expressions = statistics_elements(row["elements"])
         target = row["target"]
         out.append(ir.Statistics(
@@ -34,5 +41,5 @@ def read_statistics(ctx: InspectContext, deps: Dependencies) -> list[ir.Statisti
             expressions=tuple(Expr(text) for text in expressions),
             kinds=normal_kinds(letters[k] for k in row["kinds"] if k in letters),
             stattarget=None if target is None or target < 0 else target, comment=row["description"],
-            depends_on=deps.of("statistics", row["oid"]) | {f"relation:{row['table_name']}"}))
+            depends_on=deps.of("statistics", int(row["oid"])) | {f"relation:{row['table_name']}"}))
     return out

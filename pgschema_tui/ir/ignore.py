@@ -16,7 +16,12 @@ What a section covers (names are raw, unquoted):
 - `functions`, `procedures`, `aggregates`: by name, any argument list; their grants too;
 - `types`: enum, composite and range types and domains; `sequences`: sequences;
 - `indexes`, `constraints`, `triggers`: by the object's own name, on any table;
-- `privileges`: grants by grantee role; `default_privileges`: default privileges by grantee.
+- `privileges`: grants by grantee role; `default_privileges`: default privileges by grantee;
+- `collations`, `text_search_configurations`, `text_search_dictionaries`, `operator_classes`,
+  `operator_families`: by name (a class or family whatever its index method);
+- `operators`: by the operator's name, any argument types (a glob: `[*]` is the operator `*`);
+- `statistics`, `rules`: by the object's own name (they also go with an ignored table or view);
+- `foreign_tables`: foreign tables only (`tables` covers them too), with what goes with a table.
 
 Pure: parsing text and filtering IR; reading the file is the commands' business.
 """
@@ -31,7 +36,14 @@ from pgschema_tui.ir.model import (Aggregate, CompositeType, Domain, EnumType, F
 
 DEFAULT_FILE = ".pgschemaignore"
 SECTIONS = ("schemas", "tables", "views", "functions", "procedures", "aggregates", "types", "sequences",
-            "indexes", "constraints", "triggers", "privileges", "default_privileges")
+            "indexes", "constraints", "triggers", "privileges", "default_privileges",
+            "collations", "statistics", "rules", "text_search_configurations", "text_search_dictionaries",
+            "foreign_tables", "operators", "operator_classes", "operator_families")
+
+# collection -> section, for the kinds matched by their own name in a section of the same name
+_NAMED_KINDS = {"collations": "collations", "text_search_configurations": "text_search_configurations",
+                "text_search_dictionaries": "text_search_dictionaries", "operators": "operators",
+                "operator_classes": "operator_classes", "operator_families": "operator_families"}
 
 
 _ROLE_SECTIONS = ("privileges", "default_privileges", "schemas")  # role and schema names, never qualified
@@ -114,7 +126,7 @@ def _routine_section(obj) -> str:
 def _own_section(obj) -> str | None:
     """The section that names `obj` itself, for the kinds matched by their own name."""
     if isinstance(obj, Table):
-        return "tables"
+        return "foreign_tables" if obj.foreign_server else "tables"
     if isinstance(obj, (View, MaterializedView)):
         return "views"
     if isinstance(obj, (Function, Aggregate)):
@@ -134,8 +146,13 @@ def ignored_keys(schema: Schema, rules: IgnoreRules) -> dict[str, set[str]]:
     for coll in ("tables", "views", "materialized_views", "functions", "aggregates", "types", "domains",
                  "sequences"):
         for key, obj in getattr(schema, coll).items():
-            if rules.ignores(_own_section(obj), obj.name, schema.name):
+            section = _own_section(obj)
+            if rules.ignores(section, obj.name, schema.name) or \
+                    section == "foreign_tables" and rules.ignores("tables", obj.name, schema.name):
                 out[coll].add(key)
+    for coll, section in _NAMED_KINDS.items():
+        out[coll].update(key for key, obj in getattr(schema, coll).items()
+                         if rules.ignores(section, obj.name, schema.name))
     tables = {schema.tables[k].name for k in out["tables"]}
     relations = tables | {schema.views[k].name for k in out["views"]} | {
         schema.materialized_views[k].name for k in out["materialized_views"]}
@@ -151,8 +168,9 @@ def ignored_keys(schema: Schema, rules: IgnoreRules) -> dict[str, set[str]]:
     for key, pol in schema.policies.items():
         if pol.table in tables:
             out["policies"].add(key)
-    for coll in ("statistics", "rules"):  # they go with their table or view
-        out[coll].update(key for key, obj in getattr(schema, coll).items() if obj.table in relations)
+    for coll in ("statistics", "rules"):  # by their own name, and with their table or view
+        out[coll].update(key for key, obj in getattr(schema, coll).items()
+                         if obj.table in relations or rules.ignores(coll, obj.name, schema.name))
     for key, trg in schema.triggers.items():
         if rules.ignores("triggers", trg.name, schema.name):
             out["triggers"].add(key)

@@ -709,3 +709,16 @@ def canonical(text: str, kind: str = "expr") -> str:
         return _deparse(_normalise(stmt.targetList[0].val))
     except Exception:  # unparsable text still compares, by its folded spelling
         return " ".join(text.split())
+
+
+def normalised_query(text: str):
+    """The normalised tree of a query (the one `canonical(text, "query")` prints), None when it
+    does not parse; `tree_key(node)` is the comparison key of a part of it."""
+    try:
+        stmts = parse_sql(text)
+        return _normalise(_prepare(stmts[0].stmt)) if stmts else None
+    except Exception:  # noqa: BLE001 - unparsable: no tree to compare
+        return None
+
+
+tree_key = _structure

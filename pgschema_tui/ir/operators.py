@@ -74,12 +74,36 @@ class OperatorClass:
     storage: str | None = None  # STORAGE type when not the indexed type
     # (strategy, operator key "name(left, right)", FOR ORDER BY family or None), sorted
     operators: tuple[tuple[int, str, str | None], ...] = ()
-    # (support number, "function(arg types)"), sorted; the types the function serves follow from
-    # the method (not modelled: a class written with explicit `FUNCTION n (t1, t2) f` loses them)
-    functions: tuple[tuple[int, str], ...] = ()
+    # (support number, left type, right type, "function(arg types)"), sorted: the types the
+    # function serves (amproclefttype/righttype; `support_types` gives them when not written).
+    # Members the server files as loose members of the class's own family (cross-type ones,
+    # optional support functions, a GiST class's operators...) are listed here too: in the
+    # class's statement or added to its family by ALTER OPERATOR FAMILY, they are the class's.
+    functions: tuple[tuple[int, str, str, str], ...] = ()
     comment: str | None = None
     depends_on: frozenset[str] = _deps()
 
     @property
     def key(self) -> str:
         return f"{self.name} USING {self.method}"
+
+
+def function_argument_types(signature: str) -> list[str]:
+    """`f(integer, bigint)` -> ["integer", "bigint"] (identity arguments carry no typmods)."""
+    inside = signature[signature.find("(") + 1:signature.rfind(")")] if "(" in signature else ""
+    return [t.strip() for t in inside.split(", ")] if inside.strip() else []
+
+
+def support_types(method: str, number: int, signature: str, class_type: str | None) -> tuple[str | None, str | None]:
+    """The (left, right) types a support function serves when its FUNCTION item names none, as
+    PostgreSQL assigns them (assignProcTypes): a B-tree comparison function's two argument types,
+    in_range's first and third, a hash function's argument type, else the class's type (None
+    outside a class: ALTER OPERATOR FAMILY has no class type)."""
+    args = function_argument_types(signature)
+    if method == "btree" and number == 1 and len(args) == 2:
+        return args[0], args[1]
+    if method == "btree" and number == 3 and len(args) >= 3:
+        return args[0], args[2]
+    if method == "hash" and number in (1, 2) and args:
+        return args[0], args[0]
+    return class_type, class_type

@@ -106,10 +106,36 @@ _PLAIN = frozenset({ast.CreateStmt, ast.IndexStmt, ast.ViewStmt, ast.CreateFunct
                     ast.CreateStatsStmt, ast.AlterStatsStmt, ast.RuleStmt})
 
 
+_TS_UNMANAGED = {OT.OBJECT_TSPARSER: "TEXT SEARCH PARSER", OT.OBJECT_TSTEMPLATE: "TEXT SEARCH TEMPLATE"}
+_TS_WHY = ("text search parsers and templates are not managed: plans never create, change or drop them "
+           "(dump names the schema's own as not dumped)")
+_IMPORT_WHY = ("its foreign tables depend on a remote server: plans never run it; declare each foreign table "
+               "with CREATE FOREIGN TABLE (dump writes them so)")
+
+
+def _dotted(names) -> str:
+    return ".".join(comment_text(n.sval) for n in names or () if isinstance(n, ast.String))
+
+
+def _unmanaged_kind(node) -> tuple[str, str] | None:
+    """Text search parsers and templates, and IMPORT FOREIGN SCHEMA: said, never run."""
+    if isinstance(node, ast.DefineStmt) and node.kind in _TS_UNMANAGED:
+        return f"CREATE {_TS_UNMANAGED[node.kind]} {_dotted(node.defnames)}", _TS_WHY
+    if isinstance(node, ast.CommentStmt) and node.objtype in _TS_UNMANAGED:
+        names = node.object if isinstance(node.object, (list, tuple)) else ()
+        return f"COMMENT ON {_TS_UNMANAGED[node.objtype]} {_dotted(names)}", _TS_WHY
+    if isinstance(node, ast.ImportForeignSchemaStmt):
+        return f"IMPORT FOREIGN SCHEMA {comment_text(node.remote_schema or '')}", _IMPORT_WHY
+    return None
+
+
 def _classify(node, ours: set[str]) -> tuple[str, str] | None:
     named = _database_wide(node)
     if named is not None:
         return named, _DATABASE_WIDE
+    unmanaged = _unmanaged_kind(node)
+    if unmanaged is not None:
+        return unmanaged
     found = _BY_CLASS.get(type(node))
     if found is not None:
         return found

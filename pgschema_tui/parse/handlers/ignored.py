@@ -24,7 +24,8 @@ from pgschema_tui.parse.registry import DROP_HANDLERS, handles
          ast.CreatePublicationStmt, ast.AlterPublicationStmt, ast.CreateSubscriptionStmt,
          ast.AlterSubscriptionStmt, ast.CreateEventTrigStmt, ast.AlterEventTrigStmt, ast.CreateCastStmt,
          ast.CreateFdwStmt, ast.AlterFdwStmt, ast.CreateForeignServerStmt, ast.AlterForeignServerStmt,
-         ast.CreateUserMappingStmt, ast.AlterUserMappingStmt, ast.DropUserMappingStmt)
+         ast.CreateUserMappingStmt, ast.AlterUserMappingStmt, ast.DropUserMappingStmt,
+         ast.ImportForeignSchemaStmt)  # its tables depend on a remote server: a warning
 def ignore(node, ctx: LoadContext, stmt) -> None:
     if isinstance(node, ast.VariableSetStmt) and node.name == DUMPED_SCHEMA_SETTING and node.args:
         ctx.extras[DUMPED_SCHEMA_SETTING] = str(value_of(node.args[0]))  # a dump's own schema name

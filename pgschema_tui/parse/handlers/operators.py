@@ -11,7 +11,7 @@ from dataclasses import replace
 from pglast import ast
 from pglast.enums import ObjectType as OT
 
-from pgschema_tui.ir.operators import Operator, OperatorClass, OperatorFamily, operator_signature
+from pgschema_tui.ir.operators import Operator, OperatorClass, OperatorFamily, operator_signature, support_types
 from pgschema_tui.parse.context import LoadContext
 from pgschema_tui.parse.registry import (
     COMMENT_HANDLERS, DEFINE_HANDLERS, DROP_HANDLERS, NotYet, handles, handles_kind,
@@ -172,18 +172,48 @@ def create_operator_class(node: ast.CreateOpClassStmt, ctx: LoadContext, stmt) -
         if item.itemtype == 1:
             operators.append(_member_operator(ctx, item, type_text, what, deps))
         elif item.itemtype == 2:
-            number, function, _types = _member_function(ctx, item, what, deps)
-            functions.append((number, function))
+            functions.append(_typed_member_function(ctx, item, node.amname, type_text, what, deps))
         elif item.itemtype == 3:
             storage = ctx.routine_type_text(item.storedtype, what)
+    shared = ctx.schema.operator_families.get(f"{family} USING {node.amname}") if family else None
+    if shared is not None and node.amname in ("btree", "hash"):
+        # the members the server files as the family's loose members (btadjustmembers /
+        # hashadjustmembers): cross-type ones, those of another type, optional support functions
+        loose_ops = [o for o in operators if _operand_types(o[1]) != (type_text, type_text)]
+        loose_fns = [f for f in functions if f[0] != 1 or (f[1], f[2]) != (type_text, type_text)]
+        operators = [o for o in operators if o not in loose_ops]
+        functions = [f for f in functions if f not in loose_fns]
+        ctx.schema.add(replace(shared, operators=tuple(sorted(set(shared.operators) | set(loose_ops), key=str)),
+                               functions=tuple(sorted(set(shared.functions) | set(loose_fns), key=str)),
+                               depends_on=shared.depends_on | deps))
+    own_family = ctx.schema.operator_families.get(f"{name} USING {node.amname}")
+    if family is None and own_family is not None:
+        # CREATE OPERATOR FAMILY c [+ ALTER ... ADD] + CREATE OPERATOR CLASS c ... FAMILY c: the
+        # class's own family, whose members are the class's (ir/operators.OperatorClass)
+        del ctx.schema.operator_families[own_family.key]
+        operators += own_family.operators
+        functions += own_family.functions
+        deps |= own_family.depends_on
     ctx.schema.add(OperatorClass(
         name=name, method=node.amname, type=type_text, default=bool(node.isDefault), family=family,
-        storage=storage if storage != type_text else None, operators=tuple(sorted(operators, key=str)),
-        functions=tuple(sorted(functions)), depends_on=frozenset(deps)))
-    own_family = ctx.schema.operator_families.get(f"{name} USING {node.amname}")
-    if family is None and own_family is not None and not own_family.operators and not own_family.functions:
-        # CREATE OPERATOR FAMILY c + CREATE OPERATOR CLASS c ... FAMILY c: the class's own family
-        del ctx.schema.operator_families[own_family.key]
+        storage=storage if storage != type_text else None, operators=tuple(sorted(set(operators), key=str)),
+        functions=tuple(sorted(set(functions), key=str)), depends_on=frozenset(deps)))
+
+
+def _operand_types(key: str) -> tuple[str | None, str]:
+    """("integer", "bigint") of an operator key `<(integer, bigint)` (None for NONE)."""
+    left, _, right = key[key.rfind("(", 0, key.rfind(", ")) + 1:-1].partition(", ")
+    return (None if left == "NONE" else left), right
+
+
+def _typed_member_function(ctx: LoadContext, item, method: str, class_type: str | None, what: str,
+                           deps: set[str]) -> tuple[int, str | None, str | None, str]:
+    """(number, left, right, function) of a FUNCTION item: its written types, else PostgreSQL's."""
+    number, function, _types = _member_function(ctx, item, what, deps)
+    if item.class_args:
+        types = [ctx.routine_type_text(a, what) for a in item.class_args]
+        return number, types[0], types[-1], function
+    return (number, *support_types(method, number, function, class_type), function)
 
 
 @handles(ast.CreateOpFamilyStmt)
@@ -200,12 +230,13 @@ def alter_operator_family(node: ast.AlterOpFamilyStmt, ctx: LoadContext, stmt) -
         return
     key, what = f"{name} USING {node.amname}", f"operator family {name}"
     family = ctx.schema.operator_families.get(key)
-    if family is None:
-        if key not in ctx.schema.operator_classes:
-            raise NotYet(what)
-        family = OperatorFamily(name=name, method=node.amname)  # a class's own family gets members
-    operators, functions = list(family.operators), list(family.functions)
-    deps = set(family.depends_on)
+    own_class = ctx.schema.operator_classes.get(key)
+    if family is None and (own_class is None or own_class.family is not None):
+        raise NotYet(what)
+    target = family if family is not None else own_class  # a class's own family: the class's members
+    class_type = own_class.type if family is None else None
+    operators, functions = list(target.operators), list(target.functions)
+    deps = set(target.depends_on)
     for item in node.items or ():
         if node.isDrop:
             types = [ctx.routine_type_text(a, what) if a is not None else None for a in item.class_args or ()]
@@ -217,14 +248,9 @@ def alter_operator_family(node: ast.AlterOpFamilyStmt, ctx: LoadContext, stmt) -
         elif item.itemtype == 1:
             operators.append(_member_operator(ctx, item, None, what, deps))
         elif item.itemtype == 2:
-            number, function, types = _member_function(ctx, item, what, deps)
-            if item.class_args:
-                left, right = (ctx.routine_type_text(a, what) for a in item.class_args)
-            else:  # the function's own input types (what PostgreSQL takes for B-tree and hash support)
-                left, right = (types[0], types[-1]) if types else (None, None)
-            functions.append((number, left, right, function))
-    ctx.schema.add(replace(family, operators=tuple(sorted(operators, key=str)), functions=tuple(sorted(functions)),
-                           depends_on=frozenset(deps)))
+            functions.append(_typed_member_function(ctx, item, node.amname, class_type, what, deps))
+    ctx.schema.add(replace(target, operators=tuple(sorted(set(operators), key=str)),
+                           functions=tuple(sorted(set(functions), key=str)), depends_on=frozenset(deps)))
 
 
 def _class_or_family_key(ctx: LoadContext, names) -> str | None:

@@ -151,6 +151,8 @@ def define(node: ast.DefineStmt, ctx: LoadContext, stmt) -> None:
 
         create_collation(node, ctx, stmt)
         return
+    if node.kind in (ObjectType.OBJECT_TSPARSER, ObjectType.OBJECT_TSTEMPLATE):
+        return  # not managed: parse/skipped.py names it in a warning
     if node.kind in DEFINE_HANDLERS:  # text search, operators...: their own modules
         return DEFINE_HANDLERS[node.kind](node, ctx, stmt)
     if node.kind != ObjectType.OBJECT_AGGREGATE:
