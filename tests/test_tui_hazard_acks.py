@@ -7,7 +7,7 @@ to start while a blocking hazard (the kinds `apply` refuses without `--allow-haz
 from __future__ import annotations
 
 from conftest import run_sql
-from test_tui_support import screen_text, sync
+from test_tui_support import dialog_text, screen_text, sync
 
 from pgschema_tui.apply.options import ApplyOptions
 from pgschema_tui.plan.model import Group, Hazard, Plan, Step
@@ -96,7 +96,7 @@ async def test_non_blocking_hazards_left_are_named_not_refused(db):
         await pilot.press("A")
         await pilot.pause()
         assert isinstance(app.screen, TypeYesScreen)
-        assert "not acknowledged: access_exclusive_lock" in " ".join(screen_text(app).split())
+        assert "not acknowledged: access_exclusive_lock" in dialog_text(app)
         await pilot.press("escape")
 
 

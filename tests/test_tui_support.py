@@ -92,6 +92,15 @@ def screen_text(app) -> str:
     return console.export_text()
 
 
+def dialog_text(app) -> str:
+    """The text of the current (modal) screen's labels, whitespace folded: what a dialog says,
+    whatever width it wraps at (a longer host name moves the wrap; screen_text would then
+    interleave the dialog's border with the words)."""
+    from textual.widgets import Label
+
+    return " ".join(" ".join(str(label.render()) for label in app.screen.query(Label)).split())
+
+
 def sync(test):
     """Run an async Pilot test with asyncio.run (the suite has no async pytest plugin)."""
     import asyncio
