@@ -150,6 +150,7 @@ class FleetRun:
     def __init__(self, args, options, parallel: int, total: int, display_factory=None):
         self.args, self.options, self.parallel, self.total = args, options, parallel, total
         self.stop = threading.Event()
+        self.aborted = threading.Event()  # Ctrl-C or the reviewer's X (--fail-fast only sets stop)
         self._running: set = set()
         # (targets, with_database, color=) -> a display (`commands/fleet_progress.py`); the
         # default shows nothing (the CLI passes make_display: lines, or a live table on a tty)
@@ -195,6 +196,7 @@ class FleetRun:
 
     def _interrupt(self, *_):
         self.stop.set()
+        self.aborted.set()
         for executor in list(self._running):
             executor.abort()
         print("\nInterrupted: cancelling the running targets; no other target starts.", file=sys.stderr)
@@ -304,12 +306,12 @@ class FleetRun:
 
         executor = Executor(plan, settings, replace(self.options, schema=target.schema))
         self._running.add(executor)
+        if self.aborted.is_set():  # aborted between the target's checks and here
+            executor.abort()
         finished = None
         try:
             for event in executor.events():
-                self.display.event(target, event)
-                if self.journal:
-                    self.journal.write(target, event.to_json())
+                self._event(target, event)
                 if isinstance(event, PlanFinished):
                     finished = event
         finally:
@@ -319,3 +321,9 @@ class FleetRun:
             return Outcome(target, APPLIED, steps=len(finished.applied_steps), seconds=seconds)
         message = finished.message if finished is not None and finished.message else "the apply ended without a result"
         return Outcome(target, FAILED, message, seconds=seconds)
+
+    def _event(self, target: TargetId, event) -> None:
+        """One executor event of `target`: to the display and the --log-json journal."""
+        self.display.event(target, event)
+        if self.journal:
+            self.journal.write(target, event.to_json())

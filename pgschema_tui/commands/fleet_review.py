@@ -100,6 +100,7 @@ class ReviewedFleetRun(FleetRun):
         (inspections waiting for a lock, which FleetRun gives no handle on) are cancelled on the
         server: their connections carry this run's application_name."""
         self.stop.set()
+        self.aborted.set()
         for executor in list(self._running):
             executor.abort()
         threading.Thread(target=self._cancel_checks, daemon=True, name="fleet-abort").start()
@@ -136,28 +137,8 @@ class ReviewedFleetRun(FleetRun):
         finally:
             del self._local.options
 
-    def _execute(self, target, settings, plan, started: float) -> Outcome:
+    def _event(self, target, event) -> None:
         """The executor's events go to the listener (the current step of each target)."""
-        import time
-
-        from pgschema_tui.apply.events import PlanFinished
-        from pgschema_tui.apply.executor import Executor
         from pgschema_tui.tui.fleet_model import EVENT, FleetEvent
 
-        executor = Executor(plan, settings, replace(self.options, schema=target.schema))
-        self._running.add(executor)
-        if self.stop.is_set():  # aborted between the check and here
-            executor.abort()
-        finished = None
-        try:
-            for event in executor.events():
-                self.listener(FleetEvent(target, EVENT, event=event))
-                if isinstance(event, PlanFinished):
-                    finished = event
-        finally:
-            self._running.discard(executor)
-        seconds = time.monotonic() - started
-        if finished is not None and finished.success:
-            return Outcome(target, APPLIED, steps=len(finished.applied_steps), seconds=seconds)
-        message = finished.message if finished is not None and finished.message else "the apply ended without a result"
-        return Outcome(target, FAILED, message, seconds=seconds)
+        self.listener(FleetEvent(target, EVENT, event=event))

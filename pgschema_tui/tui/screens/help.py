@@ -24,7 +24,7 @@ def help_sections(fleet: bool = False) -> list[tuple[str, list[tuple[str, str]]]
     from pgschema_tui.tui.screens.explore import ExploreScreen
     from pgschema_tui.tui.screens.graph import GraphScreen
     from pgschema_tui.tui.screens.review import ReviewScreen
-    from pgschema_tui.tui.widgets.vim_tree import VimTree
+    from pgschema_tui.tui.widgets.row_tree import RowTree
 
     def rows(bindings) -> list[tuple[str, str]]:
         out: list[tuple[str, str]] = []
@@ -36,7 +36,7 @@ def help_sections(fleet: bool = False) -> list[tuple[str, list[tuple[str, str]]]
         return out
 
     lists = [("Everywhere", rows(ReviewApp.BINDINGS) + [("ctrl+p", "Command palette")]),
-             ("Lists and trees", rows(VimTree.BINDINGS) + [("up/down", "Move"), ("enter", "Open/close a group")]),
+             ("Lists and trees", rows(RowTree.VIM_KEYS) + [("up/down", "Move"), ("enter", "Open/close a group")]),
              ("1 Review", rows(ReviewScreen.BINDINGS)),
              ("2 Explore", rows(ExploreScreen.BINDINGS) + [("tab", "Switch between the trees")]),
              ("3 Graph", rows(GraphScreen.BINDINGS)),

@@ -92,13 +92,16 @@ class RowTree(ScrollView, can_focus=True):
     COMPONENT_CLASSES = {"row-tree--cursor", "row-tree--guides", "row-tree--guides-hover",
                          "row-tree--guides-selected", "row-tree--hover", "row-tree--label"}
 
-    BINDINGS = [
+    VIM_KEYS = [  # lazygit/k9s keys, listed in the help screen
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
         Binding("g", "first", "First", show=False),
         Binding("G", "last", "Last", show=False),
         Binding("h", "collapse_or_parent", "Collapse", show=False),
         Binding("l", "expand_or_child", "Expand", show=False),
+    ]
+    BINDINGS = [
+        *VIM_KEYS,
         Binding("up", "cursor_up", "Up", show=False),
         Binding("down", "cursor_down", "Down", show=False),
         Binding("home", "first", "First", show=False),
