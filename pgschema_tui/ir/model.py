@@ -31,14 +31,9 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from pgschema_tui.ir.expr import Expr
+from pgschema_tui.ir.fields import depends_on_field as _deps
 from pgschema_tui.ir.operators import Operator, OperatorClass, OperatorFamily
 from pgschema_tui.ir.textsearch import TextSearchConfiguration, TextSearchDictionary
-
-NO_DEPS: frozenset[str] = frozenset()
-
-
-def _deps() -> frozenset[str]:
-    return field(default=NO_DEPS, compare=False, repr=False)
 
 
 # ----------------------------------------------------------------- tables ---

@@ -8,12 +8,11 @@ schema and pg_catalog (its argument types follow from the operator's own).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import ClassVar
 
+from pgschema_tui.ir.fields import depends_on_field as _deps
 
-def _deps() -> frozenset[str]:
-    return field(default=frozenset(), compare=False, repr=False)
 
 
 def operator_signature(name: str, left: str | None, right: str) -> str:

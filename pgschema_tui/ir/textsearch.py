@@ -8,12 +8,11 @@ pg_catalog (`"default"`, `english_stem`, `other.my_dict`). Dictionary options ar
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import ClassVar
 
+from pgschema_tui.ir.fields import depends_on_field as _deps
 
-def _deps() -> frozenset[str]:
-    return field(default=frozenset(), compare=False, repr=False)
 
 
 @dataclass(frozen=True)
