@@ -122,8 +122,8 @@ class RowTree(ScrollView, can_focus=True):
     guide_depth = 2
     """Cells of guide before an item's label (a header has none)."""
 
-    class Highlighted(Message):
-        """The cursor moved to another row (`data` is None on a group header)."""
+    class RowMessage(Message):
+        """About one row of the tree (`data` is None on a group header)."""
 
         def __init__(self, tree: "RowTree", row: Row) -> None:
             super().__init__()
@@ -133,16 +133,11 @@ class RowTree(ScrollView, can_focus=True):
         def control(self) -> "RowTree":
             return self.tree
 
-    class Selected(Message):
-        """Enter (or a click) on a row (`data` is None on a group header)."""
+    class Highlighted(RowMessage):
+        """The cursor moved to another row."""
 
-        def __init__(self, tree: "RowTree", row: Row) -> None:
-            super().__init__()
-            self.tree, self.row, self.data = tree, row, row.data
-
-        @property
-        def control(self) -> "RowTree":
-            return self.tree
+    class Selected(RowMessage):
+        """Enter (or a click) on a row."""
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
