@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
 from pgschema_tui.commands.common import connect_to_schema
+from pgschema_tui.ddl.quote import ident
 from pgschema_tui.errors import UserError
 
 DEMO_DB = "shop_demo"
@@ -155,27 +157,47 @@ def _app(plan, live, desired, settings, args, source: str, notice: str = "", siz
 
 def _run_demo(args) -> int:
     """Start a throwaway server, load the sample shop, plan the changed shop, open the app."""
-    from importlib import resources
-
     from pgschema_tui.embedded import EmbeddedServer
 
-    demo = resources.files("pgschema_tui.tui.demo")
     print("Starting a throwaway PostgreSQL with the demo shop (a few seconds)...", file=sys.stderr)
     with EmbeddedServer() as server:
-        with server.settings().connect() as admin:
-            admin.execute(f'CREATE DATABASE "{DEMO_DB}"')
-        with server.settings(DEMO_DB).connect() as conn:
-            conn.execute(demo.joinpath("shop_live.sql").read_text())
-            conn.execute(demo.joinpath("shop_seed.sql").read_text())
-        with resources.as_file(demo.joinpath("shop_desired.sql")) as desired_file:
-            demo_args = argparse.Namespace(**{**vars(args), "file": str(desired_file), "demo": False,
-                                              "host": server.host, "port": server.port, "db": DEMO_DB,
-                                              "user": server.user, "password": None, "sslmode": None,
-                                              "schema": "public"})
-            app = build_app(demo_args)
-            # The demo's index builds in a fraction of a second: poll often enough to show its phases.
-            app.apply_options = replace(app.apply_options, poll_interval=0.05)
+        with demo_app(args, server.settings()) as app:
             app.run()
         print("Stopping the demo server...", file=sys.stderr)
     print("The demo server is gone; nothing outside it was touched.", file=sys.stderr)
     return 0
+
+
+@contextmanager
+def demo_app(args, admin, db: str = DEMO_DB, hold_seconds: float = 120.0):
+    """On the server of `admin` (a superuser's settings): create database `db` with the sample shop,
+    plan the changed shop, start the shop's application (tui/demo/traffic.py: a session that
+    blocks the plan's ALTER TABLE, the session it waits for, readers queueing behind), and yield
+    the app ready to `run()`. The application's sessions end when the block is left."""
+    from importlib import resources
+
+    from pgschema_tui.tui.demo.traffic import DemoTraffic
+
+    demo = resources.files("pgschema_tui.tui.demo")
+    with admin.connect() as conn:
+        conn.execute(f"CREATE DATABASE {ident(db)}")
+    settings = admin.with_db(db)
+    with settings.connect() as conn:
+        conn.execute(demo.joinpath("shop_live.sql").read_text())
+        conn.execute(demo.joinpath("shop_seed.sql").read_text())
+    with resources.as_file(demo.joinpath("shop_desired.sql")) as desired_file:
+        demo_args = argparse.Namespace(**{**vars(args), "file": str(desired_file), "demo": False,
+                                          "host": settings.host, "port": settings.port, "db": db,
+                                          "user": settings.user, "password": settings.password,
+                                          "sslmode": settings.sslmode, "schema": "public"})
+        app = build_app(demo_args)
+    # The demo's index builds in a fraction of a second: poll often enough to show its phases.
+    app.apply_options = replace(app.apply_options, poll_interval=0.05)
+    traffic = DemoTraffic(settings, hold_seconds=hold_seconds)
+    try:
+        traffic.start()
+        app.notice = traffic.describe()
+        app.demo_traffic = traffic
+        yield app
+    finally:
+        traffic.stop()

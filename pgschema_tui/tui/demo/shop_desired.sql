@@ -1,5 +1,6 @@
 -- The demo shop as the team wants it: a phone column, a reporting index, a missing foreign
--- key, a richer view, and the retired coupons table gone.
+-- key, a richer view, the retired coupons table gone, and changed attributes (Review shows
+-- them old → new): a wider price, a new status default, a stricter row-level policy.
 CREATE TABLE customers (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     email text NOT NULL UNIQUE,
@@ -12,14 +13,14 @@ CREATE TABLE products (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     sku text NOT NULL UNIQUE,
     name text NOT NULL,
-    price numeric(10,2) NOT NULL CHECK (price >= 0),
+    price numeric(12,2) NOT NULL CHECK (price >= 0),
     stock integer NOT NULL DEFAULT 0
 );
 
 CREATE TABLE orders (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     customer_id bigint NOT NULL REFERENCES customers (id),
-    status text NOT NULL DEFAULT 'new',
+    status text NOT NULL DEFAULT 'pending',
     total numeric(12,2) NOT NULL DEFAULT 0,
     created_at timestamptz NOT NULL DEFAULT now(),
     updated_at timestamptz
@@ -27,6 +28,18 @@ CREATE TABLE orders (
 
 CREATE INDEX orders_customer_id_idx ON orders (customer_id);
 CREATE INDEX orders_created_at_idx ON orders (created_at);
+
+ALTER TABLE orders ENABLE ROW LEVEL SECURITY;
+CREATE POLICY orders_of_customer ON orders
+    USING (customer_id = current_setting('shop.customer_id', true)::bigint AND status <> 'deleted');
+
+-- The billing job's table: not changed by the plan (the demo's application works on it).
+CREATE TABLE payments (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    order_id bigint NOT NULL REFERENCES orders (id),
+    amount numeric(12,2) NOT NULL,
+    paid_at timestamptz NOT NULL DEFAULT now()
+);
 
 CREATE TABLE order_items (
     order_id bigint NOT NULL REFERENCES orders (id) ON DELETE CASCADE,

@@ -25,6 +25,18 @@ CREATE TABLE orders (
 
 CREATE INDEX orders_customer_id_idx ON orders (customer_id);
 
+ALTER TABLE orders ENABLE ROW LEVEL SECURITY;
+CREATE POLICY orders_of_customer ON orders
+    USING (customer_id = current_setting('shop.customer_id', true)::bigint);
+
+-- The billing job's table: not changed by the plan (the demo's application works on it).
+CREATE TABLE payments (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    order_id bigint NOT NULL REFERENCES orders (id),
+    amount numeric(12,2) NOT NULL,
+    paid_at timestamptz NOT NULL DEFAULT now()
+);
+
 CREATE TABLE order_items (
     order_id bigint NOT NULL REFERENCES orders (id) ON DELETE CASCADE,
     product_id bigint NOT NULL,

@@ -12,6 +12,7 @@ INSERT INTO orders (customer_id, status, total, created_at)
     FROM generate_series(1, 250000) g;
 INSERT INTO order_items (order_id, product_id, quantity, unit_price)
     SELECT id, 1 + id % 200, 1 + id % 4, 9.99 FROM orders;
+INSERT INTO payments (order_id, amount) SELECT id, total FROM orders WHERE id <= 1000;
 INSERT INTO legacy_coupons VALUES ('WELCOME10', 10), ('SPRING5', 5), ('VIP20', 20);
 RESET session_replication_role;
 ANALYZE;

@@ -1,0 +1,88 @@
+"""`review --demo` shows what the reviewer is for (issue 12, "Done when"): the lock queue, with its
+blocker, wait chain and the sessions queued behind our lock, and Review's attribute diffs.
+
+The demo is built on the suite's server (commands/review.py `demo_app`, as `review --demo` does on
+its throwaway one), with its application running (tui/demo/traffic.py).
+"""
+from __future__ import annotations
+
+import uuid
+from contextlib import contextmanager
+
+from test_tui_apply_controls import _shown, _until
+from test_tui_support import screen_text, sync
+
+from pgschema_tui.cli import build_parser
+from pgschema_tui.commands.review import demo_app
+from pgschema_tui.tui.screens.confirm import ConfirmScreen
+from pgschema_tui.tui.widgets.lock_table import lock_text
+
+
+@contextmanager
+def _demo(pg_server, *flags: str):
+    name = f"demo_{uuid.uuid4().hex[:10]}"
+    args = build_parser().parse_args(["review", "--demo", *flags])
+    try:
+        with demo_app(args, pg_server.admin, db=name, hold_seconds=600) as app:
+            yield app
+    finally:
+        pg_server.drop_database(name)
+
+
+def _columns(settings, table: str) -> list[str]:
+    with settings.connect() as conn:
+        return [r[0] for r in conn.execute("SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass "
+                                           "AND attnum > 0 AND NOT attisdropped ORDER BY attnum", (table,)).fetchall()]
+
+
+@sync
+async def test_demo_apply_shows_the_blocker_its_chain_and_the_queue_and_K_unblocks_it(pg_server):
+    # a long lock timeout: the test, not the retries, decides when the blocker goes
+    with _demo(pg_server, "--lock-timeout", "120s") as app:
+        traffic = app.demo_traffic
+        report, billing = traffic.report_pid, traffic.billing_pid
+        session = app.session
+        session.acknowledged_hazards |= {(r.index, k) for r in session.refs for k in range(len(r.step.hazards))}
+        async with app.run_test(size=(120, 36)) as pilot:
+            try:
+                await pilot.pause()
+                assert any(f"pid {report}" in n.message for n in app._notifications), "the demo says what runs"
+                await pilot.press("4", "A", *"yes", "enter")
+                state = app.apply_screen.state
+                await _until(pilot, lambda: report in state.lock_waits and state.lock_queue is not None
+                             and len(state.lock_queue.behind) >= 1)
+                text = " ".join(lock_text(state).plain.split())
+                assert f"pid {report} · holds AccessShareLock" in text, text
+                assert "wants AccessExclusiveLock on customers" in text, text
+                assert f"pid {report} itself waits for pid {billing}" in text, text
+                assert "wait behind step" in text and "shop web" in text, text
+                assert "Lock waits" in _shown(app) or "blocker" in _shown(app)
+                await pilot.press("K")
+                await pilot.pause()
+                assert isinstance(app.screen, ConfirmScreen), _shown(app)
+                await pilot.press("y")
+                await _until(pilot, lambda: state.finished, seconds=60)
+                assert state.phase == "succeeded", state.message
+                assert any(f"terminated pid {report}" in line for line in state.log), state.log
+            finally:
+                if app.apply_screen is not None:
+                    app.apply_screen._control.stop()
+                    if app.apply_screen._executor is not None:
+                        app.apply_screen._executor.abort()
+        assert "phone" in _columns(app.settings, "customers")
+
+
+@sync
+async def test_demo_review_shows_attribute_diffs(pg_server):
+    with _demo(pg_server) as app:
+        async with app.run_test(size=(120, 36)) as pilot:
+            await pilot.pause()
+            expected = {"public.products.price": "type: numeric(10,2) → numeric(12,2)",
+                        "public.orders.status": "default: 'new'::text → 'pending'::text",
+                        "public.orders.orders_of_customer": "using: ",}
+            for path, line in expected.items():
+                index = next(r.index for r in app.session.refs if r.step.path == path)
+                app.screen.show_step(index, move_cursor=True)
+                await pilot.pause()
+                text = screen_text(app)
+                assert line in text.split("Changes")[-1], (path, text)
