@@ -150,6 +150,9 @@ def _apply_option_flags(parser) -> None:
     parser.add_argument("--index-build-timeout", metavar="DURATION",
                         help="give up a CREATE INDEX CONCURRENTLY after this long (default: none); it waits for "
                              "older transactions, which --lock-timeout does not cut")
+    parser.add_argument("--statement-timeout", metavar="DURATION",
+                        help="statement_timeout for every statement apply runs (DDL, COMMIT), e.g. 30s (default: "
+                             "none); CREATE INDEX CONCURRENTLY builds have --index-build-timeout instead")
     parser.add_argument("--lock-retries", type=int, default=3, help="retries after a lock timeout (default 3)")
     _max_lock_queue_flag(parser)
 

@@ -38,7 +38,7 @@ from pgschema_tui.apply.failures import (  # noqa: F401 - server_error_text: whe
     _with, server_error_text,
 )
 from pgschema_tui.apply.monitor import Blocker, StatementMonitor
-from pgschema_tui.apply.options import ApplyOptions
+from pgschema_tui.apply.options import ApplyOptions, format_duration_ms
 from pgschema_tui.apply.statements import concurrent_index, relation_names
 from pgschema_tui.ddl.quote import ident, literal
 from pgschema_tui.ddl.search_path import effective_path, setting_text
@@ -466,6 +466,8 @@ class Executor:
         import psycopg
 
         self._conn.execute(f"SET lock_timeout = {literal(str(self.options.lock_timeout_ms) + 'ms')}")
+        if self.options.statement_timeout_ms:  # --statement-timeout (index builds set their own)
+            self._conn.execute(f"SET statement_timeout = {literal(str(self.options.statement_timeout_ms) + 'ms')}")
         seen: list[Blocker] = []
         outcome = yield from self._run_watched(sql, lambda finished: self._watch(index, attempt, finished, seen))
         error = outcome.get("error")
@@ -480,9 +482,19 @@ class Executor:
             raise _LockTimeout(index, error, seen, why=self._queue_gave_up)
         if sqlstate == QUERY_CANCELED and self.aborted:
             raise _StepFailure(index, sql, "aborted by user: the running statement was cancelled", sqlstate)
+        if sqlstate == QUERY_CANCELED and self.options.statement_timeout_ms and _says_statement_timeout(error):
+            raise _StepFailure(index, sql, self._statement_timeout_text(index, error, seen), sqlstate)
         if isinstance(error, psycopg.Error):
             raise _StepFailure(index, sql, server_error_text(error), sqlstate)
         raise error
+
+    def _statement_timeout_text(self, index: int, error, seen: list[Blocker]) -> str:
+        """Why the server cancelled step `index`: it ran longer than --statement-timeout."""
+        limit = format_duration_ms(self.options.statement_timeout_ms)
+        waited = (f" (it was waiting for a lock held by pid {seen[-1].pid}: the time waited counts)"
+                  if seen else "")
+        return (f"step {index + 1} ran longer than --statement-timeout {limit}, so the server cancelled it"
+                f"{waited}\n{server_error_text(error)}")
 
     def _run_watched(self, sql: str, watch, name: str = "pgschema-tui-statement"):
         """Run `sql` on the main connection in a worker thread (so `abort()` can cancel it) while
@@ -683,6 +695,13 @@ class Executor:
 
     def _committed_steps(self) -> list[int]:
         return [i for g in self._applied_groups for i, _ in self._steps_of(g)]
+
+
+def _says_statement_timeout(error) -> bool:
+    """A cancel the server made for statement_timeout (not pg_cancel_backend, not ours); with
+    lc_messages in another language the text cannot tell, so any other cancel counts too."""
+    text = str(getattr(getattr(error, "diag", None), "message_primary", None) or error)
+    return "user request" not in text
 
 
 def _started(unit: _Unit, current: int) -> tuple[int, ...]:

@@ -24,6 +24,13 @@ def parse_duration_ms(text: str) -> int:
     return int(round(value * _UNIT_MS[unit]))
 
 
+def format_duration_ms(ms: int) -> str:
+    """1000 → `1s`, 500 → `500ms`, 120000 → `2min`: as a user would write it on the command line."""
+    if ms % 60_000 == 0:
+        return f"{ms // 60_000}min"
+    return f"{ms // 1000}s" if ms % 1000 == 0 else f"{ms}ms"
+
+
 @dataclass(frozen=True)
 class ApplyOptions:
     """Knobs of one apply run; the defaults are the CLI defaults."""
@@ -38,6 +45,9 @@ class ApplyOptions:
     # CREATE INDEX CONCURRENTLY runs without lock_timeout (its waits for other transactions are
     # not lock waits to retry, apply/index_builds.py); this bounds a build instead; 0 = none.
     index_build_timeout_ms: int = 0
+    # statement_timeout of every other statement the executor runs (DDL, its lock and wait
+    # statements, COMMIT); 0 = none set (the role's or server's default stays)
+    statement_timeout_ms: int = 0
     allow_hazards: frozenset[str] = frozenset()  # hazard kinds accepted (data_loss turns the guard off)
     # the data checks are counted again once the apply lock is held (apply/recheck.py)
     data_check_timeout_ms: int = 2000
@@ -69,6 +79,7 @@ class ApplyOptions:
         return cls(schema=args.schema, lock_timeout_ms=lock_timeout_ms(args.lock_timeout),
                    lock_retries=args.lock_retries, allow_hazards=allow_hazards,
                    index_build_timeout_ms=parse_duration_ms(build_timeout) if build_timeout else 0,
+                   statement_timeout_ms=statement_timeout_ms(getattr(args, "statement_timeout", None)),
                    data_check_timeout_ms=_data_check_timeout_ms(args),
                    skip_data_checks=bool(getattr(args, "skip_data_checks", False)),
                    max_lock_queue=max_lock_queue(args), max_lock_queue_seconds=lock_queue_limits(args)[1],
@@ -84,6 +95,20 @@ def lock_timeout_ms(text: str) -> int:
     if ms > MAX_LOCK_TIMEOUT_MS:
         raise UserError(f"--lock-timeout {text}: at most {MAX_LOCK_TIMEOUT_MS}ms (about 24 days), the "
                         f"largest lock_timeout PostgreSQL accepts")
+    return ms
+
+
+def statement_timeout_ms(text: str | None) -> int:
+    """--statement-timeout in milliseconds (0 when not given): more than 0 and at most the server's limit."""
+    if text is None:
+        return 0
+    try:
+        ms = parse_duration_ms(text)
+    except UserError:
+        raise UserError(f"--statement-timeout {text!r} is not a duration like 500ms, 30s or 2min") from None
+    if ms <= 0 or ms > MAX_LOCK_TIMEOUT_MS:
+        raise UserError(f"--statement-timeout {text}: give a duration of more than 0 and at most "
+                        f"{MAX_LOCK_TIMEOUT_MS}ms (e.g. 30s); leave the flag out for no timeout")
     return ms
 
 

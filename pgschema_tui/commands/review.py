@@ -149,7 +149,7 @@ def _app(plan, live, desired, settings, args, source: str, notice: str = "", siz
     session = ReviewSession(plan, live=live, desired=desired, source=source, sizes=sizes)
     from dataclasses import replace
 
-    # --lock-timeout, --lock-retries, --index-build-timeout, --max-lock-queue, the data-check flags
+    # --lock-timeout, --lock-retries, --index-build-timeout, --statement-timeout, --max-lock-queue, the data-check flags
     options = replace(ApplyOptions.from_args(args), schema=plan.schema or args.schema)
     return ReviewApp(session, settings=settings, apply_options=options,
                      source_label=source, notice=notice)
