@@ -45,7 +45,9 @@ class _LockTimeout(Exception):
             facts = ", ".join(f for f in (b.state, f"{b.lock_mode} on {b.relation}" if b.lock_mode and b.relation
                                           else None) if f)
             query = " ".join((b.query or "").split())[:80]
-            return f"pid {b.pid}" + (f" ({facts})" if facts else "") + (f": {query}" if query else "")
+            chain = " → ".join(f"pid {p}" for p in (b.waits_for or ()))
+            return (f"pid {b.pid}" + (f" ({facts})" if facts else "") + (f": {query}" if query else "")
+                    + (f", which itself waits for {chain}" if chain else ""))
         return ", ".join(f"pid {p}" for p in self.others)
 
 

@@ -36,9 +36,18 @@ def describe_lock_wait(event: LockWait) -> str:
         holder = f"{conflicting} held by pid {event.blocker_pid}" + (f" ({', '.join(facts)})" if facts else "")
         if event.blocker_query:
             holder += f": {short_sql(event.blocker_query, 60)}"
+        if event.blocker_waits_for:  # the wait chain: the blocker waits too, down to who holds it all
+            holder += f"; {wait_chain(event.blocker_pid, event.blocker_waits_for)}"
     if event.retry_in_seconds is not None:
         return f"lock timeout waiting for {what}{on}, {holder}; retry {event.attempt} in {event.retry_in_seconds:.2f}s"
     return f"waiting for {what}{on}, {holder}"
+
+
+def wait_chain(pid: int, waits_for) -> str:
+    """`pid 12 itself waits for pid 11 → pid 10 (the last one holds what the chain waits for)`."""
+    chain = " → ".join(f"pid {p}" for p in waits_for)
+    last = " (the last one holds what the chain waits for)" if len(tuple(waits_for)) > 1 else ""
+    return f"pid {pid} itself waits for {chain}{last}"
 
 
 def describe_queue(event: LockQueue) -> str:
