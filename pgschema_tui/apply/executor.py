@@ -89,6 +89,7 @@ class Executor:
         self._applied_steps: list[int] = []
         self._lock_conn = None  # holds the schema's apply lock (advisory.py) for the whole run
         self._invalid_indexes: list[str] = []
+        self._dropped_indexes: list[tuple[int, str]] = []  # (step, index) a failed build left INVALID, dropped
         self._failure: _StepFailure | None = None
         self._failed_group: int | None = None
         self._rolled_back: tuple[int, ...] = ()
@@ -664,11 +665,17 @@ class Executor:
                 lines.append(f"Group {self._failed_group + 1} runs without a transaction: steps "
                              f"{_span(partial)} of it were applied before step {self._failure.index + 1} failed.")
             else:
-                lines.append(f"Group {self._failed_group + 1} (no transaction): none of its steps completed.")
+                how = "was aborted by user" if self.aborted else "failed"
+                lines.append(f"Group {self._failed_group + 1} (no transaction): none of its steps completed "
+                             f"(step {self._failure.index + 1} {how}).")
         not_run = [g for g in range(len(self.groups))
                    if g not in self._applied_groups and g not in self._rolled_back and g != self._failed_group]
         if not_run:
             lines.append(f"Not run: group(s) {_span(not_run)}.")
+        for step, name in self._dropped_indexes:
+            how = "interrupted" if self.aborted else "failed"
+            lines.append(f"Dropped: the INVALID index {name} the {how} build of step {step + 1} left "
+                         f"(DROP INDEX CONCURRENTLY).")
         if self._invalid_indexes:
             lines.append(f"INVALID index(es) left behind: {', '.join(self._invalid_indexes)} "
                          f"(plan again: the planner drops and rebuilds them).")

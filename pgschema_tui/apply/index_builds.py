@@ -110,6 +110,8 @@ def run_build(executor, index: int, sql: str, attempt: int):
     else:
         raise error
     cleanup = yield from _drop_failed_build(executor, index, name, before)
+    if cleanup and name not in executor._invalid_indexes:  # dropped: the summary says so
+        executor._dropped_indexes.append((index, name))
     raise ex._StepFailure(index, sql, message + (f"\n{cleanup}" if cleanup else ""), sqlstate)
 
 
