@@ -19,11 +19,11 @@ from pgschema_tui.tui.widgets.lock_table import lock_text
 
 
 @contextmanager
-def _demo(pg_server, *flags: str):
+def _demo(pg_server, *flags: str, hold_seconds: float = 600):
     name = f"demo_{uuid.uuid4().hex[:10]}"
     args = build_parser().parse_args(["review", "--demo", *flags])
     try:
-        with demo_app(args, pg_server.admin, db=name, hold_seconds=600) as app:
+        with demo_app(args, pg_server.admin, db=name, hold_seconds=hold_seconds) as app:
             yield app
     finally:
         pg_server.drop_database(name)
@@ -69,6 +69,60 @@ async def test_demo_apply_shows_the_blocker_its_chain_and_the_queue_and_K_unbloc
                     app.apply_screen._control.stop()
                     if app.apply_screen._executor is not None:
                         app.apply_screen._executor.abort()
+        assert "phone" in _columns(app.settings, "customers")
+
+
+async def _apply_all(app, pilot):
+    session = app.session
+    session.acknowledged_hazards |= {(r.index, k) for r in session.refs for k in range(len(r.step.hazards))}
+    await pilot.press("4", "A", *"yes", "enter")
+
+
+def _stop(app) -> None:
+    if app.apply_screen is not None:
+        app.apply_screen._control.stop()
+        if app.apply_screen._executor is not None:
+            app.apply_screen._executor.abort()
+
+
+@sync
+async def test_demo_unattended_apply_gives_up_naming_the_blocker_and_its_chain(pg_server):
+    with _demo(pg_server, "--lock-timeout", "300ms", "--lock-retries", "1") as app:
+        report, billing = app.demo_traffic.report_pid, app.demo_traffic.billing_pid
+        async with app.run_test(size=(120, 36)) as pilot:
+            try:
+                await _apply_all(app, pilot)
+                state = app.apply_screen.state
+                await _until(pilot, lambda: state.finished, seconds=60)
+                assert state.phase == "failed", state.message
+                assert "Committed: nothing." in state.message and "Rolled back: group(s) 1" in state.message, \
+                    state.message
+                log = "\n".join(state.log)
+                assert f"blocked by pid {report}" in log and f"which itself waits for pid {billing}" in log, log
+            finally:
+                _stop(app)
+        assert "phone" not in _columns(app.settings, "customers")
+
+
+@sync
+async def test_demo_billing_job_commits_once_the_apply_has_waited_hold_seconds(pg_server):
+    """Unattended, the chain ends `hold_seconds` after the apply starts waiting (not after the demo
+    starts: a user reads the plan first), and the apply's next attempt goes through."""
+    with _demo(pg_server, "--lock-timeout", "1s", "--lock-retries", "6", hold_seconds=2) as app:
+        async with app.run_test(size=(120, 36)) as pilot:
+            try:
+                await pilot.pause(2.5)  # the user reads the plan longer than hold_seconds (the scenario, not a sync)
+                with app.settings.connect() as watcher:
+                    still = watcher.execute("SELECT state FROM pg_stat_activity WHERE pid = %s",
+                                            (app.demo_traffic.billing_pid,)).fetchone()
+                assert still == ("idle in transaction",), still
+                await _apply_all(app, pilot)
+                state = app.apply_screen.state
+                await _until(pilot, lambda: state.finished, seconds=90)
+                assert state.phase == "succeeded", state.message
+                assert any("lock timeout" in line for line in state.log), state.log  # it did wait first
+            finally:
+                _stop(app)
         assert "phone" in _columns(app.settings, "customers")
 
 

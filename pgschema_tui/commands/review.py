@@ -169,7 +169,7 @@ def _run_demo(args) -> int:
 
 
 @contextmanager
-def demo_app(args, admin, db: str = DEMO_DB, hold_seconds: float = 120.0):
+def demo_app(args, admin, db: str = DEMO_DB, hold_seconds: float = 30.0):
     """On the server of `admin` (a superuser's settings): create database `db` with the sample shop,
     plan the changed shop, start the shop's application (tui/demo/traffic.py: a session that
     blocks the plan's ALTER TABLE, the session it waits for, readers queueing behind), and yield

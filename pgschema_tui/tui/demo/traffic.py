@@ -11,7 +11,9 @@ So the plan's `ALTER TABLE customers` waits for the report (the Lock waits panel
 whose own wait for the billing job is the wait chain; the web reads that arrive meanwhile queue
 behind our ACCESS EXCLUSIVE request (the queue that turns a migration into an outage). `k`
 cancels the report's query and `K` ends its session (it rolls back either way, freeing
-`customers`); otherwise the billing job commits after `hold_seconds` and the chain ends.
+`customers`); otherwise the billing job commits once a migration has waited behind the chain
+for `hold_seconds` (30 s: past the default lock timeout's retries, so the apply fails first and
+says who blocked it; `C` then continues), and the chain ends.
 Nothing here outlives the server: every session is closed by `stop()`, and a session the
 server ended (a signal stops the server) ends its thread quietly.
 """
@@ -28,12 +30,15 @@ _HOLD_PAYMENT = "UPDATE payments SET amount = amount WHERE id = 1"
 _REPORT_READ = "SELECT count(*) FROM customers"
 _REPORT_WRITE = "UPDATE payments SET paid_at = now() WHERE id = 1"
 _WEB_READ = "SELECT count(*) FROM customers WHERE id = %s"
+# a session (the apply) waits for ACCESS EXCLUSIVE on customers
+_MIGRATION_WAITS = ("SELECT count(*) FROM pg_catalog.pg_locks WHERE NOT granted AND mode = 'AccessExclusiveLock' "
+                    "AND relation = 'customers'::regclass")
 
 
 class DemoTraffic:
     """The sessions above on the database of `settings`; `start()` returns once the chain is in place."""
 
-    def __init__(self, settings, hold_seconds: float = 120.0, web_sessions: int = 2,
+    def __init__(self, settings, hold_seconds: float = 30.0, web_sessions: int = 2,
                  web_interval: float = 0.5) -> None:
         self.settings = settings
         self.hold_seconds = hold_seconds
@@ -90,7 +95,7 @@ class DemoTraffic:
                 f"customers and waits for the billing job (pid {self.billing_pid}), and web sessions read "
                 f"customers. Apply's ALTER TABLE customers waits behind the report: Lock waits names it, the "
                 f"chain and the queue behind ours; k cancels its query, K ends its session (or the billing job "
-                f"commits after {self.hold_seconds:.0f}s).")
+                f"commits {self.hold_seconds:.0f}s after Apply starts waiting).")
 
     # ------------------------------------------------------------ sessions ---
 
@@ -114,8 +119,16 @@ class DemoTraffic:
             pass
 
     def _billing(self, conn) -> None:
-        if not self._stop.wait(self.hold_seconds):
-            conn.commit()  # the job finishes: the report gets its row, then commits too
+        """Idle in its transaction until a migration has waited behind the chain `hold_seconds`
+        (however long the user reads the plan first), then commit: the report gets its row."""
+        watcher = self._connect("shop demo watcher", autocommit=True)
+        waited_since = None
+        while not self._stop.wait(0.25):
+            if waited_since is None and watcher.execute(_MIGRATION_WAITS).fetchone()[0]:
+                waited_since = time.monotonic()
+            if waited_since is not None and time.monotonic() - waited_since >= self.hold_seconds:
+                conn.commit()
+                return
 
     def _report(self, conn) -> None:
         try:
