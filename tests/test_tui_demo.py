@@ -56,7 +56,11 @@ async def test_demo_apply_shows_the_blocker_its_chain_and_the_queue_and_K_unbloc
                 assert "wants AccessExclusiveLock on customers" in text, text
                 assert f"pid {report} itself waits for pid {billing}" in text, text
                 assert "wait behind step" in text and "shop web" in text, text
-                assert "Lock waits" in _shown(app) or "blocker" in _shown(app)
+                await pilot.pause(0.3)
+                shown = _shown(app)  # on screen, not only in the state: the panel names the blocker and the chain
+                assert "queued behind" in shown, shown
+                assert f"pid {report} · holds AccessShareLock" in shown and f"itself waits for pid {billing}" in shown, \
+                    shown
                 await pilot.press("K")
                 await pilot.pause()
                 assert isinstance(app.screen, ConfirmScreen), _shown(app)
