@@ -9,6 +9,8 @@ from __future__ import annotations
 import uuid
 from contextlib import contextmanager
 
+import pytest
+
 from test_tui_apply_controls import _shown, _until
 from test_tui_support import screen_text, sync
 
@@ -35,8 +37,11 @@ def _columns(settings, table: str) -> list[str]:
                                            "AND attnum > 0 AND NOT attisdropped ORDER BY attnum", (table,)).fetchall()]
 
 
+@pytest.mark.parametrize("key,done", [("K", "terminated pid"), ("k", "cancelled the query of pid")])
 @sync
-async def test_demo_apply_shows_the_blocker_its_chain_and_the_queue_and_K_unblocks_it(pg_server):
+async def test_demo_apply_shows_the_blocker_its_chain_and_the_queue_and_k_K_unblock_it(pg_server, key, done):
+    """K ends the report's session; k cancels its waiting query, and the application rolls back
+    (as an application does when its statement fails), which frees customers too."""
     # a long lock timeout: the test, not the retries, decides when the blocker goes
     with _demo(pg_server, "--lock-timeout", "120s") as app:
         traffic = app.demo_traffic
@@ -61,13 +66,13 @@ async def test_demo_apply_shows_the_blocker_its_chain_and_the_queue_and_K_unbloc
                 assert "queued behind" in shown, shown
                 assert f"pid {report} · holds AccessShareLock" in shown and f"itself waits for pid {billing}" in shown, \
                     shown
-                await pilot.press("K")
+                await pilot.press(key)
                 await pilot.pause()
                 assert isinstance(app.screen, ConfirmScreen), _shown(app)
                 await pilot.press("y")
                 await _until(pilot, lambda: state.finished, seconds=60)
                 assert state.phase == "succeeded", state.message
-                assert any(f"terminated pid {report}" in line for line in state.log), state.log
+                assert any(f"{done} {report}" in line for line in state.log), state.log
             finally:
                 if app.apply_screen is not None:
                     app.apply_screen._control.stop()
