@@ -12,6 +12,7 @@ from contextlib import contextmanager
 import pytest
 
 from test_tui_apply_controls import _shown, _until
+from test_tui_signals import tmp  # noqa: F401 - the fixture
 from test_tui_support import screen_text, sync
 
 from pgschema_tui.cli import build_parser
@@ -149,3 +150,31 @@ async def test_demo_review_shows_attribute_diffs(pg_server):
                 await pilot.pause()
                 text = screen_text(app)
                 assert line in text.split("Changes")[-1], (path, text)
+
+
+def test_demo_q_stops_the_application_and_the_server(tmp):
+    """`q` ends the app: the demo's sessions end, then the server stops and its folder goes."""
+    import os
+    import pty
+    import subprocess
+    import sys
+    import time
+
+    from test_tui_signals import DEADLINE, _assert_server_gone, _drain, _env, _postmaster_pid, _read_until
+
+    deadline = time.monotonic() + DEADLINE
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "pgschema_tui", "review", "--demo"], stdin=follower,
+                            stdout=follower, stderr=follower, env=_env(tmp), start_new_session=True, cwd=tmp)
+    os.close(follower)
+    try:
+        folder, pid = _postmaster_pid(tmp, deadline)
+        _read_until(leader, b"Review", deadline)
+        os.write(leader, b"q")
+        _drain(leader, proc, deadline)
+        _assert_server_gone(folder, pid, deadline)
+        assert proc.wait(timeout=max(1.0, deadline - time.monotonic())) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(leader)
