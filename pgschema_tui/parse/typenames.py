@@ -13,6 +13,7 @@ from pglast import ast
 
 from pgschema_tui.ddl.catalog_names import catalog_types
 from pgschema_tui.ddl.quote import ident
+from pgschema_tui.ddl.names import SERIAL_TYPES  # noqa: F401 (the handlers' import)
 from pgschema_tui.ddl.search_path import catalog_first
 
 # Internal type name → format_type name (types whose modifiers need no special layout).
@@ -65,8 +66,6 @@ def visible_unqualified(schema: str, name: str, target: str, catalog_names: froz
     return not (order.index("pg_catalog") < order.index(schema) and name in catalog_names)
 
 
-SERIAL_TYPES = {"serial": "integer", "serial4": "integer", "bigserial": "bigint",
-                "serial8": "bigint", "smallserial": "smallint", "serial2": "smallint"}
 
 _INTERVAL_FIELDS = {  # typmod range bitmask (datetime.h) → format_type wording
     1 << 2: " year", 1 << 1: " month", 1 << 3: " day", 1 << 10: " hour", 1 << 11: " minute",
