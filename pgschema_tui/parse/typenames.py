@@ -79,8 +79,8 @@ _INTERVAL_FIELDS = {  # typmod range bitmask (datetime.h) → format_type wordin
 
 def type_parts(type_name: ast.TypeName) -> tuple[str | None, str]:
     """(schema or None, internal name) of a TypeName."""
-    names = [n.sval for n in type_name.names]
-    return (names[-2] if len(names) > 1 else None), names[-1]
+    names = type_name.names
+    return (names[-2].sval if len(names) > 1 else None), names[-1].sval
 
 
 def _typmod_values(type_name: ast.TypeName) -> list:
