@@ -283,17 +283,6 @@ def cast_domain_columns(node, column_types: dict[str, str], domain_bases: dict[s
 _DATETIME_COLUMN_TYPES = ("date", "timestamp without time zone", "timestamp with time zone")
 
 
-def type_datetime_literals(node, column_types: dict[str, str]):
-    """A string compared with a date/time column is stored cast to the column's type
-    (`'2024-01-01 00:00:00+00'::timestamp with time zone`); add the same cast so the
-    comparison keys line up."""
-    if _has_datetime_column(column_types):  # else nothing to cast (and no tree walk)
-        for n in walk(node):
-            if type(n) is ast.A_Expr:
-                _cast_datetime_literal(n, column_types)
-    return node
-
-
 def add_implicit_casts(node, column_types: dict[str, str]):
     """Add the casts PostgreSQL inserts between integer columns and numeric/float operands."""
     if _has_numeric_column(column_types):  # else nothing PostgreSQL would cast
@@ -304,7 +293,9 @@ def add_implicit_casts(node, column_types: dict[str, str]):
 
 
 def add_column_casts(node, column_types: dict[str, str]):
-    """`add_implicit_casts` and `type_datetime_literals` in one walk of `node`."""
+    """`add_implicit_casts`, and the cast of a string compared with a date/time column to the
+    column's type, which PostgreSQL stores (`'2024-01-01 00:00:00+00'::timestamp with time
+    zone`), so the comparison keys line up: both in one walk of `node`."""
     numeric, datetime = _has_numeric_column(column_types), _has_datetime_column(column_types)
     if numeric or datetime:
         for n in walk(node):
