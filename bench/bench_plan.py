@@ -19,6 +19,10 @@ and name its executable with `--migra PATH` (default: $MIGRA, /tmp/migra-venv/bi
 
     .venv/bin/python bench/bench_plan.py [--tables 1000] [--runs 5] [--profile] [--migra [PATH]]
     .venv/bin/python bench/bench_plan.py --realworld nautobot --migra
+
+`--baseline DIR` also times the plan of another checkout of this package (e.g. `git archive main |
+tar -x -C DIR`), run with PYTHONPATH=DIR in the same runs, for before/after figures measured
+under the same load.
 """
 from __future__ import annotations
 
@@ -74,23 +78,43 @@ def load_realworld(server, db: str, name: str) -> str:
 
 
 def breakdown(settings, dump_file: Path) -> str:
-    """Seconds spent loading the files (without the desired-state cache), inspecting, and
-    planning, in one process."""
+    """Seconds per phase of a plan without the desired-state cache, in one process, run one
+    after the other (the command overlaps the inspection with the desired side): CPU seconds,
+    and wall seconds where the server works too."""
     os.environ["PGSCHEMA_TUI_CACHE_DIR"] = "off"
-    from pgschema_tui.desired import load_desired
+    import gc
+
+    from pgschema_tui.ddl.search_path import rendering_for
+    from pgschema_tui.desired import DesiredFiles, load_desired
+    from pgschema_tui.diff.engine import diff_schemas
     from pgschema_tui.inspect import inspect_schema
+    from pgschema_tui.plan.fingerprint import fingerprint
     from pgschema_tui.plan.planner import build_plan
 
-    t0 = time.perf_counter()
-    desired = load_desired(dump_file, "public")
-    t1 = time.perf_counter()
+    gc.disable()  # as the command runs (commands/common.collector_paused)
+    cpu: dict[str, float] = {}
+
+    def phase(name, run):
+        start = time.process_time()
+        result = run()
+        cpu[name] = time.process_time() - start
+        return result
+
+    files = phase("read", lambda: DesiredFiles(dump_file, "public"))
+    phase("parse", lambda: files.statements)
+    phase("notes", files._notes)
+    desired = phase("build desired IR", lambda: load_desired(dump_file, "public", files=files))
     with settings.connect() as conn:
-        live = inspect_schema(conn, "public")
-    t2 = time.perf_counter()
-    plan = build_plan(live, desired)
-    t3 = time.perf_counter()
-    return (f"in process: parse files {t1 - t0:.3f}s, inspect {t2 - t1:.3f}s, diff+order+fingerprint "
-            f"{t3 - t2:.3f}s, {len(plan.steps)} steps")
+        wall = time.perf_counter()
+        live = phase("inspect", lambda: inspect_schema(conn, "public"))
+        wall = time.perf_counter() - wall
+    with rendering_for("public"):
+        phase("diff", lambda: diff_schemas(live, desired))
+    phase("fingerprint", lambda: fingerprint(live))
+    plan = phase("whole build_plan", lambda: build_plan(live, desired))
+    gc.enable()
+    return ("in process, CPU seconds: " + ", ".join(f"{name} {seconds:.3f}" for name, seconds in cpu.items())
+            + f" (inspect wall {wall:.3f}); {len(plan.steps)} steps")
 
 
 def main() -> int:
@@ -99,6 +123,7 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--profile", action="store_true")
     ap.add_argument("--realworld", metavar="NAME", help="plan testdata/realworld/NAME instead of the generated schema")
+    ap.add_argument("--baseline", metavar="DIR", help="also time the plan of the checkout in DIR (PYTHONPATH=DIR)")
     ap.add_argument("--migra", nargs="?", const="", metavar="PATH",
                     help="compare with migra's no-change diff (skipped with a note when migra is absent)")
     args = ap.parse_args()
@@ -129,6 +154,14 @@ def main() -> int:
         warm_env = {**os.environ, "PGSCHEMA_TUI_CACHE_DIR": str(Path(tmp) / "cache")}
         timed(plan_cmd, warm_env)  # fills the cache
         times: dict[str, list[float]] = {"plan (cache off)": [], "plan (cache warm)": [], "dump": [], "pg_dump": []}
+        baseline_envs = {}
+        if args.baseline:
+            base = str(Path(args.baseline).resolve())
+            baseline_envs = {"baseline (cache off)": {**cold_env, "PYTHONPATH": base},
+                             "baseline (cache warm)": {**warm_env, "PYTHONPATH": base,
+                                                       "PGSCHEMA_TUI_CACHE_DIR": str(Path(tmp) / "cache-baseline")}}
+            timed(plan_cmd, baseline_envs["baseline (cache warm)"])  # fills its cache
+            times.update({name: [] for name in baseline_envs})
         url = f"postgresql+psycopg2://{server.user}@/bench_plan?host={server.host}&port={server.port}"
         migra_cmd = [migra, "--unsafe", "--schema", "public", url, url] if migra else None
         if migra_cmd:
@@ -139,6 +172,8 @@ def main() -> int:
             times["plan (cache warm)"].append(timed(plan_cmd, warm_env)[0])
             times["dump"].append(timed([cli, "dump", *flags])[0])
             times["pg_dump"].append(timed(pg_dump)[0])
+            for name, env in baseline_envs.items():
+                times[name].append(timed(plan_cmd, env)[0])
             if migra_cmd:
                 elapsed, migrated = timed(migra_cmd)
                 times["migra"].append(elapsed)
@@ -150,7 +185,7 @@ def main() -> int:
             print(f"{name:18s} median {statistics.median(samples):.3f}s, fastest {min(samples):.3f}s of {args.runs}; "
                   f"{ratio:.2f}x pg_dump")
         if migra_cmd:
-            for name in ("plan (cache off)", "plan (cache warm)"):
+            for name in ("plan (cache off)", "plan (cache warm)", *baseline_envs):
                 ratio = statistics.median(a / b for a, b in zip(times[name], times["migra"]))
                 print(f"{name} / migra: {ratio:.2f}x (target <= 0.5x)")
             if migrated.stdout.strip():

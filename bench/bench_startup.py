@@ -8,7 +8,10 @@ removed, PYTHONDONTWRITEBYTECODE=1) and "bytecode" (`compileall` first). Prints 
 fastest wall time and the median CPU time (user + system of the child) of each, next to
 `pg_dump --schema-only` and a bare `python -c pass`, and the machine's load.
 
-    .venv/bin/python bench/bench_startup.py [--runs 7] [--importtime]
+    .venv/bin/python bench/bench_startup.py [--runs 7] [--importtime] [--baseline DIR]
+
+`--baseline DIR` also times the plan of another checkout of this package in DIR (run with
+PYTHONPATH=DIR; its bytecode removed and compiled like this one's), in the same runs.
 """
 from __future__ import annotations
 
@@ -42,13 +45,18 @@ def timed(cmd: list[str], env: dict) -> tuple[float, float]:
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
+PACKAGES = [PACKAGE]  # and the --baseline checkout's
+
+
 def without_bytecode() -> None:
-    for folder in PACKAGE.rglob("__pycache__"):
-        shutil.rmtree(folder, ignore_errors=True)
+    for package in PACKAGES:
+        for folder in package.rglob("__pycache__"):
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def with_bytecode() -> None:
-    compileall.compile_dir(PACKAGE, quiet=1)
+    for package in PACKAGES:
+        compileall.compile_dir(package, quiet=1)
 
 
 def import_breakdown(cmd: list[str], env: dict, top: int = 15) -> str:
@@ -70,7 +78,10 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--importtime", action="store_true", help="also print the slowest imports of a plan")
+    ap.add_argument("--baseline", metavar="DIR", help="also time the plan of the checkout in DIR (PYTHONPATH=DIR)")
     args = ap.parse_args()
+    if args.baseline:
+        PACKAGES.append(Path(args.baseline).resolve() / "pgschema_tui")
     print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())} ({os.cpu_count()} cores)")
     cli = str(Path(sys.executable).parent / "pgschema-tui")
     with EmbeddedServer() as server, tempfile.TemporaryDirectory() as tmp:
@@ -94,16 +105,22 @@ def main() -> int:
                  "bytecode": ({**base, "PYTHONDONTWRITEBYTECODE": "1"}, with_bytecode)}
         samples: dict[tuple[str, str], list[tuple[float, float]]] = {}
         timed(commands["plan"], base)  # fills the desired-state cache: a repeated plan, as in CI
+        own = ("plan", "dump")
+        if args.baseline:
+            commands["plan (baseline)"] = commands["plan"]
+            own += ("plan (baseline)",)
+            timed(commands["plan"], {**base, "PYTHONPATH": str(PACKAGES[1].parent)})
         for _ in range(args.runs):
             for mode, (env, prepare) in modes.items():
                 prepare()
                 for name, cmd in commands.items():
-                    if mode == "bytecode" or name in ("plan", "dump"):
-                        samples.setdefault((name, mode), []).append(timed(cmd, env))
+                    if mode == "bytecode" or name in own:
+                        run_env = {**env, "PYTHONPATH": str(PACKAGES[1].parent)} if name == "plan (baseline)" else env
+                        samples.setdefault((name, mode), []).append(timed(cmd, run_env))
         for (name, mode), runs in samples.items():
             walls, cpus = [w for w, _ in runs], [c for _, c in runs]
-            label = f"{name} ({mode})" if name in ("plan", "dump") else name
-            print(f"{label:18s} wall median {statistics.median(walls):.3f}s, fastest {min(walls):.3f}s; "
+            label = f"{name} ({mode})" if name in own else name
+            print(f"{label:26s} wall median {statistics.median(walls):.3f}s, fastest {min(walls):.3f}s; "
                   f"CPU median {statistics.median(cpus):.3f}s")
         if args.importtime:
             print("slowest top-level imports of a plan (bytecode):")

@@ -18,6 +18,9 @@ def clip_bytes(name: str, max_bytes: int) -> str:
 
 def make_object_name(name1: str, name2: str | None, label: str | None) -> str:
     """makeObjectName: `name1_name2_label`, shortening the longer of name1/name2 to fit 63 bytes."""
+    whole = name1 + (f"_{name2}" if name2 is not None else "") + (f"_{label}" if label else "")
+    if len(whole.encode()) < NAMEDATALEN:
+        return whole  # fits as it is (nearly every name): nothing to shorten
     n1 = len(name1.encode())
     n2 = len(name2.encode()) if name2 is not None else 0
     overhead = (1 if name2 is not None else 0) + (len(label.encode()) + 1 if label else 0)

@@ -16,6 +16,11 @@ from pgschema_tui.ddl.quote import ident
 # than in parse/ so that `dump` does not import the parser (and pglast) for it.
 DUMPED_SCHEMA_SETTING = "pgschema_tui.dumped_schema"
 
+# The grammar's serial types and the integer type each stands for (here rather than in
+# parse/typenames.py so that the plan's name check does not import pglast for it).
+SERIAL_TYPES = {"serial": "integer", "serial4": "integer", "bigserial": "bigint",
+                "serial8": "bigint", "smallserial": "smallint", "serial2": "smallint"}
+
 
 def sql_ref(text: str) -> str:
     """A reference that is already SQL text (type names, `ref_table`), passed through as is."""

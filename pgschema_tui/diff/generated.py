@@ -65,12 +65,13 @@ def in_place(old: Column, new: Column, table: Table, ctx) -> str | None:
 def record_generated_rebuilds(ctx, name: str, old: Table, new: Table) -> None:
     """Record the generated columns of table `name` that are dropped and added again."""
     released = set()  # columns whose type changes or that go: no generated column may read them then
+    new_columns = {c.name: c for c in new.columns}
     for col in old.columns:
-        other = new.column(col.name)
+        other = new_columns.get(col.name)
         if other is None or other.type != col.type or other.collation != col.collation:
             released.add(col.name)
     for col in old.columns:
-        other = new.column(col.name)
+        other = new_columns.get(col.name)
         if other is None:
             continue
         forced = reads_any(col, released)

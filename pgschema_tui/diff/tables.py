@@ -113,8 +113,9 @@ def record_reshaped_columns(ctx) -> None:
     for name, old, new in pairs(ctx, "tables"):
         if old is None or new is None:
             continue
+        new_columns = {c.name: c for c in new.columns}
         for col in old.columns:
-            other = new.column(col.name)
+            other = new_columns.get(col.name)
             if other is None or other.type != col.type or other.collation != col.collation:
                 ctx.reshaped_columns.setdefault(name, set()).add(col.name)
         record_generated_rebuilds(ctx, name, old, new)

@@ -7,7 +7,6 @@ and a listed name that does not exist are errors, never silently dropped targets
 """
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
@@ -91,6 +90,8 @@ def parse_targets_file(text: str, source: str) -> list[TargetEntry]:
         pattern = "tenant_*"          # or: schema = "public" (a name, a list or a pattern)
 
     UserError naming the file and entry for anything else."""
+    import tomllib  # here: a plan of one schema asks `is_fleet_spec` and reads no TOML
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

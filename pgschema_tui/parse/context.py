@@ -148,8 +148,7 @@ class LoadContext:
 
             types = {c.name: c.type for c in all_columns(self, table_obj)}
             exprs.cast_domain_columns(node, types, self.domain_bases())
-            exprs.add_implicit_casts(node, types)
-            exprs.type_datetime_literals(node, types)
+            exprs.add_column_casts(node, types)
         return self.expr(node, kind)
 
     def default_expr(self, node) -> tuple[Expr, frozenset[str]]:

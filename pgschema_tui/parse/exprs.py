@@ -39,7 +39,8 @@ def _regclass_literal(text: str, target: str) -> str:
 def localise(node, target: str):
     """Rewrite `node` in place so names in the target schema are unqualified; returns it."""
     for n in walk(node):
-        _localise_node(n, target)
+        if type(n) in _NAMING_NODES:
+            _localise_node(n, target)
     return node
 
 
@@ -47,9 +48,14 @@ def localise_with_references(node, target: str) -> set[str]:
     """`localise` and `references` in one walk (the parser does both for every expression)."""
     refs: set[str] = set()
     for n in walk(node):
-        _localise_node(n, target)
-        _node_references(n, target, refs)
+        if type(n) in _NAMING_NODES:  # most nodes (constants, strings, targets) name nothing
+            _localise_node(n, target)
+            _node_references(n, target, refs)
     return refs
+
+
+# The node classes `_localise_node` and `_node_references` look at; the others name no object.
+_NAMING_NODES = frozenset({ast.RangeVar, ast.FuncCall, ast.TypeName, ast.TypeCast, ast.A_Expr, ast.ColumnRef})
 
 
 def _localise_node(n, target: str) -> None:
@@ -177,7 +183,8 @@ def references(node, target: str) -> set[str]:
     """Dependency refs used anywhere inside `node` (unknown names are harmless: the graph skips them)."""
     refs: set[str] = set()
     for n in walk(node):
-        _node_references(n, target, refs)
+        if type(n) in _NAMING_NODES:
+            _node_references(n, target, refs)
     return refs
 
 
@@ -276,48 +283,64 @@ def cast_domain_columns(node, column_types: dict[str, str], domain_bases: dict[s
 _DATETIME_COLUMN_TYPES = ("date", "timestamp without time zone", "timestamp with time zone")
 
 
-def type_datetime_literals(node, column_types: dict[str, str]):
-    """A string compared with a date/time column is stored cast to the column's type
-    (`'2024-01-01 00:00:00+00'::timestamp with time zone`); add the same cast so the
-    comparison keys line up."""
-    if not any(t.startswith(_DATETIME_COLUMN_TYPES) for t in column_types.values()):
-        return node  # no date/time column: nothing to cast (and no tree walk)
-    for n in walk(node):
-        if not (isinstance(n, ast.A_Expr) and n.kind.name == "AEXPR_OP" and n.lexpr is not None
-                and n.rexpr is not None):
-            continue
-        for column_side, literal_side in (("lexpr", "rexpr"), ("rexpr", "lexpr")):
-            column, literal = getattr(n, column_side), getattr(n, literal_side)
-            if isinstance(column, ast.ColumnRef) and isinstance(literal, ast.A_Const) \
-                    and isinstance(literal.val, ast.String) and all(isinstance(f, ast.String) for f in column.fields):
-                column_type = (column_types.get(".".join(f.sval for f in column.fields)) or "").split("(")[0]
-                if column_type.startswith(_DATETIME_COLUMN_TYPES):
-                    setattr(n, literal_side, ast.TypeCast(arg=literal, typeName=type_name_node(
-                        column_types[".".join(f.sval for f in column.fields)])))
-    return node
-
-
 def add_implicit_casts(node, column_types: dict[str, str]):
     """Add the casts PostgreSQL inserts between integer columns and numeric/float operands."""
-    families = {_NUMERIC_RANK[t.split("(", 1)[0]] <= 3 for t in column_types.values()
-                if t.split("(", 1)[0] in _NUMERIC_RANK}
-    if not families:
-        return node  # no numeric columns: nothing PostgreSQL would cast
-    for n in walk(node):
-        if not (isinstance(n, ast.A_Expr) and n.kind.name == "AEXPR_OP" and n.lexpr is not None
-                and n.rexpr is not None and n.name[-1].sval in _CAST_OPERATORS):
-            continue
-        left, right = _operand_type(n.lexpr, column_types), _operand_type(n.rexpr, column_types)
-        if left not in _NUMERIC_RANK or right not in _NUMERIC_RANK:
-            continue
-        if (_NUMERIC_RANK[left] <= 3) == (_NUMERIC_RANK[right] <= 3):
-            continue  # integers mix freely; so do numeric and float here
-        wider = left if _NUMERIC_RANK[left] > _NUMERIC_RANK[right] else right
-        cast_type = type_name_node(wider)
-        side = "rexpr" if wider == left else "lexpr"
-        if isinstance(getattr(n, side), ast.ColumnRef):
-            setattr(n, side, ast.TypeCast(arg=getattr(n, side), typeName=cast_type))
+    if _has_numeric_column(column_types):  # else nothing PostgreSQL would cast
+        for n in walk(node):
+            if type(n) is ast.A_Expr:
+                _cast_numeric_operand(n, column_types)
     return node
+
+
+def add_column_casts(node, column_types: dict[str, str]):
+    """`add_implicit_casts`, and the cast of a string compared with a date/time column to the
+    column's type, which PostgreSQL stores (`'2024-01-01 00:00:00+00'::timestamp with time
+    zone`), so the comparison keys line up: both in one walk of `node`."""
+    numeric, datetime = _has_numeric_column(column_types), _has_datetime_column(column_types)
+    if numeric or datetime:
+        for n in walk(node):
+            if type(n) is ast.A_Expr:
+                if numeric:
+                    _cast_numeric_operand(n, column_types)
+                if datetime:
+                    _cast_datetime_literal(n, column_types)
+    return node
+
+
+def _has_numeric_column(column_types: dict[str, str]) -> bool:
+    return any(t.split("(", 1)[0] in _NUMERIC_RANK for t in column_types.values())
+
+
+def _has_datetime_column(column_types: dict[str, str]) -> bool:
+    return any(t.startswith(_DATETIME_COLUMN_TYPES) for t in column_types.values())
+
+
+def _cast_datetime_literal(n: ast.A_Expr, column_types: dict[str, str]) -> None:
+    if not (n.kind.name == "AEXPR_OP" and n.lexpr is not None and n.rexpr is not None):
+        return
+    for column_side, literal_side in (("lexpr", "rexpr"), ("rexpr", "lexpr")):
+        column, literal = getattr(n, column_side), getattr(n, literal_side)
+        if isinstance(column, ast.ColumnRef) and isinstance(literal, ast.A_Const) \
+                and isinstance(literal.val, ast.String) and all(isinstance(f, ast.String) for f in column.fields):
+            column_type = (column_types.get(".".join(f.sval for f in column.fields)) or "").split("(")[0]
+            if column_type.startswith(_DATETIME_COLUMN_TYPES):
+                setattr(n, literal_side, ast.TypeCast(arg=literal, typeName=type_name_node(
+                    column_types[".".join(f.sval for f in column.fields)])))
+
+
+def _cast_numeric_operand(n: ast.A_Expr, column_types: dict[str, str]) -> None:
+    if not (n.kind.name == "AEXPR_OP" and n.lexpr is not None and n.rexpr is not None
+            and n.name[-1].sval in _CAST_OPERATORS):
+        return
+    left, right = _operand_type(n.lexpr, column_types), _operand_type(n.rexpr, column_types)
+    if left not in _NUMERIC_RANK or right not in _NUMERIC_RANK:
+        return
+    if (_NUMERIC_RANK[left] <= 3) == (_NUMERIC_RANK[right] <= 3):
+        return  # integers mix freely; so do numeric and float here
+    wider = left if _NUMERIC_RANK[left] > _NUMERIC_RANK[right] else right
+    side = "rexpr" if wider == left else "lexpr"
+    if isinstance(getattr(n, side), ast.ColumnRef):  # a constant keeps its type: no cast to parse
+        setattr(n, side, ast.TypeCast(arg=getattr(n, side), typeName=type_name_node(wider)))
 
 
 def spread_variadic(call: ast.FuncCall, fixed: int) -> None:

@@ -42,7 +42,7 @@ def _run(ctx: LoadContext, statement: Statement) -> None:
     if handler is None:
         kind = type(statement.node).__name__
         raise ctx.unsupported(statement.text.split("\n", 1)[0][:60], f"statement {kind}")
-    watched = privileges.watched_collections(ctx)
+    watched = privileges.watched_collections(ctx) if ctx.extras.get("default_privileges") else ()
     before = {c: set(getattr(ctx.schema, c)) for c in watched}
     handler(statement.node, ctx, statement)
     for collection, keys in before.items():

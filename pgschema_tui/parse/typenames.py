@@ -13,6 +13,7 @@ from pglast import ast
 
 from pgschema_tui.ddl.catalog_names import catalog_types
 from pgschema_tui.ddl.quote import ident
+from pgschema_tui.ddl.names import SERIAL_TYPES  # noqa: F401 (the handlers' import)
 from pgschema_tui.ddl.search_path import catalog_first
 
 # Internal type name → format_type name (types whose modifiers need no special layout).
@@ -65,8 +66,6 @@ def visible_unqualified(schema: str, name: str, target: str, catalog_names: froz
     return not (order.index("pg_catalog") < order.index(schema) and name in catalog_names)
 
 
-SERIAL_TYPES = {"serial": "integer", "serial4": "integer", "bigserial": "bigint",
-                "serial8": "bigint", "smallserial": "smallint", "serial2": "smallint"}
 
 _INTERVAL_FIELDS = {  # typmod range bitmask (datetime.h) → format_type wording
     1 << 2: " year", 1 << 1: " month", 1 << 3: " day", 1 << 10: " hour", 1 << 11: " minute",
@@ -80,8 +79,8 @@ _INTERVAL_FIELDS = {  # typmod range bitmask (datetime.h) → format_type wordin
 
 def type_parts(type_name: ast.TypeName) -> tuple[str | None, str]:
     """(schema or None, internal name) of a TypeName."""
-    names = [n.sval for n in type_name.names]
-    return (names[-2] if len(names) > 1 else None), names[-1]
+    names = type_name.names
+    return (names[-2].sval if len(names) > 1 else None), names[-1].sval
 
 
 def _typmod_values(type_name: ast.TypeName) -> list:

@@ -326,8 +326,9 @@ def add_constraint(ctx: LoadContext, table: ir.Table, constraint: ir.Constraint)
             amended = inherited.change_column(ctx, table, column, not_null=True)
             table = amended or table
         ctx.schema.add(table)
-    elif constraint.type == "PRIMARY KEY":
-        columns = tuple(replace(col, not_null=True) if col.name in constraint.columns else col
+    elif constraint.type == "PRIMARY KEY" and any(col.name in constraint.columns and not col.not_null
+                                                  for col in table.columns):
+        columns = tuple(replace(col, not_null=True) if col.name in constraint.columns and not col.not_null else col
                         for col in table.columns)
         table = replace(table, columns=columns)
         ctx.schema.add(table)
@@ -554,6 +555,8 @@ def _with_casts(expression: Expr, column_types: dict[str, str], domain_bases: di
 
 
 def _cast_generated(ctx: LoadContext, table: ir.Table) -> ir.Table:
+    if all(c.generated is None for c in table.columns):
+        return table
     types, bases = _column_types(table), ctx.domain_bases()
     columns = tuple(replace(c, generated=_with_casts(c.generated, types, bases)) if c.generated is not None else c
                     for c in table.columns)
