@@ -75,15 +75,80 @@ def big_schemas(steps: int) -> tuple[Schema, Schema]:
     return live, desired
 
 
+class _Sampler:
+    """A statistical profiler: a thread notes the main thread's stack every millisecond while an
+    interaction under `--sample` runs (cProfile's own overhead triples Textual's many small calls)."""
+
+    def __init__(self) -> None:
+        import collections
+        import sys
+        import threading
+
+        self.inclusive: collections.Counter = collections.Counter()
+        self.own: collections.Counter = collections.Counter()
+        self.samples = 0
+        self.active = False
+        self._main = threading.main_thread().ident
+        self._frames = sys._current_frames
+        threading.Thread(target=self._run, daemon=True).start()
+
+    def _run(self) -> None:
+        while True:
+            time.sleep(0.001)
+            if not self.active:
+                continue
+            frame = self._frames().get(self._main)
+            seen = set()
+            first = True
+            while frame is not None:
+                code = frame.f_code
+                name = f"{code.co_filename.split('site-packages/')[-1].split('pgschema-tui/')[-1]}:{code.co_firstlineno}({code.co_name})"
+                if first:
+                    self.own[name] += 1
+                    first = False
+                if name not in seen:
+                    seen.add(name)
+                    self.inclusive[name] += 1
+                frame = frame.f_back
+            self.samples += 1
+
+    def report(self, lines: int) -> None:
+        print(f"{self.samples} samples (about 1 ms each); inclusive share, then own share:")
+        for name, count in self.inclusive.most_common(lines):
+            print(f"  {100 * count / self.samples:5.1f}%  {name}")
+        print("own:")
+        for name, count in self.own.most_common(lines // 2):
+            print(f"  {100 * count / self.samples:5.1f}%  {name}")
+
+
 class _Timer:
-    """CPU and wall time of a block."""
+    """CPU and wall time of a block; under `--profile`, the named interactions run in cProfile."""
+
+    profile: str | None = None  # a substring of the interactions to profile ("open", "mode 2", "key j")
+    profiler = None
+    sampler: _Sampler | None = None
+    current = ""  # the interaction being measured
 
     def __enter__(self):
+        if self.sampler is not None and self.profile in self.current:
+            self.sampler.active = True
+            self.cpu, self.wall = time.process_time(), time.perf_counter()
+            return self
+        if self.profile and self.profile in self.current:
+            if _Timer.profiler is None:
+                import cProfile
+
+                _Timer.profiler = cProfile.Profile(time.process_time)  # CPU, as measured
+            _Timer.profiler.enable()
         self.cpu, self.wall = time.process_time(), time.perf_counter()
         return self
 
     def __exit__(self, *exc):
         self.cpu, self.wall = time.process_time() - self.cpu, time.perf_counter() - self.wall
+        if _Timer.profiler is not None:
+            _Timer.profiler.disable()
+        if _Timer.sampler is not None:
+            _Timer.sampler.active = False
 
 
 async def _key_times(pilot, keys) -> tuple[float, float, float]:
@@ -128,23 +193,28 @@ async def measure(steps: int, with_ir: bool, freeze: bool = True) -> dict[str, t
         gc.collect()
         gc.freeze()
     results: dict[str, tuple[float, float, float]] = {"baseline key (trivial app) ms": await baseline()}
+    _Timer.current = "open s"
     with _Timer() as opened:
         app = ReviewApp(ReviewSession(plan, live=live, desired=desired, source="bench"), clock=FixedClock())
         async with app.run_test(size=(120, 36)) as pilot:
             await pilot.pause()
             opened.__exit__()
             results["open s"] = (opened.cpu, opened.cpu, opened.wall)
+            async def measured(name: str, timing) -> None:
+                _Timer.current = name
+                results[name] = await timing
+
             for label, keys in (("j", ["j"] * 40), ("]", ["right_square_bracket"] * 40),
                                 ("space", ["space"] * 20), ("G/g", ["G", "g"] * 10)):
-                results[f"key {label} ms"] = await _key_times(pilot, keys)
-            results["open the filter '/' ms"] = await _once(pilot, "slash")
-            results["filter keystroke ms"] = await _key_times(pilot, list("t42"))
-            results["enter (filter applied) ms"] = await _once(pilot, "enter")
-            results["] in the filtered list ms"] = await _once(pilot, "right_square_bracket")
-            results["clear the filter ('/' escape) ms"] = await _once(pilot, "slash", "escape")
+                await measured(f"key {label} ms", _key_times(pilot, keys))
+            await measured("open the filter '/' ms", _once(pilot, "slash"))
+            await measured("filter keystroke ms", _key_times(pilot, list("t42")))
+            await measured("enter (filter applied) ms", _once(pilot, "enter"))
+            await measured("] in the filtered list ms", _once(pilot, "right_square_bracket"))
+            await measured("clear the filter ('/' escape) ms", _once(pilot, "slash", "escape"))
             for mode in ("2", "3", "4"):
-                results[f"first switch to mode {mode} ms"] = await _once(pilot, mode)
-            results["back to mode 1 ms"] = await _once(pilot, "1")
+                await measured(f"first switch to mode {mode} ms", _once(pilot, mode))
+            await measured("back to mode 1 ms", _once(pilot, "1"))
     return results
 
 
@@ -157,7 +227,17 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=8000)
     parser.add_argument("--with-ir", action="store_true", help="also load live/desired IR (details show dependencies)")
     parser.add_argument("--no-freeze", action="store_true", help="do not freeze the plan and IR before opening")
+    parser.add_argument("--profile", metavar="INTERACTION",
+                        help="run the interactions whose name contains this (e.g. 'mode 2', 'key j', 'open s') "
+                             "under cProfile and print where their time went")
+    parser.add_argument("--sample", action="store_true",
+                        help="with --profile: sample the stack every millisecond instead of cProfile")
+    parser.add_argument("--profile-sort", default="cumulative", help="pstats sort key (cumulative, tottime)")
+    parser.add_argument("--profile-lines", type=int, default=60)
     args = parser.parse_args()
+    _Timer.profile = args.profile
+    if args.profile and args.sample:
+        _Timer.sampler = _Sampler()
     results = asyncio.run(measure(args.steps, args.with_ir, freeze=not args.no_freeze))
     print(f"plan of {args.steps} steps{' with IR' if args.with_ir else ''} (keys pressed many times: median, worst):")
     print(f"  {'':<40} {'cpu':>9} {'worst cpu':>10} {'wall':>9}")
@@ -169,6 +249,14 @@ def main() -> None:
             failed.append(name)
     print("open < 1 s and every interaction < 100 ms (cpu, worst): "
           + ("yes" if not failed else "NO: " + ", ".join(failed)))
+    if _Timer.sampler is not None:
+        print(f"\nsampled stacks of the interactions matching {args.profile!r}:")
+        _Timer.sampler.report(args.profile_lines)
+    elif _Timer.profiler is not None:
+        import pstats
+
+        print(f"\nprofile of the interactions matching {args.profile!r} (times include cProfile's overhead):")
+        pstats.Stats(_Timer.profiler).sort_stats(args.profile_sort).print_stats(args.profile_lines)
 
 
 if __name__ == "__main__":
