@@ -100,14 +100,14 @@ async def test_write_plan_equals_the_planner_json(tmp_path):
 
 @sync
 async def test_footer_shows_at_most_eight_bindings_in_every_mode():
-    from textual.widgets._footer import FooterKey
+    from pgschema_tui.tui.widgets.footer import QuietFooter
 
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         for mode in ("1", "2", "3", "4"):
             await pilot.press(mode)
             await pilot.pause()
-            keys = [k for k in app.screen.query(FooterKey) if k.display]
+            keys = app.screen.query_one(QuietFooter).items
             assert 0 < len(keys) <= 8, (mode, [k.key for k in keys])
 
 

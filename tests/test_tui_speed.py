@@ -110,8 +110,8 @@ async def test_first_switch_to_each_mode_parses_no_stylesheet(monkeypatch):
 
 @sync
 async def test_focus_moving_between_lists_keeps_the_footer(monkeypatch):
-    """tab between Explore's two lists: the same keys apply, so the footer is not rebuilt
-    (Textual's Footer mounts its twenty keys again on every focus change)."""
+    """tab between Explore's two lists: the same keys apply, so the footer is not redrawn;
+    the filter line takes printable keys, so the footer then shows fewer."""
     from pgschema_tui.tui.widgets.footer import QuietFooter
 
     app = ReviewApp(shop_session(), clock=FixedClock())
@@ -119,20 +119,55 @@ async def test_focus_moving_between_lists_keeps_the_footer(monkeypatch):
         await pilot.press("2")
         await pilot.pause()
         footer = app.screen.query_one(QuietFooter)
-        keys_before = [key.key for key in footer.query("FooterKey")]
-        rebuilt = []
-        original = QuietFooter.recompose
+        keys_before = [item.key for item in footer.items]
+        redrawn = []
+        original = QuietFooter.refresh
 
-        async def counting(self):
-            rebuilt.append(1)
-            await original(self)
+        def counting(self, *args, **kwargs):
+            redrawn.append(1)
+            return original(self, *args, **kwargs)
 
-        monkeypatch.setattr(QuietFooter, "recompose", counting)
+        monkeypatch.setattr(QuietFooter, "refresh", counting)
         await pilot.press("tab")
         await pilot.pause()
         assert app.screen.focused.id == "live-tree"
-        await pilot.press("slash")  # the filter line takes printable keys: the footer shows fewer
+        assert redrawn == []
+        await pilot.press("slash")
         await pilot.pause()
-        assert len(rebuilt) == 1
-        keys_while_typing = [key.key for key in footer.query("FooterKey")]
+        assert len(redrawn) == 1
+        keys_while_typing = [item.key for item in footer.items]
     assert keys_before and keys_while_typing != keys_before
+
+
+@sync
+async def test_filter_and_mode_switches_mount_only_the_new_screens_widgets(monkeypatch):
+    """Opening, typing in, applying and clearing the filter mounts no widget, and a first switch
+    to a mode mounts that screen's widgets once: Textual's Footer mounted a row of key widgets
+    again on every focus change and a second time on each new screen (40 to 60 ms each on an
+    8,000-step plan)."""
+    from textual.app import App
+
+    from test_tui_defects import big_session
+
+    mounted: list[str] = []
+    original = App._register
+
+    def counting(self, parent, *widgets, **kwargs):
+        mounted.extend(type(w).__name__ for w in widgets)
+        return original(self, parent, *widgets, **kwargs)
+
+    app = ReviewApp(big_session(600), clock=FixedClock())
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        monkeypatch.setattr(App, "_register", counting)
+        for keys in (("slash",), tuple("t1"), ("enter",), ("slash", "escape")):
+            await pilot.press(*keys)
+            await pilot.pause()
+        assert mounted == [], f"the filter mounted {mounted}"
+        await pilot.press("3")
+        await pilot.pause()
+        first = len(mounted)
+        assert 0 < first <= 10, mounted  # the Graph screen and its few widgets, once
+        await pilot.press("1", "3")
+        await pilot.pause()
+        assert len(mounted) == first, mounted[first:]

@@ -24,7 +24,6 @@ def mode_widget_classes() -> list[type]:
     """Every widget class a mode screen mounts (ours and Textual's, children included)."""
     from textual.containers import Horizontal, Vertical, VerticalScroll
     from textual.widgets import Input, Label, ProgressBar, RichLog, Static
-    from textual.widgets._footer import FooterKey, FooterLabel, KeyGroup
     from textual.widgets._progress_bar import Bar, ETAStatus, PercentageStatus
 
     from pgschema_tui.tui.widgets.apply_progress import ApplyProgress
@@ -42,8 +41,7 @@ def mode_widget_classes() -> list[type]:
     from pgschema_tui.tui.widgets.step_details import StepDetails
     from pgschema_tui.tui.widgets.summary_bar import SummaryBar
 
-    return [Horizontal, Vertical, VerticalScroll, Input, Label, ProgressBar, RichLog, Static, FooterKey,
-            FooterLabel, KeyGroup, Bar, ETAStatus, PercentageStatus, ApplyProgress, ApplySteps, DdlCompare,
+    return [Horizontal, Vertical, VerticalScroll, Input, Label, ProgressBar, RichLog, Static, Bar, ETAStatus, PercentageStatus, ApplyProgress, ApplySteps, DdlCompare,
             DdlPane, DependencyView, FilterBar, QuietFooter, LayerTree, LockTable, ModeBar, ObjectTree, PlanTree,
             StepDetails, SummaryBar]
 
