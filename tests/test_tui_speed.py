@@ -171,3 +171,39 @@ async def test_filter_and_mode_switches_mount_only_the_new_screens_widgets(monke
         await pilot.press("1", "3")
         await pilot.pause()
         assert len(mounted) == first, mounted[first:]
+
+
+@sync
+async def test_models_are_built_while_opening_not_on_a_key(monkeypatch):
+    """Each mode's per-plan work (both dependency graphs, Explore's pairs) is done once, while the
+    plan opens: the first drop step's details built the live graph, and the first switch to
+    Explore paired every object, inside a keystroke (50 to 70 ms each on an 8,000-step plan)."""
+    from pgschema_tui.tui import dependencies, explore_model
+
+    built: list[str] = []
+    graph_init = dependencies.SchemaGraph.__init__
+    pair_objects = explore_model.pair_objects
+
+    def counting_graph(self, schema):
+        built.append("graph")
+        graph_init(self, schema)
+
+    def counting_pairs(*args, **kwargs):
+        built.append("pairs")
+        return pair_objects(*args, **kwargs)
+
+    app = ReviewApp(shop_session(), clock=FixedClock())
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        monkeypatch.setattr(dependencies.SchemaGraph, "__init__", counting_graph)
+        monkeypatch.setattr(explore_model, "pair_objects", counting_pairs)
+        drops = [r.index for r in app.session.refs if r.step.operation == "drop"]
+        assert drops
+        for _ in range(drops[0]):
+            await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert app.selected_step == drops[0]
+        for mode in ("2", "3", "4", "1"):
+            await pilot.press(mode)
+            await pilot.pause()
+    assert built == [], f"built on keys after opening: {built}"

@@ -76,8 +76,24 @@ class ReviewApp(App):
         self.switch_mode(mode)
 
     def on_mount(self) -> None:
+        self.prepare_models()
         if self.notice:  # after the first screen exists, or the toast has nowhere to show
             self.call_after_refresh(self.notify, self.notice, severity="warning", timeout=10)
+
+    def prepare_models(self) -> None:
+        """What the modes compute once per plan, done while the plan opens rather than on the
+        first key that needs it (issue 12: every key under 100 ms): both sides' dependency graphs
+        (a drop step's details need the live one), the steps' graph nodes (Graph mode), the
+        filter's lowercased text and, when the plan says which objects differ (no expression
+        compared), Explore's pairs. About 0.15 s of an 8,000-step plan's opening; the cost of
+        opening counts it (bench/bench_tui.py)."""
+        session = self.session
+        if self.has_ir:
+            self.dependencies.prepare()
+        if session.refs:
+            session.matches(session.refs[0], "-")  # lowercases every step's searchable text once
+        if session.step_paths is not None:
+            session.object_pairs()
 
     @property
     def has_ir(self) -> bool:
@@ -131,6 +147,7 @@ class ReviewApp(App):
         back = self.current_mode
         self.session = session
         self.dependencies = PlanDependencies(session)
+        self.prepare_models()
         self.apply_screen = None
         self.selected_step = None
         self.graph_subject = None

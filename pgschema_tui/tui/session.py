@@ -119,13 +119,32 @@ class ReviewSession:
 
         return with_attributes(self.plan, self.live, self.desired)
 
+    _step_paths: frozenset[str] | None = None
+
     @property
     def step_paths(self) -> frozenset[str] | None:
         """The paths the plan's steps touch, when the plan was made from this session's two IRs
         (`review --file`); None otherwise (then Explore compares the objects themselves)."""
         if self.live is None or self.desired is None:
             return None
-        return frozenset(r.step.path for r in self.refs)
+        if self._step_paths is None:
+            self._step_paths = frozenset(r.step.path for r in self.refs)
+        return self._step_paths
+
+    _object_pairs: list | None = None
+
+    @property
+    def pairs_ready(self) -> bool:
+        return self._object_pairs is not None
+
+    def object_pairs(self) -> list:
+        """Explore's pairs of desired and live objects (`explore_model.pair_objects`), made once
+        for the session (the IRs and the plan never change under it; a refresh is a new session)."""
+        if self._object_pairs is None:
+            from pgschema_tui.tui.explore_model import pair_objects
+
+            self._object_pairs = pair_objects(self.desired, self.live, self.plan.ignored, self.step_paths)
+        return self._object_pairs
 
     def hazardous(self) -> list[int]:
         return [r.index for r in self.refs if r.step.hazards]
