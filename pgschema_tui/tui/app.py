@@ -1,6 +1,7 @@
 """The reviewer application: four modes over one shared `ReviewSession`."""
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -86,7 +87,7 @@ class ReviewApp(App):
         (a drop step's details need the live one), the steps' graph nodes (Graph mode), the
         filter's lowercased text and, when the plan says which objects differ (no expression
         compared), Explore's pairs. About 0.15 s of an 8,000-step plan's opening; the cost of
-        opening counts it (bench/bench_tui.py)."""
+        opening counts it (bench/bench_tui.py). Then freezes what exists for the collector."""
         session = self.session
         if self.has_ir:
             self.dependencies.prepare()
@@ -94,6 +95,10 @@ class ReviewApp(App):
             session.matches(session.refs[0], "-")  # lowercases every step's searchable text once
         if session.step_paths is not None:
             session.object_pairs()
+        # As `review` froze the plan and IR it built (commands/common.collector_paused): Python's
+        # full collections would otherwise scan these long-lived models, 25 to 40 ms inside
+        # whichever key came next, every few keys. Reference counting still frees them.
+        gc.freeze()
 
     @property
     def has_ir(self) -> bool:

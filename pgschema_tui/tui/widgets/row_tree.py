@@ -9,7 +9,7 @@ bar) and the reviewer's keys: j/k, g/G, h/l, page up/down, enter, space, shift+a
 from __future__ import annotations
 
 from bisect import bisect_right
-from typing import Any, Hashable, Iterable, NamedTuple
+from typing import Any, Callable, Hashable, Iterable, NamedTuple
 
 from rich.segment import Segment
 from rich.style import Style
@@ -42,12 +42,19 @@ class Row(NamedTuple):
 
 
 class Group:
-    """One header line and the items under it."""
+    """One header line and the items under it. `label` may be a function making the Text: it is
+    then made when the header is first drawn (a plan of 3,000 transaction groups drew a dozen)."""
 
-    __slots__ = ("label", "items", "expanded")
+    __slots__ = ("_label", "items", "expanded")
 
-    def __init__(self, label: Text, items: list, expanded: bool = True) -> None:
-        self.label, self.items, self.expanded = label, items, expanded
+    def __init__(self, label: Text | Callable[[], Text], items: list, expanded: bool = True) -> None:
+        self._label, self.items, self.expanded = label, items, expanded
+
+    @property
+    def label(self) -> Text:
+        if not isinstance(self._label, Text):
+            self._label = self._label()
+        return self._label
 
 
 class RowTree(ScrollView, can_focus=True):
@@ -165,9 +172,13 @@ class RowTree(ScrollView, can_focus=True):
     def set_groups(self, groups: Iterable[Group]) -> None:
         """Show these groups instead; the cursor keeps its line (clamped), as Tree.clear did."""
         self.groups = list(groups)
-        key_of = self.key_of
-        self.positions = {key_of(item): (g, i) for g, group in enumerate(self.groups)
-                          for i, item in enumerate(group.items)}
+        if type(self).key_of is RowTree.key_of:  # items are their own keys: no call per item
+            self.positions = {item: (g, i) for g, group in enumerate(self.groups)
+                              for i, item in enumerate(group.items)}
+        else:
+            key_of = self.key_of
+            self.positions = {key_of(item): (g, i) for g, group in enumerate(self.groups)
+                              for i, item in enumerate(group.items)}
         self._generation += 1
         self._relayout()
 
