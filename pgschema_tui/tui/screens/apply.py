@@ -158,7 +158,7 @@ class ApplyScreen(ModeScreen):
 
     def on_screen_resume(self) -> None:
         """Back from Review: hazards may have been acknowledged there since."""
-        if self.is_mounted:
+        if self.shown_again():
             self.redraw()
 
     def _tick(self) -> None:

@@ -78,6 +78,18 @@ class ModeScreen(Screen):
         if self._styles_up_to_date():
             event.refresh_styles = False
 
+    _hidden_since_shown = False
+
+    def _on_screen_suspend(self, event) -> None:
+        self._hidden_since_shown = True
+
+    def shown_again(self) -> bool:
+        """True once per return to this screen after it was hidden (another mode, a dialog): when
+        to redraw what may have changed meanwhile. A first switch posts two resumes around the
+        mount, which has just drawn everything: redrawing then was a third of Apply's first switch."""
+        again, self._hidden_since_shown = self._hidden_since_shown, False
+        return again and self.is_mounted
+
     def _styles_up_to_date(self) -> bool:
         count = getattr(self, "_css_update_count", None)
         return count is not None and count == getattr(self.app, "_css_update_count", None) and count >= 0

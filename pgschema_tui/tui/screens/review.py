@@ -294,7 +294,7 @@ class ReviewScreen(ModeScreen):
 
     def on_screen_resume(self) -> None:
         """Back from another mode: marks may have changed there (e.g. acknowledged in Graph)."""
-        if self.is_mounted and self.current is not None:
+        if self.shown_again() and self.current is not None:
             self.query_one(PlanTree).select_step(self.current)
             self._refresh_details()
             self._refresh_summary()
