@@ -213,12 +213,25 @@ class ReviewSession:
                                            " ".join(h.type for h in r.step.hazards))).lower() for r in self.refs]
         return self._haystacks[index]
 
+    _all_grouped: list[tuple[str, list[StepRef]]] | None = None
+
     def grouped(self, needle: str = "") -> list[tuple[str, list[StepRef]]]:
-        """Steps matching `needle` grouped by object kind, kinds in order of first appearance."""
+        """Steps matching `needle` grouped by object kind, kinds in order of first appearance
+        (without a needle, every step: worked out once, as opening and each cleared filter show it)."""
+        if not needle:
+            if self._all_grouped is None:
+                self._all_grouped = self._group(self.refs)
+            return self._all_grouped
+        if self._haystacks is None:
+            self._haystack(0)
+        needle = needle.lower()
+        return self._group([ref for ref, text in zip(self.refs, self._haystacks) if needle in text])
+
+    @staticmethod
+    def _group(refs: list[StepRef]) -> list[tuple[str, list[StepRef]]]:
         groups: dict[str, list[StepRef]] = {}
-        for ref in self.refs:
-            if self.matches(ref, needle):
-                groups.setdefault(step_kind(ref.step), []).append(ref)
+        for ref in refs:
+            groups.setdefault(step_kind(ref.step), []).append(ref)
         return list(groups.items())
 
     def group_steps(self, group: int) -> list[StepRef]:
