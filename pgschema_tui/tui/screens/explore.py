@@ -131,11 +131,24 @@ class ExploreScreen(ModeScreen):
         self.query_one("#live-ddl", DdlCompare).show(
             live_marked if pair.live is not None else None, live_absent)
         self.current_pair = pair
-        self.app.graph_subject = ("object", pair.collection, pair.key, pair.desired is not None)
+        if self.is_current:
+            self.app.graph_subject = ("object", pair.collection, pair.key, pair.desired is not None)
+        else:  # built ahead of its first showing (ReviewApp._prebuild_modes): Graph follows it then
+            self._subject_pending = True
         if sync:
             for tree in self.query(ObjectTree):
                 if tree.selected_pair is None or tree.selected_pair.key != pair.key:
                     tree.select_object(pair.collection, pair.key)
+
+    _subject_pending = False
+
+    def on_screen_resume(self) -> None:
+        """Shown for the first time after being built ahead: its first object becomes Graph's
+        subject, as when the screen is built on its first switch."""
+        if self._subject_pending and self.is_mounted and self.is_current:
+            self._subject_pending = False
+            pair = self.current_pair
+            self.app.graph_subject = ("object", pair.collection, pair.key, pair.desired is not None)
 
     @on(ObjectTree.Highlighted)
     def _on_highlight(self, event: ObjectTree.Highlighted) -> None:

@@ -87,8 +87,10 @@ class ModeScreen(Screen):
         """True once per return to this screen after it was hidden (another mode, a dialog): when
         to redraw what may have changed meanwhile. A first switch posts two resumes around the
         mount, which has just drawn everything: redrawing then was a third of Apply's first switch."""
+        if not (self.is_mounted and self.is_current):  # a resume posted while built ahead
+            return False
         again, self._hidden_since_shown = self._hidden_since_shown, False
-        return again and self.is_mounted
+        return again
 
     def _styles_up_to_date(self) -> bool:
         count = getattr(self, "_css_update_count", None)
@@ -97,6 +99,8 @@ class ModeScreen(Screen):
     def _on_mount(self, event) -> None:
         self._styles_are_current()  # the first screen too, once the theme is applied (else every
         # return to it would refresh the whole app's CSS)
+        if not self.is_current:  # built ahead (ReviewApp._prebuild_modes): its first showing redraws
+            self._hidden_since_shown = True
 
     def _styles_are_current(self) -> None:
         if hasattr(self, "_css_update_count") and hasattr(self.app, "_css_update_count"):
