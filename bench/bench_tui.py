@@ -212,7 +212,9 @@ async def measure(steps: int, with_ir: bool, freeze: bool = True) -> dict[str, t
         app = ReviewApp(ReviewSession(plan, live=live, desired=desired, source="bench"), clock=FixedClock())
         async with app.run_test(size=(120, 36)) as pilot:
             await pilot.pause()
-            await app.modes_ready.wait()  # the other modes' screens, built in idle time, count in opening
+            ready = getattr(app, "modes_ready", None)  # (absent before the screens were built ahead)
+            if ready is not None:
+                await ready.wait()  # the other modes' screens, built in idle time, count in opening
             await pilot.pause()
             opened.__exit__()
             results["open s"] = (opened.cpu, opened.cpu, opened.wall)
