@@ -3,7 +3,7 @@
 Targets (issue 12): on `--steps 8000 --with-ir` the plan opens in under 1 s of CPU and every
 measured interaction (keys, opening the filter, a filter keystroke, the first switch to each
 mode) costs under 100 ms of CPU.
-Run: .venv/bin/python bench/bench_tui.py [--steps 8000] [--with-ir] [--profile INTERACTION [--sample]]
+Run: .venv/bin/python bench/bench_tui.py [--steps 8000] [--with-ir] [--profile INTERACTION]
      .venv/bin/python bench/bench_tui.py --tables 2000 [--runs 3]   (review start vs plan, below)
 The app runs headless (Textual's test driver) at 120x36; "open" is the time from creating
 the app until its first screen is mounted and laid out and the other modes' screens are built
@@ -87,65 +87,14 @@ def big_schemas(steps: int) -> tuple[Schema, Schema]:
     return live, desired
 
 
-class _Sampler:
-    """A statistical profiler: a thread notes the main thread's stack every millisecond while an
-    interaction under `--sample` runs (cProfile's own overhead triples Textual's many small calls)."""
-
-    def __init__(self) -> None:
-        import collections
-        import sys
-        import threading
-
-        self.inclusive: collections.Counter = collections.Counter()
-        self.own: collections.Counter = collections.Counter()
-        self.samples = 0
-        self.active = False
-        self._main = threading.main_thread().ident
-        self._frames = sys._current_frames
-        threading.Thread(target=self._run, daemon=True).start()
-
-    def _run(self) -> None:
-        while True:
-            time.sleep(0.001)
-            if not self.active:
-                continue
-            frame = self._frames().get(self._main)
-            seen = set()
-            first = True
-            while frame is not None:
-                code = frame.f_code
-                name = f"{code.co_filename.split('site-packages/')[-1].split('pgschema-tui/')[-1]}:{code.co_firstlineno}({code.co_name})"
-                if first:
-                    self.own[name] += 1
-                    first = False
-                if name not in seen:
-                    seen.add(name)
-                    self.inclusive[name] += 1
-                frame = frame.f_back
-            self.samples += 1
-
-    def report(self, lines: int) -> None:
-        print(f"{self.samples} samples (about 1 ms each); inclusive share, then own share:")
-        for name, count in self.inclusive.most_common(lines):
-            print(f"  {100 * count / self.samples:5.1f}%  {name}")
-        print("own:")
-        for name, count in self.own.most_common(lines // 2):
-            print(f"  {100 * count / self.samples:5.1f}%  {name}")
-
-
 class _Timer:
     """CPU and wall time of a block; under `--profile`, the named interactions run in cProfile."""
 
     profile: str | None = None  # a substring of the interactions to profile ("open", "mode 2", "key j")
     profiler = None
-    sampler: _Sampler | None = None
     current = ""  # the interaction being measured
 
     def __enter__(self):
-        if self.sampler is not None and self.profile in self.current:
-            self.sampler.active = True
-            self.cpu, self.wall = time.process_time(), time.perf_counter()
-            return self
         if self.profile and self.profile in self.current:
             if _Timer.profiler is None:
                 import cProfile
@@ -159,8 +108,6 @@ class _Timer:
         self.cpu, self.wall = time.process_time() - self.cpu, time.perf_counter() - self.wall
         if _Timer.profiler is not None:
             _Timer.profiler.disable()
-        if _Timer.sampler is not None:
-            _Timer.sampler.active = False
 
 
 async def _key_times(pilot, keys) -> tuple[float, float, float]:
@@ -345,8 +292,6 @@ def main() -> None:
     parser.add_argument("--profile", metavar="INTERACTION",
                         help="run the interactions whose name contains this (e.g. 'mode 2', 'key j', 'open s') "
                              "under cProfile and print where their time went")
-    parser.add_argument("--sample", action="store_true",
-                        help="with --profile: sample the stack every millisecond instead of cProfile")
     parser.add_argument("--profile-sort", default="cumulative", help="pstats sort key (cumulative, tottime)")
     parser.add_argument("--profile-lines", type=int, default=60)
     parser.add_argument("--tables", type=int, metavar="N",
@@ -361,8 +306,6 @@ def main() -> None:
         review_start_vs_plan(args.tables, args.runs)
         return
     _Timer.profile = args.profile
-    if args.profile and args.sample:
-        _Timer.sampler = _Sampler()
     results = asyncio.run(measure(args.steps, args.with_ir, freeze=not args.no_freeze))
     print(f"plan of {args.steps} steps{' with IR' if args.with_ir else ''} (keys pressed many times: median, worst):")
     print(f"  {'':<40} {'cpu':>9} {'worst cpu':>10} {'wall':>9}")
@@ -374,10 +317,7 @@ def main() -> None:
             failed.append(name)
     print("open < 1 s and every interaction < 100 ms (cpu, worst): "
           + ("yes" if not failed else "NO: " + ", ".join(failed)))
-    if _Timer.sampler is not None:
-        print(f"\nsampled stacks of the interactions matching {args.profile!r}:")
-        _Timer.sampler.report(args.profile_lines)
-    elif _Timer.profiler is not None:
+    if _Timer.profiler is not None:
         import pstats
 
         print(f"\nprofile of the interactions matching {args.profile!r} (times include cProfile's overhead):")
