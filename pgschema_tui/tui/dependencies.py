@@ -105,6 +105,11 @@ class PlanDependencies:
             self._live = SchemaGraph(self.session.live)
         return self._live
 
+    def prepare(self) -> None:
+        """Build both graphs and the steps' nodes now (ReviewApp.prepare_models)."""
+        self.desired, self.live  # noqa: B018 - built on first access
+        self._maps()
+
     def side_for(self, operation: str) -> SchemaGraph:
         """Drops are about the live object; everything else about the desired one."""
         return self.live if operation == "drop" else self.desired

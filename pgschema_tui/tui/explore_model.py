@@ -6,7 +6,6 @@ Explore mode draws two trees from this; the markers follow the plan vocabulary
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
 
 from pgschema_tui.ir.model import Schema
 from pgschema_tui.plan.attributes import canonical_layout
@@ -15,17 +14,22 @@ MARKERS = {"same": "=", "changed": "~", "added": "+", "removed": "-", "unknown":
 IGNORED = "ignored"  # the pseudo-collection of ignored paths neither side's IR holds
 
 
-@dataclass(frozen=True, eq=False)  # compared by identity: field equality would compare whole IR objects
 class ObjectPair:
-    """One object key in one collection, with what each side holds."""
+    """One object key in one collection, with what each side holds. Compared by identity (field
+    equality would compare whole IR objects); a plain slotted class, not a frozen dataclass,
+    whose `__init__` was most of pairing 10,000 objects. Read-only by convention."""
 
-    collection: str
-    key: str
-    desired: object | None
-    live: object | None
-    compared: bool = True  # False when one side's schema is not loaded at all (a saved plan)
-    ignored: bool = False  # named by .pgschemaignore: the plan leaves it as it is
-    differs: bool | None = None  # from the plan (it has a step for the object); None: compare the objects
+    __slots__ = ("collection", "key", "desired", "live", "compared", "ignored", "differs")
+
+    def __init__(self, collection: str, key: str, desired: object | None, live: object | None,
+                 compared: bool = True, ignored: bool = False, differs: bool | None = None) -> None:
+        self.collection, self.key, self.desired, self.live = collection, key, desired, live
+        self.compared = compared  # False when one side's schema is not loaded at all (a saved plan)
+        self.ignored = ignored  # named by .pgschemaignore: the plan leaves it as it is
+        self.differs = differs  # from the plan (it has a step for the object); None: compare the objects
+
+    def __repr__(self) -> str:
+        return f"ObjectPair({self.collection!r}, {self.key!r}, state={self.state!r})"
 
     @property
     def state(self) -> str:
@@ -59,25 +63,28 @@ def pair_objects(desired: Schema | None, live: Schema | None, ignored: list[str]
     "dropped" or "new"); the ones neither IR holds (the plan command filtered them out) are
     listed under the pseudo-collection `IGNORED`."""
     out = []
-    from pgschema_tui.diff.context import object_path
-
     ignored_paths = set(ignored)
     found: set[str] = set()
     schema_name = (desired or live).name if (desired or live) is not None else ""
     compared = desired is not None and live is not None
-    touched = _touched(desired, live, step_paths) if compared and step_paths is not None else None
+    need_paths = bool(ignored_paths) or (compared and step_paths is not None)
+    # each object's path, worked out once per side (it is most of the cost on a big schema)
+    desired_paths = _paths(desired) if need_paths and desired is not None else {}
+    live_paths = _paths(live) if need_paths and live is not None else {}
+    touched = _touched_paths(set(desired_paths.values()) | set(live_paths.values()), step_paths) \
+        if compared and step_paths is not None else None
     for coll in Schema.COLLECTIONS:
         desired_items = getattr(desired, coll) if desired is not None else {}
         live_items = getattr(live, coll) if live is not None else {}
-        keys = sorted(set(desired_items) | set(live_items))
+        keys = sorted(desired_items.keys() | live_items.keys())
         if keys:
             pairs = []
             for k in keys:
                 d, lv = desired_items.get(k), live_items.get(k)
                 skip = False
                 differs = None
-                if ignored_paths or touched is not None:
-                    path = object_path(desired if d is not None else live, d if d is not None else lv)
+                if need_paths:
+                    path = desired_paths[coll, k] if d is not None else live_paths[coll, k]
                     skip = path in ignored_paths
                     if skip:
                         found.add(path)
@@ -93,12 +100,17 @@ def pair_objects(desired: Schema | None, live: Schema | None, ignored: list[str]
     return out
 
 
-def _touched(desired: Schema, live: Schema, step_paths) -> set[str]:
-    """Object paths the plan touches: each step's path, or for a path that names no object (a
-    column, `public.users.email`) the nearest enclosing object's (`public.users`)."""
+def _paths(schema: Schema) -> dict[tuple[str, str], str]:
+    """(collection, key) -> the object's path (`diff.context.object_path`), for every object."""
     from pgschema_tui.diff.context import object_path
 
-    known = {object_path(side, obj) for side in (desired, live) for obj in side.objects()}
+    return {(coll, key): object_path(schema, obj) for coll in Schema.COLLECTIONS
+            for key, obj in getattr(schema, coll).items()}
+
+
+def _touched_paths(known: set[str], step_paths) -> set[str]:
+    """Object paths the plan touches: each step's path, or for a path that names no object (a
+    column, `public.users.email`) the nearest enclosing object's (`public.users`)."""
     touched = set()
     for path in step_paths:
         while path and path not in known and "." in path:

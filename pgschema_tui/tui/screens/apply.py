@@ -79,8 +79,11 @@ class ApplyScreen(ModeScreen):
 
     # ------------------------------------------------------------- drawing ---
 
+    _drawn_marks: frozenset | None = None
+
     def redraw(self) -> None:
         state = self.state
+        self._drawn_marks = frozenset(self.app.session.acknowledged_hazards)
         self.query_one("#apply-status", Static).update(self._status_text())
         self.query_one(ApplyProgress).show(state)
         self.query_one(ApplySteps).show(state)
@@ -157,8 +160,10 @@ class ApplyScreen(ModeScreen):
         return text
 
     def on_screen_resume(self) -> None:
-        """Back from Review: hazards may have been acknowledged there since."""
-        if self.is_mounted:
+        """Back from Review: hazards may have been acknowledged there since (before an apply, the
+        only thing that changes while hidden: events redraw as they come)."""
+        if self.shown_again() and (self.state.phase != "ready"
+                                   or frozenset(self.app.session.acknowledged_hazards) != self._drawn_marks):
             self.redraw()
 
     def _tick(self) -> None:

@@ -8,7 +8,7 @@ from textual.containers import Horizontal
 from textual.widgets import Input, Static
 
 from pgschema_tui.tui.ddl_text import object_ddl
-from pgschema_tui.tui.explore_model import marked_diff, pair_objects
+from pgschema_tui.tui.explore_model import marked_diff
 from pgschema_tui.tui.widgets.ddl_compare import DdlCompare
 from pgschema_tui.tui.widgets.filter_bar import FilterBar
 from pgschema_tui.tui.widgets.mode_bar import ModeBar
@@ -67,16 +67,15 @@ class ExploreScreen(ModeScreen):
         sizes = sum(len(getattr(side, c)) for side in (session.desired, session.live) if side is not None
                     for c in side.COLLECTIONS)
         limit = self.BACKGROUND_ABOVE if session.step_paths is None else self.BACKGROUND_BY_PLAN_ABOVE
-        if sizes > limit:
+        if sizes > limit and not session.pairs_ready:
             desired_tree.border_title = "Desired (files): comparing…"
             self._compare_in_background()
         else:
-            self._compared(pair_objects(session.desired, session.live, session.plan.ignored, session.step_paths))
+            self._compared(session.object_pairs())
 
     @work(thread=True, exclusive=True, group="explore")
     def _compare_in_background(self) -> None:
-        session = self.app.session
-        grouped = pair_objects(session.desired, session.live, session.plan.ignored, session.step_paths)
+        grouped = self.app.session.object_pairs()
         self.app.call_from_thread(self._compared, grouped)
 
     def _compared(self, grouped: list) -> None:
@@ -132,11 +131,24 @@ class ExploreScreen(ModeScreen):
         self.query_one("#live-ddl", DdlCompare).show(
             live_marked if pair.live is not None else None, live_absent)
         self.current_pair = pair
-        self.app.graph_subject = ("object", pair.collection, pair.key, pair.desired is not None)
+        if self.is_current:
+            self.app.graph_subject = ("object", pair.collection, pair.key, pair.desired is not None)
+        else:  # built ahead of its first showing (ReviewApp._prebuild_modes): Graph follows it then
+            self._subject_pending = True
         if sync:
             for tree in self.query(ObjectTree):
                 if tree.selected_pair is None or tree.selected_pair.key != pair.key:
                     tree.select_object(pair.collection, pair.key)
+
+    _subject_pending = False
+
+    def on_screen_resume(self) -> None:
+        """Shown for the first time after being built ahead: its first object becomes Graph's
+        subject, as when the screen is built on its first switch."""
+        if self._subject_pending and self.is_mounted and self.is_current:
+            self._subject_pending = False
+            pair = self.current_pair
+            self.app.graph_subject = ("object", pair.collection, pair.key, pair.desired is not None)
 
     @on(ObjectTree.Highlighted)
     def _on_highlight(self, event: ObjectTree.Highlighted) -> None:

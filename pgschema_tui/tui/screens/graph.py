@@ -64,7 +64,7 @@ class GraphScreen(ModeScreen):
         tree.focus()
 
     def on_screen_resume(self) -> None:
-        if self.is_mounted:
+        if self.shown_again():
             self._show_subject()
 
     def _show_subject(self) -> None:

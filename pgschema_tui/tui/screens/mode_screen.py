@@ -24,7 +24,6 @@ def mode_widget_classes() -> list[type]:
     """Every widget class a mode screen mounts (ours and Textual's, children included)."""
     from textual.containers import Horizontal, Vertical, VerticalScroll
     from textual.widgets import Input, Label, ProgressBar, RichLog, Static
-    from textual.widgets._footer import FooterKey, FooterLabel, KeyGroup
     from textual.widgets._progress_bar import Bar, ETAStatus, PercentageStatus
 
     from pgschema_tui.tui.widgets.apply_progress import ApplyProgress
@@ -42,8 +41,7 @@ def mode_widget_classes() -> list[type]:
     from pgschema_tui.tui.widgets.step_details import StepDetails
     from pgschema_tui.tui.widgets.summary_bar import SummaryBar
 
-    return [Horizontal, Vertical, VerticalScroll, Input, Label, ProgressBar, RichLog, Static, FooterKey,
-            FooterLabel, KeyGroup, Bar, ETAStatus, PercentageStatus, ApplyProgress, ApplySteps, DdlCompare,
+    return [Horizontal, Vertical, VerticalScroll, Input, Label, ProgressBar, RichLog, Static, Bar, ETAStatus, PercentageStatus, ApplyProgress, ApplySteps, DdlCompare,
             DdlPane, DependencyView, FilterBar, QuietFooter, LayerTree, LockTable, ModeBar, ObjectTree, PlanTree,
             StepDetails, SummaryBar]
 
@@ -73,9 +71,36 @@ class ModeScreen(Screen):
         if any(getattr(app, "_screen_stacks", {}).values()):  # not the first: that one sets the theme up
             self._styles_are_current()
 
+    def _on_screen_resume(self, event) -> None:
+        """Textual restyles every node of a screen each time it is shown again (and twice on a
+        first switch), 20 to 40 ms; nothing a suspended screen's styles depend on changes while
+        it is hidden except the app's CSS (a theme change), which `_css_update_count` tracks."""
+        if self._styles_up_to_date():
+            event.refresh_styles = False
+
+    _hidden_since_shown = False
+
+    def _on_screen_suspend(self, event) -> None:
+        self._hidden_since_shown = True
+
+    def shown_again(self) -> bool:
+        """True once per return to this screen after it was hidden (another mode, a dialog): when
+        to redraw what may have changed meanwhile. A first switch posts two resumes around the
+        mount, which has just drawn everything: redrawing then was a third of Apply's first switch."""
+        if not (self.is_mounted and self.is_current):  # a resume posted while built ahead
+            return False
+        again, self._hidden_since_shown = self._hidden_since_shown, False
+        return again
+
+    def _styles_up_to_date(self) -> bool:
+        count = getattr(self, "_css_update_count", None)
+        return count is not None and count == getattr(self.app, "_css_update_count", None) and count >= 0
+
     def _on_mount(self, event) -> None:
         self._styles_are_current()  # the first screen too, once the theme is applied (else every
         # return to it would refresh the whole app's CSS)
+        if not self.is_current:  # built ahead (ReviewApp._prebuild_modes): its first showing redraws
+            self._hidden_since_shown = True
 
     def _styles_are_current(self) -> None:
         if hasattr(self, "_css_update_count") and hasattr(self.app, "_css_update_count"):

@@ -294,7 +294,10 @@ class ReviewScreen(ModeScreen):
 
     def on_screen_resume(self) -> None:
         """Back from another mode: marks may have changed there (e.g. acknowledged in Graph)."""
-        if self.is_mounted and self.current is not None:
+        if not self.shown_again():
+            return
+        self.query_one(PlanTree).forget_labels()
+        if self.current is not None:
             self.query_one(PlanTree).select_step(self.current)
             self._refresh_details()
             self._refresh_summary()

@@ -8,6 +8,7 @@ from __future__ import annotations
 from rich.segment import Segment
 from rich.text import Text
 from textual.binding import Binding
+from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -43,10 +44,14 @@ class ApplySteps(ScrollView, can_focus=True):
         self.shown: list[int] = [r.index for r in session.refs]
         self._width = 0  # rows are cut to the widget's width, never scrolled sideways
         self.virtual_size = Size(self._width, len(self.shown))
+        self._strips: LRUCache[tuple, Strip] = LRUCache(256)
+        """Rows drawn since the last change of what they show (`show`, `filter`, a resize, a
+        style change): Textual repaints a new screen twice, and the rows again on each scroll."""
 
     def filter(self, needle: str) -> None:
         """Show only the steps matching `needle` (path, kind, operation, hazard or SQL)."""
         self.shown = [r.index for r in self.session.refs if self.session.matches(r, needle)]
+        self._strips.clear()
         self.virtual_size = Size(self._width, len(self.shown))
         self.scroll_home(animate=False)
         self.refresh()
@@ -56,6 +61,7 @@ class ApplySteps(ScrollView, can_focus=True):
 
     def show(self, state: ApplyState) -> None:
         self.state = state
+        self._strips.clear()
         self._set_header()
         focus = state.current
         if focus is None:
@@ -76,7 +82,12 @@ class ApplySteps(ScrollView, can_focus=True):
         return self.state is not None and self.state.any_waited
 
     def on_resize(self) -> None:
+        self._strips.clear()
         self._set_header()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()
 
     def _set_header(self) -> None:
         header = COMPACT_HEADER if self.compact else HEADER
@@ -120,9 +131,15 @@ class ApplySteps(ScrollView, can_focus=True):
         if row >= len(self.shown):
             return Strip.blank(width, self.rich_style)
         index = self.shown[row]
-        rendered = [s for s in self.row_text(index).render(self.app.console) if s.text != "\n"]
-        # On top of the widget's own style: every segment gets a real Style (NO_COLOR filters need one).
-        strip = Strip(list(Segment.apply_style(rendered, self.rich_style)))
-        return strip.crop(self.scroll_offset.x, self.scroll_offset.x + width).extend_cell_length(width, self.rich_style)
+        key = (index, width, self.scroll_offset.x, self.scrollable_content_region.width)
+        strip = self._strips.get(key)
+        if strip is None:
+            rendered = [s for s in self.row_text(index).render(self.app.console) if s.text != "\n"]
+            # On top of the widget's own style: every segment gets a real Style (NO_COLOR filters need one).
+            strip = Strip(list(Segment.apply_style(rendered, self.rich_style)))
+            strip = strip.crop(self.scroll_offset.x, self.scroll_offset.x + width).extend_cell_length(width, self.rich_style)
+            if self.state is None or self.state.step_states[index] not in (RUNNING, WAITING):  # not timed now
+                self._strips[key] = strip
+        return strip
 
 

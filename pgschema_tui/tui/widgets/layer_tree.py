@@ -1,6 +1,8 @@
 """Graph mode's left side: the plan's steps in execution order, one group per transaction group."""
 from __future__ import annotations
 
+from functools import partial
+
 from rich.text import Text
 
 from pgschema_tui.tui.formatting import OPERATION_STYLES, symbol
@@ -15,7 +17,6 @@ class LayerTree(RowTree):
     def __init__(self, session: ReviewSession, **kwargs) -> None:
         super().__init__(**kwargs)
         self.session = session
-        self.layer_of: dict[int, int] = {}
 
     @property
     def step_nodes(self) -> dict[int, tuple[int, int]]:
@@ -25,16 +26,18 @@ class LayerTree(RowTree):
     def rebuild(self, layers: list[list[int]], needle: str = "") -> None:
         """The layers with the steps matching `needle` (numbers stay those of the whole plan)."""
         session, refs = self.session, self.session.refs
-        groups, self.layer_of = [], {}
+        groups = []
         for number, layer in enumerate(layers, start=1):
-            shown = [i for i in layer if session.matches(refs[i], needle)] if needle else layer
-            if not shown:
-                continue
-            transactional = all(refs[i].step.can_run_in_transaction for i in layer)
-            kind = "transaction" if transactional else "no transaction"
-            groups.append(Group(Text(f"Group {number} ({len(shown)}, {kind})", style="bold"), list(shown)))
-            self.layer_of.update(dict.fromkeys(shown, number))
+            shown = [i for i in layer if session.matches(refs[i], needle)] if needle else list(layer)
+            if shown:
+                groups.append(Group(partial(self._layer_label, number, layer, len(shown)), shown))
         self.set_groups(groups)
+
+    def _layer_label(self, number: int, layer: list[int], shown: int) -> Text:
+        """`Group 3 (2, no transaction)`: made when the header is drawn."""
+        refs = self.session.refs
+        transactional = all(refs[i].step.can_run_in_transaction for i in layer)
+        return Text(f"Group {number} ({shown}, {'transaction' if transactional else 'no transaction'})", style="bold")
 
     def item_label(self, index: int, width: int) -> Text:
         return self.step_label(index, width)

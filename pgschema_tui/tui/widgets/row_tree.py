@@ -9,7 +9,7 @@ bar) and the reviewer's keys: j/k, g/G, h/l, page up/down, enter, space, shift+a
 from __future__ import annotations
 
 from bisect import bisect_right
-from typing import Any, Hashable, Iterable, NamedTuple
+from typing import Any, Callable, Hashable, Iterable, NamedTuple
 
 from rich.segment import Segment
 from rich.style import Style
@@ -42,12 +42,19 @@ class Row(NamedTuple):
 
 
 class Group:
-    """One header line and the items under it."""
+    """One header line and the items under it. `label` may be a function making the Text: it is
+    then made when the header is first drawn (a plan of 3,000 transaction groups drew a dozen)."""
 
-    __slots__ = ("label", "items", "expanded")
+    __slots__ = ("_label", "items", "expanded")
 
-    def __init__(self, label: Text, items: list, expanded: bool = True) -> None:
-        self.label, self.items, self.expanded = label, items, expanded
+    def __init__(self, label: Text | Callable[[], Text], items: list, expanded: bool = True) -> None:
+        self._label, self.items, self.expanded = label, items, expanded
+
+    @property
+    def label(self) -> Text:
+        if not isinstance(self._label, Text):
+            self._label = self._label()
+        return self._label
 
 
 class RowTree(ScrollView, can_focus=True):
@@ -151,6 +158,10 @@ class RowTree(ScrollView, can_focus=True):
         self._generation = 0  # bumped on each set_groups: a row number then means something else
         self._posted: tuple[int, int, int] | None = None  # (generation, group, item) last announced
         self._strips: LRUCache[tuple, Strip] = LRUCache(256)
+        self._pieces: dict[Hashable, dict[int, list]] = {}
+        """Item key -> label width -> the label's rendered pieces: a label does not change with
+        focus, cursor, hover or position, which redrew every visible line (focus moving to the
+        filter line and back, a scroll). `refresh_item` and `forget_labels` drop them."""
 
     # ---------------------------------------------------------------- content ---
 
@@ -165,9 +176,13 @@ class RowTree(ScrollView, can_focus=True):
     def set_groups(self, groups: Iterable[Group]) -> None:
         """Show these groups instead; the cursor keeps its line (clamped), as Tree.clear did."""
         self.groups = list(groups)
-        key_of = self.key_of
-        self.positions = {key_of(item): (g, i) for g, group in enumerate(self.groups)
-                          for i, item in enumerate(group.items)}
+        if type(self).key_of is RowTree.key_of:  # items are their own keys: no call per item
+            self.positions = {item: (g, i) for g, group in enumerate(self.groups)
+                              for i, item in enumerate(group.items)}
+        else:
+            key_of = self.key_of
+            self.positions = {key_of(item): (g, i) for g, group in enumerate(self.groups)
+                              for i, item in enumerate(group.items)}
         self._generation += 1
         self._relayout()
 
@@ -235,7 +250,14 @@ class RowTree(ScrollView, can_focus=True):
         if position is None or not self.groups[position[0]].expanded:
             return
         self._strips.clear()
+        self._pieces.pop(key, None)
         self.refresh_line(self.row_of(*position))
+
+    def forget_labels(self) -> None:
+        """Draw every label anew (what they show may have changed elsewhere)."""
+        self._pieces.clear()
+        self._strips.clear()
+        self.refresh()
 
     # ----------------------------------------------------------------- cursor ---
 
@@ -479,6 +501,25 @@ class RowTree(ScrollView, can_focus=True):
             strip = self._strips[key] = self._draw(line, g, i, width, hover, guides)
         return strip.crop(self.scroll_offset.x, self.scroll_offset.x + width)
 
+    def _render_label(self, label: Text) -> list:
+        console = self.app.console
+        if label.spans:  # each segment's style includes the label's own
+            return list(label.render(console))
+        return [Segment(label.plain, console.get_style(label.style) if label.style else None)]
+
+    def _item_pieces(self, item: Any) -> list:
+        room = self.label_room()
+        key = self.key_of(item)
+        by_width = self._pieces.get(key)
+        if by_width is None:
+            if len(self._pieces) > 4096:
+                self._pieces.clear()
+            by_width = self._pieces[key] = {}
+        pieces = by_width.get(room)
+        if pieces is None:
+            pieces = by_width[room] = self._render_label(self.item_label(item, room))
+        return pieces
+
     def _draw(self, line: int, g: int, i: int, width: int, hover: bool, guides: str) -> Strip:
         """Guide, then the label's own segments with the line's style under them and the label
         (or cursor) style over them: what Tree drew, without assembling a Text per line."""
@@ -488,17 +529,12 @@ class RowTree(ScrollView, can_focus=True):
             style += cursor
         group = self.groups[g]
         if i == HEADER:
-            label = group.label
+            pieces = self._render_label(group.label)
             segments = [Segment(self.ICON_OPEN if group.expanded else self.ICON_CLOSED, line_style + _TOGGLE)]
         else:
-            label = self.item_label(group.items[i], self.label_room())
+            pieces = self._item_pieces(group.items[i])
             guide = self.GUIDE_LAST if i == len(group.items) - 1 else self.GUIDE_ITEM
             segments = [Segment(guide, line_style + guide_styles[guides])]
-        console = self.app.console
-        if label.spans:  # each segment's style includes the label's own
-            pieces = label.render(console)
-        else:
-            pieces = [Segment(label.plain, console.get_style(label.style) if label.style else None)]
         style += Style.from_meta({"label": True})  # the label's cells, apart from the padding (as Tree drew)
         segments.extend(Segment(text, line_style + piece_style + style if piece_style else line_style + style)
                         for text, piece_style, _ in pieces)
