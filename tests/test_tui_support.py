@@ -1,7 +1,9 @@
 """Shared helpers for the reviewer tests: plan fixtures, a hand-built shop IR, screen text.
 
-The IR mirrors `pgschema_tui/tui/demo/shop_*.sql` (live and desired) so Explore and Graph
-have realistic content without depending on the parser.
+The IR is a fixed copy of an earlier version of `pgschema_tui/tui/demo/shop_*.sql` (live and
+desired), kept as it is so that the snapshots do not move when the demo changes; Explore and
+Graph get realistic content without depending on the parser. `tests/test_tui_demo.py` runs the
+demo itself.
 """
 from __future__ import annotations
 
