@@ -1,5 +1,5 @@
-"""Inspection sends its catalog queries in one pipeline (inspect/__init__.py `_pipeline`): the IR
-is the same as with a round trip per query, which is what a libpq without pipeline mode gets."""
+"""Inspection runs its catalog queries ahead on a thread (`InspectContext.send_ahead`) while the
+readers work: the IR is the same as with each reader running its own query when it needs it."""
 from __future__ import annotations
 
 from conftest import run_sql
@@ -25,7 +25,7 @@ GRANT SELECT ON books TO PUBLIC;
 """
 
 
-def test_pipelined_inspection_equals_one_query_at_a_time(db, conn, monkeypatch):
+def test_queries_run_ahead_give_the_same_schema_as_one_query_at_a_time(db, conn, monkeypatch):
     run_sql(db, SOURCE)
     sent = []
     send_ahead = InspectContext.send_ahead
@@ -33,12 +33,8 @@ def test_pipelined_inspection_equals_one_query_at_a_time(db, conn, monkeypatch):
     pipelined = inspect_schema(conn, "public")
     assert len(sent) >= 20, "every reader's query is sent ahead"
 
-    import psycopg
-
-    monkeypatch.setattr(psycopg.Pipeline, "is_supported", classmethod(lambda cls: False))
-    sent.clear()
+    monkeypatch.setattr(InspectContext, "send_ahead", lambda self, keys: None)
     one_by_one = inspect_schema(conn, "public")
-    assert sent == []
     assert pipelined == one_by_one
     assert set(pipelined.tables) == {"authors", "books"} and pipelined.views and pipelined.policies
     # the session is as it was: search_path restored, nested loops back on
@@ -46,9 +42,9 @@ def test_pipelined_inspection_equals_one_query_at_a_time(db, conn, monkeypatch):
 
 
 def test_a_failing_query_leaves_the_session_settings_as_they_were(db, conn, monkeypatch):
-    """The dependency query runs with nested loops off, and a RESET is queued after it; when the
-    query fails inside the pipeline, the RESET still runs (in autocommit psycopg syncs after each
-    statement), and the session does not keep nested loops off."""
+    """The dependency query runs with nested loops off, and a RESET follows it; when the query
+    fails on the thread running the queries ahead, the reader gets the error, the RESET still
+    runs (autocommit: no failed transaction), and the session does not keep nested loops off."""
     import psycopg
     import pytest
 
@@ -60,3 +56,36 @@ def test_a_failing_query_leaves_the_session_settings_as_they_were(db, conn, monk
         inspect_schema(conn, "public")
     assert conn.execute("SELECT current_setting('enable_nestloop'), current_setting('search_path')").fetchone() \
         == ("on", '"$user", public')
+
+
+def test_a_failing_query_in_a_transaction_is_the_error_raised(db, conn, monkeypatch):
+    """In a transaction, the query failing on the thread is the error the caller sees (not the
+    'transaction is aborted' of a statement after it), and the rollback leaves the settings as
+    they were."""
+    import psycopg
+    import pytest
+
+    from pgschema_tui.inspect import deps
+
+    run_sql(db, SOURCE)
+    monkeypatch.setattr(deps, "_DEPENDENCIES", "SELECT 'x', 1 / (%(nsp)s - %(nsp)s), 0, 'y'")
+    conn.autocommit = False
+    try:
+        with pytest.raises(psycopg.errors.DivisionByZero):
+            inspect_schema(conn, "public")
+        conn.rollback()
+        assert conn.execute("SELECT current_setting('enable_nestloop'), current_setting('search_path')").fetchone() \
+            == ("on", '"$user", public')
+    finally:
+        conn.rollback()
+        conn.autocommit = True
+
+
+def test_a_query_not_sent_ahead_runs_when_asked(db, conn, monkeypatch):
+    """A reader asking for a query that was not sent ahead gets its rows all the same (the
+    thread gives the connection back first)."""
+    run_sql(db, SOURCE)
+    expected = inspect_schema(conn, "public")
+    send_ahead = InspectContext.send_ahead
+    monkeypatch.setattr(InspectContext, "send_ahead", lambda self, keys: send_ahead(self, keys[: len(keys) // 2]))
+    assert inspect_schema(conn, "public") == expected
