@@ -29,11 +29,11 @@ def test_queries_run_ahead_give_the_same_schema_as_one_query_at_a_time(db, conn,
     run_sql(db, SOURCE)
     sent = []
     send_ahead = InspectContext.send_ahead
-    monkeypatch.setattr(InspectContext, "send_ahead", lambda self, keys: (sent.extend(keys), send_ahead(self, keys)))
+    monkeypatch.setattr(InspectContext, "send_ahead", lambda self, keys, *more: (sent.extend(keys), send_ahead(self, keys, *more)))
     pipelined = inspect_schema(conn, "public")
     assert len(sent) >= 20, "every reader's query is sent ahead"
 
-    monkeypatch.setattr(InspectContext, "send_ahead", lambda self, keys: None)
+    monkeypatch.setattr(InspectContext, "send_ahead", lambda self, keys, *more: None)
     one_by_one = inspect_schema(conn, "public")
     assert pipelined == one_by_one
     assert set(pipelined.tables) == {"authors", "books"} and pipelined.views and pipelined.policies
@@ -87,5 +87,35 @@ def test_a_query_not_sent_ahead_runs_when_asked(db, conn, monkeypatch):
     run_sql(db, SOURCE)
     expected = inspect_schema(conn, "public")
     send_ahead = InspectContext.send_ahead
-    monkeypatch.setattr(InspectContext, "send_ahead", lambda self, keys: send_ahead(self, keys[: len(keys) // 2]))
+    monkeypatch.setattr(InspectContext, "send_ahead", lambda self, keys, *more: send_ahead(self, keys[: len(keys) // 2], *more))
     assert inspect_schema(conn, "public") == expected
+
+
+def test_a_second_connection_runs_queries_and_is_closed(db, conn):
+    """With `open_connection`, a second connection takes its share of the queries (with the same
+    search_path: names print the same), and is closed when inspection ends."""
+    run_sql(db, SOURCE + "CREATE SCHEMA other; CREATE TYPE other.t AS (a int); ALTER TABLE books ADD c other.t;")
+    expected = inspect_schema(conn, "public", ("other",))
+    opened, paths = [], []
+
+    def open_connection():
+        second = db.connect()
+        close = second.close
+        second.close = lambda: (paths.append(second.execute("SHOW search_path").fetchone()[0]), close())
+        opened.append(second)
+        return second
+
+    assert inspect_schema(conn, "public", ("other",), open_connection) == expected
+    assert expected.tables["books"].columns[-1].type == "t"  # reached through the path: bare
+    assert len(opened) == 1 and opened[0].closed
+    assert paths == ["public, other"]
+
+
+def test_a_second_connection_that_fails_to_open_is_not_needed(db, conn):
+    run_sql(db, SOURCE)
+    expected = inspect_schema(conn, "public")
+
+    def open_connection():
+        raise OSError("too many connections")
+
+    assert inspect_schema(conn, "public", (), open_connection) == expected

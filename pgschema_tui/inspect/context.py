@@ -7,7 +7,7 @@ target schema keep their schema prefix (the IR's reference convention).
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from psycopg.pq import TransactionStatus
 from psycopg.rows import dict_row, tuple_row
@@ -57,12 +57,15 @@ class InspectContext:
         """
         return self._fetch((sql, _frozen(params), True, hash_joins))
 
-    def send_ahead(self, keys: list[tuple]) -> None:
-        """Run the queries `keys` (as recorded by `QueryRecorder`) one after the other on a
-        thread, while the readers work through the rows of the first ones: the server's time
-        and the readers' overlap (the thread waits on the socket without the GIL). The
-        connection is the thread's until `finish_ahead`, or until every query has run."""
-        self.ahead = _QueriesAhead(self, keys)
+    def send_ahead(self, keys: list[tuple], open_connection=None) -> None:
+        """Run the queries `keys` (as recorded by `QueryRecorder`) in order on a thread, while
+        the readers work through the rows of the first ones: the server's time and the readers'
+        overlap (the thread waits on the socket without the GIL). The connection is the
+        thread's until `finish_ahead`, or until every query has run.
+
+        `open_connection` (optional) opens a second connection, set up like the first, on which
+        a second thread takes the next query not yet started: the server runs two at a time."""
+        self.ahead = _QueriesAhead(self, keys, open_connection)
 
     def finish_ahead(self) -> None:
         """Stop running queries ahead (the one running completes) and give the connection back."""
@@ -99,34 +102,62 @@ class InspectContext:
 
 
 class _QueriesAhead:
-    """The thread running an inspection's queries in order, and the rows (or the error) of each.
+    """The threads running an inspection's queries, each taking the next query not yet started,
+    and the rows (or the error) of each query.
 
-    A query's rows are handed over once (`take`); after an error the thread stops, and the
-    reader asking for that query gets the error."""
+    A query's rows are handed over once (`take`); after an error no new query starts, and the
+    reader asking for the failed query gets the error."""
 
-    def __init__(self, ctx: InspectContext, keys: list[tuple]):
-        self._ctx = ctx
+    def __init__(self, ctx: InspectContext, keys: list[tuple], open_connection=None):
         self._keys = list(dict.fromkeys(keys))  # a query asked twice runs once ahead
         self._done = {key: threading.Event() for key in self._keys}
         self._results: dict[tuple, object] = {}
+        self._lock = threading.Lock()
+        self._next = 0
         self._stopping = False
-        self._thread = threading.Thread(target=self._work, name="inspect-queries", daemon=True)
-        self._thread.start()
+        self._running = 1 + (open_connection is not None)
+        self._threads = [threading.Thread(target=self._work, args=(ctx,), name="inspect-queries", daemon=True)]
+        if open_connection is not None:
+            self._threads.append(threading.Thread(target=self._work_on_second, args=(ctx, open_connection),
+                                                  name="inspect-queries-2", daemon=True))
+        for thread in self._threads:
+            thread.start()
 
-    def _work(self) -> None:
+    def _claim(self) -> tuple | None:
+        with self._lock:
+            if self._stopping or self._next == len(self._keys):
+                return None
+            self._next += 1
+            return self._keys[self._next - 1]
+
+    def _work(self, ctx: InspectContext) -> None:
         try:
-            for key in self._keys:
-                if self._stopping:
-                    return
+            while (key := self._claim()) is not None:
                 try:
-                    self._results[key] = self._ctx._run(key)
+                    self._results[key] = ctx._run(key)
                 except Exception as exc:  # handed to the reader that asks for it
                     self._results[key] = exc
-                    return
+                    self._stopping = True
                 finally:
                     self._done[key].set()
         finally:
-            for event in self._done.values():  # queries not run: their readers run them
+            self._thread_ended()
+
+    def _work_on_second(self, ctx: InspectContext, open_connection) -> None:
+        try:
+            conn = open_connection()
+        except Exception:  # (a connection limit, say) the first connection runs every query
+            self._thread_ended()
+            return
+        with conn:
+            self._work(replace(ctx, conn=conn, ahead=None))
+
+    def _thread_ended(self) -> None:
+        with self._lock:
+            self._running -= 1
+            last = self._running == 0
+        if last:  # queries never started: their readers run them
+            for event in self._done.values():
                 event.set()
 
     def take(self, key: tuple) -> list | None:
@@ -135,7 +166,7 @@ class _QueriesAhead:
         if event is None:
             return None
         event.wait()
-        if key not in self._results:  # stopped before it, or already handed over
+        if key not in self._results:  # not started before a stop, or already handed over
             return None
         found = self._results.pop(key)
         if isinstance(found, Exception):
@@ -144,7 +175,8 @@ class _QueriesAhead:
 
     def stop(self) -> None:
         self._stopping = True
-        self._thread.join()
+        for thread in self._threads:
+            thread.join()
 
 
 class QueryRecorder(InspectContext):
