@@ -62,8 +62,9 @@ def reduce_not_null_names(schema, actual: dict[str, dict[str, str]]) -> None:
         for parent in _parents(table, schema):
             visit(parent.name, path | {name})
         names = actual.get(name, {})
-        table = replace(table, not_null_names=())
-        schema.tables[name] = table  # expected names must not see stale recorded ones
+        if table.not_null_names:  # expected names must not see stale recorded ones
+            table = replace(table, not_null_names=())
+            schema.tables[name] = table
         kept = tuple(sorted((column, conname) for column, conname in names.items()
                             if conname != expected_not_null_name(table, column, schema)))
         if kept:
