@@ -7,7 +7,7 @@ target schema keep their schema prefix (the IR's reference convention).
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from psycopg.pq import TransactionStatus
 from psycopg.rows import dict_row, tuple_row
@@ -42,6 +42,9 @@ class InspectContext:
     version: ServerVersion
     current_user: str
     ahead: "_QueriesAhead | None" = None
+    # (table oid, attnum) -> name of every column of the schema's tables, inherited ones
+    # included: `read_tables` fills it, `read_constraints` (which runs after it) names keys with it
+    column_names: dict = field(default_factory=dict)
 
     def rows(self, sql: str, params: dict | None = None) -> list[dict]:
         """Run one query with `%(nsp)s` (namespace oid) and `%(schema)s` (name) bound; rows as dicts."""
