@@ -85,7 +85,7 @@ def profile_in_process(settings, top: int = 25) -> str:
     with settings.connect() as conn:
         t0 = time.perf_counter()
         profiler.enable()
-        schema = inspect_schema(conn, "public")
+        schema = inspect_schema(conn, "public", (), settings.connect)  # as `dump` does
         t1 = time.perf_counter()
         render_dump(schema)
         profiler.disable()
@@ -95,6 +95,20 @@ def profile_in_process(settings, top: int = 25) -> str:
     return f"in process: inspect {t1 - t0:.3f}s, render {t2 - t1:.3f}s\n" + stream.getvalue()
 
 
+def bytecode_state() -> str:
+    """Whether the package's modules load from cached bytecode (an installed package's do) or are
+    compiled on every run (an editable install under PYTHONDONTWRITEBYTECODE): ~0.1 s apart."""
+    import importlib.util
+
+    import pgschema_tui
+
+    package = Path(pgschema_tui.__file__).parent
+    sources = list(package.rglob("*.py"))
+    cached = sum(1 for source in sources if Path(importlib.util.cache_from_source(str(source))).exists())
+    note = " (PYTHONDONTWRITEBYTECODE is set)" if os.environ.get("PYTHONDONTWRITEBYTECODE") else ""
+    return f"{cached} of {len(sources)} modules of {package} have cached bytecode{note}"
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--tables", type=int, default=1000)
@@ -102,6 +116,7 @@ def main() -> int:
     ap.add_argument("--profile", action="store_true", help="also print a cProfile of inspect + render")
     args = ap.parse_args()
     print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())} ({os.cpu_count()} cores)")
+    print(f"bytecode: {bytecode_state()}")
 
     cli = str(Path(sys.executable).parent / "pgschema-tui")
     with EmbeddedServer() as server:

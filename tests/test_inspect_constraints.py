@@ -103,3 +103,22 @@ def test_temporal_keys(conn):
     assert cons["rooms.rooms_pkey"].temporal and cons["rooms.rooms_pkey"].columns == ("id", "valid")
     fk = cons["bookings.bookings_room_fkey"]
     assert fk.temporal and fk.columns == ("room_id", "valid") and fk.ref_columns == ("id", "valid")
+
+
+def test_key_columns_named_in_key_order_inherited_and_in_another_schema(conn):
+    """Key columns are named from the columns the table reader read (inherited ones included),
+    in the key's order; a referenced table in another schema has its columns named too."""
+    from pgschema_tui.inspect import inspect_schema
+
+    conn.execute("""
+        CREATE SCHEMA other;
+        CREATE TABLE other.codes (region text, code text, label text, PRIMARY KEY (code, region));
+        CREATE TABLE base (id integer, tenant integer);
+        CREATE TABLE child (note text, PRIMARY KEY (tenant, id) INCLUDE (note)) INHERITS (base);
+        CREATE TABLE uses (c text, r text, FOREIGN KEY (r, c) REFERENCES other.codes (region, code));
+    """)
+    cons = inspect_schema(conn, "public").constraints
+    pk = cons["child.child_pkey"]
+    assert (pk.columns, pk.include) == (("tenant", "id"), ("note",))
+    fk = cons["uses.uses_r_c_fkey"]
+    assert (fk.columns, fk.ref_table, fk.ref_columns) == (("r", "c"), "other.codes", ("region", "code"))

@@ -130,7 +130,7 @@ def test_query_count_does_not_grow_with_the_schema(conn):
     few = _query_count(conn)
     _add_objects(conn, 3, 30)
     assert _query_count(conn) == few
-    assert few <= 30  # one query per kind (the rare kinds share one), sent in one pipelined round trip
+    assert few <= 30  # one query per kind (the rare kinds share one), run ahead while the readers work
 
 
 def test_sql_text_helpers():

@@ -29,10 +29,11 @@ def _dump(args) -> int:
     from pgschema_tui.ir.ignore import filter_schema
 
     rules = ignore_rules(args)
-    _settings, conn = connect_to_schema(args)
+    settings, conn = connect_to_schema(args)
     try:
         path = session_search_path(args, conn)
-        schema, ignored = filter_schema(inspect_schema(conn, args.schema, path), rules)
+        # a second connection: the server runs the catalog queries two at a time
+        schema, ignored = filter_schema(inspect_schema(conn, args.schema, path, settings.connect), rules)
         installed = installed_extensions(conn)
         extensions = tuple(name for name, where in installed if where == args.schema)
         # the dump names the objects of the path's other schemas bare: a reload needs their extensions

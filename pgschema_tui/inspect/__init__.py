@@ -52,9 +52,12 @@ FROM ({_NAMESPACE}) namespace
 """
 
 
-def inspect_schema(conn, schema: str, search_path: tuple[str, ...] = ()) -> ir.Schema:
+def inspect_schema(conn, schema: str, search_path: tuple[str, ...] = (), open_connection=None) -> ir.Schema:
     """Read every object of `schema` from the live database into the IR, with `search_path`
     set to `schema` and then the other schemas of `search_path` (`ddl/search_path.py`).
+
+    `open_connection` (optional, e.g. `ConnectionSettings.connect`) opens a second connection
+    to the same database: the catalog queries then run two at a time (closed on return).
 
     Raises `UserError` when the schema does not exist.
     """
@@ -76,29 +79,27 @@ def inspect_schema(conn, schema: str, search_path: tuple[str, ...] = ()) -> ir.S
         ) + (read_rare_kinds(ctx, deps),)  # collations, statistics, rules and the other rare kinds
         return readers
 
-    with _search_path(conn, effective_path(schema, search_path)), _pipeline(conn) as pipelined:
-        if pipelined:
-            ctx.send_ahead(recorded_queries(ctx, read_all))
-        readers = read_all(ctx)
+    path = effective_path(schema, search_path)
+
+    def open_second():
+        second = open_connection()
+        try:
+            _set_search_path(second, path)
+        except BaseException:
+            second.close()
+            raise
+        return second
+
+    with _search_path(conn, path):
+        ctx.send_ahead(recorded_queries(ctx, read_all), open_second if open_connection else None)
+        try:
+            readers = read_all(ctx)
+        finally:
+            ctx.finish_ahead()
     for objects in readers:
         for obj in objects:
             result.add(obj)
     return result
-
-
-@contextmanager
-def _pipeline(conn):
-    """psycopg's pipeline mode, where `InspectContext.send_ahead` sends every catalog query at
-    once: one round trip instead of one per query, and the server runs the later queries
-    while the readers work on the earlier results. Without it (a libpq older than 14), each
-    reader's query is a round trip of its own, as `send_ahead` is then skipped."""
-    from psycopg import Pipeline
-
-    if not Pipeline.is_supported():
-        yield False
-        return
-    with conn.pipeline():
-        yield True
 
 
 @contextmanager
@@ -108,12 +109,21 @@ def _search_path(conn, path: tuple[str, ...]):
     pg_catalog is left out (so it comes first) as in the user's own sessions: the built-in
     `text` prints bare even when the schema has a table `text`, whose row type prints
     qualified, and the plan's SQL runs with the same path (apply/executor.py)."""
-    from pgschema_tui.ddl.search_path import setting_text
+    from psycopg.pq import TransactionStatus
 
-    previous = conn.execute("SELECT current_setting('search_path'), set_config('search_path', %s, false)",
-                            (setting_text(path),)).fetchone()[0]
+    previous = _set_search_path(conn, path)
     try:
         yield
     finally:
-        conn.execute("SELECT set_config('search_path', %s, false)", (previous,))
+        # in a failed transaction the statement would fail too, hiding the error; the
+        # rollback that follows undoes the SET
+        if conn.info.transaction_status != TransactionStatus.INERROR:
+            conn.execute("SELECT set_config('search_path', %s, false)", (previous,))
 
+
+def _set_search_path(conn, path: tuple[str, ...]) -> str:
+    """Set the session's search_path to `path`; returns the setting it had."""
+    from pgschema_tui.ddl.search_path import setting_text
+
+    return conn.execute("SELECT current_setting('search_path'), set_config('search_path', %s, false)",
+                        (setting_text(path),)).fetchone()[0]

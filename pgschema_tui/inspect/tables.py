@@ -129,13 +129,15 @@ def _with_not_null_names(ctx: InspectContext, tables: list[ir.Table]) -> list[ir
 
 
 def read_tables(ctx: InspectContext, deps: Dependencies) -> list[ir.Table]:
-    """Every ordinary and partitioned table of the schema."""
+    """Every ordinary and partitioned table of the schema; fills `ctx.column_names`."""
     columns_by_table: dict[int, list[ir.Column]] = {}
+    column_names = ctx.column_names
     for row in ctx.tuples(_COLUMNS):  # thousands of rows: tuples, unpacked once
         (relid, attnum, name, type_name, not_null, identity_kind, generated_kind, default_text, collation,
          comment, seq_type, seq_start, seq_increment, seq_min, seq_max, seq_cache, seq_cycle,
          seq_name, table_name, is_local, parent_not_null, parent_defaults, storage, compression,
          fdw_options) = row
+        column_names[(relid, attnum)] = name  # inherited ones too: constraints name them
         if not is_local and not _overrides_parent(not_null, default_text, parent_not_null, parent_defaults):
             continue
         identity = None
