@@ -25,9 +25,6 @@ def make_object_name(name1: str, name2: str | None, label: str | None) -> str:
     n2 = len(name2.encode()) if name2 is not None else 0
     overhead = (1 if name2 is not None else 0) + (len(label.encode()) + 1 if label else 0)
     available = NAMEDATALEN - 1 - overhead
-    if n1 + n2 <= available:  # the usual case: nothing to cut
-        name = name1 if name2 is None else f"{name1}_{name2}"
-        return f"{name}_{label}" if label else name
     while n1 + n2 > available:
         if n1 > n2:
             n1 -= 1
