@@ -88,6 +88,10 @@ class ApplyScreen(ModeScreen):
         self.query_one(ApplyProgress).show(state)
         self.query_one(ApplySteps).show(state)
         self.query_one(LockTable).show(state)
+        # while something waits for a lock, the Lock waits panel takes the room the statement
+        # does not need: its blocker, query, chain and queue were cut off at 120x36 (app.tcss)
+        waiting = bool(state.lock_waits) or (state.lock_queue is not None and bool(state.lock_queue.behind))
+        self.query_one("#apply-right").set_class(waiting, "-lock-wait")
         log = self.query_one(RichLog)
         for line in state.log[self._logged:]:
             log.write(line)

@@ -46,7 +46,8 @@ class HazardsScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     HazardsScreen #hazards-dialog { width: 90%; height: auto; max-height: 90%; border: thick $accent;
                                     background: $surface; padding: 0 1; }
-    HazardsScreen SelectionList { height: auto; max-height: 30; }
+    HazardsScreen SelectionList { height: auto; max-height: 45vh; }
+    HazardsScreen #hazard-detail { width: 1fr; height: auto; margin-top: 1; }
     """
 
     def __init__(self, session: ReviewSession, step: int | None = None) -> None:
@@ -59,16 +60,45 @@ class HazardsScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         keys = self.keys()
-        what = f"step {self.step + 1}" if self.step is not None else "the plan"
         with Vertical(id="hazards-dialog"):
-            yield Label(f"Hazards of {what}: {len(keys)}", id="dialog-title")
+            yield Label(self._title(), id="dialog-title")
+            # the hint first: at 80x24 a long hazard under the list pushed it out of the dialog
+            yield Label("space: acknowledge / take back · escape: close", classes="hint")
             if keys:
                 yield SelectionList[str](*(
                     Selection(hazard_prompt(self.session, i, k), f"{i}:{k}",
                               (i, k) in self.session.acknowledged_hazards) for i, k in keys), id="hazards-list")
+                # the list cuts each prompt to one line and shows its tick by colour only: the
+                # highlighted hazard in full, wrapped, with its acknowledgement in words
+                yield Label("", id="hazard-detail")
             else:
                 yield Label("No hazards.")
-            yield Label("space: acknowledge / take back · escape: close", classes="hint")
+
+    def _title(self) -> str:
+        keys = self.keys()
+        what = f"step {self.step + 1}" if self.step is not None else "the plan"
+        acked = sum(1 for key in keys if key in self.session.acknowledged_hazards)
+        return f"Hazards of {what}: {len(keys)}" + (f" · {acked} of {len(keys)} acknowledged" if keys else "")
+
+    def _show_detail(self) -> None:
+        """The highlighted hazard's whole prompt and whether it is acknowledged."""
+        if not self.keys():
+            return
+        self.query_one("#dialog-title", Label).update(self._title())
+        highlighted = self.list.highlighted
+        if highlighted is None:
+            return
+        index, position = self.keys()[highlighted]
+        text = hazard_prompt(self.session, index, position)
+        acked = (index, position) in self.session.acknowledged_hazards
+        text.append(" · acknowledged" if acked else " · not acknowledged", style="bold" if acked else "bold red")
+        self.query_one("#hazard-detail", Label).update(text)
+
+    def on_mount(self) -> None:
+        self._show_detail()
+
+    def on_selection_list_selection_highlighted(self, event: SelectionList.SelectionHighlighted) -> None:
+        self._show_detail()
 
     @property
     def list(self) -> SelectionList:
@@ -80,6 +110,7 @@ class HazardsScreen(ModalScreen[None]):
         shown = set(self.keys())
         self.session.acknowledged_hazards -= shown
         self.session.acknowledged_hazards |= selected & shown
+        self._show_detail()
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -54,13 +54,15 @@ def lock_text(state: ApplyState) -> Text:
         facts.append(f"attempt {wait.attempt + 1}" if not wait.retry_in_seconds
                      else f"retry {wait.attempt} in {wait.retry_in_seconds:.1f} s")
         text.append(" · ".join(facts) + "\n", style="bold")
-        if wait.blocker_waits_for:  # first: the panel is short, and the chain says whom to end
-            chain = " → ".join(f"pid {p}" for p in wait.blocker_waits_for)
-            text.append(f"  pid {wait.blocker_pid} itself waits for {chain} (the last one holds what the "
-                        f"chain waits for)\n", style="bold yellow")
+        # the lock we asked for right under the blocker's (held vs requested): at 80x24 the
+        # panel shows six lines, and the requested lock was below the chain, out of sight
         wanted = wait.lock_mode or "a lock"
         who = f"step {wait.index + 1}" if wait.index >= 0 else "the pre-apply check"
         text.append(f"  {who} wants {wanted}" + (f" on {wait.relation}" if wait.relation else "") + "\n")
+        if wait.blocker_waits_for:  # before the query: the chain says whom to end
+            chain = " → ".join(f"pid {p}" for p in wait.blocker_waits_for)
+            text.append(f"  pid {wait.blocker_pid} itself waits for {chain} (the last one holds what the "
+                        f"chain waits for)\n", style="bold yellow")
         query = " ".join((wait.blocker_query or "").split())
         if query:
             text.append(f"  {query}\n", style="italic")
