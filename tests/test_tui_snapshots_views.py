@@ -32,7 +32,6 @@ from pgschema_tui.tui.messages import ApplyEvent
 from pgschema_tui.tui.session import ReviewSession
 
 BLOCKER_QUERY = "UPDATE orders SET status = 'paid', total = total - 5.00 WHERE id = 1017"
-HOLDER_QUERY = "SELECT * FROM orders WHERE id = 1017 FOR UPDATE"
 
 
 def orders_schema(desired: bool) -> Schema:
