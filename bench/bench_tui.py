@@ -199,24 +199,6 @@ def _child_review(argv: list[str]) -> None:
     asyncio.run(first_screen())
 
 
-def _timed_child(cmd: list[str], env: dict) -> tuple[float, float]:
-    """Wall and CPU (user + system of the child) seconds of a command; it must exit 0 or 2."""
-    import os
-    import resource
-    import subprocess
-    import sys
-
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    result = subprocess.run(cmd, capture_output=True, text=True, env=env)
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if result.returncode not in (0, 2):
-        sys.exit(f"{' '.join(os.path.basename(c) for c in cmd[:3])} failed ({result.returncode}): "
-                 f"{result.stderr.strip()[-2000:]}")
-    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-
-
 def review_start_vs_plan(tables: int, runs: int) -> None:
     """Issue 12: "on a real 2,000-table database, review starts in at most twice the time of plan
     for the same files". A generated schema (bench_dump's: tables, identity keys, checks,
@@ -233,6 +215,7 @@ def review_start_vs_plan(tables: int, runs: int) -> None:
 
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from bench_dump import create_schema
+    from bench_startup import timed
 
     from pgschema_tui.embedded import EmbeddedServer
 
@@ -266,11 +249,11 @@ def review_start_vs_plan(tables: int, runs: int) -> None:
         plan = json.loads(steps.stdout)
         step_count = sum(len(g.get("steps", ())) for g in plan.get("groups", ()))
         print(f"{tables} tables, dump {len(dumped) / 1024:.0f} KiB, plan of {step_count} steps")
-        _timed_child(review_cmd, env)  # a first run: the OS caches the files
+        timed(review_cmd, env)  # a first run: the OS caches the files
         samples: dict[str, list[tuple[float, float]]] = {"plan": [], "review start": []}
         for _ in range(runs):
-            samples["plan"].append(_timed_child(plan_cmd, env))
-            samples["review start"].append(_timed_child(review_cmd, env))
+            samples["plan"].append(timed(plan_cmd, env))
+            samples["review start"].append(timed(review_cmd, env))
         for name, values in samples.items():
             print(f"  {name:<14} wall median {statistics.median(w for w, _ in values):.2f} s, "
                   f"cpu median {statistics.median(c for _, c in values):.2f} s ({runs} runs)")

@@ -155,26 +155,12 @@ async def test_demo_review_shows_attribute_diffs(pg_server):
 def test_demo_q_stops_the_application_and_the_server(tmp):
     """`q` ends the app: the demo's sessions end, then the server stops and its folder goes."""
     import os
-    import pty
-    import subprocess
-    import sys
     import time
 
-    from test_tui_signals import DEADLINE, _assert_server_gone, _drain, _env, _postmaster_pid, _read_until
+    from test_tui_signals import _assert_server_gone, _drain, demo_in_a_terminal
 
-    deadline = time.monotonic() + DEADLINE
-    leader, follower = pty.openpty()
-    proc = subprocess.Popen([sys.executable, "-m", "pgschema_tui", "review", "--demo"], stdin=follower,
-                            stdout=follower, stderr=follower, env=_env(tmp), start_new_session=True, cwd=tmp)
-    os.close(follower)
-    try:
-        folder, pid = _postmaster_pid(tmp, deadline)
-        _read_until(leader, b"Review", deadline)
+    with demo_in_a_terminal(tmp) as (proc, leader, folder, pid, deadline):
         os.write(leader, b"q")
         _drain(leader, proc, deadline)
         _assert_server_gone(folder, pid, deadline)
         assert proc.wait(timeout=max(1.0, deadline - time.monotonic())) == 0
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        os.close(leader)

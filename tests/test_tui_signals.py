@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import psutil
@@ -100,8 +101,11 @@ def tmp():
         shutil.rmtree(folder, ignore_errors=True)
 
 
-@pytest.mark.parametrize("signum", [signal.SIGHUP, signal.SIGTERM, signal.SIGINT], ids=["SIGHUP", "SIGTERM", "SIGINT"])
-def test_review_demo_stops_its_server_on_signal(tmp, signum):
+@contextmanager
+def demo_in_a_terminal(tmp: Path):
+    """`review --demo` in a pseudo-terminal, once its app draws: (process, the terminal's fd,
+    the server's data folder, the postmaster's pid, the deadline). The process is killed and
+    the terminal closed on the way out."""
     deadline = time.monotonic() + DEADLINE
     leader, follower = pty.openpty()
     proc = subprocess.Popen([sys.executable, "-m", "pgschema_tui", "review", "--demo"], stdin=follower,
@@ -110,14 +114,20 @@ def test_review_demo_stops_its_server_on_signal(tmp, signum):
     try:
         folder, pid = _postmaster_pid(tmp, deadline)
         _read_until(leader, b"Review", deadline)  # the app is up and drawing
-        os.kill(proc.pid, signum)
-        _drain(leader, proc, deadline)
-        _assert_server_gone(folder, pid, deadline)
-        assert proc.wait(timeout=max(1.0, deadline - time.monotonic())) != 0 or signum == signal.SIGINT
+        yield proc, leader, folder, pid, deadline
     finally:
         if proc.poll() is None:
             proc.kill()
         os.close(leader)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGHUP, signal.SIGTERM, signal.SIGINT], ids=["SIGHUP", "SIGTERM", "SIGINT"])
+def test_review_demo_stops_its_server_on_signal(tmp, signum):
+    with demo_in_a_terminal(tmp) as (proc, leader, folder, pid, deadline):
+        os.kill(proc.pid, signum)
+        _drain(leader, proc, deadline)
+        _assert_server_gone(folder, pid, deadline)
+        assert proc.wait(timeout=max(1.0, deadline - time.monotonic())) != 0 or signum == signal.SIGINT
 
 
 @pytest.mark.parametrize("signum", [signal.SIGHUP, signal.SIGTERM, signal.SIGINT], ids=["SIGHUP", "SIGTERM", "SIGINT"])
