@@ -247,3 +247,32 @@ def test_hazard_screen_says_the_whole_hazard_and_its_acknowledgement_in_words(si
             "public.orders and its data · acknowledged") in first, first
     assert ("step 1 orders.coupon_code · drop column access_exclusive_lock: takes ACCESS EXCLUSIVE on "
             "public.orders: reads and writes wait · not acknowledged") in second, second
+
+
+def test_apply_header_says_the_waiting_step_waits():
+    """Issue 12 defect 5 in the header too: a step waiting for its lock is not "running for" the
+    whole time since it started; the header says waited and ran apart, as the step's row does."""
+    import asyncio
+
+    from test_tui_support import screen_text
+
+    async def run() -> str:
+        clock = FixedClock()
+        app = make_app(clock)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await pilot.press("4")
+            await pilot.pause()
+            screen = app.apply_screen
+            screen.state.phase = "running"
+            app.applying = True
+            for event in _lock_wait_events(app, clock.now):
+                screen.post_message(ApplyEvent(event))
+            clock.advance(7)
+            await pilot.pause()
+            screen.redraw()
+            await pilot.pause()
+            return screen_text(app)
+
+    text = asyncio.run(run())
+    assert "running for" not in text, text
+    assert "step 3 waiting for a lock: waited 4.0 s, ran 1.0 s" in text, text

@@ -169,6 +169,10 @@ class ApplyState:
         before = max(0.0, last - first) if first is not None and last is not None else 0.0
         return before + self.attempt_wait.get(index, 0.0)
 
+    def ran_so_far(self, index: int, now: float) -> float:
+        """Seconds the current attempt of running step `index` has run, its lock wait left out."""
+        return max(0.0, now - self.started_at[index] - self.attempt_wait.get(index, 0.0))
+
     @property
     def done_count(self) -> int:
         return sum(1 for s in self.step_states if s == DONE)

@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, RichLog, Static
 
 from pgschema_tui.apply import events as ev
-from pgschema_tui.tui.apply_state import ApplyState, lock_wait_text
+from pgschema_tui.tui.apply_state import WAITING, ApplyState, lock_wait_text
 from pgschema_tui.tui.formatting import duration
 from pgschema_tui.tui.labels import fitted_title
 from pgschema_tui.tui.messages import ApplyCrashed, ApplyEvent
@@ -131,8 +131,7 @@ class ApplyScreen(ModeScreen):
             text = Text(" Applying" + (" (abort requested)" if state.abort_requested else "") + ": ", style="bold")
             text.append(f"{state.done_count}/{state.total_steps} steps done")
             if state.current is not None and state.current in state.started_at:
-                elapsed = max(0.0, self.app.clock() - state.started_at[state.current])
-                text.append(f" · step {state.current + 1} running for {duration(elapsed)}")
+                text.append(self._current_step_text(state))
             if self._control.pause_requested:
                 text.append(f" · pause requested: {self._pause_point()}; p cancels", style="bold yellow")
             text.append(self._limit_text())
@@ -335,6 +334,17 @@ class ApplyScreen(ModeScreen):
             self.notify("Nothing is running to pause.")
             return
         self.redraw()
+
+    def _current_step_text(self, state: ApplyState) -> str:
+        """` · step 3 running for 1.0 s`, or with its lock waits apart as its row shows them:
+        ` · step 3 waiting for a lock: waited 4.0 s, ran 1.0 s` (issue 12, defect 5)."""
+        index, now = state.current, self.app.clock()
+        ran, waited = state.ran_so_far(index, now), state.waited_so_far(index, now)
+        if state.step_states[index] == WAITING:
+            return f" · step {index + 1} waiting for a lock: waited {duration(waited)}, ran {duration(ran)}"
+        if waited >= 0.05:
+            return f" · step {index + 1} running for {duration(ran)} (after waiting {duration(waited)})"
+        return f" · step {index + 1} running for {duration(ran)}"
 
     def _pause_point(self) -> str:
         """Where a pause asked now takes effect: a pause never holds a transaction open, so inside

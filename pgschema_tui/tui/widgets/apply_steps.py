@@ -106,7 +106,7 @@ class ApplySteps(ScrollView, can_focus=True):
             if index in state.durations:
                 ran = duration(state.durations[index])
             elif step_state in (RUNNING, WAITING) and index in state.started_at:
-                ran = duration(max(0.0, self.app.clock() - state.started_at[index] - state.attempt_wait.get(index, 0.0)))
+                ran = duration(state.ran_so_far(index, self.app.clock()))
             wait = state.waited_so_far(index, self.app.clock())
             waited = duration(wait) if wait >= 0.05 else ""
         text = Text(f"{index + 1:>3} ", end="", no_wrap=True)
