@@ -238,3 +238,42 @@ async def test_focus_moving_to_the_filter_line_and_back_does_not_repaint_the_scr
             await pilot.pause()
             assert app.screen.focused.id == focused, key
     assert repaints == [], f"the whole screen repainted on focus changes (then focused: {repaints})"
+
+
+@sync
+async def test_clearing_the_filter_reuses_the_whole_list(monkeypatch):
+    """escape shows the whole list again without building it again (16,000 objects on an
+    8,000-step plan, and the collections they set off inside the key), every kind expanded as
+    a new list was."""
+    from test_tui_defects import big_session
+    from pgschema_tui.tui.widgets import plan_tree
+    from pgschema_tui.tui.widgets.plan_tree import PlanTree
+
+    made: list[int] = []
+
+    class CountingGroup(plan_tree.Group):
+        __slots__ = ()
+
+        def __init__(self, *args, **kwargs) -> None:
+            made.append(1)
+            super().__init__(*args, **kwargs)
+
+    app = ReviewApp(big_session(600), clock=FixedClock())
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        tree = app.screen.query_one(PlanTree)
+        whole = dict(tree.step_nodes)
+        await pilot.press("g")  # the cursor on the first kind's header
+        await pilot.pause()
+        tree.action_toggle_group()  # collapsed (space marks steps viewed in this tree)
+        assert not tree.groups[0].expanded
+        monkeypatch.setattr(plan_tree, "Group", CountingGroup)
+        await pilot.press("slash", "t", "1", "enter")
+        await pilot.pause()
+        assert 0 < len(tree.step_nodes) < len(whole)
+        made.clear()
+        await pilot.press("slash", "escape")
+        await pilot.pause()
+        assert tree.step_nodes == whole
+        assert all(group.expanded for group in tree.groups)
+    assert made == [], f"{len(made)} groups built again on escape"
