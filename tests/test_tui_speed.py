@@ -209,3 +209,71 @@ async def test_models_are_built_while_opening_not_on_a_key(monkeypatch):
             await pilot.press(mode)
             await pilot.pause()
     assert built == [], f"built on keys after opening: {built}"
+
+
+@sync
+async def test_focus_moving_to_the_filter_line_and_back_does_not_repaint_the_screen(monkeypatch):
+    """Focus moving between the list and the filter line restyles (and redraws) those two and
+    the footer; Textual's screen also repainted itself whole on every focus change, so `/`,
+    enter and escape, which show or hide the filter line, rendered the screen twice in one
+    frame, once for the new layout and once for the repaint (about 10 ms each on the
+    8,000-step plan; escape was over 100 ms)."""
+    from pgschema_tui.tui.screens.review import ReviewScreen
+
+    app = ReviewApp(shop_session(), clock=FixedClock())
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        repaints: list[str] = []
+        original = ReviewScreen.refresh
+
+        def counting(self, *regions, repaint=True, layout=False, recompose=False):
+            if repaint and not regions:
+                repaints.append(str(app.screen.focused and app.screen.focused.id))
+            return original(self, *regions, repaint=repaint, layout=layout, recompose=recompose)
+
+        monkeypatch.setattr(ReviewScreen, "refresh", counting)
+        for key, focused in (("slash", "filter"), ("t", "filter"), ("enter", "plan-tree"),
+                             ("slash", "filter"), ("escape", "plan-tree")):
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.screen.focused.id == focused, key
+    assert repaints == [], f"the whole screen repainted on focus changes (then focused: {repaints})"
+
+
+@sync
+async def test_clearing_the_filter_reuses_the_whole_list(monkeypatch):
+    """escape shows the whole list again without building it again (16,000 objects on an
+    8,000-step plan, and the collections they set off inside the key), every kind expanded as
+    a new list was."""
+    from test_tui_defects import big_session
+    from pgschema_tui.tui.widgets import plan_tree
+    from pgschema_tui.tui.widgets.plan_tree import PlanTree
+
+    made: list[int] = []
+
+    class CountingGroup(plan_tree.Group):
+        __slots__ = ()
+
+        def __init__(self, *args, **kwargs) -> None:
+            made.append(1)
+            super().__init__(*args, **kwargs)
+
+    app = ReviewApp(big_session(600), clock=FixedClock())
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        tree = app.screen.query_one(PlanTree)
+        whole = dict(tree.step_nodes)
+        await pilot.press("g")  # the cursor on the first kind's header
+        await pilot.pause()
+        tree.action_toggle_group()  # collapsed (space marks steps viewed in this tree)
+        assert not tree.groups[0].expanded
+        monkeypatch.setattr(plan_tree, "Group", CountingGroup)
+        await pilot.press("slash", "t", "1", "enter")
+        await pilot.pause()
+        assert 0 < len(tree.step_nodes) < len(whole)
+        made.clear()
+        await pilot.press("slash", "escape")
+        await pilot.pause()
+        assert tree.step_nodes == whole
+        assert all(group.expanded for group in tree.groups)
+    assert made == [], f"{len(made)} groups built again on escape"

@@ -27,10 +27,22 @@ class PlanTree(RowTree):
         """Step index -> (group, position) of every step the filter shows."""
         return self.positions
 
+    _unfiltered: tuple[list[Group], dict] | None = None
+
     def rebuild(self, needle: str = "") -> None:
-        """Show the steps matching `needle`, every kind expanded."""
+        """Show the steps matching `needle`, every kind expanded. The whole list (opening, each
+        cleared filter) is built once: on 8,000 steps it was 16,000 objects per escape, and the
+        collections they set off."""
+        if not needle and self._unfiltered is not None:
+            groups, positions = self._unfiltered
+            for group in groups:
+                group.expanded = True
+            self.set_groups(groups, positions)
+            return
         self.set_groups(Group(Text(f"{kind_label(kind)} ({len(refs)})", style="bold"), [r.index for r in refs])
                         for kind, refs in self.session.grouped(needle))
+        if not needle:
+            self._unfiltered = (list(self.groups), self.positions)
 
     def item_label(self, index: int, width: int) -> Text:
         return self.step_label(self.session.ref(index), width)

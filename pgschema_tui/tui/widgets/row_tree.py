@@ -173,10 +173,13 @@ class RowTree(ScrollView, can_focus=True):
         """The item's label fitted to `width` cells; subclasses draw their rows here."""
         return Text(str(item))
 
-    def set_groups(self, groups: Iterable[Group]) -> None:
-        """Show these groups instead; the cursor keeps its line (clamped), as Tree.clear did."""
+    def set_groups(self, groups: Iterable[Group], positions: dict | None = None) -> None:
+        """Show these groups instead; the cursor keeps its line (clamped), as Tree.clear did.
+        `positions`: the index of these very groups, from `self.positions` after an earlier call."""
         self.groups = list(groups)
-        if type(self).key_of is RowTree.key_of:  # items are their own keys: no call per item
+        if positions is not None:
+            self.positions = positions
+        elif type(self).key_of is RowTree.key_of:  # items are their own keys: no call per item
             self.positions = {item: (g, i) for g, group in enumerate(self.groups)
                               for i, item in enumerate(group.items)}
         else:
