@@ -148,23 +148,29 @@ def _lock_wait_events(app: ReviewApp, at: float) -> list[ev.Event]:
     return out
 
 
+async def _in_a_lock_wait(pilot, app: ReviewApp, clock: FixedClock, advance: float = 0) -> None:
+    """Open Apply and post `_lock_wait_events` as a running apply receives them; then `advance`
+    the clock and redraw."""
+    await pilot.press("4")
+    await pilot.pause()
+    screen = app.apply_screen
+    screen.state.phase = "running"
+    app.applying = True
+    for event in _lock_wait_events(app, clock.now):
+        screen.post_message(ApplyEvent(event))
+    clock.advance(advance)
+    await pilot.pause()
+    screen.redraw()
+    await pilot.pause()
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_apply_lock_waits_panel(snap_compare, size):
     clock = FixedClock()
     app = make_app(clock)
 
     async def run_before(pilot) -> None:
-        await pilot.press("4")
-        await pilot.pause()
-        screen = app.apply_screen
-        screen.state.phase = "running"
-        app.applying = True
-        for event in _lock_wait_events(app, clock.now):
-            screen.post_message(ApplyEvent(event))
-        clock.advance(7)
-        await pilot.pause()
-        screen.redraw()
-        await pilot.pause()
+        await _in_a_lock_wait(pilot, app, clock, advance=7)
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
 
@@ -193,16 +199,7 @@ def test_lock_waits_panel_shows_what_a_dba_needs_without_scrolling(size):
         clock = FixedClock()
         app = make_app(clock)
         async with app.run_test(size=size) as pilot:
-            await pilot.press("4")
-            await pilot.pause()
-            screen = app.apply_screen
-            screen.state.phase = "running"
-            app.applying = True
-            for event in _lock_wait_events(app, clock.now):
-                screen.post_message(ApplyEvent(event))
-            await pilot.pause()
-            screen.redraw()
-            await pilot.pause()
+            await _in_a_lock_wait(pilot, app, clock)
             width = size[0]
             lines = screen_text(app).splitlines()[:-8]  # the panels above the log
             return " ".join(" ".join(line[width * 3 // 5:].strip("│╭╮╰╯─ ") for line in lines).split())
@@ -260,17 +257,7 @@ def test_apply_header_says_the_waiting_step_waits():
         clock = FixedClock()
         app = make_app(clock)
         async with app.run_test(size=(120, 36)) as pilot:
-            await pilot.press("4")
-            await pilot.pause()
-            screen = app.apply_screen
-            screen.state.phase = "running"
-            app.applying = True
-            for event in _lock_wait_events(app, clock.now):
-                screen.post_message(ApplyEvent(event))
-            clock.advance(7)
-            await pilot.pause()
-            screen.redraw()
-            await pilot.pause()
+            await _in_a_lock_wait(pilot, app, clock, advance=7)
             return screen_text(app)
 
     text = asyncio.run(run())
