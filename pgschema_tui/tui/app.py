@@ -96,8 +96,7 @@ class ReviewApp(App):
         session = self.session
         if self.has_ir:
             self.dependencies.prepare()
-        if session.refs:
-            session.matches(session.refs[0], "-")  # lowercases every step's searchable text once
+        session.haystacks()  # every step's searchable text, lowercased once
         if session.step_paths is not None:
             session.object_pairs()
         # As `review` froze the plan and IR it built (commands/common.collector_paused): Python's

@@ -64,6 +64,12 @@ class ReviewSession:
         self._stated: dict[str, list[Step]] | None = None
         self._live_index = ObjectIndex(self.live)
         self._desired_index = ObjectIndex(self.desired)
+        # worked out once, when first asked (the plan and the IRs never change under a session)
+        self._step_paths: frozenset[str] | None = None
+        self._object_pairs: list | None = None
+        self._hazard_keys: list[tuple[int, int]] | None = None
+        self._haystacks: list[str] | None = None
+        self._all_grouped: list[tuple[str, list[StepRef]]] | None = None
         for ref in self.refs:
             self._by_group.setdefault(ref.group, []).append(ref)
 
@@ -119,8 +125,6 @@ class ReviewSession:
 
         return with_attributes(self.plan, self.live, self.desired)
 
-    _step_paths: frozenset[str] | None = None
-
     @property
     def step_paths(self) -> frozenset[str] | None:
         """The paths the plan's steps touch, when the plan was made from this session's two IRs
@@ -130,8 +134,6 @@ class ReviewSession:
         if self._step_paths is None:
             self._step_paths = frozenset(r.step.path for r in self.refs)
         return self._step_paths
-
-    _object_pairs: list | None = None
 
     @property
     def pairs_ready(self) -> bool:
@@ -145,8 +147,6 @@ class ReviewSession:
 
             self._object_pairs = pair_objects(self.desired, self.live, self.plan.ignored, self.step_paths)
         return self._object_pairs
-
-    _hazard_keys: list[tuple[int, int]] | None = None
 
     def hazard_keys(self) -> list[tuple[int, int]]:
         """(step index, hazard position) of every hazard of the plan, in plan order, listed once:
@@ -201,19 +201,15 @@ class ReviewSession:
         """Does the filter text occur in the step's path, kind, operation, hazards or SQL?"""
         if not needle:
             return True
-        return needle.lower() in self._haystack(ref.index)
+        return needle.lower() in self.haystacks()[ref.index]
 
-    _haystacks: list[str] | None = None
-
-    def _haystack(self, index: int) -> str:
-        """The step's searchable fields, lowercased once (a filter keystroke on an 8,000-step
+    def haystacks(self) -> list[str]:
+        """Each step's searchable fields, lowercased once (a filter keystroke on an 8,000-step
         plan lowercased 40,000 strings); NUL-separated so no match spans two fields."""
         if self._haystacks is None:
             self._haystacks = ["\0".join((r.step.path, r.step.type, r.step.operation, r.step.sql,
                                            " ".join(h.type for h in r.step.hazards))).lower() for r in self.refs]
-        return self._haystacks[index]
-
-    _all_grouped: list[tuple[str, list[StepRef]]] | None = None
+        return self._haystacks
 
     def grouped(self, needle: str = "") -> list[tuple[str, list[StepRef]]]:
         """Steps matching `needle` grouped by object kind, kinds in order of first appearance
@@ -222,10 +218,8 @@ class ReviewSession:
             if self._all_grouped is None:
                 self._all_grouped = self._group(self.refs)
             return self._all_grouped
-        if self._haystacks is None:
-            self._haystack(0)
         needle = needle.lower()
-        return self._group([ref for ref, text in zip(self.refs, self._haystacks) if needle in text])
+        return self._group([ref for ref, text in zip(self.refs, self.haystacks()) if needle in text])
 
     @staticmethod
     def _group(refs: list[StepRef]) -> list[tuple[str, list[StepRef]]]:
