@@ -33,16 +33,29 @@ def assert_loaded_plan_empty(db, sql: str, schema: str = "public") -> None:
 def assert_applies_and_converges(fresh, sql: str, schema: str = "public") -> None:
     """The file applied into an empty database by the tool: the re-plan is empty and equivalent."""
     desired = load_sql(sql, schema)
-    version = server_version(fresh)
     if schema != "public":
         run_sql(fresh, f'CREATE SCHEMA "{schema}"')
-    plan = build_plan(inspect(fresh, schema), desired, server_version=version)
-    with fresh.connect() as conn:
+    _, migrated = apply_and_replan(fresh, desired, schema)
+    assert [d for d in differences(migrated, desired) if not d.startswith("schema comment")] == []
+
+
+def migrate(settings, sql: str, schema: str = "public") -> str:
+    """Plan the database to `sql`, run the plan, require an empty re-plan; the plan's SQL."""
+    plan, _ = apply_and_replan(settings, load_sql(sql, schema), schema)
+    return render_sql(plan)
+
+
+def apply_and_replan(settings, desired, schema: str = "public"):
+    """Plan the database to the IR `desired`, run the plan, require an empty re-plan;
+    returns (the plan, the migrated schema as inspected)."""
+    version = server_version(settings)
+    plan = build_plan(inspect(settings, schema), desired, server_version=version)
+    with settings.connect() as conn:
         run_plan(conn, plan, schema)
-    migrated = inspect(fresh, schema)
+    migrated = inspect(settings, schema)
     replan = build_plan(migrated, desired, server_version=version)
     assert replan.is_empty, "re-plan after apply:\n" + render_sql(replan) + "\nfirst plan:\n" + render_sql(plan)
-    assert [d for d in differences(migrated, desired) if not d.startswith("schema comment")] == []
+    return plan, migrated
 
 
 def converges(db, fresh, sql: str, schema: str = "public") -> None:

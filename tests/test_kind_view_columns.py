@@ -11,11 +11,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import run_sql
-from converge_helpers import server_version
-from pgschema_tui.parse import load_sql
-from pgschema_tui.plan.planner import build_plan
-from pgschema_tui.plan.render_sql import render_sql
-from test_plan_helpers import inspect, run_plan
+from converge_helpers import migrate as converged
 
 TABLE = "CREATE TABLE t (a integer, b text, n numeric);\n"
 EXTRAS = ("CREATE VIEW w AS SELECT x FROM v;\n"
@@ -25,14 +21,7 @@ EXTRAS = ("CREATE VIEW w AS SELECT x FROM v;\n"
 
 def migrate(settings, before: str, after: str) -> str:
     run_sql(settings, before)
-    desired = load_sql(after)
-    version = server_version(settings)
-    plan = build_plan(inspect(settings), desired, server_version=version)
-    with settings.connect() as conn:
-        run_plan(conn, plan)
-    replan = build_plan(inspect(settings), desired, server_version=version)
-    assert replan.is_empty, "re-plan:\n" + render_sql(replan) + "\nplan:\n" + render_sql(plan)
-    return render_sql(plan)
+    return converged(settings, after)
 
 
 def _kept_extras(settings) -> None:

@@ -13,23 +13,11 @@ import sys
 import pytest
 
 from conftest import TESTDATA, cli_flags, requires_pg, run_sql
-from converge_helpers import assert_applies_and_converges, converges, plan_against, server_version
+from converge_helpers import assert_applies_and_converges, converges, migrate, plan_against, server_version
 from pgschema_tui.parse import load_sql
 from pgschema_tui.plan.planner import build_plan
 from pgschema_tui.plan.render_sql import render_sql
-from test_plan_helpers import inspect, run_plan
-
-
-def migrate(settings, sql: str):
-    """Plan `sql` against the database, run it, check the re-plan is empty; returns the plan's SQL."""
-    desired = load_sql(sql)
-    version = server_version(settings)
-    plan = build_plan(inspect(settings), desired, server_version=version)
-    with settings.connect() as conn:
-        run_plan(conn, plan)
-    replan = build_plan(inspect(settings), desired, server_version=version)
-    assert replan.is_empty, "re-plan:\n" + render_sql(replan) + "\nplan:\n" + render_sql(plan)
-    return render_sql(plan)
+from test_plan_helpers import inspect
 
 
 # ------------------------------------------------------------------------------- collations ---
